@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+import { registerMigrate } from './migrate.js';
+
+const program = new Command('pacer')
+  .description('Pacer command line: database, configuration, data import and reports')
+  .showHelpAfterError();
+
+registerMigrate(program);
+
+await program.parseAsync(process.argv);
