@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerApiKey } from './api-key.js';
 import { registerMigrate } from './migrate.js';
 
 const program = new Command('pacer')
@@ -6,5 +7,6 @@ const program = new Command('pacer')
   .showHelpAfterError();
 
 registerMigrate(program);
+registerApiKey(program);
 
 await program.parseAsync(process.argv);

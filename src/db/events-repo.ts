@@ -1,0 +1,154 @@
+import type { Database } from './client.js';
+import type { RepRef } from '../ingest/event-schema.js';
+
+/** A row ready for activity_event (snake_case keys: they are the JSON record's columns). */
+export interface EventRow {
+  external_id: string;
+  type: string;
+  occurred_at: string;
+  identity_id: number;
+  lead_id: string | null;
+  deal_id: string | null;
+  amount: number | null;
+  stage: string | null;
+  lead_source: 'inbound' | 'outbound' | null;
+  metadata: Record<string, unknown> | null;
+  version: number | null;
+  content_hash: string;
+}
+
+const RECORD_COLUMNS = `external_id text, type text, occurred_at timestamptz, identity_id int, lead_id text, deal_id text,
+  amount numeric, stage text, lead_source text, metadata jsonb, version int, content_hash text`;
+
+export interface ResolvedIdentity {
+  id: number;
+  kind: RepRef['kind'];
+  value: string;
+  memberId: number | null;
+  /** Pipeline stages of the member's team (as a rep), when the member is in one. */
+  pipelineStages: string[] | null;
+}
+
+type Queryable = Pick<Database['prisma'], '$queryRawUnsafe' | '$executeRawUnsafe'>;
+
+/**
+ * Finds or creates the identities an event batch names and tells whom they belong to.
+ * An identity created for a person not (yet) in the config has no member; applying a config
+ * that adds them links it, and with it every event that names them.
+ */
+export async function resolveIdentities(db: Queryable, workspaceId: number, refs: RepRef[]): Promise<ResolvedIdentity[]> {
+  if (refs.length === 0) return [];
+  const json = JSON.stringify(refs);
+  await db.$executeRawUnsafe(
+    `INSERT INTO identity (workspace_id, kind, value, member_id)
+     SELECT $1, k.kind::"IdentityKind", k.value,
+       (SELECT m.id FROM member m
+         WHERE m.workspace_id = $1
+           AND CASE k.kind WHEN 'email' THEN m.email = k.value
+                           WHEN 'slack' THEN m.slack_user_id = k.value
+                           ELSE m.crm_owner_id = k.value END
+         ORDER BY m.active DESC, m.id LIMIT 1)
+     FROM jsonb_to_recordset($2::jsonb) AS k(kind text, value text)
+     ON CONFLICT (workspace_id, kind, value) DO NOTHING`,
+    workspaceId,
+    json,
+  );
+  const rows = await db.$queryRawUnsafe<
+    { id: number; kind: RepRef['kind']; value: string; member_id: number | null; pipeline_stages: string[] | null }[]
+  >(
+    `SELECT i.id, i.kind::text AS kind, i.value, i.member_id,
+       (SELECT t.pipeline_stages FROM team_membership tm JOIN team t ON t.id = tm.team_id
+         WHERE tm.member_id = i.member_id AND t.active
+         ORDER BY (tm.role = 'rep') DESC, t.id LIMIT 1) AS pipeline_stages
+     FROM identity i
+     JOIN jsonb_to_recordset($2::jsonb) AS k(kind text, value text)
+       ON i.kind = k.kind::"IdentityKind" AND i.value = k.value
+     WHERE i.workspace_id = $1`,
+    workspaceId,
+    json,
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, memberId: r.member_id, pipelineStages: r.pipeline_stages }));
+}
+
+/** Inserts the rows whose external id is new; returns the ids inserted. */
+export async function insertNewEvents(db: Queryable, workspaceId: number, rows: EventRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db.$queryRawUnsafe<{ external_id: string }[]>(
+    `INSERT INTO activity_event (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
+       stage, lead_source, metadata, version, content_hash)
+     SELECT $1, r.external_id, r.type, r.occurred_at, r.identity_id, r.lead_id, r.deal_id, r.amount,
+       r.stage, r.lead_source::"LeadSource", r.metadata, r.version, r.content_hash
+     FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
+     ON CONFLICT (workspace_id, external_id) DO NOTHING
+     RETURNING external_id`,
+    workspaceId,
+    JSON.stringify(rows),
+  );
+  return new Set(inserted.map((r) => r.external_id));
+}
+
+export interface StoredVersion {
+  contentHash: string;
+  version: number | null;
+}
+
+export async function storedVersions(db: Queryable, workspaceId: number, externalIds: string[]): Promise<Map<string, StoredVersion>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await db.$queryRawUnsafe<{ external_id: string; content_hash: string; version: number | null }[]>(
+    `SELECT external_id, content_hash, version FROM activity_event
+     WHERE workspace_id = $1 AND external_id = ANY($2::text[])`,
+    workspaceId,
+    externalIds,
+  );
+  return new Map(rows.map((r) => [r.external_id, { contentHash: r.content_hash, version: r.version }]));
+}
+
+/**
+ * Replaces stored events, each only if it still has the content the caller decided against
+ * (optimistic check): a row changed meanwhile by a concurrent batch is left alone and not
+ * returned, so the caller decides it again.
+ */
+export async function replaceEvents(db: Queryable, workspaceId: number, updates: { row: EventRow; expectedHash: string }[]): Promise<Set<string>> {
+  if (updates.length === 0) return new Set();
+  const updated = await db.$queryRawUnsafe<{ external_id: string }[]>(
+    `UPDATE activity_event e SET
+       type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
+       deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
+       metadata = r.metadata, version = r.version, content_hash = r.content_hash, received_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS}, expected_hash text)
+     WHERE e.workspace_id = $1 AND e.external_id = r.external_id AND e.content_hash = r.expected_hash
+     RETURNING e.external_id`,
+    workspaceId,
+    JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash }))),
+  );
+  return new Set(updated.map((r) => r.external_id));
+}
+
+export async function deleteEvent(db: Queryable, workspaceId: number, externalId: string): Promise<boolean> {
+  const count = await db.$executeRawUnsafe(
+    'DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = $2',
+    workspaceId,
+    externalId,
+  );
+  return count > 0;
+}
+
+/** Touch types the workspace's teams declared on top of the core ones. */
+export async function workspaceTouchTypes(db: Queryable, workspaceId: number): Promise<Set<string>> {
+  const rows = await db.$queryRawUnsafe<{ t: string }[]>(
+    `SELECT DISTINCT unnest(touch_types) AS t FROM (
+       SELECT touch_types FROM workspace WHERE id = $1
+       UNION ALL SELECT touch_types FROM team WHERE workspace_id = $1 AND active) s`,
+    workspaceId,
+  );
+  return new Set(rows.map((r) => r.t));
+}
+
+/** Every stage of every active team's pipeline, or null when no team has one (accept any stage). */
+export async function workspaceStages(db: Queryable, workspaceId: number): Promise<Set<string> | null> {
+  const rows = await db.$queryRawUnsafe<{ s: string }[]>(
+    'SELECT DISTINCT unnest(pipeline_stages) AS s FROM team WHERE workspace_id = $1 AND active',
+    workspaceId,
+  );
+  return rows.length === 0 ? null : new Set(rows.map((r) => r.s));
+}

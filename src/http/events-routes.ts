@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { deleteEvent } from '../db/events-repo.js';
+import { ingestEvents, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
+import { authenticate } from './auth.js';
+import { sendError } from './errors.js';
+
+const batchSchema = z.strictObject(
+  { events: z.array(z.unknown(), { error: (iss) => (iss.input === undefined ? 'missing; the body is {"events":[…]}' : 'must be an array of events') }) },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => `"${k}"`).join(', ')}; the body is {"events":[…]}` : 'the body must be a JSON object {"events":[…]}') },
+);
+
+/** POST /api/v1/events and DELETE /api/v1/events/:id (interfaces.md). */
+export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
+  app.post('/api/v1/events', async (request, reply) => {
+    const key = await authenticate(deps.db, deps.clock, request, reply, 'ingest');
+    if (!key) return reply;
+    const parsed = batchSchema.safeParse(request.body);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
+      return sendError(reply, 400, 'bad_request', message);
+    }
+    const { events } = parsed.data;
+    if (events.length > MAX_EVENTS_PER_BATCH) {
+      return sendError(
+        reply,
+        413,
+        'too_many_events',
+        `The batch has ${events.length} events; send at most ${MAX_EVENTS_PER_BATCH} per request.`,
+      );
+    }
+    const log = request.log.child({ workspaceId: key.workspaceId });
+    const outcome = await ingestEvents(deps.db, key.workspaceId, events);
+    log.info({ batch: events.length, accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected.length, unmatched: outcome.unmatched }, 'events ingested');
+    return reply.code(200).send(outcome);
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/events/:id', async (request, reply) => {
+    const key = await authenticate(deps.db, deps.clock, request, reply, 'ingest');
+    if (!key) return reply;
+    const removed = await deleteEvent(deps.db.prisma, key.workspaceId, request.params.id);
+    if (!removed) return sendError(reply, 404, 'not_found', `No event with id "${request.params.id}" in this workspace.`);
+    request.log.info({ workspaceId: key.workspaceId, eventId: request.params.id }, 'event deleted');
+    return reply.code(204).send();
+  });
+}

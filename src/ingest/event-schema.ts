@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { InputProblem } from '../errors.js';
+import { CORE_EVENT_TYPES, isCoreEventType, REQUIRED_FIELDS } from './event-types.js';
+
+export const METADATA_MAX_BYTES = 8 * 1024;
+const ID_MAX = 256;
+
+/** ISO 8601 date-time with a UTC offset (Z or ±hh:mm / ±hhmm / ±hh); seconds and fractions optional. */
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/** Parses an instant that must carry an offset; returns a reason when it cannot. */
+export function parseInstant(value: string): { ok: true; date: Date } | { ok: false; reason: string } {
+  const m = ISO_WITH_OFFSET.exec(value);
+  if (!m) {
+    if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value)) {
+      return { ok: false, reason: `"${value}" has no UTC offset; send e.g. 2026-11-02T10:00:00Z or 2026-11-02T10:00:00-05:00` };
+    }
+    return { ok: false, reason: `"${value}" is not an ISO 8601 date-time with an offset, e.g. 2026-11-02T10:00:00Z` };
+  }
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (
+    month < 1 ||
+    month > 12 ||
+    calendar.getUTCFullYear() !== year ||
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return { ok: false, reason: `"${value}" is not a real date and time` };
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return { ok: false, reason: `"${value}" is not a real date and time` };
+  if (year < 1970 || year > 2999) return { ok: false, reason: `"${value}" is out of range (years 1970–2999)` };
+  return { ok: true, date };
+}
+
+const externalId = (field: string) =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a string`) })
+    .trim()
+    .min(1, { error: `${field} must not be empty` })
+    .max(ID_MAX, { error: `${field} is longer than ${ID_MAX} characters` });
+
+const optionalId = (field: string) => externalId(field).optional();
+
+/**
+ * The shape of one event as senders write it (API body and CSV rows after mapping).
+ * Type-specific rules (required fields, known types, pipeline stages) are checked by
+ * `validateEvent`, which knows the workspace's configuration.
+ */
+export const rawEventSchema = z.strictObject(
+  {
+    id: externalId('id'),
+    type: z.string({ error: 'type is required' }).trim().min(1, { error: 'type must not be empty' }),
+    occurredAt: z.string({ error: 'occurredAt is required (ISO 8601 with offset)' }),
+    repEmail: z
+      .email({ error: (iss) => `${JSON.stringify(iss.input)} is not an email` })
+      .transform((s) => s.toLowerCase())
+      .optional(),
+    slackUserId: z
+      .string()
+      .regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Slack user id (U… or W…)` })
+      .optional(),
+    crmOwnerId: optionalId('crmOwnerId'),
+    leadId: optionalId('leadId'),
+    dealId: optionalId('dealId'),
+    amount: z
+      .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a number` })
+      .refine(Number.isFinite, { error: 'must be a finite number' })
+      .refine((n) => n >= 0, { error: (iss) => `${String(iss.input)} is negative; amounts must be ≥ 0` })
+      .refine((n) => n < 1e15, { error: 'is too large' })
+      .optional(),
+    stage: z.string().trim().min(1, { error: 'stage must not be empty' }).optional(),
+    leadSource: z
+      .enum(['inbound', 'outbound'], { error: (iss) => `${JSON.stringify(iss.input)} is not a lead source (inbound or outbound)` })
+      .optional(),
+    metadata: z
+      .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+      .superRefine((value, ctx) => {
+        const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+        if (bytes > METADATA_MAX_BYTES) {
+          ctx.addIssue({ code: 'custom', message: `metadata is ${bytes} bytes; at most ${METADATA_MAX_BYTES} allowed` });
+        }
+      })
+      .optional(),
+    version: z
+      .number({ error: 'version must be a number' })
+      .int({ error: 'version must be a whole number' })
+      .min(1, { error: 'version must be ≥ 1' })
+      .max(2_147_483_647, { error: 'version is too large' })
+      .optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : 'an event must be a JSON object') },
+);
+
+export type RawEvent = z.infer<typeof rawEventSchema>;
+
+export type RepRef = { kind: 'email' | 'slack' | 'crm'; value: string };
+
+/** A validated event, ready to store. */
+export interface ValidEvent {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  rep: RepRef;
+  repEmail?: string;
+  slackUserId?: string;
+  crmOwnerId?: string;
+  leadId?: string;
+  dealId?: string;
+  amount?: number;
+  stage?: string;
+  leadSource?: 'inbound' | 'outbound';
+  metadata?: Record<string, unknown>;
+  version?: number;
+}
+
+export interface ValidationContext {
+  /** Touch types the workspace's teams added to the core ones. */
+  extraTouchTypes: ReadonlySet<string>;
+}
+
+function issuesToProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks one event against metrics.md: shape, known type, fields the type needs, a real instant
+ * with an offset, and a rep named by repEmail, slackUserId or crmOwnerId. Every problem is
+ * reported, not just the first. The pipeline stage is checked later, once the rep's team is known.
+ */
+export function validateEvent(input: unknown, ctx: ValidationContext): { ok: true; event: ValidEvent } | { ok: false; problems: InputProblem[] } {
+  const parsed = rawEventSchema.safeParse(input);
+  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues);
+  if (!isRecord(input)) return { ok: false, problems };
+  const reported = (path: string) => problems.some((p) => p.path === path);
+
+  const type = typeof input.type === 'string' ? input.type.trim() : undefined;
+  if (type && !reported('type')) {
+    if (isCoreEventType(type)) {
+      for (const field of REQUIRED_FIELDS[type]) {
+        if ((input[field] === undefined || input[field] === null) && !reported(field)) {
+          problems.push({ path: field, message: `${field} is required for ${type}` });
+        }
+      }
+    } else if (!ctx.extraTouchTypes.has(type)) {
+      const extra = [...ctx.extraTouchTypes];
+      problems.push({
+        path: 'type',
+        message: `unknown event type "${type}"; expected one of ${[...CORE_EVENT_TYPES, ...extra].join(', ')}${extra.length ? '' : ' (add custom touch types with touchTypes in the config)'}`,
+      });
+    }
+  }
+
+  const instant = typeof input.occurredAt === 'string' ? parseInstant(input.occurredAt) : undefined;
+  if (instant && !instant.ok) problems.push({ path: 'occurredAt', message: instant.reason });
+
+  if (input.repEmail === undefined && input.slackUserId === undefined && input.crmOwnerId === undefined) {
+    problems.push({ path: 'repEmail', message: 'name the rep with repEmail, slackUserId or crmOwnerId' });
+  }
+
+  if (!parsed.success || problems.length > 0 || !instant?.ok) return { ok: false, problems };
+  const raw = parsed.data;
+  const rep: RepRef = raw.repEmail
+    ? { kind: 'email', value: raw.repEmail }
+    : raw.slackUserId
+      ? { kind: 'slack', value: raw.slackUserId }
+      : { kind: 'crm', value: raw.crmOwnerId! };
+  const { occurredAt: _occurredAt, ...rest } = raw;
+  return { ok: true, event: { ...rest, type: raw.type, occurredAt: instant.date, rep } };
+}

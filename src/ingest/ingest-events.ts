@@ -1,0 +1,210 @@
+import type { Database } from '../db/client.js';
+import {
+  insertNewEvents,
+  replaceEvents,
+  resolveIdentities,
+  storedVersions,
+  workspaceStages,
+  workspaceTouchTypes,
+  type EventRow,
+  type ResolvedIdentity,
+  type StoredVersion,
+} from '../db/events-repo.js';
+import { assertNever, type InputProblem } from '../errors.js';
+import { contentHash } from './content-hash.js';
+import { validateEvent, type RepRef, type ValidEvent } from './event-schema.js';
+
+export const MAX_EVENTS_PER_BATCH = 5000;
+
+export interface RejectedEvent {
+  index: number;
+  id: string | null;
+  errors: InputProblem[];
+}
+
+/** accepted + duplicates + rejected.length = the batch length. */
+export interface IngestOutcome {
+  accepted: number;
+  duplicates: number;
+  /** Accepted events naming a person not in the config (stored; credited once they are added). */
+  unmatched: number;
+  rejected: RejectedEvent[];
+}
+
+interface Candidate {
+  index: number;
+  event: ValidEvent;
+  hash: string;
+}
+
+const repKey = (rep: RepRef) => `${rep.kind}\u0000${rep.value}`;
+
+function idOf(input: unknown): string | null {
+  if (typeof input === 'object' && input !== null && 'id' in input) {
+    const id = input.id;
+    if (typeof id === 'string' || typeof id === 'number') return String(id);
+  }
+  return null;
+}
+
+function conflictProblem(id: string, storedVersion: number | null, sentVersion: number | undefined): InputProblem {
+  return {
+    path: 'id',
+    message:
+      `conflict: event "${id}" is already stored with different content` +
+      ` (stored version ${storedVersion ?? 'none'}, sent ${sentVersion ?? 'none'}); resend it with a higher integer "version" to replace it`,
+  };
+}
+
+function toRow(c: Candidate, identityId: number): EventRow {
+  const e = c.event;
+  return {
+    external_id: e.id,
+    type: e.type,
+    occurred_at: e.occurredAt.toISOString(),
+    identity_id: identityId,
+    lead_id: e.leadId ?? null,
+    deal_id: e.dealId ?? null,
+    amount: e.amount ?? null,
+    stage: e.stage ?? null,
+    lead_source: e.leadSource ?? null,
+    metadata: e.metadata ?? null,
+    version: e.version ?? null,
+    content_hash: c.hash,
+  };
+}
+
+type Verdict = { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'conflict'; problem: InputProblem };
+
+/**
+ * Takes the occurrences of one id in batch order against what is stored: the first new content
+ * is stored; the same content again is a duplicate; other content replaces it only with a higher
+ * version. Returns a verdict per occurrence and the content to write (none when nothing changes).
+ */
+function decide(occurrences: Candidate[], stored: StoredVersion | undefined): { verdicts: Verdict[]; write: Candidate | null } {
+  let state: { hash: string; version: number | null } | undefined = stored && { hash: stored.contentHash, version: stored.version };
+  let write: Candidate | null = null;
+  const verdicts = occurrences.map((c): Verdict => {
+    if (!state || (c.hash !== state.hash && (c.event.version ?? 0) > (state.version ?? 0))) {
+      state = { hash: c.hash, version: c.event.version ?? null };
+      write = c;
+      return { kind: 'accepted' };
+    }
+    if (c.hash === state.hash) return { kind: 'duplicate' };
+    return { kind: 'conflict', problem: conflictProblem(c.event.id, state.version, c.event.version) };
+  });
+  return { verdicts, write };
+}
+
+/** How often a batch re-reads ids that a concurrent writer stored between our read and write. */
+const MAX_RACE_ROUNDS = 5;
+
+/**
+ * Stores a batch of events for one workspace, in order, idempotently (metrics.md, interfaces.md):
+ * each valid event is stored even when others are rejected; the same id with the same content is
+ * a duplicate; with other content it is a conflict unless its `version` is higher than the stored
+ * one (or than an earlier event of the batch with that id), which it then replaces.
+ * The writes of one batch are one transaction: on a database error nothing of it is stored.
+ */
+export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[]): Promise<IngestOutcome> {
+  const extraTouchTypes = await workspaceTouchTypes(db.prisma, workspaceId);
+  const rejected: RejectedEvent[] = [];
+
+  const valid: Candidate[] = [];
+  inputs.forEach((input, index) => {
+    const result = validateEvent(input, { extraTouchTypes });
+    if (result.ok) valid.push({ index, event: result.event, hash: contentHash(result.event) });
+    else rejected.push({ index, id: idOf(input), errors: result.problems });
+  });
+
+  const repRefs = new Map<string, RepRef>();
+  for (const c of valid) repRefs.set(repKey(c.event.rep), c.event.rep);
+  const identities = new Map(
+    (await resolveIdentities(db.prisma, workspaceId, [...repRefs.values()])).map((i) => [repKey(i), i]),
+  );
+  const identityOf = (c: Candidate): ResolvedIdentity => {
+    const identity = identities.get(repKey(c.event.rep));
+    if (!identity) throw new Error(`identity for ${c.event.rep.kind} ${c.event.rep.value} was not resolved`);
+    return identity;
+  };
+
+  // Stages belong to the rep's team pipeline (any team's, for people not in the config yet).
+  const anyTeamStages = valid.some((c) => c.event.stage !== undefined) ? await workspaceStages(db.prisma, workspaceId) : null;
+  const byId = new Map<string, Candidate[]>();
+  for (const c of valid) {
+    const identity = identityOf(c);
+    const stages = identity.pipelineStages ? new Set(identity.pipelineStages) : anyTeamStages;
+    if (c.event.stage !== undefined && stages && !stages.has(c.event.stage)) {
+      rejected.push({
+        index: c.index,
+        id: c.event.id,
+        errors: [
+          {
+            path: 'stage',
+            message: `"${c.event.stage}" is not a stage of the ${identity.pipelineStages ? "rep's team" : "workspace's"} pipeline (${[...stages].join(', ')})`,
+          },
+        ],
+      });
+      continue;
+    }
+    const list = byId.get(c.event.id);
+    if (list) list.push(c);
+    else byId.set(c.event.id, [c]);
+  }
+
+  const verdicts = await db.prisma.$transaction(
+    async (tx) => {
+      const decided = new Map<string, Verdict[]>();
+      let open = [...byId.keys()];
+      for (let round = 0; open.length > 0; round += 1) {
+        if (round === MAX_RACE_ROUNDS) throw new Error(`events ${open.slice(0, 5).join(', ')} kept changing under concurrent writes`);
+        const stored = await storedVersions(tx, workspaceId, open);
+        const inserts: EventRow[] = [];
+        const updates: { row: EventRow; expectedHash: string }[] = [];
+        for (const id of open) {
+          const { verdicts: v, write } = decide(byId.get(id)!, stored.get(id));
+          decided.set(id, v);
+          if (!write) continue;
+          const row = toRow(write, identityOf(write).id);
+          const before = stored.get(id);
+          if (before) updates.push({ row, expectedHash: before.contentHash });
+          else inserts.push(row);
+        }
+        const inserted = await insertNewEvents(tx, workspaceId, inserts);
+        const replaced = await replaceEvents(tx, workspaceId, updates);
+        // Ids a concurrent batch stored or changed meanwhile are decided again against what it wrote.
+        open = [...inserts.filter((r) => !inserted.has(r.external_id)), ...updates.map((u) => u.row).filter((r) => !replaced.has(r.external_id))].map(
+          (r) => r.external_id,
+        );
+      }
+      return decided;
+    },
+    { timeout: 120_000, maxWait: 60_000 },
+  );
+
+  let accepted = 0;
+  let duplicates = 0;
+  let unmatched = 0;
+  for (const [id, occurrences] of byId) {
+    const v = verdicts.get(id)!;
+    occurrences.forEach((c, i) => {
+      const verdict = v[i]!;
+      switch (verdict.kind) {
+        case 'accepted':
+          accepted += 1;
+          if (identityOf(c).memberId === null) unmatched += 1;
+          break;
+        case 'duplicate':
+          duplicates += 1;
+          break;
+        case 'conflict':
+          rejected.push({ index: c.index, id, errors: [verdict.problem] });
+          break;
+        default:
+          assertNever(verdict);
+      }
+    });
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return { accepted, duplicates, unmatched, rejected };
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { startClockAt, systemClock, type Clock } from './clock.js';
+import type { Env } from './config/env.js';
+import { openDatabase, type Database } from './db/client.js';
+import { migrate } from './db/migrator.js';
+import { buildHttpServer } from './http/server.js';
+import type { Logger } from './logger.js';
+
+/** A running Pacer process: what main starts and what tests start in-process. */
+export interface Runtime {
+  db: Database;
+  http: FastifyInstance;
+  clock: Clock;
+  /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
+  const clock = env.now ? startClockAt(env.now) : systemClock;
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  let http: FastifyInstance | undefined;
+  try {
+    const { applied } = await migrate(db);
+    logger.info({ database: db.describe, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+    http = buildHttpServer({ db, logger, clock });
+    const url = await http.listen({ port: env.port, host: env.host });
+    let stopping: Promise<void> | undefined;
+    const runningHttp = http;
+    return {
+      db,
+      http: runningHttp,
+      clock,
+      url,
+      stop: () =>
+        (stopping ??= (async () => {
+          await runningHttp.close();
+          await db.close();
+        })()),
+    };
+  } catch (err) {
+    await http?.close().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+}
