@@ -1,0 +1,122 @@
+import { tz, TZDate } from '@date-fns/tz';
+import { addDays, addMonths, addQuarters, addWeeks, startOfMonth, startOfQuarter, startOfWeek, type Day } from 'date-fns';
+
+/** A half-open interval of instants, [start, end). */
+export interface Interval {
+  start: Date;
+  end: Date;
+}
+
+/** A run of consecutive complete weeks, oldest first. */
+export interface WeekWindow extends Interval {
+  weeks: Interval[];
+}
+
+/** How a team counts weeks: its IANA zone and first day (0 = Sunday … 6 = Saturday, date-fns' Day). */
+export interface WeekSettings {
+  timezone: string;
+  weekStartsOn: Day;
+}
+
+/** ISO day of week (1 = Monday … 7 = Sunday, as stored for teams) to date-fns' Day. */
+export function isoToDay(iso: number): Day {
+  return (iso % 7) as Day;
+}
+
+/** The week (in the team's zone) that contains `t`. */
+export function weekContaining(t: Date, s: WeekSettings): Interval {
+  const zone = tz(s.timezone);
+  const start = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+  return { start: new Date(start.getTime()), end: new Date(addWeeks(start, 1, { in: zone }).getTime()) };
+}
+
+/**
+ * The last `count` complete weeks before `t` (metrics.md "Periods"): a week is complete once it
+ * has ended, so at exactly a week's start the week just ended is the last complete one.
+ */
+export function completeWeeks(t: Date, count: number, s: WeekSettings): WeekWindow {
+  const zone = tz(s.timezone);
+  const current = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+  const weeks: Interval[] = [];
+  for (let i = count; i >= 1; i -= 1) {
+    weeks.push({
+      start: new Date(addWeeks(current, -i, { in: zone }).getTime()),
+      end: new Date(addWeeks(current, -i + 1, { in: zone }).getTime()),
+    });
+  }
+  return { start: weeks[0]?.start ?? new Date(current.getTime()), end: new Date(current.getTime()), weeks };
+}
+
+/** 00:00 of a calendar date (YYYY-MM-DD) in a zone. */
+export function startOfDateIn(date: string, timezone: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new Error(`not a calendar date: ${date}`);
+  return new Date(new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), timezone).getTime());
+}
+
+/**
+ * A rep's active weeks in a window: the weeks that start on or after the rep's start date
+ * (00:00 in the team's zone); all of them when no start date is known.
+ */
+export function activeWeeks(window: WeekWindow, startDate: string | null, timezone: string): Interval[] {
+  if (!startDate) return window.weeks;
+  const from = startOfDateIn(startDate, timezone).getTime();
+  return window.weeks.filter((w) => w.start.getTime() >= from);
+}
+
+/** From the start of the team's current week to `t`. */
+export function weekToDate(t: Date, s: WeekSettings): Interval {
+  return { start: weekContaining(t, s).start, end: t };
+}
+
+export const WORKING_HOURS_PER_WEEK = 45;
+
+/**
+ * Share of the working week (Mon–Fri 09:00–18:00 team-local, 45 h) elapsed between the start of
+ * the team's current week and `t`, in [0, 1]. Used to pace week-to-date counts.
+ */
+export function workingWeekElapsed(t: Date, s: WeekSettings): number {
+  const zone = tz(s.timezone);
+  const week = weekContaining(t, s);
+  let hours = 0;
+  for (let i = 0; i < 7; i += 1) {
+    const day = addDays(new TZDate(week.start.getTime(), s.timezone), i, { in: zone });
+    const dow = day.getDay();
+    if (dow === 0 || dow === 6) continue;
+    const open = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), 9, 0, 0, s.timezone).getTime();
+    const close = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), 18, 0, 0, s.timezone).getTime();
+    const until = Math.min(t.getTime(), close);
+    if (until > open) hours += (until - open) / 3_600_000;
+  }
+  return Math.min(1, hours / WORKING_HOURS_PER_WEEK);
+}
+
+export type TargetPeriod = { kind: 'quarter' } | { kind: 'month' } | { kind: 'custom'; start: string; end: string };
+
+/**
+ * The period of a target that contains `t`: the calendar quarter or month in the team's zone, or
+ * a custom [start, end] whose end date is inclusive (it ends at 00:00 of the next day).
+ */
+export function targetPeriod(period: TargetPeriod, t: Date, timezone: string): Interval {
+  const zone = tz(timezone);
+  switch (period.kind) {
+    case 'quarter': {
+      const start = startOfQuarter(t, { in: zone });
+      return { start: new Date(start.getTime()), end: new Date(addQuarters(start, 1, { in: zone }).getTime()) };
+    }
+    case 'month': {
+      const start = startOfMonth(t, { in: zone });
+      return { start: new Date(start.getTime()), end: new Date(addMonths(start, 1, { in: zone }).getTime()) };
+    }
+    case 'custom': {
+      const end = addDays(new TZDate(startOfDateIn(period.end, timezone).getTime(), timezone), 1, { in: zone });
+      return { start: startOfDateIn(period.start, timezone), end: new Date(end.getTime()) };
+    }
+  }
+}
+
+/** Whether an instant lies in a half-open interval. */
+export function contains(i: Interval, t: Date | number): boolean {
+  const ms = typeof t === 'number' ? t : t.getTime();
+  return ms >= i.start.getTime() && ms < i.end.getTime();
+}
