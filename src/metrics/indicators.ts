@@ -1,0 +1,206 @@
+import { convertedFromStage, leftStageAt, type DealHistory } from './deals.js';
+import type { LeadRecord } from './leads.js';
+import { mean, median, ratio } from './stats.js';
+import type { MetricEvent, MetricSettings } from './types.js';
+import type { Interval } from './windows.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** One leading indicator of one rep over one window. */
+export interface IndicatorValue {
+  key: string;
+  /** Null when it cannot be computed (no active week, no lead, no deal): shown as "—", never 0. */
+  value: number | null;
+  /** The sample behind the value: events, leads or deals counted. */
+  n: number;
+  higherIsBetter: boolean;
+  /** Stage conversion: sum of opportunity amounts of the deals that entered the stage. */
+  amount?: number;
+  /** Stage conversion: median days in the stage, over deals that left it. */
+  velocityDays?: number | null;
+  /** Ids of the events behind the figure (newest last), for "show the events behind this figure". */
+  eventIds: string[];
+}
+
+/** Keys where a lower value is better (pace inverts them). */
+export function isLowerBetter(key: string): boolean {
+  return key === 'speed_to_lead_hours';
+}
+
+/** Whether a focus indicator is an activity (volume) rather than methodology (metrics.md). */
+export function isActivityIndicator(key: string): boolean {
+  return key.startsWith('cadence.') || key === 'pipeline_created';
+}
+
+export interface RepWindow {
+  repId: number;
+  /** The rep's active weeks of the window (metrics.md); empty when none. */
+  weeks: Interval[];
+  asOf: number;
+  /** Events credited to the rep (activities). */
+  events: readonly MetricEvent[];
+  /** Deal histories of the team (deal-level figures go to each deal's owner). */
+  deals: ReadonlyMap<string, DealHistory>;
+  /** The rep's leads. */
+  leads: readonly LeadRecord[];
+  settings: MetricSettings;
+}
+
+function span(w: RepWindow): { from: number; to: number } | null {
+  const first = w.weeks[0];
+  const last = w.weeks[w.weeks.length - 1];
+  if (!first || !last) return null;
+  return { from: first.start.getTime(), to: Math.min(last.end.getTime(), w.asOf) };
+}
+
+const inSpan = (s: { from: number; to: number }, at: number) => at >= s.from && at < s.to;
+
+/** Cadence of type T: events of type T ÷ active weeks (events per week). */
+export function cadence(w: RepWindow, type: string): IndicatorValue {
+  const s = span(w);
+  const ids = s ? w.events.filter((e) => e.type === type && inSpan(s, e.at)).map((e) => e.id) : [];
+  return { key: `cadence.${type}`, value: s ? ids.length / w.weeks.length : null, n: ids.length, higherIsBetter: true, eventIds: ids };
+}
+
+/** Pipeline created: sum of opportunity_created amounts ÷ active weeks. */
+export function pipelineCreated(w: RepWindow): IndicatorValue {
+  const s = span(w);
+  const opps = s ? w.events.filter((e) => e.type === 'opportunity_created' && inSpan(s, e.at)) : [];
+  const total = opps.reduce((sum, e) => sum + (e.amount ?? 0), 0);
+  return { key: 'pipeline_created', value: s ? total / w.weeks.length : null, n: opps.length, higherIsBetter: true, eventIds: opps.map((e) => e.id) };
+}
+
+/**
+ * Speed to lead over the leads assigned in the window: median hours to the rep's first touch
+ * (touched leads only), and the SLA hit rate. Reading of metrics.md: a lead counts in the hit
+ * rate once its outcome is known — touched within the SLA (a hit, even before the deadline), or
+ * past the deadline (touched in time or not); untouched leads inside the SLA are left out.
+ */
+export function speedToLead(w: RepWindow): { hours: IndicatorValue; slaHitRate: IndicatorValue } {
+  const s = span(w);
+  const leads = s ? w.leads.filter((l) => inSpan(s, l.assignedAt)) : [];
+  const slaMs = w.settings.slaHours * HOUR;
+  const touched = leads.filter((l) => l.firstTouchAt !== null);
+  let decided = 0;
+  let hits = 0;
+  for (const l of leads) {
+    const inTime = l.firstTouchAt !== null && l.firstTouchAt - l.assignedAt <= slaMs;
+    if (inTime || l.assignedAt + slaMs <= w.asOf) {
+      decided += 1;
+      if (inTime) hits += 1;
+    }
+  }
+  const ids = leads.flatMap((l) => l.eventIds);
+  return {
+    hours: {
+      key: 'speed_to_lead_hours',
+      value: s ? median(touched.map((l) => (l.firstTouchAt! - l.assignedAt) / HOUR)) : null,
+      n: touched.length,
+      higherIsBetter: false,
+      eventIds: ids,
+    },
+    slaHitRate: { key: 'sla_hit_rate', value: s ? ratio(hits, decided) : null, n: decided, higherIsBetter: true, eventIds: ids },
+  };
+}
+
+/** Qualification rate: leads assigned in the window that the rep qualified ÷ leads assigned; also per source. */
+export function qualificationRates(w: RepWindow): IndicatorValue[] {
+  const s = span(w);
+  const leads = s ? w.leads.filter((l) => inSpan(s, l.assignedAt)) : [];
+  const rate = (key: string, subset: readonly LeadRecord[]): IndicatorValue => ({
+    key,
+    value: s ? ratio(subset.filter((l) => l.qualifiedAt !== null).length, subset.length) : null,
+    n: subset.length,
+    higherIsBetter: true,
+    eventIds: subset.flatMap((l) => l.eventIds),
+  });
+  return [
+    rate('qualification_rate', leads),
+    rate('qualification_rate.inbound', leads.filter((l) => l.source === 'inbound')),
+    rate('qualification_rate.outbound', leads.filter((l) => l.source === 'outbound')),
+  ];
+}
+
+/**
+ * Opportunity rate: of the leads the rep qualified in the window, the share that got an
+ * opportunity_created with their leadId by the as-of instant (opened by anyone).
+ */
+export function opportunityRate(w: RepWindow): IndicatorValue {
+  const s = span(w);
+  const qualified = s ? w.leads.filter((l) => l.qualifiedAt !== null && inSpan(s, l.qualifiedAt)) : [];
+  return {
+    key: 'opportunity_rate',
+    value: s ? ratio(qualified.filter((l) => l.opportunityAt !== null).length, qualified.length) : null,
+    n: qualified.length,
+    higherIsBetter: true,
+    eventIds: qualified.flatMap((l) => l.eventIds),
+  };
+}
+
+/** Deals owned by the rep. */
+function ownedDeals(w: RepWindow): DealHistory[] {
+  const owned: DealHistory[] = [];
+  for (const d of w.deals.values()) if (d.ownerId === w.repId) owned.push(d);
+  return owned;
+}
+
+/**
+ * Stage conversion for each pipeline stage: of the rep's deals that first entered the stage in
+ * the window, the share that by the as-of instant entered a later stage or were won (last stage:
+ * won); with volume (n), amount and velocity (median days in the stage over deals that left it:
+ * entered a later stage or closed).
+ */
+export function stageConversions(w: RepWindow): IndicatorValue[] {
+  const s = span(w);
+  const owned = s ? ownedDeals(w) : [];
+  return w.settings.pipelineStages.map((stage, k) => {
+    const entered = owned.filter((d) => {
+      const at = d.stageEntered[k];
+      return at !== null && at !== undefined && inSpan(s!, at);
+    });
+    const converted = entered.filter((d) => convertedFromStage(d, k));
+    const days = entered.flatMap((d) => {
+      const left = leftStageAt(d, k);
+      return left === null ? [] : [(left - d.stageEntered[k]!) / DAY];
+    });
+    return {
+      key: `stage_conversion.${stage}`,
+      value: s ? ratio(converted.length, entered.length) : null,
+      n: entered.length,
+      higherIsBetter: true,
+      amount: entered.reduce((sum, d) => sum + (d.createdAmount ?? 0), 0),
+      velocityDays: median(days),
+      eventIds: entered.flatMap((d) => d.eventIds),
+    };
+  });
+}
+
+/** Touches per closed deal: over the rep's deals closed in the window, mean touches carrying the deal id. */
+export function touchesPerClosedDeal(w: RepWindow): IndicatorValue {
+  const s = span(w);
+  const closed = s ? ownedDeals(w).filter((d) => d.close !== null && inSpan(s, d.close.at)) : [];
+  return {
+    key: 'touches_per_closed_deal',
+    value: s ? mean(closed.map((d) => d.touchTimes.length)) : null,
+    n: closed.length,
+    higherIsBetter: true,
+    eventIds: closed.flatMap((d) => d.eventIds),
+  };
+}
+
+/** Every leading indicator of metrics.md for one rep and window, by key. */
+export function leadingIndicators(w: RepWindow, cadenceTypes: readonly string[]): Map<string, IndicatorValue> {
+  const stl = speedToLead(w);
+  const all: IndicatorValue[] = [
+    ...cadenceTypes.map((t) => cadence(w, t)),
+    pipelineCreated(w),
+    stl.hours,
+    stl.slaHitRate,
+    ...qualificationRates(w),
+    opportunityRate(w),
+    ...stageConversions(w),
+    touchesPerClosedDeal(w),
+  ];
+  return new Map(all.map((v) => [v.key, v]));
+}

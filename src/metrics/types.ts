@@ -1,0 +1,26 @@
+/** One activity event as the metrics engine sees it: already credited to a member. */
+export interface MetricEvent {
+  /** The sender's id, so every figure can be traced to its events. */
+  id: string;
+  /** Member the event is credited to (the rep it names). */
+  repId: number;
+  type: string;
+  /** Epoch milliseconds (UTC). */
+  at: number;
+  leadId: string | null;
+  dealId: string | null;
+  amount: number | null;
+  stage: string | null;
+  leadSource: 'inbound' | 'outbound' | null;
+}
+
+/** Team settings the metrics depend on (thresholds default as in metrics.md). */
+export interface MetricSettings {
+  timezone: string;
+  /** date-fns Day: 0 = Sunday … 6 = Saturday. */
+  weekStartsOn: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+  pipelineStages: string[];
+  /** Touch types: the core ones plus the team's extra ones. */
+  touchTypes: ReadonlySet<string>;
+  slaHours: number;
+}
