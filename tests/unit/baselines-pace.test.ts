@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { cohort, medianOf, rank, topCount, topPerformers } from '../../src/metrics/baselines.js';
+import { indicatorLink } from '../../src/metrics/correlation.js';
+import { diagnose, type FocusPace } from '../../src/metrics/diagnosis.js';
+import { attainment, forecast, prorate } from '../../src/metrics/forecast.js';
+import { pace, paceStatus } from '../../src/metrics/pace.js';
+import { median, spearman } from '../../src/metrics/stats.js';
+import { startOfDateIn } from '../../src/metrics/windows.js';
+
+const member = (repId: number, email: string, performance: number | null, winRate: number | null = null, dealsWon: number | null = null) => ({
+  repId,
+  email,
+  performance,
+  winRate,
+  dealsWon,
+});
+
+describe('median', () => {
+  it('takes the mean of the two middle values for an even count', () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([])).toBeNull();
+    expect(medianOf([null, 4, null, 2])).toBe(3);
+    expect(medianOf([null])).toBeNull();
+  });
+});
+
+describe('cohort', () => {
+  it('leaves out reps still ramping at the start of the baseline window', () => {
+    const baselineStart = new Date('2026-08-24T00:00:00Z');
+    const reps = [
+      { repId: 1, email: 'a', startDate: null },
+      { repId: 2, email: 'b', startDate: '2026-06-01' }, // exactly 12 weeks before: in
+      { repId: 3, email: 'c', startDate: '2026-06-02' }, // one day short: out
+    ];
+    expect(cohort(reps, baselineStart, 12, (d) => startOfDateIn(d, 'UTC')).map((r) => r.repId)).toEqual([1, 2]);
+  });
+});
+
+describe('ranking and top performers', () => {
+  it('breaks ties by win rate, then deals won, then email; nulls rank last', () => {
+    const ranked = rank([
+      member(1, 'zed@x', 100, 0.5, 2),
+      member(2, 'amy@x', 100, 0.5, 2),
+      member(3, 'bob@x', 100, 0.6, 1),
+      member(4, 'cat@x', null, 0.9, 9),
+      member(5, 'dan@x', 100, 0.5, 3),
+      member(6, 'eve@x', 0, null, 0),
+    ]);
+    expect(ranked.map((r) => r.repId)).toEqual([3, 5, 2, 1, 6, 4]);
+  });
+
+  it.each([
+    [5, 2],
+    [6, 2],
+    [9, 3],
+    [3, 1],
+    [1, 1],
+    [8, 2],
+  ])('takes ⌈n × 0.25⌉ top performers of %i reps: %i', (n, expected) => {
+    expect(topCount(n, 0.25)).toBe(expected);
+  });
+
+  it('has no baseline with fewer than minCohort reps', () => {
+    const two = topPerformers([member(1, 'a', 5), member(2, 'b', 3)], 0.25, 3);
+    expect(two).toMatchObject({ hasBaseline: false, top: [] });
+    const three = topPerformers([member(1, 'a', 5), member(2, 'b', 3), member(3, 'c', 9)], 0.25, 3);
+    expect(three.hasBaseline).toBe(true);
+    expect(three.top.map((r) => r.repId)).toEqual([3]);
+  });
+
+  it('counts cohort members with no events in n', () => {
+    const r = topPerformers([member(1, 'a', 5), ...[2, 3, 4, 5].map((i) => member(i, `z${i}`, null))], 0.25, 3);
+    expect(r.top.map((m) => m.repId)).toEqual([1, 2]);
+  });
+});
+
+describe('pace', () => {
+  const t = { onPace: 0.9, behind: 0.6 };
+  it('divides value by baseline, or baseline by value when lower is better', () => {
+    expect(pace(9, 10, true)).toBe(0.9);
+    expect(pace(20, 10, false)).toBe(0.5); // 20 h to first touch vs a 10 h baseline
+    expect(pace(5, 10, false)).toBe(2);
+  });
+  it('stays within [0, 2] and handles zeros', () => {
+    expect(pace(50, 10, true)).toBe(2);
+    expect(pace(0, 0, true)).toBe(1);
+    expect(pace(3, 0, true)).toBe(2);
+    expect(pace(0, 4, true)).toBe(0);
+    expect(pace(null, 4, true)).toBeNull();
+  });
+  it('has statuses at the thresholds', () => {
+    expect(paceStatus(0.9, true, t)).toBe('on_pace');
+    expect(paceStatus(0.89, true, t)).toBe('behind');
+    expect(paceStatus(0.6, true, t)).toBe('behind');
+    expect(paceStatus(0.59, true, t)).toBe('far_behind');
+    expect(paceStatus(1, false, t)).toBe('no_baseline');
+    expect(paceStatus(null, true, t)).toBe('no_data');
+  });
+});
+
+describe('forecast', () => {
+  const period = { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-12-31T00:00:00Z') }; // 91 days
+  it('gives both forecasts and the gap', () => {
+    const f = forecast({ asOf: new Date('2026-11-15T12:00:00Z'), period, target: 100_000, bookedSoFar: 40_000, pipelinePerWeek: 10_000, winRate: 0.25 });
+    expect(f.runRate).toBeCloseTo((40_000 / 45.5) * 91);
+    expect(f.wholeWeeksLeft).toBe(6); // 45.5 days left
+    expect(f.leading).toBe(40_000 + 10_000 * 6 * 0.25);
+    expect(f.onTrack).toBe(false);
+    expect(f.gap).toBe(45_000);
+  });
+  it('has no leading forecast without a win rate and no run rate at the very start', () => {
+    const f = forecast({ asOf: period.start, period, target: 1, bookedSoFar: 0, pipelinePerWeek: 5, winRate: null });
+    expect(f.leading).toBeNull();
+    expect(f.runRate).toBeNull();
+    expect(f.onTrack).toBeNull();
+  });
+  it('treats a target of 0 as met and its attainment as undefined', () => {
+    const f = forecast({ asOf: new Date('2026-11-01T00:00:00Z'), period, target: 0, bookedSoFar: 0, pipelinePerWeek: 0, winRate: 0.5 });
+    expect(f.onTrack).toBe(true);
+    expect(attainment(500, 0)).toBeNull();
+    expect(attainment(500, 1000)).toBe(0.5);
+  });
+  it('prorates a target to a window', () => {
+    const window = { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-10-14T00:00:00Z') };
+    expect(prorate(91_000, period, window)).toBeCloseTo(13_000);
+  });
+});
+
+describe('diagnosis', () => {
+  const focus = (key: string, value: number, baseline: number, p: number, status: FocusPace['status']): FocusPace => ({ key, label: key.replace('cadence.', '') + 's', value, baseline, pace: p, status });
+  const behindForecast = forecast({ asOf: new Date('2026-11-15T00:00:00Z'), period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') }, target: 100, bookedSoFar: 10, pipelinePerWeek: 10, winRate: 0.2 });
+
+  it('coaches the activity with the lowest pace when results and an activity are behind', () => {
+    const d = diagnose({
+      repName: 'Anna',
+      forecast: behindForecast,
+      performance: null,
+      teamMedianPerformance: null,
+      focus: [focus('cadence.call', 12, 20, 0.6, 'behind'), focus('cadence.meeting', 2, 5, 0.4, 'far_behind'), focus('speed_to_lead_hours', 30, 3, 0.1, 'far_behind')],
+      stages: [],
+    });
+    expect(d.outcome).toBe('coach_activity');
+    expect(d.activities.indicator?.key).toBe('cadence.meeting');
+    expect(d.prompt).toContain('2 a week against the top-performer 5');
+    expect(d.prompt).toContain('3 more a week');
+  });
+
+  it('coaches the stage when activities are on pace but a conversion lags the team', () => {
+    const d = diagnose({
+      repName: 'Bo',
+      forecast: behindForecast,
+      performance: null,
+      teamMedianPerformance: null,
+      focus: [focus('cadence.call', 20, 20, 1, 'on_pace')],
+      stages: [
+        { stage: 'demo', repRate: 0.2, repDeals: 10, teamRate: 0.5 },
+        { stage: 'proposal', repRate: 0.1, repDeals: 4, teamRate: 0.6 }, // too few deals to say
+      ],
+    });
+    expect(d.outcome).toBe('coach_stage');
+    expect(d.methodology.stage?.stage).toBe('demo');
+    expect(d.prompt).toContain('20% of deals out of demo (10 deals) against the team\'s 50%');
+  });
+
+  it('looks past the rep when only results lag, and recognises reps on track', () => {
+    expect(diagnose({ repName: 'C', forecast: behindForecast, performance: null, teamMedianPerformance: null, focus: [], stages: [] }).outcome).toBe('look_past_rep');
+    expect(diagnose({ repName: 'C', forecast: null, performance: 10, teamMedianPerformance: 5, focus: [], stages: [] }).outcome).toBe('recognise');
+    expect(diagnose({ repName: 'C', forecast: null, performance: 4, teamMedianPerformance: 5, focus: [], stages: [] }).results).toMatchObject({ gap: true, basis: 'team_median' });
+  });
+});
+
+describe('spearman', () => {
+  it('is 1 for a monotone relation and -1 for a reversed one, with ties ranked on average', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 400])).toBeCloseTo(1);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
+    // Hand-computed: ranks x = 1, 2.5, 2.5, 4; y = 1, 2, 3, 4 → ρ = 4.5 / √(4.5 · 5) ≈ 0.9487
+    expect(spearman([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(0.9487, 4);
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
+  });
+
+  it('flips lower-is-better indicators and labels small cohorts', () => {
+    const pairs = Array.from({ length: 8 }, (_, i) => ({ indicator: 10 - i, performance: i }));
+    expect(indicatorLink('speed_to_lead_hours', pairs, false)).toMatchObject({ rho: 1, n: 8, label: 'tracks_results' });
+    expect(indicatorLink('cadence.call', pairs, true)).toMatchObject({ rho: -1, label: 'weak_or_no_link' });
+    expect(indicatorLink('cadence.call', pairs.slice(0, 7), true).label).toBe('too_few_reps');
+  });
+});
