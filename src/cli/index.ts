@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerApiKey } from './api-key.js';
+import { registerConfig } from './config.js';
 import { registerMigrate } from './migrate.js';
 
 const program = new Command('pacer')
@@ -8,5 +9,6 @@ const program = new Command('pacer')
 
 registerMigrate(program);
 registerApiKey(program);
+registerConfig(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,36 @@
+/**
+ * The coaching config (interfaces.md "Coaching config"): one zod pipeline from the document
+ * read from YAML to the resolved config — defaults of metrics.md applied, every team complete,
+ * people merged across teams. Pure: reading files is load.ts, writing the database apply.ts.
+ *
+ * The pipeline has two phases: the document schema (coaching-schema.ts) checks every value
+ * where it stands; once the shape is sound, the rules (coaching-rules.ts) merge defaults and
+ * check what needs several values at once. Cross-document problems therefore show up only
+ * after the shape problems are fixed.
+ */
+import { z } from 'zod';
+import { resolveDocument, type CoachingConfig } from './coaching-rules.js';
+import { ConfigDocumentSchema } from './coaching-schema.js';
+import { configErrorMap, issuesToProblems, type ConfigProblem } from './problems.js';
+
+export * from './coaching-schema.js';
+export { focusIndicatorsFor, withDefined, type CoachingConfig, type PersonConfig, type TeamConfig } from './coaching-rules.js';
+export { describeValue, formatPath, type ConfigProblem } from './problems.js';
+
+/** The whole pipeline: document in, resolved config out (zod issues carry the paths). */
+export const CoachingConfigSchema = ConfigDocumentSchema.transform((doc, ctx) => {
+  let failed = false;
+  const config = resolveDocument(doc, (path, message) => {
+    failed = true;
+    ctx.addIssue({ code: 'custom', path, message, input: undefined });
+  });
+  return failed ? z.NEVER : config;
+});
+
+export type ParseResult = { ok: true; config: CoachingConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** Parses a config document (already read from YAML); every problem is reported, each once. */
+export function parseCoachingConfig(input: unknown): ParseResult {
+  const parsed = CoachingConfigSchema.safeParse(input, { error: configErrorMap });
+  return parsed.success ? { ok: true, config: parsed.data } : { ok: false, problems: issuesToProblems(parsed.error.issues) };
+}

@@ -1,0 +1,151 @@
+/**
+ * Reads the coaching config from disk: one YAML file, or (when PACER_CONFIG names a directory)
+ * every *.yaml / *.yml file in it, one workspace each. A missing path is not an error — Pacer
+ * starts with an empty workspace — so it is told apart from an invalid file, which throws
+ * ConfigError with every problem found.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError, type InputProblem } from '../errors.js';
+import { parseCoachingConfig, type CoachingConfig } from './coaching.js';
+
+/** A problem with the line and column of the YAML node it is about, when that node exists. */
+export interface LocatedProblem extends InputProblem {
+  line?: number;
+  column?: number;
+}
+
+export type FileCheck = { file: string; ok: true; config: CoachingConfig } | { file: string; ok: false; problems: LocatedProblem[] };
+
+export type ConfigCheck =
+  /** Nothing at the path: start with an empty workspace. */
+  | { kind: 'missing'; path: string }
+  /** One entry per file read (a directory with no YAML file gives none). */
+  | { kind: 'checked'; path: string; files: FileCheck[] };
+
+export interface LoadedConfig {
+  file: string;
+  config: CoachingConfig;
+}
+
+export type ConfigLoad = { kind: 'missing'; path: string } | { kind: 'loaded'; path: string; configs: LoadedConfig[] };
+
+/** The first line of a yaml error without the position the pretty printer appended to it. */
+function bareMessage(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Line and column of the node at `at`, or of its nearest ancestor when the key is absent. */
+function locate(doc: Document, lines: LineCounter, at: readonly PropertyKey[]): { line: number; column: number } | undefined {
+  for (let n = at.length; n >= 0; n -= 1) {
+    const keys = at.slice(0, n);
+    const node: unknown = keys.length === 0 ? doc.contents : doc.getIn(keys, true);
+    if (isNode(node) && node.range) {
+      const { line, col } = lines.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return undefined;
+}
+
+/** Checks one YAML text; `file` only names it in messages. */
+export function checkConfigText(text: string, file: string): FileCheck {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // yaml's warnings (unknown tags and the like) would silently change values: refuse them too.
+  const syntax = [...doc.errors, ...doc.warnings];
+  if (syntax.length > 0) {
+    return {
+      file,
+      ok: false,
+      problems: syntax.map((err) => {
+        const pos = err.linePos?.[0];
+        return { path: '', message: pos ? `line ${pos.line}, column ${pos.col}: ${bareMessage(err.message)}` : bareMessage(err.message) };
+      }),
+    };
+  }
+  if (doc.contents === null) return { file, ok: false, problems: [{ path: '', message: 'the file is empty; it needs workspace and teams' }] };
+  const parsed = parseCoachingConfig(doc.toJS());
+  if (parsed.ok) return { file, ok: true, config: parsed.config };
+  return {
+    file,
+    ok: false,
+    problems: parsed.problems.map(({ path: p, message, at }) => ({ path: p, message, ...locate(doc, lines, at) })),
+  };
+}
+
+/** Parses one YAML text; throws ConfigError with every problem. */
+export function parseConfigText(text: string, file: string): CoachingConfig {
+  const checked = checkConfigText(text, file);
+  if (!checked.ok) throw new ConfigError(file, checked.problems);
+  return checked.config;
+}
+
+function isMissing(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ENOTDIR');
+}
+
+async function checkFile(file: string): Promise<FileCheck> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { file, ok: false, problems: [{ path: '', message: `cannot be read: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  return checkConfigText(text, file);
+}
+
+/** Two files for one workspace would overwrite each other's teams on every apply. */
+function flagRepeatedWorkspaces(files: FileCheck[]): FileCheck[] {
+  const firstFile = new Map<string, string>();
+  return files.map((f) => {
+    if (!f.ok) return f;
+    const first = firstFile.get(f.config.workspace.id);
+    if (first === undefined) {
+      firstFile.set(f.config.workspace.id, f.file);
+      return f;
+    }
+    return {
+      file: f.file,
+      ok: false,
+      problems: [{ path: 'workspace.id', message: `"${f.config.workspace.id}" is configured in ${first} already; use one file per workspace` }],
+    };
+  });
+}
+
+/** Checks the file or directory at `configPath` without throwing for invalid content. */
+export async function checkConfigPath(configPath: string): Promise<ConfigCheck> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(configPath)).isDirectory();
+  } catch (err) {
+    if (isMissing(err)) return { kind: 'missing', path: configPath };
+    throw err;
+  }
+  if (!isDirectory) return { kind: 'checked', path: configPath, files: [await checkFile(configPath)] };
+  const names = (await readdir(configPath, { withFileTypes: true }))
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  const files = await Promise.all(names.map((name) => checkFile(path.join(configPath, name))));
+  return { kind: 'checked', path: configPath, files: flagRepeatedWorkspaces(files) };
+}
+
+/**
+ * Loads every workspace config at `configPath`. Throws ConfigError naming each problem; with
+ * several invalid files in a directory, each problem's path starts with its file's name.
+ */
+export async function loadCoachingConfig(configPath: string): Promise<ConfigLoad> {
+  const checked = await checkConfigPath(configPath);
+  if (checked.kind === 'missing') return checked;
+  const bad = checked.files.filter((f) => !f.ok);
+  if (bad.length === 1 && bad[0] && !bad[0].ok) throw new ConfigError(bad[0].file, bad[0].problems);
+  if (bad.length > 1) {
+    throw new ConfigError(
+      configPath,
+      bad.flatMap((f) => (f.ok ? [] : f.problems.map((p) => ({ ...p, path: `${path.basename(f.file)}${p.path ? ` ${p.path}` : ''}` })))),
+    );
+  }
+  return { kind: 'loaded', path: configPath, configs: checked.files.flatMap((f) => (f.ok ? [{ file: f.file, config: f.config }] : [])) };
+}
