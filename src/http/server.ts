@@ -7,6 +7,7 @@ import { pendingMigrations } from '../db/migrator.js';
 import type { Logger } from '../logger.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
+import { registerReportRoutes } from './reports-routes.js';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -88,5 +89,6 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   registerEventRoutes(app, deps);
+  registerReportRoutes(app, deps);
   return app;
 }

@@ -1,0 +1,88 @@
+import { readTeamSettings } from '../config/apply.js';
+import type { Database } from '../db/client.js';
+import { loadMetricEvents } from '../db/metrics-repo.js';
+import { PacerError } from '../errors.js';
+import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
+import type { PerformanceMetric } from '../metrics/baselines.js';
+import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
+import { computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import type { RepReport, TeamReport } from './types.js';
+
+export class NotFoundError extends PacerError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+const PERFORMANCE_METRICS = new Set<string>(['booked_revenue', 'win_rate', 'deals_won', 'attainment']);
+
+/** Reads a team and its active reps and targets into the metrics engine's input. */
+export async function loadTeamInput(db: Database, workspaceId: number, teamName: string): Promise<{ id: number; input: TeamInput }> {
+  const team = await db.prisma.team.findUnique({
+    where: { workspaceId_name: { workspaceId, name: teamName } },
+    include: {
+      workspace: { select: { currency: true } },
+      memberships: { where: { role: 'rep', member: { active: true } }, include: { member: true }, orderBy: { member: { email: 'asc' } } },
+      targets: true,
+    },
+  });
+  if (!team || !team.active) {
+    const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
+    throw new NotFoundError(`No team "${teamName}" in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
+  }
+  const performanceMetric = PERFORMANCE_METRICS.has(team.performanceMetric) ? (team.performanceMetric as PerformanceMetric) : 'booked_revenue';
+  const targets = team.targets.map((x) => ({
+    memberId: x.memberId,
+    metric: x.metric,
+    period: (x.periodKind === 'custom'
+      ? { kind: 'custom', start: dateOnly(x.periodStart)!, end: dateOnly(x.periodEnd)! }
+      : { kind: x.periodKind }) satisfies TargetPeriod,
+    value: x.value.toNumber(),
+  }));
+  return {
+    id: team.id,
+    input: {
+      name: team.name,
+      timezone: team.timezone,
+      weekStartsOn: isoToDay(team.weekStartsOn),
+      pipelineStages: team.pipelineStages,
+      focus: team.focus,
+      touchTypes: new Set([...CORE_TOUCH_TYPES, ...team.touchTypes]),
+      performanceMetric,
+      settings: readTeamSettings(team.settings),
+      currency: team.workspace.currency,
+      reps: team.memberships.map((m) => ({ id: m.member.id, email: m.member.email, name: m.member.name, startDate: dateOnly(m.member.startDate) })),
+      targets,
+    },
+  };
+}
+
+/** The team report of interfaces.md as of an instant. */
+export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<TeamReport> {
+  const { input } = await loadTeamInput(db, workspaceId, teamName);
+  const events = await loadMetricEvents(db.prisma, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf);
+  return computeTeamReport(input, events, asOf);
+}
+
+/** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
+export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date): Promise<RepReport> {
+  const member = await db.prisma.member.findUnique({
+    where: { workspaceId_email: { workspaceId, email: email.toLowerCase() } },
+    include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
+  });
+  if (!member) throw new NotFoundError(`No member with email ${email} in this workspace.`);
+  const repTeam = member.memberships.find((m) => m.role === 'rep' && m.team.active);
+  if (!repTeam) {
+    const managed = member.memberships.filter((m) => m.role === 'manager').map((m) => m.team.name);
+    throw new NotFoundError(
+      managed.length ? `${email} is a manager (${managed.join(', ')}); ask for a team report instead.` : `${email} is not a rep of any active team.`,
+    );
+  }
+  if (!member.active) throw new NotFoundError(`${email} is no longer active.`);
+  const report = await teamReport(db, workspaceId, repTeam.team.name, asOf);
+  const mine = report.members.find((m) => m.rep.email === member.email);
+  if (!mine) throw new NotFoundError(`${email} is not a rep of ${repTeam.team.name}.`);
+  return mine;
+}

@@ -1,0 +1,395 @@
+import { TZDate } from '@date-fns/tz';
+import { formatISO } from 'date-fns';
+import type { TeamSettings } from '../config/apply.js';
+import { cohort as cohortOf, medianOf, topPerformers, type PerformanceMetric } from '../metrics/baselines.js';
+import { indicatorLink } from '../metrics/correlation.js';
+import { buildDeals, convertedFromStage, type DealHistory } from '../metrics/deals.js';
+import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
+import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
+import { isActivityIndicator, isLowerBetter, leadingIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
+import { lagging, type Lagging } from '../metrics/lagging.js';
+import { buildLeads, type LeadRecord } from '../metrics/leads.js';
+import { pace, paceStatus } from '../metrics/pace.js';
+import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
+import { ratio } from '../metrics/stats.js';
+import type { MetricEvent, MetricSettings } from '../metrics/types.js';
+import {
+  activeWeeks,
+  completeWeeks,
+  startOfDateIn,
+  targetPeriod,
+  weekToDate,
+  workingWeekElapsed,
+  type Interval,
+  type TargetPeriod,
+  type WeekSettings,
+  type WeekWindow,
+} from '../metrics/windows.js';
+import { indicatorLabel } from './labels.js';
+import type { ForecastJson, LaggingJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
+
+export const TREND_WEEKS = 8;
+
+export interface TeamInput {
+  name: string;
+  timezone: string;
+  weekStartsOn: WeekSettings['weekStartsOn'];
+  pipelineStages: string[];
+  focus: string[];
+  touchTypes: ReadonlySet<string>;
+  performanceMetric: PerformanceMetric;
+  settings: TeamSettings;
+  currency: string;
+  /** The team's active reps. */
+  reps: { id: number; email: string; name: string; startDate: string | null }[];
+  targets: { memberId: number | null; metric: string; period: TargetPeriod; value: number }[];
+}
+
+/** Cadence is reported for the touch types and these pipeline events. */
+const COUNTED_TYPES = ['lead_assigned', 'lead_qualified', 'opportunity_created', 'deal_won'];
+
+/** The earliest instant the team's report reads events from (own events; deal histories go further back). */
+export function eventsFrom(team: TeamInput, asOf: Date): Date {
+  const s = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
+  const t = team.settings.thresholds;
+  const starts = [
+    completeWeeks(asOf, t.baselineWeeks, s).start,
+    completeWeeks(asOf, Math.max(TREND_WEEKS, t.cadenceWeeks + 1), s).start,
+    ...team.targets.map((target) => targetPeriod(target.period, asOf, team.timezone).start),
+  ];
+  return new Date(Math.min(...starts.map((d) => d.getTime())));
+}
+
+/** An instant as ISO 8601 with the team's offset and no milliseconds. */
+export function instantIn(timezone: string, at: Date | number): string {
+  return formatISO(new TZDate(typeof at === 'number' ? at : at.getTime(), timezone));
+}
+
+interface RepState {
+  rep: TeamInput['reps'][number];
+  cadenceWeeks: Interval[];
+  baselineWeeks: Interval[];
+  cadence: Map<string, IndicatorValue>;
+  baseline: Map<string, IndicatorValue>;
+  laggingCadence: Lagging;
+  laggingBaseline: Lagging;
+  performance: number | null;
+  events: MetricEvent[];
+  leads: LeadRecord[];
+}
+
+const spanOf = (weeks: readonly Interval[], asOf: number) =>
+  weeks.length === 0 ? null : { from: weeks[0]!.start.getTime(), to: Math.min(weeks[weeks.length - 1]!.end.getTime(), asOf) };
+
+/**
+ * The team report as of `asOf` from the team's events (metrics.md end to end): every rep's
+ * leading and lagging indicators over the cadence and baseline windows, the cohort, top
+ * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
+ * trends. Pure: the same input gives the same report whatever the order of `events`.
+ */
+export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date): TeamReport {
+  const t = team.settings.thresholds;
+  const at = asOf.getTime();
+  const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
+  const ms: MetricSettings = { ...ws, pipelineStages: team.pipelineStages, touchTypes: team.touchTypes, slaHours: t.slaHours };
+  const cadenceWindow = completeWeeks(asOf, t.cadenceWeeks, ws);
+  const baselineWindow = completeWeeks(asOf, t.baselineWeeks, ws);
+  const trendWindow = completeWeeks(asOf, TREND_WEEKS, ws);
+  const fmt = (d: Date | number) => instantIn(team.timezone, d);
+  const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
+
+  const sorted = [...events].filter((e) => e.at < at).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const deals = buildDeals(sorted, at, team.pipelineStages, team.touchTypes);
+  const leadsByRep = buildLeads(sorted, at, team.touchTypes);
+  const eventsByRep = new Map<number, MetricEvent[]>();
+  for (const e of sorted) {
+    const list = eventsByRep.get(e.repId);
+    if (list) list.push(e);
+    else eventsByRep.set(e.repId, [e]);
+  }
+  const cadenceTypes = [...new Set([...team.touchTypes, ...COUNTED_TYPES])];
+  const repWindow = (repId: number, weeks: Interval[]): RepWindow => ({
+    repId,
+    weeks,
+    asOf: at,
+    events: eventsByRep.get(repId) ?? [],
+    deals,
+    leads: leadsByRep.get(repId) ?? [],
+    settings: ms,
+  });
+  const bookedTarget = (memberId: number | null) => team.targets.find((x) => x.metric === 'booked_revenue' && x.memberId === memberId) ?? null;
+
+  const states: RepState[] = team.reps.map((rep) => {
+    const cw = activeWeeks(cadenceWindow, rep.startDate, team.timezone);
+    const bw = activeWeeks(baselineWindow, rep.startDate, team.timezone);
+    const laggingBaseline = lagging(deals.values(), new Set([rep.id]), spanOf(bw, at));
+    const target = bookedTarget(rep.id);
+    const performance = performanceOf(team.performanceMetric, laggingBaseline, target, baselineWindow, team.timezone, asOf);
+    return {
+      rep,
+      cadenceWeeks: cw,
+      baselineWeeks: bw,
+      cadence: leadingIndicators(repWindow(rep.id, cw), cadenceTypes),
+      baseline: leadingIndicators(repWindow(rep.id, bw), cadenceTypes),
+      laggingCadence: lagging(deals.values(), new Set([rep.id]), spanOf(cw, at)),
+      laggingBaseline,
+      performance,
+      events: eventsByRep.get(rep.id) ?? [],
+      leads: leadsByRep.get(rep.id) ?? [],
+    };
+  });
+
+  // Cohort, ranking, top performers (metrics.md "Top performers and baselines").
+  const cohortStates = cohortOf(
+    states.map((s) => ({ ...s, repId: s.rep.id, email: s.rep.email, startDate: s.rep.startDate })),
+    baselineWindow.start,
+    t.rampWeeks,
+    (d) => startOfDateIn(d, team.timezone),
+  );
+  const ranking = topPerformers(
+    cohortStates.map((s) => ({ ...s, winRate: s.laggingBaseline.winRate, dealsWon: s.laggingBaseline.dealsWon })),
+    t.topFraction,
+    t.minCohort,
+  );
+  const topIds = new Set(ranking.top.map((s) => s.rep.id));
+  const keys = [...(states[0]?.baseline.keys() ?? leadingIndicators(repWindow(-1, []), cadenceTypes).keys())];
+  const baselines = new Map<string, number | null>();
+  const teamMedians = new Map<string, number | null>();
+  for (const key of keys) {
+    baselines.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => s.baseline.get(key)?.value ?? null)) : null);
+    teamMedians.set(key, medianOf(cohortStates.map((s) => s.baseline.get(key)?.value ?? null)));
+  }
+  const teamMedianPerformance = medianOf(cohortStates.map((s) => s.performance));
+  const teamStageRates = pooledStageRates(deals, new Set(cohortStates.map((s) => s.rep.id)), team.pipelineStages, spanOf(baselineWindow.weeks, at));
+
+  const thresholds = { onPace: t.onPace, behind: t.behind };
+  // Follow-ups by anyone on the team count, so missed follow-ups are found over all the events.
+  const followUps = missedFollowUps(sorted, at, team.touchTypes, { ...t, alertLookbackDays: team.settings.alertLookbackDays });
+  const share = workingWeekElapsed(asOf, ws);
+  const wtdInterval = weekToDate(asOf, ws);
+
+  const members: RepReport[] = states.map((s) => {
+    const leading: LeadingJson[] = keys.map((key) => {
+      const v = s.cadence.get(key)!;
+      const baseline = baselines.get(key) ?? null;
+      const p = pace(v.value, baseline, v.higherIsBetter);
+      return {
+        key,
+        label: indicatorLabel(key),
+        value: v.value,
+        baseline,
+        teamMedian: teamMedians.get(key) ?? null,
+        pace: p,
+        status: paceStatus(p, ranking.hasBaseline, thresholds),
+        higherIsBetter: v.higherIsBetter,
+        n: v.n,
+        ...(v.amount === undefined ? {} : { amount: v.amount, velocityDays: v.velocityDays ?? null }),
+      };
+    });
+    const byKey = new Map(leading.map((l) => [l.key, l]));
+
+    // Week to date: counts paced against baseline × working-week share; rates shown without pace.
+    const wtdWeeks = s.rep.startDate && startOfDateIn(s.rep.startDate, team.timezone).getTime() > at ? [] : [wtdInterval];
+    const wtdValues = leadingIndicators(repWindow(s.rep.id, wtdWeeks), cadenceTypes);
+    const weekToDateJson: Record<string, WeekToDateJson> = {};
+    for (const key of keys) {
+      const value = wtdValues.get(key)?.value ?? null;
+      if (isActivityIndicator(key)) {
+        const expected = baselines.get(key);
+        const p = expected === null || expected === undefined || share === 0 ? null : pace(value, expected * share, true);
+        weekToDateJson[key] = { value, pace: p, status: share === 0 ? null : paceStatus(p, ranking.hasBaseline, thresholds) };
+      } else {
+        weekToDateJson[key] = { value, pace: null, status: null };
+      }
+    }
+
+    const trend: Record<string, (number | null)[]> = {};
+    const weekly = trendWindow.weeks.map((w) =>
+      leadingIndicators(repWindow(s.rep.id, activeWeeks({ ...w, weeks: [w] }, s.rep.startDate, team.timezone)), cadenceTypes),
+    );
+    for (const key of keys) trend[key] = weekly.map((m) => m.get(key)?.value ?? null);
+
+    const repForecast = forecastFor(bookedTarget(s.rep.id), asOf, team.timezone, deals, new Set([s.rep.id]), s.cadence.get('pipeline_created')?.value ?? null, s.laggingBaseline.winRate);
+    const focus: FocusPace[] = team.focus.flatMap((key) => {
+      const l = byKey.get(key);
+      return l ? [{ key, label: l.label, value: l.value, baseline: l.baseline, pace: l.pace, status: l.status }] : [];
+    });
+    const stages: StageComparison[] = team.pipelineStages.map((stage) => {
+      const v = s.baseline.get(`stage_conversion.${stage}`)!;
+      return { stage, repRate: v.value, repDeals: v.n, teamRate: teamStageRates.get(stage) ?? null };
+    });
+    const diagnosis = diagnose({
+      repName: s.rep.name,
+      forecast: repForecast.forecast,
+      performance: s.performance,
+      teamMedianPerformance,
+      focus,
+      stages,
+    });
+
+    return {
+      asOf: fmt(asOf),
+      rep: { email: s.rep.email, name: s.rep.name, team: team.name },
+      windows: { cadence: windowJson(cadenceWindow), baseline: windowJson(baselineWindow) },
+      activeWeeks: { cadence: s.cadenceWeeks.length, baseline: s.baselineWeeks.length },
+      currency: team.currency,
+      focus: team.focus,
+      leading,
+      lagging: { cadenceWindow: laggingJson(s.laggingCadence), baselineWindow: laggingJson(s.laggingBaseline) },
+      topPerformer: topIds.has(s.rep.id),
+      hasBaseline: ranking.hasBaseline,
+      forecast: forecastJson(repForecast.forecast, fmt),
+      diagnosis,
+      focusSuggestion: focusSuggestion(focus, weekToDateJson),
+      alerts: repAlerts(s, deals, followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
+      weekToDate: weekToDateJson,
+      trend,
+    };
+  });
+
+  // Team totals.
+  const allIds = new Set(states.map((s) => s.rep.id));
+  const repWeeks = (pick: (s: RepState) => Interval[]) => states.reduce((n, s) => n + pick(s).length, 0);
+  const cadenceRepWeeks = repWeeks((s) => s.cadenceWeeks);
+  const sumCounts = (key: string) => states.reduce((n, s) => n + (s.cadence.get(key)?.value ?? 0) * s.cadenceWeeks.length, 0);
+  const activitiesPerWeek: Record<string, number | null> = {};
+  const paceAgainstTop: Record<string, number | null> = {};
+  for (const key of keys.filter(isActivityIndicator)) {
+    const perRepWeek = ratio(sumCounts(key), cadenceRepWeeks);
+    activitiesPerWeek[key] = perRepWeek === null ? null : perRepWeek * states.length;
+    paceAgainstTop[key] = pace(perRepWeek, baselines.get(key) ?? null, true);
+  }
+  const teamLaggingCadence = lagging(deals.values(), allIds, spanOf(cadenceWindow.weeks, at));
+  const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
+  const teamForecast = forecastFor(
+    bookedTarget(null),
+    asOf,
+    team.timezone,
+    deals,
+    allIds,
+    activitiesPerWeek.pipeline_created ?? null,
+    teamLaggingBaseline.winRate,
+  );
+
+  const links = team.focus.map((key) =>
+    indicatorLink(
+      key,
+      cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
+      !isLowerBetter(key),
+    ),
+  );
+
+  return {
+    asOf: fmt(asOf),
+    team: team.name,
+    timezone: team.timezone,
+    currency: team.currency,
+    windows: { cadence: windowJson(cadenceWindow), baseline: windowJson(baselineWindow) },
+    focus: team.focus,
+    cohort: cohortStates.map((s) => s.rep.email),
+    topPerformers: ranking.top.map((s) => s.rep.email),
+    hasBaseline: ranking.hasBaseline,
+    baselines: Object.fromEntries(baselines),
+    teamMedians: Object.fromEntries(teamMedians),
+    links,
+    members,
+    totals: {
+      reps: states.length,
+      cadenceWindow: { ...laggingJson(teamLaggingCadence), pipelineCreatedPerWeek: activitiesPerWeek.pipeline_created ?? null, activitiesPerWeek },
+      baselineWindow: laggingJson(teamLaggingBaseline),
+      forecast: forecastJson(teamForecast.forecast, fmt),
+      paceAgainstTop,
+    },
+  };
+}
+
+function performanceOf(metric: PerformanceMetric, l: Lagging, target: TeamInput['targets'][number] | null, window: WeekWindow, timezone: string, asOf: Date): number | null {
+  switch (metric) {
+    case 'booked_revenue':
+      return l.bookedRevenue;
+    case 'win_rate':
+      return l.winRate;
+    case 'deals_won':
+      return l.dealsWon;
+    case 'attainment':
+      return target ? attainment(l.bookedRevenue, prorate(target.value, targetPeriod(target.period, asOf, timezone), window)) : null;
+  }
+}
+
+/** The team's conversion at each stage: the cohort's deals pooled over the window. */
+function pooledStageRates(deals: ReadonlyMap<string, DealHistory>, owners: ReadonlySet<number>, stages: readonly string[], span: { from: number; to: number } | null): Map<string, number | null> {
+  const rates = new Map<string, number | null>();
+  stages.forEach((stage, k) => {
+    let entered = 0;
+    let converted = 0;
+    if (span) {
+      for (const d of deals.values()) {
+        const e = d.stageEntered[k];
+        if (d.ownerId === null || !owners.has(d.ownerId) || e === null || e === undefined || e < span.from || e >= span.to) continue;
+        entered += 1;
+        if (convertedFromStage(d, k)) converted += 1;
+      }
+    }
+    rates.set(stage, ratio(converted, entered));
+  });
+  return rates;
+}
+
+function forecastFor(
+  target: TeamInput['targets'][number] | null,
+  asOf: Date,
+  timezone: string,
+  deals: ReadonlyMap<string, DealHistory>,
+  owners: ReadonlySet<number>,
+  pipelinePerWeek: number | null,
+  winRate: number | null,
+): { forecast: Forecast } {
+  const period = targetPeriod(target?.period ?? { kind: 'quarter' }, asOf, timezone);
+  const booked = lagging(deals.values(), owners, { from: period.start.getTime(), to: Math.min(asOf.getTime(), period.end.getTime()) }).bookedRevenue ?? 0;
+  return { forecast: forecast({ asOf, period, target: target?.value ?? null, bookedSoFar: booked, pipelinePerWeek, winRate }) };
+}
+
+function forecastJson(f: Forecast, fmt: (d: Date) => string): ForecastJson {
+  return {
+    metric: 'booked_revenue',
+    target: f.target,
+    period: { start: fmt(f.period.start), end: fmt(f.period.end) },
+    bookedSoFar: f.bookedSoFar,
+    runRate: f.runRate,
+    leading: f.leading,
+    onTrack: f.onTrack,
+    gap: f.gap,
+    wholeWeeksLeft: f.wholeWeeksLeft,
+  };
+}
+
+function laggingJson(l: Lagging): LaggingJson {
+  return { ...l };
+}
+
+/**
+ * The one thing to focus on (metrics.md): the activity focus indicator with the lowest pace
+ * (else the methodology one), with what closes the gap this week: ⌈baseline − week-to-date⌉ more.
+ */
+function focusSuggestion(focus: readonly FocusPace[], wtd: Record<string, WeekToDateJson>): RepReport['focusSuggestion'] {
+  const byPace = (list: FocusPace[]) => list.filter((f) => f.pace !== null).sort((a, b) => a.pace! - b.pace!)[0];
+  const pick = byPace(focus.filter((f) => isActivityIndicator(f.key))) ?? byPace(focus.filter((f) => !isActivityIndicator(f.key)));
+  if (!pick) return null;
+  const weekToDateValue = wtd[pick.key]?.value ?? null;
+  const more = isActivityIndicator(pick.key) && pick.baseline !== null ? Math.max(0, Math.ceil(pick.baseline - (weekToDateValue ?? 0))) : null;
+  return { key: pick.key, label: pick.label, value: pick.value, baseline: pick.baseline, pace: pick.pace, moreThisWeek: more, weekToDate: weekToDateValue };
+}
+
+function repAlerts(s: RepState, deals: ReadonlyMap<string, DealHistory>, followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, ws: WeekSettings): AlertCandidate[] {
+  const at = asOf.getTime();
+  const rules = { ...team.settings.thresholds, alertLookbackDays: team.settings.alertLookbackDays };
+  const owned = [...deals.values()].filter((d) => d.ownerId === s.rep.id);
+  const dropWeeks = activeWeeks(completeWeeks(asOf, team.settings.thresholds.cadenceWeeks + 1, ws), s.rep.startDate, team.timezone);
+  const dropTypes = team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
+  return [
+    ...untouchedLeads(s.leads, at, rules),
+    ...stalledDeals(owned, at, rules),
+    ...followUps.filter((a) => a.repId === s.rep.id),
+    ...activityDrops(s.rep.id, s.events, dropTypes, dropWeeks, at, rules),
+  ].sort((a, b) => a.triggeredAt - b.triggeredAt || a.key.localeCompare(b.key));
+}

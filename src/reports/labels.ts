@@ -1,0 +1,48 @@
+const TYPE_LABELS: Record<string, string> = {
+  call: 'Calls',
+  email: 'Emails',
+  meeting: 'Meetings',
+  demo: 'Demos',
+  social_touch: 'Social touches',
+  proposal_sent: 'Proposals sent',
+  lead_assigned: 'Leads assigned',
+  lead_qualified: 'Leads qualified',
+  lead_disqualified: 'Leads disqualified',
+  opportunity_created: 'Opportunities created',
+  stage_changed: 'Stage changes',
+  deal_won: 'Deals won',
+  deal_lost: 'Deals lost',
+};
+
+const PLAIN_LABELS: Record<string, string> = {
+  pipeline_created: 'Pipeline created per week',
+  speed_to_lead_hours: 'Speed to lead (hours)',
+  sla_hit_rate: 'Leads touched within SLA',
+  qualification_rate: 'Qualification rate',
+  'qualification_rate.inbound': 'Qualification rate (inbound)',
+  'qualification_rate.outbound': 'Qualification rate (outbound)',
+  opportunity_rate: 'Opportunity rate',
+  touches_per_closed_deal: 'Touches per closed deal',
+};
+
+const titleCase = (s: string) => s.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** A human label for an indicator key, as shown in Slack and the CLI. */
+export function indicatorLabel(key: string): string {
+  if (key.startsWith('cadence.')) {
+    const type = key.slice('cadence.'.length);
+    return `${TYPE_LABELS[type] ?? titleCase(type)} per week`;
+  }
+  if (key.startsWith('stage_conversion.')) return `${titleCase(key.slice('stage_conversion.'.length))} conversion`;
+  return PLAIN_LABELS[key] ?? titleCase(key);
+}
+
+/** Noun for a count of the indicator's unit ("11 more calls"). */
+export function indicatorUnit(key: string): string {
+  if (key.startsWith('cadence.')) {
+    const type = key.slice('cadence.'.length);
+    return (TYPE_LABELS[type] ?? titleCase(type)).toLowerCase();
+  }
+  if (key === 'pipeline_created') return 'of pipeline';
+  return '';
+}

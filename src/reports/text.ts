@@ -1,0 +1,87 @@
+import type { LeadingJson, RepReport, TeamReport } from './types.js';
+
+const money = (n: number | null, currency: string) =>
+  n === null ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
+const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n * 100)}%`);
+
+/** A number as the report shows it: rates as percentages, others with at most one decimal. */
+export function formatValue(key: string, value: number | null, currency: string): string {
+  if (value === null) return '—';
+  if (key.endsWith('_rate') || key.includes('_rate.') || key.startsWith('stage_conversion.')) return pct(value);
+  if (key === 'pipeline_created') return money(value, currency);
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—' };
+
+function leadingRows(leading: readonly LeadingJson[], keys: readonly string[], currency: string): string[][] {
+  const rows = [['indicator', 'value', 'top perf.', 'team median', 'pace', 'status', 'n']];
+  for (const key of keys) {
+    const l = leading.find((x) => x.key === key);
+    if (!l) continue;
+    rows.push([l.label, formatValue(key, l.value, currency), formatValue(key, l.baseline, currency), formatValue(key, l.teamMedian, currency), pct(l.pace), STATUS[l.status] ?? l.status, String(l.n)]);
+  }
+  return rows;
+}
+
+/** The rep report as a readable page for the terminal. */
+export function repReportText(r: RepReport): string {
+  const c = r.currency;
+  const focusKeys = r.focus;
+  const otherKeys = r.leading.map((l) => l.key).filter((k) => !focusKeys.includes(k));
+  const lag = (w: RepReport['lagging']['cadenceWindow']) =>
+    `booked ${money(w.bookedRevenue, c)} · won ${w.dealsWon ?? '—'} · lost ${w.dealsLost ?? '—'} · win rate ${pct(w.winRate)} · avg deal ${money(w.avgDealSize, c)} · cycle ${w.salesCycleDays === null ? '—' : `${w.salesCycleDays.toFixed(1)} d`}`;
+  const f = r.forecast;
+  const lines = [
+    `${r.rep.name} <${r.rep.email}> — ${r.rep.team}${r.topPerformer ? ' — top performer' : ''}`,
+    `as of ${r.asOf}; cadence window ${r.windows.cadence.start} → ${r.windows.cadence.end} (${r.activeWeeks.cadence}/${r.windows.cadence.weeks} active weeks); baseline ${r.windows.baseline.weeks} weeks`,
+    r.hasBaseline ? '' : 'No top-performer baseline yet: the team has too few established reps.',
+    'Focus indicators (cadence window vs top performers):',
+    table(leadingRows(r.leading, focusKeys, c)),
+    '',
+    `Results, cadence window: ${lag(r.lagging.cadenceWindow)}`,
+    `Results, baseline window: ${lag(r.lagging.baselineWindow)}`,
+    `Target: ${f.target === null ? 'none set' : money(f.target, c)} · booked so far ${money(f.bookedSoFar, c)} · run-rate forecast ${money(f.runRate, c)} · leading forecast ${money(f.leading, c)}${f.onTrack === null ? '' : f.onTrack ? ' · on track' : ` · short by ${money(f.gap, c)}`}`,
+    `Diagnosis: ${r.diagnosis.prompt}`,
+    r.focusSuggestion
+      ? `Focus this week: ${r.focusSuggestion.label}${r.focusSuggestion.moreThisWeek === null ? '' : ` — ${r.focusSuggestion.moreThisWeek} more closes the gap`}`
+      : 'Focus this week: —',
+    r.alerts.length ? `Open alerts: ${r.alerts.map((a) => `${a.rule} (${a.subject})`).join(', ')}` : 'Open alerts: none',
+    '',
+    'All indicators:',
+    table(leadingRows(r.leading, otherKeys, c)),
+  ];
+  return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/** The team report as a readable page for the terminal. */
+export function teamReportText(r: TeamReport): string {
+  const c = r.currency;
+  const rows = [['rep', ...r.focus.map((k) => r.members[0]?.leading.find((l) => l.key === k)?.label ?? k), 'booked (cadence)', 'diagnosis']];
+  for (const m of r.members) {
+    rows.push([
+      `${m.topPerformer ? '★ ' : ''}${m.rep.name}`,
+      ...r.focus.map((k) => {
+        const l = m.leading.find((x) => x.key === k);
+        return l ? `${formatValue(k, l.value, c)} (${pct(l.pace)})` : '—';
+      }),
+      money(m.lagging.cadenceWindow.bookedRevenue, c),
+      m.diagnosis.outcome.replace(/_/g, ' '),
+    ]);
+  }
+  const f = r.totals.forecast;
+  return [
+    `${r.team} (${r.timezone}) — as of ${r.asOf}`,
+    r.hasBaseline ? `Top performers: ${r.topPerformers.join(', ')}` : 'No top-performer baseline yet: the team has too few established reps.',
+    table(rows),
+    '',
+    `Team results, cadence window: booked ${money(r.totals.cadenceWindow.bookedRevenue, c)}, win rate ${pct(r.totals.cadenceWindow.winRate)}, pipeline ${money(r.totals.cadenceWindow.pipelineCreatedPerWeek, c)}/week`,
+    `Target: ${f.target === null ? 'none set' : money(f.target, c)} · booked so far ${money(f.bookedSoFar, c)} · run-rate ${money(f.runRate, c)} · leading ${money(f.leading, c)}${f.onTrack === null ? '' : f.onTrack ? ' · on track' : ` · short by ${money(f.gap, c)}`}`,
+    `Do the focus indicators track results? ${r.links.map((l) => `${l.key}: ${l.label.replace(/_/g, ' ')}${l.rho === null ? '' : ` (ρ ${l.rho.toFixed(2)}, n ${l.n})`}`).join('; ')}`,
+  ].join('\n');
+}

@@ -1,0 +1,120 @@
+import type { AlertCandidate } from '../metrics/rules.js';
+import type { IndicatorLink } from '../metrics/correlation.js';
+import type { Diagnosis } from '../metrics/diagnosis.js';
+import type { PaceStatus } from '../metrics/pace.js';
+
+/** The report JSON of interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
+export interface WindowJson {
+  start: string;
+  end: string;
+  weeks: number;
+}
+
+export interface LeadingJson {
+  key: string;
+  label: string;
+  value: number | null;
+  baseline: number | null;
+  teamMedian: number | null;
+  pace: number | null;
+  status: PaceStatus;
+  higherIsBetter: boolean;
+  n: number;
+  amount?: number;
+  velocityDays?: number | null;
+}
+
+export interface LaggingJson {
+  bookedRevenue: number | null;
+  dealsWon: number | null;
+  dealsLost: number | null;
+  winRate: number | null;
+  avgDealSize: number | null;
+  salesCycleDays: number | null;
+}
+
+export interface ForecastJson {
+  metric: 'booked_revenue';
+  target: number | null;
+  period: { start: string; end: string } | null;
+  bookedSoFar: number;
+  runRate: number | null;
+  leading: number | null;
+  onTrack: boolean | null;
+  gap: number | null;
+  wholeWeeksLeft: number;
+}
+
+export interface WeekToDateJson {
+  value: number | null;
+  /** Counts only: value ÷ (baseline × share of the working week elapsed). */
+  pace: number | null;
+  status: PaceStatus | null;
+}
+
+export interface FocusSuggestionJson {
+  key: string;
+  label: string;
+  value: number | null;
+  baseline: number | null;
+  pace: number | null;
+  /** Counts: ⌈baseline − week-to-date value⌉ more this week closes the gap; null for rates. */
+  moreThisWeek: number | null;
+  weekToDate: number | null;
+}
+
+export interface AlertJson {
+  rule: AlertCandidate['rule'];
+  key: string;
+  subject: string;
+  triggeredAt: string;
+  detail: AlertCandidate['detail'];
+}
+
+export interface RepReport {
+  asOf: string;
+  rep: { email: string; name: string; team: string };
+  windows: { cadence: WindowJson; baseline: WindowJson };
+  /** Active weeks of the rep in each window (fewer than the window's for new hires). */
+  activeWeeks: { cadence: number; baseline: number };
+  currency: string;
+  focus: string[];
+  leading: LeadingJson[];
+  lagging: { cadenceWindow: LaggingJson; baselineWindow: LaggingJson };
+  topPerformer: boolean;
+  /** False when the team has fewer than minCohort reps: no baseline, and messages say so. */
+  hasBaseline: boolean;
+  forecast: ForecastJson;
+  diagnosis: Diagnosis;
+  focusSuggestion: FocusSuggestionJson | null;
+  alerts: AlertJson[];
+  weekToDate: Record<string, WeekToDateJson>;
+  trend: Record<string, (number | null)[]>;
+}
+
+export interface TeamTotalsJson {
+  reps: number;
+  cadenceWindow: LaggingJson & { pipelineCreatedPerWeek: number | null; activitiesPerWeek: Record<string, number | null> };
+  baselineWindow: LaggingJson;
+  forecast: ForecastJson;
+  /** Team activity per rep-week against the top-performer baseline. */
+  paceAgainstTop: Record<string, number | null>;
+}
+
+export interface TeamReport {
+  asOf: string;
+  team: string;
+  timezone: string;
+  currency: string;
+  windows: { cadence: WindowJson; baseline: WindowJson };
+  focus: string[];
+  cohort: string[];
+  topPerformers: string[];
+  hasBaseline: boolean;
+  baselines: Record<string, number | null>;
+  teamMedians: Record<string, number | null>;
+  /** Which focus indicators track results on this team (Spearman across the cohort). */
+  links: IndicatorLink[];
+  members: RepReport[];
+  totals: TeamTotalsJson;
+}

@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { repReport, teamReport } from '../../src/reports/build-report.js';
+import type { TeamReport } from '../../src/reports/types.js';
+import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
+import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
+
+const reports = new Map<string, TeamReport>();
+const opened: Database[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((db) => db.close()));
+});
+
+describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
+  it('computes the team report of the hand-checked scenario', async () => {
+    const db = await createTestDatabase(kind);
+    opened.push(db);
+    const ws = await loadScenario(db, `T0REPORT${kind.toUpperCase()}`);
+    const report = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    reports.set(kind, report);
+
+    expect(report.asOf).toBe('2026-11-23T09:00:00-06:00');
+    expect(report.windows.cadence).toEqual({ start: '2026-10-26T00:00:00-05:00', end: '2026-11-23T00:00:00-06:00', weeks: 4 });
+    expect(report.cohort).toEqual(['anna@example.com', 'ben@example.com', 'cara@example.com']);
+    expect(report.topPerformers).toEqual(['anna@example.com']);
+    expect(report.baselines['cadence.call']).toBe(10);
+    expect(report.teamMedians['cadence.call']).toBe(5);
+
+    const ben = report.members.find((m) => m.rep.email === 'ben@example.com')!;
+    expect(ben.leading.find((l) => l.key === 'cadence.call')).toMatchObject({ value: 5, baseline: 10, teamMedian: 5, pace: 0.5, status: 'far_behind', n: 20 });
+    expect(ben.lagging.cadenceWindow).toMatchObject({ bookedRevenue: 4000, dealsWon: 1, dealsLost: 0, winRate: 1 });
+    expect(ben.weekToDate['cadence.call']).toMatchObject({ value: 1, pace: null, status: null }); // Monday 09:00: no working time elapsed
+    expect(ben.trend['cadence.call']).toEqual([0, 0, 0, 0, 5, 5, 5, 5]);
+    const devTrend = report.members.find((m) => m.rep.email === 'dev@example.com')!.trend['cadence.call'];
+    expect(devTrend).toEqual([null, null, null, null, null, null, 3, 3]); // before the start date: no value, not 0
+    expect(ben.focusSuggestion).toMatchObject({ key: 'cadence.call', moreThisWeek: 9 });
+
+    const dev = report.members.find((m) => m.rep.email === 'dev@example.com')!;
+    expect(dev.activeWeeks).toEqual({ cadence: 2, baseline: 2 });
+    expect(dev.leading.find((l) => l.key === 'cadence.call')).toMatchObject({ value: 3, pace: 0.3 });
+
+    const anna = report.members.find((m) => m.rep.email === 'anna@example.com')!;
+    expect(anna.topPerformer).toBe(true);
+    expect(anna.leading.find((l) => l.key === 'speed_to_lead_hours')).toMatchObject({ value: 2, n: 1, higherIsBetter: false });
+    expect(anna.forecast).toMatchObject({ target: 20000, bookedSoFar: 10000 });
+    const cara = report.members.find((m) => m.rep.email === 'cara@example.com')!;
+    expect(cara.lagging.baselineWindow).toMatchObject({ dealsLost: 1, winRate: 0, bookedRevenue: 0 });
+    expect(report.totals.cadenceWindow).toMatchObject({ bookedRevenue: 14000, dealsWon: 2, dealsLost: 1 });
+  });
+
+  it('answers a rep report and refuses managers and strangers with a clear message', async () => {
+    const db = await createTestDatabase(kind);
+    opened.push(db);
+    const ws = await loadScenario(db, 'T0REPREPORT');
+    const ben = await repReport(db, ws, 'BEN@example.com', SCENARIO_AS_OF);
+    expect(ben.rep).toEqual({ email: 'ben@example.com', name: 'Ben', team: 'Central' });
+    await expect(repReport(db, ws, 'mgr@example.com', SCENARIO_AS_OF)).rejects.toThrow('mgr@example.com is a manager (Central); ask for a team report instead.');
+    await expect(repReport(db, ws, 'nobody@example.com', SCENARIO_AS_OF)).rejects.toThrow('No member with email nobody@example.com');
+    await expect(teamReport(db, ws, 'Nowhere', SCENARIO_AS_OF)).rejects.toThrow('No team "Nowhere" in this workspace; teams: Central.');
+  });
+});
+
+describe('reports across databases', () => {
+  it('are identical on PGlite and PostgreSQL', () => {
+    expect(reports.size).toBe(2);
+    expect(reports.get('embedded')).toEqual(reports.get('postgres'));
+  });
+});
