@@ -48,6 +48,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: re-applying the coaching config');
+    void runtime.reloadConfig();
+  });
   process.once('SIGINT', () => shutdown('SIGINT', 0));
   process.once('SIGTERM', () => shutdown('SIGTERM', 0));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { startClockAt, systemClock, type Clock } from './clock.js';
+import { applyConfigFromPath, type ConfigState } from './config/apply-at-start.js';
 import type { Env } from './config/env.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrate } from './db/migrator.js';
@@ -13,6 +14,9 @@ export interface Runtime {
   clock: Clock;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  config: ConfigState;
+  /** Re-reads and applies the coaching config (SIGHUP); an invalid config is logged and changes nothing. */
+  reloadConfig(): Promise<void>;
   /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -24,6 +28,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   try {
     const { applied } = await migrate(db);
     logger.info({ database: db.describe, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+    const config = await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
     http = buildHttpServer({ db, logger, clock });
     const url = await http.listen({ port: env.port, host: env.host });
     let stopping: Promise<void> | undefined;
@@ -33,6 +38,14 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       http: runningHttp,
       clock,
       url,
+      config,
+      reloadConfig: async () => {
+        try {
+          await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
+        } catch (err) {
+          logger.error({ err }, 'coaching config not applied; the previous one stays in force');
+        }
+      },
       stop: () =>
         (stopping ??= (async () => {
           await runningHttp.close();

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/postgres-server.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: Running[] = [];
+afterEach(() => {
+  for (const r of running.splice(0)) r.child.kill('SIGKILL');
+});
+
+function run(args: string[], env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const r = { child, output: () => out, exited };
+  running.push(r);
+  return r;
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const up = (url: string) => fetch(url).then((r) => r.ok, () => false);
+
+describe('the Pacer process', () => {
+  it('starts on the embedded database with no config, says what is missing, keeps others out, and stops cleanly', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-proc-'));
+    const port = await freePort();
+    const env = { PACER_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', PACER_CONFIG: '' };
+    const server = run(['src/main.ts'], env);
+    await waitFor(() => up(`http://127.0.0.1:${port}/readyz`), 'readiness');
+    expect(server.output()).toContain('Slack is not configured: serving the ingestion API');
+    expect(server.output()).toContain('No coaching config at pacer.config.yaml');
+
+    // A second process on the same embedded database is told plainly and exits 1.
+    const cli = run(['src/cli/index.ts', 'migrate'], env);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain(`The embedded database in ${dir} is in use by another Pacer process`);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('shutting down');
+    // Once stopped, the database opens again.
+    const after = run(['src/cli/index.ts', 'migrate'], env);
+    expect(await after.exited).toBe(0);
+  });
+
+  it('refuses an incomplete Slack setup with one message naming each problem', async () => {
+    const r = run(['src/main.ts'], { SLACK_BOT_TOKEN: 'xoxb-secret-value', PORT: 'x' });
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toContain('PORT');
+    expect(r.output()).not.toContain('xoxb-secret-value');
+  });
+
+  it('applies the config at start and again on SIGHUP', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-proc-'));
+    const configPath = path.join(dir, 'pacer.yaml');
+    const example = await readFile(path.join(ROOT, 'pacer.config.example.yaml'), 'utf8');
+    await writeFile(configPath, example);
+    const port = await freePort();
+    const env = { PACER_DATA_DIR: path.join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', PACER_CONFIG: configPath, LOG_LEVEL: 'info' };
+    const server = run(['src/main.ts'], env);
+    await waitFor(() => up(`http://127.0.0.1:${port}/readyz`), 'readiness');
+    await waitFor(() => server.output().includes('coaching config applied'), 'config applied at start');
+
+    await writeFile(configPath, example.replace(/timezone: America\/Chicago/, 'timezone: Mars/Base'));
+    server.child.kill('SIGHUP');
+    await waitFor(() => server.output().includes('coaching config not applied'), 'an invalid config refused on SIGHUP');
+    const refusal = server.output().split('\n').find((l) => l.includes('coaching config not applied'))!;
+    expect(JSON.parse(refusal).err.problems).toEqual([expect.objectContaining({ path: 'teams[0].timezone', message: '"Mars/Base" is not an IANA time zone' })]);
+
+    await writeFile(configPath, example);
+    const applied = server.output().split('coaching config applied').length;
+    server.child.kill('SIGHUP');
+    await waitFor(() => server.output().split('coaching config applied').length > applied, 'config re-applied on SIGHUP');
+    expect(await up(`http://127.0.0.1:${port}/healthz`)).toBe(true);
+  });
+});
