@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerApiKey } from './api-key.js';
 import { registerConfig } from './config.js';
+import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 
 const program = new Command('pacer')
@@ -10,5 +11,6 @@ const program = new Command('pacer')
 registerMigrate(program);
 registerApiKey(program);
 registerConfig(program);
+registerImport(program);
 
 await program.parseAsync(process.argv);

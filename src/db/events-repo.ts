@@ -133,6 +133,16 @@ export async function deleteEvent(db: Queryable, workspaceId: number, externalId
   return count > 0;
 }
 
+/** Deletes the events with these external ids (those that exist); returns how many it removed. */
+export async function deleteEvents(db: Queryable, workspaceId: number, externalIds: readonly string[]): Promise<number> {
+  if (externalIds.length === 0) return 0;
+  return db.$executeRawUnsafe(
+    'DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[])',
+    workspaceId,
+    externalIds,
+  );
+}
+
 /** Touch types the workspace's teams declared on top of the core ones. */
 export async function workspaceTouchTypes(db: Queryable, workspaceId: number): Promise<Set<string>> {
   const rows = await db.$queryRawUnsafe<{ t: string }[]>(

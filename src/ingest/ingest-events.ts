@@ -31,6 +31,21 @@ export interface IngestOutcome {
   rejected: RejectedEvent[];
 }
 
+export interface IngestOptions {
+  /**
+   * Other content under a stored id: 'reject' (default, the API's rule) makes it a conflict unless
+   * it carries a higher `version`; 'replace' stores it, for sources whose latest export is the
+   * truth and that carry no versions (CSV opportunity re-exports).
+   */
+  onConflict?: 'reject' | 'replace';
+}
+
+/** The outcome plus what the CSV import reports and the API's reply does not carry. */
+export interface DetailedIngestOutcome extends IngestOutcome {
+  /** Of the accepted events, those that replaced stored content (by a higher version or 'replace'). */
+  updated: number;
+}
+
 interface Candidate {
   index: number;
   event: ValidEvent;
@@ -74,21 +89,27 @@ function toRow(c: Candidate, identityId: number): EventRow {
   };
 }
 
-type Verdict = { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'conflict'; problem: InputProblem };
+type Verdict = { kind: 'accepted'; replaced: boolean } | { kind: 'duplicate' } | { kind: 'conflict'; problem: InputProblem };
 
 /**
  * Takes the occurrences of one id in batch order against what is stored: the first new content
  * is stored; the same content again is a duplicate; other content replaces it only with a higher
- * version. Returns a verdict per occurrence and the content to write (none when nothing changes).
+ * version, or always with onConflict 'replace'. Returns a verdict per occurrence and the content
+ * to write (none when nothing changes).
  */
-function decide(occurrences: Candidate[], stored: StoredVersion | undefined): { verdicts: Verdict[]; write: Candidate | null } {
+function decide(
+  occurrences: Candidate[],
+  stored: StoredVersion | undefined,
+  onConflict: NonNullable<IngestOptions['onConflict']>,
+): { verdicts: Verdict[]; write: Candidate | null } {
   let state: { hash: string; version: number | null } | undefined = stored && { hash: stored.contentHash, version: stored.version };
   let write: Candidate | null = null;
   const verdicts = occurrences.map((c): Verdict => {
-    if (!state || (c.hash !== state.hash && (c.event.version ?? 0) > (state.version ?? 0))) {
+    if (!state || (c.hash !== state.hash && (onConflict === 'replace' || (c.event.version ?? 0) > (state.version ?? 0)))) {
+      const replaced = state !== undefined;
       state = { hash: c.hash, version: c.event.version ?? null };
       write = c;
-      return { kind: 'accepted' };
+      return { kind: 'accepted', replaced };
     }
     if (c.hash === state.hash) return { kind: 'duplicate' };
     return { kind: 'conflict', problem: conflictProblem(c.event.id, state.version, c.event.version) };
@@ -105,8 +126,20 @@ const MAX_RACE_ROUNDS = 5;
  * a duplicate; with other content it is a conflict unless its `version` is higher than the stored
  * one (or than an earlier event of the batch with that id), which it then replaces.
  * The writes of one batch are one transaction: on a database error nothing of it is stored.
+ * Returns exactly the API's reply (interfaces.md); ingestEventsDetailed also counts updates.
  */
-export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[]): Promise<IngestOutcome> {
+export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestOutcome> {
+  const { updated: _updated, ...outcome } = await ingestEventsDetailed(db, workspaceId, inputs, options);
+  return outcome;
+}
+
+/** ingestEvents, also counting the accepted events that replaced stored content. */
+export async function ingestEventsDetailed(
+  db: Database,
+  workspaceId: number,
+  inputs: readonly unknown[],
+  { onConflict = 'reject' }: IngestOptions = {},
+): Promise<DetailedIngestOutcome> {
   const extraTouchTypes = await workspaceTouchTypes(db.prisma, workspaceId);
   const rejected: RejectedEvent[] = [];
 
@@ -162,7 +195,7 @@ export async function ingestEvents(db: Database, workspaceId: number, inputs: re
         const inserts: EventRow[] = [];
         const updates: { row: EventRow; expectedHash: string }[] = [];
         for (const id of open) {
-          const { verdicts: v, write } = decide(byId.get(id)!, stored.get(id));
+          const { verdicts: v, write } = decide(byId.get(id)!, stored.get(id), onConflict);
           decided.set(id, v);
           if (!write) continue;
           const row = toRow(write, identityOf(write).id);
@@ -185,6 +218,7 @@ export async function ingestEvents(db: Database, workspaceId: number, inputs: re
   let accepted = 0;
   let duplicates = 0;
   let unmatched = 0;
+  let updated = 0;
   for (const [id, occurrences] of byId) {
     const v = verdicts.get(id)!;
     occurrences.forEach((c, i) => {
@@ -192,6 +226,7 @@ export async function ingestEvents(db: Database, workspaceId: number, inputs: re
       switch (verdict.kind) {
         case 'accepted':
           accepted += 1;
+          if (verdict.replaced) updated += 1;
           if (identityOf(c).memberId === null) unmatched += 1;
           break;
         case 'duplicate':
@@ -206,5 +241,5 @@ export async function ingestEvents(db: Database, workspaceId: number, inputs: re
     });
   }
   rejected.sort((a, b) => a.index - b.index);
-  return { accepted, duplicates, unmatched, rejected };
+  return { accepted, duplicates, unmatched, rejected, updated };
 }
