@@ -1,9 +1,13 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { applyConfig } from '../../src/config/apply.js';
+import { parseCoachingConfig } from '../../src/config/coaching.js';
+import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import type { Database } from '../../src/db/client.js';
 import { repReport, teamReport } from '../../src/reports/build-report.js';
 import type { TeamReport } from '../../src/reports/types.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
-import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
+import { loadScenario, SCENARIO_AS_OF, scenarioConfig, scenarioEvents } from '../helpers/scenario.js';
 
 const reports = new Map<string, TeamReport>();
 const opened: Database[] = [];
@@ -64,5 +68,33 @@ describe('reports across databases', () => {
   it('are identical on PGlite and PostgreSQL', () => {
     expect(reports.size).toBe(2);
     expect(reports.get('embedded')).toEqual(reports.get('postgres'));
+  });
+});
+
+describe('reports and batching', () => {
+  it('do not depend on how the events were split into batches or ordered', async () => {
+    const db = await createTestDatabase('embedded');
+    opened.push(db);
+    const reference = await teamReport(db, await loadScenario(db, 'T0SPLITREF'), 'Central', SCENARIO_AS_OF);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(scenarioEvents(), { minLength: scenarioEvents().length, maxLength: scenarioEvents().length }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        async (events, sizes) => {
+          run += 1;
+          const parsed = parseCoachingConfig(scenarioConfig(`T0SPLIT${run}`));
+          if (!parsed.ok) throw new Error('scenario config invalid');
+          const ws = (await applyConfig(db, parsed.config)).workspace.id;
+          for (let i = 0, k = 0; i < events.length; k += 1) {
+            const size = sizes[k % sizes.length]!;
+            await ingestEvents(db, ws, events.slice(i, i + size));
+            i += size;
+          }
+          expect(await teamReport(db, ws, 'Central', SCENARIO_AS_OF)).toEqual(reference);
+        },
+      ),
+      { numRuns: 4 },
+    );
   });
 });
