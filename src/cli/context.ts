@@ -1,3 +1,4 @@
+import { startClockAt, systemClock, type Clock } from '../clock.js';
 import { loadEnv, type Env } from '../config/env.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
@@ -10,6 +11,8 @@ export interface CliContext {
   logger: Logger;
   /** Migrations applied when the database was opened. */
   applied: string[];
+  /** The process clock (honours PACER_NOW). */
+  clock: Clock;
 }
 
 /** Thrown by a command to end with a message and an exit code, without a stack trace. */
@@ -32,7 +35,8 @@ export async function withDatabase<T>(fn: (ctx: CliContext) => Promise<T>): Prom
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   try {
     const { applied } = await migrate(db);
-    return await fn({ env, db, logger, applied });
+    const clock = env.now ? startClockAt(env.now) : systemClock;
+    return await fn({ env, db, logger, applied, clock });
   } finally {
     await db.close();
   }
@@ -52,4 +56,27 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
       throw err;
     }
   };
+}
+
+/**
+ * The workspace a command reads (interfaces.md: `--workspace ID` when the database holds more
+ * than one): the one named, or the only one there is.
+ */
+export async function chooseWorkspace(db: Database, slackTeamId: string | undefined): Promise<{ id: number; slackTeamId: string }> {
+  const all = await db.prisma.workspace.findMany({ select: { id: true, slackTeamId: true, name: true }, orderBy: { slackTeamId: 'asc' } });
+  const listed = all.map((w) => (w.name ? `${w.slackTeamId} (${w.name})` : w.slackTeamId)).join(', ');
+  if (slackTeamId !== undefined) {
+    const chosen = all.find((w) => w.slackTeamId === slackTeamId);
+    if (!chosen) throw new CliExit(`${db.describe} has no workspace ${slackTeamId}; ${all.length ? `it holds ${listed}` : 'it holds none yet'}`);
+    return chosen;
+  }
+  const [only, ...others] = all;
+  if (!only) {
+    throw new CliExit(
+      `${db.describe} holds no workspace yet: apply a coaching config (npm run pacer -- config apply) ` +
+        'or create an API key (npm run pacer -- api-key create --workspace T…) first',
+    );
+  }
+  if (others.length > 0) throw new CliExit(`${db.describe} holds ${all.length} workspaces; choose one with --workspace: ${listed}`);
+  return only;
 }

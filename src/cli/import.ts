@@ -1,10 +1,9 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { Database } from '../db/client.js';
 import { checkInputFile, importCsv, type ImportProgress, type ImportSummary } from '../ingest/csv-import.js';
 import { checkDateFormat, IMPORT_KINDS, parseFieldMap, parseImportKind, parseStatusMap } from '../ingest/csv-rows.js';
-import { action, CliExit, withDatabase } from './context.js';
+import { action, chooseWorkspace, CliExit, withDatabase } from './context.js';
 
 const HELP = `
 Dates:
@@ -51,29 +50,6 @@ interface ImportCliOptions {
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/**
- * The workspace a command reads (interfaces.md: `--workspace ID` when the database holds more
- * than one): the one named, or the only one there is.
- */
-export async function chooseWorkspace(db: Database, slackTeamId: string | undefined): Promise<{ id: number; slackTeamId: string }> {
-  const all = await db.prisma.workspace.findMany({ select: { id: true, slackTeamId: true, name: true }, orderBy: { slackTeamId: 'asc' } });
-  const listed = all.map((w) => (w.name ? `${w.slackTeamId} (${w.name})` : w.slackTeamId)).join(', ');
-  if (slackTeamId !== undefined) {
-    const chosen = all.find((w) => w.slackTeamId === slackTeamId);
-    if (!chosen) throw new CliExit(`${db.describe} has no workspace ${slackTeamId}; ${all.length ? `it holds ${listed}` : 'it holds none yet'}`);
-    return chosen;
-  }
-  const [only, ...others] = all;
-  if (!only) {
-    throw new CliExit(
-      `${db.describe} holds no workspace yet: apply a coaching config (npm run pacer -- config apply) ` +
-        'or create an API key (npm run pacer -- api-key create --workspace T…) first',
-    );
-  }
-  if (others.length > 0) throw new CliExit(`${db.describe} holds ${all.length} workspaces; choose one with --workspace: ${listed}`);
-  return only;
-}
 
 const count = (n: number) => n.toLocaleString('en-US');
 

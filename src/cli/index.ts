@@ -3,6 +3,7 @@ import { registerApiKey } from './api-key.js';
 import { registerConfig } from './config.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
+import { registerReport } from './report.js';
 
 const program = new Command('pacer')
   .description('Pacer command line: database, configuration, data import and reports')
@@ -12,5 +13,6 @@ registerMigrate(program);
 registerApiKey(program);
 registerConfig(program);
 registerImport(program);
+registerReport(program);
 
 await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseWorkspace } from '../../src/cli/import.js';
+import { chooseWorkspace } from '../../src/cli/context.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { importCsv, type CsvImportOptions } from '../../src/ingest/csv-import.js';
 import { ingestEvents, ingestEventsDetailed } from '../../src/ingest/ingest-events.js';
