@@ -4,6 +4,7 @@ import { registerConfig } from './config.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerReport } from './report.js';
+import { registerSeed } from './seed.js';
 
 const program = new Command('pacer')
   .description('Pacer command line: database, configuration, data import and reports')
@@ -14,5 +15,6 @@ registerApiKey(program);
 registerConfig(program);
 registerImport(program);
 registerReport(program);
+registerSeed(program);
 
 await program.parseAsync(process.argv);
