@@ -1,8 +1,6 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './lock.js';
 
@@ -15,7 +13,12 @@ export interface ScriptRunner {
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-export interface Database {
+/** Plain SQL on the driver, for hot paths where Prisma's parameter round trip costs too much. */
+export interface SqlRunner {
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Database extends SqlRunner {
   kind: DatabaseKind;
   prisma: PrismaClient;
   /** Where the data lives, for messages (no credentials). */
@@ -45,6 +48,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   return {
     kind: 'postgres',
     prisma,
+    query: async <T>(sql: string, params: readonly unknown[] = []) => (await pool.query(sql, [...params])).rows as T[],
     describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
     async transactionScript(fn) {
       const client = await pool.connect();
@@ -73,10 +77,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
 }
 
 async function openEmbedded(dataDir: string): Promise<Database> {
+  // Loaded only here: PGlite and its adapter cost ~50 MB that PostgreSQL deployments never need.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const inMemory = dataDir.startsWith('memory://');
   const dbDir = inMemory ? dataDir : path.join(dataDir, 'pglite');
   const release = inMemory ? async () => undefined : await lockDataDir(path.resolve(dataDir));
-  let pglite: PGlite;
+  let pglite: InstanceType<typeof PGlite>;
   try {
     pglite = await PGlite.create(dbDir);
   } catch (err) {
@@ -87,6 +93,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   return {
     kind: 'embedded',
     prisma,
+    query: async <T>(sql: string, params: readonly unknown[] = []) => (await pglite.query<T>(sql, [...params])).rows,
     describe: inMemory ? 'embedded database in memory' : `embedded database in ${path.resolve(dbDir)}`,
     transactionScript: (fn) =>
       pglite.transaction((tx) =>

@@ -1,4 +1,4 @@
-import type { Database } from './client.js';
+import type { SqlRunner } from './client.js';
 import type { RepRef } from '../ingest/event-schema.js';
 
 /** A row ready for activity_event (snake_case keys: they are the JSON record's columns). */
@@ -29,51 +29,50 @@ export interface ResolvedIdentity {
   pipelineStages: string[] | null;
 }
 
-type Queryable = Pick<Database['prisma'], '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
 /**
- * Finds or creates the identities an event batch names and tells whom they belong to.
- * An identity created for a person not (yet) in the config has no member; applying a config
- * that adds them links it, and with it every event that names them.
+ * Finds or creates the identities an event batch names and tells whom they belong to, in one
+ * statement. An identity created for a person not (yet) in the config has no member; applying a
+ * config that adds them links it, and with it every event that names them.
  */
-export async function resolveIdentities(db: Queryable, workspaceId: number, refs: RepRef[]): Promise<ResolvedIdentity[]> {
+export async function resolveIdentities(db: SqlRunner, workspaceId: number, refs: RepRef[]): Promise<ResolvedIdentity[]> {
   if (refs.length === 0) return [];
-  const json = JSON.stringify(refs);
-  await db.$executeRawUnsafe(
-    `INSERT INTO identity (workspace_id, kind, value, member_id)
-     SELECT $1, k.kind::"IdentityKind", k.value,
-       (SELECT m.id FROM member m
-         WHERE m.workspace_id = $1
-           AND CASE k.kind WHEN 'email' THEN m.email = k.value
-                           WHEN 'slack' THEN m.slack_user_id = k.value
-                           ELSE m.crm_owner_id = k.value END
-         ORDER BY m.active DESC, m.id LIMIT 1)
-     FROM jsonb_to_recordset($2::jsonb) AS k(kind text, value text)
-     ON CONFLICT (workspace_id, kind, value) DO NOTHING`,
-    workspaceId,
-    json,
-  );
-  const rows = await db.$queryRawUnsafe<
-    { id: number; kind: RepRef['kind']; value: string; member_id: number | null; pipeline_stages: string[] | null }[]
-  >(
-    `SELECT i.id, i.kind::text AS kind, i.value, i.member_id,
+  const rows = await db.query<{ id: number; kind: RepRef['kind']; value: string; member_id: number | null; pipeline_stages: string[] | null }>(
+    `WITH refs AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS k(kind text, value text)),
+     created AS (
+       INSERT INTO identity (workspace_id, kind, value, member_id)
+       SELECT $1, k.kind::"IdentityKind", k.value,
+         (SELECT m.id FROM member m
+           WHERE m.workspace_id = $1
+             AND CASE k.kind WHEN 'email' THEN m.email = k.value
+                             WHEN 'slack' THEN m.slack_user_id = k.value
+                             ELSE m.crm_owner_id = k.value END
+           ORDER BY m.active DESC, m.id LIMIT 1)
+       FROM refs k
+       ON CONFLICT (workspace_id, kind, value) DO NOTHING
+       RETURNING id, kind, value, member_id
+     ),
+     found AS (
+       SELECT id, kind, value, member_id FROM created
+       UNION ALL
+       SELECT i.id, i.kind, i.value, i.member_id FROM identity i
+       JOIN refs k ON i.kind = k.kind::"IdentityKind" AND i.value = k.value
+       WHERE i.workspace_id = $1
+     )
+     SELECT DISTINCT ON (f.kind, f.value) f.id, f.kind::text AS kind, f.value, f.member_id,
        (SELECT t.pipeline_stages FROM team_membership tm JOIN team t ON t.id = tm.team_id
-         WHERE tm.member_id = i.member_id AND t.active
+         WHERE tm.member_id = f.member_id AND t.active
          ORDER BY (tm.role = 'rep') DESC, t.id LIMIT 1) AS pipeline_stages
-     FROM identity i
-     JOIN jsonb_to_recordset($2::jsonb) AS k(kind text, value text)
-       ON i.kind = k.kind::"IdentityKind" AND i.value = k.value
-     WHERE i.workspace_id = $1`,
-    workspaceId,
-    json,
+     FROM found f`,
+    [workspaceId, JSON.stringify(refs)],
   );
   return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, memberId: r.member_id, pipelineStages: r.pipeline_stages }));
 }
 
 /** Inserts the rows whose external id is new; returns the ids inserted. */
-export async function insertNewEvents(db: Queryable, workspaceId: number, rows: EventRow[]): Promise<Set<string>> {
+export async function insertNewEvents(db: SqlRunner, workspaceId: number, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = await db.$queryRawUnsafe<{ external_id: string }[]>(
+  const inserted = await db.query<{ external_id: string }>(
     `INSERT INTO activity_event (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
        stage, lead_source, metadata, version, content_hash)
      SELECT $1, r.external_id, r.type, r.occurred_at, r.identity_id, r.lead_id, r.deal_id, r.amount,
@@ -81,8 +80,7 @@ export async function insertNewEvents(db: Queryable, workspaceId: number, rows: 
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
      ON CONFLICT (workspace_id, external_id) DO NOTHING
      RETURNING external_id`,
-    workspaceId,
-    JSON.stringify(rows),
+    [workspaceId, JSON.stringify(rows)],
   );
   return new Set(inserted.map((r) => r.external_id));
 }
@@ -92,13 +90,16 @@ export interface StoredVersion {
   version: number | null;
 }
 
-export async function storedVersions(db: Queryable, workspaceId: number, externalIds: string[]): Promise<Map<string, StoredVersion>> {
+export async function storedVersions(db: SqlRunner, workspaceId: number, externalIds: string[]): Promise<Map<string, StoredVersion>> {
   if (externalIds.length === 0) return new Map();
-  const rows = await db.$queryRawUnsafe<{ external_id: string; content_hash: string; version: number | null }[]>(
-    `SELECT external_id, content_hash, version FROM activity_event
-     WHERE workspace_id = $1 AND external_id = ANY($2::text[])`,
-    workspaceId,
-    externalIds,
+  const rows = await db.query<{ external_id: string; content_hash: string; version: number | null }>(
+    // A lateral lookup per id: the unique index serves each one even before the table has
+    // statistics (a freshly loaded table made the planner scan the whole workspace).
+    `SELECT e.external_id, e.content_hash, e.version
+     FROM unnest($2::text[]) AS x(id)
+     JOIN LATERAL (SELECT external_id, content_hash, version FROM activity_event
+                   WHERE workspace_id = $1 AND external_id = x.id) e ON true`,
+    [workspaceId, externalIds],
   );
   return new Map(rows.map((r) => [r.external_id, { contentHash: r.content_hash, version: r.version }]));
 }
@@ -108,9 +109,9 @@ export async function storedVersions(db: Queryable, workspaceId: number, externa
  * (optimistic check): a row changed meanwhile by a concurrent batch is left alone and not
  * returned, so the caller decides it again.
  */
-export async function replaceEvents(db: Queryable, workspaceId: number, updates: { row: EventRow; expectedHash: string }[]): Promise<Set<string>> {
+export async function replaceEvents(db: SqlRunner, workspaceId: number, updates: { row: EventRow; expectedHash: string }[]): Promise<Set<string>> {
   if (updates.length === 0) return new Set();
-  const updated = await db.$queryRawUnsafe<{ external_id: string }[]>(
+  const updated = await db.query<{ external_id: string }>(
     `UPDATE activity_event e SET
        type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
        deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
@@ -118,47 +119,41 @@ export async function replaceEvents(db: Queryable, workspaceId: number, updates:
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS}, expected_hash text)
      WHERE e.workspace_id = $1 AND e.external_id = r.external_id AND e.content_hash = r.expected_hash
      RETURNING e.external_id`,
-    workspaceId,
-    JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash }))),
+    [workspaceId, JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash })))],
   );
   return new Set(updated.map((r) => r.external_id));
 }
 
-export async function deleteEvent(db: Queryable, workspaceId: number, externalId: string): Promise<boolean> {
-  const count = await db.$executeRawUnsafe(
-    'DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = $2',
-    workspaceId,
-    externalId,
-  );
-  return count > 0;
+export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId: string): Promise<boolean> {
+  const removed = await db.query('DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = $2 RETURNING 1', [workspaceId, externalId]);
+  return removed.length > 0;
 }
 
 /** Deletes the events with these external ids (those that exist); returns how many it removed. */
-export async function deleteEvents(db: Queryable, workspaceId: number, externalIds: readonly string[]): Promise<number> {
+export async function deleteEvents(db: SqlRunner, workspaceId: number, externalIds: readonly string[]): Promise<number> {
   if (externalIds.length === 0) return 0;
-  return db.$executeRawUnsafe(
-    'DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[])',
-    workspaceId,
-    externalIds,
-  );
+  const removed = await db.query('DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[]) RETURNING 1', [workspaceId, [...externalIds]]);
+  return removed.length;
 }
 
-/** Touch types the workspace's teams declared on top of the core ones. */
-export async function workspaceTouchTypes(db: Queryable, workspaceId: number): Promise<Set<string>> {
-  const rows = await db.$queryRawUnsafe<{ t: string }[]>(
-    `SELECT DISTINCT unnest(touch_types) AS t FROM (
-       SELECT touch_types FROM workspace WHERE id = $1
-       UNION ALL SELECT touch_types FROM team WHERE workspace_id = $1 AND active) s`,
-    workspaceId,
-  );
-  return new Set(rows.map((r) => r.t));
+export interface IngestContext {
+  /** Touch types the workspace's teams declared on top of the core ones. */
+  extraTouchTypes: Set<string>;
+  /** Every stage of every active team's pipeline, or null when no team has one (accept any stage). */
+  stages: Set<string> | null;
 }
 
-/** Every stage of every active team's pipeline, or null when no team has one (accept any stage). */
-export async function workspaceStages(db: Queryable, workspaceId: number): Promise<Set<string> | null> {
-  const rows = await db.$queryRawUnsafe<{ s: string }[]>(
-    'SELECT DISTINCT unnest(pipeline_stages) AS s FROM team WHERE workspace_id = $1 AND active',
-    workspaceId,
+/** What validating a batch needs to know about the workspace, in one round trip. */
+export async function ingestContext(db: SqlRunner, workspaceId: number): Promise<IngestContext> {
+  const rows = await db.query<{ touch_types: string[] | null; stages: string[] | null }>(
+    `SELECT
+       (SELECT array_agg(DISTINCT t) FROM (
+          SELECT unnest(touch_types) FROM workspace WHERE id = $1
+          UNION ALL SELECT unnest(touch_types) FROM team WHERE workspace_id = $1 AND active) AS x(t)) AS touch_types,
+       (SELECT array_agg(DISTINCT s) FROM (
+          SELECT unnest(pipeline_stages) FROM team WHERE workspace_id = $1 AND active) AS y(s)) AS stages`,
+    [workspaceId],
   );
-  return rows.length === 0 ? null : new Set(rows.map((r) => r.s));
+  const row = rows[0];
+  return { extraTouchTypes: new Set(row?.touch_types ?? []), stages: row?.stages ? new Set(row.stages) : null };
 }

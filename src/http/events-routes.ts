@@ -40,7 +40,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; 
   app.delete<{ Params: { id: string } }>('/api/v1/events/:id', async (request, reply) => {
     const key = await authenticate(deps.db, deps.clock, request, reply, 'ingest');
     if (!key) return reply;
-    const removed = await deleteEvent(deps.db.prisma, key.workspaceId, request.params.id);
+    const removed = await deleteEvent(deps.db, key.workspaceId, request.params.id);
     if (!removed) return sendError(reply, 404, 'not_found', `No event with id "${request.params.id}" in this workspace.`);
     request.log.info({ workspaceId: key.workspaceId, eventId: request.params.id }, 'event deleted');
     return reply.code(204).send();

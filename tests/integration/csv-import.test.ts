@@ -58,18 +58,14 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
 
   const run = (workspaceId: number, file: string, options: Partial<CsvImportOptions> = {}) => importCsv(db, { file, workspaceId, kind: 'events', ...options });
 
-  const stored = async (workspaceId: number) =>
-    (
-      await db.prisma.activityEvent.findMany({
-        where: { workspaceId },
-        orderBy: { externalId: 'asc' },
-        include: { identity: { select: { kind: true, value: true } } },
-      })
-    ).map((e) => ({
+  const stored = async (workspaceId: number) => {
+    const identities = new Map((await db.prisma.identity.findMany({ where: { workspaceId } })).map((i) => [i.id, `${i.kind}:${i.value}`]));
+    const events = await db.prisma.activityEvent.findMany({ where: { workspaceId }, orderBy: { externalId: 'asc' } });
+    return events.map((e) => ({
       id: e.externalId,
       type: e.type,
       at: e.occurredAt.toISOString(),
-      who: `${e.identity.kind}:${e.identity.value}`,
+      who: identities.get(e.identityId),
       amount: e.amount === null ? null : Number(e.amount),
       dealId: e.dealId,
       leadId: e.leadId,
@@ -77,6 +73,7 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
       contentHash: e.contentHash,
       receivedAt: e.receivedAt.toISOString(),
     }));
+  };
 
   it('stops on a wrong header, naming the missing columns and those found, and stores nothing', async () => {
     const ws = await workspace();

@@ -75,9 +75,9 @@ describe('prisma/schema.prisma against the database the migrations build', () =>
     },
     {
       change: 'an index removed from the schema',
-      before: '  @@index([workspaceId, type, occurredAt])\n',
+      before: '  @@index([workspaceId, leadId, occurredAt])\n',
       after: '',
-      expected: /DROP INDEX "activity_event_workspace_id_type_occurred_at_idx";/,
+      expected: /DROP INDEX "activity_event_workspace_id_lead_id_occurred_at_idx";/,
     },
     {
       change: 'a unique constraint in the schema only',
