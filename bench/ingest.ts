@@ -16,7 +16,7 @@
  * node flags to the servers (e.g. --max-semi-space-size=64); BENCH_PG_CONFIG adds PostgreSQL
  * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,13 @@ const IMPORT_ROWS = sizeFromEnv('BENCH_IMPORT_ROWS', 1_000_000);
 const BATCH = sizeFromEnv('BENCH_BATCH', 1_000);
 const CLIENTS = sizeFromEnv('BENCH_CLIENTS', 2);
 const ALL_PHASES = ['postgres', 'embedded', 'import'];
+/** Node flags of the importer: by default those the `pacer` npm script passes (package.json). */
+const IMPORT_NODE_FLAGS = (process.env.BENCH_IMPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
+
+function pacerScriptNodeFlags(): string {
+  const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return /^node (.*?)--import tsx /.exec(pkg.scripts.pacer ?? '')?.[1]?.trim() ?? '';
+}
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
@@ -252,7 +259,7 @@ async function importPhase(pgServer: PostgresServer, workDir: string) {
 
   const loadBefore = load();
   t = performance.now();
-  const child = spawnNode('import', 'src/cli/index.ts', ['import', file, '--kind', 'events', '--workspace', seeded.slackTeamId], childEnv({ DATABASE_URL: url, LOG_LEVEL: 'warn' }));
+  const child = spawnNode('import', 'src/cli/index.ts', ['import', file, '--kind', 'events', '--workspace', seeded.slackTeamId], childEnv({ DATABASE_URL: url, LOG_LEVEL: 'warn' }), IMPORT_NODE_FLAGS);
   const kill = onCleanup('stop import', () => child.stop(5_000));
   const rss = watchPeakRss(child.pid, 20);
   const { code, signal } = await child.exited;
