@@ -299,7 +299,7 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'pacer-bench-'));
   onCleanup('remove work dir', () => rm(workDir, { recursive: true, force: true }));
   log('starting PostgreSQL');
-  const pgServer = await startPostgres({ extraConfig: PG_CONFIG.flatMap((c) => ['-c', c]) });
+  const pgServer = await startPostgres({ settings: PG_CONFIG });
   onCleanup('stop PostgreSQL', () => pgServer.stop());
 
   const result: Record<string, unknown> = {};

@@ -20,7 +20,7 @@ import { summariseCpuProfile } from './lib/cpu-profile.js';
 import { processCpuSeconds, treeCpuSeconds } from './lib/cpu-time.js';
 import { serialisedBatches } from './lib/generate.js';
 import { sendBatches } from './lib/load.js';
-import { startLoggedPostgres } from './lib/postgres-logged.js';
+import { startPostgres } from '../tests/helpers/postgres-server.js';
 import { createDatabase, scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, waitReady } from './lib/processes.js';
 import { seedWorkspace } from './lib/seed.js';
@@ -33,10 +33,13 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 const workDir = await mkdtemp(path.join(tmpdir(), 'pacer-profile-'));
 const profDir = path.join(workDir, 'cpuprof');
-const pgServer = await startLoggedPostgres([
-  ...['shared_preload_libraries=pg_stat_statements,auto_explain', 'pg_stat_statements.track=all', 'track_io_timing=on'],
-  ...['auto_explain.log_analyze=on', 'auto_explain.log_buffers=on', 'auto_explain.log_timing=on', 'auto_explain.log_triggers=on'],
-]);
+const pgServer = await startPostgres({
+  keepLog: true,
+  settings: [
+    ...['shared_preload_libraries=pg_stat_statements,auto_explain', 'pg_stat_statements.track=all', 'track_io_timing=on'],
+    ...['auto_explain.log_analyze=on', 'auto_explain.log_buffers=on', 'auto_explain.log_timing=on', 'auto_explain.log_triggers=on'],
+  ],
+});
 let server: ReturnType<typeof spawnNode> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

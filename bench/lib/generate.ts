@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import type { EventInput } from '../../src/ingest/event-schema.js';
 
 /**
  * Deterministic, realistic event data for the benchmarks: one team of 20 (a manager and 19
@@ -65,18 +66,7 @@ const TYPE_WEIGHTS: [string, number][] = [
 const TYPE_TABLE: string[] = TYPE_WEIGHTS.flatMap(([type, weight]) => Array<string>(weight).fill(type));
 
 /** One event as a sender writes it (the API body's shape; the CSV carries the same columns but metadata). */
-export interface BenchEvent {
-  id: string;
-  type: string;
-  occurredAt: string;
-  repEmail: string;
-  leadId?: string;
-  dealId?: string;
-  amount?: number;
-  stage?: string;
-  leadSource?: 'inbound' | 'outbound';
-  metadata?: Record<string, unknown>;
-}
+export type BenchEvent = EventInput & { repEmail: string };
 
 const OFFSETS = ['Z', 'Z', 'Z', '-06:00', '-05:00', '+01:00'];
 

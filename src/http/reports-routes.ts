@@ -18,31 +18,27 @@ function asOfFrom(query: { asOf?: string }, clock: Clock, reply: FastifyReply): 
   return parsed.date;
 }
 
+/**
+ * One report endpoint: a read key, an optional asOf, the report or a 404 naming what is missing.
+ * `build` gets the workspace, the route parameter and the instant.
+ */
+function reportRoute(app: FastifyInstance, deps: { db: Database; clock: Clock }, url: string, param: string, build: (workspaceId: number, name: string, asOf: Date) => Promise<unknown>): void {
+  app.get<ReportQuery & { Params: Record<string, string> }>(url, async (request, reply) => {
+    const key = await authenticate(deps.db, deps.clock, request, reply, 'read');
+    if (!key) return reply;
+    const asOf = asOfFrom(request.query, deps.clock, reply);
+    if (!asOf) return reply;
+    try {
+      return await build(key.workspaceId, request.params[param] ?? '', asOf);
+    } catch (err) {
+      if (err instanceof NotFoundError) return sendError(reply, 404, err.code, err.message);
+      throw err;
+    }
+  });
+}
+
 /** GET /api/v1/reports/reps/:email and /teams/:name (read keys only). */
 export function registerReportRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
-  app.get<ReportQuery & { Params: { email: string } }>('/api/v1/reports/reps/:email', async (request, reply) => {
-    const key = await authenticate(deps.db, deps.clock, request, reply, 'read');
-    if (!key) return reply;
-    const asOf = asOfFrom(request.query, deps.clock, reply);
-    if (!asOf) return reply;
-    try {
-      return await repReport(deps.db, key.workspaceId, request.params.email, asOf);
-    } catch (err) {
-      if (err instanceof NotFoundError) return sendError(reply, 404, err.code, err.message);
-      throw err;
-    }
-  });
-
-  app.get<ReportQuery & { Params: { name: string } }>('/api/v1/reports/teams/:name', async (request, reply) => {
-    const key = await authenticate(deps.db, deps.clock, request, reply, 'read');
-    if (!key) return reply;
-    const asOf = asOfFrom(request.query, deps.clock, reply);
-    if (!asOf) return reply;
-    try {
-      return await teamReport(deps.db, key.workspaceId, request.params.name, asOf);
-    } catch (err) {
-      if (err instanceof NotFoundError) return sendError(reply, 404, err.code, err.message);
-      throw err;
-    }
-  });
+  reportRoute(app, deps, '/api/v1/reports/reps/:email', 'email', (ws, email, asOf) => repReport(deps.db, ws, email, asOf));
+  reportRoute(app, deps, '/api/v1/reports/teams/:name', 'name', (ws, name, asOf) => teamReport(deps.db, ws, name, asOf));
 }

@@ -5,7 +5,7 @@
 import { TZDate, tz } from '@date-fns/tz';
 import { format as formatDate, isValid, parse as parseWithFormat } from 'date-fns';
 import { assertNever, PacerError, type InputProblem } from '../errors.js';
-import type { RepRef } from './event-schema.js';
+import type { EventInput, RepRef } from './event-schema.js';
 
 export type ImportKind = 'events' | 'opportunities';
 export const IMPORT_KINDS: readonly ImportKind[] = ['events', 'opportunities'];
@@ -45,21 +45,7 @@ export type DealStatus = 'won' | 'lost' | 'open';
  * An event as a sender writes it (the API's shape), not yet validated: ingestEvents checks it
  * and rejects it with its usual messages (a required field a row lacks stays absent here).
  */
-export interface CsvEvent {
-  id?: string;
-  type?: string;
-  occurredAt?: string;
-  repEmail?: string;
-  slackUserId?: string;
-  crmOwnerId?: string;
-  leadId?: string;
-  dealId?: string;
-  amount?: number;
-  stage?: string;
-  leadSource?: string;
-  metadata?: Record<string, unknown>;
-  version?: number;
-}
+export type CsvEvent = Partial<Omit<EventInput, 'leadSource'>> & { leadSource?: string };
 
 /** A problem with the command line or the file as a whole: the import does not start (exit 1). */
 export class ImportSetupError extends PacerError {

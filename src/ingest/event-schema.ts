@@ -98,6 +98,9 @@ export const rawEventSchema = z.strictObject(
 
 export type RawEvent = z.infer<typeof rawEventSchema>;
 
+/** An event as senders write it (API body, CSV rows after mapping, generators). */
+export type EventInput = z.input<typeof rawEventSchema>;
+
 export type RepRef = { kind: 'email' | 'slack' | 'crm'; value: string };
 
 /** A validated event, ready to store. */

@@ -26,7 +26,7 @@ import {
   type WeekWindow,
 } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
-import type { ForecastJson, LaggingJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
+import type { ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
 
 export const TREND_WEEKS = 8;
 
@@ -235,7 +235,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       currency: team.currency,
       focus: team.focus,
       leading,
-      lagging: { cadenceWindow: laggingJson(s.laggingCadence), baselineWindow: laggingJson(s.laggingBaseline) },
+      lagging: { cadenceWindow: s.laggingCadence, baselineWindow: s.laggingBaseline },
       topPerformer: topIds.has(s.rep.id),
       hasBaseline: ranking.hasBaseline,
       forecast: forecastJson(repForecast.forecast, fmt),
@@ -295,8 +295,8 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     members,
     totals: {
       reps: states.length,
-      cadenceWindow: { ...laggingJson(teamLaggingCadence), pipelineCreatedPerWeek: activitiesPerWeek.pipeline_created ?? null, activitiesPerWeek },
-      baselineWindow: laggingJson(teamLaggingBaseline),
+      cadenceWindow: { ...teamLaggingCadence, pipelineCreatedPerWeek: activitiesPerWeek.pipeline_created ?? null, activitiesPerWeek },
+      baselineWindow: teamLaggingBaseline,
       forecast: forecastJson(teamForecast.forecast, fmt),
       paceAgainstTop,
     },
@@ -361,10 +361,6 @@ function forecastJson(f: Forecast, fmt: (d: Date) => string): ForecastJson {
     gap: f.gap,
     wholeWeeksLeft: f.wholeWeeksLeft,
   };
-}
-
-function laggingJson(l: Lagging): LaggingJson {
-  return { ...l };
 }
 
 /**

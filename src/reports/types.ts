@@ -1,6 +1,8 @@
 import type { AlertCandidate } from '../metrics/rules.js';
 import type { IndicatorLink } from '../metrics/correlation.js';
 import type { Diagnosis } from '../metrics/diagnosis.js';
+import type { Forecast } from '../metrics/forecast.js';
+import type { Lagging } from '../metrics/lagging.js';
 import type { PaceStatus } from '../metrics/pace.js';
 
 /** The report JSON of interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
@@ -24,26 +26,10 @@ export interface LeadingJson {
   velocityDays?: number | null;
 }
 
-export interface LaggingJson {
-  bookedRevenue: number | null;
-  dealsWon: number | null;
-  dealsLost: number | null;
-  winRate: number | null;
-  avgDealSize: number | null;
-  salesCycleDays: number | null;
-}
+export type LaggingJson = Lagging;
 
-export interface ForecastJson {
-  metric: 'booked_revenue';
-  target: number | null;
-  period: { start: string; end: string } | null;
-  bookedSoFar: number;
-  runRate: number | null;
-  leading: number | null;
-  onTrack: boolean | null;
-  gap: number | null;
-  wholeWeeksLeft: number;
-}
+/** The pace to target of metrics.md, with the period's instants as strings. */
+export type ForecastJson = Omit<Forecast, 'period'> & { metric: 'booked_revenue'; period: { start: string; end: string } };
 
 export interface WeekToDateJson {
   value: number | null;

@@ -1,6 +1,7 @@
 /** Shapes shared by the generator's modules (org.ts, plant.ts, events.ts, run.ts). */
 import type { AlertRule } from '../metrics/rules.js';
 import type { Interval } from '../metrics/windows.js';
+import type { EventInput } from '../ingest/event-schema.js';
 
 export interface SeedOptions {
   reps: number;
@@ -110,15 +111,4 @@ export interface DraftEvent {
 }
 
 /** An event as the ingestion API takes it. */
-export interface SeedEvent {
-  id: string;
-  type: string;
-  occurredAt: string;
-  repEmail?: string;
-  crmOwnerId?: string;
-  leadId?: string;
-  dealId?: string;
-  amount?: number;
-  stage?: string;
-  leadSource?: 'inbound' | 'outbound';
-}
+export type SeedEvent = EventInput;

