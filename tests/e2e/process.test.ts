@@ -98,3 +98,27 @@ describe('the Pacer process', () => {
     expect(await up(`http://127.0.0.1:${port}/healthz`)).toBe(true);
   });
 });
+
+describe('the api-key command', () => {
+  it('prints a new key once, alone on the last line, lists keys without them, and revokes one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-keys-'));
+    const env = { PACER_DATA_DIR: dir };
+    const created = run(['src/cli/index.ts', 'api-key', 'create', '--workspace', 'T0KEYS', '--scope', 'read'], env);
+    expect(await created.exited).toBe(0);
+    const lines = created.output().trim().split('\n');
+    const key = lines[lines.length - 1]!;
+    expect(key).toMatch(/^pacer_read_[\w-]{32}$/);
+    expect(created.output()).toContain('created workspace T0KEYS');
+
+    const listed = run(['src/cli/index.ts', 'api-key', 'list'], env);
+    expect(await listed.exited).toBe(0);
+    expect(listed.output()).not.toContain(key);
+    expect(listed.output()).toMatch(/1\s+T0KEYS\s+read\s+pacer_read_\S+…\s+\S+\s+never\s+active/);
+
+    const revoked = run(['src/cli/index.ts', 'api-key', 'revoke', '1'], env);
+    expect(await revoked.exited).toBe(0);
+    const again = run(['src/cli/index.ts', 'api-key', 'revoke', '1'], env);
+    expect(await again.exited).toBe(1);
+    expect(again.output()).toContain('no active API key #1');
+  });
+});
