@@ -45,7 +45,50 @@ export interface RepWindow {
   /** The rep's leads. */
   leads: readonly LeadRecord[];
   settings: MetricSettings;
+  /** Optional index (indexRep): the rep's events by type sorted by time, and the deals the rep owns. */
+  index?: RepIndex;
+  /** Collect the ids of the events behind each figure; off for bulk reports, where it costs most of the time. */
+  trace?: boolean;
 }
+
+export interface RepIndex {
+  byType: ReadonlyMap<string, readonly MetricEvent[]>;
+  owned: readonly DealHistory[];
+}
+
+/** Indexes a rep's events (sorted by time) and owned deals, so many windows can be read cheaply. */
+export function indexRep(repId: number, sortedEvents: readonly MetricEvent[], deals: ReadonlyMap<string, DealHistory>): RepIndex {
+  const byType = new Map<string, MetricEvent[]>();
+  for (const e of sortedEvents) {
+    const list = byType.get(e.type);
+    if (list) list.push(e);
+    else byType.set(e.type, [e]);
+  }
+  const owned: DealHistory[] = [];
+  for (const d of deals.values()) if (d.ownerId === repId) owned.push(d);
+  return { byType, owned };
+}
+
+/** First index in a time-sorted list whose event is at or after `at`. */
+function lowerBound(list: readonly MetricEvent[], at: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The rep's events of one type inside the span. */
+function eventsOfType(w: RepWindow, type: string, s: { from: number; to: number }): readonly MetricEvent[] {
+  const list = w.index?.byType.get(type);
+  if (!list) return w.index ? [] : w.events.filter((e) => e.type === type && inSpan(s, e.at));
+  return list.slice(lowerBound(list, s.from), lowerBound(list, s.to));
+}
+
+const traced = <T>(w: RepWindow, make: () => T[]): T[] => (w.trace === false ? [] : make());
 
 function span(w: RepWindow): { from: number; to: number } | null {
   const first = w.weeks[0];
@@ -59,16 +102,16 @@ const inSpan = (s: { from: number; to: number }, at: number) => at >= s.from && 
 /** Cadence of type T: events of type T ÷ active weeks (events per week). */
 export function cadence(w: RepWindow, type: string): IndicatorValue {
   const s = span(w);
-  const ids = s ? w.events.filter((e) => e.type === type && inSpan(s, e.at)).map((e) => e.id) : [];
-  return { key: `cadence.${type}`, value: s ? ids.length / w.weeks.length : null, n: ids.length, higherIsBetter: true, eventIds: ids };
+  const events = s ? eventsOfType(w, type, s) : [];
+  return { key: `cadence.${type}`, value: s ? events.length / w.weeks.length : null, n: events.length, higherIsBetter: true, eventIds: traced(w, () => events.map((e) => e.id)) };
 }
 
 /** Pipeline created: sum of opportunity_created amounts ÷ active weeks. */
 export function pipelineCreated(w: RepWindow): IndicatorValue {
   const s = span(w);
-  const opps = s ? w.events.filter((e) => e.type === 'opportunity_created' && inSpan(s, e.at)) : [];
+  const opps = s ? eventsOfType(w, 'opportunity_created', s) : [];
   const total = opps.reduce((sum, e) => sum + (e.amount ?? 0), 0);
-  return { key: 'pipeline_created', value: s ? total / w.weeks.length : null, n: opps.length, higherIsBetter: true, eventIds: opps.map((e) => e.id) };
+  return { key: 'pipeline_created', value: s ? total / w.weeks.length : null, n: opps.length, higherIsBetter: true, eventIds: traced(w, () => opps.map((e) => e.id)) };
 }
 
 /**
@@ -91,7 +134,7 @@ export function speedToLead(w: RepWindow): { hours: IndicatorValue; slaHitRate: 
       if (inTime) hits += 1;
     }
   }
-  const ids = leads.flatMap((l) => l.eventIds);
+  const ids = traced(w, () => leads.flatMap((l) => l.eventIds));
   return {
     hours: {
       key: 'speed_to_lead_hours',
@@ -113,7 +156,7 @@ export function qualificationRates(w: RepWindow): IndicatorValue[] {
     value: s ? ratio(subset.filter((l) => l.qualifiedAt !== null).length, subset.length) : null,
     n: subset.length,
     higherIsBetter: true,
-    eventIds: subset.flatMap((l) => l.eventIds),
+    eventIds: traced(w, () => subset.flatMap((l) => l.eventIds)),
   });
   return [
     rate('qualification_rate', leads),
@@ -134,12 +177,13 @@ export function opportunityRate(w: RepWindow): IndicatorValue {
     value: s ? ratio(qualified.filter((l) => l.opportunityAt !== null).length, qualified.length) : null,
     n: qualified.length,
     higherIsBetter: true,
-    eventIds: qualified.flatMap((l) => l.eventIds),
+    eventIds: traced(w, () => qualified.flatMap((l) => l.eventIds)),
   };
 }
 
 /** Deals owned by the rep. */
-function ownedDeals(w: RepWindow): DealHistory[] {
+function ownedDeals(w: RepWindow): readonly DealHistory[] {
+  if (w.index) return w.index.owned;
   const owned: DealHistory[] = [];
   for (const d of w.deals.values()) if (d.ownerId === w.repId) owned.push(d);
   return owned;
@@ -171,7 +215,7 @@ export function stageConversions(w: RepWindow): IndicatorValue[] {
       higherIsBetter: true,
       amount: entered.reduce((sum, d) => sum + (d.createdAmount ?? 0), 0),
       velocityDays: median(days),
-      eventIds: entered.flatMap((d) => d.eventIds),
+      eventIds: traced(w, () => entered.flatMap((d) => d.eventIds)),
     };
   });
 }
@@ -185,7 +229,7 @@ export function touchesPerClosedDeal(w: RepWindow): IndicatorValue {
     value: s ? mean(closed.map((d) => d.touchTimes.length)) : null,
     n: closed.length,
     higherIsBetter: true,
-    eventIds: closed.flatMap((d) => d.eventIds),
+    eventIds: traced(w, () => closed.flatMap((d) => d.eventIds)),
   };
 }
 

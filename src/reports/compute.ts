@@ -6,7 +6,7 @@ import { indicatorLink } from '../metrics/correlation.js';
 import { buildDeals, convertedFromStage, type DealHistory } from '../metrics/deals.js';
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
-import { isActivityIndicator, isLowerBetter, leadingIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
+import { indexRep, isActivityIndicator, isLowerBetter, leadingIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
 import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
@@ -108,6 +108,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     else eventsByRep.set(e.repId, [e]);
   }
   const cadenceTypes = [...new Set([...team.touchTypes, ...COUNTED_TYPES])];
+  const indexes = new Map(team.reps.map((r) => [r.id, indexRep(r.id, eventsByRep.get(r.id) ?? [], deals)]));
   const repWindow = (repId: number, weeks: Interval[]): RepWindow => ({
     repId,
     weeks,
@@ -116,6 +117,8 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     deals,
     leads: leadsByRep.get(repId) ?? [],
     settings: ms,
+    index: indexes.get(repId) ?? { byType: new Map(), owned: [] },
+    trace: false,
   });
   const bookedTarget = (memberId: number | null) => team.targets.find((x) => x.metric === 'booked_revenue' && x.memberId === memberId) ?? null;
 
