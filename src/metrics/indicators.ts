@@ -1,7 +1,7 @@
 import { convertedFromStage, leftStageAt, type DealHistory } from './deals.js';
 import type { LeadRecord } from './leads.js';
 import { mean, median, ratio } from './stats.js';
-import type { MetricEvent, MetricSettings } from './types.js';
+import { countOf, type MetricEvent, type MetricSettings } from './types.js';
 import type { Interval } from './windows.js';
 
 const HOUR = 3_600_000;
@@ -103,7 +103,8 @@ const inSpan = (s: { from: number; to: number }, at: number) => at >= s.from && 
 export function cadence(w: RepWindow, type: string): IndicatorValue {
   const s = span(w);
   const events = s ? eventsOfType(w, type, s) : [];
-  return { key: `cadence.${type}`, value: s ? events.length / w.weeks.length : null, n: events.length, higherIsBetter: true, eventIds: traced(w, () => events.map((e) => e.id)) };
+  const n = countOf(events);
+  return { key: `cadence.${type}`, value: s ? n / w.weeks.length : null, n, higherIsBetter: true, eventIds: traced(w, () => events.map((e) => e.id)) };
 }
 
 /** Pipeline created: sum of opportunity_created amounts ÷ active weeks. */

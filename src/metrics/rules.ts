@@ -1,7 +1,7 @@
 import type { DealHistory } from './deals.js';
 import type { LeadRecord } from './leads.js';
 import { mean } from './stats.js';
-import type { MetricEvent } from './types.js';
+import { countOf, type MetricEvent } from './types.js';
 import type { Interval } from './windows.js';
 
 const HOUR = 3_600_000;
@@ -128,7 +128,7 @@ export function activityDrops(repId: number, events: readonly MetricEvent[], typ
   const last = weeks[weeks.length - 1];
   const previous = weeks.slice(0, -1);
   if (!last || previous.length === 0 || !recent(last.end.getTime(), asOf, s)) return [];
-  const count = (type: string, w: Interval) => events.filter((e) => e.repId === repId && e.type === type && e.at >= w.start.getTime() && e.at < w.end.getTime()).length;
+  const count = (type: string, w: Interval) => countOf(events.filter((e) => e.repId === repId && e.type === type && e.at >= w.start.getTime() && e.at < w.end.getTime()));
   const out: AlertCandidate[] = [];
   for (const type of types) {
     const before = mean(previous.map((w) => count(type, w)))!;

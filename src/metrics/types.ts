@@ -12,6 +12,19 @@ export interface MetricEvent {
   amount: number | null;
   stage: string | null;
   leadSource: 'inbound' | 'outbound' | null;
+  /**
+   * How many events this one stands for. The database sums touches that name no lead and no deal
+   * into one event per rep, type and week (at the week's start): they only ever count toward
+   * cadences. Absent means 1.
+   */
+  count?: number;
+}
+
+/** Sum of the events' weights (see MetricEvent.count). */
+export function countOf(events: readonly MetricEvent[]): number {
+  let n = 0;
+  for (const e of events) n += e.count ?? 1;
+  return n;
 }
 
 /** Team settings the metrics depend on (thresholds default as in metrics.md). */

@@ -5,7 +5,7 @@ import { PacerError } from '../errors.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
-import { computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
 import type { RepReport, TeamReport } from './types.js';
 
 export class NotFoundError extends PacerError {
@@ -62,7 +62,7 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
 /** The team report of interfaces.md as of an instant. */
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<TeamReport> {
   const { input } = await loadTeamInput(db, workspaceId, teamName);
-  const events = await loadMetricEvents(db.prisma, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf);
+  const events = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf));
   return computeTeamReport(input, events, asOf);
 }
 

@@ -60,6 +60,17 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
   return new Date(Math.min(...starts.map((d) => d.getTime())));
 }
 
+/**
+ * The weeks whose bare touches the database may sum (metrics-repo BareTouchBuckets): every week
+ * a window of the report can cover — cadence, baseline, trend, activity drop — and the current one.
+ */
+export function bareTouchBuckets(team: TeamInput, asOf: Date): { touchTypes: string[]; weekStarts: Date[] } {
+  const s = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
+  const t = team.settings.thresholds;
+  const weeks = completeWeeks(asOf, Math.max(t.baselineWeeks, TREND_WEEKS, t.cadenceWeeks + 1), s);
+  return { touchTypes: [...team.touchTypes], weekStarts: [...weeks.weeks.map((w) => w.start), weeks.end] };
+}
+
 /** An instant as ISO 8601 with the team's offset and no milliseconds. */
 export function instantIn(timezone: string, at: Date | number): string {
   return formatISO(new TZDate(typeof at === 'number' ? at : at.getTime(), timezone));
