@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { loadMetricEvents } from '../../src/db/metrics-repo.js';
 import { loadTeamInput, repReport, teamReport } from '../../src/reports/build-report.js';
-import { computeTeamReport, eventsFrom } from '../../src/reports/compute.js';
+import { bareTouchBuckets, computeTeamReport, eventsFrom } from '../../src/reports/compute.js';
 
 export interface ReportJob {
   mode: 'samples' | 'allTeams';
@@ -77,10 +77,13 @@ function selfPeakRssMb(): number | null {
   return m ? round(Number(m[1]) / 1024) : null;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Wall time of fn, and this process's CPU time meanwhile (wall minus CPU ≈ waiting on the database). */
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const value = await fn();
-  return { ms: performance.now() - t, value };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, value };
 }
 
 async function teamsOf(db: Database, workspaceId: number): Promise<string[]> {
@@ -119,12 +122,22 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
   const team = summarise(teamMs);
   log(`team reports: p50 ${team.p50Ms} ms, p99 ${team.p99Ms} ms over ${team.samples}`);
 
-  // Where a team report's time goes: the same three steps teamReport takes, timed apart.
-  const split: { team: string; reps: number; events: number; loadTeamInputMs: number; loadMetricEventsMs: number; computeTeamReportMs: number }[] = [];
+  // Where a team report's time goes: the same three steps teamReport takes (src/reports/build-report.ts;
+  // keep them in step with it), timed apart.
+  const split: {
+    team: string;
+    reps: number;
+    events: number;
+    loadTeamInputMs: number;
+    loadMetricEventsMs: number;
+    /** Node's own CPU during loadMetricEvents (decoding the rows); the rest is the database's work and the wire. */
+    loadMetricEventsNodeCpuMs: number;
+    computeTeamReportMs: number;
+  }[] = [];
   for (const name of pick(teams, job.splitTeams, job.seed + 2)) {
     const input = await timed(() => loadTeamInput(db, job.workspaceId, name));
     const reps = input.value.input.reps;
-    const events = await timed(() => loadMetricEvents(db.prisma, job.workspaceId, reps.map((r) => r.id), eventsFrom(input.value.input, asOf), asOf));
+    const events = await timed(() => loadMetricEvents(db, job.workspaceId, reps.map((r) => r.id), eventsFrom(input.value.input, asOf), asOf, bareTouchBuckets(input.value.input, asOf)));
     const compute = await timed(async () => computeTeamReport(input.value.input, events.value, asOf));
     split.push({
       team: name,
@@ -132,9 +145,10 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
       events: events.value.length,
       loadTeamInputMs: round(input.ms),
       loadMetricEventsMs: round(events.ms),
+      loadMetricEventsNodeCpuMs: round(events.cpuMs),
       computeTeamReportMs: round(compute.ms),
     });
-    log(`split ${name}: ${reps.length} reps, ${events.value.length} events; input ${round(input.ms)} ms, events ${round(events.ms)} ms, compute ${round(compute.ms)} ms`);
+    log(`split ${name}: ${reps.length} reps, ${events.value.length} events; input ${round(input.ms)} ms, events ${round(events.ms)} ms (node CPU ${round(events.cpuMs)} ms), compute ${round(compute.ms)} ms`);
   }
   const sum = (k: 'loadTeamInputMs' | 'loadMetricEventsMs' | 'computeTeamReportMs') => split.reduce((n, s) => n + s[k], 0);
   const total = sum('loadTeamInputMs') + sum('loadMetricEventsMs') + sum('computeTeamReportMs');
