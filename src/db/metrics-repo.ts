@@ -49,12 +49,18 @@ export async function loadMetricEvents(
   const touchTypes = buckets ? [...buckets.touchTypes] : [];
   const weekStarts = buckets ? buckets.weekStarts.map((d) => d.toISOString()) : [];
   const rows = await db.query<{ events: EventRecord[] | null; weekly: EventRecord[] | null }>(
+    // Lateral lookups (OFFSET 0 keeps the planner from flattening them into a hash join over a
+    // table scan, which it preferred for mid-sized teams) walk the (identity, time), (deal, time)
+    // and (lead, time) indexes per identity, deal and lead; "linked" leaves out the rows "own"
+    // already has, so no UNION sort over everything.
     `WITH own_all AS (
        SELECT e.id, e.external_id, i.member_id, e.type, e.occurred_at, e.lead_id, e.deal_id, e.amount, e.stage, e.lead_source,
          (e.lead_id IS NULL AND e.deal_id IS NULL AND e.type = ANY($5::text[])) AS bare
        FROM identity i
-       JOIN activity_event e ON e.identity_id = i.id
-       WHERE i.workspace_id = $1 AND i.member_id = ANY($2::int[]) AND e.occurred_at >= $3 AND e.occurred_at < $4
+       CROSS JOIN LATERAL (
+         SELECT * FROM activity_event e WHERE e.identity_id = i.id AND e.occurred_at >= $3 AND e.occurred_at < $4 OFFSET 0
+       ) e
+       WHERE i.workspace_id = $1 AND i.member_id = ANY($2::int[])
      ),
      own AS (SELECT * FROM own_all WHERE NOT bare),
      bare AS (
@@ -62,20 +68,26 @@ export async function loadMetricEvents(
        FROM own_all WHERE bare
        GROUP BY member_id, type, bucket
      ),
+     linked_raw AS (
+       SELECT e.* FROM (SELECT DISTINCT deal_id FROM own WHERE deal_id IS NOT NULL) d
+       CROSS JOIN LATERAL (
+         SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.deal_id = d.deal_id AND e.occurred_at < $4 OFFSET 0
+       ) e
+       UNION
+       SELECT e.* FROM (SELECT DISTINCT lead_id FROM own WHERE type = 'lead_assigned' AND lead_id IS NOT NULL) l
+       CROSS JOIN LATERAL (
+         SELECT * FROM activity_event e
+         WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < $4 AND e.type = 'opportunity_created' OFFSET 0
+       ) e
+     ),
      linked AS (
        SELECT e.id, e.external_id, i.member_id, e.type, e.occurred_at, e.lead_id, e.deal_id, e.amount, e.stage, e.lead_source
-       FROM activity_event e JOIN identity i ON i.id = e.identity_id
-       WHERE e.workspace_id = $1 AND e.occurred_at < $4
-         AND e.deal_id IN (SELECT DISTINCT deal_id FROM own WHERE deal_id IS NOT NULL)
-       UNION
-       SELECT e.id, e.external_id, i.member_id, e.type, e.occurred_at, e.lead_id, e.deal_id, e.amount, e.stage, e.lead_source
-       FROM activity_event e JOIN identity i ON i.id = e.identity_id
-       WHERE e.workspace_id = $1 AND e.occurred_at < $4 AND e.type = 'opportunity_created'
-         AND e.lead_id IN (SELECT DISTINCT lead_id FROM own WHERE type = 'lead_assigned' AND lead_id IS NOT NULL)
+       FROM linked_raw e JOIN identity i ON i.id = e.identity_id
+       WHERE NOT (i.member_id IS NOT NULL AND i.member_id = ANY($2::int[]) AND e.occurred_at >= $3)
      ),
      everything AS (
        SELECT id, external_id, member_id, type, occurred_at, lead_id, deal_id, amount, stage, lead_source FROM own
-       UNION SELECT * FROM linked
+       UNION ALL SELECT * FROM linked
      )
      SELECT
        (SELECT json_agg(json_build_object(
