@@ -16,9 +16,9 @@
  * node flags to the servers (e.g. --max-semi-space-size=64); BENCH_PG_CONFIG adds PostgreSQL
  * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/db/client.js';
 import { freePort, startPostgres, type PostgresServer } from '../tests/helpers/postgres-server.js';
@@ -26,6 +26,7 @@ import { serialisedBatches, writeEventsCsv } from './lib/generate.js';
 import { sendBatches } from './lib/load.js';
 import { copyEvents, createDatabase, exportEvents, scalar, withClient } from './lib/pg.js';
 import { processCpuSeconds, treeCpuSeconds } from './lib/cpu-time.js';
+import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round } from './lib/run.js';
 import { childEnv, log, REPO_ROOT, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
 import { seedWorkspace } from './lib/seed.js';
 
@@ -46,10 +47,6 @@ const ALL_PHASES = ['postgres', 'embedded', 'import'];
 /** Node flags of the importer: by default those the `pacer` npm script passes (package.json). */
 const IMPORT_NODE_FLAGS = (process.env.BENCH_IMPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
 
-function pacerScriptNodeFlags(): string {
-  const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return /^node (.*?)--import tsx /.exec(pkg.scripts.pacer ?? '')?.[1]?.trim() ?? '';
-}
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
@@ -60,31 +57,7 @@ const TARGET_EVENTS_PER_SECOND = 50_000;
 const TARGET_RATIO_TO_COPY = 0.5;
 const TARGET_IMPORT_RSS_MB = 300;
 
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-const load = () => loadavg().map((l) => round(l, 2));
 
-/** Cleanup steps, run last-in first-out whether the run succeeds, fails or is interrupted. */
-const cleanups: { label: string; fn: () => Promise<void> }[] = [];
-function onCleanup(label: string, fn: () => Promise<void>): () => Promise<void> {
-  const entry = { label, fn };
-  cleanups.push(entry);
-  // Calling the returned function runs the step now and removes it from the list.
-  return async () => {
-    const i = cleanups.indexOf(entry);
-    if (i >= 0) cleanups.splice(i, 1);
-    await fn();
-  };
-}
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const { label, fn } = cleanups.pop()!;
-    try {
-      await fn();
-    } catch (err) {
-      log(`cleanup "${label}" failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-}
 
 function startServer(label: string, vars: Record<string, string>, nodeFlags: string[] = []) {
   const env = childEnv({ ...vars, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PACER_SCHEDULER: 'off' });

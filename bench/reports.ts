@@ -19,15 +19,15 @@
  * BENCH_SPLIT_TEAMS; BENCH_PHASES=postgres,embedded picks phases; BENCH_SEED, BENCH_END (ISO instant)
  * change the org; BENCH_REPORT_NODE_FLAGS replaces the report processes' node flags.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrator.js';
 import { seedDatabase, type SeedSummary } from '../src/seed/run.js';
 import { startPostgres, type PostgresServer } from '../tests/helpers/postgres-server.js';
 import { createDatabase, scalar, withClient } from './lib/pg.js';
+import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round } from './lib/run.js';
 import { childEnv, log, spawnNode, watchPeakRss } from './lib/processes.js';
 import type { ReportJob } from './lib/report-worker.js';
 
@@ -56,35 +56,8 @@ for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHAS
 /** Node flags of the report processes: by default those the `pacer` npm script passes (package.json). */
 const REPORT_NODE_FLAGS = (process.env.BENCH_REPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
 
-function pacerScriptNodeFlags(): string {
-  const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return /^node (.*?)--import tsx /.exec(pkg.scripts.pacer ?? '')?.[1]?.trim() ?? '';
-}
 
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-const load = () => loadavg().map((l) => round(l, 2));
 
-/** Cleanup steps, run last-in first-out whether the run succeeds, fails or is interrupted. */
-const cleanups: { label: string; fn: () => Promise<void> }[] = [];
-function onCleanup(label: string, fn: () => Promise<void>): () => Promise<void> {
-  const entry = { label, fn };
-  cleanups.push(entry);
-  return async () => {
-    const i = cleanups.indexOf(entry);
-    if (i >= 0) cleanups.splice(i, 1);
-    await fn();
-  };
-}
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const { label, fn } = cleanups.pop()!;
-    try {
-      await fn();
-    } catch (err) {
-      log(`cleanup "${label}" failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-}
 
 async function seed(label: string, db: Database, reps: number): Promise<SeedSummary> {
   await migrate(db);

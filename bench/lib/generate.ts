@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { EventInput } from '../../src/ingest/event-schema.js';
+import { createRng } from '../../src/seed/rng.js';
 
 /**
  * Deterministic, realistic event data for the benchmarks: one team of 20 (a manager and 19
@@ -34,18 +35,6 @@ const REP_EMAILS = BENCH_MEMBERS.filter((m) => m.role === 'rep').map((m) => m.em
 /** The end of the 26 weeks the events fall in. */
 const END = Date.parse('2026-11-23T00:00:00Z');
 const SPAN_SECONDS = 26 * 7 * 24 * 3600;
-
-/** mulberry32: a small, fast, seedable PRNG (the data need not be random, only varied). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cumulative weights (percent) of the event types. */
 const TYPE_WEIGHTS: [string, number][] = [
@@ -87,7 +76,9 @@ export function generateEvents(from: number, count: number, options: { seed?: nu
   const out: BenchEvent[] = [];
   for (let i = from; i < from + count; i += 1) {
     // One generator per event keeps chunks independent of how the stream is cut.
-    const rnd = prng((options.seed ?? 20261123) ^ Math.imul(i + 1, 0x9e3779b1));
+    // One stream per event: event i is the same whichever batch or file it is written to.
+    const rng = createRng(options.seed ?? 20261123, i);
+    const rnd = () => rng.float();
     const type = TYPE_TABLE[Math.floor(rnd() * TYPE_TABLE.length)]!;
     const repEmail = REP_EMAILS[Math.floor(rnd() * REP_EMAILS.length)]!;
     const at = Math.floor(END / 1000 - rnd() * SPAN_SECONDS);

@@ -15,6 +15,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { loadMetricEvents } from '../../src/db/metrics-repo.js';
 import { loadTeamInput, repReport, teamReport } from '../../src/reports/build-report.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom } from '../../src/reports/compute.js';
+import { createRng } from '../../src/seed/rng.js';
 
 export interface ReportJob {
   mode: 'samples' | 'allTeams';
@@ -49,27 +50,9 @@ function summarise(ms: number[]) {
   };
 }
 
-/** mulberry32: a small deterministic PRNG, enough to pick samples. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` distinct items of `items` (all of them, shuffled, when n ≥ its length), the same every run. */
 function pick<T>(items: readonly T[], n: number, seed: number): T[] {
-  const out = [...items];
-  const rnd = prng(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out.slice(0, Math.min(n, out.length));
+  return createRng(seed).shuffle(items).slice(0, Math.min(n, items.length));
 }
 
 function selfPeakRssMb(): number | null {
