@@ -13,6 +13,11 @@ export function startClockAt(start: Date, monotonic: () => number = () => perfor
   return { now: () => new Date(start.getTime() + (monotonic() - origin)) };
 }
 
+/** The process clock: started at PACER_NOW when given (interfaces.md), else the system clock. */
+export function processClock(now: Date | undefined): Clock {
+  return now ? startClockAt(now) : systemClock;
+}
+
 /** A clock that only moves when told to; for tests and the sandbox's "advance a week". */
 export function manualClock(start: Date): Clock & { set(at: Date): void; advance(ms: number): void } {
   let current = start.getTime();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { startClockAt, systemClock, type Clock } from './clock.js';
+import { processClock, type Clock } from './clock.js';
 import { applyConfigFromPath, type ConfigState } from './config/apply-at-start.js';
 import type { Env } from './config/env.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -22,7 +22,7 @@ export interface Runtime {
 }
 
 export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
-  const clock = env.now ? startClockAt(env.now) : systemClock;
+  const clock = processClock(env.now);
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   let http: FastifyInstance | undefined;
   try {

@@ -1,4 +1,4 @@
-import { startClockAt, systemClock, type Clock } from '../clock.js';
+import { processClock, type Clock } from '../clock.js';
 import { loadEnv, type Env } from '../config/env.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
@@ -35,7 +35,7 @@ export async function withDatabase<T>(fn: (ctx: CliContext) => Promise<T>): Prom
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   try {
     const { applied } = await migrate(db);
-    const clock = env.now ? startClockAt(env.now) : systemClock;
+    const clock = processClock(env.now);
     return await fn({ env, db, logger, applied, clock });
   } finally {
     await db.close();

@@ -1,4 +1,5 @@
 import { readTeamSettings } from '../config/apply.js';
+import { PERFORMANCE_METRICS } from '../config/coaching.js';
 import type { Database } from '../db/client.js';
 import { loadMetricEvents } from '../db/metrics-repo.js';
 import { PacerError } from '../errors.js';
@@ -16,7 +17,7 @@ export class NotFoundError extends PacerError {
 
 const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
-const PERFORMANCE_METRICS = new Set<string>(['booked_revenue', 'win_rate', 'deals_won', 'attainment']);
+const isPerformanceMetric = (value: string): value is PerformanceMetric => (PERFORMANCE_METRICS as readonly string[]).includes(value);
 
 /** Reads a team and its active reps and targets into the metrics engine's input. */
 export async function loadTeamInput(db: Database, workspaceId: number, teamName: string): Promise<{ id: number; input: TeamInput }> {
@@ -32,7 +33,7 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
     const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
     throw new NotFoundError(`No team "${teamName}" in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
   }
-  const performanceMetric = PERFORMANCE_METRICS.has(team.performanceMetric) ? (team.performanceMetric as PerformanceMetric) : 'booked_revenue';
+  const performanceMetric = isPerformanceMetric(team.performanceMetric) ? team.performanceMetric : 'booked_revenue';
   const targets = team.targets.map((x) => ({
     memberId: x.memberId,
     metric: x.metric,

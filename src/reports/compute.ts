@@ -234,7 +234,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     });
     const diagnosis = diagnose({
       repName: s.rep.name,
-      forecast: repForecast.forecast,
+      forecast: repForecast,
       performance: s.performance,
       teamMedianPerformance,
       focus,
@@ -252,10 +252,10 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       lagging: { cadenceWindow: s.laggingCadence, baselineWindow: s.laggingBaseline },
       topPerformer: topIds.has(s.rep.id),
       hasBaseline: ranking.hasBaseline,
-      forecast: forecastJson(repForecast.forecast, fmt),
+      forecast: forecastJson(repForecast, fmt),
       diagnosis,
       focusSuggestion: focusSuggestion(focus, weekToDateJson),
-      alerts: repAlerts(s, deals, followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
       weekToDate: weekToDateJson,
       trend,
     };
@@ -311,7 +311,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       reps: states.length,
       cadenceWindow: { ...teamLaggingCadence, pipelineCreatedPerWeek: activitiesPerWeek.pipeline_created ?? null, activitiesPerWeek },
       baselineWindow: teamLaggingBaseline,
-      forecast: forecastJson(teamForecast.forecast, fmt),
+      forecast: forecastJson(teamForecast, fmt),
       paceAgainstTop,
     },
   };
@@ -357,10 +357,10 @@ function forecastFor(
   owners: ReadonlySet<number>,
   pipelinePerWeek: number | null,
   winRate: number | null,
-): { forecast: Forecast } {
+): Forecast {
   const period = targetPeriod(target?.period ?? { kind: 'quarter' }, asOf, timezone);
   const booked = lagging(deals.values(), owners, { from: period.start.getTime(), to: Math.min(asOf.getTime(), period.end.getTime()) }).bookedRevenue ?? 0;
-  return { forecast: forecast({ asOf, period, target: target?.value ?? null, bookedSoFar: booked, pipelinePerWeek, winRate }) };
+  return forecast({ asOf, period, target: target?.value ?? null, bookedSoFar: booked, pipelinePerWeek, winRate });
 }
 
 function forecastJson(f: Forecast, fmt: (d: Date) => string): ForecastJson {
@@ -390,10 +390,9 @@ function focusSuggestion(focus: readonly FocusPace[], wtd: Record<string, WeekTo
   return { key: pick.key, label: pick.label, value: pick.value, baseline: pick.baseline, pace: pick.pace, moreThisWeek: more, weekToDate: weekToDateValue };
 }
 
-function repAlerts(s: RepState, deals: ReadonlyMap<string, DealHistory>, followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, ws: WeekSettings): AlertCandidate[] {
+function repAlerts(s: RepState, owned: readonly DealHistory[], followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, ws: WeekSettings): AlertCandidate[] {
   const at = asOf.getTime();
   const rules = { ...team.settings.thresholds, alertLookbackDays: team.settings.alertLookbackDays };
-  const owned = [...deals.values()].filter((d) => d.ownerId === s.rep.id);
   const dropWeeks = activeWeeks(completeWeeks(asOf, team.settings.thresholds.cadenceWeeks + 1, ws), s.rep.startDate, team.timezone);
   const dropTypes = team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
   return [
