@@ -37,6 +37,15 @@ export interface ResolvedIdentity {
  */
 export async function resolveIdentities(db: SqlRunner, workspaceId: number, refs: RepRef[]): Promise<ResolvedIdentity[]> {
   if (refs.length === 0) return [];
+  const resolved = await resolveIdentitiesOnce(db, workspaceId, refs);
+  if (resolved.length >= new Set(refs.map((r) => `${r.kind}\u0000${r.value}`)).size) return resolved;
+  // A concurrent batch created some of these identities after this statement's snapshot was
+  // taken: ON CONFLICT skipped them and the snapshot cannot see them. A new statement can.
+  const missing = refs.filter((r) => !resolved.some((x) => x.kind === r.kind && x.value === r.value));
+  return [...resolved, ...(await resolveIdentitiesOnce(db, workspaceId, missing))];
+}
+
+async function resolveIdentitiesOnce(db: SqlRunner, workspaceId: number, refs: RepRef[]): Promise<ResolvedIdentity[]> {
   const rows = await db.query<{ id: number; kind: RepRef['kind']; value: string; member_id: number | null; pipeline_stages: string[] | null }>(
     `WITH refs AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS k(kind text, value text)),
      created AS (
@@ -49,6 +58,8 @@ export async function resolveIdentities(db: SqlRunner, workspaceId: number, refs
                              ELSE m.crm_owner_id = k.value END
            ORDER BY m.active DESC, m.id LIMIT 1)
        FROM refs k
+       -- One order for every batch, so concurrent batches naming the same new people cannot deadlock.
+       ORDER BY k.kind, k.value
        ON CONFLICT (workspace_id, kind, value) DO NOTHING
        RETURNING id, kind, value, member_id
      ),
