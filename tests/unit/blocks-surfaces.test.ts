@@ -1,0 +1,484 @@
+import type { AnyBlock, Button, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { readTeamSettings } from '../../src/config/apply.js';
+import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
+import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
+import type { MetricEvent } from '../../src/metrics/types.js';
+import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
+import { formatValue } from '../../src/reports/text.js';
+import type { RepReport, TeamReport } from '../../src/reports/types.js';
+import { repEvents } from '../../src/seed/events.js';
+import { buildOrg } from '../../src/seed/org.js';
+import type { SeedTeam } from '../../src/seed/types.js';
+import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
+import { renderManagerHome, renderRepHome, renderUnlinkedHome } from '../../src/slack/blocks/home.js';
+import { MAX_HEADER_TEXT, MAX_SECTION_TEXT } from '../../src/slack/blocks/limits.js';
+import { renderMyKpis, renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
+import { renderError, renderManagerHint, renderNoData, renderNotAllowed, renderNotMapped, renderNoWorkspace } from '../../src/slack/blocks/notices.js';
+import { renderTeamKpis, renderTeamKpisHelp } from '../../src/slack/blocks/teamkpis.js';
+
+// Real reports: the seed generator's org, computed as of a Wednesday afternoon in New York.
+const AS_OF = new Date('2026-11-25T15:30:00Z');
+const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
+const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
+
+function computeTeam(team: SeedTeam, o: { reps?: number; focus?: string[]; currency?: string; names?: Record<number, string> } = {}): TeamReport {
+  const reps = team.reps.slice(0, o.reps ?? team.reps.length);
+  const input: TeamInput = {
+    name: team.name,
+    timezone: team.timezone,
+    weekStartsOn: 1,
+    pipelineStages: team.pipelineStages,
+    focus: o.focus ?? team.focus,
+    touchTypes: new Set(CORE_TOUCH_TYPES),
+    performanceMetric: 'booked_revenue',
+    settings: readTeamSettings({}),
+    currency: o.currency ?? 'USD',
+    reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: o.names?.[i] ?? r.name, startDate: r.startDate })),
+    targets: [
+      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
+      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
+    ],
+  };
+  const events: MetricEvent[] = reps.flatMap((r, i) =>
+    repEvents(org, team, r).map((e) => ({
+      id: e.id,
+      repId: i + 1,
+      type: e.type,
+      at: Date.parse(e.occurredAt),
+      leadId: e.leadId ?? null,
+      dealId: e.dealId ?? null,
+      amount: e.amount ?? null,
+      stage: e.stage ?? null,
+      leadSource: e.leadSource ?? null,
+    })),
+  );
+  return computeTeamReport(input, events, AS_OF);
+}
+
+/** A team of `copies` × the team's reps, each copy renamed: what a 60-rep team looks like to the renderers. */
+function widen(report: TeamReport, copies: number): TeamReport {
+  const members = Array.from({ length: copies }, (_, k) =>
+    report.members.map((m) => ({ ...m, rep: { ...m.rep, email: `copy${k}.${m.rep.email}`, name: `${m.rep.name} ${k + 1}` } })),
+  ).flat();
+  return { ...report, members, cohort: members.map((m) => m.rep.email), topPerformers: members.filter((m) => m.topPerformer).map((m) => m.rep.email) };
+}
+
+const LOWER_FOCUS = ['cadence.call', 'speed_to_lead_hours', 'touches_per_closed_deal', 'pipeline_created'];
+const ny = computeTeam(nyTeam);
+const nyLower = computeTeam(nyTeam, { focus: LOWER_FOCUS });
+const london = computeTeam(londonTeam, { currency: 'EUR' });
+const small = computeTeam(nyTeam, { reps: 2 });
+const escaped = computeTeam(nyTeam, { reps: 4, names: { 0: 'Ann <script> & Co' } });
+
+// ---------------------------------------------------------------------------------------------
+// Reading blocks back
+
+const sections = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is SectionBlock => b.type === 'section');
+const sectionText = (b: SectionBlock) => b.text?.text ?? '';
+
+/** Every text of the blocks: section texts and fields, context elements, headers. */
+function allTexts(blocks: readonly (KnownBlock | AnyBlock)[]): string[] {
+  return blocks.flatMap((b: any) => {
+    if (b.type === 'section') return [b.text?.text ?? '', ...(b.fields ?? []).map((f: any) => f.text)];
+    if (b.type === 'context') return b.elements.map((e: any) => e.text ?? '');
+    if (b.type === 'header') return [b.text.text];
+    return [];
+  });
+}
+
+const buttons = (blocks: readonly AnyBlock[]): Button[] =>
+  blocks.flatMap((b: any) => [...(b.type === 'actions' ? b.elements : []), ...(b.accessory ? [b.accessory] : [])]).filter((e: any) => e.type === 'button');
+
+/** A figure as the blocks show it ("$91,500", "€1.2", "83.3", "45%") as a number. */
+const figure = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
+
+/** The first capture of `re` in `text`, or a failed expectation naming what was missing. */
+function capture(text: string, re: RegExp): string {
+  const m = re.exec(text);
+  expect(m, `${re} in:\n${text}`).not.toBeNull();
+  return m![1]!;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
+const expectClose = (shown: string, value: number | null, key: string, currency: string) => {
+  // Shown to one decimal (rates as whole %, money as whole units): the figure is the value rounded.
+  expect(shown).toBe(formatValue(key, value, currency));
+};
+
+function expectWithinMessageLimits(message: { text: string; blocks: KnownBlock[] }) {
+  expect(validateBlocks(message.blocks, { surface: 'message' })).toEqual([]);
+  expect(message.text.length).toBeGreaterThan(20);
+  for (const b of message.blocks) {
+    if (b.type === 'section') expect(sectionText(b).length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(MAX_HEADER_TEXT);
+  }
+}
+
+const focusOf = (r: RepReport) => r.focus.map((k) => r.leading.find((l) => l.key === k)!);
+const repWith = (t: TeamReport, pick: (m: RepReport) => boolean) => {
+  const m = t.members.find(pick);
+  expect(m, 'a rep of the generated team fits the case').toBeDefined();
+  return m!;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+describe('/mykpis', () => {
+  const rep = repWith(ny, (m) => (m.focusSuggestion?.moreThisWeek ?? 0) > 0 && m.forecast.target !== null);
+  const msg = renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: 'slack://app?team=T0SEED&id=A1&tab=home', viewerIsSubject: true });
+
+  it('shows each focus indicator this week, over the cadence window and against the top performers, with the report’s numbers', () => {
+    expectWithinMessageLimits(msg);
+    const header = msg.blocks[0]!;
+    expect(header.type === 'header' && header.text.text).toBe('Your KPIs — week of Nov 23 – Nov 29, 2026');
+    for (const l of focusOf(rep)) {
+      const text = indicatorSection(msg.blocks, l.label)!;
+      expect(text, l.key).toBeDefined();
+      const wtd = rep.weekToDate[l.key]!;
+      expectClose(capture(text, /This week so far: \*([^*]+)\*/), wtd.value, l.key, rep.currency);
+      if (wtd.pace !== null) expect(figure(capture(text, /— (\d+)% of the top-performer pace/))).toBe(Math.round(wtd.pace * 100));
+      expectClose(capture(text, /Last 4 weeks: \*([^*]+)\*/), l.value, l.key, rep.currency);
+      expectClose(capture(text, /vs top performers \*([^*]+)\*/), l.baseline, l.key, rep.currency);
+      expect(figure(capture(text, /[▰▱]{10} ≥?(\d+)%/))).toBe(Math.round(l.pace! * 100));
+      expect(text).toContain({ on_pace: 'on pace', behind: 'behind', far_behind: 'far behind' }[l.status as 'on_pace']);
+    }
+  });
+
+  it('shows results against target and both forecasts from report.forecast', () => {
+    const texts = allTexts(msg.blocks).join('\n');
+    const f = rep.forecast;
+    expect(figure(capture(texts, /\*Booked so far\* \(Oct 1 – Dec 31, 2026\)\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
+    expect(figure(capture(texts, / of (\S+) target/))).toBe(Math.round(f.target!));
+    expect(figure(capture(texts, /\*(\d+)%\* attained/))).toBe(Math.round((f.bookedSoFar / f.target!) * 100));
+    expect(figure(capture(texts, /\*Run-rate forecast\*\n(\S+)/))).toBe(Math.round(f.runRate!));
+    expect(figure(capture(texts, /\*Leading forecast\*\n(\S+)/))).toBe(Math.round(f.leading!));
+    const gapWords = f.gap! <= 0 ? /on track, (\S+) above target/ : /(\S+) short of target/;
+    expect(figure(capture(texts, gapWords))).toBe(Math.round(Math.abs(f.gap!)));
+    const lag = rep.lagging.cadenceWindow;
+    expect(figure(capture(texts, /(\S+) booked · \d+ won/))).toBe(lag.bookedRevenue);
+    expect(figure(capture(texts, /booked · (\d+) won/))).toBe(lag.dealsWon);
+  });
+
+  it('names the one thing to focus on with the number that closes the gap this week', () => {
+    const s = rep.focusSuggestion!;
+    const text = sections(msg.blocks).map(sectionText).find((t) => t.startsWith('🎯'))!;
+    const unit = s.key === 'pipeline_created' ? 'of pipeline' : s.label.replace(/ per week$/, '').toLowerCase();
+    expect(figure(capture(text, new RegExp(`\\*(\\S+) more ${escapeRe(unit)} this week closes the gap\\*`)))).toBe(s.moreThisWeek);
+    expect(text).toContain(`(${formatValue(s.key, s.weekToDate, rep.currency)} so far`);
+  });
+
+  it('has a fallback text with the numbers and a dashboard button when the App Home can be linked', () => {
+    expect(msg.text).toMatch(/^Your KPIs, week of Nov 23 – Nov 29, 2026: /);
+    for (const l of focusOf(rep)) {
+      const wtd = formatValue(l.key, rep.weekToDate[l.key]!.value, rep.currency);
+      expect(msg.text).toContain(`${l.label}: ${wtd} so far this week, ${formatValue(l.key, l.value, rep.currency)} over the last 4 weeks vs ${formatValue(l.key, l.baseline, rep.currency)}`);
+    }
+    expect(msg.text).toContain(`booked $${Math.round(rep.forecast.bookedSoFar).toLocaleString('en-US')}`);
+    const link = buttons(msg.blocks).find((b) => b.text.text === 'Open your dashboard');
+    expect(link?.url).toBe('slack://app?team=T0SEED&id=A1&tab=home');
+    const without = renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: null, viewerIsSubject: true });
+    expect(buttons(without.blocks)).toEqual([]);
+  });
+
+  it('shows the rep’s name to their manager', () => {
+    const m = renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: null, viewerIsSubject: false });
+    const header = m.blocks[0]!;
+    expect(header.type === 'header' && header.text.text).toBe(`${rep.rep.name} — week of Nov 23 – Nov 29, 2026`);
+    expect(m.text).toMatch(new RegExp(`^KPIs of ${escapeRe(rep.rep.name)}, week of`));
+  });
+
+  it('uses the last complete week for `last`: the last element of the trend', () => {
+    const m = renderMyKpis({ report: rep, period: 'last_week', appHomeUrl: null, viewerIsSubject: true });
+    expectWithinMessageLimits(m);
+    const header = m.blocks[0]!;
+    expect(header.type === 'header' && header.text.text).toBe('Your KPIs — last week, Nov 16 – Nov 22, 2026');
+    for (const l of focusOf(rep)) {
+      const text = indicatorSection(m.blocks, l.label)!;
+      const last = rep.trend[l.key]!.at(-1)!;
+      expectClose(capture(text, /Last week: \*([^*]+)\*/), last, l.key, rep.currency);
+      expect(text).not.toContain('This week so far');
+      expect(m.text).toContain(`${l.label}: ${formatValue(l.key, last, rep.currency)} last week, `);
+    }
+  });
+
+  it('words lower-is-better indicators as such, with the pace as baseline ÷ value', () => {
+    const r = repWith(nyLower, (m) => m.leading.some((l) => l.key === 'speed_to_lead_hours' && l.value !== null && l.baseline !== null));
+    const m = renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true });
+    for (const l of focusOf(r).filter((x) => !x.higherIsBetter)) {
+      const text = indicatorSection(m.blocks, l.label)!;
+      expect(text).toContain('_lower is better_');
+      if (l.value !== null && l.baseline !== null && l.value > 0) {
+        expect(figure(capture(text, /[▰▱]{10} ≥?(\d+)%/))).toBe(Math.round(Math.min(2, l.baseline / l.value) * 100));
+      }
+    }
+    for (const l of focusOf(r).filter((x) => x.higherIsBetter)) expect(indicatorSection(m.blocks, l.label)).not.toContain('lower is better');
+    expect(m.text).toContain('Speed to lead (hours)');
+    expect(m.text).toMatch(/Speed to lead \(hours\): [^;]*, lower is better\)/);
+  });
+
+  it('says when the team is too small for a top-performer baseline, and shows no paces', () => {
+    expect(small.hasBaseline).toBe(false);
+    const r = small.members[0]!;
+    const m = renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true });
+    expectWithinMessageLimits(m);
+    const texts = allTexts(m.blocks).join('\n');
+    expect(texts).toContain('No top-performer baseline yet');
+    expect(texts).toContain('too small');
+    expect(texts).not.toMatch(/[▰▱]/);
+    for (const l of focusOf(r)) expect(indicatorSection(m.blocks, l.label)).toContain('no baseline');
+    expect(m.text).toContain('no top-performer baseline yet');
+  });
+
+  it('uses the report’s currency', () => {
+    const r = repWith(london, (m) => m.forecast.bookedSoFar > 0);
+    const texts = allTexts(renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }).blocks).join('\n');
+    expect(texts).toContain(`*€${Math.round(r.forecast.bookedSoFar).toLocaleString('en-US')}*`);
+    expect(texts).not.toContain('$');
+  });
+
+  it('escapes a name in mrkdwn and the fallback text', () => {
+    const r = escaped.members[0]!;
+    const m = renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: false });
+    expectWithinMessageLimits(m);
+    const header = m.blocks[0]!;
+    // A header is plain text: Slack shows it as typed.
+    expect(header.type === 'header' && header.text.text).toContain('Ann <script> & Co');
+    expect(m.text).toContain('Ann &lt;script&gt; &amp; Co');
+    expect(m.text).not.toContain('<script>');
+  });
+
+  it('has a help with the usage, naming a word it did not understand', () => {
+    const help = renderMyKpisHelp({ unknown: '<b>' });
+    expectWithinMessageLimits(help);
+    const texts = allTexts(help.blocks).join('\n');
+    for (const usage of ['`/mykpis`', '`/mykpis last`', '`/mykpis help`', '`/mykpis @rep`']) expect(texts).toContain(usage);
+    expect(texts).toContain('“&lt;b&gt;”');
+    expect(allTexts(renderMyKpisHelp().blocks).join('\n')).not.toContain('understand');
+  });
+});
+
+describe('/teamkpis', () => {
+  it('shows every rep with ★, pace on each focus indicator, results and status, with the report’s numbers', () => {
+    const msg = renderTeamKpis({ report: ny, page: 0 });
+    expectWithinMessageLimits(msg);
+    const texts = sections(msg.blocks).map(sectionText);
+    for (const m of ny.members) {
+      const row = texts.find((t) => t.startsWith(`*${m.topPerformer ? '★ ' : ''}${m.rep.name}*`));
+      expect(row, m.rep.name).toBeDefined();
+      for (const l of focusOf(m)) {
+        const shown = capture(row!, new RegExp(`${escapeRe(l.label)} \\*([^*]+)\\*`));
+        expectClose(shown, l.value, l.key, m.currency);
+        if (l.pace !== null) expect(figure(capture(row!, new RegExp(`${escapeRe(l.label)} \\*[^*]+\\* \\(≥?(\\d+)%`)))).toBe(Math.round(l.pace * 100));
+      }
+      expect(figure(capture(row!, /\n(\S+) booked · /))).toBe(m.lagging.cadenceWindow.bookedRevenue);
+      expect(figure(capture(row!, / booked · (\d+) won/))).toBe(m.lagging.cadenceWindow.dealsWon);
+      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍' }[m.diagnosis.outcome];
+      expect(row).toContain(`* — ${status}`);
+    }
+    expect(texts.filter((t) => t.startsWith('*★ ')).length).toBe(ny.topPerformers.length);
+  });
+
+  it('says which focus indicators are lower-is-better', () => {
+    // The report's higherIsBetter decides (metrics/indicators.ts: speed to lead only, today).
+    const lower = focusOf(nyLower.members[0]!).filter((l) => !l.higherIsBetter).map((l) => l.label);
+    expect(lower).toContain('Speed to lead (hours)');
+    const context = allTexts(renderTeamKpis({ report: nyLower, page: 0 }).blocks)[1]!;
+    expect(context).toContain(`lower is better for ${lower.join(', ')} ·`);
+    expect(allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks)[1]).not.toContain('lower is better');
+  });
+
+  it('says which indicators track results, with ρ and n from report.links', () => {
+    const links = sections(renderTeamKpis({ report: ny, page: 0 }).blocks).map(sectionText).find((t) => t.startsWith('*Which focus indicators'))!;
+    for (const l of ny.links) {
+      const line = links.split('\n').find((x) => x.startsWith(`• ${ny.members[0]!.leading.find((i) => i.key === l.key)!.label}:`))!;
+      expect(line).toContain({ tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' }[l.label]);
+      if (l.rho !== null) expect(Number(capture(line, /ρ (-?[\d.]+)/))).toBe(Number(l.rho.toFixed(2)));
+      expect(Number(capture(line, /n (\d+)\)/))).toBe(l.n);
+    }
+    const few = sections(renderTeamKpis({ report: small, page: 0 }).blocks).map(sectionText).join('\n');
+    expect(few).toContain('too few reps to tell');
+    expect(few).toContain('No top-performer baseline yet');
+  });
+
+  it('pages a 60-rep team within Slack’s limits, with Previous/Next carrying team, page and as-of', () => {
+    const big = widen(ny, 5);
+    expect(big.members).toHaveLength(60);
+    const seen: string[] = [];
+    let page = 0;
+    for (let guard = 0; guard < 10; guard += 1) {
+      const msg = renderTeamKpis({ report: big, page });
+      expectWithinMessageLimits(msg);
+      expect(msg.blocks.length).toBeLessThanOrEqual(50);
+      expect(allTexts(msg.blocks).join('\n')).toContain(`Page ${page + 1} of 3`);
+      expect(msg.text).toContain(`(page ${page + 1} of 3)`);
+      seen.push(...sections(msg.blocks).map(sectionText).filter((t) => t.includes(' booked · ')).map((t) => capture(t, /^\*(?:★ )?([^*]+)\*/)));
+      const nav = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page');
+      for (const b of nav) {
+        expect(b.value!.length).toBeLessThanOrEqual(2000);
+        expect(JSON.parse(b.value!)).toEqual({ team: big.team, page: b.text.text.startsWith('Next') ? page + 1 : page - 1, asOf: big.asOf });
+      }
+      const next = nav.find((b) => b.text.text.startsWith('Next'));
+      if (!next) break;
+      page = (JSON.parse(next.value!) as { page: number }).page;
+    }
+    expect(seen).toEqual(big.members.map((m) => m.rep.name));
+  });
+
+  it('stays within the limits with huge page sizes, long names and other teams to open', () => {
+    const long = widen(ny, 5);
+    long.members = long.members.map((m, i) => ({ ...m, rep: { ...m.rep, name: `${'Ann <script> & Co 😀 '.repeat(40)}${i}` } }));
+    long.team = 'T'.repeat(400);
+    const msg = renderTeamKpis({ report: long, page: 99, pageSize: 500, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
+    expectWithinMessageLimits(msg);
+    const nav = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page');
+    expect(nav.map((b) => JSON.parse(b.value!).team)).toEqual(['T'.repeat(300), 'London & Co', 'Berlin', 'Tokyo']);
+    expect(allTexts(msg.blocks).join('\n')).toContain('You also manage Sydney, Lima.');
+  });
+
+  it('has a help', () => {
+    const help = renderTeamKpisHelp({ unknown: 'foo' });
+    expectWithinMessageLimits(help);
+    expect(allTexts(help.blocks).join('\n')).toContain('`/teamkpis`');
+  });
+});
+
+describe('App Home', () => {
+  const rep = repWith(ny, (m) => m.alerts.length > 5);
+  const view = renderRepHome({ report: rep, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: '2026-11-25T15:30:00.000Z' });
+
+  it('fits a home view and shows each focus indicator’s 8-week trend, oldest first, with its numbers', () => {
+    expect(validateView(view, 'home')).toEqual([]);
+    for (const l of focusOf(rep)) {
+      const text = indicatorSection(view.blocks, l.label)!;
+      const trend = rep.trend[l.key]!;
+      const line = capture(text, /\n8 weeks: (.*)$/);
+      expect(capture(line, /^`([^`]+)`/)).toHaveLength(8);
+      expect(line.replace(/^`[^`]+` /, '').split(' · ')).toEqual(trend.map((v) => formatValue(l.key, v, rep.currency)));
+    }
+  });
+
+  it('offers the events behind every leading indicator', () => {
+    const events = buttons(view.blocks).filter((b) => b.action_id === 'show_events');
+    expect(events.map((b) => JSON.parse(b.value!))).toEqual(
+      expect.arrayContaining(rep.leading.map((l) => ({ key: l.key, email: rep.rep.email }))),
+    );
+    expect(events).toHaveLength(rep.leading.length);
+    expect(events.every((b) => b.text.text === 'Events behind this')).toBe(true);
+  });
+
+  it('lists open alerts with their numbers and buttons, and counts the rest', () => {
+    const alertButtons = buttons(view.blocks).filter((b) => b.action_id?.startsWith('alert_'));
+    expect(alertButtons.map((b) => b.action_id).slice(0, 3)).toEqual(['alert_done', 'alert_snooze_1d', 'alert_dismiss']);
+    expect([...new Set(alertButtons.map((b) => JSON.parse(b.value!).key))]).toEqual(rep.alerts.slice(0, 5).map((a) => a.key));
+    const texts = allTexts(view.blocks).join('\n');
+    expect(texts).toContain(`*Open alerts (${rep.alerts.length})*`);
+    expect(texts).toContain(`and ${rep.alerts.length - 5} more open alerts`);
+    const stalled = rep.alerts.find((a) => a.rule === 'stalled_deal');
+    if (stalled) expect(texts).toContain(`no touch or stage change for ${stalled.detail.daysSinceActivity} days`);
+    expect(texts).toContain(`*Coaching note:* ${rep.diagnosis.prompt}`);
+  });
+
+  it('has the nudge settings: a toggle and a send time every 30 minutes from 06:00 to 11:00', () => {
+    const toggle = buttons(view.blocks).find((b) => b.action_id === 'settings_toggle_nudges')!;
+    expect(toggle).toMatchObject({ value: 'off', text: { text: 'Turn off' } });
+    const select = view.blocks.flatMap((b: any) => (b.accessory?.type === 'static_select' ? [b.accessory as StaticSelect] : []))[0]!;
+    expect(select.action_id).toBe('settings_send_time');
+    expect(select.options!.map((o) => o.value)).toEqual(['06:00', '06:30', '07:00', '07:30', '08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00']);
+    expect(select.initial_option?.value).toBe('08:00');
+    const off = renderRepHome({ report: rep, settings: { nudgesEnabled: false, sendTime: '08:15' }, generatedAt: '2026-11-25T15:30:00Z' });
+    expect(validateView(off, 'home')).toEqual([]);
+    expect(buttons(off.blocks).find((b) => b.action_id === 'settings_toggle_nudges')).toMatchObject({ value: 'on', text: { text: 'Turn on' } });
+    const offSelect = off.blocks.flatMap((b: any) => (b.accessory?.type === 'static_select' ? [b.accessory as StaticSelect] : []))[0]!;
+    expect(offSelect.initial_option?.value).toBe('08:15');
+    expect(offSelect.options!.map((o) => o.value)).toContain('08:15');
+  });
+
+  it('fits the manager’s overview of two 60-rep teams in 100 blocks, cutting with a pointer to /teamkpis', () => {
+    const teams = [widen(ny, 5), widen(london, 5)];
+    const home = renderManagerHome({ teams, settings: { digestEnabled: true, sendTime: '07:30' }, generatedAt: '2026-11-25T15:30:00Z' });
+    expect(home.blocks.length).toBeLessThanOrEqual(100);
+    expect(validateView(home, 'home')).toEqual([]);
+    const texts = allTexts(home.blocks);
+    const open = buttons(home.blocks).filter((b) => b.action_id === 'open_rep');
+    const emails = new Set([...teams[0]!.members, ...teams[1]!.members].map((m) => m.rep.email));
+    expect(open.length).toBeGreaterThan(60);
+    for (const b of open) expect(emails.has(JSON.parse(b.value!).email)).toBe(true);
+    const more = texts.filter((t) => /^and \d+ more — use \/teamkpis$/.test(t));
+    expect(more).toHaveLength(2);
+    expect(open.length + more.reduce((n, t) => n + Number(capture(t, /and (\d+) more/)), 0)).toBe(120);
+    expect(buttons(home.blocks).find((b) => b.action_id === 'settings_toggle_digest')).toMatchObject({ value: 'off' });
+  });
+
+  it('lists the reps who need attention first', () => {
+    const home = renderManagerHome({ teams: [ny], settings: { digestEnabled: false, sendTime: '07:30' }, generatedAt: '2026-11-25T15:30:00Z' });
+    const rows = sections(home.blocks).filter((b) => b.accessory?.type === 'button' && b.accessory.action_id === 'open_rep').map(sectionText);
+    expect(rows).toHaveLength(ny.members.length);
+    const flagged = rows.map((t) => t.startsWith('⚠️'));
+    expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a)));
+  });
+
+  it('tells an unknown user how to get added', () => {
+    const home = renderUnlinkedHome({ reason: 'not_in_config', email: 'ann+<x>@example.com' });
+    expect(validateView(home, 'home')).toEqual([]);
+    const texts = allTexts(home.blocks).join('\n');
+    expect(texts).toContain('ann+&lt;x&gt;@example.com');
+    expect(texts).toContain('pacer.config.yaml');
+  });
+});
+
+describe('events behind a figure', () => {
+  const events = Array.from({ length: 55 }, (_, i) => ({
+    occurredAt: new Date(Date.parse('2026-11-02T14:00:00Z') + i * 3_600_000).toISOString().replace('.000Z', 'Z'),
+    type: i % 2 ? 'call' : 'opportunity_created',
+    leadId: i % 3 ? null : `L-<${i}>`,
+    dealId: i % 2 ? null : `D-${i}`,
+    amount: i % 2 ? null : 1000 + i,
+    stage: null,
+  }));
+
+  it('lists the 40 latest, newest first, says how many more, and fits a modal', () => {
+    const modal = renderEventsBehind({ label: 'Calls per week', repName: 'Ann <script> & Co', window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' }, value: 61.5, events, total: 55 });
+    expect(validateView(modal, 'modal')).toEqual([]);
+    expect(modal.title.text.length).toBeLessThanOrEqual(24);
+    const lines = sections(modal.blocks).map(sectionText).slice(1).flatMap((t) => t.split('\n'));
+    expect(lines).toHaveLength(40);
+    const times = lines.map((l) => Number(capture(l, /^<!date\^(\d+)\^/)));
+    expect(times).toEqual([...events].reverse().slice(0, 40).map((e) => Date.parse(e.occurredAt) / 1000));
+    const texts = allTexts(modal.blocks).join('\n');
+    expect(texts).toContain('15 more not shown.');
+    expect(texts).toContain('*Ann &lt;script&gt; &amp; Co* · Oct 26 – Nov 22, 2026 · *61.5*');
+    expect(texts).toContain('lead L-&lt;54&gt;');
+  });
+
+  it('formats the value and amounts like the report when given the key and currency', () => {
+    const modal = renderEventsBehind({ label: 'Pipeline created per week', repName: 'Ann', window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' }, value: 91500, events: events.slice(0, 2), total: 2, key: 'pipeline_created', currency: 'EUR' });
+    const texts = allTexts(modal.blocks).join('\n');
+    expect(texts).toContain('*€91,500*');
+    expect(texts).toContain('€1,000');
+    expect(texts).not.toContain('more not shown');
+  });
+});
+
+describe('notices', () => {
+  it('are kind, fit a message and reveal nothing about another person', () => {
+    const notices = [
+      renderNotMapped({ email: 'ann@example.com', workspaceName: 'Acme & Co' }),
+      renderNotMapped({ email: null }),
+      renderNotAllowed({ subject: 'other_rep' }),
+      renderNotAllowed({ subject: 'teamkpis_non_manager' }),
+      renderNoData({ reason: 'ann@example.com is not a rep of an active team.' }),
+      renderManagerHint({ teams: ['Central', 'West <1>'] }),
+      renderNoWorkspace({ slackTeamId: 'T0NEW' }),
+      renderError({ requestId: 'req-123' }),
+    ];
+    for (const n of notices) expectWithinMessageLimits(n);
+    const mapped = allTexts(notices[0]!.blocks).join('\n');
+    expect(mapped).toContain('ann@example.com');
+    expect(mapped).toContain('Acme &amp; Co');
+    expect(mapped).toContain('`pacer config apply`');
+    expect(allTexts(notices[5]!.blocks).join('\n')).toContain('West &lt;1&gt;');
+    expect(allTexts(notices[7]!.blocks).join('\n')).toContain('req-123');
+  });
+});
