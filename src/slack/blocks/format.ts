@@ -26,9 +26,11 @@ const BAR_CELLS = 10;
  */
 export function paceBar(pace: number): string {
   const filled = Math.min(BAR_CELLS, Math.max(0, Math.round(pace * BAR_CELLS)));
-  const label = pace >= MAX_PACE ? `≥${Math.round(MAX_PACE * 100)}%` : percent(pace);
-  return `${'▰'.repeat(filled)}${'▱'.repeat(BAR_CELLS - filled)} ${label}`;
+  return `${'▰'.repeat(filled)}${'▱'.repeat(BAR_CELLS - filled)} ${pacePercent(pace)}`;
 }
+
+/** A pace as a percentage of the baseline; at the metrics' 2× clamp, "≥200%". */
+export const pacePercent = (pace: number | null): string => (pace !== null && pace >= MAX_PACE ? `≥${Math.round(MAX_PACE * 100)}%` : percent(pace));
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
