@@ -12,7 +12,7 @@ import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
 import { renderManagerHome, renderRepHome, renderUnlinkedHome } from '../../src/slack/blocks/home.js';
-import { MAX_HEADER_TEXT, MAX_SECTION_TEXT } from '../../src/slack/blocks/limits.js';
+import { MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT } from '../../src/slack/blocks/limits.js';
 import { renderMyKpis, renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
 import { renderError, renderManagerHint, renderNoData, renderNotAllowed, renderNotMapped, renderNoWorkspace } from '../../src/slack/blocks/notices.js';
 import { renderTeamKpis, renderTeamKpisHelp } from '../../src/slack/blocks/teamkpis.js';
@@ -316,7 +316,7 @@ describe('/teamkpis', () => {
       seen.push(...sections(msg.blocks).map(sectionText).filter((t) => t.includes(' booked · ')).map((t) => capture(t, /^\*(?:★ )?([^*]+)\*/)));
       const nav = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page');
       for (const b of nav) {
-        expect(b.value!.length).toBeLessThanOrEqual(2000);
+        expect(b.value!.length).toBeLessThanOrEqual(MAX_BUTTON_VALUE);
         expect(JSON.parse(b.value!)).toEqual({ team: big.team, page: b.text.text.startsWith('Next') ? page + 1 : page - 1, asOf: big.asOf });
       }
       const next = nav.find((b) => b.text.text.startsWith('Next'));
@@ -333,7 +333,9 @@ describe('/teamkpis', () => {
     const msg = renderTeamKpis({ report: long, page: 99, pageSize: 500, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
     expectWithinMessageLimits(msg);
     const nav = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page');
-    expect(nav.map((b) => JSON.parse(b.value!).team)).toEqual(['T'.repeat(300), 'London & Co', 'Berlin', 'Tokyo']);
+    expect(nav.map((b) => JSON.parse(b.value!).team)).toEqual(['T'.repeat(316), 'London & Co', 'Berlin', 'Tokyo']);
+    const quoted = renderTeamKpis({ report: { ...long, team: '"\u0001'.repeat(400) }, page: 1 });
+    for (const b of buttons(quoted.blocks)) expect(b.value!.length).toBeLessThanOrEqual(MAX_BUTTON_VALUE);
     expect(allTexts(msg.blocks).join('\n')).toContain('You also manage Sydney, Lima.');
   });
 

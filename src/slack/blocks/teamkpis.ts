@@ -5,7 +5,7 @@ import { formatValue } from '../../reports/text.js';
 import type { RepReport, TeamReport } from '../../reports/types.js';
 import { intervalDays, localMoment, money, pacePercent, percent, statusWords, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
-import { clip, escapeMrkdwn, MAX_MESSAGE_BLOCKS } from './limits.js';
+import { clip, escapeMrkdwn, MAX_BUTTON_VALUE, MAX_MESSAGE_BLOCKS } from './limits.js';
 import { focusLeading, leadingForecastText } from './rep-view.js';
 
 export const TEAMKPIS_PAGE_ACTION = 'teamkpis_page';
@@ -30,10 +30,11 @@ const MAX_OTHER_TEAM_BUTTONS = 3;
 /** Rep rows per page: a screenful a manager can read, and 3 pages for a 60-rep team. */
 export const DEFAULT_TEAM_PAGE_SIZE = 20;
 /**
- * Team names have no length limit in the config; the button value (≤ 2,000 characters) carries at
- * most this much of one, which even fully JSON-escaped (6 characters each) stays within it.
+ * Team names have no length limit in the config; a button value carries at most this much of
+ * one, so that even fully JSON-escaped (6 characters each), with the page and the as-of instant
+ * (under 100 characters), it stays within Slack's 2,000.
  */
-const MAX_TEAM_IN_VALUE = 300;
+const MAX_TEAM_IN_VALUE = Math.floor((MAX_BUTTON_VALUE - 100) / 6);
 
 const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => string> = {
   recognise: () => '✅ results on track',
@@ -49,7 +50,7 @@ const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => strin
 };
 
 /** A rep's coaching status in words, from the diagnosis (metrics.md), with its numbers. */
-export const outcomeText = (m: RepReport): string => OUTCOME[m.diagnosis.outcome](m);
+const outcomeText = (m: RepReport): string => OUTCOME[m.diagnosis.outcome](m);
 
 /** One rep: name (★ for top performers), status, pace on each focus indicator, results. */
 export function repRowText(m: RepReport): string {
