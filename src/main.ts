@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (env.slack.kind === 'none') {
     logger.info('Slack is not configured: serving the ingestion API and health checks only (see README, "Connect Slack")');
   } else {
-    logger.warn({ mode: env.slack.kind }, 'Slack variables are set, but this build serves only the ingestion API');
+    logger.info({ mode: env.slack.kind, slackApiUrl: env.slackApiUrl }, 'Slack connected');
   }
 
   // One guarded shutdown path with a hard timeout, whatever signal or error starts it.

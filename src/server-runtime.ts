@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { buildSlackApp, type SlackApp } from './app.js';
 import { processClock, type Clock } from './clock.js';
 import { applyConfigFromPath, type ConfigState } from './config/apply-at-start.js';
 import type { Env } from './config/env.js';
@@ -15,6 +16,8 @@ export interface Runtime {
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
   url: string;
   config: ConfigState;
+  /** The Bolt app, when Slack variables are set. */
+  slack: SlackApp | undefined;
   /** Re-reads and applies the coaching config (SIGHUP); an invalid config is logged and changes nothing. */
   reloadConfig(): Promise<void>;
   /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
@@ -25,12 +28,18 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   const clock = processClock(env.now);
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   let http: FastifyInstance | undefined;
+  let slack: SlackApp | undefined;
   try {
     const { applied } = await migrate(db);
     logger.info({ database: db.describe, applied }, applied.length ? 'database migrated' : 'database schema up to date');
     const config = await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
-    http = buildHttpServer({ db, logger, clock });
+    if (env.slack.kind !== 'none') {
+      slack = await buildSlackApp({ slack: env.slack, slackApiUrl: env.slackApiUrl, db, logger, clock });
+    }
+    http = buildHttpServer({ db, logger, clock, ...(slack?.listener ? { slackListener: slack.listener } : {}) });
     const url = await http.listen({ port: env.port, host: env.host });
+    await slack?.start();
+    const runningSlack = slack;
     let stopping: Promise<void> | undefined;
     const runningHttp = http;
     return {
@@ -39,6 +48,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       clock,
       url,
       config,
+      slack: runningSlack,
       reloadConfig: async () => {
         try {
           await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
@@ -48,11 +58,13 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       },
       stop: () =>
         (stopping ??= (async () => {
+          await runningSlack?.stop();
           await runningHttp.close();
           await db.close();
         })()),
     };
   } catch (err) {
+    await slack?.stop().catch(() => undefined);
     await http?.close().catch(() => undefined);
     await db.close();
     throw err;

@@ -3,6 +3,7 @@ import { registerApiKey } from './api-key.js';
 import { registerConfig } from './config.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
+import { registerPurge } from './purge.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
 
@@ -16,5 +17,6 @@ registerConfig(program);
 registerImport(program);
 registerReport(program);
 registerSeed(program);
+registerPurge(program);
 
 await program.parseAsync(process.argv);

@@ -36,6 +36,8 @@ export const METHODOLOGY_SHARE = 0.75;
 export const METHODOLOGY_MIN_DEALS = 5;
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+/** Results (revenue or deals) as whole numbers with thousands separators: "155,989", not "155988.5". */
+const amount = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
 const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 /**
@@ -88,8 +90,8 @@ export function diagnose(input: {
 }
 
 function resultsLine(r: Diagnosis['results']): string {
-  if (r.basis === 'target') return `leading forecast ${num(r.forecast)} against a target of ${num(r.target)}`;
-  if (r.basis === 'team_median') return `${num(r.performance)} on the team's performance metric against a team median of ${num(r.teamMedian)}`;
+  if (r.basis === 'target') return `leading forecast ${amount(r.forecast)} against a target of ${amount(r.target)}`;
+  if (r.basis === 'team_median') return `${amount(r.performance)} on the team's performance metric against a team median of ${amount(r.teamMedian)}`;
   return 'no target or team comparison yet';
 }
 

@@ -1,8 +1,10 @@
 import type { LeadingJson, RepReport, TeamReport } from './types.js';
 
-const money = (n: number | null, currency: string) =>
+/** Money in the report's currency, whole units. */
+export const money = (n: number | null, currency: string) =>
   n === null ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
-const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n * 100)}%`);
+/** A fraction (0–1, or a pace) as a whole percentage. */
+export const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n * 100)}%`);
 
 /** A number as the report shows it: rates as percentages, others with at most one decimal. */
 export function formatValue(key: string, value: number | null, currency: string): string {

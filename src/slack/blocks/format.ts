@@ -1,4 +1,5 @@
 import { MAX_PACE, type PaceStatus } from '../../metrics/pace.js';
+import { money, pct as percent } from '../../reports/text.js';
 import type { WindowJson } from '../../reports/types.js';
 
 /**
@@ -7,15 +8,7 @@ import type { WindowJson } from '../../reports/types.js';
  * what the CLI has no use for (bars, sparklines, calendar ranges) plus money and percentages.
  */
 
-/**
- * Money in the report's currency, whole units. The same rule as src/reports/text.ts's private
- * `money` (to be shared once that one is exported).
- */
-export const money = (n: number | null, currency: string): string =>
-  n === null ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
-
-/** A fraction (0–1, or a pace) as a whole percentage. */
-export const percent = (n: number | null): string => (n === null ? '—' : `${Math.round(n * 100)}%`);
+export { money, percent };
 
 const BAR_CELLS = 10;
 

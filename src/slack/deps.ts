@@ -1,0 +1,12 @@
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+/** What Slack listeners need: the database, a logger with request context, the one clock. */
+export interface SlackDeps {
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  /** How long a slash command may compute before its answer goes through response_url. */
+  answerBudgetMs: number;
+}

@@ -1,0 +1,125 @@
+import type { WebClient } from '@slack/web-api';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+/** How long a "not in the config" answer is trusted before Slack is asked again. */
+const UNKNOWN_RECHECK_MS = 10 * 60 * 1000;
+
+/** A Slack user as Pacer knows them: a member of the coaching config, or nobody (member null). */
+export interface SlackPerson {
+  workspaceId: number;
+  slackUserId: string;
+  /** The profile's email when Slack was asked (shown to unmapped users). */
+  email: string | null;
+  member: {
+    id: number;
+    email: string;
+    name: string;
+    /** The rep's team (a rep belongs to one), active teams only. */
+    repTeam: string | null;
+    /** Teams this member manages. */
+    managedTeams: string[];
+  } | null;
+}
+
+async function memberById(db: Database, workspaceId: number, where: { id: number } | { slackUserId: string }): Promise<SlackPerson['member']> {
+  const member = await db.prisma.member.findFirst({
+    where: { workspaceId, active: true, ...where },
+    include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
+  });
+  if (!member) return null;
+  const active = member.memberships.filter((m) => m.team.active);
+  return {
+    id: member.id,
+    email: member.email,
+    name: member.name,
+    repTeam: active.find((m) => m.role === 'rep')?.team.name ?? null,
+    managedTeams: active.filter((m) => m.role === 'manager').map((m) => m.team.name).sort(),
+  };
+}
+
+/**
+ * Who a Slack user is: the member whose config names their Slack id, else the member with their
+ * profile email (users.info), remembered in slack_user with their profile time zone so later
+ * commands need no Web API call. A user not in the config is remembered briefly too.
+ */
+export async function identifySlackUser(
+  db: Database,
+  client: WebClient,
+  workspaceId: number,
+  slackUserId: string,
+  now: Date,
+  logger: Logger,
+): Promise<SlackPerson> {
+  const [byConfig, known] = await Promise.all([
+    memberById(db, workspaceId, { slackUserId }),
+    db.prisma.slackUser.findUnique({ where: { workspaceId_slackUserId: { workspaceId, slackUserId } } }),
+  ]);
+  if (byConfig && known) return { workspaceId, slackUserId, email: known.email, member: byConfig };
+  if (!byConfig && known?.memberId) {
+    const member = await memberById(db, workspaceId, { id: known.memberId });
+    if (member) return { workspaceId, slackUserId, email: known.email, member };
+  }
+  if (!byConfig && known && known.memberId === null && now.getTime() - known.checkedAt.getTime() < UNKNOWN_RECHECK_MS) {
+    return { workspaceId, slackUserId, email: known.email, member: null };
+  }
+
+  let email: string | null;
+  let timezone: string | null;
+  try {
+    const info = await client.users.info({ user: slackUserId });
+    email = info.user?.profile?.email?.toLowerCase() ?? null;
+    timezone = info.user?.tz ?? null;
+  } catch (err) {
+    // Without the profile, the config's Slack id still identifies the member.
+    logger.warn({ err, slackUserId }, 'users.info failed; identifying the user from the config alone');
+    if (byConfig) return { workspaceId, slackUserId, email: null, member: byConfig };
+    return { workspaceId, slackUserId, email: null, member: null };
+  }
+  let member = byConfig;
+  if (!member && email) {
+    const row = await db.prisma.member.findUnique({ where: { workspaceId_email: { workspaceId, email } }, select: { id: true } });
+    if (row) member = await memberById(db, workspaceId, { id: row.id });
+  }
+  const data = { memberId: member?.id ?? null, email, timezone, checkedAt: now };
+  await db.prisma.slackUser.upsert({
+    where: { workspaceId_slackUserId: { workspaceId, slackUserId } },
+    create: { workspaceId, slackUserId, ...data },
+    update: data,
+  });
+  return { workspaceId, slackUserId, email, member };
+}
+
+/**
+ * The Slack user id to message a member at: the config's, else one learned earlier, else
+ * users.lookupByEmail (remembered). Null when Slack knows no such email.
+ */
+export async function slackUserForMember(
+  db: Database,
+  client: WebClient,
+  member: { id: number; workspaceId: number; email: string; slackUserId: string | null },
+  now: Date,
+): Promise<string | null> {
+  if (member.slackUserId) return member.slackUserId;
+  const known = await db.prisma.slackUser.findFirst({ where: { workspaceId: member.workspaceId, memberId: member.id }, orderBy: { checkedAt: 'desc' } });
+  if (known) return known.slackUserId;
+  try {
+    const found = await client.users.lookupByEmail({ email: member.email });
+    const user = found.user;
+    if (!user?.id) return null;
+    await db.prisma.slackUser.upsert({
+      where: { workspaceId_slackUserId: { workspaceId: member.workspaceId, slackUserId: user.id } },
+      create: { workspaceId: member.workspaceId, slackUserId: user.id, memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now },
+      update: { memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now },
+    });
+    return user.id;
+  } catch (err) {
+    if (isSlackError(err, 'users_not_found')) return null;
+    throw err;
+  }
+}
+
+/** A Web API platform error with the given `error` code. */
+export function isSlackError(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && 'data' in err && typeof err.data === 'object' && err.data !== null && 'error' in err.data && err.data.error === code;
+}

@@ -1,0 +1,19 @@
+import type { Database } from '../db/client.js';
+
+export interface SlackWorkspace {
+  id: number;
+  slackTeamId: string;
+  name: string | null;
+  disconnected: boolean;
+}
+
+/** The Pacer workspace of a Slack team id; every query of a Slack request is scoped to it. */
+export async function workspaceForSlackTeam(db: Database, slackTeamId: string): Promise<SlackWorkspace | null> {
+  const row = await db.prisma.workspace.findUnique({ where: { slackTeamId }, select: { id: true, slackTeamId: true, name: true, slackDisconnectedAt: true } });
+  return row ? { id: row.id, slackTeamId: row.slackTeamId, name: row.name, disconnected: row.slackDisconnectedAt !== null } : null;
+}
+
+/** slack://app deep link to the App Home tab (api_app_id comes with every request). */
+export function appHomeUrl(slackTeamId: string, appId: string | undefined): string | null {
+  return appId ? `slack://app?team=${encodeURIComponent(slackTeamId)}&id=${encodeURIComponent(appId)}&tab=home` : null;
+}

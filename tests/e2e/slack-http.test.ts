@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { startLocalSlack, validateBlocks, validateView, type LocalSlack } from '../../src/local-slack/index.js';
+import { repReport, teamReport } from '../../src/reports/build-report.js';
+import { renderMyKpis } from '../../src/slack/blocks/mykpis.js';
+import { renderTeamKpis } from '../../src/slack/blocks/teamkpis.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
+import { startSlackTestApp, type SlackTestApp } from '../helpers/slack-app.js';
+import { blockActionsBody, eventCallbackBody, postSigned, slashCommandBody, type SlackPost } from '../helpers/slack.js';
+
+const TEAM = 'T0SLACKHTTP';
+const BOT_TOKEN = 'xoxb-pacer-http-test-token';
+const SIGNING_SECRET = 'http-mode-signing-secret';
+const FORM = 'application/x-www-form-urlencoded';
+
+describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
+  let db: Database;
+  let slack: LocalSlack;
+  let app: SlackTestApp;
+  let ws: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+    ws = await loadScenario(db, TEAM);
+    // The scenario's config names people by email only: Pacer finds them through users.info.
+    slack = await startLocalSlack({
+      workspaces: [
+        {
+          teamId: TEAM,
+          botToken: BOT_TOKEN,
+          botUserId: 'UPACER',
+          appId: 'A0PACER',
+          users: [
+            { id: 'UMGR', name: 'mo', email: 'mgr@example.com', tz: 'America/Chicago' },
+            { id: 'UANNA', name: 'anna', email: 'Anna@Example.com', tz: 'Europe/Paris' },
+            { id: 'UBEN', name: 'ben', email: 'ben@example.com' },
+            { id: 'UCARA', name: 'cara', email: 'cara@example.com' },
+            { id: 'UOUT', name: 'outsider', email: 'outsider@example.com' },
+          ],
+        },
+      ],
+    });
+    app = await startSlackTestApp({ db, slack: { kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET }, slackApiUrl: slack.apiUrl, now: SCENARIO_AS_OF });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await slack?.close();
+    await db?.close();
+  });
+
+  const command = (userId: string, name: string, text = '', responseUrl = slack.newResponseUrl()) =>
+    postSigned(`${app.url}/slack/events`, SIGNING_SECRET, slashCommandBody({ command: name, text, teamId: TEAM, userId, responseUrl }), { contentType: FORM });
+  const action = (fields: Parameters<typeof blockActionsBody>[0]) => postSigned(`${app.url}/slack/events`, SIGNING_SECRET, blockActionsBody(fields), { contentType: FORM });
+  const event = (eventId: string, ev: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    postSigned(`${app.url}/slack/events`, SIGNING_SECRET, eventCallbackBody({ teamId: TEAM, eventId, event: ev }), { contentType: 'application/json', headers });
+  const textOf = (res: SlackPost) => JSON.stringify(res.json());
+  /** Waits for an asynchronous effect (a listener keeps working after its acknowledgement). */
+  async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > until) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('checked the bot token at start with auth.test, bearing the token', () => {
+    const authTests = slack.callsTo('auth.test');
+    expect(authTests.length).toBeGreaterThanOrEqual(1);
+    expect(authTests[0]!.token).toBe(BOT_TOKEN);
+  });
+
+  it('/mykpis answers a rep in the acknowledgement with their report, found by their Slack email', async () => {
+    const res = await command('UANNA', '/mykpis');
+    expect(res.status).toBe(200);
+    const body = res.json();
+    const expected = renderMyKpis({
+      report: await repReport(db, ws, 'anna@example.com', SCENARIO_AS_OF),
+      period: 'this_week',
+      appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`,
+      viewerIsSubject: true,
+    });
+    expect(body).toEqual({ response_type: 'ephemeral', ...expected });
+    expect(validateBlocks(body.blocks, { surface: 'message' })).toEqual([]);
+    const lookups = slack.callsTo('users.info').filter((c) => c.body.user === 'UANNA');
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]!.token).toBe(BOT_TOKEN);
+    const remembered = await db.prisma.slackUser.findUnique({ where: { workspaceId_slackUserId: { workspaceId: ws, slackUserId: 'UANNA' } } });
+    expect(remembered).toMatchObject({ email: 'anna@example.com', timezone: 'Europe/Paris' });
+    // Asked again: the mapping is remembered, no second users.info.
+    await command('UANNA', '/mykpis');
+    expect(slack.callsTo('users.info').filter((c) => c.body.user === 'UANNA')).toHaveLength(1);
+  });
+
+  it('/mykpis last shows the last complete week; help and unknown arguments get usage', async () => {
+    const last = (await command('UBEN', '/mykpis', 'last')).json();
+    const expected = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'last_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: true });
+    expect(last.blocks).toEqual(expected.blocks);
+    const help = await command('UBEN', '/mykpis', 'help');
+    expect(textOf(help)).toContain('/mykpis last');
+    const unknown = await command('UBEN', '/mykpis', 'yesterday');
+    expect(textOf(unknown)).toContain('yesterday');
+    expect(textOf(unknown)).toContain('/mykpis last');
+  });
+
+  it('a rep asking about another rep is refused without any of their data; their manager may ask', async () => {
+    const refused = await command('UANNA', '/mykpis', '<@UBEN|ben>');
+    const text = textOf(refused);
+    expect(text).toContain('isn’t available to you');
+    expect(text).not.toContain('Ben');
+    // The same answer for someone who does not exist.
+    const ghost = await command('UANNA', '/mykpis', '<@UNOBODY|x>');
+    expect(ghost.json()).toEqual(refused.json());
+    const byManager = (await command('UMGR', '/mykpis', '<@UBEN|ben>')).json();
+    const expected = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'this_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: false });
+    expect(byManager.blocks).toEqual(expected.blocks);
+    // A manager with no rep role of their own is pointed to /teamkpis.
+    expect(textOf(await command('UMGR', '/mykpis'))).toContain('/teamkpis');
+  });
+
+  it('someone not in the config is told how to get added', async () => {
+    const text = textOf(await command('UOUT', '/mykpis'));
+    expect(text).toContain('outsider@example.com');
+    expect(text).toContain('coaching config');
+  });
+
+  it('/teamkpis shows a manager the team table and refuses reps', async () => {
+    const table = (await command('UMGR', '/teamkpis')).json();
+    const expected = renderTeamKpis({ report: await teamReport(db, ws, 'Central', SCENARIO_AS_OF), page: 0, otherTeams: [] });
+    expect(table.blocks).toEqual(expected.blocks);
+    expect(validateBlocks(table.blocks, { surface: 'message' })).toEqual([]);
+    expect(textOf(await command('UANNA', '/teamkpis'))).toContain('for managers');
+  });
+
+  it('refuses forged and stale signatures with 401 and does nothing', async () => {
+    const before = slack.calls.length;
+    const body = slashCommandBody({ command: '/mykpis', teamId: TEAM, userId: 'UANNA', responseUrl: slack.newResponseUrl() });
+    const forged = await postSigned(`${app.url}/slack/events`, 'not-the-secret', body, { contentType: FORM });
+    expect(forged.status).toBe(401);
+    const stale = await postSigned(`${app.url}/slack/events`, SIGNING_SECRET, body, { contentType: FORM, timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
+    expect(stale.status).toBe(401);
+    expect(slack.calls.length).toBe(before);
+  });
+
+  it('answers through response_url, once, when the report takes longer than the budget', async () => {
+    const slow = await startSlackTestApp({ db, slack: { kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET }, slackApiUrl: slack.apiUrl, now: SCENARIO_AS_OF, answerBudgetMs: 0 });
+    try {
+      const responseUrl = slack.newResponseUrl();
+      const res = await postSigned(`${slow.url}/slack/events`, SIGNING_SECRET, slashCommandBody({ command: '/mykpis', teamId: TEAM, userId: 'UANNA', responseUrl }), { contentType: FORM });
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('');
+      const answers = await eventually(() => (slack.responses(responseUrl).length > 0 ? slack.responses(responseUrl) : undefined));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(slack.responses(responseUrl)).toHaveLength(1);
+      const expected = renderMyKpis({ report: await repReport(db, ws, 'anna@example.com', SCENARIO_AS_OF), period: 'this_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: true });
+      expect(answers[0]!.body as object).toMatchObject({ response_type: 'ephemeral', text: expected.text, blocks: expected.blocks });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('publishes the App Home on app_home_opened, once even when Slack retries the event', async () => {
+    const before = slack.callsTo('views.publish').length;
+    const res = await event('Ev0HOME1', { type: 'app_home_opened', user: 'UANNA', channel: 'D0ANNA', tab: 'home', event_ts: '1.0' });
+    expect(res.status).toBe(200);
+    const view = (await eventually(() => slack.homeView('UANNA'))).payload;
+    expect(validateView(view, 'home')).toEqual([]);
+    expect(JSON.stringify(view)).toContain('show_events');
+    const retry = await event('Ev0HOME1', { type: 'app_home_opened', user: 'UANNA', channel: 'D0ANNA', tab: 'home', event_ts: '1.0' }, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(retry.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.callsTo('views.publish').length).toBe(before + 1);
+    // A manager gets the team overview.
+    await event('Ev0HOME2', { type: 'app_home_opened', user: 'UMGR', channel: 'D0MGR', tab: 'home', event_ts: '2.0' });
+    const managerView = await eventually(() => slack.homeView('UMGR'));
+    expect(JSON.stringify(managerView)).toContain('open_rep');
+  });
+
+  it('shows the events behind a figure to the rep and refuses them for another rep', async () => {
+    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'show_events', value: JSON.stringify({ key: 'cadence.call', email: 'anna@example.com' }) });
+    const update = await eventually(() => slack.callsTo('views.update').find((c) => JSON.stringify(c.body).includes('call')));
+    const view = typeof update.body.view === 'string' ? JSON.parse(update.body.view) : update.body.view;
+    expect(validateView(view, 'modal')).toEqual([]);
+    // Anna made 10 calls a week over the 4-week cadence window: 40 events.
+    expect(JSON.stringify(view)).toContain('40');
+    const updates = slack.callsTo('views.update').length;
+    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'show_events', value: JSON.stringify({ key: 'cadence.call', email: 'ben@example.com' }) });
+    const refused = await eventually(() => (slack.callsTo('views.update').length > updates ? slack.callsTo('views.update').at(-1) : undefined));
+    expect(JSON.stringify(refused.body)).toContain('isn’t available to you');
+  });
+
+  it('stores App Home settings and republishes the home', async () => {
+    const publishes = slack.callsTo('views.publish').length;
+    await action({ teamId: TEAM, userId: 'UBEN', actionId: 'settings_toggle_nudges', value: 'off' });
+    await action({ teamId: TEAM, userId: 'UBEN', actionId: 'settings_send_time', selectedOption: { value: '09:30', text: '09:30' } });
+    await eventually(async () => {
+      const pref = await db.prisma.memberPreference.findFirst({ where: { member: { email: 'ben@example.com', workspaceId: ws } } });
+      return pref?.sendTime === '09:30' && pref.nudgesEnabled === false ? pref : undefined;
+    });
+    await eventually(() => (slack.callsTo('views.publish').length >= publishes + 2 ? true : undefined));
+  });
+
+  it('records snooze and feedback clicks and updates the message in place', async () => {
+    const responseUrl = slack.newResponseUrl();
+    const message = {
+      text: 'Lead L9 has waited 30 hours',
+      ts: '1.1',
+      blocks: [
+        { type: 'section', block_id: 'alert', text: { type: 'mrkdwn', text: 'Lead L9 has waited 30 hours' } },
+        { type: 'actions', block_id: 'alert_actions', elements: [{ type: 'button', action_id: 'alert_snooze_1d', text: { type: 'plain_text', text: 'Snooze' }, value: '{"key":"untouched_lead:L9"}' }] },
+      ],
+    };
+    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'alert_snooze_1d', value: '{"key":"untouched_lead:L9"}', blockId: 'alert_actions', responseUrl, message, container: { type: 'message', message_ts: '1.1' } });
+    const answer: any = (await eventually(() => slack.responses(responseUrl)[0])).body;
+    expect(answer.replace_original).toBe(true);
+    expect(JSON.stringify(answer.blocks)).toContain('Snoozed until');
+    expect(JSON.stringify(answer.blocks)).not.toContain('alert_snooze_1d');
+    const state = await db.prisma.alertState.findFirst({ where: { workspaceId: ws, alertKey: 'untouched_lead:L9' } });
+    expect(state).toMatchObject({ status: 'snoozed', snoozeCount: 1 });
+    expect(state!.snoozedUntil!.getTime()).toBe(SCENARIO_AS_OF.getTime() + 86_400_000);
+
+    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'feedback_not_useful', value: '{"subject":"rep_nudge:2026-11-16"}', blockId: 'fb', responseUrl: slack.newResponseUrl(), message: { ...message, blocks: [] }, container: { type: 'message', message_ts: '1.1' } });
+    await eventually(async () => (await db.prisma.feedback.findFirst({ where: { workspaceId: ws, subject: 'rep_nudge:2026-11-16', useful: false } })) ?? undefined);
+  });
+
+  it('marks the workspace disconnected on app_uninstalled and never logs a secret', async () => {
+    await event('Ev0UNINSTALL', { type: 'app_uninstalled', event_ts: '3.0' });
+    await eventually(async () => ((await db.prisma.workspace.findUnique({ where: { id: ws } }))?.slackDisconnectedAt ? true : undefined));
+    const logs = app.logs();
+    expect(logs).toContain('slash command answered');
+    expect(logs).not.toContain(BOT_TOKEN);
+    expect(logs).not.toContain(SIGNING_SECRET);
+  });
+});
