@@ -187,9 +187,30 @@ export const THRESHOLD_DEFAULTS: Thresholds = {
 };
 
 /** Team-local times of the scheduled messages. */
-export const ScheduleSchema = strict({ nudge: clockTime, digest: clockTime, recap: clockTime });
+/**
+ * Team-local times of the weekly messages; behaviour alerts go out Monday–Friday between
+ * workdayStart and workdayEnd (recipient-local), at most alertsPerDay a rep a day; a weekly
+ * message found more than graceHours after it was due is recorded as skipped, not sent late.
+ */
+export const ScheduleSchema = strict({
+  nudge: clockTime,
+  digest: clockTime,
+  recap: clockTime,
+  alertsPerDay: count(0, 50),
+  workdayStart: clockTime,
+  workdayEnd: clockTime,
+  graceHours: z.number().gt(0).max(168),
+});
 export type Schedule = z.output<typeof ScheduleSchema>;
-export const SCHEDULE_DEFAULTS: Schedule = { nudge: '08:30', digest: '08:00', recap: '09:00' };
+export const SCHEDULE_DEFAULTS: Schedule = {
+  nudge: '08:30',
+  digest: '08:00',
+  recap: '09:00',
+  alertsPerDay: 3,
+  workdayStart: '09:00',
+  workdayEnd: '18:00',
+  graceHours: 6,
+};
 
 export const DEFAULT_ALERT_LOOKBACK_DAYS = 7;
 export const DEFAULT_PERFORMANCE_METRIC: PerformanceMetric = 'booked_revenue';

@@ -1,3 +1,4 @@
+import { SCHEDULE_DEFAULTS } from '../../src/config/coaching-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyConfig, readTeamSettings } from '../../src/config/apply.js';
 import { parseCoachingConfig, type CoachingConfig } from '../../src/config/coaching.js';
@@ -125,7 +126,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       ['London', 'Europe/London', null, ['intro', 'closing'], ['sla_hit_rate'], ['whatsapp'], 'booked_revenue', 1, true],
     ]);
     const central = readTeamSettings(teams[0]!.settings);
-    expect(central).toEqual({ thresholds: config.teams[0]!.thresholds, alertLookbackDays: 7, schedule: { nudge: '08:30', digest: '08:00', recap: '09:00' } });
+    expect(central).toEqual({ thresholds: config.teams[0]!.thresholds, alertLookbackDays: 7, schedule: SCHEDULE_DEFAULTS });
     expect(central.thresholds).toMatchObject({ cadenceWeeks: 6, slaHours: 4, baselineWeeks: 13 });
     expect(readTeamSettings(teams[1]!.settings).thresholds).toMatchObject({ cadenceWeeks: 6, slaHours: 24 });
 

@@ -1,3 +1,4 @@
+import { SCHEDULE_DEFAULTS } from '../../src/config/coaching-schema.js';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -356,11 +357,11 @@ describe('resolution', () => {
     d.teams[0].performanceMetric = 'deals_won';
     const [central, london] = resolved(d).teams;
     expect(central!.thresholds).toEqual({ ...THRESHOLD_DEFAULTS, cadenceWeeks: 6, slaHours: 2, onPace: 0.95 });
-    expect(central!.schedule).toEqual({ nudge: '07:45', digest: '08:00', recap: '16:00' });
+    expect(central!.schedule).toEqual({ ...SCHEDULE_DEFAULTS, nudge: '07:45', recap: '16:00' });
     expect(central!.performanceMetric).toBe('deals_won');
     expect(central!.weekStartsOn).toBe('sunday');
     expect(london!.thresholds).toEqual({ ...THRESHOLD_DEFAULTS, cadenceWeeks: 6, slaHours: 8 });
-    expect(london!.schedule).toEqual({ nudge: '07:45', digest: '08:00', recap: '09:00' });
+    expect(london!.schedule).toEqual({ ...SCHEDULE_DEFAULTS, nudge: '07:45' });
     expect(london!.performanceMetric).toBe('win_rate');
     expect(london!.alertLookbackDays).toBe(7);
     expect(london!.channel).toBeNull();
@@ -384,7 +385,7 @@ describe('resolution', () => {
       dropMinPerWeek: 5,
       alertsPerDay: 3,
     });
-    expect(config.teams[0]!.schedule).toEqual({ nudge: '08:30', digest: '08:00', recap: '09:00' });
+    expect(config.teams[0]!.schedule).toEqual(SCHEDULE_DEFAULTS);
     expect(config.teams[0]!.weekStartsOn).toBe('monday');
     expect(config.teams[0]!.performanceMetric).toBe('booked_revenue');
     expect(config.teams[0]!.members[1]!.role).toBe('rep');
@@ -501,7 +502,7 @@ describe('team settings read back', () => {
     expect(readTeamSettings({})).toEqual({
       thresholds: THRESHOLD_DEFAULTS,
       alertLookbackDays: 7,
-      schedule: { nudge: '08:30', digest: '08:00', recap: '09:00' },
+      schedule: SCHEDULE_DEFAULTS,
     });
     expect(readTeamSettings({ thresholds: { slaHours: 4 }, alertLookbackDays: 3, later: true }).thresholds.slaHours).toBe(4);
     expect(() => readTeamSettings({ thresholds: { slaHours: 'x' } })).toThrow(/thresholds\.slaHours/);
