@@ -17,6 +17,8 @@ import type { SlackDeps } from './slack/deps.js';
 /** Slash commands answer in the acknowledgement when they can within this much of Slack's 3 s. */
 export const ANSWER_BUDGET_MS = 2000;
 
+const SOCKET_CLOSE_WAIT_MS = 5000;
+
 /** The Bolt app of one run mode, and how the process serves it. */
 export interface SlackApp {
   mode: Exclude<SlackMode['kind'], 'none'>;
@@ -56,11 +58,12 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
   const clientOptions = webClientOptions(options.slackApiUrl);
   let app: App;
   let listener: RequestListener | undefined;
+  let socket: SocketModeReceiver | undefined;
 
   switch (slack.kind) {
     case 'socket': {
-      const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: slackLogger, installerOptions: { clientOptions } });
-      app = new App({ token: slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
+      socket = new SocketModeReceiver({ appToken: slack.appToken, logger: slackLogger, installerOptions: { clientOptions } });
+      app = new App({ token: slack.botToken, receiver: socket, logger: slackLogger, clientOptions, deferInitialization: true });
       break;
     }
     case 'http': {
@@ -113,7 +116,11 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
       if (slack.kind === 'socket') await app.start();
     },
     stop: async () => {
-      if (slack.kind === 'socket') await app.stop();
+      if (!socket) return;
+      await app.stop();
+      // Bolt's stop() does not wait for the socket to close; wait for it, within a bound.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([socket.client.disconnect(), new Promise((resolve) => (timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS)))]).finally(() => clearTimeout(timer));
     },
   };
 }
