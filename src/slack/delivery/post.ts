@@ -1,0 +1,115 @@
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { holdForRetry, markFailed, markPosting, markSent, type Claim } from '../../db/delivery-ledger.js';
+import type { Logger } from '../../logger.js';
+import type { SlackMessage } from '../answer-within.js';
+import type { PostThrottle } from './throttle.js';
+
+/** Errors that will not change on retry: recorded, logged once, never retried (style.md #8). */
+export const PERMANENT_ERRORS = new Set([
+  'user_not_found',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'invalid_blocks',
+  'no_text',
+  'msg_too_long',
+  'cannot_dm_bot',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'missing_scope',
+  'restricted_action',
+]);
+
+export interface PostPolicy {
+  /** Attempts before a transient failure is recorded as failed. */
+  maxAttempts: number;
+  /** First back-off after a transient failure; doubles each attempt, up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** How long a claim being posted stays ours (covers the Web API call and its timeout). */
+  leaseMs: number;
+}
+
+export const DEFAULT_POST_POLICY: PostPolicy = { maxAttempts: 5, backoffMs: 1000, maxBackoffMs: 30_000, leaseMs: 60_000 };
+
+export interface PostContext {
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  processId: string;
+  throttle: PostThrottle;
+  policy: PostPolicy;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export type PostOutcome = { status: 'sent'; ts: string } | { status: 'failed'; error: string } | { status: 'lost' };
+
+/**
+ * Posts one claimed message (several parts, in order, for a long digest), exactly once: the
+ * ledger row is marked `posting` just before the call (so a process dying inside it leaves
+ * `unknown`, never a second post), rate limits wait for Retry-After, transient failures back off
+ * and retry up to the cap (resuming at the part that failed), permanent ones are recorded once.
+ * The WebClient must not retry on its own (retries: 0, rejectRateLimitedCalls).
+ */
+export async function postClaimed(
+  ctx: PostContext,
+  client: WebClient,
+  target: { workspace: string; channel: string },
+  claim: Claim,
+  parts: readonly SlackMessage[],
+): Promise<PostOutcome> {
+  const log = ctx.logger.child({ delivery: claim.key, channel: target.channel });
+  let firstTs: string | null = null;
+  let part = 0;
+  let posting = false;
+  for (let attempt = claim.attempts + 1; part < parts.length; attempt++) {
+    await ctx.throttle.acquire(target.workspace, target.channel);
+    if (!posting) {
+      if (!(await markPosting(ctx.db, claim, ctx.processId, ctx.clock.now(), ctx.policy.leaseMs, target.channel))) {
+        log.warn('lost the claim on a message (its lease expired); another process has it');
+        return { status: 'lost' };
+      }
+      posting = true;
+    }
+    const message = parts[part]!;
+    let retryIn: number;
+    let reason: string;
+    try {
+      const res = await client.chat.postMessage({ channel: target.channel, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+      firstTs ??= res.ts ?? '';
+      part++;
+      continue;
+    } catch (err) {
+      if (err instanceof WebAPIRateLimitedError) {
+        retryIn = err.retryAfter * 1000;
+        reason = `ratelimited (Retry-After ${err.retryAfter} s)`;
+        ctx.throttle.pause(target.workspace, retryIn);
+      } else if (err instanceof WebAPIPlatformError && PERMANENT_ERRORS.has(err.data.error)) {
+        await markFailed(ctx.db, claim, err.data.error, ctx.clock.now());
+        log.warn({ error: err.data.error }, 'Slack refused the message for good; recorded, not retried (see `pacer status`)');
+        return { status: 'failed', error: err.data.error };
+      } else if (err instanceof WebAPIHTTPError || err instanceof WebAPIRequestError || err instanceof WebAPIPlatformError) {
+        retryIn = Math.min(ctx.policy.maxBackoffMs, ctx.policy.backoffMs * 2 ** Math.max(0, attempt - claim.attempts - 1));
+        reason = err instanceof WebAPIHTTPError ? `HTTP ${err.statusCode}` : err instanceof WebAPIPlatformError ? err.data.error : err.original.message;
+      } else {
+        throw err;
+      }
+    }
+    if (attempt - claim.attempts >= ctx.policy.maxAttempts) {
+      const error = `gave up after ${attempt - claim.attempts} attempts: ${reason}`;
+      await markFailed(ctx.db, claim, error, ctx.clock.now());
+      log.warn({ error }, 'message not delivered');
+      return { status: 'failed', error };
+    }
+    log.debug({ retryInMs: retryIn, reason, attempt }, 'retrying a message');
+    await holdForRetry(ctx.db, claim, ctx.processId, new Date(ctx.clock.now().getTime() + retryIn + ctx.policy.leaseMs), reason, ctx.clock.now());
+    posting = false;
+    await ctx.sleep(retryIn);
+  }
+  await markSent(ctx.db, claim, firstTs ?? '', ctx.clock.now());
+  return { status: 'sent', ts: firstTs ?? '' };
+}
