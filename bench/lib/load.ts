@@ -43,7 +43,7 @@ function post(agent: Agent, url: URL, key: string, body: Buffer): Promise<{ stat
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /**
  * Sends the pre-serialised bodies to POST /api/v1/events with `clients` concurrent clients
