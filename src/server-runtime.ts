@@ -6,6 +6,9 @@ import type { Env } from './config/env.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrate } from './db/migrator.js';
 import { buildHttpServer } from './http/server.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { jobContext } from './jobs/setup.js';
+import { deliveryClients } from './slack/delivery/clients.js';
 import type { Logger } from './logger.js';
 
 /** A running Pacer process: what main starts and what tests start in-process. */
@@ -18,6 +21,8 @@ export interface Runtime {
   config: ConfigState;
   /** The Bolt app, when Slack variables are set. */
   slack: SlackApp | undefined;
+  /** The scheduled jobs, when Slack is set and PACER_SCHEDULER is not off. */
+  scheduler: Scheduler | undefined;
   /** Re-reads and applies the coaching config (SIGHUP); an invalid config is logged and changes nothing. */
   reloadConfig(): Promise<void>;
   /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
@@ -40,6 +45,10 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
     const url = await http.listen({ port: env.port, host: env.host });
     await slack?.start();
     const runningSlack = slack;
+    const scheduler =
+      env.slack.kind !== 'none' && env.scheduler
+        ? startScheduler(jobContext({ db, logger, clock, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) }))
+        : undefined;
     let stopping: Promise<void> | undefined;
     const runningHttp = http;
     return {
@@ -49,6 +58,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       url,
       config,
       slack: runningSlack,
+      scheduler,
       reloadConfig: async () => {
         try {
           await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
@@ -58,6 +68,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       },
       stop: () =>
         (stopping ??= (async () => {
+          await scheduler?.stop();
           await runningSlack?.stop();
           await runningHttp.close();
           await db.close();

@@ -4,6 +4,8 @@ import { registerConfig } from './config.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPurge } from './purge.js';
+import { registerRunJob } from './run-job.js';
+import { registerStatus } from './status.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
 
@@ -18,5 +20,7 @@ registerImport(program);
 registerReport(program);
 registerSeed(program);
 registerPurge(program);
+registerRunJob(program);
+registerStatus(program);
 
 await program.parseAsync(process.argv);

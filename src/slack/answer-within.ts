@@ -1,10 +1,6 @@
-import type { KnownBlock } from '@slack/types';
+import type { SlackMessage } from './blocks/kit.js';
 
-/** A message Slack shows: fallback text and blocks. */
-export interface SlackMessage {
-  text: string;
-  blocks?: KnownBlock[];
-}
+export type { SlackMessage };
 
 const TIMED_OUT = Symbol('timed out');
 

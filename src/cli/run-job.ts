@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { parseInstant } from '../ingest/event-schema.js';
+import { isJobName, JOBS, runJobNow } from '../jobs/registry.js';
+import { jobContext } from '../jobs/setup.js';
+import { messageAsText } from '../slack/blocks/as-text.js';
+import { deliveryClients, type DeliveryClients } from '../slack/delivery/clients.js';
+import { action, CliExit, withDatabase } from './context.js';
+
+const noClients: DeliveryClients = { clientFor: () => Promise.resolve(null) };
+
+export function registerRunJob(program: Command): void {
+  program
+    .command('run-job')
+    .description(`run a scheduled job now for the last complete week: ${Object.keys(JOBS).join(', ')}`)
+    .argument('<job>', Object.entries(JOBS).map(([name, job]) => `${name} (${job.description})`).join('; '))
+    .option('--as-of <iso>', 'run as of this instant (default: now, or PACER_NOW)')
+    .option('--dry-run', 'print the messages as text instead of posting them (nothing is recorded)')
+    .action(
+      action(async (job: string, opts: { asOf?: string; dryRun?: boolean }) => {
+        if (!isJobName(job)) throw new CliExit(`unknown job "${job}"; jobs: ${Object.keys(JOBS).join(', ')}`);
+        let asOf: Date | undefined;
+        if (opts.asOf !== undefined) {
+          const parsed = parseInstant(opts.asOf);
+          if (!parsed.ok) throw new CliExit(`--as-of: ${parsed.reason}`);
+          asOf = parsed.date;
+        }
+        await withDatabase(async ({ env, db, logger, clock }) => {
+          if (!opts.dryRun && env.slack.kind === 'none') {
+            throw new CliExit('posting needs Slack: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or the OAuth variables, or add --dry-run to print the messages');
+          }
+          const printed: string[] = [];
+          const ctx = jobContext({ db, logger, clock, clients: env.slack.kind === 'none' ? noClients : deliveryClients(env.slack, env.slackApiUrl, db, logger) });
+          const summary = await runJobNow(
+            opts.dryRun ? { ...ctx, dryRun: (to, message) => printed.push(`── to ${to}\n${messageAsText(message)}\n`) } : ctx,
+            job,
+            asOf ?? clock.now(),
+          );
+          for (const text of printed) process.stdout.write(`${text}\n`);
+          process.stdout.write(
+            opts.dryRun
+              ? `${job}: ${summary.printed} message(s) printed, nothing posted\n`
+              : `${job}: ${summary.sent} sent, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.held} held back, ${summary.lost} taken over by another process\n`,
+          );
+          if (summary.failed > 0) process.exitCode = 1;
+        });
+      }),
+    );
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { ledgerSummary } from '../db/delivery-ledger.js';
+import { action, chooseWorkspace, withDatabase } from './context.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why')
+    .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
+    .action(
+      action(async (opts: { workspace?: string }) => {
+        await withDatabase(async ({ db }) => {
+          const workspace = await chooseWorkspace(db, opts.workspace);
+          const connected = await db.prisma.workspace.findUnique({ where: { id: workspace.id }, select: { slackDisconnectedAt: true } });
+          const { counts, problems } = await ledgerSummary(db, workspace.id);
+          process.stdout.write(`workspace ${workspace.slackTeamId}: ${connected?.slackDisconnectedAt ? `Slack disconnected since ${connected.slackDisconnectedAt.toISOString()} (reinstall to resume)` : 'Slack connected'}\n`);
+          const line = Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', ');
+          process.stdout.write(`deliveries: ${line || 'none yet'}\n`);
+          for (const p of problems) process.stdout.write(`  ${p.status.padEnd(7)} ${p.updated_at.toISOString()}  ${p.key}  ${p.error ?? ''}\n`);
+        });
+      }),
+    );
+}

@@ -1,0 +1,68 @@
+import { alertStates } from '../db/alert-states.js';
+import { alertsSentSince, claimDelivery, settledKeys } from '../db/delivery-ledger.js';
+import { loadRoster } from '../db/roster-repo.js';
+import { teamReport } from '../reports/build-report.js';
+import { renderBehaviourAlert } from '../slack/blocks/alert.js';
+import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
+import { inWorkingHours, startOfLocalDay } from './due.js';
+import { deliver, type ReadyMessage } from './weekly.js';
+
+const CLAIM_LEASE_MS = 10 * 60 * 1000;
+
+/**
+ * The behaviour-alert scan (every 10 minutes): each rep's open alerts of metrics.md, once each
+ * (ledger key per rep and alert), in the rep's working hours and at most `alertsPerDay` a day —
+ * the rest wait for the next allowed moment, never subject to the grace window. An alert a rep
+ * snoozed comes back once when the snooze ends; dismissed and done ones never do.
+ */
+export async function runAlertScan(ctx: JobContext, options: { now: Date; ignoreWorkingHours?: boolean }): Promise<JobSummary> {
+  const { now } = options;
+  let summary = emptySummary();
+  const workspaces = await ctx.db.prisma.workspace.findMany({ where: { slackDisconnectedAt: null }, select: { id: true, slackTeamId: true } });
+  for (const workspace of workspaces) {
+    const client = ctx.dryRun ? null : await ctx.clients.clientFor(workspace.slackTeamId);
+    if (!ctx.dryRun && !client) continue;
+    const ready: ReadyMessage[] = [];
+    for (const team of await loadRoster(ctx.db, workspace.id)) {
+      if (team.reps.length === 0) continue;
+      const report = await teamReport(ctx.db, workspace.id, team.name, now);
+      const states = await alertStates(ctx.db, workspace.id, team.reps.map((r) => r.memberId));
+      for (const rep of team.reps) {
+        const alerts = report.members.find((m) => m.rep.email === rep.email)?.alerts ?? [];
+        const candidates = alerts.flatMap((alert) => {
+          const state = states.get(`${rep.memberId}|${alert.key}`);
+          if (state?.status === 'dismissed' || state?.status === 'done') return [];
+          if (state?.status === 'snoozed') {
+            if (!state.snoozedUntil || state.snoozedUntil.getTime() > now.getTime()) return [];
+            return [{ alert, returning: true, key: `behaviour_alert:${workspace.slackTeamId}:${rep.memberId}:${alert.key}:returned` }];
+          }
+          return [{ alert, returning: false, key: `behaviour_alert:${workspace.slackTeamId}:${rep.memberId}:${alert.key}` }];
+        });
+        if (candidates.length === 0) continue;
+        const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, candidates.map((c) => c.key), now);
+        const pending = candidates.filter((c) => !settled.has(c.key));
+        if (pending.length === 0) continue;
+        if (!options.ignoreWorkingHours && !inWorkingHours(now, rep.timezone, team.schedule.workdayStart, team.schedule.workdayEnd)) {
+          summary.held += pending.length;
+          continue;
+        }
+        const sentToday = ctx.dryRun ? 0 : await alertsSentSince(ctx.db, workspace.id, rep.memberId, startOfLocalDay(now, rep.timezone));
+        const room = Math.max(0, team.schedule.alertsPerDay - sentToday);
+        summary.held += Math.max(0, pending.length - room);
+        for (const c of pending.slice(0, room)) {
+          summary.due++;
+          const message = renderBehaviourAlert({ alert: c.alert, repName: rep.name, currency: report.currency, timezone: rep.timezone, returning: c.returning });
+          if (ctx.dryRun) {
+            ctx.dryRun(rep.email, message);
+            summary.printed++;
+            continue;
+          }
+          const claim = await claimDelivery(ctx.db, { workspaceId: workspace.id, key: c.key, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: now }, ctx.post.processId, now, CLAIM_LEASE_MS);
+          if (claim) ready.push({ claim, to: { kind: 'member', recipient: rep }, parts: [message] });
+        }
+      }
+    }
+    if (client) summary = addSummaries(summary, await deliver(ctx, client, workspace.slackTeamId, ready));
+  }
+  return summary;
+}

@@ -1,0 +1,137 @@
+import type { WebClient } from '@slack/web-api';
+import { alertIsOpen, alertStates } from '../db/alert-states.js';
+import { claimDelivery, markFailed, recordSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
+import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
+import { teamReport } from '../reports/build-report.js';
+import type { AlertJson, TeamReport } from '../reports/types.js';
+import type { SlackMessage } from '../slack/answer-within.js';
+import { renderManagerDigest } from '../slack/blocks/digest.js';
+import { renderRepNudge } from '../slack/blocks/nudge.js';
+import { renderTeamRecap } from '../slack/blocks/recap.js';
+import { postClaimed } from '../slack/delivery/post.js';
+import { slackUserForMember } from '../slack/who.js';
+import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
+import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+/** A claim covers computing the team's messages and waiting for its turn to post. */
+const CLAIM_LEASE_MS = 10 * 60 * 1000;
+
+/** A claimed, computed message: where it goes and its parts. */
+export interface ReadyMessage {
+  claim: Claim;
+  to: PlannedMessage['to'];
+  parts: SlackMessage[];
+}
+
+/** The team's reports, computed at most once per run: as of now, and a week earlier for "who improved". */
+function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now: Date) {
+  let current: Promise<TeamReport> | undefined;
+  let previous: Promise<TeamReport> | undefined;
+  return {
+    current: () => (current ??= teamReport(ctx.db, workspaceId, team.name, now)),
+    previous: () => (previous ??= teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS))),
+  };
+}
+
+async function buildMessage(ctx: JobContext, workspaceId: number, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date): Promise<SlackMessage[] | null> {
+  const feedbackSubject = `${planned.kind}:${planned.weekKey}`;
+  switch (planned.kind) {
+    case 'rep_nudge': {
+      if (planned.to.kind !== 'member') return null;
+      const memberEmail = planned.to.recipient.email;
+      const report = (await reports.current()).members.find((m) => m.rep.email === memberEmail);
+      return report ? [renderRepNudge({ report, feedbackSubject })] : null;
+    }
+    case 'manager_digest': {
+      const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
+      const states = await alertStates(ctx.db, workspaceId, team.reps.map((r) => r.memberId));
+      const idOf = new Map(team.reps.map((r) => [r.email, r.memberId]));
+      const openAlerts: Record<string, AlertJson[]> = {};
+      for (const m of report.members) {
+        openAlerts[m.rep.email] = m.alerts.filter((a) => alertIsOpen(states.get(`${idOf.get(m.rep.email)}|${a.key}`), now));
+      }
+      // Once a month: the first digest whose week starts in the first 7 days of a month.
+      const includeLinks = Number(planned.weekKey.slice(8, 10)) <= 7;
+      return renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject });
+    }
+    case 'team_recap': {
+      const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
+      return [renderTeamRecap({ report, previous })];
+    }
+  }
+}
+
+/**
+ * One pass of the weekly messages: for every connected workspace and team, what is due now is
+ * claimed in the ledger (or recorded as skipped past the grace window), computed from one team
+ * report per team, then posted. Any number of processes may run it at once.
+ */
+export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }): Promise<JobSummary> {
+  const { now } = options;
+  let summary = emptySummary();
+  const workspaces = await ctx.db.prisma.workspace.findMany({ where: { slackDisconnectedAt: null }, select: { id: true, slackTeamId: true } });
+  for (const workspace of workspaces) {
+    const client = ctx.dryRun ? null : await ctx.clients.clientFor(workspace.slackTeamId);
+    if (!ctx.dryRun && !client) continue;
+    const log = ctx.logger.child({ workspace: workspace.slackTeamId, job: [...kinds].join(',') });
+    const ready: ReadyMessage[] = [];
+    for (const team of await loadRoster(ctx.db, workspace.id)) {
+      const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
+      if (plans.length === 0) continue;
+      const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now);
+      const reports = teamReports(ctx, workspace.id, team, now);
+      for (const planned of plans) {
+        if (settled.has(planned.intent.key)) continue;
+        summary.due++;
+        if (ctx.dryRun) {
+          const parts = await buildMessage(ctx, workspace.id, team, planned, reports, now);
+          for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
+          summary.printed++;
+          continue;
+        }
+        if (!options.immediately && now.getTime() - planned.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000) {
+          if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
+            log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
+            summary.skipped++;
+          }
+          continue;
+        }
+        const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
+        if (!claim) continue;
+        const parts = await buildMessage(ctx, workspace.id, team, planned, reports, now);
+        if (!parts || parts.length === 0) {
+          await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
+          summary.failed++;
+          continue;
+        }
+        ready.push({ claim, to: planned.to, parts });
+      }
+    }
+    if (client) summary = addSummaries(summary, await deliver(ctx, client, workspace.slackTeamId, ready));
+  }
+  return summary;
+}
+
+/** Posts computed messages; a member is messaged in their DM (their Slack id, or found by email). */
+export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: string, ready: readonly ReadyMessage[]): Promise<JobSummary> {
+  const summary = emptySummary();
+  for (const item of ready) {
+    let channel: string | null;
+    if (item.to.kind === 'channel') {
+      channel = item.to.channel;
+    } else {
+      const r = item.to.recipient;
+      channel = await slackUserForMember(ctx.db, client, { id: r.memberId, workspaceId: r.workspaceId, email: r.email, slackUserId: r.slackUserId }, ctx.clock.now()).catch(() => null);
+    }
+    if (!channel) {
+      await markFailed(ctx.db, item.claim, 'users_not_found: no Slack user has this member\u2019s email', ctx.clock.now());
+      ctx.logger.warn({ delivery: item.claim.key }, 'no Slack user for the recipient; recorded, not retried');
+      summary.failed++;
+      continue;
+    }
+    const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
+    summary[outcome.status]++;
+  }
+  return summary;
+}

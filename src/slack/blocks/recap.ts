@@ -1,0 +1,164 @@
+import type { KnownBlock } from '@slack/types';
+import { attainment } from '../../metrics/forecast.js';
+import { isActivityIndicator } from '../../metrics/indicators.js';
+import { pace } from '../../metrics/pace.js';
+import { indicatorLabel, indicatorUnit } from '../../reports/labels.js';
+import { formatValue } from '../../reports/text.js';
+import type { TeamReport } from '../../reports/types.js';
+import { stripEmphasis } from './as-text.js';
+import { improvedReps } from './digest.js';
+import { intervalDays, localMoment, money, pacePercent, paceBar, percent, weekDays } from './format.js';
+import { context, fields, header, message, section, type SlackMessage } from './kit.js';
+import { clip, escapeMrkdwn } from './limits.js';
+import { leadingForecastText } from './rep-view.js';
+
+/**
+ * The weekly recap in the team channel: the team's activity against the top-performer pace,
+ * pipeline created, results against the period target with both forecasts, wins to celebrate and
+ * next week's focus. The whole team reads it, so it speaks of the team as a whole and names a
+ * rep only to celebrate them: deals won last week, the biggest steps up since the week before.
+ */
+
+/** The trend of this indicator counts deals won per week, credited to the rep who won them. */
+const WON_KEY = 'cadence.deal_won';
+/** Reps named for a win or a step up; more are counted, so the message stays short. */
+const MAX_NAMED = 10;
+const MAX_MOVERS = 5;
+
+const short = (key: string) => indicatorLabel(key).replace(/ per week$/, '');
+const name = (n: string) => escapeMrkdwn(clip(n, 100));
+/** A team's weekly count, in whole units; money for pipeline. */
+const teamFigure = (key: string, v: number, currency: string) => (key === 'pipeline_created' ? money(v, currency) : Math.round(v).toLocaleString('en-US'));
+
+interface TeamActivity {
+  key: string;
+  /** A week as a team, over the cadence window. */
+  total: number;
+  /** Team activity per rep-week against the top-performer baseline (totals.paceAgainstTop). */
+  pace: number | null;
+}
+
+/** The team's focus activities, then pipeline created (always shown: it is what next quarter is made of). */
+function teamActivities(r: TeamReport): TeamActivity[] {
+  const keys = [...r.focus.filter((k) => isActivityIndicator(k) && k !== 'pipeline_created'), 'pipeline_created'];
+  return keys.flatMap((key) => {
+    const total = r.totals.cadenceWindow.activitiesPerWeek[key];
+    return total === undefined || total === null ? [] : [{ key, total, pace: r.totals.paceAgainstTop[key] ?? null }];
+  });
+}
+
+/** One activity: a week as a team, per rep, and against the top performers with a bar. */
+function activityLine(r: TeamReport, a: TeamActivity): string {
+  const v = (x: number | null) => formatValue(a.key, x, r.currency);
+  const against = a.pace === null ? 'no top-performer baseline yet' : `\`${paceBar(a.pace)}\` of the top-performer pace (${v(r.baselines[a.key] ?? null)} a rep)`;
+  return `• *${escapeMrkdwn(short(a.key))}*: ${teamFigure(a.key, a.total, r.currency)} a week as a team, ${v(a.total / r.totals.reps)} a rep — ${against}`;
+}
+
+/** The same in a clause of the fallback text. */
+const activityClause = (r: TeamReport, a: TeamActivity) =>
+  `${escapeMrkdwn(short(a.key))} ${teamFigure(a.key, a.total, r.currency)} a week${a.pace === null ? '' : ` (${pacePercent(a.pace)} of the top-performer pace)`}`;
+
+function resultsFields(r: TeamReport): string[] {
+  const f = r.totals.forecast;
+  const c = r.currency;
+  const w = r.totals.cadenceWindow;
+  return [
+    `*Booked so far* (${intervalDays(f.period)})\n*${money(f.bookedSoFar, c)}*${f.target === null ? ' · no team target' : ` of ${money(f.target, c)} · ${percent(attainment(f.bookedSoFar, f.target))}`}`,
+    `*Leading forecast*\n${leadingForecastText(f, c)} · ${f.wholeWeeksLeft} weeks left`,
+    `*Run-rate forecast*\n${money(f.runRate, c)}`,
+    `*Last ${r.windows.cadence.weeks} weeks*\n${money(w.bookedRevenue, c)} booked · ${w.dealsWon ?? '—'} won · win rate ${percent(w.winRate)}`,
+  ];
+}
+
+/** Deals won last week (the trend's last complete week), per rep who won any, most first. */
+export function winnersLastWeek(r: TeamReport): { name: string; won: number }[] {
+  return r.members
+    .map((m) => ({ name: m.rep.name, won: m.trend[WON_KEY]?.at(-1) ?? 0 }))
+    .filter((x) => x.won > 0)
+    .sort((a, b) => b.won - a.won);
+}
+
+/** Wins to celebrate; null when there is nothing to name (the recap then says nothing about people). */
+function winsText(r: TeamReport, previous: TeamReport | null): string | null {
+  const lines: string[] = [];
+  if (r.members.some((m) => m.trend[WON_KEY])) {
+    const winners = winnersLastWeek(r);
+    const total = winners.reduce((n, w) => n + w.won, 0);
+    if (total > 0) {
+      const named = winners.slice(0, MAX_NAMED).map((w) => `${name(w.name)} (${w.won})`);
+      const others = winners.length > MAX_NAMED ? `, and ${winners.length - MAX_NAMED} more` : '';
+      lines.push(`🏆 *${total} deal${total === 1 ? '' : 's'} won last week:* ${named.join(', ')}${others}. Congratulations!`);
+    }
+  }
+  const movers = improvedReps(r, previous).slice(0, MAX_MOVERS);
+  if (movers.length > 0) {
+    const named = movers.map((m) => `${name(m.member.rep.name)} (+${Math.round((m.after - m.before) * 100)} points of pace)`);
+    lines.push(`🚀 *Biggest steps up* on the team’s focus indicators since last week: ${named.join(', ')}.`);
+  }
+  return lines.length === 0 ? null : `🎉 *Wins to celebrate*\n${lines.join('\n')}`;
+}
+
+/**
+ * Next week's focus: the team's focus activity furthest behind the top-performer pace, with what
+ * closes it per rep. A team whose focus has no activity is compared through its median rep on
+ * the focus rate furthest behind (the report has no team pace for rates).
+ */
+function focusText(r: TeamReport): string | null {
+  const activity = r.focus
+    .filter(isActivityIndicator)
+    .map((key) => ({ key, p: r.totals.paceAgainstTop[key] ?? null }))
+    .filter((x): x is { key: string; p: number } => x.p !== null)
+    .sort((a, b) => a.p - b.p)[0];
+  if (activity) {
+    const { key, p } = activity;
+    const label = `*Next week’s focus: ${escapeMrkdwn(short(key))}*`;
+    const baseline = r.baselines[key] ?? null;
+    const perRep = (r.totals.cadenceWindow.activitiesPerWeek[key] ?? 0) / r.totals.reps;
+    const more = baseline === null ? 0 : Math.ceil(baseline - perRep);
+    if (more <= 0) return `🎯 ${label} — the team is at ${pacePercent(p)} of the top-performer pace. Keep the rhythm going.`;
+    const amount = key === 'pipeline_created' ? money(more, r.currency) : String(more);
+    return `🎯 ${label} — the team is at ${pacePercent(p)} of the top-performer pace: ${amount} more ${escapeMrkdwn(indicatorUnit(key))} a rep each week closes the gap.`;
+  }
+  const higher = new Map(r.members[0]?.leading.map((l) => [l.key, l.higherIsBetter]) ?? []);
+  const rate = r.focus
+    .map((key) => ({ key, p: pace(r.teamMedians[key] ?? null, r.baselines[key] ?? null, higher.get(key) ?? true) }))
+    .filter((x): x is { key: string; p: number } => x.p !== null)
+    .sort((a, b) => a.p - b.p)[0];
+  if (!rate) return null;
+  const v = (x: number | null) => formatValue(rate.key, x, r.currency);
+  return `🎯 *Next week’s focus: ${escapeMrkdwn(short(rate.key))}* — the team’s median rep is at ${v(r.teamMedians[rate.key] ?? null)} against ${v(r.baselines[rate.key] ?? null)} for top performers (${pacePercent(rate.p)}).`;
+}
+
+/** The team channel's weekly recap; `previous` is the report as of a week earlier (null: no steps up named). */
+export function renderTeamRecap(input: { report: TeamReport; previous: TeamReport | null }): SlackMessage {
+  const r = input.report;
+  const days = weekDays(r.windows, 'last_week');
+  const activity = teamActivities(r);
+  const wins = winsText(r, input.previous);
+  const focus = focusText(r);
+
+  const blocks: KnownBlock[] = [
+    header(`${r.team} — weekly recap, ${days}`),
+    context(`${r.totals.reps} reps · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}), per week · as of ${localMoment(r.asOf)}`),
+  ];
+  if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps to set the pace, so the numbers stand on their own.'));
+  if (activity.length > 0) blocks.push(section(`*Team activity against the top-performer pace*\n${activity.map((a) => activityLine(r, a)).join('\n')}`));
+  blocks.push(fields(resultsFields(r)));
+  if (wins) blocks.push(section(wins));
+  if (focus) blocks.push(section(focus));
+  blocks.push(context('Everyone’s own numbers are one `/mykpis` away.'));
+
+  const f = r.totals.forecast;
+  const winners = r.members.some((m) => m.trend[WON_KEY]) ? winnersLastWeek(r) : null;
+  const won = winners?.reduce((n, w) => n + w.won, 0);
+  const text = [
+    `${escapeMrkdwn(r.team)} weekly recap, ${days}`,
+    ...activity.map((a) => activityClause(r, a)),
+    `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`,
+    won === undefined ? '' : `${won} deal${won === 1 ? '' : 's'} won last week`,
+    focus ? stripEmphasis(focus).replace(/^🎯 /, '') : '',
+  ]
+    .filter((x) => x !== '')
+    .join('; ');
+  return message(text, blocks);
+}
