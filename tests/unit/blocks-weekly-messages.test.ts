@@ -1,0 +1,233 @@
+import type { ActionsBlock, AnyBlock, Button, KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { readTeamSettings } from '../../src/config/apply.js';
+import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
+import { validateBlocks } from '../../src/local-slack/block-kit.js';
+import type { MetricEvent } from '../../src/metrics/types.js';
+import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
+import type { AlertJson, TeamReport } from '../../src/reports/types.js';
+import { repEvents } from '../../src/seed/events.js';
+import { buildOrg } from '../../src/seed/org.js';
+import type { SeedTeam } from '../../src/seed/types.js';
+import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
+import { messageAsText } from '../../src/slack/blocks/as-text.js';
+
+// Real reports from the seed generator, computed at the send moment of the weekly messages:
+// Monday 08:00 in New York, early in the new week, so "last week" is the last complete week.
+const AS_OF = new Date('2026-11-23T13:00:00Z');
+const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
+const [nyTeam] = org.teams as [SeedTeam];
+
+function computeTeam(team: SeedTeam, o: { asOf?: Date; reps?: number; focus?: string[]; name?: string; currency?: string } = {}): TeamReport {
+  const reps = team.reps.slice(0, o.reps ?? team.reps.length);
+  const input: TeamInput = {
+    name: o.name ?? team.name,
+    timezone: team.timezone,
+    weekStartsOn: 1,
+    pipelineStages: team.pipelineStages,
+    focus: o.focus ?? team.focus,
+    touchTypes: new Set(CORE_TOUCH_TYPES),
+    performanceMetric: 'booked_revenue',
+    settings: readTeamSettings({}),
+    currency: o.currency ?? 'USD',
+    reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: r.name, startDate: r.startDate })),
+    targets: [
+      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
+      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
+    ],
+  };
+  const events: MetricEvent[] = reps.flatMap((r, i) =>
+    repEvents(org, team, r).map((e) => ({
+      id: e.id,
+      repId: i + 1,
+      type: e.type,
+      at: Date.parse(e.occurredAt),
+      leadId: e.leadId ?? null,
+      dealId: e.dealId ?? null,
+      amount: e.amount ?? null,
+      stage: e.stage ?? null,
+      leadSource: e.leadSource ?? null,
+    })),
+  );
+  return computeTeamReport(input, events, o.asOf ?? AS_OF);
+}
+
+const ny = computeTeam(nyTeam);
+
+// ---------------------------------------------------------------------------------------------
+// Reading blocks back
+
+
+/** Every text of the blocks: section texts and fields, context elements, headers. */
+function allTexts(blocks: readonly (KnownBlock | AnyBlock)[]): string[] {
+  return blocks.flatMap((b: any) => {
+    if (b.type === 'section') return [b.text?.text ?? '', ...(b.fields ?? []).map((f: any) => f.text)];
+    if (b.type === 'context') return b.elements.map((e: any) => e.text ?? '');
+    if (b.type === 'header') return [b.text.text];
+    return [];
+  });
+}
+
+const actionBlocks = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
+const buttons = (blocks: readonly AnyBlock[]): Button[] => actionBlocks(blocks).flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
+
+/** A figure as the blocks show it ("$91,500", "€1.2", "83.3", "45%") as a number. */
+const figure = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
+
+/** The first capture of `re` in `text`, or a failed expectation naming what was missing. */
+function capture(text: string, re: RegExp): string {
+  const m = re.exec(text);
+  expect(m, `${re} in:\n${text}`).not.toBeNull();
+  return m![1]!;
+}
+
+function expectValidMessage(message: { text: string; blocks: KnownBlock[] }) {
+  expect(validateBlocks(message.blocks, { surface: 'message' })).toEqual([]);
+  expect(message.blocks.length).toBeLessThanOrEqual(50);
+  expect(message.text.length).toBeGreaterThan(30);
+}
+
+/** Words a coach would not use with a rep. */
+const SHAMING = /\b(fail\w*|poor\w*|lazy|worst|bad|underperform\w*|disappoint\w*)\b/i;
+
+describe('behaviour alert', () => {
+  const alerts = ny.members.flatMap((m) => m.alerts);
+  const byRule = (rule: AlertJson['rule']) => {
+    const a = alerts.find((x) => x.rule === rule);
+    expect(a, `the seed plants a ${rule}`).toBeDefined();
+    return a!;
+  };
+  const render = (alert: AlertJson, o: { returning?: boolean; repName?: string; timezone?: string } = {}) =>
+    renderBehaviourAlert({ alert, repName: o.repName ?? 'Quinn Andersson', currency: 'USD', timezone: o.timezone ?? 'America/New_York', returning: o.returning ?? false });
+  const texts = (m: { blocks: KnownBlock[] }) => allTexts(m.blocks).join('\n');
+
+  it('shows an untouched lead with its hours and the SLA, and says what to do', () => {
+    const a = byRule('untouched_lead');
+    const m = render(a);
+    expectValidMessage(m);
+    const t = texts(m);
+    expect(Number(capture(t, /assigned (\d+) h ago/))).toBe(a.detail.hoursSinceAssigned);
+    expect(Number(capture(t, /SLA is (\d+) h/))).toBe(a.detail.slaHours);
+    expect(capture(t, /\*What to do:\* Give lead (\S+) a first touch today/)).toBe(a.subject);
+    expect(m.text).toContain(`Lead ${a.subject} is waiting for a first touch — assigned ${a.detail.hoursSinceAssigned} h ago`);
+  });
+
+  it('shows a stalled deal with its amount and quiet days', () => {
+    const a = byRule('stalled_deal');
+    const t = texts(render(a));
+    expect(figure(capture(t, /has gone quiet\* — (\S+), no touch/))).toBe(a.detail.amount);
+    expect(Number(capture(t, /no touch or stage change for (\d+) days/))).toBe(a.detail.daysSinceActivity);
+    expect(Number(capture(t, /stalled after (\d+)\)/))).toBe(a.detail.stalledDays);
+    expect(capture(t, /check-in on deal (\S+) \(/)).toBe(a.subject);
+  });
+
+  it('shows a missed follow-up with the meeting’s time in the rep’s zone', () => {
+    const a = byRule('missed_follow_up');
+    const t = texts(render(a, { timezone: 'Asia/Tokyo' }));
+    expect(Number(capture(t, /a touch within (\d+) h/))).toBe(a.detail.followUpHours);
+    const token = capture(t, /recap of the \w+ on (<!date[^>]+>)/);
+    expect(Number(capture(token, /\^(\d+)\^/))).toBe(Date.parse(String(a.detail.meetingAt)) / 1000);
+    const tokyoHour = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(String(a.detail.meetingAt)));
+    expect(capture(token, /\|([^>]+)>/)).toContain(tokyoHour);
+  });
+
+  it('shows an activity drop with last week, the usual week, and the number to plan', () => {
+    const a = byRule('activity_drop');
+    const t = texts(render(a));
+    expect(Number(capture(t, /last week\* — (\d+) against/))).toBe(a.detail.lastWeek);
+    expect(capture(t, /your usual ([\d.]+) a week/)).toBe((a.detail.previousMean as number).toFixed(1));
+    expect(Number(capture(t, /Plan (\d+) \w+ this week/))).toBe(Math.ceil(a.detail.previousMean as number));
+  });
+
+  it('offers snooze a day or a week, dismiss and done, each carrying the alert key', () => {
+    const a = byRule('stalled_deal');
+    const m = render(a);
+    const [block] = actionBlocks(m.blocks);
+    expect(block?.block_id).toBe('alert_actions');
+    expect(m.blocks.at(-1)).toBe(block);
+    const bs = buttons(m.blocks);
+    expect(bs.map((b) => [b.action_id, b.text.text])).toEqual([
+      ['alert_snooze_1d', 'Snooze 1 day'],
+      ['alert_snooze_1w', 'Snooze 1 week'],
+      ['alert_dismiss', 'Dismiss'],
+      ['alert_done', 'Done'],
+    ]);
+    expect(bs.find((b) => b.action_id === 'alert_done')?.style).toBe('primary');
+    for (const b of bs) expect(JSON.parse(b.value!)).toEqual({ key: a.key });
+    expect(texts(m)).not.toContain('snooze:');
+  });
+
+  it('says when it is back after a snooze, and offers no snooze then', () => {
+    const a = byRule('untouched_lead');
+    const m = render(a, { returning: true });
+    expectValidMessage(m);
+    expect(buttons(m.blocks).map((b) => b.action_id)).toEqual(['alert_dismiss', 'alert_done']);
+    expect(texts(m)).toContain('Back after your snooze');
+    expect(m.text).toMatch(/^Back after your snooze: /);
+    expect(texts(render(a))).not.toContain('Back after your snooze');
+  });
+
+  it('clips a long key into a button value that stays valid JSON within 2,000 characters', () => {
+    const key = `untouched_lead:1:${'"é😀'.repeat(700)}`;
+    const m = render({ ...byRule('untouched_lead'), key, subject: 'L-<1> & co' });
+    expectValidMessage(m);
+    for (const b of buttons(m.blocks)) {
+      expect(b.value!.length).toBeLessThanOrEqual(2000);
+      const parsed = JSON.parse(b.value!).key as string;
+      expect(key.startsWith(parsed)).toBe(true);
+      expect(parsed.length).toBeGreaterThan(400);
+      expect(parsed).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    }
+    expect(texts(m)).toContain('L-&lt;1&gt; &amp; co');
+  });
+
+  it('escapes the rep’s name and shows when it was found in the rep’s zone', () => {
+    const a = byRule('stalled_deal');
+    const t = texts(render(a, { repName: 'Ann <b> & Co', timezone: 'Europe/London' }));
+    expect(t).toContain('Only you see this, Ann &lt;b&gt; &amp; Co');
+    const token = capture(t, /found (<!date[^>]+>)/);
+    expect(Number(capture(token, /\^(\d+)\^/))).toBe(Date.parse(a.triggeredAt) / 1000);
+    const londonTime = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(a.triggeredAt));
+    expect(capture(token, /\|([^>]+)>/)).toContain(londonTime);
+  });
+
+  it('never shames', () => {
+    for (const a of alerts) {
+      const m = render(a);
+      expect(texts(m)).not.toMatch(SHAMING);
+      expect(m.text).not.toMatch(SHAMING);
+    }
+  });
+});
+
+describe('messageAsText', () => {
+  it('renders links, dates, mentions, entities, emphasis, images and buttons as plain text', () => {
+    const text = messageAsText({
+      text: 'fallback',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Hello & <you>' } },
+        { type: 'section', text: { type: 'mrkdwn', text: '*Bold* and _italic_ for lead_id_7 at 2*3*4, see <https://example.com/a?b=1|the docs> or <https://example.com>' } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*A*\n1' }, { type: 'plain_text', text: '*B*' }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'found <!date^1763500000^{date_short}|Nov 18, 21:00> by <@U123|ann> in <#C1|sales> &amp; &lt;co&gt;' }, { type: 'image', image_url: 'https://example.com/i.png', alt_text: 'a chart' }] },
+        { type: 'divider' },
+        { type: 'image', image_url: 'https://example.com/p.png', alt_text: 'pipeline' },
+        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Done' }, action_id: 'a' }, { type: 'button', text: { type: 'plain_text', text: 'Dismiss' }, action_id: 'b' }] },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '# Hello & <you>',
+      'Bold and italic for lead_id_7 at 2*3*4, see the docs (https://example.com/a?b=1) or https://example.com',
+      'A',
+      '1',
+      '*B*',
+      'found Nov 18, 21:00 by @ann in #sales & <co>  [image: a chart]',
+      '─'.repeat(40),
+      '[image: pipeline]',
+      '[Done] [Dismiss]',
+    ]);
+  });
+
+  it('falls back to the message text when there are no blocks', () => {
+    expect(messageAsText({ text: 'Just *this* &amp; that', blocks: [] })).toBe('Just this & that');
+  });
+});
