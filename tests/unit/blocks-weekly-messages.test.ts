@@ -1,22 +1,24 @@
-import type { ActionsBlock, AnyBlock, Button, KnownBlock } from '@slack/types';
+import type { ActionsBlock, AnyBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { readTeamSettings } from '../../src/config/apply.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import { validateBlocks } from '../../src/local-slack/block-kit.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
-import type { AlertJson, TeamReport } from '../../src/reports/types.js';
+import { formatValue, money } from '../../src/reports/text.js';
+import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
 import { repEvents } from '../../src/seed/events.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
 import { messageAsText } from '../../src/slack/blocks/as-text.js';
+import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 
 // Real reports from the seed generator, computed at the send moment of the weekly messages:
 // Monday 08:00 in New York, early in the new week, so "last week" is the last complete week.
 const AS_OF = new Date('2026-11-23T13:00:00Z');
 const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
-const [nyTeam] = org.teams as [SeedTeam];
+const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
 function computeTeam(team: SeedTeam, o: { asOf?: Date; reps?: number; focus?: string[]; name?: string; currency?: string } = {}): TeamReport {
   const reps = team.reps.slice(0, o.reps ?? team.reps.length);
@@ -57,6 +59,8 @@ const ny = computeTeam(nyTeam);
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
 
+const sections = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is SectionBlock => b.type === 'section');
+const sectionText = (b: SectionBlock) => b.text?.text ?? '';
 
 /** Every text of the blocks: section texts and fields, context elements, headers. */
 function allTexts(blocks: readonly (KnownBlock | AnyBlock)[]): string[] {
@@ -81,6 +85,9 @@ function capture(text: string, re: RegExp): string {
   return m![1]!;
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pct = (x: number) => Math.round(x * 100);
+
 function expectValidMessage(message: { text: string; blocks: KnownBlock[] }) {
   expect(validateBlocks(message.blocks, { surface: 'message' })).toEqual([]);
   expect(message.blocks.length).toBeLessThanOrEqual(50);
@@ -89,6 +96,13 @@ function expectValidMessage(message: { text: string; blocks: KnownBlock[] }) {
 
 /** Words a coach would not use with a rep. */
 const SHAMING = /\b(fail\w*|poor\w*|lazy|worst|bad|underperform\w*|disappoint\w*)\b/i;
+
+const focusOf = (r: RepReport) => r.focus.map((k) => r.leading.find((l) => l.key === k)!);
+const repWith = (t: TeamReport, pick: (m: RepReport) => boolean) => {
+  const m = t.members.find(pick);
+  expect(m, 'a rep of the generated team fits the case').toBeDefined();
+  return m!;
+};
 
 describe('behaviour alert', () => {
   const alerts = ny.members.flatMap((m) => m.alerts);
@@ -229,5 +243,129 @@ describe('messageAsText', () => {
 
   it('falls back to the message text when there are no blocks', () => {
     expect(messageAsText({ text: 'Just *this* &amp; that', blocks: [] })).toBe('Just this & that');
+  });
+});
+
+describe('rep nudge', () => {
+  const indicatorSection = (m: { blocks: KnownBlock[] }, label: string) => sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
+  const advice = (m: { blocks: KnownBlock[] }) => sections(m.blocks).map(sectionText).find((t) => t.startsWith('🎯') || t.startsWith('🌟'));
+  const lastWeek = (r: RepReport, key: string) => r.trend[key]!.at(-1) ?? null;
+  // A rep behind on a count: last week below the top-performer week, the one thing a count.
+  const rep = repWith(ny, (m) => {
+    const s = m.focusSuggestion;
+    const l = m.leading.find((x) => x.key === s?.key);
+    const last = l ? lastWeek(m, l.key) : null;
+    return s !== null && s.key.startsWith('cadence.') && l!.status !== 'on_pace' && last !== null && l!.baseline! - last > 1;
+  });
+  const msg = renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48' });
+
+  it('shows last week on each focus indicator against the top-performer baseline, with the 8-week trend', () => {
+    expectValidMessage(msg);
+    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Your week — last week, Nov 16 – Nov 22, 2026' } });
+    for (const l of focusOf(rep)) {
+      const text = indicatorSection(msg, l.label)!;
+      expect(text, l.key).toBeDefined();
+      const last = lastWeek(rep, l.key);
+      expect(capture(text, /Last week: \*([^*]+)\*/)).toBe(formatValue(l.key, last, rep.currency));
+      if (last !== null && l.baseline) expect(figure(capture(text, /— (\d+)% of the top-performer level/))).toBe(pct(Math.min(2, last / l.baseline)));
+      expect(capture(text, /vs top performers \*([^*]+)\*/)).toBe(formatValue(l.key, l.baseline, rep.currency));
+      const trend = capture(text, /\n8 weeks: `[^`]+` (.*)$/).split(' · ');
+      expect(trend).toEqual(rep.trend[l.key]!.map((v) => formatValue(l.key, v, rep.currency)));
+    }
+  });
+
+  it('names the one thing for this week: ⌈baseline − last week⌉ more than last week closes the gap', () => {
+    const s = rep.focusSuggestion!;
+    const l = rep.leading.find((x) => x.key === s.key)!;
+    const last = lastWeek(rep, l.key)!;
+    const text = advice(msg)!;
+    const unit = l.label.replace(/ per week$/, '').toLowerCase();
+    const more = Number(capture(text, new RegExp(`\\*This week: (\\d+) more ${escapeRe(unit)} than last week closes the gap\\*`)));
+    expect(more).toBe(Math.ceil(l.baseline! - last));
+    // Not the week-to-date figure of /mykpis: as of Monday 08:00 that is nearly the whole baseline.
+    expect(more).not.toBe(s.moreThisWeek);
+    expect(text).toContain(`(${formatValue(l.key, last, rep.currency)} last week, top performers ${formatValue(l.key, l.baseline, rep.currency)} a week)`);
+    expect(msg.text).toContain(`This week: ${more} more ${unit} than last week closes the gap`);
+  });
+
+  it('recognises a rep on pace on every focus indicator, with the paces', () => {
+    const star = repWith(ny, (m) => m.hasBaseline && focusOf(m).every((l) => l.status === 'on_pace'));
+    const m = renderRepNudge({ report: star, feedbackSubject: 'rep_nudge:2026-W48' });
+    expectValidMessage(m);
+    const text = advice(m)!;
+    expect(text).toMatch(/^🌟 \*On pace on every focus indicator\*/);
+    for (const l of focusOf(star)) {
+      expect(figure(capture(text, new RegExp(`${escapeRe(l.label)} [^(]+ \\(≥?(\\d+)%\\)`)))).toBe(pct(l.pace!));
+    }
+    expect(allTexts(m.blocks).join('\n')).not.toContain('closes the gap');
+    expect(advice(msg)).not.toContain('On pace on every');
+  });
+
+  it('words a rate as where it stands against top performers', () => {
+    const rates = computeTeam(nyTeam, { focus: ['opportunity_rate', 'stage_conversion.proposal'] });
+    const r = repWith(rates, (m) => m.focusSuggestion !== null && focusOf(m).some((l) => l.status !== 'on_pace'));
+    const l = r.leading.find((x) => x.key === r.focusSuggestion!.key)!;
+    const text = advice(renderRepNudge({ report: r, feedbackSubject: 's' }))!;
+    expect(text).toContain(`*This week: ${l.label}* — ${formatValue(l.key, l.value, r.currency)} over the last 4 weeks against ${formatValue(l.key, l.baseline, r.currency)} for top performers`);
+    expect(figure(capture(text, /\(≥?(\d+)% of their level\)/))).toBe(pct(l.pace!));
+  });
+
+  it('shows results and both forecasts from report.forecast', () => {
+    const t = allTexts(msg.blocks).join('\n');
+    const f = rep.forecast;
+    expect(figure(capture(t, /\*Booked so far\* \([^)]+\)\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
+    expect(figure(capture(t, / of (\S+) target/))).toBe(f.target);
+    expect(figure(capture(t, /\*Run-rate forecast\*\n(\S+)/))).toBe(Math.round(f.runRate!));
+    expect(figure(capture(t, /\*Leading forecast\*\n(\S+)/))).toBe(Math.round(f.leading!));
+    expect(msg.text).toContain(`booked ${money(f.bookedSoFar, 'USD')} of ${money(f.target, 'USD')}`);
+  });
+
+  it('ends with the feedback buttons, carrying the subject', () => {
+    const last = msg.blocks.at(-1)!;
+    expect(last).toMatchObject({ type: 'actions', block_id: 'feedback' });
+    expect(buttons([last]).map((b) => b.action_id)).toEqual(['feedback_useful', 'feedback_not_useful']);
+    for (const b of buttons([last])) expect(JSON.parse(b.value!)).toEqual({ subject: 'rep_nudge:2026-W48' });
+    const long = renderRepNudge({ report: rep, feedbackSubject: '"'.repeat(3000) });
+    for (const b of buttons(long.blocks)) expect(b.value!.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('says when there is no baseline, and then names no gap', () => {
+    const small = computeTeam(nyTeam, { reps: 2 });
+    const m = renderRepNudge({ report: small.members[0]!, feedbackSubject: 's' });
+    expectValidMessage(m);
+    const t = allTexts(m.blocks).join('\n');
+    expect(t).toContain('No top-performer baseline yet');
+    expect(t).not.toContain('closes the gap');
+    expect(advice(m)).toBeUndefined();
+  });
+
+  it('escapes the team name, keeps the currency, and never shames', () => {
+    const odd = computeTeam(londonTeam, { name: 'EMEA <b> & Co', currency: 'EUR' });
+    for (const r of [...odd.members, ...ny.members]) {
+      const m = renderRepNudge({ report: r, feedbackSubject: 's' });
+      expectValidMessage(m);
+      const t = allTexts(m.blocks).join('\n');
+      expect(t).not.toMatch(SHAMING);
+      if (r.currency === 'EUR') {
+        expect(t).toContain('EMEA &lt;b&gt; &amp; Co');
+        expect(t).not.toContain('$');
+      }
+    }
+  });
+});
+
+describe('messageAsText of a nudge', () => {
+  it('reads as plain text: header, indicators with their numbers, divider, results and the buttons', () => {
+    const r = ny.members[0]!;
+    const lines = messageAsText(renderRepNudge({ report: r, feedbackSubject: 's' })).split('\n');
+    expect(lines[0]).toBe('# Your week — last week, Nov 16 – Nov 22, 2026');
+    for (const l of focusOf(r)) {
+      expect(lines).toContain(`${l.label} · ${{ on_pace: '🟢 on pace', behind: '🟡 behind', far_behind: '🟠 far behind' }[l.status as 'on_pace']}`);
+      expect(lines.some((x) => x.startsWith(`Last week: ${formatValue(l.key, r.trend[l.key]!.at(-1)!, r.currency)}`))).toBe(true);
+    }
+    expect(lines).toContain('─'.repeat(40));
+    expect(lines).toContain('Leading forecast');
+    expect(lines.at(-1)).toBe('[👍 Useful] [👎 Not useful]');
+    expect(lines.join('\n')).not.toMatch(/\*[^*\n]+\*/);
   });
 });
