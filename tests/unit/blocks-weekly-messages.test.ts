@@ -12,6 +12,7 @@ import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
 import { messageAsText } from '../../src/slack/blocks/as-text.js';
+import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 
 // Real reports from the seed generator, computed at the send moment of the weekly messages:
@@ -54,7 +55,20 @@ function computeTeam(team: SeedTeam, o: { asOf?: Date; reps?: number; focus?: st
   return computeTeamReport(input, events, o.asOf ?? AS_OF);
 }
 
+const WEEK_MS = 7 * 86_400_000;
+/** The report as of one week earlier: what "improved" compares with. */
+const weekBefore = (team: SeedTeam, o: Parameters<typeof computeTeam>[1] = {}) => computeTeam(team, { ...o, asOf: new Date(AS_OF.getTime() - WEEK_MS) });
+
+/** A team of `copies` × the team's reps, each copy renamed: what a 60-rep team looks like to the renderers. */
+function widen(report: TeamReport, copies: number): TeamReport {
+  const members = Array.from({ length: copies }, (_, k) =>
+    report.members.map((m) => ({ ...m, rep: { ...m.rep, email: `copy${k}.${m.rep.email}`, name: `${m.rep.name} ${k + 1}` } })),
+  ).flat();
+  return { ...report, members, cohort: members.map((m) => m.rep.email), topPerformers: members.filter((m) => m.topPerformer).map((m) => m.rep.email) };
+}
+
 const ny = computeTeam(nyTeam);
+const nyBefore = weekBefore(nyTeam);
 
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
@@ -103,6 +117,21 @@ const repWith = (t: TeamReport, pick: (m: RepReport) => boolean) => {
   expect(m, 'a rep of the generated team fits the case').toBeDefined();
   return m!;
 };
+
+/** metrics.md "Improved", computed here independently: mean focus pace (paced both weeks) up by ≥ 0.1. */
+function expectedImproved(now: TeamReport, before: TeamReport): Map<string, { before: number; after: number }> {
+  const out = new Map<string, { before: number; after: number }>();
+  for (const m of now.members) {
+    const p = before.members.find((x) => x.rep.email === m.rep.email);
+    if (!p) continue;
+    const paceOf = (r: RepReport, k: string) => r.leading.find((l) => l.key === k)!.pace;
+    const keys = now.focus.filter((k) => paceOf(m, k) !== null && paceOf(p, k) !== null);
+    if (keys.length === 0) continue;
+    const avg = (r: RepReport) => keys.reduce((s, k) => s + paceOf(r, k)!, 0) / keys.length;
+    if (avg(m) - avg(p) >= 0.1 - 1e-9) out.set(m.rep.name, { before: avg(p), after: avg(m) });
+  }
+  return out;
+}
 
 describe('behaviour alert', () => {
   const alerts = ny.members.flatMap((m) => m.alerts);
@@ -367,5 +396,162 @@ describe('messageAsText of a nudge', () => {
     expect(lines).toContain('Leading forecast');
     expect(lines.at(-1)).toBe('[👍 Useful] [👎 Not useful]');
     expect(lines.join('\n')).not.toMatch(/\*[^*\n]+\*/);
+  });
+});
+
+describe('manager digest', () => {
+  const openAlerts = Object.fromEntries(ny.members.map((m) => [m.rep.email, m.alerts]));
+  const [msg, ...more] = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, heldAlerts: 2, includeLinks: true, feedbackSubject: 'manager_digest:2026-W48' });
+  const texts = allTexts(msg!.blocks);
+  const overviewLine = (start: string) => texts.find((t) => t.startsWith(start));
+  const repSection = (blocks: readonly KnownBlock[], m: RepReport) =>
+    sections(blocks).map(sectionText).find((t) => new RegExp(`^(⚠️ )?\\*(★ )?${escapeRe(m.rep.name)}\\*\\n`).test(t));
+
+  it('fits one message for a 12-rep team, with the overview first and the feedback buttons last', () => {
+    expect(more).toEqual([]);
+    expectValidMessage(msg!);
+    expect(msg!.blocks[0]).toMatchObject({ type: 'header', text: { text: `Coaching digest — ${ny.team}, last week Nov 16 – Nov 22, 2026` } });
+    expect(msg!.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'feedback' });
+    for (const b of buttons(msg!.blocks)) expect(JSON.parse(b.value!)).toEqual({ subject: 'manager_digest:2026-W48' });
+  });
+
+  it('shows the team’s leading indicators against the lagging ones at a glance, with the report’s numbers', () => {
+    for (const key of ny.focus) {
+      const label = ny.members[0]!.leading.find((l) => l.key === key)!.label;
+      const field = overviewLine(`*Leading: ${label}*`)!;
+      expect(field, key).toBeDefined();
+      const count = (s: string) => ny.members.filter((m) => m.leading.find((l) => l.key === key)!.status === s).length;
+      expect(Number(capture(field, /(\d+) on pace/))).toBe(count('on_pace'));
+      expect(Number(capture(field, /(\d+) behind/))).toBe(count('behind'));
+      expect(Number(capture(field, /(\d+) far behind/))).toBe(count('far_behind'));
+      const teamPace = ny.totals.paceAgainstTop[key];
+      if (teamPace !== undefined && teamPace !== null) expect(Number(capture(field, /team at (\d+)% of the top-performer pace/))).toBe(pct(teamPace));
+    }
+    const f = ny.totals.forecast;
+    const booked = overviewLine('*Lagging: booked so far*')!;
+    expect(figure(capture(booked, /\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
+    expect(figure(capture(booked, / of (\S+) ·/))).toBe(f.target);
+    expect(figure(capture(overviewLine('*Lagging: pace to target*')!, /leading forecast (\S+)/))).toBe(Math.round(f.leading!));
+  });
+
+  it('names who improved, with their mean focus pace a week ago and now', () => {
+    const expected = expectedImproved(ny, nyBefore);
+    expect(expected.size).toBeGreaterThan(0);
+    const line = overviewLine('📈 *Improved since last week*')!;
+    const shown = [...line.matchAll(/(?:: |· )([^·:]+?) (\d+)% → (\d+)%/g)].map((x) => ({ name: x[1]!, before: Number(x[2]), after: Number(x[3]) }));
+    expect(new Set(shown.map((x) => x.name))).toEqual(new Set(expected.keys()));
+    for (const s of shown) expect([s.before, s.after]).toEqual([pct(expected.get(s.name)!.before), pct(expected.get(s.name)!.after)]);
+    for (const name of expected.keys()) expect(msg!.text).toContain(name);
+
+    const same = renderManagerDigest({ report: ny, previous: ny, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
+    expect(allTexts(same.blocks).find((t) => t.startsWith('📈'))).toContain('nobody’s mean pace');
+    const first = renderManagerDigest({ report: ny, previous: null, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
+    expect(allTexts(first.blocks).some((t) => t.startsWith('📈'))).toBe(false);
+  });
+
+  it('gives each rep the three-part diagnosis and one coaching prompt with its numbers', () => {
+    for (const m of ny.members) {
+      const text = repSection(msg!.blocks, m)!;
+      expect(text, m.rep.name).toBeDefined();
+      const d = m.diagnosis;
+      expect(text).toContain(`💬 ${d.prompt}`);
+      if (d.results.basis === 'target') {
+        expect(figure(capture(text, /\*Results:\* [^,]+, leading forecast (\S+) vs/))).toBe(Math.round(d.results.forecast!));
+        expect(figure(capture(text, / vs target (\S+) ·/))).toBe(d.results.target);
+        expect(text).toContain(`*Results:* ${d.results.gap ? 'behind' : 'on track'}`);
+      }
+      const a = d.activities.indicator;
+      if (a) {
+        expect(capture(text, /\*Activities:\* behind on [^:]+: (\S+) a week/)).toBe(formatValue(a.key, a.value, m.currency));
+        expect(Number(capture(text, /for top performers \((\d+)%\)/))).toBe(pct(a.pace!));
+      } else {
+        expect(text).toContain('*Activities:* on pace');
+      }
+      const s = d.methodology.stage;
+      if (s) expect(text).toContain(`converts ${pct(s.repRate!)}% vs ${pct(s.teamRate!)}% for the team`);
+    }
+  });
+
+  it('lists each rep’s open alerts with their numbers, the team’s count, and the alerts held back', () => {
+    const withAlerts = repWith(ny, (m) => m.alerts.length > 3);
+    const text = repSection(msg!.blocks, withAlerts)!;
+    expect(Number(capture(text, /🔔 (\d+) open alerts?:/))).toBe(withAlerts.alerts.length);
+    expect(Number(capture(text, /\(\+(\d+) more\)/))).toBe(withAlerts.alerts.length - 3);
+    const stalled = ny.members.flatMap((m) => m.alerts).find((a) => a.rule === 'stalled_deal')!;
+    expect(allTexts(msg!.blocks).join('\n')).toContain(`deal ${stalled.subject} (${money(stalled.detail.amount as number, 'USD')}) quiet for ${stalled.detail.daysSinceActivity} days`);
+    const total = ny.members.reduce((n, m) => n + m.alerts.length, 0);
+    const summary = overviewLine('🔔 *Behaviour alerts:*')!;
+    expect(Number(capture(summary, /(\d+) open across/))).toBe(total);
+    expect(Number(capture(summary, /across (\d+) reps?/))).toBe(ny.members.filter((m) => m.alerts.length > 0).length);
+    expect(Number(capture(summary, /(\d+) more alerts? found/))).toBe(2);
+    const quiet = ny.members.find((m) => m.alerts.length === 0);
+    if (quiet) expect(repSection(msg!.blocks, quiet)).not.toContain('🔔');
+  });
+
+  it('lists who needs attention first, with the reason and its numbers', () => {
+    const reps = sections(msg!.blocks).map(sectionText).filter((t) => /^(⚠️ )?\*/.test(t) && t.includes('💬'));
+    const flagged = reps.map((t) => t.startsWith('⚠️'));
+    expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a)));
+    const far = repWith(ny, (m) => focusOf(m).some((l) => l.status === 'far_behind'));
+    const l = focusOf(far).find((x) => x.status === 'far_behind')!;
+    expect(overviewLine('⚠️ *Needs attention:*')).toContain(`${far.rep.name} (far behind on ${l.label} (${pct(l.pace!)}%)`);
+  });
+
+  it('shows which focus indicators track results only when asked (monthly)', () => {
+    const links = overviewLine('📊 *Which focus indicators track results here?*')!;
+    for (const l of ny.links) {
+      const label = ny.members[0]!.leading.find((x) => x.key === l.key)!.label;
+      const line = links.split('\n').find((x) => x.startsWith(`• ${label}:`))!;
+      expect(line).toContain({ tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' }[l.label]);
+      if (l.rho !== null) expect(Number(capture(line, /ρ (-?[\d.]+)/))).toBe(Number(l.rho.toFixed(2)));
+      expect(Number(capture(line, /n (\d+)\)/))).toBe(l.n);
+    }
+    const without = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
+    expect(allTexts(without.blocks).some((t) => t.startsWith('📊'))).toBe(false);
+  });
+
+  it.each([5, 10])('splits a team of %i × 12 reps into valid messages of at most 50 blocks, every rep once, feedback at the end', (copies) => {
+    const big = widen(ny, copies);
+    const bigBefore = widen(nyBefore, copies);
+    expect(big.members).toHaveLength(12 * copies);
+    const alerts = Object.fromEntries(big.members.map((m) => [m.rep.email, m.alerts]));
+    const messages = renderManagerDigest({ report: big, previous: bigBefore, openAlerts: alerts, includeLinks: true, feedbackSubject: 's' });
+    expect(messages.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    messages.forEach((m, i) => {
+      expectValidMessage(m);
+      const head = m.blocks[0]!;
+      expect(head.type === 'header' && head.text.text).toMatch(new RegExp(`\\(${i + 1}/${messages.length}\\)$`));
+      expect(m.text).toContain(`(${i + 1}/${messages.length})`);
+      expect(allTexts(m.blocks).some((t) => t.startsWith('*Lagging: booked so far*'))).toBe(i === 0);
+      expect(m.blocks.some((b) => b.type === 'actions' && b.block_id === 'feedback')).toBe(i === messages.length - 1);
+      seen.push(...sections(m.blocks).map(sectionText).filter((t) => t.includes('💬')).map((t) => capture(t, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/)));
+    });
+    expect([...seen].sort()).toEqual(big.members.map((m) => m.rep.name).sort());
+    expect(messages.at(-1)!.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'feedback' });
+    expect(allTexts(messages.at(-1)!.blocks)[1]).toMatch(new RegExp(`continued: reps \\d+–${big.members.length} of ${big.members.length}$`));
+  });
+
+  it('fits every team size from 1 to 120 reps, leaving room for the feedback buttons', () => {
+    const big = widen(ny, 10);
+    for (let n = 1; n <= big.members.length; n += 1) {
+      const messages = renderManagerDigest({ report: { ...big, members: big.members.slice(0, n) }, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
+      for (const m of messages) expect(validateBlocks(m.blocks, { surface: 'message' }), `${n} reps`).toEqual([]);
+      expect(messages.flatMap((m) => sections(m.blocks).filter((b) => sectionText(b).includes('💬'))), `${n} reps`).toHaveLength(n);
+      expect(messages.at(-1)!.blocks.at(-1), `${n} reps`).toMatchObject({ type: 'actions', block_id: 'feedback' });
+    }
+  });
+
+  it('escapes names and stays valid with long ones', () => {
+    const odd = widen(ny, 5);
+    odd.team = `Team <x> & ${'T'.repeat(200)}`;
+    odd.members = odd.members.map((m, i) => ({ ...m, rep: { ...m.rep, name: `${'Ann <b> & Co 😀 '.repeat(20)}${i}` } }));
+    const messages = renderManagerDigest({ report: odd, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
+    for (const m of messages) {
+      expectValidMessage(m);
+      expect(allTexts(m.blocks).join('\n')).not.toContain('<b>');
+      expect(m.text).not.toContain('<b>');
+    }
+    expect(allTexts(messages[0]!.blocks).join('\n')).toContain('Ann &lt;b&gt; &amp; Co');
   });
 });
