@@ -14,10 +14,12 @@ import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
 import { messageAsText } from '../../src/slack/blocks/as-text.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
+import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
 
 // Real reports from the seed generator, computed at the send moment of the weekly messages:
 // Monday 08:00 in New York, early in the new week, so "last week" is the last complete week.
 const AS_OF = new Date('2026-11-23T13:00:00Z');
+const WEEK_MS = 7 * 86_400_000;
 const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
 const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
@@ -55,7 +57,6 @@ function computeTeam(team: SeedTeam, o: { asOf?: Date; reps?: number; focus?: st
   return computeTeamReport(input, events, o.asOf ?? AS_OF);
 }
 
-const WEEK_MS = 7 * 86_400_000;
 /** The report as of one week earlier: what "improved" compares with. */
 const weekBefore = (team: SeedTeam, o: Parameters<typeof computeTeam>[1] = {}) => computeTeam(team, { ...o, asOf: new Date(AS_OF.getTime() - WEEK_MS) });
 
@@ -69,6 +70,7 @@ function widen(report: TeamReport, copies: number): TeamReport {
 
 const ny = computeTeam(nyTeam);
 const nyBefore = weekBefore(nyTeam);
+const london = computeTeam(londonTeam, { currency: 'EUR' });
 
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
@@ -553,5 +555,98 @@ describe('manager digest', () => {
       expect(m.text).not.toContain('<b>');
     }
     expect(allTexts(messages[0]!.blocks).join('\n')).toContain('Ann &lt;b&gt; &amp; Co');
+  });
+});
+
+describe('team recap', () => {
+  const msg = renderTeamRecap({ report: ny, previous: nyBefore });
+  const texts = allTexts(msg.blocks);
+  const all = texts.join('\n');
+  const wonLastWeek = (m: RepReport) => m.trend['cadence.deal_won']!.at(-1) ?? 0;
+
+  it('shows team activity and pipeline created against the top-performer pace, with the report’s numbers', () => {
+    expectValidMessage(msg);
+    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: `${ny.team} — weekly recap, Nov 16 – Nov 22, 2026` } });
+    const keys = [...ny.focus.filter((k) => k.startsWith('cadence.')), 'pipeline_created'];
+    for (const key of keys) {
+      const label = ny.members[0]!.leading.find((l) => l.key === key)!.label.replace(/ per week$/, '');
+      const line = capture(all, new RegExp(`(• \\*${escapeRe(label)}\\*: .*)`));
+      const total = ny.totals.cadenceWindow.activitiesPerWeek[key]!;
+      expect(figure(capture(line, /: (\S+) a week as a team/))).toBe(Math.round(total));
+      expect(capture(line, /as a team, (\S+) a rep/)).toBe(formatValue(key, total / ny.totals.reps, 'USD'));
+      expect(Number(capture(line, /[▰▱]{10} (\d+)%` of the top-performer pace/))).toBe(pct(ny.totals.paceAgainstTop[key]!));
+      expect(capture(line, /top-performer pace \((\S+) a rep\)/)).toBe(formatValue(key, ny.baselines[key]!, 'USD'));
+    }
+  });
+
+  it('shows results against the period target with both forecasts', () => {
+    const f = ny.totals.forecast;
+    expect(figure(capture(all, /\*Booked so far\* \([^)]+\)\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
+    expect(figure(capture(all, /\*Booked so far\* [^\n]+\n\*[^*]+\* of (\S+) ·/))).toBe(f.target);
+    expect(Number(capture(all, /of \S+ · (\d+)%/))).toBe(pct(f.bookedSoFar / f.target!));
+    expect(figure(capture(all, /\*Run-rate forecast\*\n(\S+)/))).toBe(Math.round(f.runRate!));
+    expect(figure(capture(all, /\*Leading forecast\*\n(\S+)/))).toBe(Math.round(f.leading!));
+    expect(Number(capture(all, /(\d+) weeks left/))).toBe(f.wholeWeeksLeft);
+    expect(msg.text).toContain(`booked ${money(f.bookedSoFar, 'USD')} of ${money(f.target, 'USD')}`);
+  });
+
+  it('celebrates last week’s won deals per rep, from the trend of won deals', () => {
+    const winners = ny.members.filter((m) => wonLastWeek(m) > 0);
+    expect(winners.length).toBeGreaterThan(0);
+    const total = winners.reduce((n, m) => n + wonLastWeek(m), 0);
+    const line = capture(all, /(🏆 .*)/);
+    expect(Number(capture(line, /(\d+) deals? won last week/))).toBe(total);
+    for (const m of winners) expect(Number(capture(line, new RegExp(`${escapeRe(m.rep.name)} \\((\\d+)\\)`)))).toBe(wonLastWeek(m));
+    expect(msg.text).toContain(`${total} deals won last week`);
+  });
+
+  it('names the biggest steps up since last week, only with previous', () => {
+    const expected = expectedImproved(ny, nyBefore);
+    expect(expected.size).toBeGreaterThan(0);
+    const line = capture(all, /(🚀 .*)/);
+    for (const [name, p] of expected) expect(Number(capture(line, new RegExp(`${escapeRe(name)} \\(\\+(\\d+) points of pace\\)`)))).toBe(Math.round((p.after - p.before) * 100));
+    expect(allTexts(renderTeamRecap({ report: ny, previous: null }).blocks).join('\n')).not.toContain('🚀');
+  });
+
+  it('names exactly the reps with something to celebrate, and nobody for anything negative', () => {
+    const improved = expectedImproved(ny, nyBefore);
+    const positive = new Set(ny.members.filter((m) => wonLastWeek(m) > 0 || improved.has(m.rep.name)).map((m) => m.rep.name));
+    const named = new Set(ny.members.filter((m) => all.includes(m.rep.name) || msg.text.includes(m.rep.name)).map((m) => m.rep.name));
+    expect(named).toEqual(positive);
+    // Reps far behind are on the team, but the recap does not single them out.
+    expect(ny.members.some((m) => !positive.has(m.rep.name) && focusOf(m).some((l) => l.status === 'far_behind'))).toBe(true);
+    for (const line of all.split('\n').filter((l) => ny.members.some((m) => l.includes(m.rep.name)))) expect(line).toMatch(/^(🏆|🚀)/);
+    expect(all).not.toMatch(SHAMING);
+  });
+
+  it('sets next week’s focus: the focus activity furthest behind the top-performer pace, with what closes it per rep', () => {
+    const [key, p] = Object.entries(ny.totals.paceAgainstTop)
+      .filter(([k, v]) => ny.focus.includes(k) && v !== null)
+      .sort((a, b) => a[1]! - b[1]!)[0]!;
+    const line = capture(all, /(🎯 .*)/);
+    expect(line).toContain(`*Next week’s focus: ${ny.members[0]!.leading.find((l) => l.key === key)!.label.replace(/ per week$/, '')}*`);
+    expect(Number(capture(line, /the team is at (\d+)% of the top-performer pace/))).toBe(pct(p!));
+    const perRep = ny.totals.cadenceWindow.activitiesPerWeek[key]! / ny.totals.reps;
+    expect(Number(capture(line, /: (\d+) more \w+ a rep each week closes the gap/))).toBe(Math.ceil(ny.baselines[key]! - perRep));
+  });
+
+  it('compares a team whose focus has no activity through its median rep', () => {
+    const rates = computeTeam(nyTeam, { focus: ['opportunity_rate', 'stage_conversion.proposal'] });
+    const m = renderTeamRecap({ report: rates, previous: null });
+    expectValidMessage(m);
+    const line = capture(allTexts(m.blocks).join('\n'), /(🎯 .*)/);
+    const key = capture(line, /Next week’s focus: ([^*]+)\*/) === 'Opportunity rate' ? 'opportunity_rate' : 'stage_conversion.proposal';
+    expect(line).toContain(`median rep is at ${formatValue(key, rates.teamMedians[key]!, 'USD')} against ${formatValue(key, rates.baselines[key]!, 'USD')} for top performers`);
+  });
+
+  it('stays valid for a 60-rep team with escaped names', () => {
+    const big = widen(london, 5);
+    big.members = big.members.map((m) => ({ ...m, rep: { ...m.rep, name: `${m.rep.name} <&>` } }));
+    const m = renderTeamRecap({ report: big, previous: widen(weekBefore(londonTeam, { currency: 'EUR' }), 5) });
+    expectValidMessage(m);
+    const t = allTexts(m.blocks).join('\n');
+    expect(t).not.toContain('<&>');
+    expect(t).toContain('&lt;&amp;&gt;');
+    expect(t).toContain('€');
   });
 });
