@@ -8,6 +8,7 @@ import type { Database } from './db/client.js';
 import { databaseInstallationStore } from './db/slack-installations.js';
 import { PacerError } from './errors.js';
 import type { Logger } from './logger.js';
+import { TeamReportCache } from './reports/report-cache.js';
 import { BOT_SCOPES } from './slack/scopes.js';
 import { registerActions } from './slack/listeners/actions.js';
 import { registerEvents } from './slack/listeners/events.js';
@@ -15,7 +16,7 @@ import { boltLogger } from './slack/bolt-logger.js';
 import type { SlackDeps } from './slack/deps.js';
 
 /** Slash commands answer in the acknowledgement when they can within this much of Slack's 3 s. */
-export const ANSWER_BUDGET_MS = 2000;
+export const ANSWER_BUDGET_MS = 1500;
 
 const SOCKET_CLOSE_WAIT_MS = 5000;
 
@@ -53,7 +54,7 @@ function webClientOptions(slackApiUrl: string | undefined): WebClientOptions {
 /** Builds the Bolt app for the run mode and registers every listener (architecture.md). */
 export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp> {
   const { slack, db, logger, clock } = options;
-  const deps: SlackDeps = { db, logger, clock, answerBudgetMs: options.answerBudgetMs ?? ANSWER_BUDGET_MS };
+  const deps: SlackDeps = { db, logger, clock, answerBudgetMs: options.answerBudgetMs ?? ANSWER_BUDGET_MS, reports: new TeamReportCache(db) };
   const slackLogger = boltLogger(logger);
   const clientOptions = webClientOptions(options.slackApiUrl);
   let app: App;

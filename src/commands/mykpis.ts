@@ -1,4 +1,3 @@
-import { repReport } from '../reports/build-report.js';
 import type { SlackMessage } from '../slack/answer-within.js';
 import { renderMyKpis, renderMyKpisHelp } from '../slack/blocks/mykpis.js';
 import { renderManagerHint, renderNotAllowed, renderNotMapped } from '../slack/blocks/notices.js';
@@ -34,6 +33,6 @@ export async function myKpis(deps: SlackDeps, input: MyKpisInput): Promise<Slack
   }
   if (!subject.repTeam) return renderManagerHint({ teams: subject.managedTeams });
 
-  const report = await repReport(deps.db, input.workspace.id, subject.email, deps.clock.now());
+  const report = await deps.reports.repReport(input.workspace.id, subject.email, deps.clock.now());
   return renderMyKpis({ report, period: request.period, appHomeUrl: input.appHomeUrl, viewerIsSubject: subject.id === viewer.member.id });
 }

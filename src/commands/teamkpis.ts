@@ -17,7 +17,8 @@ export async function teamKpis(
   if (!viewer.member) return renderNotMapped({ email: viewer.email, workspaceName: input.workspace.name ?? undefined });
   const team = viewer.member.managedTeams[0];
   if (!team) return renderNotAllowed({ subject: 'teamkpis_non_manager' });
-  return teamKpisPage(deps, { workspaceId: input.workspace.id, team, page: 0, asOf: deps.clock.now(), otherTeams: viewer.member.managedTeams.slice(1) });
+  const report = await deps.reports.teamReport(input.workspace.id, team, deps.clock.now());
+  return renderTeamKpis({ report, page: 0, otherTeams: viewer.member.managedTeams.slice(1) });
 }
 
 /** One page of a team's table; pages after the first come from the message's own buttons. */

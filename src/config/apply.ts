@@ -330,6 +330,8 @@ export async function applyConfig(db: Database, config: CoachingConfig): Promise
       const memberships = await applyMemberships(tx, workspace.id, config.teams, teamIds, memberIds);
       const targets = await applyTargets(tx, workspace.id, config.teams, teamIds, memberIds);
       const identities = await relinkIdentities(tx, workspace.id);
+      // Reports cached before this config are stale (teams, members, targets, settings changed).
+      await tx.workspace.update({ where: { id: workspace.id }, data: { dataVersion: { increment: 1 } } });
       return { workspace, teams, members, memberships, targets, identities };
     },
     { timeout: 120_000, maxWait: 60_000 },

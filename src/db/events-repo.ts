@@ -80,6 +80,14 @@ async function resolveIdentitiesOnce(db: SqlRunner, workspaceId: number, refs: R
   return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, memberId: r.member_id, pipelineStages: r.pipeline_stages }));
 }
 
+/**
+ * Marks the workspace's data as changed, after a write committed: a cached report read before
+ * this (its version read before it was computed) is recomputed on next use.
+ */
+export async function bumpDataVersion(db: SqlRunner, workspaceId: number): Promise<void> {
+  await db.query('UPDATE workspace SET data_version = data_version + 1 WHERE id = $1', [workspaceId]);
+}
+
 /** Inserts the rows whose external id is new; returns the ids inserted. */
 export async function insertNewEvents(db: SqlRunner, workspaceId: number, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -93,6 +101,7 @@ export async function insertNewEvents(db: SqlRunner, workspaceId: number, rows: 
      RETURNING external_id`,
     [workspaceId, JSON.stringify(rows)],
   );
+  if (inserted.length > 0) await bumpDataVersion(db, workspaceId);
   return new Set(inserted.map((r) => r.external_id));
 }
 
@@ -132,11 +141,13 @@ export async function replaceEvents(db: SqlRunner, workspaceId: number, updates:
      RETURNING e.external_id`,
     [workspaceId, JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash })))],
   );
+  if (updated.length > 0) await bumpDataVersion(db, workspaceId);
   return new Set(updated.map((r) => r.external_id));
 }
 
 export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId: string): Promise<boolean> {
   const removed = await db.query('DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = $2 RETURNING 1', [workspaceId, externalId]);
+  if (removed.length > 0) await bumpDataVersion(db, workspaceId);
   return removed.length > 0;
 }
 
@@ -144,6 +155,7 @@ export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId
 export async function deleteEvents(db: SqlRunner, workspaceId: number, externalIds: readonly string[]): Promise<number> {
   if (externalIds.length === 0) return 0;
   const removed = await db.query('DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[]) RETURNING 1', [workspaceId, [...externalIds]]);
+  if (removed.length > 0) await bumpDataVersion(db, workspaceId);
   return removed.length;
 }
 

@@ -67,8 +67,8 @@ export async function teamReport(db: Database, workspaceId: number, teamName: st
   return computeTeamReport(input, events, asOf);
 }
 
-/** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
-export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date): Promise<RepReport> {
+/** The active team a rep belongs to, or a NotFoundError that says why there is none. */
+export async function repTeamOf(db: Database, workspaceId: number, email: string): Promise<{ team: string; email: string }> {
   const member = await db.prisma.member.findUnique({
     where: { workspaceId_email: { workspaceId, email: email.toLowerCase() } },
     include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
@@ -82,8 +82,14 @@ export async function repReport(db: Database, workspaceId: number, email: string
     );
   }
   if (!member.active) throw new NotFoundError(`${email} is no longer active.`);
-  const report = await teamReport(db, workspaceId, repTeam.team.name, asOf);
-  const mine = report.members.find((m) => m.rep.email === member.email);
-  if (!mine) throw new NotFoundError(`${email} is not a rep of ${repTeam.team.name}.`);
+  return { team: repTeam.team.name, email: member.email };
+}
+
+/** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
+export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date): Promise<RepReport> {
+  const { team, email: normalised } = await repTeamOf(db, workspaceId, email);
+  const report = await teamReport(db, workspaceId, team, asOf);
+  const mine = report.members.find((m) => m.rep.email === normalised);
+  if (!mine) throw new NotFoundError(`${email} is not a rep of ${team}.`);
   return mine;
 }

@@ -24,8 +24,15 @@ export async function answerWithinBudget(options: {
   answer.catch(() => undefined);
   const first = await Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
   if (first !== TIMED_OUT) {
-    await options.ack({ response_type: 'ephemeral', ...first });
-    return 'in_ack';
+    try {
+      await options.ack({ response_type: 'ephemeral', ...first });
+      return 'in_ack';
+    } catch {
+      // The acknowledgement came too late (a busy process: Bolt already answered Slack). The
+      // answer itself is still wanted: send it the other way.
+      await options.respond({ response_type: 'ephemeral', ...first });
+      return 'via_response_url';
+    }
   }
   await options.ack();
   await options.respond({ response_type: 'ephemeral', ...(await answer) });

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { TeamReportCache } from '../reports/report-cache.js';
 
 /** What Slack listeners need: the database, a logger with request context, the one clock. */
 export interface SlackDeps {
@@ -9,4 +10,6 @@ export interface SlackDeps {
   clock: Clock;
   /** How long a slash command may compute before its answer goes through response_url. */
   answerBudgetMs: number;
+  /** Reports as of now, shared by everyone asking within a few minutes while nothing changed. */
+  reports: TeamReportCache;
 }

@@ -3,7 +3,6 @@ import type { WebClient } from '@slack/web-api';
 import { readPreferences } from '../db/preferences-repo.js';
 import { teamSchedule } from '../db/team-schedule.js';
 import { SCHEDULE_DEFAULTS } from '../config/coaching-schema.js';
-import { repReport, teamReport } from '../reports/build-report.js';
 import { renderManagerHome, renderRepHome, renderUnlinkedHome } from './blocks/home.js';
 import type { SlackDeps } from './deps.js';
 import type { SlackPerson } from './who.js';
@@ -20,7 +19,7 @@ export async function homeView(deps: SlackDeps, workspace: SlackWorkspace, perso
   const generatedAt = now.toISOString();
   const preferences = await readPreferences(deps.db, member.id);
   if (member.managedTeams.length > 0) {
-    const teams = await Promise.all(member.managedTeams.map((team) => teamReport(deps.db, workspace.id, team, now)));
+    const teams = await Promise.all(member.managedTeams.map((team) => deps.reports.teamReport(workspace.id, team, now)));
     const schedule = (await teamSchedule(deps.db, workspace.id, member.managedTeams[0]!)) ?? SCHEDULE_DEFAULTS;
     return renderManagerHome({
       teams,
@@ -30,7 +29,7 @@ export async function homeView(deps: SlackDeps, workspace: SlackWorkspace, perso
   }
   if (!member.repTeam) return renderUnlinkedHome({ reason: 'not_in_config', email: person.email });
   const [report, schedule] = await Promise.all([
-    repReport(deps.db, workspace.id, member.email, now),
+    deps.reports.repReport(workspace.id, member.email, now),
     teamSchedule(deps.db, workspace.id, member.repTeam),
   ]);
   return renderRepHome({

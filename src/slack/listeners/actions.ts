@@ -10,7 +10,6 @@ import { renderEventsBehindFor } from '../events-behind.js';
 import { renderLoadingModal, renderMessageModal } from '../blocks/loading.js';
 import { renderMyKpis } from '../blocks/mykpis.js';
 import { renderNotAllowed } from '../blocks/notices.js';
-import { repReport } from '../../reports/build-report.js';
 import type { SlackDeps } from '../deps.js';
 import { publishHome } from '../home.js';
 import { requestLogger } from '../request-log.js';
@@ -136,7 +135,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: renderLoadingModal('Rep KPIs') });
     let view;
     if (await maySee(deps, ctx, value.data.email)) {
-      const report = await repReport(deps.db, ctx.workspace.id, value.data.email, deps.clock.now());
+      const report = await deps.reports.repReport(ctx.workspace.id, value.data.email, deps.clock.now());
       view = renderMessageModal(report.rep.name, renderMyKpis({ report, period: 'this_week', appHomeUrl: null, viewerIsSubject: false }));
     } else {
       view = renderMessageModal('Rep KPIs', renderNotAllowed({ subject: 'other_rep' }));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "workspace" ADD COLUMN     "data_version" BIGINT NOT NULL DEFAULT 0;
