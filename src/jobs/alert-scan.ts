@@ -40,7 +40,8 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
         });
         if (candidates.length === 0) continue;
         const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, candidates.map((c) => c.key), now);
-        const pending = candidates.filter((c) => !settled.has(c.key));
+        // An alert back from a snooze was promised to return: it goes first under the daily cap.
+        const pending = candidates.filter((c) => !settled.has(c.key)).sort((a, b) => Number(b.returning) - Number(a.returning));
         if (pending.length === 0) continue;
         if (!options.ignoreWorkingHours && !inWorkingHours(now, rep.timezone, team.schedule.workdayStart, team.schedule.workdayEnd)) {
           summary.held += pending.length;

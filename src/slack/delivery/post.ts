@@ -66,6 +66,8 @@ export async function postClaimed(
   let firstTs: string | null = null;
   let part = 0;
   let posting = false;
+  // Rate limits are Slack pacing us, not the message failing: only other failures count to the cap.
+  let failures = 0;
   for (let attempt = claim.attempts + 1; part < parts.length; attempt++) {
     await ctx.throttle.acquire(target.workspace, target.channel);
     if (!posting) {
@@ -93,14 +95,15 @@ export async function postClaimed(
         log.warn({ error: err.data.error }, 'Slack refused the message for good; recorded, not retried (see `pacer status`)');
         return { status: 'failed', error: err.data.error };
       } else if (err instanceof WebAPIHTTPError || err instanceof WebAPIRequestError || err instanceof WebAPIPlatformError) {
-        retryIn = Math.min(ctx.policy.maxBackoffMs, ctx.policy.backoffMs * 2 ** Math.max(0, attempt - claim.attempts - 1));
+        failures++;
+        retryIn = Math.min(ctx.policy.maxBackoffMs, ctx.policy.backoffMs * 2 ** (failures - 1));
         reason = err instanceof WebAPIHTTPError ? `HTTP ${err.statusCode}` : err instanceof WebAPIPlatformError ? err.data.error : err.original.message;
       } else {
         throw err;
       }
     }
-    if (attempt - claim.attempts >= ctx.policy.maxAttempts) {
-      const error = `gave up after ${attempt - claim.attempts} attempts: ${reason}`;
+    if (failures >= ctx.policy.maxAttempts) {
+      const error = `gave up after ${failures} failed attempts: ${reason}`;
       await markFailed(ctx.db, claim, error, ctx.clock.now());
       log.warn({ error }, 'message not delivered');
       return { status: 'failed', error };

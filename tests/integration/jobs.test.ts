@@ -1,0 +1,239 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/clock.js';
+import { recordAlertAction } from '../../src/db/alert-state-repo.js';
+import type { Database } from '../../src/db/client.js';
+import { claimDelivery, ledgerSummary, markPosting, settleAbandonedPosts } from '../../src/db/delivery-ledger.js';
+import { loadRoster } from '../../src/db/roster-repo.js';
+import type { JobContext } from '../../src/jobs/context.js';
+import { lastWeekKey } from '../../src/jobs/due.js';
+import { runJobNow } from '../../src/jobs/registry.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
+import { jobContext } from '../../src/jobs/setup.js';
+import { startLocalSlack, validateBlocks, type LocalSlack } from '../../src/local-slack/index.js';
+import { createLogger } from '../../src/logger.js';
+import { teamReport } from '../../src/reports/build-report.js';
+import { seedDatabase } from '../../src/seed/run.js';
+import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
+import { deliveryClients } from '../../src/slack/delivery/clients.js';
+import { createTestDatabase } from '../helpers/db.js';
+
+const TEAM = 'T0JOBS';
+const TOKEN = 'xoxb-jobs-token';
+const END = new Date('2026-11-23T12:00:00Z');
+
+describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () => {
+  let db: Database;
+  let slack: LocalSlack;
+  let ws: number;
+  let reps: { memberId: number; email: string; userId: string; timezone: string }[];
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _e, cb) {
+        logs.push(chunk.toString());
+        cb();
+      },
+    }),
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+    const seeded = await seedDatabase(db, { reps: 14, weeks: 8, seed: 5, end: END, workspace: TEAM, verify: false });
+    ws = seeded.workspaceId;
+    const teams = await db.prisma.team.findMany({ where: { workspaceId: ws } });
+    for (const t of teams) await db.prisma.team.update({ where: { id: t.id }, data: { channel: `C${t.id}` } });
+    const members = await db.prisma.member.findMany({ where: { workspaceId: ws }, orderBy: { id: 'asc' } });
+    const roster = await loadRoster(db, ws);
+    const teamZone = new Map(roster.flatMap((t) => [...t.reps, ...t.managers].map((r) => [r.memberId, t.week.timezone])));
+    // Slack profiles agree with the team zones, except one rep who works from Los Angeles.
+    const traveller = roster[0]!.reps[0]!.memberId;
+    slack = await startLocalSlack({
+      workspaces: [
+        {
+          teamId: TEAM,
+          botToken: TOKEN,
+          users: members.map((m) => ({ id: `U${m.id}`, name: m.email.split('@')[0]!, email: m.email, tz: m.id === traveller ? 'America/Los_Angeles' : (teamZone.get(m.id) ?? 'UTC') })),
+          channels: teams.map((t) => ({ id: `C${t.id}`, name: t.name.toLowerCase().replace(/\W+/g, '-') })),
+        },
+      ],
+    });
+    reps = roster.flatMap((t) => t.reps.map((r) => ({ memberId: r.memberId, email: r.email, userId: `U${r.memberId}`, timezone: r.timezone })));
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await db.query('DELETE FROM delivery');
+    await db.query('DELETE FROM alert_state');
+    slack.clearRecords();
+  });
+
+  /** A scheduler process: its own id and throttle, the clock it is told, sleeping on that clock. */
+  function processCtx(id: string, clock = manualClock(END)): JobContext & { clock: ReturnType<typeof manualClock> } {
+    const ctx = jobContext({
+      db,
+      logger: logger.child({ process: id }),
+      clock,
+      clients: deliveryClients({ kind: 'http', botToken: TOKEN, signingSecret: 'unused' }, slack.apiUrl, db, logger),
+      limits: { perChannelPerSecond: 1000, perChannelBurst: 1000, workspacePerMinute: 600_000, workspaceBurst: 1000 },
+      policy: { maxAttempts: 4, backoffMs: 100, maxBackoffMs: 1000, leaseMs: 60_000 },
+      processId: id,
+      sleep: async (ms) => clock.advance(ms),
+    });
+    return { ...ctx, clock };
+  }
+
+  const dmsTo = (userId: string) => slack.messages(userId).filter((m) => !m.ephemeral);
+  const statuses = async (kind: string) =>
+    db.query<{ key: string; status: string; recipient: string; due_at: Date; error: string | null }>('SELECT key, status::text, recipient, due_at, error FROM delivery WHERE kind = $1', [kind]);
+
+  it('two schedulers at once post every nudge exactly once, with the numbers of the report use-case', async () => {
+    const [a, b] = await Promise.all([runJobNow(processCtx('A'), 'rep-nudges', END), runJobNow(processCtx('B'), 'rep-nudges', END)]);
+    expect(a.sent + b.sent).toBe(reps.length);
+    expect(a.sent).toBeGreaterThan(0);
+    for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(1);
+    const rows = await statuses('rep_nudge');
+    expect(rows.map((r) => r.status)).toEqual(reps.map(() => 'sent'));
+
+    const rep = reps[0]!;
+    const roster = await loadRoster(db, ws);
+    const team = roster.find((t) => t.reps.some((r) => r.memberId === rep.memberId))!;
+    const report = (await teamReport(db, ws, team.name, END)).members.find((m) => m.rep.email === rep.email)!;
+    const expected = renderRepNudge({ report, feedbackSubject: `rep_nudge:${lastWeekKey(END, team.week)}` });
+    const posted = dmsTo(rep.userId)[0]!;
+    expect(posted.blocks).toEqual(JSON.parse(JSON.stringify(expected.blocks)));
+    expect(posted.text).toBe(expected.text);
+    expect(validateBlocks(posted.blocks ?? [], { surface: 'message' })).toEqual([]);
+
+    // Run again: nothing new goes out.
+    const again = await runJobNow(processCtx('C'), 'rep-nudges', END);
+    expect(again.sent).toBe(0);
+    for (const r of reps) expect(dmsTo(r.userId)).toHaveLength(1);
+  });
+
+  it('a process killed mid-run loses nothing but the one message it was posting, which becomes unknown', async () => {
+    const roster = await loadRoster(db, ws);
+    const team = roster[0]!;
+    const week = lastWeekKey(END, team.week);
+    const [posting, claimed] = team.reps;
+    const intent = (r: typeof posting) => ({ workspaceId: ws, key: `rep_nudge:${TEAM}:${r!.memberId}:${week}`, kind: 'rep_nudge', recipient: String(r!.memberId), dueAt: END });
+    // The dead process claimed two messages and died inside the post call of the first.
+    const c1 = (await claimDelivery(db, intent(posting), 'dead', END, 10 * 60_000))!;
+    expect(await markPosting(db, c1, 'dead', END, 60_000, `U${posting!.memberId}`)).toBe(true);
+    expect(await claimDelivery(db, intent(claimed), 'dead', END, 10 * 60_000)).not.toBeNull();
+
+    // While its leases last, nobody else may take them.
+    const early = await runJobNow(processCtx('B'), 'rep-nudges', new Date(END.getTime() + 60_000));
+    expect(early.sent).toBe(reps.length - 2);
+    expect(dmsTo(`U${claimed!.memberId}`)).toHaveLength(0);
+
+    // After the leases: the posting one is settled as unknown (never re-sent), the other goes out.
+    const later = new Date(END.getTime() + 11 * 60_000);
+    expect((await settleAbandonedPosts(db, later)).map((r) => r.key)).toEqual([c1.key]);
+    const after = await runJobNow(processCtx('C', manualClock(later)), 'rep-nudges', later);
+    expect(after.sent).toBe(1);
+    expect(dmsTo(`U${claimed!.memberId}`)).toHaveLength(1);
+    expect(dmsTo(`U${posting!.memberId}`)).toHaveLength(0);
+    const summary = await ledgerSummary(db, ws);
+    expect(summary.counts).toEqual({ sent: reps.length - 1, unknown: 1 });
+  });
+
+  it('rides out a 429 storm without losing or doubling a message', async () => {
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 5);
+    slack.failNext('chat.postMessage', { status: 503 }, 2);
+    const ctx = processCtx('A');
+    const summary = await runJobNow(ctx, 'rep-nudges', END);
+    expect(summary.sent).toBe(reps.length);
+    for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(reps.length + 7);
+    // The throttle waited out each Retry-After on the process clock.
+    expect(ctx.clock.now().getTime() - END.getTime()).toBeGreaterThanOrEqual(5 * 2000);
+  });
+
+  it('records a permanent failure for one recipient once and delivers to everyone else', async () => {
+    const gone = reps[3]!;
+    slack.setUser(TEAM, gone.userId, { deleted: true });
+    try {
+      const summary = await runJobNow(processCtx('A'), 'rep-nudges', END);
+      expect(summary).toMatchObject({ sent: reps.length - 1, failed: 1 });
+      const rows = await statuses('rep_nudge');
+      expect(rows.find((r) => r.recipient === String(gone.memberId))).toMatchObject({ status: 'failed', error: 'account_inactive' });
+      expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === gone.userId)).toHaveLength(1);
+      const problems = (await ledgerSummary(db, ws)).problems;
+      expect(problems.map((p) => [p.status, p.error])).toEqual([['failed', 'account_inactive']]);
+      expect(logs.join('').match(/Slack refused the message for good/g)).toHaveLength(1);
+    } finally {
+      slack.setUser(TEAM, gone.userId, { deleted: false });
+    }
+  });
+
+  it('caps behaviour alerts per rep per day; the rest go out the next day; a snoozed alert returns once', async () => {
+    const ctx = processCtx('A');
+    const first = await runJobNow(ctx, 'alert-scan', END);
+    const sentPerRep = (rows: { recipient: string; status: string }[]) => {
+      const counts = new Map<string, number>();
+      for (const r of rows) if (r.status === 'sent') counts.set(r.recipient, (counts.get(r.recipient) ?? 0) + 1);
+      return counts;
+    };
+    const day1 = await statuses('behaviour_alert');
+    expect(first.sent).toBe(day1.length);
+    expect(Math.max(...sentPerRep(day1).values())).toBeLessThanOrEqual(3);
+    expect(first.held).toBeGreaterThan(0);
+
+    const nextDay = new Date(END.getTime() + 86_400_000);
+    const second = await runJobNow(processCtx('B', manualClock(nextDay)), 'alert-scan', nextDay);
+    expect(second.sent).toBeGreaterThan(0);
+    const day2 = (await statuses('behaviour_alert')).filter((r) => !day1.some((d) => d.key === r.key));
+    expect(Math.max(...sentPerRep(day2).values())).toBeLessThanOrEqual(3);
+    const keys = (await statuses('behaviour_alert')).map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+
+    // Snooze an untouched lead (it stays untouched, so still an alert later) for a day: it comes
+    // back once after the snooze, with no snooze button.
+    const alert = day1.find((r) => r.key.includes(':untouched_lead:'))!;
+    const alertKey = alert.key.split(':').slice(3).join(':');
+    await recordAlertAction(db, { workspaceId: ws, memberId: Number(alert.recipient), alertKey, action: 'snooze_1d', now: nextDay });
+    const afterSnooze = new Date(nextDay.getTime() + 2 * 86_400_000);
+    await runJobNow(processCtx('C', manualClock(afterSnooze)), 'alert-scan', afterSnooze);
+    await runJobNow(processCtx('D', manualClock(afterSnooze)), 'alert-scan', new Date(afterSnooze.getTime() + 86_400_000));
+    const returned = (await statuses('behaviour_alert')).filter((r) => r.key === `${alert.key}:returned`);
+    expect(returned.map((r) => r.status)).toEqual(['sent']);
+    const returnMessage = slack.messages(`U${alert.recipient}`).find((m) => JSON.stringify(m.blocks).includes(alertKey.slice(0, 30)) && !JSON.stringify(m.blocks).includes('alert_snooze'));
+    expect(returnMessage).toBeDefined();
+  });
+
+  it('the scheduler sends what is due in each recipient zone and skips what is past the grace window', async () => {
+    // Monday 15:01Z: a nudge due at 08:30 in London (08:30Z) is 6.5 h late, over the 6 h grace;
+    // one due at 08:30 in New York (13:30Z) is within it; Asia's are due on Tuesday. The rep whose
+    // Slack profile says Los Angeles (learned when Pacer first messaged them) is due at 16:30Z.
+    await runJobNow(processCtx('warm-up'), 'rep-nudges', END);
+    await db.query('DELETE FROM delivery');
+    slack.clearRecords();
+    const clock = manualClock(new Date('2026-11-23T15:01:00Z'));
+    const scheduler = startScheduler(processCtx('A', clock), { timer: false });
+    await scheduler.tick();
+    await scheduler.stop();
+    expect(logs.join('')).not.toContain('scheduler tick failed');
+    const now = clock.now().getTime();
+    const rows = await statuses('rep_nudge');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const late = now - row.due_at.getTime();
+      expect(late).toBeGreaterThanOrEqual(0);
+      expect(row.status).toBe(late > 6 * 3_600_000 ? 'skipped' : 'sent');
+    }
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['skipped', 'sent']));
+    for (const rep of reps) {
+      const row = rows.find((r) => r.recipient === String(rep.memberId));
+      expect(dmsTo(rep.userId)).toHaveLength(row?.status === 'sent' ? 1 : 0);
+    }
+    const traveller = (await loadRoster(db, ws))[0]!.reps[0]!;
+    expect(traveller.timezone).toBe('America/Los_Angeles');
+    expect(rows.find((r) => r.recipient === String(traveller.memberId))).toBeUndefined();
+    // Recaps and digests of the same tick went out too (team channels, managers).
+    expect((await statuses('team_recap')).length).toBeGreaterThan(0);
+  });
+});
