@@ -318,6 +318,20 @@ async function relinkIdentities(tx: Tx, workspaceId: number): Promise<ApplySumma
   return { linked, unlinked: changed.length - linked };
 }
 
+function configChanged(s: ApplySummary): boolean {
+  const changes = [
+    ...[s.teams, s.members].flatMap((c) => [c.added, c.updated, c.deactivated]),
+    s.memberships.added,
+    s.memberships.updated,
+    s.memberships.removed,
+    s.targets.added,
+    s.targets.removed,
+    s.identities.linked,
+    s.identities.unlinked,
+  ];
+  return s.workspace.created || s.workspace.updated || changes.some((n) => n > 0);
+}
+
 /** Applies one workspace's config, all or nothing. */
 export async function applyConfig(db: Database, config: CoachingConfig): Promise<ApplySummary> {
   return db.prisma.$transaction(
@@ -330,9 +344,10 @@ export async function applyConfig(db: Database, config: CoachingConfig): Promise
       const memberships = await applyMemberships(tx, workspace.id, config.teams, teamIds, memberIds);
       const targets = await applyTargets(tx, workspace.id, config.teams, teamIds, memberIds);
       const identities = await relinkIdentities(tx, workspace.id);
-      // Reports cached before this config are stale (teams, members, targets, settings changed).
-      await tx.workspace.update({ where: { id: workspace.id }, data: { dataVersion: { increment: 1 } } });
-      return { workspace, teams, members, memberships, targets, identities };
+      const summary = { workspace, teams, members, memberships, targets, identities };
+      // Reports cached before a change of teams, members, targets or settings are stale.
+      if (configChanged(summary)) await tx.workspace.update({ where: { id: workspace.id }, data: { dataVersion: { increment: 1 } } });
+      return summary;
     },
     { timeout: 120_000, maxWait: 60_000 },
   );
