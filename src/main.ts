@@ -1,6 +1,8 @@
-import { loadEnv } from './config/env.js';
+import { existsSync } from 'node:fs';
+import { loadEnv, type Env } from './config/env.js';
 import { PacerError } from './errors.js';
 import { createLogger } from './logger.js';
+import { startSandbox } from './sandbox/runtime.js';
 import { startRuntime, type Runtime } from './server-runtime.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -12,6 +14,10 @@ async function main(): Promise<void> {
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
+  }
+  if (isSandbox(env)) {
+    await runSandbox(env);
+    return;
   }
   const logger = createLogger({ level: env.logLevel });
 
@@ -32,28 +38,54 @@ async function main(): Promise<void> {
     logger.info({ mode: env.slack.kind, slackApiUrl: env.slackApiUrl }, 'Slack connected');
   }
 
-  // One guarded shutdown path with a hard timeout, whatever signal or error starts it.
-  const shutdown = (reason: string, code: number) => {
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: re-applying the coaching config');
+    void runtime.reloadConfig();
+  });
+  onShutdown(logger, () => runtime.stop());
+}
+
+/** interfaces.md: no Slack variables, no DATABASE_URL and no config file → the local sandbox. */
+function isSandbox(env: Env): boolean {
+  return env.slack.kind === 'none' && !env.databaseUrl && !env.configPathExplicit && !existsSync(env.configPath);
+}
+
+async function runSandbox(env: Env): Promise<void> {
+  const logger = createLogger({ level: env.logLevelExplicit ? env.logLevel : 'warn' });
+  const firstRun = !existsSync(`${env.dataDir}/sandbox.json`);
+  if (firstRun) process.stderr.write(`Pacer sandbox: generating a demo org in ${env.dataDir} (first run only, about half a minute)…\n`);
+  try {
+    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger });
+    process.stdout.write(`Pacer sandbox: ${sandbox.url}/\n`);
+    onShutdown(logger, () => sandbox.stop());
+  } catch (err) {
+    if (err instanceof PacerError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** One guarded shutdown path with a hard timeout, whatever signal starts it. */
+function onShutdown(logger: ReturnType<typeof createLogger>, stop: () => Promise<void>): void {
+  const shutdown = (reason: string) => {
     logger.info({ reason }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
-    runtime.stop().then(
-      () => process.exit(code),
+    stop().then(
+      () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'error while shutting down');
         process.exit(1);
       },
     );
   };
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: re-applying the coaching config');
-    void runtime.reloadConfig();
-  });
-  process.once('SIGINT', () => shutdown('SIGINT', 0));
-  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 await main();

@@ -5,6 +5,7 @@ import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPurge } from './purge.js';
 import { registerRunJob } from './run-job.js';
+import { registerSandbox } from './sandbox.js';
 import { registerStatus } from './status.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
@@ -21,6 +22,7 @@ registerReport(program);
 registerSeed(program);
 registerPurge(program);
 registerRunJob(program);
+registerSandbox(program);
 registerStatus(program);
 
 await program.parseAsync(process.argv);

@@ -49,6 +49,8 @@ export interface Env {
   slack: SlackMode;
   slackApiUrl: string | undefined;
   logLevel: string;
+  /** LOG_LEVEL was set (the sandbox is quiet unless asked). */
+  logLevelExplicit: boolean;
   scheduler: boolean;
   now: Date | undefined;
 }
@@ -120,6 +122,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     slack,
     slackApiUrl: e.SLACK_API_URL,
     logLevel: e.LOG_LEVEL,
+    logLevelExplicit: emptyAsUndefined(source.LOG_LEVEL) !== undefined,
     scheduler: e.PACER_SCHEDULER === 'on',
     now: e.PACER_NOW ? new Date(e.PACER_NOW) : undefined,
   };

@@ -59,7 +59,7 @@ export interface SandboxBackend {
   /** The user's DM with Pacer and the channels of their teams, oldest message first. */
   conversations(slackUserId: string): Promise<SandboxConversation[]>;
   /** Opens the App Home as Slack does (app_home_opened) and returns the view Pacer published. */
-  openHome(slackUserId: string): Promise<unknown | null>;
+  openHome(slackUserId: string): Promise<unknown>;
   /**
    * Runs a slash command as the user; returns the answers Slack would show (the acknowledgement's
    * body and anything posted to the response URL), in order.

@@ -45,14 +45,19 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ti
 const up = (url: string) => fetch(url).then((r) => r.ok, () => false);
 
 describe('the Pacer process', () => {
-  it('starts on the embedded database with no config, says what is missing, keeps others out, and stops cleanly', async () => {
+  it('with no Slack, database or config, runs the sandbox: one line with its address, kept across restarts, others kept out', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pacer-proc-'));
     const port = await freePort();
-    const env = { PACER_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', PACER_CONFIG: '' };
+    const env = { PACER_DATA_DIR: dir, PORT: String(port), PACER_CONFIG: '' };
     const server = run(['src/main.ts'], env);
-    await waitFor(() => up(`http://127.0.0.1:${port}/readyz`), 'readiness');
-    expect(server.output()).toContain('Slack is not configured: serving the ingestion API');
-    expect(server.output()).toContain('No coaching config at pacer.config.yaml');
+    await waitFor(() => server.output().includes('Pacer sandbox: http'), 'the sandbox address', 150_000);
+    const lines = server.output().trim().split('\n');
+    expect(lines).toEqual([`Pacer sandbox: generating a demo org in ${dir} (first run only, about half a minute)…`, `Pacer sandbox: http://127.0.0.1:${port}/`]);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('person-picker');
+    const people = (await (await fetch(`http://127.0.0.1:${port}/sandbox/api/people`)).json()) as { people: unknown[] };
+    expect(people.people.length).toBeGreaterThan(20);
 
     // A second process on the same embedded database is told plainly and exits 1.
     const cli = run(['src/cli/index.ts', 'migrate'], env);
@@ -61,11 +66,17 @@ describe('the Pacer process', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(server.output()).toContain('shutting down');
-    // Once stopped, the database opens again.
-    const after = run(['src/cli/index.ts', 'migrate'], env);
-    expect(await after.exited).toBe(0);
-  });
+    // Restarted, it keeps its demo org (no generation) and serves again.
+    const again = run(['src/main.ts'], env);
+    await waitFor(() => again.output().includes('Pacer sandbox: http'), 'the restarted sandbox', 60_000);
+    expect(again.output()).not.toContain('generating');
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    // Reset starts it over.
+    const reset = run(['src/cli/index.ts', 'sandbox', '--reset'], env);
+    expect(await reset.exited).toBe(0);
+    expect(reset.output()).toContain('sandbox reset');
+  }, 240_000);
 
   it('refuses an incomplete Slack setup with one message naming each problem', async () => {
     const r = run(['src/main.ts'], { SLACK_BOT_TOKEN: 'xoxb-secret-value', PORT: 'x' });
@@ -84,6 +95,8 @@ describe('the Pacer process', () => {
     const server = run(['src/main.ts'], env);
     await waitFor(() => up(`http://127.0.0.1:${port}/readyz`), 'readiness');
     await waitFor(() => server.output().includes('coaching config applied'), 'config applied at start');
+    // A config but no Slack: the APIs alone, and it says so.
+    expect(server.output()).toContain('Slack is not configured: serving the ingestion API');
 
     await writeFile(configPath, example.replace(/timezone: America\/Chicago/, 'timezone: Mars/Base'));
     server.child.kill('SIGHUP');

@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { KnownBlock } from '@slack/types';
+import { WebClient } from '@slack/web-api';
+import type { FastifyInstance } from 'fastify';
+import { buildSlackApp, type SlackApp } from '../app.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { migrate } from '../db/migrator.js';
+import { buildHttpServer } from '../http/server.js';
+import { runJobNow } from '../jobs/registry.js';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { jobContext } from '../jobs/setup.js';
+import { startLocalSlack, type LocalSlack } from '../local-slack/index.js';
+import type { Logger } from '../logger.js';
+import { seedDatabase } from '../seed/run.js';
+import { deliveryClients } from '../slack/delivery/clients.js';
+import type { SandboxBackend, SandboxClick, SandboxMessage, SandboxPerson } from './backend.js';
+import { sandboxClock } from './clock.js';
+import { registerSandboxRoutes } from './routes.js';
+import { blockActionsBody, eventCallbackBody, postSigned, slashCommandBody } from './slack-requests.js';
+import { readSandboxState, writeSandboxState } from './state.js';
+
+export const SANDBOX_WORKSPACE = 'T0SANDBOX';
+const APP_ID = 'A0PACERSBX';
+const BOT_USER = 'U0PACERBOT';
+const DAY_MS = 86_400_000;
+/** A demo org big enough to have top performers and alerts in every team, seeded in seconds. */
+const DEMO = { reps: 24, weeks: 13, seed: 7 };
+
+export interface Sandbox {
+  url: string;
+  backend: SandboxBackend;
+  slack: LocalSlack;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** Seed size (tests use a smaller org). */
+  demo?: { reps: number; weeks: number; seed: number };
+  /** Run the minute scheduler (default true). */
+  scheduler?: boolean;
+}
+
+const slackId = (memberId: number) => `U${String(memberId).padStart(6, '0')}`;
+
+/** Polls until `probe` yields a value or `ms` pass (Pacer answers some gestures asynchronously). */
+async function eventually<T>(probe: () => T | undefined, ms: number): Promise<T | undefined> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * The local sandbox (issue: "try Pacer end to end without a Slack workspace"): the embedded
+ * database seeded with the demo org on first run, a local Slack-compatible Web API, Pacer in HTTP
+ * mode against it, the scheduler, and the sandbox page, all in this process on 127.0.0.1.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { logger } = options;
+  const host = options.host ?? '127.0.0.1';
+  const db = await openDatabase({ dataDir: options.dataDir });
+  let slack: LocalSlack | undefined;
+  let app: SlackApp | undefined;
+  let http: FastifyInstance | undefined;
+  let scheduler: Scheduler | undefined;
+  try {
+    await migrate(db);
+    let state = await readSandboxState(options.dataDir);
+    if (!state) {
+      const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const demo = options.demo ?? DEMO;
+      logger.info({ reps: demo.reps, weeks: demo.weeks }, 'sandbox: generating the demo org (first run)');
+      await seedDatabase(db, { ...demo, end, workspace: SANDBOX_WORKSPACE, verify: false, configOut: path.join(options.dataDir, 'sandbox.config.yaml') });
+      const teams = await db.prisma.team.findMany({ where: { workspace: { slackTeamId: SANDBOX_WORKSPACE } } });
+      for (const team of teams) await db.prisma.team.update({ where: { id: team.id }, data: { channel: `C${String(team.id).padStart(6, '0')}` } });
+      state = { workspace: SANDBOX_WORKSPACE, end: end.toISOString(), advancedDays: 0 };
+      await writeSandboxState(options.dataDir, state);
+    }
+    const clock = sandboxClock(new Date(Date.parse(state.end) + state.advancedDays * DAY_MS));
+
+    const workspace = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: SANDBOX_WORKSPACE } });
+    const [members, teams] = await Promise.all([
+      db.prisma.member.findMany({ where: { workspaceId: workspace.id, active: true }, include: { memberships: { include: { team: true } } }, orderBy: { name: 'asc' } }),
+      db.prisma.team.findMany({ where: { workspaceId: workspace.id, active: true }, orderBy: { name: 'asc' } }),
+    ]);
+    const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
+    const signingSecret = randomBytes(24).toString('hex');
+    slack = await startLocalSlack({
+      host: '127.0.0.1',
+      workspaces: [
+        {
+          teamId: SANDBOX_WORKSPACE,
+          teamName: 'Pacer sandbox',
+          botToken,
+          botUserId: BOT_USER,
+          appId: APP_ID,
+          users: members.map((m) => {
+            const team = m.memberships[0]?.team;
+            return { id: slackId(m.id), name: m.email.split('@')[0]!, realName: m.name, email: m.email, tz: m.timezone ?? team?.timezone ?? 'UTC' };
+          }),
+          channels: teams.flatMap((t) => (t.channel ? [{ id: t.channel, name: t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-') }] : [])),
+        },
+      ],
+    });
+    const local = slack;
+    app = await buildSlackApp({ slack: { kind: 'http', botToken, signingSecret }, slackApiUrl: local.apiUrl, db, logger, clock });
+    http = buildHttpServer({ db, logger, clock, ...(app.listener ? { slackListener: app.listener } : {}) });
+    const jobs = jobContext({ db, logger, clock, clients: deliveryClients({ kind: 'http', botToken, signingSecret }, local.apiUrl, db, logger) });
+    if (options.scheduler !== false) scheduler = startScheduler(jobs);
+    const client = new WebClient(botToken, { slackApiUrl: local.apiUrl, retryConfig: { retries: 0 } });
+
+    const people: SandboxPerson[] = members.map((m) => {
+      const managed = m.memberships.filter((x) => x.role === 'manager').map((x) => x.team.name);
+      return {
+        slackUserId: slackId(m.id),
+        name: m.name,
+        email: m.email,
+        role: managed.length > 0 ? 'manager' : 'rep',
+        teams: managed.length > 0 ? managed : m.memberships.map((x) => x.team.name),
+      };
+    });
+    let selfUrl = '';
+    const toMessage = (m: { ts?: string; text?: string; blocks?: unknown[]; ephemeral?: boolean; fileIds?: string[] }): SandboxMessage => ({
+      ts: m.ts ?? '',
+      text: m.text ?? '',
+      blocks: m.blocks ?? [],
+      ephemeral: m.ephemeral ?? false,
+      imageUrls: (m.fileIds ?? []).map((id) => `${local.url}/files/${id}`),
+    });
+    const answersAt = async (responseUrl: string, waitMs: number) => {
+      await eventually(() => (local.responses(responseUrl).length > 0 ? true : undefined), waitMs);
+      return local.responses(responseUrl).map((r) => r.body as { text?: string; blocks?: unknown[]; replace_original?: boolean });
+    };
+
+    const backend: SandboxBackend = {
+      now: () => clock.now(),
+      people: () => Promise.resolve(people),
+      conversations: (userId) => {
+        const person = people.find((p) => p.slackUserId === userId);
+        const dmMessages = local.messages(userId).filter((m) => !m.ephemeral);
+        // The DM's channel id once Pacer has written; buttons in it name that channel.
+        const dm = { id: dmMessages[0]?.channel ?? `D-${userId}`, kind: 'dm' as const, title: 'Pacer', messages: dmMessages.map(toMessage) };
+        const channels = teams
+          .filter((t) => t.channel && person?.teams.includes(t.name))
+          .map((t) => ({ id: t.channel!, kind: 'channel' as const, title: `#${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, messages: local.messages(t.channel!).filter((m) => !m.ephemeral).map(toMessage) }));
+        return Promise.resolve([dm, ...channels]);
+      },
+      openHome: async (userId) => {
+        const before = local.callsTo('views.publish').length;
+        const eventId = `Ev${randomBytes(6).toString('hex').toUpperCase()}`;
+        await postSigned(`${selfUrl}/slack/events`, signingSecret, eventCallbackBody({ teamId: SANDBOX_WORKSPACE, eventId, apiAppId: APP_ID, event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: `${Date.now() / 1000}` } }), { contentType: 'application/json' });
+        await eventually(() => (local.callsTo('views.publish').length > before ? true : undefined), 10_000);
+        return local.homeView(userId)?.payload ?? null;
+      },
+      runCommand: async (userId, command, text) => {
+        const responseUrl = local.newResponseUrl();
+        const res = await postSigned(`${selfUrl}/slack/events`, signingSecret, slashCommandBody({ command, text, teamId: SANDBOX_WORKSPACE, userId, responseUrl, apiAppId: APP_ID }), { contentType: 'application/x-www-form-urlencoded' });
+        const answers: SandboxMessage[] = [];
+        if (res.text) answers.push({ ...toMessage(res.json() as { text?: string; blocks?: unknown[] }), ephemeral: true });
+        else for (const body of await answersAt(responseUrl, 10_000)) answers.push({ ...toMessage(body), ephemeral: true });
+        return answers;
+      },
+      click: async (userId, click: SandboxClick) => {
+        const responseUrl = local.newResponseUrl();
+        const viewsBefore = local.openedViews.length;
+        const source = click.source;
+        const message = source.kind === 'message' ? local.messages(source.channel).find((m) => m.ts === source.ts) : undefined;
+        const body = blockActionsBody({
+          teamId: SANDBOX_WORKSPACE,
+          userId,
+          actionId: click.actionId,
+          blockId: click.blockId,
+          ...(click.value !== undefined ? { value: click.value } : {}),
+          ...(click.selectedOption ? { selectedOption: click.selectedOption } : {}),
+          triggerId: local.newTriggerId(),
+          ...(source.kind === 'message' ? { responseUrl, message: { text: message?.text ?? '', blocks: message?.blocks ?? [], ts: source.ts }, container: { type: 'message', message_ts: source.ts, channel_id: source.channel } } : {}),
+          ...(source.kind === 'home' ? { container: { type: 'view', view_id: local.homeView(userId)?.id ?? '' } } : {}),
+          ...(source.kind === 'modal' ? { container: { type: 'view', view_id: source.viewId } } : {}),
+        });
+        await postSigned(`${selfUrl}/slack/events`, signingSecret, body, { contentType: 'application/x-www-form-urlencoded' });
+        const responses: SandboxMessage[] = [];
+        if (source.kind === 'message') {
+          for (const r of await answersAt(responseUrl, 3000)) {
+            // Slack applies replace_original to the message the button was on.
+            if (r.replace_original && message) await client.chat.update({ channel: message.channel, ts: message.ts, text: r.text ?? message.text, blocks: (r.blocks ?? []) as KnownBlock[] });
+            else responses.push({ ...toMessage(r), ephemeral: true });
+          }
+        }
+        // A modal opens at once and is filled in by views.update a moment later.
+        const opened = await eventually(() => (local.openedViews.length > viewsBefore ? local.openedViews.at(-1) : undefined), click.actionId === 'show_events' || click.actionId === 'open_rep' ? 5000 : 300);
+        if (opened) await eventually(() => (local.openedViews.some((v, i) => i > viewsBefore && v.method === 'views.update') ? true : undefined), 5000);
+        const modalId = opened?.view.rootViewId ?? opened?.view.id;
+        const modal = modalId ? local.view(modalId) : undefined;
+        return { modal: modal ? { id: modal.id, view: modal.payload } : null, responses };
+      },
+      runWeeklyJobs: async () => {
+        let sent = 0;
+        let failed = 0;
+        for (const job of ['rep-nudges', 'manager-digests', 'team-recaps', 'alert-scan'] as const) {
+          const summary = await runJobNow(jobs, job, clock.now());
+          sent += summary.sent;
+          failed += summary.failed;
+        }
+        return { sent, failed };
+      },
+      advanceClock: async (days) => {
+        clock.advance(days * DAY_MS);
+        const current = await readSandboxState(options.dataDir);
+        if (current) await writeSandboxState(options.dataDir, { ...current, advancedDays: current.advancedDays + days });
+        await scheduler?.tick();
+        return clock.now();
+      },
+    };
+
+    registerSandboxRoutes(http, backend);
+    const listening = await http.listen({ port: options.port, host });
+    selfUrl = listening.replace('0.0.0.0', '127.0.0.1');
+    const runningHttp = http;
+    const runningApp = app;
+    const runningScheduler = scheduler;
+    return {
+      url: selfUrl,
+      backend,
+      slack: local,
+      db,
+      stop: async () => {
+        await runningScheduler?.stop();
+        await runningApp.stop();
+        await runningHttp.close();
+        await local.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await scheduler?.stop().catch(() => undefined);
+    await http?.close().catch(() => undefined);
+    await slack?.close().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+}

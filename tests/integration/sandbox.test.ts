@@ -1,0 +1,61 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateBlocks } from '../../src/local-slack/index.js';
+import { createLogger } from '../../src/logger.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/runtime.js';
+
+const quiet = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mode)', () => {
+  let dir: string;
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'pacer-sandbox-'));
+    sandbox = await startSandbox({ dataDir: dir, port: 0, logger: quiet, demo: { reps: 10, weeks: 8, seed: 3 }, scheduler: false });
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  it('lets a rep run /mykpis, open the App Home and see the events behind a figure', async () => {
+    const people = await sandbox.backend.people();
+    const rep = people.find((p) => p.role === 'rep')!;
+    expect(people.some((p) => p.role === 'manager')).toBe(true);
+    const [answer] = await sandbox.backend.runCommand(rep.slackUserId, '/mykpis', '');
+    expect(answer!.ephemeral).toBe(true);
+    expect(validateBlocks(answer!.blocks, { surface: 'message' })).toEqual([]);
+    expect(answer!.text.length).toBeGreaterThan(10);
+
+    const home = (await sandbox.backend.openHome(rep.slackUserId)) as { blocks: { type: string; elements?: { action_id?: string; value?: string }[]; accessory?: { action_id?: string; value?: string }; block_id?: string }[] };
+    expect(home.blocks.length).toBeGreaterThan(5);
+    const buttons = home.blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ ...e, blockId: b.block_id ?? '' })));
+    const events = buttons.find((e) => e.action_id === 'show_events')!;
+    const { modal } = await sandbox.backend.click(rep.slackUserId, { actionId: 'show_events', blockId: events.blockId, value: events.value!, source: { kind: 'home' } });
+    expect(modal).not.toBeNull();
+    expect(JSON.stringify(modal!.view)).not.toContain('Working out the numbers');
+  });
+
+  it('runs the weekly jobs: nudges in DMs, recaps in team channels; feedback updates the message; the clock advances', async () => {
+    const result = await sandbox.backend.runWeeklyJobs();
+    expect(result.sent).toBeGreaterThan(0);
+    expect(result.failed).toBe(0);
+    const rep = (await sandbox.backend.people()).find((p) => p.role === 'rep')!;
+    const conversations = await sandbox.backend.conversations(rep.slackUserId);
+    const dm = conversations.find((c) => c.kind === 'dm')!;
+    expect(dm.messages.length).toBeGreaterThan(0);
+    expect(conversations.some((c) => c.kind === 'channel' && c.messages.length > 0)).toBe(true);
+
+    const nudge = dm.messages.find((m) => JSON.stringify(m.blocks).includes('feedback_useful'))!;
+    await sandbox.backend.click(rep.slackUserId, { actionId: 'feedback_useful', blockId: 'feedback', value: JSON.parse(JSON.stringify(nudge.blocks)).at(-1).elements[0].value, source: { kind: 'message', channel: dm.id, ts: nudge.ts } });
+    const after = (await sandbox.backend.conversations(rep.slackUserId)).find((c) => c.kind === 'dm')!.messages.find((m) => m.ts === nudge.ts)!;
+    expect(JSON.stringify(after.blocks)).toContain('Thanks');
+    expect(JSON.stringify(after.blocks)).not.toContain('feedback_useful');
+
+    const before = sandbox.backend.now().getTime();
+    const now = await sandbox.backend.advanceClock(7);
+    expect(now.getTime() - before).toBeGreaterThanOrEqual(7 * 86_400_000);
+  });
+});
