@@ -140,18 +140,20 @@ export function niceScale(max: number, ticks: number, integers: boolean): { top:
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-/** A value in a label: compact ("1.2K"), with the currency symbol or % the unit calls for. */
-export function formatChartValue(v: number, unit: string): string {
+/** A value in a label: compact ("1.2K") unless said, with the currency symbol or % the unit calls for. */
+export function formatChartValue(v: number, unit: string, compact = true): string {
+  // Exact up to 9,999 ("1,036"), compact past it ("12.5K").
+  const notation = compact && Math.abs(v) >= 10_000 ? ('compact' as const) : ('standard' as const);
   if (CURRENCY.test(unit)) {
     try {
-      return new Intl.NumberFormat('en-US', { style: 'currency', currency: unit, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(v);
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: unit, notation, minimumFractionDigits: 0, maximumFractionDigits: notation === 'compact' ? 1 : 0 }).format(v);
     } catch {
       // Not a currency Intl knows: fall through to a plain number.
     }
   }
-  // One decimal for small figures and compacted ones ("12.5", "1.2K"), none for 100–999.
-  const digits = Math.abs(v) >= 100 && Math.abs(v) < 1000 ? 0 : 1;
-  const s = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: digits }).format(v);
+  // One decimal for small figures and compacted ones ("12.5", "12.5K"), none from 100 to 9,999.
+  const digits = Math.abs(v) >= 100 && notation === 'standard' ? 0 : 1;
+  const s = new Intl.NumberFormat('en-US', { notation, maximumFractionDigits: digits }).format(v);
   return unit === '%' ? `${s}%` : s;
 }
 

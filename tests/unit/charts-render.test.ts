@@ -112,11 +112,15 @@ describe('chart rendering', () => {
   });
 
   it('labels values compactly, with the unit they count', () => {
-    expect(formatChartValue(1234, 'calls')).toBe('1.2K');
+    expect(formatChartValue(1234, 'calls')).toBe('1,234');
+    expect(formatChartValue(12_345, 'calls')).toBe('12.3K');
     expect(formatChartValue(12.34, 'calls')).toBe('12.3');
     expect(formatChartValue(42, '%')).toBe('42%');
     expect(formatChartValue(30_000, 'EUR')).toBe('€30K');
+    expect(formatChartValue(9_500, 'EUR')).toBe('€9,500');
     expect(formatChartValue(1_250_000, 'USD')).toBe('$1.3M');
+    expect(formatChartValue(1_250_000, 'USD', false)).toBe('$1,250,000');
+    expect(formatChartValue(1012.4, 'calls', false)).toBe('1,012');
     expect(niceScale(170 * 1.05, 4, true)).toEqual({ top: 200, step: 50 });
     expect(niceScale(3, 4, true)).toEqual({ top: 3, step: 1 });
     expect(niceScale(0, 4, false).top).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import type { Button, HomeView, KnownBlock, StaticSelect } from '@slack/types';
+import { imageBlock } from '../../charts/block.js';
 import { indicatorUnit } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, LeadingJson, RepReport, TeamReport } from '../../reports/types.js';
@@ -106,11 +107,17 @@ function settingsBlocks(what: string, when: string, enabled: boolean, toggleActi
 }
 
 /**
- * A rep's dashboard: /mykpis with each focus indicator's 8-week trend, results and forecast,
- * the coaching prompt, open alerts with what to do about them, every leading indicator with the
- * events behind it, and the weekly nudge settings.
+ * A rep's dashboard: /mykpis with each focus indicator's 8-week trend, charts of the trend and
+ * of results when uploaded, results and forecast, the coaching prompt, open alerts with what to
+ * do about them, every leading indicator with the events behind it, and the weekly nudge settings.
  */
-export function renderRepHome(input: { report: RepReport; settings: { nudgesEnabled: boolean; sendTime: string }; generatedAt: string }): HomeView {
+export function renderRepHome(input: {
+  report: RepReport;
+  settings: { nudgesEnabled: boolean; sendTime: string };
+  generatedAt: string;
+  /** Uploaded charts (cadence, results), shown after the focus indicators. */
+  charts?: { fileId: string; altText: string }[];
+}): HomeView {
   const r = input.report;
   const focus = focusLeading(r);
   const suggestion = focusSuggestionText(r);
@@ -121,6 +128,7 @@ export function renderRepHome(input: { report: RepReport; settings: { nudgesEnab
   if (!r.hasBaseline) head.push(section(NO_BASELINE_TEXT));
   for (const l of focus) head.push(section(indicatorText(r, l, 'this_week', true), eventsButton(l, r.rep.email)));
   if (suggestion) head.push(section(suggestion));
+  for (const chart of input.charts ?? []) head.push(imageBlock(chart.fileId, chart.altText));
   head.push(divider(), fields(resultsFields(r)), section(`*Coaching note:* ${escapeMrkdwn(r.diagnosis.prompt)}`), context(windowsText(r)), divider(), ...alertBlocks(r), divider());
 
   const tail: KnownBlock[] = [divider(), ...settingsBlocks('Weekly nudge', 'every Monday', input.settings.nudgesEnabled, TOGGLE_NUDGES_ACTION, input.settings.sendTime)];

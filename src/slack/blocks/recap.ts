@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { imageBlock } from '../../charts/block.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
 import { pace } from '../../metrics/pace.js';
@@ -129,8 +130,11 @@ function focusText(r: TeamReport): string | null {
   return `🎯 *Next week’s focus: ${escapeMrkdwn(short(rate.key))}* — the team’s median rep is at ${v(r.teamMedians[rate.key] ?? null)} against ${v(r.baselines[rate.key] ?? null)} for top performers (${pacePercent(rate.p)}).`;
 }
 
-/** The team channel's weekly recap; `previous` is the report as of a week earlier (null: no steps up named). */
-export function renderTeamRecap(input: { report: TeamReport; previous: TeamReport | null }): SlackMessage {
+/**
+ * The team channel's weekly recap; `previous` is the report as of a week earlier (null: no steps
+ * up named); `chart`, an uploaded chart of the team's activity, shown under the activity lines.
+ */
+export function renderTeamRecap(input: { report: TeamReport; previous: TeamReport | null; chart?: { fileId: string; altText: string } }): SlackMessage {
   const r = input.report;
   const days = weekDays(r.windows, 'last_week');
   const activity = teamActivities(r);
@@ -143,6 +147,7 @@ export function renderTeamRecap(input: { report: TeamReport; previous: TeamRepor
   ];
   if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps to set the pace, so the numbers stand on their own.'));
   if (activity.length > 0) blocks.push(section(`*Team activity against the top-performer pace*\n${activity.map((a) => activityLine(r, a)).join('\n')}`));
+  if (input.chart) blocks.push(imageBlock(input.chart.fileId, input.chart.altText));
   blocks.push(fields(resultsFields(r)));
   if (wins) blocks.push(section(wins));
   if (focus) blocks.push(section(focus));
