@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import { findBlockProblems } from './block-kit.js';
 import { type ApiReply, applyFailure, dispatch } from './dispatch.js';
-import { UPLOAD_PATH } from './methods/files.js';
+import { FILE_PATH, fileMimetype, UPLOAD_PATH } from './methods/files.js';
 import { basicCredentials, parseArguments, problemMessages, tokenOf } from './params.js';
 import type { LocalSlackState } from './state.js';
 import { FILE_UPLOAD_ENDPOINT, RESPONSE_URL_ENDPOINT } from './types.js';
@@ -104,6 +104,14 @@ async function slackRoutes(scope: FastifyInstance, state: LocalSlackState, logge
       if (received.contentType && received.contentType !== 'application/octet-stream') file.contentType = received.contentType;
       return reply.code(200).type('text/plain').send(`OK - ${received.bytes.length}`);
     },
+  });
+
+  // A completed file's bytes (its url_private), with its type; no token needed, unlike Slack.
+  scope.get<{ Params: { fileId: string }; Querystring: { download?: string } }>(`${FILE_PATH}/:fileId`, async (request, reply) => {
+    const file = state.records.files.get(request.params.fileId);
+    if (!file || !file.completed || !file.bytes) return reply.code(404).type('text/plain').send('file not found');
+    if (request.query.download !== undefined) reply.header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`);
+    return reply.code(200).type(fileMimetype(file)).header('cache-control', 'private, max-age=3600').send(file.bytes);
   });
 
   scope.post<{ Params: { id: string } }>(`${RESPONSE_URL_PATH}/:id`, async (request, reply) => {

@@ -4,6 +4,7 @@ import type { LocalSlackState } from '../state.js';
 import type { StoredMessage } from '../types.js';
 import type { AuthedContext, MethodDefinition } from './context.js';
 import { checkMessageBlocks, checkMessageContent } from './message-content.js';
+import { checkSlackFiles } from './slack-files.js';
 
 /** Where a post goes, or the Slack error (channel_not_found, not_in_channel, is_archived, account_inactive…). */
 export function resolveConversation(state: LocalSlackState, workspace: Workspace, channelArg: string): Conversation {
@@ -70,6 +71,7 @@ const postMessage: MethodDefinition = {
     checkRateLimit(ctx, channelArg);
     const conversation = resolveConversation(state, workspace, channelArg);
     const content = checkMessageContent(params.string('text'), params.raw('blocks'), params.raw('attachments'));
+    checkSlackFiles(state, workspace, content.blocks, '/blocks', 'invalid_blocks');
     const threadTs = params.string('thread_ts') || undefined;
     const message: StoredMessage = {
       teamId: workspace.teamId,
@@ -97,6 +99,7 @@ const postEphemeral: MethodDefinition = {
     const conversation = resolveConversation(state, workspace, channelArg);
     if (conversation.kind === 'dm' && conversation.user.id !== userId) throw new SlackApiError('user_not_in_channel');
     const content = checkMessageContent(params.string('text'), params.raw('blocks'), params.raw('attachments'));
+    checkSlackFiles(state, workspace, content.blocks, '/blocks', 'invalid_blocks');
     const threadTs = params.string('thread_ts') || undefined;
     const message: StoredMessage = {
       teamId: workspace.teamId,
@@ -126,6 +129,7 @@ const update: MethodDefinition = {
     const blocks = blocksArg === undefined ? message.blocks : checkMessageBlocks(blocksArg);
     const text = params.string('text') ?? message.text;
     const content = checkMessageContent(text, blocks && blocks.length > 0 ? blocks : undefined, params.raw('attachments') ?? message.attachments);
+    checkSlackFiles(state, workspace, content.blocks, '/blocks', 'invalid_blocks');
     message.text = content.text;
     if (content.blocks) message.blocks = content.blocks;
     else delete message.blocks;

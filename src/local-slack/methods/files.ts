@@ -7,16 +7,52 @@ import type { MethodDefinition } from './context.js';
 
 /** Path of the upload URLs handed out by files.getUploadURLExternal; the server accepts the bytes there. */
 export const UPLOAD_PATH = '/upload';
+/**
+ * Path where a completed file's bytes are served (its `url_private`). Unlike Slack's, it needs
+ * no token, so a local page can show the image with a plain `<img src>`.
+ */
+export const FILE_PATH = '/files';
 
-function fileObject(workspace: Workspace, file: StoredFile): Record<string, unknown> {
+const EXTENSION_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  csv: 'text/csv',
+  txt: 'text/plain',
+  json: 'application/json',
+};
+
+/**
+ * The file's type as Slack settles it once the upload is processed: from the bytes for common
+ * images, else the type it was sent with, else the name's extension.
+ */
+export function fileMimetype(file: StoredFile): string {
+  const b = file.bytes;
+  if (b && b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (b && b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b && b.length >= 6 && (b.subarray(0, 6).toString('latin1') === 'GIF87a' || b.subarray(0, 6).toString('latin1') === 'GIF89a')) return 'image/gif';
+  if (file.contentType) return file.contentType;
+  const ext = /\.([a-z0-9]+)$/i.exec(file.filename)?.[1]?.toLowerCase();
+  return (ext && EXTENSION_TYPES[ext]) || 'application/octet-stream';
+}
+
+function fileObject(state: LocalSlackState, workspace: Workspace, file: StoredFile): Record<string, unknown> {
+  const mimetype = fileMimetype(file);
+  const url = `${state.baseUrl}${FILE_PATH}/${file.id}`;
   return {
     id: file.id,
     name: file.filename,
     title: file.title ?? file.filename,
-    mimetype: file.contentType ?? 'application/octet-stream',
+    mimetype,
+    filetype: mimetype.split('/')[1]?.replace('jpeg', 'jpg').replace('svg+xml', 'svg') ?? 'binary',
     size: file.bytes?.length ?? file.length,
     user: workspace.botUserId,
     channels: file.channels,
+    url_private: url,
+    url_private_download: `${url}?download=1`,
     ...(file.altText ? { alt_txt: file.altText } : {}),
   };
 }
@@ -95,7 +131,7 @@ const info: MethodDefinition = {
   handle({ params, state, workspace }) {
     const file = state.records.files.get(params.required('file', 'file_not_found'));
     if (!file || file.teamId !== workspace.teamId || !file.completed) throw new SlackApiError('file_not_found');
-    return { file: fileObject(workspace, file) };
+    return { file: fileObject(state, workspace, file) };
   },
 };
 

@@ -4,6 +4,7 @@ import { type Params, SlackApiError } from '../params.js';
 import type { LocalSlackState } from '../state.js';
 import type { OpenedView, StoredView } from '../types.js';
 import type { AuthedContext, MethodDefinition } from './context.js';
+import { checkSlackFiles } from './slack-files.js';
 
 /**
  * The view argument, checked. Slack answers a view that breaks Block Kit's rules with
@@ -99,6 +100,7 @@ const publish: MethodDefinition = {
     const user = workspace.users.get(userId);
     if (!user) throw new SlackApiError('user_not_found');
     const payload = checkedView(params, 'home');
+    checkSlackFiles(state, workspace, payload.blocks, '/view/blocks', 'invalid_arguments');
     const key = `${workspace.teamId}/${userId}`;
     const currentId = state.records.homeViews.get(key);
     const current = currentId ? state.records.views.get(currentId) : undefined;
