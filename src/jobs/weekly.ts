@@ -1,4 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import { attachCharts, cadenceChart } from '../charts/attach.js';
+import { teamCadenceChartInput } from '../charts/from-report.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
 import { claimDelivery, markFailed, recordSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
@@ -34,7 +36,8 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
   };
 }
 
-async function buildMessage(ctx: JobContext, workspaceId: number, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date): Promise<SlackMessage[] | null> {
+/** `client` uploads the recap's chart; null (a dry run) leaves it out. */
+async function buildMessage(ctx: JobContext, client: WebClient | null, workspaceId: number, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date): Promise<SlackMessage[] | null> {
   const feedbackSubject = `${planned.kind}:${planned.weekKey}`;
   switch (planned.kind) {
     case 'rep_nudge': {
@@ -57,7 +60,8 @@ async function buildMessage(ctx: JobContext, workspaceId: number, team: RosterTe
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
-      return [renderTeamRecap({ report, previous })];
+      const [chart] = client ? await attachCharts(client, [cadenceChart(teamCadenceChartInput(report))], { logger: ctx.logger.child({ delivery: planned.intent.key }), filename: 'team-recap' }) : [];
+      return [renderTeamRecap({ report, previous, ...(chart ? { chart } : {}) })];
     }
   }
 }
@@ -85,7 +89,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         if (settled.has(planned.intent.key)) continue;
         summary.due++;
         if (ctx.dryRun) {
-          const parts = await buildMessage(ctx, workspace.id, team, planned, reports, now);
+          const parts = await buildMessage(ctx, null, workspace.id, team, planned, reports, now);
           for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
           summary.printed++;
           continue;
@@ -99,7 +103,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         }
         const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
         if (!claim) continue;
-        const parts = await buildMessage(ctx, workspace.id, team, planned, reports, now);
+        const parts = await buildMessage(ctx, client, workspace.id, team, planned, reports, now);
         if (!parts || parts.length === 0) {
           await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
           summary.failed++;
