@@ -8,7 +8,7 @@ export default defineConfig({
     // Each file opens its own databases; two cores, so few workers and generous timeouts.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

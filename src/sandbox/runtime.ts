@@ -220,7 +220,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     };
 
-    registerSandboxRoutes(http, backend);
+    // Chart images live on the local Slack (as files on slack.com would), also on 127.0.0.1.
+    registerSandboxRoutes(http, backend, { imageUrl: (fileId) => `${local.url}/files/${encodeURIComponent(fileId)}` });
     const listening = await http.listen({ port: options.port, host });
     selfUrl = listening.replace('0.0.0.0', '127.0.0.1');
     const runningHttp = http;
