@@ -128,6 +128,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       };
     });
     let selfUrl = '';
+    // Each person's DM with Pacer has its channel id from the start (conversations.open, as Slack
+    // gives it), so the page never sees it change when Pacer first writes.
+    const dmChannels = new Map<string, string>();
+    const openDm = async (userId: string) => {
+      if (!dmChannels.has(userId)) dmChannels.set(userId, (await client.conversations.open({ users: userId })).channel?.id ?? `D-${userId}`);
+    };
+    const dmChannel = (userId: string) => dmChannels.get(userId) ?? `D-${userId}`;
     const toMessage = (m: { ts?: string; text?: string; blocks?: unknown[]; ephemeral?: boolean; fileIds?: string[] }): SandboxMessage => ({
       ts: m.ts ?? '',
       text: m.text ?? '',
@@ -143,15 +150,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const backend: SandboxBackend = {
       now: () => clock.now(),
       people: () => Promise.resolve(people),
-      conversations: (userId) => {
+      conversations: async (userId) => {
+        await openDm(userId);
         const person = people.find((p) => p.slackUserId === userId);
-        const dmMessages = local.messages(userId).filter((m) => !m.ephemeral);
-        // The DM's channel id once Pacer has written; buttons in it name that channel.
-        const dm = { id: dmMessages[0]?.channel ?? `D-${userId}`, kind: 'dm' as const, title: 'Pacer', messages: dmMessages.map(toMessage) };
+        const dm = { id: dmChannel(userId), kind: 'dm' as const, title: 'Pacer', messages: local.messages(userId).filter((m) => !m.ephemeral).map(toMessage) };
         const channels = teams
           .filter((t) => t.channel && person?.teams.includes(t.name))
           .map((t) => ({ id: t.channel!, kind: 'channel' as const, title: `#${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, messages: local.messages(t.channel!).filter((m) => !m.ephemeral).map(toMessage) }));
-        return Promise.resolve([dm, ...channels]);
+        return [dm, ...channels];
       },
       openHome: async (userId) => {
         const before = local.callsTo('views.publish').length;

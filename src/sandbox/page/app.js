@@ -205,24 +205,7 @@ async function loadConversations({ initial = false } = {}) {
   const before = new Map(state.conversations.map((c) => [c.id, c.messages.length]));
   const data = await api('GET', `conversations?user=${encodeURIComponent(state.user)}`);
   if (generation !== state.generation) return [];
-  const oldDm = state.conversations.find((c) => c.kind === 'dm');
   state.conversations = data.conversations;
-  // Until Pacer first writes to someone their DM has a placeholder id (D-<user>); the first
-  // message gives it its real channel id. Follow it, with the answers already shown there.
-  const newDm = state.conversations.find((c) => c.kind === 'dm');
-  if (oldDm && newDm && oldDm.id !== newDm.id) {
-    const from = localKey(oldDm.id);
-    const moved = state.local.get(from);
-    if (moved) {
-      state.local.set(localKey(newDm.id), [...(state.local.get(localKey(newDm.id)) ?? []), ...moved]);
-      state.local.delete(from);
-    }
-    before.set(newDm.id, before.get(oldDm.id) ?? 0);
-    if (state.pane === oldDm.id) {
-      state.pane = newDm.id;
-      saveLocation();
-    }
-  }
   const arrived = [];
   for (const c of state.conversations) {
     const key = localKey(c.id);
