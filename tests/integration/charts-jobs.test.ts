@@ -118,6 +118,16 @@ describe('charts in the team recap and the App Home (local Slack)', () => {
     expect(logs.filter((l) => l.includes('chart not attached'))).toHaveLength(channels.length);
   });
 
+  it('posts the recap again without its chart when Slack refuses the image block', async () => {
+    slack.failNext('chat.postMessage', { error: 'invalid_blocks' }, 1);
+    const summary = await runJobNow(ctx(), 'team-recaps', END);
+    expect(summary).toMatchObject({ sent: channels.length, failed: 0 });
+    const withImage = channels.filter((c) => images(slack.messages(c)[0]!.blocks as AnyBlock[]).length > 0);
+    expect(withImage).toHaveLength(channels.length - 1);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(channels.length + 1);
+    for (const channel of channels) expect(slack.messages(channel)).toHaveLength(1);
+  });
+
   it('uploads nothing in a dry run', async () => {
     const printed: SlackMessage[] = [];
     const summary = await runJobNow(ctx({ dryRun: (_to, m) => printed.push(m) }), 'team-recaps', END);

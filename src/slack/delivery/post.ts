@@ -24,6 +24,9 @@ export const PERMANENT_ERRORS = new Set([
   'restricted_action',
 ]);
 
+const hasImages = (m: SlackMessage) => m.blocks.some((b) => b.type === 'image');
+const withoutImages = (m: SlackMessage): SlackMessage => ({ ...m, blocks: m.blocks.filter((b) => b.type !== 'image') });
+
 export interface PostPolicy {
   /** Attempts before a transient failure is recorded as failed. */
   maxAttempts: number;
@@ -60,8 +63,9 @@ export async function postClaimed(
   client: WebClient,
   target: { workspace: string; channel: string },
   claim: Claim,
-  parts: readonly SlackMessage[],
+  messageParts: readonly SlackMessage[],
 ): Promise<PostOutcome> {
+  let parts = messageParts;
   const log = ctx.logger.child({ delivery: claim.key, channel: target.channel });
   let firstTs: string | null = null;
   let part = 0;
@@ -90,6 +94,12 @@ export async function postClaimed(
         retryIn = err.retryAfter * 1000;
         reason = `ratelimited (Retry-After ${err.retryAfter} s)`;
         ctx.throttle.pause(target.workspace, retryIn);
+      } else if (err instanceof WebAPIPlatformError && err.data.error === 'invalid_blocks' && hasImages(message)) {
+        // Slack refuses an image block naming a file it has not finished processing: a chart
+        // must never stop a message, so the same part goes again without its images.
+        log.warn('Slack refused a message over its image; posting it without the image');
+        parts = parts.map((p, i) => (i === part ? withoutImages(p) : p));
+        continue;
       } else if (err instanceof WebAPIPlatformError && PERMANENT_ERRORS.has(err.data.error)) {
         await markFailed(ctx.db, claim, err.data.error, ctx.clock.now());
         log.warn({ error: err.data.error }, 'Slack refused the message for good; recorded, not retried (see `pacer status`)');
