@@ -1,13 +1,8 @@
 import type { AnyBlock, Button, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { readTeamSettings } from '../../src/config/apply.js';
-import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
-import type { MetricEvent } from '../../src/metrics/types.js';
-import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
 import { formatValue } from '../../src/reports/text.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
-import { repEvents } from '../../src/seed/events.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
@@ -16,45 +11,14 @@ import { MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT } from '../../src/s
 import { renderMyKpis, renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
 import { renderError, renderManagerHint, renderNoData, renderNotAllowed, renderNotMapped, renderNoWorkspace } from '../../src/slack/blocks/notices.js';
 import { renderTeamKpis, renderTeamKpisHelp } from '../../src/slack/blocks/teamkpis.js';
+import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-report.js';
 
 // Real reports: the seed generator's org, computed as of a Wednesday afternoon in New York.
 const AS_OF = new Date('2026-11-25T15:30:00Z');
 const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
 const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
-function computeTeam(team: SeedTeam, o: { reps?: number; focus?: string[]; currency?: string; names?: Record<number, string> } = {}): TeamReport {
-  const reps = team.reps.slice(0, o.reps ?? team.reps.length);
-  const input: TeamInput = {
-    name: team.name,
-    timezone: team.timezone,
-    weekStartsOn: 1,
-    pipelineStages: team.pipelineStages,
-    focus: o.focus ?? team.focus,
-    touchTypes: new Set(CORE_TOUCH_TYPES),
-    performanceMetric: 'booked_revenue',
-    settings: readTeamSettings({}),
-    currency: o.currency ?? 'USD',
-    reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: o.names?.[i] ?? r.name, startDate: r.startDate })),
-    targets: [
-      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
-      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
-    ],
-  };
-  const events: MetricEvent[] = reps.flatMap((r, i) =>
-    repEvents(org, team, r).map((e) => ({
-      id: e.id,
-      repId: i + 1,
-      type: e.type,
-      at: Date.parse(e.occurredAt),
-      leadId: e.leadId ?? null,
-      dealId: e.dealId ?? null,
-      amount: e.amount ?? null,
-      stage: e.stage ?? null,
-      leadSource: e.leadSource ?? null,
-    })),
-  );
-  return computeTeamReport(input, events, AS_OF);
-}
+const computeTeam = (team: SeedTeam, o: SeededReportOptions = {}): TeamReport => seededTeamReport(org, team, AS_OF, o);
 
 /** A team of `copies` × the team's reps, each copy renamed: what a 60-rep team looks like to the renderers. */
 function widen(report: TeamReport, copies: number): TeamReport {

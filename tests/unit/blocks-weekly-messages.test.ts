@@ -1,13 +1,8 @@
 import type { ActionsBlock, AnyBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { readTeamSettings } from '../../src/config/apply.js';
-import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import { validateBlocks } from '../../src/local-slack/block-kit.js';
-import type { MetricEvent } from '../../src/metrics/types.js';
-import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
 import { formatValue, money } from '../../src/reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
-import { repEvents } from '../../src/seed/events.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
@@ -15,6 +10,7 @@ import { messageAsText } from '../../src/slack/blocks/as-text.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
+import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-report.js';
 
 // Real reports from the seed generator, computed at the send moment of the weekly messages:
 // Monday 08:00 in New York, early in the new week, so "last week" is the last complete week.
@@ -23,39 +19,7 @@ const WEEK_MS = 7 * 86_400_000;
 const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
 const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
-function computeTeam(team: SeedTeam, o: { asOf?: Date; reps?: number; focus?: string[]; name?: string; currency?: string } = {}): TeamReport {
-  const reps = team.reps.slice(0, o.reps ?? team.reps.length);
-  const input: TeamInput = {
-    name: o.name ?? team.name,
-    timezone: team.timezone,
-    weekStartsOn: 1,
-    pipelineStages: team.pipelineStages,
-    focus: o.focus ?? team.focus,
-    touchTypes: new Set(CORE_TOUCH_TYPES),
-    performanceMetric: 'booked_revenue',
-    settings: readTeamSettings({}),
-    currency: o.currency ?? 'USD',
-    reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: r.name, startDate: r.startDate })),
-    targets: [
-      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
-      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
-    ],
-  };
-  const events: MetricEvent[] = reps.flatMap((r, i) =>
-    repEvents(org, team, r).map((e) => ({
-      id: e.id,
-      repId: i + 1,
-      type: e.type,
-      at: Date.parse(e.occurredAt),
-      leadId: e.leadId ?? null,
-      dealId: e.dealId ?? null,
-      amount: e.amount ?? null,
-      stage: e.stage ?? null,
-      leadSource: e.leadSource ?? null,
-    })),
-  );
-  return computeTeamReport(input, events, o.asOf ?? AS_OF);
-}
+const computeTeam = (team: SeedTeam, o: SeededReportOptions & { asOf?: Date } = {}): TeamReport => seededTeamReport(org, team, o.asOf ?? AS_OF, o);
 
 /** The report as of one week earlier: what "improved" compares with. */
 const weekBefore = (team: SeedTeam, o: Parameters<typeof computeTeam>[1] = {}) => computeTeam(team, { ...o, asOf: new Date(AS_OF.getTime() - WEEK_MS) });

@@ -2,56 +2,22 @@ import type { AnyBlock, ImageBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { imageBlock } from '../../src/charts/block.js';
 import { cadenceAltText, repCadenceChartInput, resultsAltText, resultsChartInput, teamCadenceChartInput, trendWeekLabels } from '../../src/charts/from-report.js';
-import { readTeamSettings } from '../../src/config/apply.js';
-import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
 import { isActivityIndicator } from '../../src/metrics/indicators.js';
-import type { MetricEvent } from '../../src/metrics/types.js';
-import { computeTeamReport, TREND_WEEKS, type TeamInput } from '../../src/reports/compute.js';
+import { TREND_WEEKS } from '../../src/reports/compute.js';
 import type { TeamReport } from '../../src/reports/types.js';
-import { repEvents } from '../../src/seed/events.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderRepHome } from '../../src/slack/blocks/home.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
+import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-report.js';
 
 // A real report from the seed generator, as of Monday 08:00 in New York.
 const AS_OF = new Date('2026-11-23T13:00:00Z');
 const org = buildOrg({ reps: 12, weeks: 12, seed: 3, end: AS_OF, workspace: 'T0CHARTS' });
 const team = org.teams[0] as SeedTeam;
 
-function computeTeam(o: { focus?: string[]; currency?: string } = {}): TeamReport {
-  const input: TeamInput = {
-    name: team.name,
-    timezone: team.timezone,
-    weekStartsOn: 1,
-    pipelineStages: team.pipelineStages,
-    focus: o.focus ?? team.focus,
-    touchTypes: new Set(CORE_TOUCH_TYPES),
-    performanceMetric: 'booked_revenue',
-    settings: readTeamSettings({}),
-    currency: o.currency ?? 'USD',
-    reps: team.reps.map((r, i) => ({ id: i + 1, email: r.email, name: r.name, startDate: r.startDate })),
-    targets: [
-      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
-      ...team.reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
-    ],
-  };
-  const events: MetricEvent[] = team.reps.flatMap((r, i) =>
-    repEvents(org, team, r).map((e) => ({
-      id: e.id,
-      repId: i + 1,
-      type: e.type,
-      at: Date.parse(e.occurredAt),
-      leadId: e.leadId ?? null,
-      dealId: e.dealId ?? null,
-      amount: e.amount ?? null,
-      stage: e.stage ?? null,
-      leadSource: e.leadSource ?? null,
-    })),
-  );
-  return computeTeamReport(input, events, AS_OF);
-}
+const computeTeam = (o: SeededReportOptions = {}): TeamReport => seededTeamReport(org, team, AS_OF, o);
 
 const report = computeTeam();
 const activity = report.focus.find(isActivityIndicator)!;

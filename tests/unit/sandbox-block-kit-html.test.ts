@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readTeamSettings } from '../../src/config/apply.js';
-import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
-import type { MetricEvent } from '../../src/metrics/types.js';
-import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
 import type { AlertJson, TeamReport } from '../../src/reports/types.js';
 import { blocksToHtml, escapeHtml, messageToHtml, mrkdwnToHtml, viewTitle, viewToHtml } from '../../src/sandbox/block-kit-html.js';
-import { repEvents } from '../../src/seed/events.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
@@ -14,6 +9,7 @@ import { renderLoadingModal, renderMessageModal } from '../../src/slack/blocks/l
 import { renderMyKpis, renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamKpis, renderTeamKpisHelp } from '../../src/slack/blocks/teamkpis.js';
+import { seededTeamReport } from '../helpers/seeded-report.js';
 
 /** No executable markup anywhere: no script element, no event handler attribute, no javascript: URL. */
 function expectInert(html: string): void {
@@ -248,38 +244,7 @@ describe('views and messages', () => {
 const AS_OF = new Date('2026-11-25T15:30:00Z');
 const org = buildOrg({ reps: 8, weeks: 12, seed: 3, end: AS_OF, workspace: 'T0SEED' });
 
-function computeTeam(team: SeedTeam): TeamReport {
-  const input: TeamInput = {
-    name: team.name,
-    timezone: team.timezone,
-    weekStartsOn: 1,
-    pipelineStages: team.pipelineStages,
-    focus: team.focus,
-    touchTypes: new Set(CORE_TOUCH_TYPES),
-    performanceMetric: 'booked_revenue',
-    settings: readTeamSettings({}),
-    currency: 'USD',
-    reps: team.reps.map((r, i) => ({ id: i + 1, email: r.email, name: r.name, startDate: r.startDate })),
-    targets: [
-      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
-      ...team.reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
-    ],
-  };
-  const events: MetricEvent[] = team.reps.flatMap((r, i) =>
-    repEvents(org, team, r).map((e) => ({
-      id: e.id,
-      repId: i + 1,
-      type: e.type,
-      at: Date.parse(e.occurredAt),
-      leadId: e.leadId ?? null,
-      dealId: e.dealId ?? null,
-      amount: e.amount ?? null,
-      stage: e.stage ?? null,
-      leadSource: e.leadSource ?? null,
-    })),
-  );
-  return computeTeamReport(input, events, AS_OF);
-}
+const computeTeam = (team: SeedTeam): TeamReport => seededTeamReport(org, team, AS_OF);
 
 describe('real messages and views from the seeded org', () => {
   const team = computeTeam(org.teams[0]!);
