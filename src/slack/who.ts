@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 
@@ -114,12 +114,7 @@ export async function slackUserForMember(
     });
     return user.id;
   } catch (err) {
-    if (isSlackError(err, 'users_not_found')) return null;
+    if (err instanceof WebAPIPlatformError && err.data.error === 'users_not_found') return null;
     throw err;
   }
-}
-
-/** A Web API platform error with the given `error` code. */
-export function isSlackError(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && 'data' in err && typeof err.data === 'object' && err.data !== null && 'error' in err.data && err.data.error === code;
 }
