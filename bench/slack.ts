@@ -25,17 +25,16 @@
  * BENCH_SERVER_NODE_FLAGS adds node flags to the server.
  */
 import { cpus } from 'node:os';
-import { openDatabase } from '../src/db/client.js';
 import { startLocalSlack } from '../src/local-slack/index.js';
 import { createRng } from '../src/seed/rng.js';
-import { freePort, startPostgres } from '../tests/helpers/postgres-server.js';
+import { freePort } from '../tests/helpers/postgres-server.js';
 import { processCpuSeconds, treeCpuSeconds } from './lib/cpu-time.js';
 import { instantFromEnv, sizeFromEnv } from './lib/env.js';
 import { percentile } from './lib/load.js';
-import { createDatabase, scalar, withClient } from './lib/pg.js';
+import { scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
 import { cleanUp, load, onCleanup, round } from './lib/run.js';
-import { BENCH_ORG_WORKSPACE, seedBenchOrg } from './lib/seed-org.js';
+import { BENCH_ORG_WORKSPACE, benchOrgDatabase } from './lib/seed-org.js';
 import { sendCommands, type CommandOutcome, type CommandTarget, type CommandUser } from './lib/slash-commands.js';
 
 const REPS = sizeFromEnv('BENCH_REPS', 1_000);
@@ -119,27 +118,7 @@ interface Org {
 
 /** A database holding the org: a fresh PostgreSQL seeded now, or BENCH_DATABASE_URL as it is. */
 async function prepareOrg(): Promise<Org> {
-  let url: string;
-  let seed: Record<string, unknown>;
-  if (REUSED_DATABASE_URL) {
-    url = REUSED_DATABASE_URL;
-    seed = { reused: true, note: 'BENCH_DATABASE_URL: the org as found there (BENCH_REPS, BENCH_WEEKS and BENCH_SEED do not apply)' };
-    log(`reusing the database of BENCH_DATABASE_URL`);
-  } else {
-    log('starting PostgreSQL');
-    const pgServer = await startPostgres();
-    onCleanup('stop PostgreSQL', () => pgServer.stop());
-    url = await createDatabase(pgServer.adminUrl, 'pacer_bench_slack');
-    log(`seeding ${REPS} reps over ${WEEKS} weeks (seed ${SEED}, ending ${END.toISOString()})`);
-    const db = await openDatabase({ databaseUrl: url, maxConnections: 3 });
-    const summary = await seedBenchOrg('seed', db, { reps: REPS, weeks: WEEKS, seed: SEED, end: END }).finally(() => db.close());
-    seed = { seconds: round(summary.seconds, 1), eventsPerSecond: Math.round(summary.eventsPerSecond) };
-    await withClient(url, async (c) => {
-      await c.query('VACUUM ANALYZE');
-      await c.query('CHECKPOINT');
-    });
-    log('vacuumed and analysed');
-  }
+  const { url, seed } = await benchOrgDatabase('pacer_bench_slack', REUSED_DATABASE_URL, { reps: REPS, weeks: WEEKS, seed: SEED, end: END });
   return withClient(url, async (c) => {
     const ws = await c.query<{ id: number }>('SELECT id FROM workspace WHERE slack_team_id = $1', [BENCH_ORG_WORKSPACE]);
     const workspaceId = ws.rows[0]?.id;

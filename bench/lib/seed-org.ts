@@ -1,8 +1,10 @@
-import type { Database } from '../../src/db/client.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrator.js';
 import { seedDatabase, type SeedSummary } from '../../src/seed/run.js';
+import { startPostgres } from '../../tests/helpers/postgres-server.js';
+import { createDatabase, withClient } from './pg.js';
 import { log } from './processes.js';
-import { round } from './run.js';
+import { onCleanup, round } from './run.js';
 
 /** The Slack team id of the generator's org in the benchmarks (the same as bench/reports.ts). */
 export const BENCH_ORG_WORKSPACE = 'T0BENCHREP';
@@ -29,4 +31,32 @@ export async function seedBenchOrg(label: string, db: Database, options: BenchOr
   });
   log(`${label}: seeded ${summary.teams} teams, ${summary.reps} reps, ${summary.events} events in ${round(summary.seconds, 1)} s`);
   return summary;
+}
+
+/**
+ * A database holding the org: BENCH_DATABASE_URL as it is (`reusedUrl`), or a throwaway
+ * PostgreSQL seeded now, vacuumed and analysed (stopped by the cleanup registry).
+ */
+export async function benchOrgDatabase(
+  databaseName: string,
+  reusedUrl: string | undefined,
+  options: BenchOrgOptions,
+): Promise<{ url: string; seed: Record<string, unknown> }> {
+  if (reusedUrl) {
+    log('reusing the database of BENCH_DATABASE_URL');
+    return { url: reusedUrl, seed: { reused: true, note: 'BENCH_DATABASE_URL: the org as found there (BENCH_REPS, BENCH_WEEKS and BENCH_SEED do not apply)' } };
+  }
+  log('starting PostgreSQL');
+  const pgServer = await startPostgres();
+  onCleanup('stop PostgreSQL', () => pgServer.stop());
+  const url = await createDatabase(pgServer.adminUrl, databaseName);
+  log(`seeding ${options.reps} reps over ${options.weeks} weeks (seed ${options.seed}, ending ${options.end.toISOString()})`);
+  const db = await openDatabase({ databaseUrl: url, maxConnections: 3 });
+  const summary = await seedBenchOrg('seed', db, options).finally(() => db.close());
+  await withClient(url, async (c) => {
+    await c.query('VACUUM ANALYZE');
+    await c.query('CHECKPOINT');
+  });
+  log('vacuumed and analysed');
+  return { url, seed: { seconds: round(summary.seconds, 1), eventsPerSecond: Math.round(summary.eventsPerSecond) } };
 }
