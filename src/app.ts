@@ -1,4 +1,3 @@
-import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Clock } from './clock.js';
@@ -7,6 +6,7 @@ import type { Env, SlackMode } from './config/env.js';
 import type { Database } from './db/client.js';
 import { databaseInstallationStore } from './db/slack-installations.js';
 import { PacerError } from './errors.js';
+import type { SlackHttpListener } from './http/slack-routes.js';
 import type { Logger } from './logger.js';
 import { TeamReportCache } from './reports/report-cache.js';
 import { BOT_SCOPES } from './slack/scopes.js';
@@ -24,8 +24,8 @@ const SOCKET_CLOSE_WAIT_MS = 5000;
 export interface SlackApp {
   mode: Exclude<SlackMode['kind'], 'none'>;
   bolt: App;
-  /** HTTP and OAuth modes: the handler Pacer's server mounts under /slack/. */
-  listener?: RequestListener;
+  /** HTTP and OAuth modes: Bolt's handler and the only requests it serves. */
+  listener?: SlackHttpListener;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
   const slackLogger = boltLogger(logger);
   const clientOptions = webClientOptions(options.slackApiUrl);
   let app: App;
-  let listener: RequestListener | undefined;
+  let listener: SlackHttpListener | undefined;
   let socket: SocketModeReceiver | undefined;
 
   switch (slack.kind) {
@@ -70,7 +70,7 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
     case 'http': {
       const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: '/slack/events', logger: slackLogger });
       app = new App({ token: slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
-      listener = receiver.requestListener;
+      listener = { handle: receiver.requestListener, routes: [{ method: 'POST', path: '/slack/events' }] };
       break;
     }
     case 'oauth': {
@@ -86,7 +86,14 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
         installerOptions: { installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect', directInstall: true, clientOptions },
       });
       app = new App({ receiver, logger: slackLogger, clientOptions, deferInitialization: true });
-      listener = receiver.requestListener;
+      listener = {
+        handle: receiver.requestListener,
+        routes: [
+          { method: 'POST', path: '/slack/events' },
+          { method: 'GET', path: '/slack/install' },
+          { method: 'GET', path: '/slack/oauth_redirect' },
+        ],
+      };
       break;
     }
   }

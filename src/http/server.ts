@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
+import { assertNever } from '../errors.js';
 import { pendingMigrations } from '../db/migrator.js';
 import type { Logger } from '../logger.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
 import { registerReportRoutes } from './reports-routes.js';
+import { handleSlackRequest, routeSlackRequest, writeJsonError, type SlackHttpListener } from './slack-routes.js';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -15,8 +17,8 @@ export interface HttpDeps {
   db: Database;
   logger: Logger;
   clock: Clock;
-  /** Bolt's receiver, mounted under /slack/ when Slack is configured. */
-  slackListener?: RequestListener;
+  /** Bolt's receiver and the routes it owns, when Slack is configured over HTTP. */
+  slackListener?: SlackHttpListener;
 }
 
 /**
@@ -40,11 +42,20 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     forceCloseConnections: 'idle',
     serverFactory: (handler) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
-        if (deps.slackListener && req.url?.startsWith('/slack/')) {
-          deps.slackListener(req, res);
-          return;
+        const routing = routeSlackRequest(deps.slackListener, req.method, req.url);
+        switch (routing.kind) {
+          case 'bolt':
+            handleSlackRequest(deps.slackListener!, req, res, (err) => deps.logger.error({ err, method: req.method, path: req.url?.split('?', 1)[0] }, 'Slack request failed'));
+            return;
+          case 'method_not_allowed':
+            writeJsonError(req, res, 405, 'method_not_allowed', `Use ${routing.allow} for this path.`, { allow: routing.allow });
+            return;
+          case 'not_slack':
+            handler(req, res);
+            return;
+          default:
+            assertNever(routing);
         }
-        handler(req, res);
       }),
   });
 
