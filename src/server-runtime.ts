@@ -31,7 +31,7 @@ export interface Runtime {
 
 export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   const clock = processClock(env.now);
-  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, profile: 'request' });
   let http: FastifyInstance | undefined;
   let slack: SlackApp | undefined;
   try {

@@ -4,10 +4,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { assertNever } from '../errors.js';
-import { pendingMigrations } from '../db/migrator.js';
+import { databaseUnavailable } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
+import { sendDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
+import { checkReadiness } from './readiness.js';
 import { registerReportRoutes } from './reports-routes.js';
 import { handleSlackRequest, routeSlackRequest, writeJsonError, type SlackHttpListener } from './slack-routes.js';
 
@@ -79,6 +81,11 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     if (error instanceof SyntaxError || error.statusCode === 400) {
       return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
     }
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      request.log.warn({ err: error, reason: unavailable }, 'database unavailable; answered 503');
+      return sendDatabaseUnavailable(reply, unavailable);
+    }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'internal_error', 'Pacer could not process the request; it was logged with its request id.', {
       requestId: request.id,
@@ -89,13 +96,17 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
-    try {
-      const pending = await pendingMigrations(deps.db);
-      if (pending.length > 0) return reply.code(503).send({ status: 'migrations_pending', pending });
-      return { status: 'ready', database: deps.db.kind };
-    } catch (err) {
-      request.log.warn({ err }, 'readiness check failed');
-      return reply.code(503).send({ status: 'database_unreachable' });
+    const readiness = await checkReadiness(deps.db);
+    switch (readiness.status) {
+      case 'ready':
+        return readiness;
+      case 'migrations_pending':
+        return reply.code(503).send(readiness);
+      case 'database_unreachable':
+        request.log.warn({ err: readiness.cause }, 'readiness check failed');
+        return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ status: readiness.status });
+      default:
+        return assertNever(readiness);
     }
   });
 
