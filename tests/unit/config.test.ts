@@ -153,7 +153,7 @@ describe('problems name the path and the value', () => {
     d.teams[0].colour = 'blue';
     d.workspace.currncy = 'USD';
     expect(problems(d)).toEqual([
-      'workspace: unknown key "currncy" (known keys: id, name, currency, timezone)',
+      'workspace: unknown key "currncy" (known keys: id, name, currency, timezone, staleAfterHours)',
       expect.stringMatching(/^teams\[0\]: unknown key "colour" \(known keys: name, timezone, .*\)$/),
     ]);
   });
@@ -369,7 +369,7 @@ describe('resolution', () => {
 
   it('with nothing set, every team gets the metrics.md defaults and the workspace UTC', () => {
     const config = resolved(doc());
-    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [] });
+    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [], staleAfterHours: 36 });
     expect(config.teams[0]!.thresholds).toEqual({
       cadenceWeeks: 4,
       baselineWeeks: 13,
@@ -383,7 +383,12 @@ describe('resolution', () => {
       followUpHours: 48,
       dropShare: 0.4,
       dropMinPerWeek: 5,
-      alertsPerDay: 3,
+      rateWeeks: 13,
+      minRateN: 8,
+      stageTimeoutDays: 90,
+      stepShare: 0.5,
+      rampCurve: null,
+      staleAfterHours: 36,
     });
     expect(config.teams[0]!.schedule).toEqual(SCHEDULE_DEFAULTS);
     expect(config.teams[0]!.weekStartsOn).toBe('monday');
