@@ -63,14 +63,18 @@ function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 }
 
-/** A strict object whose unknown keys are reported by name, with the keys it does know. */
-function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+/**
+ * A strict object whose unknown keys are reported by name, with the keys it does know; `moved`
+ * says where a key that belongs elsewhere goes.
+ */
+function strict<S extends z.core.$ZodLooseShape>(shape: S, moved: Record<string, string> = {}) {
   const known = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (known keys: ${known})`
-        : undefined,
+    error: (iss) => {
+      if (iss.code !== 'unrecognized_keys') return undefined;
+      const hints = iss.keys.flatMap((k) => (moved[k] === undefined ? [] : [moved[k]]));
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (known keys: ${known})${hints.map((h) => `; ${h}`).join('')}`;
+    },
   });
 }
 
@@ -203,19 +207,11 @@ export const THRESHOLD_DEFAULTS: Thresholds = {
 
 /**
  * `thresholds` as written: any threshold, each optional. `alertsPerDay` used to be accepted here
- * and did nothing; it is named with its place (schedule) instead of a generic unknown key.
+ * and did nothing; it is named with its place (schedule) instead of as a bare unknown key.
  */
-const ThresholdsDocumentSchema = z.preprocess((value, ctx) => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('alertsPerDay' in value)) return value;
-  ctx.addIssue({
-    code: 'custom',
-    path: ['alertsPerDay'],
-    input: value,
-    message: 'alertsPerDay belongs in schedule, not thresholds: move it to schedule.alertsPerDay',
-  });
-  const { alertsPerDay: _moved, ...rest } = value;
-  return rest;
-}, ThresholdsSchema.partial());
+const ThresholdsDocumentSchema = strict(ThresholdsSchema.partial().shape, {
+  alertsPerDay: 'alertsPerDay belongs in schedule, not thresholds: move it to schedule.alertsPerDay',
+});
 
 /** Team-local times of the scheduled messages. */
 /**
