@@ -23,7 +23,11 @@ export async function runConfigCheck(file: string): Promise<{ ok: boolean; lines
   const checked = await checkConfigPath(file);
   if (checked.kind === 'missing') return { ok: false, lines: [`${file}: not found`] };
   if (checked.files.length === 0) return { ok: false, lines: [`${file}: no *.yaml or *.yml file in this directory`] };
-  const lines = checked.files.flatMap((f) => (f.ok ? [`${f.file}: OK — ${describeConfig(f.config)}`] : f.problems.map((p) => formatProblem(f.file, p))));
+  const lines = checked.files.flatMap((f) =>
+    f.ok
+      ? [`${f.file}: OK — ${describeConfig(f.config)}`, ...f.warnings.map((w) => formatProblem(f.file, { ...w, message: `warning: ${w.message}` }))]
+      : f.problems.map((p) => formatProblem(f.file, p)),
+  );
   return { ok: checked.files.every((f) => f.ok), lines };
 }
 

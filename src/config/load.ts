@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, type InputProblem } from '../errors.js';
-import { parseCoachingConfig, type CoachingConfig } from './coaching.js';
+import { formatPath, parseCoachingConfig, type CoachingConfig } from './coaching.js';
 
 /** A problem with the line and column of the YAML node it is about, when that node exists. */
 export interface LocatedProblem extends InputProblem {
@@ -16,7 +16,8 @@ export interface LocatedProblem extends InputProblem {
   column?: number;
 }
 
-export type FileCheck = { file: string; ok: true; config: CoachingConfig } | { file: string; ok: false; problems: LocatedProblem[] };
+/** A valid file may still carry warnings: settings that are allowed but probably not meant. */
+export type FileCheck = { file: string; ok: true; config: CoachingConfig; warnings: LocatedProblem[] } | { file: string; ok: false; problems: LocatedProblem[] };
 
 export type ConfigCheck =
   /** Nothing at the path: start with an empty workspace. */
@@ -67,7 +68,10 @@ export function checkConfigText(text: string, file: string): FileCheck {
   }
   if (doc.contents === null) return { file, ok: false, problems: [{ path: '', message: 'the file is empty; it needs workspace and teams' }] };
   const parsed = parseCoachingConfig(doc.toJS());
-  if (parsed.ok) return { file, ok: true, config: parsed.config };
+  if (parsed.ok) {
+    const warnings = parsed.config.warnings.map((w) => ({ path: formatPath(w.path), message: w.message, ...locate(doc, lines, w.path) }));
+    return { file, ok: true, config: parsed.config, warnings };
+  }
   return {
     file,
     ok: false,

@@ -41,6 +41,7 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
       ? { kind: 'custom', start: dateOnly(x.periodStart)!, end: dateOnly(x.periodEnd)! }
       : { kind: x.periodKind }) satisfies TargetPeriod,
     value: x.value.toNumber(),
+    ramped: x.ramped,
   }));
   return {
     id: team.id,

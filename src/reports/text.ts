@@ -19,7 +19,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—' };
+const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—', too_few: 'too few' };
 
 function leadingRows(leading: readonly LeadingJson[], keys: readonly string[], currency: string): string[][] {
   const rows = [['indicator', 'value', 'top perf.', 'team median', 'pace', 'status', 'n']];

@@ -238,7 +238,7 @@ describe('/teamkpis', () => {
       }
       expect(figure(capture(row!, /\n(\S+) booked · /))).toBe(m.lagging.cadenceWindow.bookedRevenue);
       expect(figure(capture(row!, / booked · (\d+) won/))).toBe(m.lagging.cadenceWindow.dealsWon);
-      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍' }[m.diagnosis.outcome];
+      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍', ramping: '🌱', no_basis: 'ℹ️' }[m.diagnosis.outcome];
       expect(row).toContain(`* — ${status}`);
     }
     expect(texts.filter((t) => t.startsWith('*★ ')).length).toBe(ny.topPerformers.length);

@@ -153,7 +153,7 @@ describe('problems name the path and the value', () => {
     d.teams[0].colour = 'blue';
     d.workspace.currncy = 'USD';
     expect(problems(d)).toEqual([
-      'workspace: unknown key "currncy" (known keys: id, name, currency, timezone)',
+      'workspace: unknown key "currncy" (known keys: id, name, currency, timezone, staleAfterHours)',
       expect.stringMatching(/^teams\[0\]: unknown key "colour" \(known keys: name, timezone, .*\)$/),
     ]);
   });
@@ -367,9 +367,49 @@ describe('resolution', () => {
     expect(london!.channel).toBeNull();
   });
 
+  it('takes the revision-2 keys under thresholds, on a target and on the workspace', () => {
+    const d = doc();
+    d.defaults = { thresholds: { rateWeeks: 8, minRateN: 5, stageTimeoutDays: 60, stepShare: 0.25, staleAfterHours: 24 } };
+    d.teams[0].thresholds = { rampWeeks: 12, rampCurve: [0.25, 0.5, 0.75] };
+    d.teams[0].targets = [{ metric: 'booked_revenue', period: 'quarter', value: 1000, member: d.teams[0].members[1].email, ramped: true }];
+    d.workspace.staleAfterHours = 48;
+    const config = resolved(d);
+    expect(config.teams[0]!.thresholds).toMatchObject({ rateWeeks: 8, minRateN: 5, stageTimeoutDays: 60, stepShare: 0.25, staleAfterHours: 24, rampCurve: [0.25, 0.5, 0.75] });
+    expect(config.teams[0]!.targets[0]!.ramped).toBe(true);
+    expect(config.workspace.staleAfterHours).toBe(48);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('refuses a ramp curve share outside (0, 1] and names alertsPerDay under thresholds with its place', () => {
+    const d = doc();
+    d.teams[0].thresholds = { rampCurve: [0.5, 1.5], alertsPerDay: 3 };
+    expect(problems(d)).toEqual([
+      'teams[0].thresholds.rampCurve[1]: 1.5 is above the maximum of 1',
+      expect.stringMatching(/^teams\[0\]\.thresholds: unknown key "alertsPerDay" \(known keys: .*\); alertsPerDay belongs in schedule, not thresholds: move it to schedule\.alertsPerDay$/),
+    ]);
+  });
+
+  it('warns, without failing, when rampWeeks and 4 × the ramp curve differ', async () => {
+    const d = doc();
+    d.teams[0].thresholds = { rampCurve: [0.5, 0.75] };
+    const config = resolved(d);
+    expect(config.warnings).toEqual([
+      {
+        path: ['teams', 0, 'thresholds', 'rampCurve'],
+        message: '2 entries cover 8 weeks of ramp, but rampWeeks is 12; reps ramp for 8 weeks (the curve wins), while rampWeeks still decides who joins the cohort',
+      },
+    ]);
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-config-'));
+    const file = path.join(dir, 'pacer.config.yaml');
+    await writeFile(file, stringify(d));
+    const { ok, lines } = await runConfigCheck(file);
+    expect(ok).toBe(true);
+    expect(lines[1]).toMatch(/: teams\[0\]\.thresholds\.rampCurve: warning: 2 entries cover 8 weeks of ramp, but rampWeeks is 12; .* \(line \d+, column \d+\)$/);
+  });
+
   it('with nothing set, every team gets the metrics.md defaults and the workspace UTC', () => {
     const config = resolved(doc());
-    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [] });
+    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [], staleAfterHours: 36 });
     expect(config.teams[0]!.thresholds).toEqual({
       cadenceWeeks: 4,
       baselineWeeks: 13,
@@ -383,7 +423,12 @@ describe('resolution', () => {
       followUpHours: 48,
       dropShare: 0.4,
       dropMinPerWeek: 5,
-      alertsPerDay: 3,
+      rateWeeks: 13,
+      minRateN: 8,
+      stageTimeoutDays: 90,
+      stepShare: 0.5,
+      rampCurve: null,
+      staleAfterHours: 36,
     });
     expect(config.teams[0]!.schedule).toEqual(SCHEDULE_DEFAULTS);
     expect(config.teams[0]!.weekStartsOn).toBe('monday');

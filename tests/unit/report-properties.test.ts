@@ -24,8 +24,8 @@ const team: TeamInput = {
     { id: 4, email: 'd@x', name: 'D', startDate: '2026-10-14' },
   ],
   targets: [
-    { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: 50_000 },
-    { memberId: 1, metric: 'booked_revenue', period: { kind: 'quarter' }, value: 0 },
+    { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: 50_000, ramped: false },
+    { memberId: 1, metric: 'booked_revenue', period: { kind: 'quarter' }, value: 0, ramped: false },
   ],
 };
 const TYPES = [...CORE_TOUCH_TYPES, 'lead_assigned', 'lead_qualified', 'lead_disqualified', 'opportunity_created', 'stage_changed', 'deal_won', 'deal_lost'];

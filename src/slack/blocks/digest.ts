@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { ATTENTION_ALERT_AGE_MS, improvement } from '../../metrics/attention.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
-import { mean } from '../../metrics/stats.js';
 import { indicatorLabel } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
@@ -20,12 +20,6 @@ import { focusLeading, leadingForecastText } from './rep-view.js';
  * so it goes only to their manager. A team too big for 50 blocks is split into several messages.
  */
 
-/** metrics.md "Improved": the mean focus pace rose by at least this much from the week before. */
-export const IMPROVED_BY = 0.1;
-/** Paces are sums of floating-point ratios: a rise of 0.1 must not miss by a rounding error. */
-const EPSILON = 1e-9;
-/** metrics.md "Needs attention": an open alert older than 2 days. */
-const ATTENTION_ALERT_AGE_MS = 2 * 86_400_000;
 /** Open alerts listed under a rep; the rest are counted. */
 const ALERTS_PER_REP = 3;
 
@@ -36,23 +30,17 @@ export interface Improvement {
   after: number;
 }
 
-const paceOf = (m: RepReport, key: string) => m.leading.find((l) => l.key === key)?.pace ?? null;
-
 /**
- * Reps whose mean pace over the focus indicators rose by at least 0.1 since `previous` (the
- * report as of a week earlier), biggest rise first. Only indicators paced in both weeks count,
- * so an indicator gaining its first value cannot pass for progress.
+ * Reps who improved (metrics.md "Improved", src/metrics/attention.ts) since `previous` (the
+ * report as of a week earlier), biggest rise first.
  */
 export function improvedReps(report: TeamReport, previous: TeamReport | null): Improvement[] {
   const before = new Map((previous?.members ?? []).map((m) => [m.rep.email, m]));
   return report.members
     .flatMap((m) => {
       const p = before.get(m.rep.email);
-      if (!p) return [];
-      const keys = report.focus.filter((k) => paceOf(m, k) !== null && paceOf(p, k) !== null);
-      const was = mean(keys.map((k) => paceOf(p, k)!));
-      const now = mean(keys.map((k) => paceOf(m, k)!));
-      return was !== null && now !== null && now - was >= IMPROVED_BY - EPSILON ? [{ member: m, before: was, after: now }] : [];
+      const change = p ? improvement(report.focus, p.leading, m.leading, report.minRateN) : null;
+      return change?.improved ? [{ member: m, before: change.before, after: change.after }] : [];
     })
     .sort((a, b) => b.after - b.before - (a.after - a.before));
 }

@@ -1,5 +1,6 @@
 import type { Button, HomeView, KnownBlock, StaticSelect } from '@slack/types';
 import { imageBlock } from '../../charts/block.js';
+import { needsAttention as repNeedsAttention } from '../../metrics/attention.js';
 import { indicatorUnit } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, LeadingJson, RepReport, TeamReport } from '../../reports/types.js';
@@ -30,9 +31,6 @@ export const ALERT_ACTIONS = [
 
 /** Alerts shown with their buttons (2 blocks each); the rest are counted. */
 const MAX_HOME_ALERTS = 5;
-const DAY_MS = 86_400_000;
-/** metrics.md "Needs attention": an open alert older than 2 days (or far behind on a focus indicator). */
-const ATTENTION_ALERT_AGE_MS = 2 * DAY_MS;
 
 const eventsButton = (l: LeadingJson, email: string): Button =>
   button({ text: 'Events behind this', actionId: SHOW_EVENTS_ACTION, value: JSON.stringify({ key: l.key, email }) });
@@ -142,10 +140,14 @@ export function renderRepHome(input: {
   return { type: 'home', blocks: [...head, ...list, ...tail] };
 }
 
-/** metrics.md "Needs attention": far behind on a focus indicator, or an open alert older than 2 days. */
+/** metrics.md "Needs attention" (src/metrics/attention.ts) for a rep report and the alerts open on it. */
 export function needsAttention(m: RepReport): boolean {
-  const asOf = Date.parse(m.asOf);
-  return focusLeading(m).some((l) => l.status === 'far_behind') || m.alerts.some((a) => asOf - Date.parse(a.triggeredAt) > ATTENTION_ALERT_AGE_MS);
+  return repNeedsAttention({
+    resultsGap: m.diagnosis.results.gap,
+    asOf: Date.parse(m.asOf),
+    focus: focusLeading(m),
+    openAlertsTriggeredAt: m.alerts.map((a) => Date.parse(a.triggeredAt)),
+  });
 }
 
 /** Blocks each shown team costs besides its reps: header, summary, "and N more". */

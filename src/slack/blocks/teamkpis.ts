@@ -47,6 +47,8 @@ const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => strin
     return s ? `🧭 coach the ${escapeMrkdwn(s.stage)} stage: ${percent(s.repRate)} converted vs ${percent(s.teamRate)} for the team` : '🧭 coach a stage';
   },
   look_past_rep: () => '🔍 behind on results with activity on pace: look past the rep',
+  ramping: (m) => (m.ramp ? `🌱 information only: ramping, week ${m.ramp.week} of ${m.ramp.of}` : '🌱 information only: ramping'),
+  no_basis: () => 'ℹ️ information only: no target or team comparison yet',
 };
 
 /** A rep's coaching status in words, from the diagnosis (metrics.md), with its numbers. */
