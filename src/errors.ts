@@ -10,14 +10,13 @@ export class PacerError extends Error {
   }
 }
 
-/** The embedded database directory is held by another process. */
+/** The embedded database directory is held by another, running, process. */
 export class DatabaseLockedError extends PacerError {
-  constructor(dataDir: string, options?: ErrorOptions) {
+  constructor(dataDir: string, ownerPid: number | undefined) {
     super(
       'database_locked',
-      `The embedded database in ${dataDir} is in use by another Pacer process. ` +
+      `The embedded database in ${dataDir} is in use by another Pacer process${ownerPid === undefined ? '' : ` (pid ${ownerPid})`}. ` +
         'Stop that process first, or set DATABASE_URL to use PostgreSQL, which allows several processes.',
-      options,
     );
   }
 }
