@@ -136,7 +136,10 @@ const clockTime = z
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack user id (U… or W…)` });
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack channel id (C… or G…)` });
-const slackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack team id (T…)` });
+/** A Slack team id: T and capitals or digits (E… for an Enterprise Grid organization). */
+export const SLACK_TEAM_ID = /^[TE][A-Z0-9]{2,}$/;
+
+const slackTeamId = z.string().regex(SLACK_TEAM_ID, { error: (iss) => `${describeValue(iss.input)} is not a Slack team id (T…)` });
 
 /** CRM owner ids are often numeric; YAML reads them as numbers, the events send strings. */
 const crmOwnerId = z.preprocess((v) => (typeof v === 'number' && Number.isInteger(v) ? String(v) : v), text);

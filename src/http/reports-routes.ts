@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { parseInstant } from '../ingest/event-schema.js';
 import { NotFoundError, repReport, teamReport } from '../reports/build-report.js';
-import { authenticate } from './auth.js';
+import { requireApiKey, verifiedKey } from './auth.js';
 import { sendError } from './errors.js';
 
 type ReportQuery = { Querystring: { asOf?: string } };
@@ -23,9 +23,8 @@ function asOfFrom(query: { asOf?: string }, clock: Clock, reply: FastifyReply): 
  * `build` gets the workspace, the route parameter and the instant.
  */
 function reportRoute(app: FastifyInstance, deps: { db: Database; clock: Clock }, url: string, param: string, build: (workspaceId: number, name: string, asOf: Date) => Promise<unknown>): void {
-  app.get<ReportQuery & { Params: Record<string, string> }>(url, async (request, reply) => {
-    const key = await authenticate(deps.db, deps.clock, request, reply, 'read');
-    if (!key) return reply;
+  app.get<ReportQuery & { Params: Record<string, string> }>(url, { onRequest: requireApiKey(deps, 'read') }, async (request, reply) => {
+    const key = verifiedKey(request);
     const asOf = asOfFrom(request.query, deps.clock, reply);
     if (!asOf) return reply;
     try {

@@ -21,6 +21,8 @@ export interface HttpDeps {
   clock: Clock;
   /** Bolt's receiver and the routes it owns, when Slack is configured over HTTP. */
   slackListener?: SlackHttpListener;
+  /** When set, requests whose Host header it refuses get 403 before any route (the sandbox's DNS-rebinding guard). */
+  acceptsHost?: (host: string | undefined) => boolean;
 }
 
 /**
@@ -44,6 +46,10 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     forceCloseConnections: 'idle',
     serverFactory: (handler) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (deps.acceptsHost && !deps.acceptsHost(req.headers.host)) {
+          writeJsonError(req, res, 403, 'host_not_allowed', 'This server answers only requests addressed to its own address (127.0.0.1, localhost or [::1] with its port).');
+          return;
+        }
         const routing = routeSlackRequest(deps.slackListener, req.method, req.url);
         switch (routing.kind) {
           case 'bolt':

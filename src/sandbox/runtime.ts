@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildSlackApp, type SlackApp } from '../app.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
+import { isAllowedHost, loopbackHosts } from '../http/host-guard.js';
 import { buildHttpServer } from '../http/server.js';
 import { runJobNow } from '../jobs/registry.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
@@ -112,7 +113,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     const local = slack;
     app = await buildSlackApp({ slack: { kind: 'http', botToken, signingSecret }, slackApiUrl: local.apiUrl, db, logger, clock });
-    http = buildHttpServer({ db, logger, clock, ...(app.listener ? { slackListener: app.listener } : {}) });
+    // Filled in once the server listens (the port may be chosen then); until then nothing is accepted.
+    let ownHosts: ReadonlySet<string> = new Set();
+    http = buildHttpServer({ db, logger, clock, acceptsHost: (h) => isAllowedHost(h, ownHosts), ...(app.listener ? { slackListener: app.listener } : {}) });
     const jobs = jobContext({ db, logger, clock, clients: deliveryClients({ kind: 'http', botToken, signingSecret }, local.apiUrl, db, logger) });
     if (options.scheduler !== false) scheduler = startScheduler(jobs);
     const client = new WebClient(botToken, { slackApiUrl: local.apiUrl, retryConfig: { retries: 0 } });
@@ -230,6 +233,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     registerSandboxRoutes(http, backend, { imageUrl: (fileId) => `${local.url}/files/${encodeURIComponent(fileId)}` });
     const listening = await http.listen({ port: options.port, host });
     selfUrl = listening.replace('0.0.0.0', '127.0.0.1');
+    ownHosts = loopbackHosts(Number(new URL(selfUrl).port));
     const runningHttp = http;
     const runningApp = app;
     const runningScheduler = scheduler;
