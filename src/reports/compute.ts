@@ -10,6 +10,7 @@ import { indexRep, isActivityIndicator, isLowerBetter, leadingIndicators, type I
 import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
+import { unnamedRecord } from './records.js';
 import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
 import { ratio } from '../metrics/stats.js';
 import type { MetricEvent, MetricSettings } from '../metrics/types.js';
@@ -255,7 +256,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       forecast: forecastJson(repForecast, fmt),
       diagnosis,
       focusSuggestion: focusSuggestion(focus, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
       weekToDate: weekToDateJson,
       trend,
     };

@@ -402,6 +402,7 @@ describe('events behind a figure', () => {
     dealId: i % 2 ? null : `D-${i}`,
     amount: i % 2 ? null : 1000 + i,
     stage: null,
+    record: null,
   }));
 
   it('lists the 40 latest, newest first, says how many more, and fits a modal', () => {
