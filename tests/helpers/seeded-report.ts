@@ -37,7 +37,7 @@ export function seededTeamReport(org: ReturnType<typeof buildOrg>, team: SeedTea
     reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: o.names?.[i] ?? r.name, startDate: r.startDate })),
     targets: [
       { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
-      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
+      ...reps.flatMap((r, i) => (r.target === null ? [] : [{ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target }])),
     ],
   };
   const events: MetricEvent[] = reps.flatMap((r, i) =>

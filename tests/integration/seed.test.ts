@@ -38,6 +38,13 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
       expect([...rules].sort()).toEqual([...PLANT_RULES].sort());
     }
 
+    // Every alert about a deal or lead names it and links its page (metrics.md rev 2).
+    const records = reports.flatMap((r) => r.members.flatMap((m) => m.alerts.flatMap((a) => (a.record ? [a.record] : []))));
+    expect(records.length).toBeGreaterThanOrEqual(3 * org.teams.length);
+    for (const record of records) {
+      expect(record).toMatchObject({ name: expect.any(String), accountName: expect.any(String), url: `http://127.0.0.1:3000/crm/${record.kind}s/${record.id}` });
+    }
+
     for (const [i, team] of org.teams.entries()) {
       const report = reports[i]!;
       // Top performers really work more: their cadence (the baseline) beats the team median.
@@ -58,7 +65,8 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
 
     // Generating again gives the same ids and content: stored already, nothing new.
     const team = org.teams[0]!;
-    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, team.reps[0]!));
+    const top = team.reps.find((r) => r.profile.archetype === 'top')!;
+    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, top));
     expect(again).toMatchObject({ accepted: 0, rejected: [] });
     expect(again.duplicates).toBeGreaterThan(14 * 150);
   });
