@@ -50,7 +50,7 @@ export function dealNameOf(seed: number, dealId: string, account: string, amount
   return `${account} — ${Math.max(5, Math.round(amount / SEAT_PRICE / 5) * 5)} seats`;
 }
 
-/** The record's page that the sandbox serves (src/sandbox/crm-routes.ts), under `base` (its own address). */
+/** The record's page that the sandbox serves (src/sandbox/routes.ts, crm-page.ts), under `base` (its own address). */
 export function recordUrl(base: string, kind: 'deal' | 'lead', id: string): string {
   return `${base.replace(/\/+$/, '')}/crm/${kind}s/${encodeURIComponent(id)}`;
 }
