@@ -9,10 +9,10 @@
  * One rep's events (≈ 190 a week) are built in memory, sorted and handed out; the org is a
  * stream of reps, so a run never holds more than one rep's history.
  */
-import { completeWeeks, startOfDateIn, weekContaining, type Interval } from '../metrics/windows.js';
+import { completeWeeks, startOfDateIn, targetPeriod, weekContaining, type Interval } from '../metrics/windows.js';
 import { addWorkingHours, LAST_MEETING_MARGIN_MS, meetingSlot, randomWorkingInstant, workCalendar, workingMs, type WorkCalendar } from './calendar.js';
 import { dealId as dealIdOf, eventId, leadId as leadIdOf } from './ids.js';
-import { repActiveFrom, STANDALONE_OPPORTUNITIES_PER_WEEK, OPPORTUNITY_PER_QUALIFIED } from './org.js';
+import { OPPORTUNITY_PER_QUALIFIED, repActiveFrom, STANDALONE_OPPORTUNITIES_PER_WEEK } from './flow.js';
 import { accountNameOf, dealNameOf, DEFAULT_CRM_BASE_URL, leadNameOf, recordUrl } from './names.js';
 import { plantedEvents, shapeDealEvents } from './plant.js';
 import { createRng, type Rng } from './rng.js';
@@ -293,6 +293,24 @@ export function repDrafts(org: SeedOrg, team: SeedTeam, rep: SeedRep): DraftEven
   topUpTouches(s, drafts, weeks, factors, activeFrom, drop);
   // Stable sort: events at the same instant keep the order they were made in (open before touch).
   return drafts.sort((x, y) => x.at - y.at);
+}
+
+/**
+ * The most the leading forecast (metrics.md "Pace to target") can make of a rep's quarter, from
+ * their generated events: booked so far in the quarter, plus the pipeline they created per week
+ * over the cadence window for every week a quarter has, as if every deal were won.
+ */
+export function leadingForecastBound(org: SeedOrg, team: SeedTeam, rep: SeedRep): number {
+  const end = org.options.end;
+  const quarter = targetPeriod({ kind: 'quarter' }, end, team.timezone);
+  const cadence = completeWeeks(end, 4, { timezone: team.timezone, weekStartsOn: 1 });
+  let booked = 0;
+  let pipeline = 0;
+  for (const d of repDrafts(org, team, rep)) {
+    if (d.type === 'deal_won' && d.at >= quarter.start.getTime()) booked += d.amount ?? 0;
+    if (d.type === 'opportunity_created' && d.at >= cadence.start.getTime() && d.at < cadence.end.getTime()) pipeline += d.amount ?? 0;
+  }
+  return booked + (pipeline / 4) * 14;
 }
 
 /**

@@ -6,7 +6,9 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { formatISO } from 'date-fns';
-import { completeWeeks, startOfDateIn } from '../metrics/windows.js';
+import { completeWeeks } from '../metrics/windows.js';
+import { leadingForecastBound } from './events.js';
+import { OPPORTUNITY_PER_QUALIFIED, STANDALONE_OPPORTUNITIES_PER_WEEK } from './flow.js';
 import { dealId as dealIdOf } from './ids.js';
 import { planBehaviours, planShapeDeals } from './plant.js';
 import { createRng, type Rng } from './rng.js';
@@ -91,9 +93,6 @@ const SEGMENTS: Record<Segment, SegmentSpec> = {
   Enterprise: { weight: 25, dealAmount: 70_000, cycleFactor: 1.4, leadsPerWeek: 5, inboundShare: 0.3, pipeline: STANDARD_PIPELINE, conversion: [0.58, 0.6, 0.65, 0.72] },
 };
 
-/** Opportunities opened per qualified lead, and per week without a lead (referrals, expansion). */
-export const OPPORTUNITY_PER_QUALIFIED = 0.75;
-export const STANDALONE_OPPORTUNITIES_PER_WEEK = 0.3;
 
 const FIRST = [
   'Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farah', 'Gabriel', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lara', 'Mateo', 'Nadia', 'Omar', 'Priya',
@@ -311,25 +310,27 @@ export function buildOrg(options: SeedOptions): SeedOrg {
       holidayWeek: null,
     };
     team.plants = planBehaviours(team, options, createRng(options.seed, 1, i));
-    // The activity drop goes to a rep behind on results (twice a quarter's expected bookings to
-    // sell), so the coaching that follows it is about activity, not a rep already over target.
-    const dropPlant = team.plants.find((p) => p.rule === 'activity_drop');
-    const gapRep = team.reps.find((r) => r.email === dropPlant?.rep);
-    if (gapRep) gapRep.target = roundTo(expectedQuarter(gapRep.profile, spec) * 2, 5_000);
     team.shapeDeals = planShapeDeals(team, options, createRng(options.seed, 4, i), (rep, n) => dealIdOf(options.seed, rep.code, n));
-    team.target = roundTo(reps.reduce((s, r) => s + (r.target ?? 0), 0), 10_000);
     teams.push(team);
   }
   // One team took a week off together inside the cadence window, not its last week (the week an
   // activity drop is measured on), so rep and baseline dip together.
   const holidayTeam = teams[createRng(options.seed, 4).int(0, teams.length - 1)]!;
   holidayTeam.holidayWeek = completeWeeks(options.end, 4, { timezone: holidayTeam.timezone, weekStartsOn: 1 }).weeks[1]!;
-  return { options, teams, managers };
-}
-
-/** The rep's first working day, epoch ms: their start date or the first generated week. */
-export function repActiveFrom(team: SeedTeam, rep: SeedRep): number {
-  return rep.startDate === null ? team.start : Math.max(team.start, startOfDateIn(rep.startDate, team.timezone).getTime());
+  const org: SeedOrg = { options, teams, managers };
+  for (const team of teams) {
+    // The activity drop goes to a rep behind on results, so the coaching that follows it is about
+    // activity, not a rep already on track: a target beyond what the leading forecast can reach
+    // on their events (which the target does not change), and at least twice their expected quarter.
+    const drop = team.plants.find((p) => p.rule === 'activity_drop');
+    const gapRep = team.reps.find((r) => r.email === drop?.rep);
+    if (gapRep) {
+      const expected = expectedQuarter(gapRep.profile, SEGMENTS[team.segment]);
+      gapRep.target = roundTo(Math.max(2 * expected, 1.25 * leadingForecastBound(org, team, gapRep)), 5_000);
+    }
+    team.target = roundTo(team.reps.reduce((s, r) => s + (r.target ?? 0), 0), 10_000);
+  }
+  return org;
 }
 
 /**
