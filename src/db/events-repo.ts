@@ -13,12 +13,17 @@ export interface EventRow {
   stage: string | null;
   lead_source: 'inbound' | 'outbound' | null;
   metadata: Record<string, unknown> | null;
+  deal_name: string | null;
+  lead_name: string | null;
+  account_name: string | null;
+  url: string | null;
   version: number | null;
   content_hash: string;
 }
 
 const RECORD_COLUMNS = `external_id text, type text, occurred_at timestamptz, identity_id int, lead_id text, deal_id text,
-  amount numeric, stage text, lead_source text, metadata jsonb, version int, content_hash text`;
+  amount numeric, stage text, lead_source text, metadata jsonb, deal_name text, lead_name text, account_name text, url text,
+  version int, content_hash text`;
 
 export interface ResolvedIdentity {
   id: number;
@@ -101,9 +106,9 @@ export async function insertOrLockEvents(tx: SqlRunner, workspaceId: number, row
   if (rows.length === 0) return new Set();
   const inserted = await tx.query<{ external_id: string }>(
     `INSERT INTO activity_event AS e (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
-       stage, lead_source, metadata, version, content_hash)
+       stage, lead_source, metadata, deal_name, lead_name, account_name, url, version, content_hash)
      SELECT $1, r.external_id, r.type, r.occurred_at, r.identity_id, r.lead_id, r.deal_id, r.amount,
-       r.stage, r.lead_source::"LeadSource", r.metadata, r.version, r.content_hash
+       r.stage, r.lead_source::"LeadSource", r.metadata, r.deal_name, r.lead_name, r.account_name, r.url, r.version, r.content_hash
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
      ORDER BY r.external_id COLLATE "C"
      ON CONFLICT (workspace_id, external_id) DO UPDATE SET version = e.version WHERE false
@@ -139,7 +144,8 @@ export async function replaceEvents(tx: SqlRunner, workspaceId: number, rows: Ev
     `UPDATE activity_event e SET
        type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
        deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
-       metadata = r.metadata, version = r.version, content_hash = r.content_hash, received_at = now()
+       metadata = r.metadata, deal_name = r.deal_name, lead_name = r.lead_name, account_name = r.account_name, url = r.url,
+       version = r.version, content_hash = r.content_hash, received_at = now()
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
      WHERE e.workspace_id = $1 AND e.external_id = r.external_id`,
     [workspaceId, JSON.stringify(rows)],

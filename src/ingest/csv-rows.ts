@@ -24,9 +24,14 @@ export const EVENT_FIELDS = [
   'stage',
   'leadSource',
   'metadata',
+  'dealName',
+  'leadName',
+  'accountName',
+  'url',
   'version',
 ] as const;
-export const OPPORTUNITY_FIELDS = ['id', 'owner', 'createdAt', 'closedAt', 'status', 'amount', 'stage'] as const;
+/** `name`, `account` and `url` are the deal's name, its account's and its page in the CRM. */
+export const OPPORTUNITY_FIELDS = ['id', 'owner', 'createdAt', 'closedAt', 'status', 'amount', 'stage', 'name', 'account', 'url'] as const;
 
 export type EventField = (typeof EVENT_FIELDS)[number];
 export type OpportunityField = (typeof OPPORTUNITY_FIELDS)[number];
@@ -307,7 +312,7 @@ function mapEventRow(row: Row, ctx: RowContext): RowResult {
 
   // Empty cells are absent fields, so ingestEvents reports a missing one with its usual message.
   const event: CsvEvent = {};
-  for (const field of ['id', 'type', 'repEmail', 'slackUserId', 'crmOwnerId', 'leadId', 'dealId', 'stage', 'leadSource'] as const) {
+  for (const field of ['id', 'type', 'repEmail', 'slackUserId', 'crmOwnerId', 'leadId', 'dealId', 'stage', 'leadSource', 'dealName', 'leadName', 'accountName', 'url'] as const) {
     const value = row.get(field);
     if (value !== undefined) event[field] = value;
   }
@@ -376,6 +381,9 @@ function mapOpportunityRow(row: Row, ctx: RowContext): RowResult {
   }
   const who = repFields(rep.ref);
   const stage = row.get('stage');
+  const name = row.get('name');
+  const account = row.get('account');
+  const url = row.get('url');
   const events: CsvEvent[] = [
     {
       id: opportunityEventId(dealId, 'created'),
@@ -384,6 +392,9 @@ function mapOpportunityRow(row: Row, ctx: RowContext): RowResult {
       ...who,
       dealId,
       amount: amount ?? 0,
+      ...(name !== undefined && { dealName: name }),
+      ...(account !== undefined && { accountName: account }),
+      ...(url !== undefined && { url }),
       // The export says which stage the deal is in but not since when, so it is no stage_changed event.
       ...(stage !== undefined && { metadata: { stage } }),
     },
@@ -410,6 +421,9 @@ const OPPORTUNITY_PATHS: Record<string, OpportunityField> = {
   slackUserId: 'owner',
   crmOwnerId: 'owner',
   metadata: 'stage',
+  dealName: 'name',
+  accountName: 'account',
+  url: 'url',
 };
 
 /**

@@ -46,6 +46,28 @@ const externalId = (field: string) =>
 
 const optionalId = (field: string) => externalId(field).optional();
 
+export const RECORD_NAME_MAX = 200;
+export const RECORD_URL_MAX = 2000;
+
+/** A deal's, lead's or account's name as people read it (metrics.md "Events", rev 2). */
+const recordName = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, { error: `${field} must not be empty` })
+    .max(RECORD_NAME_MAX, { error: `${field} is longer than ${RECORD_NAME_MAX} characters` })
+    .optional();
+
+/** The record's page in the CRM: only http(s), since messages turn it into a button people click. */
+const recordUrl = z
+  .string({ error: 'url must be a string' })
+  .trim()
+  .max(RECORD_URL_MAX, { error: `url is longer than ${RECORD_URL_MAX} characters` })
+  .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an http:// or https:// link to the record in the CRM`,
+  })
+  .optional();
+
 /**
  * The shape of one event as senders write it (API body and CSV rows after mapping).
  * Type-specific rules (required fields, known types, pipeline stages) are checked by
@@ -86,6 +108,10 @@ export const rawEventSchema = z.strictObject(
         }
       })
       .optional(),
+    dealName: recordName('dealName'),
+    leadName: recordName('leadName'),
+    accountName: recordName('accountName'),
+    url: recordUrl,
     version: z
       .number({ error: 'version must be a number' })
       .int({ error: 'version must be a whole number' })
@@ -118,6 +144,10 @@ export interface ValidEvent {
   stage?: string;
   leadSource?: 'inbound' | 'outbound';
   metadata?: Record<string, unknown>;
+  dealName?: string;
+  leadName?: string;
+  accountName?: string;
+  url?: string;
   version?: number;
 }
 

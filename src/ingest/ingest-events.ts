@@ -84,6 +84,10 @@ function toRow(c: Candidate, identityId: number): EventRow {
     stage: e.stage ?? null,
     lead_source: e.leadSource ?? null,
     metadata: e.metadata ?? null,
+    deal_name: e.dealName ?? null,
+    lead_name: e.leadName ?? null,
+    account_name: e.accountName ?? null,
+    url: e.url ?? null,
     version: e.version ?? null,
     content_hash: c.hash,
   };

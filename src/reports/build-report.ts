@@ -2,11 +2,13 @@ import { readTeamSettings } from '../config/apply.js';
 import { PERFORMANCE_METRICS } from '../config/coaching.js';
 import type { Database } from '../db/client.js';
 import { loadMetricEvents } from '../db/metrics-repo.js';
+import { recordInfos } from '../db/record-names.js';
 import { PacerError } from '../errors.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import { nameReportRecords, reportRecordRefs } from './records.js';
 import type { RepReport, TeamReport } from './types.js';
 
 export class NotFoundError extends PacerError {
@@ -65,7 +67,8 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<TeamReport> {
   const { input } = await loadTeamInput(db, workspaceId, teamName);
   const events = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf));
-  return computeTeamReport(input, events, asOf);
+  const report = computeTeamReport(input, events, asOf);
+  return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
 }
 
 /** The active team a rep belongs to, or a NotFoundError that says why there is none. */

@@ -12,6 +12,7 @@ import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
 import { meanPeriodShare, meanWeeklyShare, rampAt, type RampSettings } from '../metrics/ramp.js';
+import { unnamedRecord } from './records.js';
 import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
 import { ratio } from '../metrics/stats.js';
 import type { MetricEvent, MetricSettings } from '../metrics/types.js';
@@ -310,7 +311,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       diagnosis,
       goal,
       focusSuggestion: focusSuggestion(diagnosis.focus, goal, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
       weekToDate: weekToDateJson,
       trend,
     };

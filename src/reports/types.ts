@@ -6,6 +6,7 @@ import type { WeekGoal } from '../metrics/goal.js';
 import type { Lagging } from '../metrics/lagging.js';
 import type { PaceStatus } from '../metrics/pace.js';
 import type { Ramp } from '../metrics/ramp.js';
+import type { RecordInfo } from '../metrics/records.js';
 
 /** The report JSON of interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
 export interface WindowJson {
@@ -65,7 +66,12 @@ export interface AlertJson {
   subject: string;
   triggeredAt: string;
   detail: AlertCandidate['detail'];
+  /** The deal or lead the alert is about, with its name and link as of the report (null for an activity drop). */
+  record: RecordJson | null;
 }
+
+/** A deal or lead as reports name it (metrics.md "Events", rev 2). */
+export type RecordJson = RecordInfo;
 
 export interface RepReport {
   asOf: string;

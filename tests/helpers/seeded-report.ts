@@ -37,7 +37,7 @@ export function seededTeamReport(org: ReturnType<typeof buildOrg>, team: SeedTea
     reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: o.names?.[i] ?? r.name, startDate: r.startDate })),
     targets: [
       { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target, ramped: false },
-      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target, ramped: false })),
+      ...reps.flatMap((r, i) => (r.target === null ? [] : [{ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target, ramped: false }])),
     ],
   };
   const events: MetricEvent[] = reps.flatMap((r, i) =>

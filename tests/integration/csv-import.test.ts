@@ -70,6 +70,7 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
       dealId: e.dealId,
       leadId: e.leadId,
       metadata: e.metadata,
+      names: { dealName: e.dealName, leadName: e.leadName, accountName: e.accountName, url: e.url },
       contentHash: e.contentHash,
       receivedAt: e.receivedAt.toISOString(),
     }));
@@ -165,6 +166,26 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
     ]);
   });
 
+  it('takes record names and links from the columns --map names, rejecting a link that is not http(s)', async () => {
+    const ws = await workspace();
+    const file = await writeCsv(
+      [
+        'id,type,occurredAt,repEmail,dealId,leadId,Deal,Contact,Company,Link',
+        'k1,call,2026-11-02T10:00:00Z,anna@example.com,D1,L1,Acme — 40 seats,Jo Park,Acme Logistics,https://crm.example.com/deals/D1',
+        'k2,call,2026-11-02T11:00:00Z,anna@example.com,,L2,,Kim Lee,,',
+        'k3,call,2026-11-02T12:00:00Z,anna@example.com,D3,,,,,javascript:alert(1)',
+        '',
+      ].join('\n'),
+    );
+    const summary = await run(ws, file, { fieldMap: parseFieldMap('events', ['dealName=Deal,leadName=Contact,accountName=Company,url=Link']) });
+    expect(summary).toMatchObject({ rowsRead: 3, accepted: 2, rejectedRows: 1, ignoredColumns: [] });
+    expect((await stored(ws)).map(({ id, names }) => [id, names])).toEqual([
+      ['k1', { dealName: 'Acme — 40 seats', leadName: 'Jo Park', accountName: 'Acme Logistics', url: 'https://crm.example.com/deals/D1' }],
+      ['k2', { dealName: null, leadName: 'Kim Lee', accountName: null, url: null }],
+    ]);
+    expect((await readRejected(file))[1]?.slice(0, 3)).toEqual(['4', 'url: "javascript:alert(1)" is not an http:// or https:// link to the record in the CRM', 'k3']);
+  });
+
   it('stops with the line where a file cannot be parsed further, keeping the rows before it', async () => {
     const ws = await workspace();
     const file = await writeCsv('id,type,occurredAt,repEmail\nq1,call,2026-11-02,anna@example.com\nq2,call,"2026-11-02,anna@example.com\n');
@@ -242,6 +263,26 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
         ['opp:D3:created', 'opportunity_created', '2026-10-04T23:00:00.000Z', 3000],
         ['opp:D4:created', 'opportunity_created', '2026-10-06T00:00:00.000Z', 0],
       ]);
+    });
+
+    it("keeps the optional name, account and url columns on the deal's created event", async () => {
+      const ws = await workspace();
+      const file = await writeCsv(
+        [
+          'id,owner,createdAt,closedAt,status,amount,Opportunity,Company,Link',
+          'N1,anna@example.com,2026-10-01,2026-11-02,won,5000,Acme — 40 seats,Acme Logistics,https://crm.example.com/o/N1',
+          'N2,anna@example.com,2026-10-01,,open,100,,,',
+          'N3,anna@example.com,2026-10-01,,open,100,,,ftp://crm.example.com/o/N3',
+        ].join('\n'),
+      );
+      const summary = await run(ws, file, { kind: 'opportunities', fieldMap: parseFieldMap('opportunities', ['name=Opportunity,account=Company,url=Link']) });
+      expect(summary).toMatchObject({ rowsRead: 3, accepted: 3, rejectedRows: 1 });
+      expect((await stored(ws)).map(({ id, names }) => [id, names])).toEqual([
+        ['opp:N1:created', { dealName: 'Acme — 40 seats', leadName: null, accountName: 'Acme Logistics', url: 'https://crm.example.com/o/N1' }],
+        ['opp:N1:won', { dealName: null, leadName: null, accountName: null, url: null }],
+        ['opp:N2:created', { dealName: null, leadName: null, accountName: null, url: null }],
+      ]);
+      expect((await readRejected(file))[1]?.slice(0, 3)).toEqual(['4', 'url: "ftp://crm.example.com/o/N3" is not an http:// or https:// link to the record in the CRM', 'N3']);
     });
 
     it('takes rows in order: a deal listed twice ends as its last row says', async () => {

@@ -15,7 +15,7 @@ import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-re
 
 // Real reports: the seed generator's org, computed as of a Wednesday afternoon in New York.
 const AS_OF = new Date('2026-11-25T15:30:00Z');
-const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
+const org = buildOrg({ reps: 24, weeks: 16, seed: 2, end: AS_OF, workspace: 'T0SEED' });
 const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
 const computeTeam = (team: SeedTeam, o: SeededReportOptions = {}): TeamReport => seededTeamReport(org, team, AS_OF, o);
@@ -402,6 +402,7 @@ describe('events behind a figure', () => {
     dealId: i % 2 ? null : `D-${i}`,
     amount: i % 2 ? null : 1000 + i,
     stage: null,
+    record: null,
   }));
 
   it('lists the 40 latest, newest first, says how many more, and fits a modal', () => {

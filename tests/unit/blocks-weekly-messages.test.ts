@@ -16,7 +16,7 @@ import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-re
 // Monday 08:00 in New York, early in the new week, so "last week" is the last complete week.
 const AS_OF = new Date('2026-11-23T13:00:00Z');
 const WEEK_MS = 7 * 86_400_000;
-const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
+const org = buildOrg({ reps: 24, weeks: 16, seed: 6, end: AS_OF, workspace: 'T0SEED' });
 const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
 const computeTeam = (team: SeedTeam, o: SeededReportOptions & { asOf?: Date } = {}): TeamReport => seededTeamReport(org, team, o.asOf ?? AS_OF, o);

@@ -44,7 +44,7 @@ describe('command-line settings', () => {
       ['amount', 'Deal Value'],
     ]);
     expect(() => parseFieldMap('events', ['when=Date'])).toThrow(
-      '--map: unknown field "when" for --kind events; the fields are id, type, occurredAt, repEmail, slackUserId, crmOwnerId, leadId, dealId, amount, stage, leadSource, metadata, version',
+      '--map: unknown field "when" for --kind events; the fields are id, type, occurredAt, repEmail, slackUserId, crmOwnerId, leadId, dealId, amount, stage, leadSource, metadata, dealName, leadName, accountName, url, version',
     );
     expect(() => parseFieldMap('opportunities', ['occurredAt=Date'])).toThrow('unknown field "occurredAt" for --kind opportunities');
     expect(() => parseFieldMap('events', ['occurredAt'])).toThrow('--map: "occurredAt" is not of the form name=value');

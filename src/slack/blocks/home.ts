@@ -8,6 +8,7 @@ import { localMoment, money, paceBar, slackDate, statusBadge, weekDays } from '.
 import { actions, button, context, divider, fields, header, option, plain, section } from './kit.js';
 import { clip, escapeMrkdwn, MAX_VIEW_BLOCKS } from './limits.js';
 import { notMappedText } from './notices.js';
+import { recordButton, recordText } from './record.js';
 import { focusLeading, focusSuggestionText, indicatorText, leadingForecastText, NO_BASELINE_TEXT, resultsFields, windowLabel, windowsText } from './rep-view.js';
 import { repRowText } from './teamkpis.js';
 
@@ -46,7 +47,7 @@ const str = (a: AlertJson, key: string): string => {
 
 /** An alert in coaching words, with the numbers it rests on (metrics.md "Negative behaviours"). */
 export function alertText(a: AlertJson, currency: string): string {
-  const subject = escapeMrkdwn(clip(a.subject, 100));
+  const subject = recordText(a.record, a.subject);
   const since = `since ${localMoment(a.triggeredAt)}`;
   switch (a.rule) {
     case 'untouched_lead':
@@ -68,7 +69,10 @@ function alertBlocks(r: RepReport): KnownBlock[] {
   const blocks: KnownBlock[] = [section(`*Open alerts (${r.alerts.length})*`)];
   for (const a of r.alerts.slice(0, MAX_HOME_ALERTS)) {
     const value = JSON.stringify({ key: a.key });
-    blocks.push(section(alertText(a, r.currency)), actions(ALERT_ACTIONS.map((x) => button({ text: x.text, actionId: `alert_${x.action}`, value }))));
+    blocks.push(
+      section(alertText(a, r.currency)),
+      actions([...recordButton(a.record), ...ALERT_ACTIONS.map((x) => button({ text: x.text, actionId: `alert_${x.action}`, value }))]),
+    );
   }
   if (r.alerts.length > MAX_HOME_ALERTS) blocks.push(context(`and ${r.alerts.length - MAX_HOME_ALERTS} more open alerts`));
   return blocks;
