@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indicatorLink, linkTest, workspaceLinkTest, type CohortPairs, type LinkPair } from '../../src/metrics/correlation.js';
 import { exactDCounts, exactP, maxD, permutationP } from '../../src/metrics/spearman-null.js';
+import { workspaceLinks } from '../../src/reports/links.js';
 
 /** Reps whose indicator ranks are 1..n and whose results have the given ranks (values spaced apart, no ties). */
 const ranked = (resultRanks: readonly number[]): LinkPair[] =>
@@ -213,5 +214,24 @@ describe('workspaceLinkTest: the same question across the teams', () => {
     const reversed: CohortPairs = { ...a, pairs: [...a.pairs].reverse() };
     const b = team([3, 1, 2, 5, 4, 6]);
     expect(workspaceLinkTest([reversed, b])).toEqual(workspaceLinkTest([a, b]));
+  });
+});
+
+describe('workspaceLinks: every team’s links from every team’s cohort', () => {
+  const cohort = (key: string, ranks: readonly number[]): CohortPairs => ({ key, higherIsBetter: true, pairs: ranked(ranks) });
+  const east = { id: 1, name: 'East', focus: ['cadence.call'], cohort: [cohort('cadence.call', [2, 1, 3, 4, 5, 6]), cohort('cadence.email', [1, 2, 3, 4, 5, 6])] };
+  const west = { id: 2, name: 'West', focus: ['cadence.email'], cohort: [cohort('cadence.call', [1, 2, 3, 4, 6, 5]), cohort('cadence.email', [6, 5, 4, 3, 2, 1])] };
+
+  it('tests each team on its own focus, with the workspace-wide test over every team’s cohort', () => {
+    const links = workspaceLinks([east, west]);
+    expect(links.get(1)!.map((l) => l.key)).toEqual(['cadence.call']);
+    expect(links.get(2)!.map((l) => l.key)).toEqual(['cadence.email']);
+    expect(links.get(1)![0]).toMatchObject({ n: 6, p: 6 / 720, label: 'tracks_results' });
+    expect(links.get(1)![0]!.workspace).toEqual(workspaceLinkTest([east.cohort[0]!, west.cohort[0]!]));
+    expect(links.get(2)![0]!.workspace).toMatchObject({ rho: expect.closeTo(0, 10), n: 12, label: 'weak_or_no_link' });
+  });
+
+  it('does not depend on the order the teams come in', () => {
+    expect(workspaceLinks([west, east])).toEqual(workspaceLinks([east, west]));
   });
 });
