@@ -8,6 +8,7 @@ import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import { keptTeamLinks, type LinkTeam } from './links.js';
 import { nameReportRecords, reportRecordRefs } from './records.js';
 import type { RepReport, TeamReport } from './types.js';
 
@@ -63,11 +64,21 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
   };
 }
 
-/** The team report of interfaces.md as of an instant. */
+/** Every active team of the workspace, read as loadTeamInput reads one. */
+async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<LinkTeam[]> {
+  const teams = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
+  const loaded: LinkTeam[] = [];
+  for (const t of teams) loaded.push(await loadTeamInput(db, workspaceId, t.name));
+  return loaded;
+}
+
+/** The team report of interfaces.md as of an instant, with the links kept for its last complete week. */
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<TeamReport> {
-  const { input } = await loadTeamInput(db, workspaceId, teamName);
+  const team = await loadTeamInput(db, workspaceId, teamName);
+  const { input } = team;
   const events = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf));
-  const report = computeTeamReport(input, events, asOf);
+  const links = await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
+  const report = computeTeamReport(input, events, asOf, links);
   return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
 }
 

@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { formatISO } from 'date-fns';
 import type { TeamSettings } from '../config/apply.js';
 import { cohort as cohortOf, medianOf, topPerformers, type PerformanceMetric } from '../metrics/baselines.js';
-import { indicatorLink } from '../metrics/correlation.js';
+import { indicatorLink, type CohortPairs, type IndicatorLink } from '../metrics/correlation.js';
 import { buildDeals, tallyStage, type DealHistory } from '../metrics/deals.js';
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
@@ -112,8 +112,22 @@ const spanOf = (weeks: readonly Interval[], asOf: number) =>
  * leading and lagging indicators over the cadence and baseline windows, the cohort, top
  * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
  * trends. Pure: the same input gives the same report whatever the order of `events`.
+ * `links` are the ones kept for the last complete week (src/reports/links.ts); without them the
+ * report tests its own cohort, with no workspace-wide figure.
  */
-export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date): TeamReport {
+export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date, links?: readonly IndicatorLink[]): TeamReport {
+  return computeTeam(team, events, asOf, links).report;
+}
+
+/**
+ * Per indicator, the cohort's (value over the baseline window, performance) pairs as of `asOf`:
+ * what the team's links and its share of the workspace-wide ones are computed from.
+ */
+export function teamCohortPairs(team: TeamInput, events: readonly MetricEvent[], asOf: Date): CohortPairs[] {
+  return computeTeam(team, events, asOf, []).cohort;
+}
+
+function computeTeam(team: TeamInput, events: readonly MetricEvent[], asOf: Date, givenLinks: readonly IndicatorLink[] | undefined): { report: TeamReport; cohort: CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -341,15 +355,14 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     teamLaggingBaseline.winRate,
   );
 
-  const links = team.focus.map((key) =>
-    indicatorLink(
-      key,
-      cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
-      !isLowerBetter(key),
-    ),
-  );
+  const cohort: CohortPairs[] = keys.map((key) => ({
+    key,
+    higherIsBetter: !isLowerBetter(key),
+    pairs: cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
+  }));
+  const links = givenLinks ? [...givenLinks] : cohort.filter((c) => team.focus.includes(c.key)).map((c) => indicatorLink(c));
 
-  return {
+  const report: TeamReport = {
     asOf: fmt(asOf),
     team: team.name,
     timezone: team.timezone,
@@ -372,6 +385,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       paceAgainstTop,
     },
   };
+  return { report, cohort };
 }
 
 function performanceOf(metric: PerformanceMetric, l: Lagging, target: TeamInput['targets'][number] | null, window: WeekWindow, timezone: string, asOf: Date): number | null {

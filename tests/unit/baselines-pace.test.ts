@@ -237,8 +237,8 @@ describe('spearman', () => {
 
   it('flips lower-is-better indicators and labels small cohorts', () => {
     const pairs = Array.from({ length: 8 }, (_, i) => ({ indicator: 10 - i, performance: i }));
-    expect(indicatorLink('speed_to_lead_hours', pairs, false)).toMatchObject({ rho: 1, n: 8, label: 'tracks_results' });
-    expect(indicatorLink('cadence.call', pairs, true)).toMatchObject({ rho: -1, label: 'weak_or_no_link' });
-    expect(indicatorLink('cadence.call', pairs.slice(0, 7), true).label).toBe('too_few_reps');
+    expect(indicatorLink({ key: 'speed_to_lead_hours', higherIsBetter: false, pairs })).toMatchObject({ rho: 1, n: 8, label: 'tracks_results' });
+    expect(indicatorLink({ key: 'cadence.call', higherIsBetter: true, pairs })).toMatchObject({ rho: -1, label: 'weak_or_no_link' });
+    expect(indicatorLink({ key: 'cadence.call', higherIsBetter: true, pairs: pairs.slice(0, 4) }).label).toBe('too_few_reps');
   });
 });

@@ -64,6 +64,8 @@ function capture(text: string, re: RegExp): string {
   return m![1]!;
 }
 
+const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
 const expectClose = (shown: string, value: number | null, key: string, currency: string) => {
@@ -253,13 +255,18 @@ describe('/teamkpis', () => {
     expect(allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks)[1]).not.toContain('lower is better');
   });
 
-  it('says which indicators track results, with ρ and n from report.links', () => {
-    const links = sections(renderTeamKpis({ report: ny, page: 0 }).blocks).map(sectionText).find((t) => t.startsWith('*Which focus indicators'))!;
+  it('says which indicators track results in words, with ρ, n and p from report.links in a context line', () => {
+    const texts = allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks);
+    const at = texts.findIndex((t) => t.startsWith('*Which focus indicators'));
+    const [links, figures] = [texts[at]!, texts[at + 1]!];
+    expect(ny.links.length).toBeGreaterThan(0);
     for (const l of ny.links) {
-      const line = links.split('\n').find((x) => x.startsWith(`• ${ny.members[0]!.leading.find((i) => i.key === l.key)!.label}:`))!;
-      expect(line).toContain({ tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' }[l.label]);
-      if (l.rho !== null) expect(Number(capture(line, /ρ (-?[\d.]+)/))).toBe(Number(l.rho.toFixed(2)));
-      expect(Number(capture(line, /n (\d+)\)/))).toBe(l.n);
+      const label = ny.members[0]!.leading.find((i) => i.key === l.key)!.label;
+      expect(links.split('\n')).toContain(`• ${label}: ${LINK_WORDS_IN_TEST[l.label]}`);
+      const shown = figures.split(' · ').find((x) => x.startsWith(`${label}: `))!;
+      expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
+      expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
+      expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
     const few = sections(renderTeamKpis({ report: small, page: 0 }).blocks).map(sectionText).join('\n');
     expect(few).toContain('too few reps to tell');

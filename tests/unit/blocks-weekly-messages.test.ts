@@ -69,6 +69,8 @@ function allTexts(blocks: readonly (KnownBlock | AnyBlock)[]): string[] {
 const actionBlocks = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
 const buttons = (blocks: readonly AnyBlock[]): Button[] => actionBlocks(blocks).flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
 
+const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
+
 /** A figure as the blocks show it ("$91,500", "€1.2", "83.3", "45%") as a number. */
 const figure = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
 
@@ -485,17 +487,34 @@ describe('manager digest', () => {
     for (const m of onTrack) expect(line).not.toContain(`${m.rep.name} (`);
   });
 
-  it('shows which focus indicators track results only when asked (monthly)', () => {
-    const links = overviewLine('📊 *Which focus indicators track results here?*')!;
+  it('shows which focus indicators track results only when asked (monthly): words, then ρ, n and p in a context line', () => {
+    const at = texts.findIndex((t) => t.startsWith('📊 *Which focus indicators track results here?*'));
+    const [links, figures] = [texts[at]!, texts[at + 1]!];
+    expect(ny.links.length).toBeGreaterThan(0);
     for (const l of ny.links) {
       const label = ny.members[0]!.leading.find((x) => x.key === l.key)!.label;
-      const line = links.split('\n').find((x) => x.startsWith(`• ${label}:`))!;
-      expect(line).toContain({ tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' }[l.label]);
-      if (l.rho !== null) expect(Number(capture(line, /ρ (-?[\d.]+)/))).toBe(Number(l.rho.toFixed(2)));
-      expect(Number(capture(line, /n (\d+)\)/))).toBe(l.n);
+      expect(links.split('\n')).toContain(`• ${label}: ${LINK_WORDS_IN_TEST[l.label]}`);
+      const shown = figures.split(' · ').find((x) => x.startsWith(`${label}: `))!;
+      expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
+      expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
+      expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
     const without = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
     expect(allTexts(without.blocks).some((t) => t.startsWith('📊'))).toBe(false);
+  });
+
+  it('has one line for the workspace-wide result, monthly links or not', () => {
+    const workspace = { rho: 0.3125, n: 36, p: 0.0004, label: 'tracks_results' as const };
+    const withWorkspace: TeamReport = { ...ny, links: ny.links.map((l, i) => ({ ...l, workspace: i === 0 ? workspace : { rho: -0.05, n: 36, p: 0.61, label: 'weak_or_no_link' as const } })) };
+    expect(texts.some((t) => t.startsWith('🌐'))).toBe(false);
+    for (const includeLinks of [true, false]) {
+      const lines = allTexts(renderManagerDigest({ report: withWorkspace, previous: nyBefore, openAlerts, includeLinks, feedbackSubject: 's' })[0]!.blocks).filter((t) => t.startsWith('🌐'));
+      expect(lines).toHaveLength(1);
+      const labels = ny.links.map((l) => ny.members[0]!.leading.find((x) => x.key === l.key)!.label);
+      expect(lines[0]).toBe(
+        `🌐 *Across the workspace:* ${labels.map((label, i) => (i === 0 ? `${label} tracks results (ρ 0.31, n 36, p < 0.001)` : `${label} weak or no link (ρ -0.05, n 36, p 0.610)`)).join(' · ')}`,
+      );
+    }
   });
 
   it.each([5, 10])('splits a team of %i × 12 reps into valid messages of at most 50 blocks, every rep once, feedback at the end', (copies) => {

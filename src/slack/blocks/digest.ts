@@ -10,6 +10,7 @@ import { intervalDays, localMoment, money, pacePercent, percent, weekDays } from
 import { needsAttention } from './home.js';
 import { context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn, MAX_MESSAGE_BLOCKS } from './limits.js';
+import { linksBlocks, workspaceLinksLine } from './links.js';
 import { feedbackActions } from './nudge.js';
 import { focusLeading, leadingForecastText } from './rep-view.js';
 
@@ -99,14 +100,6 @@ function alertsSummary(r: TeamReport, openAlerts: Record<string, AlertJson[]>, h
   return `🔔 *Behaviour alerts:* ${open}${waiting}`;
 }
 
-const LINK_WORDS = { tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
-
-/** Monthly: which focus indicators track results on this team (Spearman across the cohort). */
-function linksText(r: TeamReport): string {
-  const lines = r.links.map((l) => `• ${escapeMrkdwn(indicatorLabel(l.key))}: ${LINK_WORDS[l.label]} (${l.rho === null ? '' : `ρ ${l.rho.toFixed(2)}, `}n ${l.n})`);
-  return [`📊 *Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${plural(r.cohort.length, 'established rep')}:`, ...lines].join('\n');
-}
-
 /** Results vs Objectives, Activities, Methodology: the three verdicts of the diagnosis, with their numbers. */
 function diagnosisLines(m: RepReport): string[] {
   const d = m.diagnosis;
@@ -172,7 +165,11 @@ export function renderManagerDigest(input: {
   overview.push(fields(glanceFields(r)));
   if (input.previous) overview.push(section(improvedText(improved)));
   overview.push(section(attentionText(attention.map((m) => ({ m, alerts: alertsOf(m) })))), section(alertsSummary(r, input.openAlerts, input.heldAlerts ?? 0)));
-  if (input.includeLinks) overview.push(section(linksText(r)));
+  if (input.includeLinks) {
+    overview.push(...linksBlocks(r, `📊 *Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${plural(r.cohort.length, 'established rep')}:`));
+  }
+  const workspace = workspaceLinksLine(r);
+  if (workspace) overview.push(context(workspace));
   overview.push(divider());
 
   // Reps per message: the first shares its 50 blocks with the header and the overview, the others
