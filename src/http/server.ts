@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import { assertNever } from '../errors.js';
 import { pendingMigrations } from '../db/migrator.js';
 import type { Logger } from '../logger.js';
+import { clip } from '../text.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
 import { registerReportRoutes } from './reports-routes.js';
@@ -72,12 +73,12 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 400, 'bad_request', 'The body is empty; send {"events":[…]}.');
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
+        return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${clip(error.message)}`);
       default:
         break;
     }
     if (error instanceof SyntaxError || error.statusCode === 400) {
-      return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
+      return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${clip(error.message)}`);
     }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'internal_error', 'Pacer could not process the request; it was logged with its request id.', {
@@ -85,7 +86,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     });
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url}.`));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${clip(request.url)}.`));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
