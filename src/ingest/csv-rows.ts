@@ -419,7 +419,9 @@ const OPPORTUNITY_PATHS: Record<string, OpportunityField> = {
 export function problemField(kind: ImportKind, eventType: string, path: string): string {
   if (kind === 'events') return path;
   if (path === 'occurredAt') return eventType === 'opportunity_created' ? 'createdAt' : 'closedAt';
-  return OPPORTUNITY_PATHS[path] ?? path;
+  // A problem inside a field (metadata.stage) belongs to the column that field came from.
+  const field = path.split('.', 1)[0] ?? path;
+  return OPPORTUNITY_PATHS[field] ?? path;
 }
 
 /** The rejected file's `reason`: every problem as `field: message`. */
