@@ -4,10 +4,11 @@
  */
 import type { z } from 'zod';
 import type { InputProblem } from '../errors.js';
+import { quote } from '../text.js';
 
 /** How a value reads in a message: strings quoted, lists and mappings named. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid date' : value.toISOString();
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'nothing (null)';
