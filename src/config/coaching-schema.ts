@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CORE_EVENT_TYPES } from '../ingest/event-types.js';
+import { quoteList } from '../text.js';
 import { describeValue } from './problems.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ function strict<S extends z.core.$ZodLooseShape>(shape: S) {
   return z.strictObject(shape, {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (known keys: ${known})`
+        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)} (known keys: ${known})`
         : undefined,
   });
 }
