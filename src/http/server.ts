@@ -41,6 +41,14 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     forceCloseConnections: 'idle',
+    // Errors the router meets before any route (a path that is not percent-encoded UTF-8, as a
+    // lone surrogate's bytes are not; an over-long parameter) get Pacer's error body, not Fastify's.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return void sendError(reply, 400, 'bad_request', `The path is not valid percent-encoded UTF-8: ${clip(request.url)}`);
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return void sendError(reply, 414, 'uri_too_long', `A path parameter is too long: ${clip(request.url)}`);
+      request.log.error({ err: error }, 'request failed');
+      return void sendError(reply, 500, 'internal_error', 'Pacer could not process the request; it was logged with its request id.', { requestId: request.id });
+    },
     serverFactory: (handler) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
         const routing = routeSlackRequest(deps.slackListener, req.method, req.url);

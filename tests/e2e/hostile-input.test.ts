@@ -115,6 +115,12 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
     const del = await fetch(`${eventsUrl}/bad%00id`, { method: 'DELETE', headers: { authorization: `Bearer ${ingestKey}` } });
     expect(del.status).toBe(400);
     expect(((await del.json()) as any).error.message).toMatch(/^The event id in the path contains a NUL character \(U\+0000\) at position 3/);
+    // A surrogate cannot come through a URL as such: its UTF-8 bytes are not valid UTF-8.
+    for (const url of [`${eventsUrl}/bad%ED%A0%80`, `${server.url}/api/v1/reports/teams/%ED%A0%80`]) {
+      const res = await fetch(url, { method: url.startsWith(eventsUrl) ? 'DELETE' : 'GET', headers: { authorization: `Bearer ${url.startsWith(eventsUrl) ? ingestKey : readKey}` } });
+      expect([url, res.status]).toEqual([url, 400]);
+      expect(((await res.json()) as any).error.message).toMatch(/^The path is not valid percent-encoded UTF-8: \/api\/v1\//);
+    }
     for (const [path, param] of [
       ['teams/Cen%00tral', 'name'],
       ['reps/a%00b%40example.com', 'email'],
