@@ -64,6 +64,8 @@ interface Pending {
   value: unknown;
   path: (string | number)[];
   depth: number;
+  /** Whether the last step of the path is an object key, checked when the value is reached (document order). */
+  keyed?: boolean;
 }
 
 /**
@@ -77,7 +79,10 @@ export function findTextProblems(root: unknown, maxDepth = MAX_NESTING): { probl
   let tooDeep = false;
   const stack: Pending[] = [{ value: root, path: [], depth: 0 }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const { value, path, depth, keyed } = stack.pop()!;
+    const key = keyed ? path.at(-1) : undefined;
+    const keyReason = typeof key === 'string' ? unstorableText(key) : null;
+    if (keyReason) problems.push({ path, message: `the key ${keyReason}` });
     if (typeof value === 'string') {
       const reason = unstorableText(value);
       if (reason) problems.push({ path, message: reason });
@@ -96,9 +101,7 @@ export function findTextProblems(root: unknown, maxDepth = MAX_NESTING): { probl
     const entries: [string, unknown][] = Object.entries(value);
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const [key, child] = entries[i]!;
-      const reason = unstorableText(key);
-      if (reason) problems.push({ path: [...path, key], message: `the key ${reason}` });
-      stack.push({ value: child, path: [...path, key], depth: depth + 1 });
+      stack.push({ value: child, path: [...path, key], depth: depth + 1, keyed: true });
     }
   }
   return { problems, tooDeep };
