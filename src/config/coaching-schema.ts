@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CORE_EVENT_TYPES } from '../ingest/event-types.js';
+import { quoteList } from '../text.js';
 import { describeValue } from './problems.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ function strict<S extends z.core.$ZodLooseShape>(shape: S, moved: Record<string,
     error: (iss) => {
       if (iss.code !== 'unrecognized_keys') return undefined;
       const hints = iss.keys.flatMap((k) => (moved[k] === undefined ? [] : [moved[k]]));
-      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (known keys: ${known})${hints.map((h) => `; ${h}`).join('')}`;
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)} (known keys: ${known})${hints.map((h) => `; ${h}`).join('')}`;
     },
   });
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import { assertNever } from '../errors.js';
 import { databaseUnavailable } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
+import { clip } from '../text.js';
 import { sendDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
@@ -44,6 +45,14 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     forceCloseConnections: 'idle',
+    // Errors the router meets before any route (a path that is not percent-encoded UTF-8, as a
+    // lone surrogate's bytes are not; an over-long parameter) get Pacer's error body, not Fastify's.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return void sendError(reply, 400, 'bad_request', `The path is not valid percent-encoded UTF-8: ${clip(request.url)}`);
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return void sendError(reply, 414, 'uri_too_long', `A path parameter is too long: ${clip(request.url)}`);
+      request.log.error({ err: error }, 'request failed');
+      return void sendError(reply, 500, 'internal_error', 'Pacer could not process the request; it was logged with its request id.', { requestId: request.id });
+    },
     serverFactory: (handler) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
         if (deps.acceptsHost && !deps.acceptsHost(req.headers.host)) {
@@ -80,12 +89,12 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 400, 'bad_request', 'The body is empty; send {"events":[…]}.');
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
+        return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${clip(error.message)}`);
       default:
         break;
     }
     if (error instanceof SyntaxError || error.statusCode === 400) {
-      return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
+      return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${clip(error.message)}`);
     }
     const unavailable = databaseUnavailable(error);
     if (unavailable) {
@@ -98,7 +107,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     });
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url}.`));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${clip(request.url)}.`));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

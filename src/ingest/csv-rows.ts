@@ -5,6 +5,7 @@
 import { TZDate, tz } from '@date-fns/tz';
 import { format as formatDate, isValid, parse as parseWithFormat } from 'date-fns';
 import { assertNever, PacerError, type InputProblem } from '../errors.js';
+import { quote } from '../text.js';
 import type { EventInput, RepRef } from './event-schema.js';
 
 export type ImportKind = 'events' | 'opportunities';
@@ -255,7 +256,7 @@ class Row {
   number(field: ImportField): number | undefined {
     const value = this.get(field);
     if (value === undefined) return undefined;
-    if (!NUMBER.test(value)) return this.fail(field, `"${value}"${this.inColumn(field)} is not a number`);
+    if (!NUMBER.test(value)) return this.fail(field, `${quote(value)}${this.inColumn(field)} is not a number`);
     return Number(value);
   }
 
@@ -264,7 +265,7 @@ class Row {
     if (value === undefined) return undefined;
     const parsed = parseDateCell(value, zone, ctx.dateFormat);
     if (parsed.ok) return parsed.iso;
-    return this.fail(field, `"${value}" in column "${this.column(field)}" ${parsed.reason}; expected ${parsed.expected}`);
+    return this.fail(field, `${quote(value)} in column "${this.column(field)}" ${parsed.reason}; expected ${parsed.expected}`);
   }
 
   requiredDate(field: ImportField, zone: string, ctx: RowContext, whenEmpty: string): string | undefined {
@@ -433,7 +434,9 @@ const OPPORTUNITY_PATHS: Record<string, OpportunityField> = {
 export function problemField(kind: ImportKind, eventType: string, path: string): string {
   if (kind === 'events') return path;
   if (path === 'occurredAt') return eventType === 'opportunity_created' ? 'createdAt' : 'closedAt';
-  return OPPORTUNITY_PATHS[path] ?? path;
+  // A problem inside a field (metadata.stage) belongs to the column that field came from.
+  const field = path.split('.', 1)[0] ?? path;
+  return OPPORTUNITY_PATHS[field] ?? path;
 }
 
 /** The rejected file's `reason`: every problem as `field: message`. */

@@ -11,6 +11,7 @@ import {
   type StoredVersion,
 } from '../db/events-repo.js';
 import { assertNever, type InputProblem } from '../errors.js';
+import { quote } from '../text.js';
 import { contentHash } from './content-hash.js';
 import { validateEvent, type RepRef, type ValidEvent } from './event-schema.js';
 
@@ -66,7 +67,7 @@ function conflictProblem(id: string, storedVersion: number | null, sentVersion: 
   return {
     path: 'id',
     message:
-      `conflict: event "${id}" is already stored with different content` +
+      `conflict: event ${quote(id)} is already stored with different content` +
       ` (stored version ${storedVersion ?? 'none'}, sent ${sentVersion ?? 'none'}); resend it with a higher integer "version" to replace it`,
   };
 }
@@ -175,7 +176,7 @@ export async function ingestEventsDetailed(
         errors: [
           {
             path: 'stage',
-            message: `"${c.event.stage}" is not a stage of the ${identity.pipelineStages ? "rep's team" : "workspace's"} pipeline (${[...stages].join(', ')})`,
+            message: `${quote(c.event.stage)} is not a stage of the ${identity.pipelineStages ? "rep's team" : "workspace's"} pipeline (${[...stages].join(', ')})`,
           },
         ],
       });

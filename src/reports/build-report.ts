@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { loadMetricEvents } from '../db/metrics-repo.js';
 import { recordInfos } from '../db/record-names.js';
 import { PacerError } from '../errors.js';
+import { clip, quote } from '../text.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
@@ -34,7 +35,7 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
   });
   if (!team || !team.active) {
     const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
-    throw new NotFoundError(`No team "${teamName}" in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
+    throw new NotFoundError(`No team ${quote(teamName)} in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
   }
   const performanceMetric = isPerformanceMetric(team.performanceMetric) ? team.performanceMetric : 'booked_revenue';
   const targets = team.targets.map((x) => ({
@@ -88,7 +89,7 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
     where: { workspaceId_email: { workspaceId, email: email.toLowerCase() } },
     include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
   });
-  if (!member) throw new NotFoundError(`No member with email ${email} in this workspace.`);
+  if (!member) throw new NotFoundError(`No member with email ${clip(email)} in this workspace.`);
   const repTeam = member.memberships.find((m) => m.role === 'rep' && m.team.active);
   if (!repTeam) {
     const managed = member.memberships.filter((m) => m.role === 'manager').map((m) => m.team.name);

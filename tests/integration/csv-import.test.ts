@@ -120,6 +120,51 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
     ]);
   });
 
+  it('rejects rows holding text PostgreSQL cannot store or metadata nested too deep, with line and reason, and imports the rest', async () => {
+    const ws = await workspace();
+    const deep = `${'{""a"":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+    const file = await writeCsv(
+      [
+        'id,type,occurredAt,repEmail,leadId,metadata',
+        'n1,call,2026-11-02T10:00:00Z,anna@example.com,,',
+        'n2,lead_qualified,2026-11-02T10:00:00Z,anna@example.com,L\u0000X,',
+        'n3,call,2026-11-02T10:00:00Z,anna@example.com,,"{""note"":""a\\u0000b""}"',
+        'n4,call,2026-11-02T10:00:00Z,anna@example.com,,"{""note"":""\\ud800""}"',
+        `n5,call,2026-11-02T10:00:00Z,anna@example.com,,"${deep}"`,
+        'n6,call,2026-11-02T11:00:00Z,anna@example.com,,"{""note"":""🎉 עברית""}"',
+        '',
+      ].join('\n'),
+    );
+    const summary = await run(ws, file);
+    expect(summary).toMatchObject({ rowsRead: 6, accepted: 2, rejectedRows: 4 });
+    expect((await readRejected(file)).map((row) => row.slice(0, 3))).toEqual([
+      ['line', 'reason', 'id'],
+      ['3', 'leadId: contains a NUL character (U+0000) at position 1, which cannot be stored; remove it', 'n2'],
+      ['4', 'metadata.note: contains a NUL character (U+0000) at position 1, which cannot be stored; remove it', 'n3'],
+      ['5', 'metadata.note: contains an unpaired surrogate (U+D800) at position 0, which is not valid Unicode; send whole characters', 'n4'],
+      ['6', 'metadata: is nested more than 32 levels deep; at most 32 levels of objects and arrays are allowed', 'n5'],
+    ]);
+    expect((await stored(ws)).map((e) => [e.id, e.metadata])).toEqual([
+      ['n1', null],
+      ['n6', { note: '🎉 עברית' }],
+    ]);
+
+    const deals = await writeCsv(
+      [
+        'id,owner,createdAt,closedAt,status,amount,stage',
+        'D1,anna@example.com,2026-10-01,2026-11-02,won,5000,proposal',
+        'D2,ann\u0000a@example.com,2026-10-01,,open,100,',
+        'D3,anna@example.com,2026-10-01,,open,100,pro\u0000posal',
+      ].join('\n'),
+    );
+    expect(await run(ws, deals, { kind: 'opportunities' })).toMatchObject({ rowsRead: 3, accepted: 2, rejectedRows: 2 });
+    expect((await readRejected(deals)).map((row) => row.slice(0, 2))).toEqual([
+      ['line', 'reason'],
+      ['3', 'owner: contains a NUL character (U+0000) at position 3, which cannot be stored; remove it'],
+      ['4', 'stage: contains a NUL character (U+0000) at position 3, which cannot be stored; remove it'],
+    ]);
+  });
+
   it('removes a stale rejected file when a later run rejects nothing', async () => {
     const ws = await workspace();
     const file = await writeCsv('id,type,occurredAt,repEmail\ns1,call,yesterday,anna@example.com\n');

@@ -480,6 +480,36 @@ describe('the YAML file', () => {
     ]);
   });
 
+  it('`config check` reports text the database cannot store (a NUL, an unpaired surrogate) at its path and line', async () => {
+    const text = [
+      'workspace:',
+      '  id: T0TEST',
+      '  currency: EUR',
+      '  name: "Acme\\0"',
+      'teams:',
+      '  - name: "Cen\\0tral"',
+      '    timezone: UTC',
+      '    pipelineStages: [discovery]',
+      '    focus: [cadence.call]',
+      '    members:',
+      '      - { email: a@x.com, name: "Anna \\uD800", crmOwnerId: "crm\\0" }',
+      '      - { email: b@x.com, name: Ben }',
+      '',
+    ].join('\n');
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-config-'));
+    const file = path.join(dir, 'pacer.config.yaml');
+    await writeFile(file, text);
+    const nul = (at: number) => `contains a NUL character (U+0000) at position ${at}, which cannot be stored; remove it`;
+    const { ok, lines } = await runConfigCheck(file);
+    expect(ok).toBe(false);
+    expect(lines).toEqual([
+      `${file}: workspace.name: ${nul(4)} (line 4, column 9)`,
+      `${file}: teams[0].name: ${nul(3)} (line 6, column 11)`,
+      `${file}: teams[0].members[0].name: contains an unpaired surrogate (U+D800) at position 5, which is not valid Unicode; send whole characters (line 11, column 33)`,
+      `${file}: teams[0].members[0].crmOwnerId: ${nul(3)} (line 11, column 60)`,
+    ]);
+  });
+
   it('an empty file is a problem, a missing one is not', async () => {
     expect(checkConfigText('# nothing yet\n', 'empty.yaml')).toEqual({
       file: 'empty.yaml',

@@ -194,6 +194,14 @@ describe('event rows', () => {
     );
   });
 
+  it('cuts a long cell it quotes in a reason to 100 characters', () => {
+    const layout = resolveHeader('events', ['id', 'type', 'Date', 'repEmail', 'Value'], parseFieldMap('events', ['occurredAt=Date,amount=Value']));
+    const result = mapRow(layout, ['e', 'call', 'd'.repeat(10_000), 'anna@example.com', '9x'.repeat(5_000)], ctx());
+    expect(!result.ok && formatReason(result.problems)).toBe(
+      `occurredAt: "${'d'.repeat(100)}…" in column "Date" is not a date; expected ISO 8601 (2026-11-02, 2026-11-02T10:00 or 2026-11-02T10:00:00-06:00); amount: "${'9x'.repeat(50)}…" in column "Value" is not a number`,
+    );
+  });
+
   it('rejects a row with more or fewer fields than the header, but not trailing empty ones', () => {
     const base = ['e', 'call', '2026-11-02T10:00:00Z', 'anna@example.com', '', '', '', ''];
     expect(mapRow(eventLayout, [...base, '', ''], ctx()).ok).toBe(true);
