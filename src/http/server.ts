@@ -45,6 +45,14 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     forceCloseConnections: 'idle',
+    // An event id may be 256 characters: in a DELETE path each is up to 4 UTF-8 bytes of 3
+    // characters (%XX) each. Fastify's default of 100 answered 414 to ids the API had accepted.
+    routerOptions: { maxParamLength: 256 * 4 * 3 },
+    // A "__proto__" key in one event's metadata is that event's problem (validation rejects it
+    // with its path); Fastify's default refused the whole batch. JSON.parse only ever makes it an
+    // own property, so nothing is polluted on the way to validation.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     // Errors the router meets before any route (a path that is not percent-encoded UTF-8, as a
     // lone surrogate's bytes are not; an over-long parameter) get Pacer's error body, not Fastify's.
     frameworkErrors: (error, request, reply) => {

@@ -131,6 +131,23 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
     }
   });
 
+  it('rejects only the event whose metadata has a "__proto__" key, and stores the rest', async () => {
+    const body = `{"events":[${JSON.stringify(call('proto-ok'))},${JSON.stringify(call('proto-bad')).replace(/}$/, ',"metadata":{"x":{"__proto__":{"polluted":true}}}}')}]}`;
+    const res = await postJson(eventsUrl, body, ingestKey);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: [{ index: 1, id: 'proto-bad', errors: [{ path: 'metadata.x.__proto__', message: expect.stringMatching(/^the key "__proto__" is not allowed/) }] }] });
+    expect(await storedIds('proto-')).toEqual(['proto-ok']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('deletes an event by an id of the longest length it accepts, percent-encoded in the path', async () => {
+    const id = `long-${'é'.repeat(251)}`;
+    expect((await postJson(eventsUrl, { events: [call(id)] }, ingestKey)).body.accepted).toBe(1);
+    const del = await fetch(`${eventsUrl}/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${ingestKey}` } });
+    expect(del.status).toBe(204);
+    expect(await storedIds('long-')).toEqual([]);
+  });
+
   it('decides the year range on the UTC instant', async () => {
     const res = await postJson(
       eventsUrl,
