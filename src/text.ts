@@ -81,7 +81,7 @@ export function findTextProblems(root: unknown, maxDepth = MAX_NESTING): { probl
   while (stack.length > 0) {
     const { value, path, depth, keyed } = stack.pop()!;
     const key = keyed ? path.at(-1) : undefined;
-    const keyReason = key === '__proto__' ? '"__proto__" is not allowed (it names an object\'s prototype)' : typeof key === 'string' ? unstorableText(key) : null;
+    const keyReason = typeof key === 'string' ? unstorableText(key) : null;
     if (keyReason) problems.push({ path, message: `the key ${keyReason}` });
     if (typeof value === 'string') {
       const reason = unstorableText(value);

@@ -102,8 +102,11 @@ export const rawEventSchema = z.strictObject(
     leadSource: z
       .enum(['inbound', 'outbound'], { error: (iss) => `${echo(iss.input)} is not a lead source (inbound or outbound)` })
       .optional(),
+    // Taken as sent, not rebuilt key by key as z.record does: rebuilding assigns a "__proto__"
+    // key as the new object's prototype, silently dropping it. The body is parsed JSON, so every
+    // key (that one included) is an own data property and the object is passed on untouched.
     metadata: z
-      .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+      .custom<Record<string, unknown>>((value) => isRecord(value), { error: 'metadata must be a JSON object' })
       .superRefine((value, ctx) => {
         const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
         if (bytes > METADATA_MAX_BYTES) {
