@@ -46,3 +46,9 @@ export function indicatorUnit(key: string): string {
   if (key === 'pipeline_created') return 'of pipeline';
   return '';
 }
+
+/** What a rate's n counts, for "3 leads — too few to compare": deals for stage conversion and touches per closed deal, else leads. */
+export function sampleNoun(key: string, n: number): string {
+  const noun = key.startsWith('stage_conversion.') || key === 'touches_per_closed_deal' ? 'deal' : 'lead';
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
