@@ -62,3 +62,9 @@ export function linkFigures(t: LinkTest): string {
   const p = t.p === null ? '—' : t.p < 0.001 ? '< 0.001' : t.p.toFixed(3);
   return `ρ ${t.rho === null ? '—' : t.rho.toFixed(2)}, n ${t.n}, p ${p}`;
 }
+
+/** What a rate's n counts, for "3 leads — too few to compare": deals for stage conversion and touches per closed deal, else leads. */
+export function sampleNoun(key: string, n: number): string {
+  const noun = key.startsWith('stage_conversion.') || key === 'touches_per_closed_deal' ? 'deal' : 'lead';
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

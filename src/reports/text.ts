@@ -1,3 +1,4 @@
+import { askOf } from './ask.js';
 import type { LeadingJson, RepReport, TeamReport } from './types.js';
 import { LINK_WORDS, linkFigures } from './labels.js';
 
@@ -20,16 +21,28 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—', too_few: 'too few' };
+const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—', too_few: 'too few to compare' };
 
-function leadingRows(leading: readonly LeadingJson[], keys: readonly string[], currency: string): string[][] {
-  const rows = [['indicator', 'value', 'top perf.', 'team median', 'pace', 'status', 'n']];
+/** The leading table; `expected` adds what a ramping rep is paced against (ramped on counts). */
+function leadingRows(leading: readonly LeadingJson[], keys: readonly string[], currency: string, expected: boolean): string[][] {
+  const rows = [['indicator', 'value', 'top perf.', ...(expected ? ['expected'] : []), 'team median', 'pace', 'status', 'n']];
   for (const key of keys) {
     const l = leading.find((x) => x.key === key);
     if (!l) continue;
-    rows.push([l.label, formatValue(key, l.value, currency), formatValue(key, l.baseline, currency), formatValue(key, l.teamMedian, currency), pct(l.pace), STATUS[l.status] ?? l.status, String(l.n)]);
+    const ramped = expected ? [formatValue(key, l.expectation, currency)] : [];
+    rows.push([l.label, formatValue(key, l.value, currency), formatValue(key, l.baseline, currency), ...ramped, formatValue(key, l.teamMedian, currency), pct(l.pace), STATUS[l.status] ?? l.status, String(l.n)]);
   }
   return rows;
+}
+
+/** What the rep is asked for this week (src/reports/ask.ts), or that nothing is asked. */
+function askLine(r: RepReport): string {
+  const ask = askOf(r);
+  if (!ask) return 'This week: nothing asked (the numbers are information)';
+  if (ask.kind === 'figure') return `This week: focus on ${ask.label}, ${formatValue(ask.key, ask.value, r.currency)} against ${formatValue(ask.key, ask.against, r.currency)}`;
+  const g = ask.goal;
+  const x = (v: number) => (ask.key === 'pipeline_created' ? money(v, r.currency) : String(v));
+  return `This week's goal: ${ask.label} ${x(g.goal)} (${g.toGo === 0 ? 'reached' : `${x(g.toGo)} to go`}; ${formatValue(ask.key, g.average, r.currency)} a week, expected ${formatValue(ask.key, ask.expectation, r.currency)})`;
 }
 
 /** The rep report as a readable page for the terminal. */
@@ -45,19 +58,18 @@ export function repReportText(r: RepReport): string {
     `as of ${r.asOf}; cadence window ${r.windows.cadence.start} → ${r.windows.cadence.end} (${r.activeWeeks.cadence}/${r.windows.cadence.weeks} active weeks); baseline ${r.windows.baseline.weeks} weeks`,
     r.hasBaseline ? '' : 'No top-performer baseline yet: the team has too few established reps.',
     'Focus indicators (cadence window vs top performers):',
-    table(leadingRows(r.leading, focusKeys, c)),
+    table(leadingRows(r.leading, focusKeys, c, r.ramp !== null)),
     '',
     `Results, cadence window: ${lag(r.lagging.cadenceWindow)}`,
     `Results, baseline window: ${lag(r.lagging.baselineWindow)}`,
     `Target: ${f.target === null ? 'none set' : money(f.target, c)} · booked so far ${money(f.bookedSoFar, c)} · run-rate forecast ${money(f.runRate, c)} · leading forecast ${money(f.leading, c)}${f.onTrack === null ? '' : f.onTrack ? ' · on track' : ` · short by ${money(f.gap, c)}`}`,
     `Diagnosis: ${r.diagnosis.prompt}`,
-    r.focusSuggestion
-      ? `Focus this week: ${r.focusSuggestion.label}${r.focusSuggestion.moreThisWeek === null ? '' : ` — ${r.focusSuggestion.moreThisWeek} more closes the gap`}`
-      : 'Focus this week: —',
+    r.ramp ? `Ramping: week ${r.ramp.week} of ${r.ramp.of} (counts paced against the ramped expectation)` : '',
+    askLine(r),
     r.alerts.length ? `Open alerts: ${r.alerts.map((a) => `${a.rule} (${a.subject})`).join(', ')}` : 'Open alerts: none',
     '',
     'All indicators:',
-    table(leadingRows(r.leading, otherKeys, c)),
+    table(leadingRows(r.leading, otherKeys, c, r.ramp !== null)),
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
 }

@@ -11,6 +11,7 @@ import { MAX_BUTTON_VALUE, MAX_HEADER_TEXT, MAX_SECTION_TEXT } from '../../src/s
 import { renderMyKpis, renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
 import { renderError, renderManagerHint, renderNoData, renderNotAllowed, renderNotMapped, renderNoWorkspace } from '../../src/slack/blocks/notices.js';
 import { renderTeamKpis, renderTeamKpisHelp } from '../../src/slack/blocks/teamkpis.js';
+import { allTexts, capture, escapeRe, figure, sections, sectionText } from '../helpers/blocks.js';
 import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-report.js';
 
 // Real reports: the seed generator's org, computed as of a Wednesday afternoon in New York.
@@ -38,35 +39,12 @@ const escaped = computeTeam(nyTeam, { reps: 4, names: { 0: 'Ann <script> & Co' }
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
 
-const sections = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is SectionBlock => b.type === 'section');
-const sectionText = (b: SectionBlock) => b.text?.text ?? '';
-
-/** Every text of the blocks: section texts and fields, context elements, headers. */
-function allTexts(blocks: readonly (KnownBlock | AnyBlock)[]): string[] {
-  return blocks.flatMap((b: any) => {
-    if (b.type === 'section') return [b.text?.text ?? '', ...(b.fields ?? []).map((f: any) => f.text)];
-    if (b.type === 'context') return b.elements.map((e: any) => e.text ?? '');
-    if (b.type === 'header') return [b.text.text];
-    return [];
-  });
-}
 
 const buttons = (blocks: readonly AnyBlock[]): Button[] =>
   blocks.flatMap((b: any) => [...(b.type === 'actions' ? b.elements : []), ...(b.accessory ? [b.accessory] : [])]).filter((e: any) => e.type === 'button');
 
-/** A figure as the blocks show it ("$91,500", "€1.2", "83.3", "45%") as a number. */
-const figure = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
-
-/** The first capture of `re` in `text`, or a failed expectation naming what was missing. */
-function capture(text: string, re: RegExp): string {
-  const m = re.exec(text);
-  expect(m, `${re} in:\n${text}`).not.toBeNull();
-  return m![1]!;
-}
-
 const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
 const expectClose = (shown: string, value: number | null, key: string, currency: string) => {
   // Shown to one decimal (rates as whole %, money as whole units): the figure is the value rounded.
@@ -92,7 +70,7 @@ const repWith = (t: TeamReport, pick: (m: RepReport) => boolean) => {
 // ---------------------------------------------------------------------------------------------
 
 describe('/mykpis', () => {
-  const rep = repWith(ny, (m) => (m.focusSuggestion?.moreThisWeek ?? 0) > 0 && m.forecast.target !== null);
+  const rep = repWith(ny, (m) => (m.goal?.toGo ?? 0) > 0 && m.goal!.goal < m.leading.find((l) => l.key === m.goal!.key)!.expectation! - 1 && m.forecast.target !== null);
   const msg = renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: 'slack://app?team=T0SEED&id=A1&tab=home', viewerIsSubject: true });
 
   it('shows each focus indicator this week, over the cadence window and against the top performers, with the report’s numbers', () => {
@@ -127,12 +105,18 @@ describe('/mykpis', () => {
     expect(figure(capture(texts, /booked · (\d+) won/))).toBe(lag.dealsWon);
   });
 
-  it('names the one thing to focus on with the number that closes the gap this week', () => {
-    const s = rep.focusSuggestion!;
-    const text = sections(msg.blocks).map(sectionText).find((t) => t.startsWith('🎯'))!;
-    const unit = s.key === 'pipeline_created' ? 'of pipeline' : s.label.replace(/ per week$/, '').toLowerCase();
-    expect(figure(capture(text, new RegExp(`\\*(\\S+) more ${escapeRe(unit)} this week closes the gap\\*`)))).toBe(s.moreThisWeek);
-    expect(text).toContain(`(${formatValue(s.key, s.weekToDate, rep.currency)} so far`);
+  it('asks for this week’s goal (report.goal, a stepping stone) and what is left of it, in the ask section', () => {
+    const g = rep.goal!;
+    const ask = msg.blocks.filter((b) => b.block_id === 'ask');
+    expect(ask).toHaveLength(1);
+    const text = sectionText(ask[0] as SectionBlock);
+    const unit = g.key === 'pipeline_created' ? 'of pipeline' : rep.leading.find((l) => l.key === g.key)!.label.replace(/ per week$/, '').toLowerCase();
+    expect(figure(capture(text, new RegExp(`^🎯 \\*This week’s goal: (\\S+) ${escapeRe(unit)}\\* — `)))).toBe(g.goal);
+    expect(figure(capture(text, /— (\S+) to go \(/))).toBe(g.toGo);
+    expect(text).toContain(`(${formatValue(g.key, g.weekToDate, rep.currency)} so far; average ${formatValue(g.key, g.average, rep.currency)} a week, top performers ${formatValue(g.key, rep.leading.find((l) => l.key === g.key)!.expectation, rep.currency)})`);
+    // Not revision 1's whole gap to the top performers: the goal is a step towards it.
+    expect(g.goal).toBeLessThan(Math.ceil(rep.leading.find((l) => l.key === g.key)!.expectation!));
+    expect(allTexts(msg.blocks).join('\n')).not.toContain('closes the gap');
   });
 
   it('has a fallback text with the numbers and a dashboard button when the App Home can be linked', () => {

@@ -1,4 +1,4 @@
-import type { ActionsBlock, AnyBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, AnyBlock, Button, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { validateBlocks } from '../../src/local-slack/block-kit.js';
 import { formatValue, money } from '../../src/reports/text.js';
@@ -10,6 +10,7 @@ import { messageAsText } from '../../src/slack/blocks/as-text.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
+import { allTexts, capture, escapeRe, figure, sections, sectionText } from '../helpers/blocks.js';
 import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-report.js';
 
 // Real reports from the seed generator, computed at the send moment of the weekly messages:
@@ -53,35 +54,12 @@ const london = computeTeam(londonTeam, { currency: 'EUR' });
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
 
-const sections = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is SectionBlock => b.type === 'section');
-const sectionText = (b: SectionBlock) => b.text?.text ?? '';
-
-/** Every text of the blocks: section texts and fields, context elements, headers. */
-function allTexts(blocks: readonly (KnownBlock | AnyBlock)[]): string[] {
-  return blocks.flatMap((b: any) => {
-    if (b.type === 'section') return [b.text?.text ?? '', ...(b.fields ?? []).map((f: any) => f.text)];
-    if (b.type === 'context') return b.elements.map((e: any) => e.text ?? '');
-    if (b.type === 'header') return [b.text.text];
-    return [];
-  });
-}
 
 const actionBlocks = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
 const buttons = (blocks: readonly AnyBlock[]): Button[] => actionBlocks(blocks).flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
 
 const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
 
-/** A figure as the blocks show it ("$91,500", "€1.2", "83.3", "45%") as a number. */
-const figure = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
-
-/** The first capture of `re` in `text`, or a failed expectation naming what was missing. */
-function capture(text: string, re: RegExp): string {
-  const m = re.exec(text);
-  expect(m, `${re} in:\n${text}`).not.toBeNull();
-  return m![1]!;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const pct = (x: number) => Math.round(x * 100);
 
 function expectValidMessage(message: { text: string; blocks: KnownBlock[] }) {
@@ -262,14 +240,10 @@ describe('messageAsText', () => {
 describe('rep nudge', () => {
   const indicatorSection = (m: { blocks: KnownBlock[] }, label: string) => sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
   const advice = (m: { blocks: KnownBlock[] }) => sections(m.blocks).map(sectionText).find((t) => t.startsWith('🎯') || t.startsWith('🌟'));
+  const askBlocks = (m: { blocks: KnownBlock[] }) => sections(m.blocks).filter((b) => b.block_id === 'ask');
   const lastWeek = (r: RepReport, key: string) => r.trend[key]!.at(-1) ?? null;
-  // A rep behind on a count: last week below the top-performer week, the one thing a count.
-  const rep = repWith(ny, (m) => {
-    const s = m.focusSuggestion;
-    const l = m.leading.find((x) => x.key === s?.key);
-    const last = l ? lastWeek(m, l.key) : null;
-    return s !== null && s.key.startsWith('cadence.') && l!.status !== 'on_pace' && last !== null && l!.baseline! - last > 1;
-  });
+  // A rep with a results gap and an activity behind: the diagnosis asks for this week's goal on a count.
+  const rep = repWith(ny, (m) => m.diagnosis.outcome === 'coach_activity' && m.goal !== null && m.ramp === null);
   const msg = renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48' });
 
   it('shows last week on each focus indicator against the top-performer baseline, with the 8-week trend', () => {
@@ -287,40 +261,41 @@ describe('rep nudge', () => {
     }
   });
 
-  it('names the one thing for this week: ⌈baseline − last week⌉ more than last week closes the gap', () => {
-    const s = rep.focusSuggestion!;
-    const l = rep.leading.find((x) => x.key === s.key)!;
-    const last = lastWeek(rep, l.key)!;
-    const text = advice(msg)!;
-    const unit = l.label.replace(/ per week$/, '').toLowerCase();
-    const more = Number(capture(text, new RegExp(`\\*This week: (\\d+) more ${escapeRe(unit)} than last week closes the gap\\*`)));
-    expect(more).toBe(Math.ceil(l.baseline! - last));
-    // Not the week-to-date figure of /mykpis: as of Monday 08:00 that is nearly the whole baseline.
-    expect(more).not.toBe(s.moreThisWeek);
-    expect(text).toContain(`(${formatValue(l.key, last, rep.currency)} last week, top performers ${formatValue(l.key, l.baseline, rep.currency)} a week)`);
-    expect(msg.text).toContain(`This week: ${more} more ${unit} than last week closes the gap`);
+  it('asks for this week’s goal: report.goal, the same number as /mykpis, not ⌈baseline − last week⌉', () => {
+    const g = rep.goal!;
+    const l = rep.leading.find((x) => x.key === g.key)!;
+    const [ask, ...more] = askBlocks(msg);
+    expect(more).toEqual([]);
+    const text = sectionText(ask!);
+    // A count ("12 calls") or an amount ("$30,200 of pipeline"), whichever the diagnosis names.
+    const goal = formatValue(l.key, g.goal, rep.currency);
+    expect(capture(text, /^🎯 \*This week’s goal: ([^*]+)\*/).startsWith(`${goal} `)).toBe(true);
+    expect(capture(text, /— (\S+) to go/)).toBe(formatValue(l.key, g.toGo, rep.currency));
+    expect(text).toContain(`(${formatValue(l.key, g.weekToDate, rep.currency)} so far; average ${formatValue(l.key, g.average, rep.currency)} a week, top performers ${formatValue(l.key, l.expectation, rep.currency)})`);
+    expect(msg.text).toContain(`This week’s goal: ${goal} `);
+    expect(msg.text).toContain(`— ${formatValue(l.key, g.toGo, rep.currency)} to go`);
+    expect(allTexts(msg.blocks).join('\n')).not.toContain('closes the gap');
   });
 
-  it('recognises a rep on pace on every focus indicator, with the paces', () => {
-    const star = repWith(ny, (m) => m.hasBaseline && focusOf(m).every((l) => l.status === 'on_pace'));
+  it('recognises a rep on track for results, with the forecast and target, and asks nothing', () => {
+    const star = repWith(ny, (m) => m.diagnosis.outcome === 'recognise' && m.diagnosis.results.basis === 'target');
     const m = renderRepNudge({ report: star, feedbackSubject: 'rep_nudge:2026-W48' });
     expectValidMessage(m);
     const text = advice(m)!;
-    expect(text).toMatch(/^🌟 \*On pace on every focus indicator\*/);
-    for (const l of focusOf(star)) {
-      expect(figure(capture(text, new RegExp(`${escapeRe(l.label)} [^(]+ \\(≥?(\\d+)%\\)`)))).toBe(pct(l.pace!));
-    }
-    expect(allTexts(m.blocks).join('\n')).not.toContain('closes the gap');
-    expect(advice(msg)).not.toContain('On pace on every');
+    expect(text).toMatch(/^🌟 \*On track\* — /);
+    expect(figure(capture(text, /leading forecast (\S+) vs/))).toBe(Math.round(star.diagnosis.results.forecast!));
+    expect(figure(capture(text, /vs target (\S+)\.$/))).toBe(Math.round(star.diagnosis.results.target!));
+    expect(askBlocks(m)).toEqual([]);
+    expect(advice(msg)).not.toContain('On track');
   });
 
-  it('words a rate as where it stands against top performers', () => {
+  it('words a rate ask (coach_stage) as where it stands, with its n, and adds no count to it', () => {
     const rates = computeTeam(nyTeam, { focus: ['opportunity_rate', 'stage_conversion.proposal'] });
-    const r = repWith(rates, (m) => m.focusSuggestion !== null && focusOf(m).some((l) => l.status !== 'on_pace'));
-    const l = r.leading.find((x) => x.key === r.focusSuggestion!.key)!;
-    const text = advice(renderRepNudge({ report: r, feedbackSubject: 's' }))!;
-    expect(text).toContain(`*This week: ${l.label}* — ${formatValue(l.key, l.value, r.currency)} over the last 4 weeks against ${formatValue(l.key, l.baseline, r.currency)} for top performers`);
-    expect(figure(capture(text, /\(≥?(\d+)% of their level\)/))).toBe(pct(l.pace!));
+    const r = repWith(rates, (m) => m.diagnosis.outcome === 'coach_stage' && m.diagnosis.methodology.indicator !== null);
+    const l = r.leading.find((x) => x.key === r.diagnosis.focus!.key)!;
+    const text = sectionText(askBlocks(renderRepNudge({ report: r, feedbackSubject: 's' }))[0]!);
+    const n = `${l.n} ${l.key.startsWith('stage_conversion.') ? 'deals' : 'leads'}`;
+    expect(text).toBe(`🎯 *Focus: ${l.label}* — ${formatValue(l.key, l.value, r.currency)} (${n}) against ${formatValue(l.key, l.expectation, r.currency)} for top performers.`);
   });
 
   it('shows results and both forecasts from report.forecast', () => {
@@ -349,7 +324,7 @@ describe('rep nudge', () => {
     const t = allTexts(m.blocks).join('\n');
     expect(t).toContain('No top-performer baseline yet');
     expect(t).not.toContain('closes the gap');
-    expect(advice(m)).toBeUndefined();
+    expect(askBlocks(m)).toEqual([]);
   });
 
   it('escapes the team name, keeps the currency, and never shames', () => {
@@ -447,7 +422,10 @@ describe('manager digest', () => {
       const a = d.activities.indicator;
       if (a) {
         expect(capture(text, /\*Activities:\* behind on [^:]+: (\S+) a week/)).toBe(formatValue(a.key, a.value, m.currency));
-        expect(Number(capture(text, /for top performers \((\d+)%\)/))).toBe(pct(a.pace!));
+        // Against the expectation: the baseline, ramped on counts for a ramping rep (metrics.md revision 2).
+        const against = m.ramp ? 'expected while ramping' : 'for top performers';
+        expect(capture(text, new RegExp(`a week vs (\\S+) ${against} \\(`))).toBe(formatValue(a.key, a.expectation, m.currency));
+        expect(Number(capture(text, new RegExp(`${against} \\((\\d+)%\\)`)))).toBe(pct(a.pace!));
       } else {
         expect(text).toContain('*Activities:* on pace');
       }
@@ -624,24 +602,24 @@ describe('team recap', () => {
     expect(all).not.toMatch(SHAMING);
   });
 
-  it('sets next week’s focus: the focus activity furthest behind the top-performer pace, with what closes it per rep', () => {
-    const [key, p] = Object.entries(ny.totals.paceAgainstTop)
-      .filter(([k, v]) => ny.focus.includes(k) && v !== null)
-      .sort((a, b) => a[1]! - b[1]!)[0]!;
-    const line = capture(all, /(🎯 .*)/);
-    expect(line).toContain(`*Next week’s focus: ${ny.members[0]!.leading.find((l) => l.key === key)!.label.replace(/ per week$/, '')}*`);
-    expect(Number(capture(line, /the team is at (\d+)% of the top-performer pace/))).toBe(pct(p!));
-    const perRep = ny.totals.cadenceWindow.activitiesPerWeek[key]! / ny.totals.reps;
-    expect(Number(capture(line, /: (\d+) more \w+ a rep each week closes the gap/))).toBe(Math.ceil(ny.baselines[key]! - perRep));
+  it('sets next week’s focus on what the most reps are asked for, with how many, naming nobody', () => {
+    const asked = ny.members.filter((m) => m.diagnosis.outcome === 'coach_activity' || m.diagnosis.outcome === 'coach_stage').map((m) => m.diagnosis.focus!.key);
+    expect(asked.length).toBeGreaterThan(0);
+    const counts = [...new Set(asked)].map((k) => ({ k, n: asked.filter((x) => x === k).length })).sort((a, b) => b.n - a.n || a.k.localeCompare(b.k));
+    const focus = sections(msg.blocks).filter((b) => b.block_id === 'ask');
+    expect(focus).toHaveLength(1);
+    const line = sectionText(focus[0]!);
+    expect(line).toContain(`*Next week’s focus: ${ny.members[0]!.leading.find((l) => l.key === counts[0]!.k)!.label.replace(/ per week$/, '')}*`);
+    expect(Number(capture(line, /the one thing for (\d+) of \d+ reps this week/))).toBe(counts[0]!.n);
+    expect(line).not.toContain('closes the gap');
   });
 
-  it('compares a team whose focus has no activity through its median rep', () => {
-    const rates = computeTeam(nyTeam, { focus: ['opportunity_rate', 'stage_conversion.proposal'] });
-    const m = renderTeamRecap({ report: rates, previous: null });
+  it('sets no focus when nobody on the team is asked for anything', () => {
+    const onTrack = { ...ny, members: ny.members.map((m) => ({ ...m, diagnosis: { ...m.diagnosis, outcome: 'recognise' as const } })) };
+    const m = renderTeamRecap({ report: onTrack, previous: null });
     expectValidMessage(m);
-    const line = capture(allTexts(m.blocks).join('\n'), /(🎯 .*)/);
-    const key = capture(line, /Next week’s focus: ([^*]+)\*/) === 'Opportunity rate' ? 'opportunity_rate' : 'stage_conversion.proposal';
-    expect(line).toContain(`median rep is at ${formatValue(key, rates.teamMedians[key]!, 'USD')} against ${formatValue(key, rates.baselines[key]!, 'USD')} for top performers`);
+    expect(sections(m.blocks).filter((b) => b.block_id === 'ask')).toEqual([]);
+    expect(allTexts(m.blocks).join('\n')).not.toContain('🎯');
   });
 
   it('stays valid for a 60-rep team with escaped names', () => {

@@ -2,10 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import { ATTENTION_ALERT_AGE_MS, improvement } from '../../metrics/attention.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
+import { askOf } from '../../reports/ask.js';
 import { indicatorLabel } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
 import { alertBrief } from './alert.js';
+import { askBrief } from './ask.js';
 import { intervalDays, localMoment, money, pacePercent, percent, weekDays } from './format.js';
 import { needsAttention } from './home.js';
 import { context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
@@ -112,9 +114,8 @@ function diagnosisLines(m: RepReport): string[] {
         ? `${r.gap ? 'below' : 'at or above'} the team median (${r.performance?.toLocaleString('en-US', { maximumFractionDigits: 2 }) ?? '—'} vs ${r.teamMedian?.toLocaleString('en-US', { maximumFractionDigits: 2 }) ?? '—'})`
         : 'no target or team comparison yet';
   const a = d.activities.indicator;
-  const activities = a
-    ? `behind on ${escapeMrkdwn(a.label)}: ${formatValue(a.key, a.value, c)} a week vs ${formatValue(a.key, a.baseline, c)} for top performers (${pacePercent(a.pace)})`
-    : 'on pace';
+  const against = m.ramp ? 'expected while ramping' : 'for top performers';
+  const activities = a ? `behind on ${escapeMrkdwn(a.label)}: ${formatValue(a.key, a.value, c)} a week vs ${formatValue(a.key, a.expectation, c)} ${against} (${pacePercent(a.pace)})` : 'on pace';
   const s = d.methodology.stage;
   const methodology = s
     ? `${escapeMrkdwn(s.stage)} converts ${percent(s.repRate)} vs ${percent(s.teamRate)} for the team (${plural(s.repDeals, 'deal')})`
@@ -124,13 +125,16 @@ function diagnosisLines(m: RepReport): string[] {
   return [`*Results:* ${results}`, `*Activities:* ${activities}`, `*Methodology:* ${methodology}`];
 }
 
+/** A rep's entry: the diagnosis, the prompt, the ask when there is one (the rep's surfaces show the same), open alerts. */
 function repText(m: RepReport, alerts: readonly AlertJson[], attention: boolean): string {
+  const ask = askOf(m);
   const shown = alerts.slice(0, ALERTS_PER_REP).map((a) => alertBrief(a, m.currency));
   const more = alerts.length > ALERTS_PER_REP ? ` (+${alerts.length - ALERTS_PER_REP} more)` : '';
   return [
     `${attention ? '⚠️ ' : ''}*${m.topPerformer ? '★ ' : ''}${name(m)}*`,
     diagnosisLines(m).join(' · '),
     `💬 ${escapeMrkdwn(m.diagnosis.prompt)}`,
+    ...(ask ? [`🎯 ${askBrief(m, ask)}`] : []),
     ...(alerts.length > 0 ? [`🔔 ${plural(alerts.length, 'open alert')}: ${shown.join('; ')}${more}`] : []),
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { MAX_PACE, type PaceStatus } from '../../metrics/pace.js';
+import { sampleNoun } from '../../reports/labels.js';
 import { money, pct as percent } from '../../reports/text.js';
 import type { WindowJson } from '../../reports/types.js';
 
@@ -51,14 +52,21 @@ const STATUS: Record<PaceStatus, { emoji: string; words: string }> = {
   far_behind: { emoji: '🟠', words: 'far behind' },
   no_baseline: { emoji: '⚪', words: 'no baseline' },
   no_data: { emoji: '⚪', words: 'no data yet' },
-  too_few: { emoji: '⚪', words: 'too few to tell' },
+  too_few: { emoji: '⚪', words: 'too few to compare' },
 };
 
-/** The pace status in the words of metrics.md. */
-export const statusWords = (status: PaceStatus): string => STATUS[status].words;
+/** A figure's status: its key, and its n for a `too_few` one (metrics.md, rev 2). */
+export interface FigureStatus {
+  key: string;
+  status: PaceStatus;
+  n: number;
+}
+
+/** The pace status in the words of metrics.md; a `too_few` figure with its n: "3 leads — too few to compare". */
+export const statusWords = (f: FigureStatus): string => (f.status === 'too_few' ? `${sampleNoun(f.key, f.n)} — ${STATUS.too_few.words}` : STATUS[f.status].words);
 
 /** The pace status as an emoji and its words. */
-export const statusBadge = (status: PaceStatus): string => `${STATUS[status].emoji} ${STATUS[status].words}`;
+export const statusBadge = (f: FigureStatus): string => `${STATUS[f.status].emoji} ${statusWords(f)}`;
 
 // Calendar dates. Report instants carry the team's offset, so their date part is the team's
 // local date: ranges are computed on those calendar dates, never through the host's zone.

@@ -8,8 +8,9 @@ import { localMoment, money, paceBar, slackDate, statusBadge, weekDays } from '.
 import { actions, button, context, divider, fields, header, option, plain, section } from './kit.js';
 import { clip, escapeMrkdwn, MAX_VIEW_BLOCKS } from './limits.js';
 import { notMappedText } from './notices.js';
+import { outcomeSections } from './ask.js';
 import { recordButton, recordText } from './record.js';
-import { focusLeading, focusSuggestionText, indicatorText, leadingForecastText, NO_BASELINE_TEXT, resultsFields, windowLabel, windowsText } from './rep-view.js';
+import { focusLeading, indicatorText, leadingForecastText, NO_BASELINE_TEXT, ramped, resultsFields, windowLabel, windowsText } from './rep-view.js';
 import { repRowText } from './teamkpis.js';
 
 /**
@@ -81,9 +82,9 @@ function alertBlocks(r: RepReport): KnownBlock[] {
 /** A leading indicator outside the focus, in one line, for the "all indicators" list. */
 function indicatorLine(r: RepReport, l: LeadingJson): string {
   const v = (x: number | null) => formatValue(l.key, x, r.currency);
-  const base = l.baseline === null ? '' : ` · top performers ${v(l.baseline)}`;
+  const base = l.baseline === null ? '' : ramped(r, l) ? ` · ${v(l.expectation)} expected (ramping)` : ` · top performers ${v(l.baseline)}`;
   const bar = l.pace === null ? '' : ` · \`${paceBar(l.pace)}\``;
-  return `*${escapeMrkdwn(l.label)}*: ${v(l.value)}${base}${bar}${l.higherIsBetter ? '' : ' · _lower is better_'} · ${statusBadge(l.status)}`;
+  return `*${escapeMrkdwn(l.label)}*: ${v(l.value)}${base}${bar}${l.higherIsBetter ? '' : ' · _lower is better_'} · ${statusBadge(l)}`;
 }
 
 const HALF_HOURS = Array.from({ length: 11 }, (_, i) => `${String(6 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
@@ -122,16 +123,18 @@ export function renderRepHome(input: {
 }): HomeView {
   const r = input.report;
   const focus = focusLeading(r);
-  const suggestion = focusSuggestionText(r);
   const head: KnownBlock[] = [
     header(`Your KPIs — week of ${weekDays(r.windows, 'this_week')}`),
     context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''} · updated ${slackDate(input.generatedAt, '{date_short_pretty} at {time}', input.generatedAt)}`),
   ];
   if (!r.hasBaseline) head.push(section(NO_BASELINE_TEXT));
   for (const l of focus) head.push(section(indicatorText(r, l, 'this_week', true), eventsButton(l, r.rep.email)));
-  if (suggestion) head.push(section(suggestion));
+  head.push(...outcomeSections(r, true));
   for (const chart of input.charts ?? []) head.push(imageBlock(chart.fileId, chart.altText));
-  head.push(divider(), fields(resultsFields(r)), section(`*Coaching note:* ${escapeMrkdwn(r.diagnosis.prompt)}`), context(windowsText(r)), divider(), ...alertBlocks(r), divider());
+  head.push(divider(), fields(resultsFields(r)));
+  // look_past_rep's prompt is for the manager (lead quality, territory): it asks nothing of the rep.
+  if (r.diagnosis.outcome !== 'look_past_rep') head.push(section(`*Coaching note:* ${escapeMrkdwn(r.diagnosis.prompt)}`));
+  head.push(context(windowsText(r)), divider(), ...alertBlocks(r), divider());
 
   const tail: KnownBlock[] = [divider(), ...settingsBlocks('Weekly nudge', 'every Monday', input.settings.nudgesEnabled, TOGGLE_NUDGES_ACTION, input.settings.sendTime)];
   const others = r.leading.filter((l) => !focus.includes(l));

@@ -4,7 +4,8 @@ import type { RepReport } from '../../reports/types.js';
 import { money, percent, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn } from './limits.js';
-import { focusLeading, focusSuggestionText, indicatorSummary, indicatorText, NO_BASELINE_TEXT, resultsFields, windowsText, type KpiWeek } from './rep-view.js';
+import { outcomeClauses, outcomeSections } from './ask.js';
+import { focusLeading, indicatorSummary, indicatorText, NO_BASELINE_TEXT, resultsFields, windowsText, type KpiWeek } from './rep-view.js';
 
 /**
  * /mykpis: one rep's focus indicators this week (or last week) against the team's top
@@ -16,7 +17,8 @@ export function renderMyKpis(input: { report: RepReport; period: KpiWeek; appHom
   const days = weekDays(r.windows, period);
   const when = period === 'this_week' ? `week of ${days}` : `last week, ${days}`;
   const focus = focusLeading(r);
-  const suggestion = focusSuggestionText(r);
+  // "/mykpis last" speaks of a past week only, and asks nothing.
+  const outcome = outcomeSections(r, period === 'this_week');
 
   const blocks: KnownBlock[] = [
     header(`${input.viewerIsSubject ? 'Your KPIs' : r.rep.name} — ${when}`),
@@ -24,14 +26,14 @@ export function renderMyKpis(input: { report: RepReport; period: KpiWeek; appHom
   ];
   if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
   for (const l of focus) blocks.push(section(indicatorText(r, l, period, false)));
-  if (suggestion) blocks.push(section(suggestion));
+  blocks.push(...outcome);
   blocks.push(divider(), fields(resultsFields(r)), context(windowsText(r)));
   if (input.appHomeUrl) blocks.push(actions([button({ text: 'Open your dashboard', actionId: 'open_dashboard', url: input.appHomeUrl })]));
 
   const f = r.forecast;
   const who = input.viewerIsSubject ? 'Your KPIs' : `KPIs of ${escapeMrkdwn(r.rep.name)}`;
   const booked = `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)} (${percent(attainment(f.bookedSoFar, f.target))})`}`;
-  const text = [`${who}, ${when}: ${focus.map((l) => indicatorSummary(r, l, period)).join('; ')}`, booked, r.hasBaseline ? '' : 'no top-performer baseline yet', suggestion ?? '']
+  const text = [`${who}, ${when}: ${focus.map((l) => indicatorSummary(r, l, period)).join('; ')}`, booked, r.hasBaseline ? '' : 'no top-performer baseline yet', ...outcomeClauses(outcome)]
     .filter((s) => s !== '')
     .join('. ');
   return message(text, blocks);

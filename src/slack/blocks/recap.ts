@@ -2,11 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import { imageBlock } from '../../charts/block.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
-import { pace } from '../../metrics/pace.js';
-import { indicatorLabel, indicatorUnit } from '../../reports/labels.js';
+import { askOf } from '../../reports/ask.js';
+import { indicatorLabel } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { TeamReport } from '../../reports/types.js';
 import { stripEmphasis } from './as-text.js';
+import { ASK_BLOCK } from './ask.js';
 import { improvedReps } from './digest.js';
 import { intervalDays, localMoment, money, pacePercent, paceBar, percent, weekDays } from './format.js';
 import { context, fields, header, message, section, type SlackMessage } from './kit.js';
@@ -16,8 +17,9 @@ import { leadingForecastText } from './rep-view.js';
 /**
  * The weekly recap in the team channel: the team's activity against the top-performer pace,
  * pipeline created, results against the period target with both forecasts, wins to celebrate and
- * next week's focus. The whole team reads it, so it speaks of the team as a whole and names a
- * rep only to celebrate them: deals won last week, the biggest steps up since the week before.
+ * next week's focus (only what reps are asked for). The whole team reads it, so it speaks of the
+ * team as a whole and names a rep only to celebrate them: deals won last week, the biggest steps
+ * up since the week before.
  */
 
 /** The trend of this indicator counts deals won per week, credited to the rep who won them. */
@@ -100,34 +102,19 @@ function winsText(r: TeamReport, previous: TeamReport | null): string | null {
 }
 
 /**
- * Next week's focus: the team's focus activity furthest behind the top-performer pace, with what
- * closes it per rep. A team whose focus has no activity is compared through its median rep on
- * the focus rate furthest behind (the report has no team pace for rates).
+ * Next week's focus: what the most reps are asked to work on this week (src/reports/ask.ts), and
+ * how many; none when nobody is asked for anything. The team channel names no rep's gap: each
+ * rep's own number is theirs, in /mykpis.
  */
 function focusText(r: TeamReport): string | null {
-  const activity = r.focus
-    .filter(isActivityIndicator)
-    .map((key) => ({ key, p: r.totals.paceAgainstTop[key] ?? null }))
-    .filter((x): x is { key: string; p: number } => x.p !== null)
-    .sort((a, b) => a.p - b.p)[0];
-  if (activity) {
-    const { key, p } = activity;
-    const label = `*Next week’s focus: ${escapeMrkdwn(short(key))}*`;
-    const baseline = r.baselines[key] ?? null;
-    const perRep = (r.totals.cadenceWindow.activitiesPerWeek[key] ?? 0) / r.totals.reps;
-    const more = baseline === null ? 0 : Math.ceil(baseline - perRep);
-    if (more <= 0) return `🎯 ${label} — the team is at ${pacePercent(p)} of the top-performer pace. Keep the rhythm going.`;
-    const amount = key === 'pipeline_created' ? money(more, r.currency) : String(more);
-    return `🎯 ${label} — the team is at ${pacePercent(p)} of the top-performer pace: ${amount} more ${escapeMrkdwn(indicatorUnit(key))} a rep each week closes the gap.`;
+  const asked = new Map<string, number>();
+  for (const m of r.members) {
+    const ask = askOf(m);
+    if (ask) asked.set(ask.key, (asked.get(ask.key) ?? 0) + 1);
   }
-  const higher = new Map(r.members[0]?.leading.map((l) => [l.key, l.higherIsBetter]) ?? []);
-  const rate = r.focus
-    .map((key) => ({ key, p: pace(r.teamMedians[key] ?? null, r.baselines[key] ?? null, higher.get(key) ?? true) }))
-    .filter((x): x is { key: string; p: number } => x.p !== null)
-    .sort((a, b) => a.p - b.p)[0];
-  if (!rate) return null;
-  const v = (x: number | null) => formatValue(rate.key, x, r.currency);
-  return `🎯 *Next week’s focus: ${escapeMrkdwn(short(rate.key))}* — the team’s median rep is at ${v(r.teamMedians[rate.key] ?? null)} against ${v(r.baselines[rate.key] ?? null)} for top performers (${pacePercent(rate.p)}).`;
+  const [key, reps] = [...asked].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
+  if (key === undefined || reps === undefined) return null;
+  return `🎯 *Next week’s focus: ${escapeMrkdwn(short(key))}* — the one thing for ${reps} of ${r.members.length} reps this week; each sees their own numbers in \`/mykpis\`.`;
 }
 
 /**
@@ -150,7 +137,7 @@ export function renderTeamRecap(input: { report: TeamReport; previous: TeamRepor
   if (input.chart) blocks.push(imageBlock(input.chart.fileId, input.chart.altText));
   blocks.push(fields(resultsFields(r)));
   if (wins) blocks.push(section(wins));
-  if (focus) blocks.push(section(focus));
+  if (focus) blocks.push({ ...section(focus), block_id: ASK_BLOCK });
   blocks.push(context('Everyone’s own numbers are one `/mykpis` away.'));
 
   const f = r.totals.forecast;

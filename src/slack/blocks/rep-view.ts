@@ -1,6 +1,6 @@
 import { attainment } from '../../metrics/forecast.js';
+import { isActivityIndicator } from '../../metrics/indicators.js';
 import { pace } from '../../metrics/pace.js';
-import { indicatorUnit } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { ForecastJson, LeadingJson, RepReport } from '../../reports/types.js';
 import { intervalDays, localMoment, money, paceBar, percent, sparkline, statusBadge, statusWords } from './format.js';
@@ -29,21 +29,29 @@ export function windowLabel(r: RepReport): string {
   return active === weeks ? `Last ${weeks} weeks` : `Last ${weeks} weeks (${active} active)`;
 }
 
+/** A count paced against a ramped expectation (metrics.md "Pace", rev 2): rates and hours never are. */
+export const ramped = (r: RepReport, l: LeadingJson) => r.ramp !== null && isActivityIndicator(l.key) && l.expectation !== null;
+
 function weekLine(r: RepReport, l: LeadingJson, week: KpiWeek): string {
   if (week === 'last_week') {
     const last = r.trend[l.key]?.at(-1) ?? null;
-    const p = pace(last, l.baseline, l.higherIsBetter);
-    return `Last week: *${value(r, l, last)}*${p === null ? '' : ` — ${percent(p)} of the top-performer level`}`;
+    // A figure too thin to compare over the rate window is not compared on one week either.
+    const p = l.status === 'too_few' ? null : pace(last, l.expectation, l.higherIsBetter);
+    const level = ramped(r, l) ? 'the ramped level' : 'the top-performer level';
+    return `Last week: *${value(r, l, last)}*${p === null ? '' : ` — ${percent(p)} of ${level}`}`;
   }
   const wtd = r.weekToDate[l.key];
   const shown = `This week so far: *${value(r, l, wtd?.value ?? null)}*`;
-  return wtd?.pace === null || wtd?.pace === undefined ? shown : `${shown} — ${percent(wtd.pace)} of the top-performer pace for this point of the week`;
+  const of = ramped(r, l) ? 'the ramped pace' : 'the top-performer pace';
+  return wtd?.pace === null || wtd?.pace === undefined ? shown : `${shown} — ${percent(wtd.pace)} of ${of} for this point of the week`;
 }
 
 function windowLine(r: RepReport, l: LeadingJson): string {
   const head = `${windowLabel(r)}: *${value(r, l, l.value)}*`;
   if (l.baseline === null) return `${head} · no top-performer baseline`;
-  return `${head} vs top performers *${value(r, l, l.baseline)}*${l.pace === null ? '' : `  \`${paceBar(l.pace)}\``}`;
+  const bar = l.pace === null ? '' : `  \`${paceBar(l.pace)}\``;
+  if (ramped(r, l)) return `${head} vs *${value(r, l, l.expectation)}* expected (ramping)${bar}`;
+  return `${head} vs top performers *${value(r, l, l.baseline)}*${bar}`;
 }
 
 function trendLine(r: RepReport, l: LeadingJson): string {
@@ -53,11 +61,12 @@ function trendLine(r: RepReport, l: LeadingJson): string {
 
 /**
  * One focus indicator: status, this week (or last week), the cadence window against the
- * top-performer baseline with a bar, and on the App Home the 8-week trend (oldest first).
+ * top-performer baseline (a ramping rep's count: against the ramped expectation) with a bar, and
+ * on the App Home the 8-week trend (oldest first).
  */
 export function indicatorText(r: RepReport, l: LeadingJson, week: KpiWeek, withTrend: boolean): string {
   const lines = [
-    `*${escapeMrkdwn(l.label)}* · ${statusBadge(l.status)}${l.higherIsBetter ? '' : ' · _lower is better_'}`,
+    `*${escapeMrkdwn(l.label)}* · ${statusBadge(l)}${l.higherIsBetter ? '' : ' · _lower is better_'}`,
     weekLine(r, l, week),
     windowLine(r, l),
   ];
@@ -68,9 +77,9 @@ export function indicatorText(r: RepReport, l: LeadingJson, week: KpiWeek, withT
 /** The indicator in one clause for fallback texts: the week shown, then the window against the baseline. */
 export function indicatorSummary(r: RepReport, l: LeadingJson, week: KpiWeek): string {
   const shown = week === 'this_week' ? `${value(r, l, r.weekToDate[l.key]?.value ?? null)} so far this week` : `${value(r, l, r.trend[l.key]?.at(-1) ?? null)} last week`;
-  const base = l.baseline === null ? '' : ` vs ${value(r, l, l.baseline)} for top performers`;
+  const base = l.baseline === null ? '' : ramped(r, l) ? ` vs ${value(r, l, l.expectation)} expected (ramping)` : ` vs ${value(r, l, l.baseline)} for top performers`;
   const lower = l.higherIsBetter ? '' : ', lower is better';
-  return `${escapeMrkdwn(l.label)}: ${shown}, ${value(r, l, l.value)} over the ${windowLabel(r).toLowerCase()}${base} (${statusWords(l.status)}${lower})`;
+  return `${escapeMrkdwn(l.label)}: ${shown}, ${value(r, l, l.value)} over the ${windowLabel(r).toLowerCase()}${base} (${statusWords(l)}${lower})`;
 }
 
 /** The leading forecast with its gap to target, in words. */
@@ -93,27 +102,6 @@ export function resultsFields(r: RepReport): string[] {
     `*Run-rate forecast*\n${f.runRate === null ? '— (the period has just started)' : money(f.runRate, c)}`,
     `*Leading forecast*\n${leadingForecastText(f, c)}`,
   ];
-}
-
-/**
- * The one thing to focus on (metrics.md): for an activity, how many more this week close the gap
- * to a top-performer week; for a rate, where it stands against top performers.
- */
-export function focusSuggestionText(r: RepReport): string | null {
-  const s = r.focusSuggestion;
-  if (!s) return null;
-  const l = r.leading.find((x) => x.key === s.key);
-  const v = (x: number | null) => formatValue(s.key, x, r.currency);
-  const label = escapeMrkdwn(s.label);
-  if (s.moreThisWeek === null) {
-    const lower = l && !l.higherIsBetter ? ' (lower is better)' : '';
-    return `🎯 *Focus: ${label}* — ${v(s.value)} over the ${windowLabel(r).toLowerCase()} against ${v(s.baseline)} for top performers${lower}.`;
-  }
-  if (s.moreThisWeek === 0) {
-    return `🎯 *Focus: ${label}* — ${v(s.weekToDate)} so far this week already matches a top-performer week (${v(s.baseline)}). Keep it going.`;
-  }
-  const amount = s.key === 'pipeline_created' ? money(s.moreThisWeek, r.currency) : String(s.moreThisWeek);
-  return `🎯 *${amount} more ${escapeMrkdwn(indicatorUnit(s.key))} this week closes the gap* to a top-performer week (${v(s.weekToDate)} so far, top performers ${v(s.baseline)} a week).`;
 }
 
 export const NO_BASELINE_TEXT =

@@ -1,7 +1,9 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { attainment } from '../../metrics/forecast.js';
 import { formatValue } from '../../reports/text.js';
+import { askOf } from '../../reports/ask.js';
 import type { RepReport, TeamReport } from '../../reports/types.js';
+import { askBrief } from './ask.js';
 import { intervalDays, localMoment, money, pacePercent, percent, statusWords, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn, MAX_BUTTON_VALUE, MAX_MESSAGE_BLOCKS } from './limits.js';
@@ -36,18 +38,29 @@ export const DEFAULT_TEAM_PAGE_SIZE = 20;
  */
 const MAX_TEAM_IN_VALUE = Math.floor((MAX_BUTTON_VALUE - 100) / 6);
 
+/** The goal the rep is asked for, as a clause after their status; '' when none (src/reports/ask.ts). */
+const goalClause = (m: RepReport): string => {
+  const ask = askOf(m);
+  return ask?.kind === 'goal' ? ` · ${askBrief(m, ask)}` : '';
+};
+
 const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => string> = {
   recognise: () => '✅ results on track',
   coach_activity: (m) => {
+    // Its pace is on the row already.
     const a = m.diagnosis.activities.indicator;
-    return a ? `🎯 coach the activity: ${escapeMrkdwn(a.label)} (${pacePercent(a.pace)} of top performers)` : '🎯 coach the activity';
+    return `${a ? `🎯 coach the activity: ${escapeMrkdwn(a.label)}` : '🎯 coach the activity'}${goalClause(m)}`;
   },
   coach_stage: (m) => {
     const s = m.diagnosis.methodology.stage;
     return s ? `🧭 coach the ${escapeMrkdwn(s.stage)} stage: ${percent(s.repRate)} converted vs ${percent(s.teamRate)} for the team` : '🧭 coach a stage';
   },
   look_past_rep: () => '🔍 behind on results with activity on pace: look past the rep',
-  ramping: (m) => (m.ramp ? `🌱 information only: ramping, week ${m.ramp.week} of ${m.ramp.of}` : '🌱 information only: ramping'),
+  ramping: (m) => {
+    const week = m.ramp ? `, week ${m.ramp.week} of ${m.ramp.of}` : '';
+    const ask = askOf(m);
+    return ask ? `🌱 ramping${week}: 🎯 ${escapeMrkdwn(ask.label)} far behind${goalClause(m)}` : `🌱 information only: ramping${week}`;
+  },
   no_basis: () => 'ℹ️ information only: no target or team comparison yet',
 };
 
@@ -59,7 +72,8 @@ export function repRowText(m: RepReport): string {
   const c = m.currency;
   const paces = focusLeading(m).map((l) => {
     const v = formatValue(l.key, l.value, c);
-    return l.pace === null ? `${escapeMrkdwn(l.label)} *${v}*` : `${escapeMrkdwn(l.label)} *${v}* (${pacePercent(l.pace)} · ${statusWords(l.status)})`;
+    if (l.status === 'too_few') return `${escapeMrkdwn(l.label)} *${v}* (${statusWords(l)})`;
+    return l.pace === null ? `${escapeMrkdwn(l.label)} *${v}*` : `${escapeMrkdwn(l.label)} *${v}* (${pacePercent(l.pace)} · ${statusWords(l)})`;
   });
   const lag = m.lagging.cadenceWindow;
   return [
@@ -122,7 +136,7 @@ export function renderTeamKpis(input: { report: TeamReport; page: number; pageSi
   const f = r.totals.forecast;
   const text = [
     `${escapeMrkdwn(r.team)}, week of ${days}: ${r.members.length} reps (page ${page + 1} of ${pages})`,
-    `${counts.get('recognise') ?? 0} on track, ${(counts.get('coach_activity') ?? 0) + (counts.get('coach_stage') ?? 0)} to coach, ${counts.get('look_past_rep') ?? 0} behind with activity on pace`,
+    `${counts.get('recognise') ?? 0} on track, ${r.members.filter((m) => askOf(m) !== null).length} to coach, ${counts.get('look_past_rep') ?? 0} behind with activity on pace`,
     `team booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`,
   ].join('. ');
   return message(text, blocks);
