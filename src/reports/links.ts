@@ -56,14 +56,22 @@ export async function keptTeamLinks(db: Database, workspaceId: number, team: Lin
     return { team: t, week, from: eventsFrom(t.input, week.end), config: configFingerprint(t.input) };
   });
   const kept = new Map((await readKeptLinks(db, scopes.map((s) => ({ teamId: s.team.id, weekStart: s.week.start })))).map((k) => [k.teamId, k]));
-  // Read before any events are loaded: pairs computed from newer events than their fingerprint
-  // says are only recomputed once more, never taken as current when they are not.
+  // Only the asking team's fingerprint is checked (a few dozen ms each): another team's kept pairs
+  // are taken as they are, and a late event of theirs reaches the workspace-wide test when that
+  // team's own report next runs (every team's weekly messages run one). Teams with no pairs kept
+  // for the week yet are computed. Read before any events are loaded: pairs computed from newer
+  // events than their fingerprint says are only recomputed once more, never wrongly kept.
+  const checked = scopes.filter((s) => s.team.id === team.id || !kept.has(s.team.id));
   const events = await eventFingerprints(
     db,
     workspaceId,
-    scopes.map((s) => ({ teamId: s.team.id, memberIds: s.team.input.reps.map((r) => r.id), from: s.from, end: s.week.end })),
+    checked.map((s) => ({ teamId: s.team.id, memberIds: s.team.input.reps.map((r) => r.id), from: s.from, end: s.week.end })),
   );
-  const current = scopes.map((s) => ({ ...s, fingerprint: `${s.config}/${events.get(s.team.id) ?? ''}`, kept: kept.get(s.team.id) }));
+  const current = scopes.map((s) => {
+    const own = kept.get(s.team.id);
+    const fingerprint = own && !checked.includes(s) ? own.fingerprint : `${s.config}/${events.get(s.team.id) ?? ''}`;
+    return { ...s, fingerprint, kept: own };
+  });
   const basis = linksBasis(current.map((c) => ({ teamId: c.team.id, weekStart: c.week.start, fingerprint: c.fingerprint })));
   const mine = kept.get(team.id);
   if (mine && current.every((c) => c.kept?.fingerprint === c.fingerprint) && mine.linksBasis === basis) return mine.links;

@@ -167,6 +167,17 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
     expect((await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step))).links[0]).toEqual(west);
   });
 
+  it('does not check or recompute another team on a report: a late event of West waits for West’s own report', async () => {
+    const before = await keptRows(db, ws);
+    await ingestEvents(db, ws, [{ id: 'west-late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 7_200_000), repEmail: email('West', 1) }]);
+    await eastReport();
+    expect((await keptRows(db, ws)).get('West')!.computedAt).toBe(before.get('West')!.computedAt);
+    await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step));
+    expect((await keptRows(db, ws)).get('West')!.computedAt).not.toBe(before.get('West')!.computedAt);
+    expect(await deleteEvents(db, ws, ['west-late-call'])).toBe(1);
+    await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step));
+  });
+
   it('recomputes a team’s pairs after one of its late events is deleted', async () => {
     const before = await keptRows(db, ws);
     expect(await deleteEvents(db, ws, lateCalls.map((c) => c.id))).toBe(lateCalls.length);
