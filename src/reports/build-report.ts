@@ -5,6 +5,7 @@ import { loadMetricEvents } from '../db/metrics-repo.js';
 import { recordInfos } from '../db/record-names.js';
 import { PacerError } from '../errors.js';
 import { clip, quote } from '../text.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
@@ -23,20 +24,15 @@ const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 const isPerformanceMetric = (value: string): value is PerformanceMetric => (PERFORMANCE_METRICS as readonly string[]).includes(value);
 
-/** Reads a team and its active reps and targets into the metrics engine's input. */
-export async function loadTeamInput(db: Database, workspaceId: number, teamName: string): Promise<{ id: number; input: TeamInput }> {
-  const team = await db.prisma.team.findUnique({
-    where: { workspaceId_name: { workspaceId, name: teamName } },
-    include: {
-      workspace: { select: { currency: true } },
-      memberships: { where: { role: 'rep', member: { active: true } }, include: { member: true }, orderBy: { member: { email: 'asc' } } },
-      targets: true,
-    },
-  });
-  if (!team || !team.active) {
-    const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
-    throw new NotFoundError(`No team ${quote(teamName)} in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
-  }
+/** What a team's input is read from: the team with its workspace's currency, active reps and targets. */
+const TEAM_INPUT_INCLUDE = {
+  workspace: { select: { currency: true } },
+  memberships: { where: { role: 'rep', member: { active: true } }, include: { member: true }, orderBy: { member: { email: 'asc' } } },
+  targets: true,
+} satisfies Prisma.TeamInclude;
+
+/** The metrics engine's input for a team read with TEAM_INPUT_INCLUDE. */
+function teamInput(team: Prisma.TeamGetPayload<{ include: typeof TEAM_INPUT_INCLUDE }>): TeamInput {
   const performanceMetric = isPerformanceMetric(team.performanceMetric) ? team.performanceMetric : 'booked_revenue';
   const targets = team.targets.map((x) => ({
     memberId: x.memberId,
@@ -48,29 +44,34 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
     ramped: x.ramped,
   }));
   return {
-    id: team.id,
-    input: {
-      name: team.name,
-      timezone: team.timezone,
-      weekStartsOn: isoToDay(team.weekStartsOn),
-      pipelineStages: team.pipelineStages,
-      focus: team.focus,
-      touchTypes: new Set([...CORE_TOUCH_TYPES, ...team.touchTypes]),
-      performanceMetric,
-      settings: readTeamSettings(team.settings),
-      currency: team.workspace.currency,
-      reps: team.memberships.map((m) => ({ id: m.member.id, email: m.member.email, name: m.member.name, startDate: dateOnly(m.member.startDate) })),
-      targets,
-    },
+    name: team.name,
+    timezone: team.timezone,
+    weekStartsOn: isoToDay(team.weekStartsOn),
+    pipelineStages: team.pipelineStages,
+    focus: team.focus,
+    touchTypes: new Set([...CORE_TOUCH_TYPES, ...team.touchTypes]),
+    performanceMetric,
+    settings: readTeamSettings(team.settings),
+    currency: team.workspace.currency,
+    reps: team.memberships.map((m) => ({ id: m.member.id, email: m.member.email, name: m.member.name, startDate: dateOnly(m.member.startDate) })),
+    targets,
   };
 }
 
-/** Every active team of the workspace, read as loadTeamInput reads one. */
+/** Reads a team and its active reps and targets into the metrics engine's input. */
+export async function loadTeamInput(db: Database, workspaceId: number, teamName: string): Promise<{ id: number; input: TeamInput }> {
+  const team = await db.prisma.team.findUnique({ where: { workspaceId_name: { workspaceId, name: teamName } }, include: TEAM_INPUT_INCLUDE });
+  if (!team || !team.active) {
+    const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
+    throw new NotFoundError(`No team ${quote(teamName)} in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
+  }
+  return { id: team.id, input: teamInput(team) };
+}
+
+/** Every active team of the workspace, read as loadTeamInput reads one, in one query. */
 async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<LinkTeam[]> {
-  const teams = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
-  const loaded: LinkTeam[] = [];
-  for (const t of teams) loaded.push(await loadTeamInput(db, workspaceId, t.name));
-  return loaded;
+  const teams = await db.prisma.team.findMany({ where: { workspaceId, active: true }, include: TEAM_INPUT_INCLUDE, orderBy: { name: 'asc' } });
+  return teams.map((t) => ({ id: t.id, input: teamInput(t) }));
 }
 
 /** The team report of interfaces.md as of an instant, with the links kept for its last complete week. */

@@ -1,9 +1,10 @@
 import type { Database } from '../db/client.js';
-import { dataVersion, keepLinks, readKeptLinks, type KeptLinks } from '../db/links-repo.js';
+import { dataVersion, eventFingerprints, keepLinks, readKeptLinks, type KeptLinks } from '../db/links-repo.js';
 import { loadMetricEvents } from '../db/metrics-repo.js';
 import { indicatorLink, workspaceLinkTest, type CohortPairs, type IndicatorLink, type LinkTest } from '../metrics/correlation.js';
 import { completeWeeks } from '../metrics/windows.js';
 import { bareTouchBuckets, eventsFrom, teamCohortPairs, type TeamInput } from './compute.js';
+import { configFingerprint, linksBasis } from './link-fingerprints.js';
 
 export interface LinkTeam {
   id: number;
@@ -38,39 +39,64 @@ export function workspaceLinks(teams: readonly { id: number; name: string; focus
 
 /**
  * The links a team report shows as of `asOf` (metrics.md): computed once per team and complete
- * week, as of that week's end, and kept while the workspace's data version is the one read before
- * computing them; a late event (any event write bumps it) makes the next report compute them
- * again. Computing them needs every team's cohort for the workspace-wide test, so they are
- * computed and kept for every team at once; `teams` loads the workspace's active teams, and is
- * called only then.
+ * week, as of that week's end, and kept. Each team's kept cohort pairs stay valid while the
+ * fingerprint of what they read (its config, and its events before that week's end: eventFingerprints)
+ * is unchanged, so an event of the current week invalidates nothing, and a late event only its
+ * team's pairs. The workspace-wide test needs every team's pairs: `teams` loads the workspace's
+ * active teams, the invalid teams' pairs are recomputed (their events loaded one team at a time),
+ * and the links are recomputed from the kept pairs when the set of pairs they came from changed.
  */
 export async function keptTeamLinks(db: Database, workspaceId: number, team: LinkTeam, asOf: Date, teams: () => Promise<LinkTeam[]>): Promise<IndicatorLink[]> {
   const version = await dataVersion(db, workspaceId);
   if (version === null) return [];
-  const week = lastCompleteWeek(team.input, asOf);
-  const [kept] = await readKeptLinks(db, [{ teamId: team.id, weekStart: week.start }]);
-  if (kept && kept.dataVersion === version) return kept.links;
-
   const loaded = await teams();
   const all = loaded.some((t) => t.id === team.id) ? loaded : [...loaded, team];
-  const weeks = new Map(all.map((t) => [t.id, lastCompleteWeek(t.input, asOf)]));
-  const current = new Map(
-    (await readKeptLinks(db, all.map((t) => ({ teamId: t.id, weekStart: weeks.get(t.id)!.start })))).filter((k) => k.dataVersion === version).map((k) => [k.teamId, k]),
+  const scopes = all.map((t) => {
+    const week = lastCompleteWeek(t.input, asOf);
+    return { team: t, week, from: eventsFrom(t.input, week.end), config: configFingerprint(t.input) };
+  });
+  const kept = new Map((await readKeptLinks(db, scopes.map((s) => ({ teamId: s.team.id, weekStart: s.week.start })))).map((k) => [k.teamId, k]));
+  // Only the asking team's fingerprint is checked (a few dozen ms each): another team's kept pairs
+  // are taken as they are, and a late event of theirs reaches the workspace-wide test when that
+  // team's own report next runs (every team's weekly messages run one). Teams with no pairs kept
+  // for the week yet are computed. Read before any events are loaded: pairs computed from newer
+  // events than their fingerprint says are only recomputed once more, never wrongly kept.
+  const checked = scopes.filter((s) => s.team.id === team.id || !kept.has(s.team.id));
+  const events = await eventFingerprints(
+    db,
+    workspaceId,
+    checked.map((s) => ({ teamId: s.team.id, memberIds: s.team.input.reps.map((r) => r.id), from: s.from, end: s.week.end })),
   );
+  const current = scopes.map((s) => {
+    const own = kept.get(s.team.id);
+    const fingerprint = own && !checked.includes(s) ? own.fingerprint : `${s.config}/${events.get(s.team.id) ?? ''}`;
+    return { ...s, fingerprint, kept: own };
+  });
+  const basis = linksBasis(current.map((c) => ({ teamId: c.team.id, weekStart: c.week.start, fingerprint: c.fingerprint })));
+  const mine = kept.get(team.id);
+  if (mine && current.every((c) => c.kept?.fingerprint === c.fingerprint) && mine.linksBasis === basis) return mine.links;
+
   // One team's events in memory at a time.
   const cohorts: CohortPairs[][] = [];
-  for (const t of all) {
-    const reuse = current.get(t.id);
-    if (reuse) {
-      cohorts.push(reuse.cohort);
+  for (const c of current) {
+    if (c.kept?.fingerprint === c.fingerprint) {
+      cohorts.push(c.kept.cohort);
       continue;
     }
-    const end = weeks.get(t.id)!.end;
-    const events = await loadMetricEvents(db, workspaceId, t.input.reps.map((r) => r.id), eventsFrom(t.input, end), end, bareTouchBuckets(t.input, end));
-    cohorts.push(teamCohortPairs(t.input, events, end));
+    const { input } = c.team;
+    const loadedEvents = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), c.from, c.week.end, bareTouchBuckets(input, c.week.end));
+    cohorts.push(teamCohortPairs(input, loadedEvents, c.week.end));
   }
-  const links = workspaceLinks(all.map((t, i) => ({ id: t.id, name: t.input.name, focus: t.input.focus, cohort: cohorts[i]! })));
-  const rows: KeptLinks[] = all.map((t, i) => ({ teamId: t.id, weekStart: weeks.get(t.id)!.start, dataVersion: version, cohort: cohorts[i]!, links: links.get(t.id) ?? [] }));
+  const links = workspaceLinks(current.map((c, i) => ({ id: c.team.id, name: c.team.input.name, focus: c.team.input.focus, cohort: cohorts[i]! })));
+  const rows: KeptLinks[] = current.map((c, i) => ({
+    teamId: c.team.id,
+    weekStart: c.week.start,
+    dataVersion: version,
+    fingerprint: c.fingerprint,
+    cohort: cohorts[i]!,
+    links: links.get(c.team.id) ?? [],
+    linksBasis: basis,
+  }));
   await keepLinks(db, rows);
   return links.get(team.id) ?? [];
 }

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyConfig } from '../../src/config/apply.js';
 import { parseCoachingConfig } from '../../src/config/coaching.js';
 import type { Database } from '../../src/db/client.js';
+import { deleteEvents } from '../../src/db/events-repo.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
+import type { IndicatorLink } from '../../src/metrics/correlation.js';
 import { teamReport } from '../../src/reports/build-report.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 
@@ -23,20 +25,24 @@ const TEAMS = [
 ];
 const email = (team: string, i: number) => `${team.toLowerCase()}${i}@example.com`;
 
-async function loadTeams(db: Database, slackTeamId: string): Promise<number> {
+async function applyTeams(db: Database, slackTeamId: string, eastFocus = ['cadence.call', 'cadence.email']): Promise<number> {
   const parsed = parseCoachingConfig({
     workspace: { id: slackTeamId, currency: 'USD' },
     teams: TEAMS.map((t) => ({
       name: t.name,
       timezone: t.timezone,
       pipelineStages: ['discovery', 'demo'],
-      focus: ['cadence.call', 'cadence.email'],
+      focus: t.name === 'East' ? eastFocus : ['cadence.call', 'cadence.email'],
       thresholds: { cadenceWeeks: 4, baselineWeeks: 4 },
       members: [{ email: `mgr.${t.name.toLowerCase()}@example.com`, name: `${t.name} Manager`, role: 'manager' }, ...t.results.map((_, i) => ({ email: email(t.name, i), name: `${t.name} ${i}` }))],
     })),
   });
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  const ws = (await applyConfig(db, parsed.config)).workspace.id;
+  return (await applyConfig(db, parsed.config)).workspace.id;
+}
+
+async function loadTeams(db: Database, slackTeamId: string): Promise<number> {
+  const ws = await applyTeams(db, slackTeamId);
   const events: Record<string, unknown>[] = [];
   for (const t of TEAMS) {
     t.results.forEach((rank, i) => {
@@ -106,5 +112,90 @@ describe.each(DATABASE_KINDS)('links kept per team and complete week (%s)', (kin
     await teamReport(db, ws, 'East', nextWeek);
     const weeks = (await kept(db, ws)).filter((r) => r.team === 'East').map((r) => new Date(r.week_start).toISOString());
     expect(weeks).toEqual(expect.arrayContaining(['2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z']));
+  });
+});
+
+/** Each team's kept row for the week of AS_OF: when its pairs were computed, the pairs, the links. */
+async function keptRows(db: Database, ws: number): Promise<Map<string, { computedAt: string; cohort: unknown; links: IndicatorLink[] }>> {
+  const rows = await db.query<{ team: string; computed_at: Date | string; cohort: unknown; links: IndicatorLink[] }>(
+    `SELECT t.name AS team, l.computed_at, l.cohort, l.links FROM team_links l JOIN team t ON t.id = l.team_id
+     WHERE t.workspace_id = $1 AND l.week_start < $2 ORDER BY t.name`,
+    [ws, new Date(AS_OF.getTime() - 86_400_000)],
+  );
+  return new Map(rows.map((r) => [r.team, { computedAt: new Date(r.computed_at).toISOString(), cohort: r.cohort, links: r.links }]));
+}
+
+describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => {
+  let db: Database;
+  let ws: number;
+  let step = 0;
+  /** A report of East a little later each time, in the same week. */
+  const eastReport = () => teamReport(db, ws, 'East', new Date(AS_OF.getTime() + 60_000 * ++step));
+  /** Calls that make East's rep 0 (the lowest results) its busiest caller, in East's last complete week. */
+  const lateCalls = Array.from({ length: 60 }, (_, k) => ({ id: `late-${k}`, type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 3_600_000 + k * 1000), repEmail: email('East', 0) }));
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    ws = await loadTeams(db, `T0INVAL${kind.toUpperCase()}`);
+    await eastReport();
+  });
+  afterAll(() => db.close());
+
+  it('keeps every team’s pairs and links through an event of the current week', async () => {
+    // Mark East's kept links: a report that shows the mark did not compute them again.
+    await db.query(`UPDATE team_links SET links = jsonb_set(links, '{0,p}', '0.5') WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
+    const before = await keptRows(db, ws);
+    // After the last complete week's end of both teams (Nov 23 00:00Z and 08:00Z).
+    await ingestEvents(db, ws, [{ id: 'this-week-call', type: 'call', occurredAt: '2026-11-24T12:00:00Z', repEmail: email('West', 2) }]);
+    expect((await eastReport()).links[0]!.p).toBe(0.5);
+    expect(await keptRows(db, ws)).toEqual(before);
+  });
+
+  it('recomputes only the pairs of the team a late event belongs to, and both teams’ workspace-wide links', async () => {
+    const before = await keptRows(db, ws);
+    await ingestEvents(db, ws, lateCalls);
+    const east = await eastReport();
+    const after = await keptRows(db, ws);
+    expect(after.get('East')!.computedAt).not.toBe(before.get('East')!.computedAt);
+    expect(after.get('West')!.computedAt).toBe(before.get('West')!.computedAt);
+    expect(after.get('West')!.cohort).toEqual(before.get('West')!.cohort);
+    // East's calls no longer rank as its results do; West's own test is unchanged, the workspace-wide one is not.
+    expect(east.links[0]!.rho).toBeLessThan(0.5);
+    expect(east.links[0]!.workspace!.rho).toBeLessThan(before.get('East')!.links[0]!.workspace!.rho!);
+    const west = after.get('West')!.links[0]!;
+    expect(west.rho).toBeCloseTo(0.9429, 4);
+    expect(west.workspace).toEqual(east.links[0]!.workspace);
+    expect((await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step))).links[0]).toEqual(west);
+  });
+
+  it('does not check or recompute another team on a report: a late event of West waits for West’s own report', async () => {
+    const before = await keptRows(db, ws);
+    await ingestEvents(db, ws, [{ id: 'west-late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 7_200_000), repEmail: email('West', 1) }]);
+    await eastReport();
+    expect((await keptRows(db, ws)).get('West')!.computedAt).toBe(before.get('West')!.computedAt);
+    await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step));
+    expect((await keptRows(db, ws)).get('West')!.computedAt).not.toBe(before.get('West')!.computedAt);
+    expect(await deleteEvents(db, ws, ['west-late-call'])).toBe(1);
+    await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step));
+  });
+
+  it('recomputes a team’s pairs after one of its late events is deleted', async () => {
+    const before = await keptRows(db, ws);
+    expect(await deleteEvents(db, ws, lateCalls.map((c) => c.id))).toBe(lateCalls.length);
+    const east = await eastReport();
+    const after = await keptRows(db, ws);
+    expect(after.get('East')!.computedAt).not.toBe(before.get('East')!.computedAt);
+    expect(after.get('West')!.computedAt).toBe(before.get('West')!.computedAt);
+    expect(east.links[0]!.rho).toBeCloseTo(0.9429, 4);
+    expect(east.links[0]!.workspace!.n).toBe(12);
+  });
+
+  it('recomputes a team’s pairs after a change of its focus, and only its own', async () => {
+    const before = await keptRows(db, ws);
+    await applyTeams(db, `T0INVAL${kind.toUpperCase()}`, ['cadence.email']);
+    const east = await eastReport();
+    const after = await keptRows(db, ws);
+    expect(east.links.map((l) => l.key)).toEqual(['cadence.email']);
+    expect(after.get('East')!.computedAt).not.toBe(before.get('East')!.computedAt);
+    expect(after.get('West')!.computedAt).toBe(before.get('West')!.computedAt);
   });
 });
