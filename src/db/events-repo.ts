@@ -88,18 +88,21 @@ export async function bumpDataVersion(db: SqlRunner, workspaceId: number): Promi
   await db.query('UPDATE workspace SET data_version = data_version + 1 WHERE id = $1', [workspaceId]);
 }
 
-/** Inserts the rows whose external id is new; returns the ids inserted. */
-export async function insertNewEvents(db: SqlRunner, workspaceId: number, rows: EventRow[]): Promise<Set<string>> {
+/**
+ * Inserts the rows whose external id is new; returns the ids inserted. `receivedAt` is Pacer's
+ * clock (metrics.md "Data health"), not the database's: PACER_NOW runs must agree with it.
+ */
+export async function insertNewEvents(db: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const inserted = await db.query<{ external_id: string }>(
     `INSERT INTO activity_event (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
-       stage, lead_source, metadata, version, content_hash)
+       stage, lead_source, metadata, version, content_hash, received_at)
      SELECT $1, r.external_id, r.type, r.occurred_at, r.identity_id, r.lead_id, r.deal_id, r.amount,
-       r.stage, r.lead_source::"LeadSource", r.metadata, r.version, r.content_hash
+       r.stage, r.lead_source::"LeadSource", r.metadata, r.version, r.content_hash, $3
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
      ON CONFLICT (workspace_id, external_id) DO NOTHING
      RETURNING external_id`,
-    [workspaceId, JSON.stringify(rows)],
+    [workspaceId, JSON.stringify(rows), receivedAt],
   );
   if (inserted.length > 0) await bumpDataVersion(db, workspaceId);
   return new Set(inserted.map((r) => r.external_id));
@@ -129,17 +132,17 @@ export async function storedVersions(db: SqlRunner, workspaceId: number, externa
  * (optimistic check): a row changed meanwhile by a concurrent batch is left alone and not
  * returned, so the caller decides it again.
  */
-export async function replaceEvents(db: SqlRunner, workspaceId: number, updates: { row: EventRow; expectedHash: string }[]): Promise<Set<string>> {
+export async function replaceEvents(db: SqlRunner, workspaceId: number, updates: { row: EventRow; expectedHash: string }[], receivedAt: Date): Promise<Set<string>> {
   if (updates.length === 0) return new Set();
   const updated = await db.query<{ external_id: string }>(
     `UPDATE activity_event e SET
        type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
        deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
-       metadata = r.metadata, version = r.version, content_hash = r.content_hash, received_at = now()
+       metadata = r.metadata, version = r.version, content_hash = r.content_hash, received_at = $3
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS}, expected_hash text)
      WHERE e.workspace_id = $1 AND e.external_id = r.external_id AND e.content_hash = r.expected_hash
      RETURNING e.external_id`,
-    [workspaceId, JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash })))],
+    [workspaceId, JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash }))), receivedAt],
   );
   if (updated.length > 0) await bumpDataVersion(db, workspaceId);
   return new Set(updated.map((r) => r.external_id));

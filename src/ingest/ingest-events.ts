@@ -39,6 +39,11 @@ export interface IngestOptions {
   onConflict?: 'reject' | 'replace';
 }
 
+/** What every write needs: when the batch arrived, by Pacer's clock (the one honouring PACER_NOW). */
+export interface IngestWrite extends IngestOptions {
+  receivedAt: Date;
+}
+
 /** The outcome plus what the CSV import reports and the API's reply does not carry. */
 export interface DetailedIngestOutcome extends IngestOutcome {
   /** Of the accepted events, those that replaced stored content (by a higher version or 'replace'). */
@@ -128,7 +133,7 @@ const MAX_RACE_ROUNDS = 5;
  * stored, and resending it is safe (what was stored comes back as duplicates).
  * Returns exactly the API's reply (interfaces.md); ingestEventsDetailed also counts updates.
  */
-export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestOutcome> {
+export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestWrite): Promise<IngestOutcome> {
   const { updated: _updated, ...outcome } = await ingestEventsDetailed(db, workspaceId, inputs, options);
   return outcome;
 }
@@ -138,7 +143,7 @@ export async function ingestEventsDetailed(
   db: Database,
   workspaceId: number,
   inputs: readonly unknown[],
-  { onConflict = 'reject' }: IngestOptions = {},
+  { onConflict = 'reject', receivedAt }: IngestWrite,
 ): Promise<DetailedIngestOutcome> {
   const { extraTouchTypes, stages: anyTeamStages } = await ingestContext(db, workspaceId);
   const rejected: RejectedEvent[] = [];
@@ -204,8 +209,8 @@ export async function ingestEventsDetailed(
       if (before) updates.push({ row, expectedHash: before.contentHash });
       else inserts.push(row);
     }
-    const inserted = await insertNewEvents(db, workspaceId, inserts);
-    const replaced = await replaceEvents(db, workspaceId, updates);
+    const inserted = await insertNewEvents(db, workspaceId, inserts, receivedAt);
+    const replaced = await replaceEvents(db, workspaceId, updates, receivedAt);
     open = [...inserts.filter((r) => !inserted.has(r.external_id)), ...updates.map((u) => u.row).filter((r) => !replaced.has(r.external_id))].map(
       (r) => r.external_id,
     );

@@ -58,7 +58,7 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
 
     // Generating again gives the same ids and content: stored already, nothing new.
     const team = org.teams[0]!;
-    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, team.reps[0]!));
+    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, team.reps[0]!), { receivedAt: options.end });
     expect(again).toMatchObject({ accepted: 0, rejected: [] });
     expect(again.duplicates).toBeGreaterThan(14 * 150);
   });
