@@ -99,6 +99,7 @@ async function applyWorkspace(tx: Tx, ws: CoachingConfig['workspace']): Promise<
   const data = {
     currency: ws.currency,
     timezone: ws.timezone,
+    staleAfterHours: ws.staleAfterHours,
     touchTypes: ws.touchTypes,
     // The name may come from the Slack install; the config only overrides it when it gives one.
     ...(ws.name === null ? {} : { name: ws.name }),
@@ -111,6 +112,7 @@ async function applyWorkspace(tx: Tx, ws: CoachingConfig['workspace']): Promise<
   const changed =
     existing.currency !== data.currency ||
     existing.timezone !== data.timezone ||
+    existing.staleAfterHours !== data.staleAfterHours ||
     !same(existing.touchTypes, data.touchTypes) ||
     (data.name !== undefined && existing.name !== data.name);
   if (changed) await tx.workspace.update({ where: { id: existing.id }, data });

@@ -25,6 +25,7 @@ import {
   type Weekday,
 } from './coaching-schema.js';
 import { describeValue } from './problems.js';
+import { DEFAULT_STALE_AFTER_HOURS } from '../metrics/data-health.js';
 
 /** One person of the workspace, as stored in `member` (the same in every team listing them). */
 export interface PersonConfig {
@@ -54,7 +55,7 @@ export interface TeamConfig {
 
 export interface CoachingConfig {
   /** `touchTypes`: the union of the teams' touch types (what ingestion accepts on top of the core types). */
-  workspace: { id: string; name: string | null; currency: string; timezone: string; touchTypes: string[] };
+  workspace: { id: string; name: string | null; currency: string; timezone: string; staleAfterHours: number; touchTypes: string[] };
   teams: TeamConfig[];
   /** Everyone listed in any team, once, in order of first listing. */
   members: PersonConfig[];
@@ -247,6 +248,7 @@ export function resolveDocument(doc: ConfigDocument, report: Report): CoachingCo
       name: doc.workspace.name ?? null,
       currency: doc.workspace.currency,
       timezone: doc.workspace.timezone ?? DEFAULT_WORKSPACE_TIMEZONE,
+      staleAfterHours: doc.workspace.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
       touchTypes: [...new Set(teams.flatMap((t) => t.touchTypes))],
     },
     teams,

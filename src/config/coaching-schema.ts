@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CORE_EVENT_TYPES } from '../ingest/event-types.js';
+import { DEFAULT_STALE_AFTER_HOURS } from '../metrics/data-health.js';
 import { describeValue } from './problems.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +149,8 @@ const touchType = z
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 const fraction = z.number().gt(0).max(1);
+/** Hours, up to a year (metrics.md "Data health"). */
+const staleAfterHours = z.number().gt(0).max(8760);
 
 // ---------------------------------------------------------------------------------------------
 // Thresholds and schedule: complete shapes (what a resolved team has) and their defaults.
@@ -167,6 +170,8 @@ export const ThresholdsSchema = strict({
   dropMinPerWeek: z.number().min(0),
   /** Alerts sent to one person per day at most; 0 silences alerts. */
   alertsPerDay: count(0, 100),
+  /** Hours without new events before the data is stale (metrics.md "Data health"). */
+  staleAfterHours: staleAfterHours,
 });
 export type Thresholds = z.output<typeof ThresholdsSchema>;
 
@@ -184,6 +189,7 @@ export const THRESHOLD_DEFAULTS: Thresholds = {
   dropShare: 0.4,
   dropMinPerWeek: 5,
   alertsPerDay: 3,
+  staleAfterHours: DEFAULT_STALE_AFTER_HOURS,
 };
 
 /** Team-local times of the scheduled messages. */
@@ -292,6 +298,8 @@ export const WorkspaceSchema = strict({
   currency: z.string().regex(/^[A-Z]{3}$/, { error: (iss) => `${describeValue(iss.input)} is not an ISO 4217 currency code (3 upper-case letters, e.g. USD)` }),
   /** For people not in any team (metrics.md "Periods"). */
   timezone: optional(timeZone),
+  /** For the workspace's own data-health figure; teams take `thresholds.staleAfterHours`. */
+  staleAfterHours: optional(staleAfterHours),
 });
 
 export const ConfigDocumentSchema = strict({

@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import { assertNever } from '../errors.js';
 import { pendingMigrations } from '../db/migrator.js';
 import type { Logger } from '../logger.js';
+import { workspaceDataHealth } from '../reports/data-health.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
 import { registerReportRoutes } from './reports-routes.js';
@@ -92,7 +93,10 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     try {
       const pending = await pendingMigrations(deps.db);
       if (pending.length > 0) return reply.code(503).send({ status: 'migrations_pending', pending });
-      return { status: 'ready', database: deps.db.kind };
+      // Said, not acted on: stale data is the CRM's problem, and Pacer itself is ready.
+      const now = deps.clock.now();
+      const dataHealth = (await workspaceDataHealth(deps.db, now, now)).map((w) => ({ workspace: w.workspace, ...w.dataHealth }));
+      return { status: 'ready', database: deps.db.kind, dataHealth };
     } catch (err) {
       request.log.warn({ err }, 'readiness check failed');
       return reply.code(503).send({ status: 'database_unreachable' });

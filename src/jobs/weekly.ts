@@ -32,7 +32,7 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
   let previous: Promise<TeamReport> | undefined;
   return {
     current: () => (current ??= teamReport(ctx.db, workspaceId, team.name, now)),
-    previous: () => (previous ??= teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS))),
+    previous: () => (previous ??= teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now)),
   };
 }
 

@@ -40,10 +40,11 @@ export interface DataHealthInput {
   lastReceivedAt: Date | null;
   lastOccurredAt: Date | null;
   /**
-   * Touches (every touch type) in `activitySpans(asOf, week)`: this week to date, then the same
-   * span of each previous week, most recent first. Null when not judged (the workspace figure).
+   * Whether any touch (of every touch type) occurred in each of `activitySpans(asOf, week)`: this
+   * week to date, then the same span of each previous week, most recent first (only a count of 0
+   * matters). Null when not judged (the workspace figure).
    */
-  touches: readonly number[] | null;
+  touched: readonly boolean[] | null;
   sources: readonly SourceHealth[];
 }
 
@@ -100,11 +101,11 @@ function silent(input: DataHealthInput): boolean {
 
 /** (b): half the working week gone without a single touch, where each of the previous 4 weeks had some by then. */
 function zeroActivity(input: DataHealthInput): boolean {
-  const touches = input.touches;
-  if (touches === null || touches.length < ZERO_ACTIVITY_PREVIOUS_WEEKS + 1) return false;
+  const touched = input.touched;
+  if (touched === null || touched.length < ZERO_ACTIVITY_PREVIOUS_WEEKS + 1) return false;
   const weekStart = weekContaining(input.asOf, input.week).start;
   if (workingHoursBetween(weekStart, input.asOf, input.week.timezone) < ZERO_ACTIVITY_AFTER_WORKING_HOURS) return false;
-  return touches[0] === 0 && touches.slice(1, ZERO_ACTIVITY_PREVIOUS_WEEKS + 1).every((n) => n > 0);
+  return !touched[0] && touched.slice(1, ZERO_ACTIVITY_PREVIOUS_WEEKS + 1).every(Boolean);
 }
 
 /**

@@ -7,6 +7,7 @@ import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import { teamDataHealth } from './data-health.js';
 import type { RepReport, TeamReport } from './types.js';
 
 export class NotFoundError extends PacerError {
@@ -60,11 +61,18 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
   };
 }
 
-/** The team report of interfaces.md as of an instant. */
-export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<TeamReport> {
+/**
+ * The team report of interfaces.md as of an instant. `now` is Pacer's clock: data health is
+ * judged against it (a report well before it is historical); it defaults to `asOf`, a report
+ * as of now.
+ */
+export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf): Promise<TeamReport> {
   const { input } = await loadTeamInput(db, workspaceId, teamName);
-  const events = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf));
-  return computeTeamReport(input, events, asOf);
+  const [events, health] = await Promise.all([
+    loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf)),
+    teamDataHealth(db, workspaceId, input, asOf, now),
+  ]);
+  return computeTeamReport(input, events, asOf, health);
 }
 
 /** The active team a rep belongs to, or a NotFoundError that says why there is none. */
@@ -86,9 +94,9 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
 }
 
 /** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
-export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date): Promise<RepReport> {
+export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf): Promise<RepReport> {
   const { team, email: normalised } = await repTeamOf(db, workspaceId, email);
-  const report = await teamReport(db, workspaceId, team, asOf);
+  const report = await teamReport(db, workspaceId, team, asOf, now);
   const mine = report.members.find((m) => m.rep.email === normalised);
   if (!mine) throw new NotFoundError(`${email} is not a rep of ${team}.`);
   return mine;

@@ -26,7 +26,7 @@ import {
   type WeekWindow,
 } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
-import type { ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
+import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
 
 export const TREND_WEEKS = 8;
 
@@ -96,9 +96,10 @@ const spanOf = (weeks: readonly Interval[], asOf: number) =>
  * The team report as of `asOf` from the team's events (metrics.md end to end): every rep's
  * leading and lagging indicators over the cadence and baseline windows, the cohort, top
  * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
- * trends. Pure: the same input gives the same report whatever the order of `events`.
+ * trends, with the data health the caller judged. Pure: the same input gives the same report
+ * whatever the order of `events`.
  */
-export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date): TeamReport {
+export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date, dataHealth: DataHealthJson): TeamReport {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -258,6 +259,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
       weekToDate: weekToDateJson,
       trend,
+      dataHealth,
     };
   });
 
@@ -314,6 +316,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
       forecast: forecastJson(teamForecast, fmt),
       paceAgainstTop,
     },
+    dataHealth,
   };
 }
 

@@ -3,6 +3,7 @@ import type { IndicatorLink } from '../metrics/correlation.js';
 import type { Diagnosis } from '../metrics/diagnosis.js';
 import type { Forecast } from '../metrics/forecast.js';
 import type { Lagging } from '../metrics/lagging.js';
+import type { StaleReason } from '../metrics/data-health.js';
 import type { PaceStatus } from '../metrics/pace.js';
 
 /** The report JSON of interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
@@ -57,6 +58,15 @@ export interface AlertJson {
   detail: AlertCandidate['detail'];
 }
 
+/** Data health (metrics.md "Data health"): instants with the figure's offset; `stale` null for a historical report. */
+export interface DataHealthJson {
+  lastReceivedAt: string | null;
+  lastOccurredAt: string | null;
+  stale: boolean | null;
+  reason: StaleReason | null;
+  sources: { name: string; lastSuccessAt: string | null; error: string | null }[];
+}
+
 export interface RepReport {
   asOf: string;
   rep: { email: string; name: string; team: string };
@@ -76,6 +86,8 @@ export interface RepReport {
   alerts: AlertJson[];
   weekToDate: Record<string, WeekToDateJson>;
   trend: Record<string, (number | null)[]>;
+  /** The team's data health: while stale, no alert and no activity ask. */
+  dataHealth: DataHealthJson;
 }
 
 export interface TeamTotalsJson {
@@ -103,4 +115,5 @@ export interface TeamReport {
   links: IndicatorLink[];
   members: RepReport[];
   totals: TeamTotalsJson;
+  dataHealth: DataHealthJson;
 }

@@ -1,13 +1,24 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { createApiKey, findOrCreateWorkspace } from '../../src/db/api-keys.js';
 import type { Database } from '../../src/db/client.js';
+import { deleteEvent } from '../../src/db/events-repo.js';
+import { runJobNow } from '../../src/jobs/registry.js';
+import { jobContext } from '../../src/jobs/setup.js';
 import { importCsv } from '../../src/ingest/csv-import.js';
+import { ingestEvents } from '../../src/ingest/ingest-events.js';
+import { startLocalSlack, type LocalSlack } from '../../src/local-slack/index.js';
+import { createLogger } from '../../src/logger.js';
+import { teamReport } from '../../src/reports/build-report.js';
+import { seedDatabase } from '../../src/seed/run.js';
+import { deliveryClients } from '../../src/slack/delivery/clients.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
+import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 
 const CLOCK_AT = new Date('2026-11-23T12:00:00Z');
 
@@ -57,5 +68,122 @@ describe.each(DATABASE_KINDS)('received times come from Pacer’s clock on %s', 
     const summary = await importCsv(db, { file, workspaceId, kind: 'events', clock, batchRows: 1, onProgress: () => clock.advance(60_000) });
     expect(summary.accepted).toBe(2);
     expect([await receivedAt('csv-1'), await receivedAt('csv-2')]).toEqual(['2021-03-04T05:06:07.000Z', '2021-03-04T05:07:07.000Z']);
+  });
+});
+
+describe.each(DATABASE_KINDS)('data health in the team report and /readyz on %s', (kind) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  // The scenario's events were received Monday 2026-11-23 09:00 Chicago. Two working days later
+  // (Wednesday 15:00 Chicago: 54 h, 24 working hours) nothing new has come in.
+  const TWO_WORKING_DAYS_LATER = new Date('2026-11-25T21:00:00Z');
+
+  it('no events for 2 working days: stale, no_events, in the team report, every rep report and /readyz', async () => {
+    const ws = await loadScenario(db, 'T0STALE');
+    const fresh = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    expect(fresh.dataHealth).toEqual({ lastReceivedAt: '2026-11-23T09:00:00-06:00', lastOccurredAt: '2026-11-23T08:30:00-06:00', stale: false, reason: null, sources: [] });
+
+    const report = await teamReport(db, ws, 'Central', TWO_WORKING_DAYS_LATER);
+    const stale = { lastReceivedAt: '2026-11-23T09:00:00-06:00', lastOccurredAt: '2026-11-23T08:30:00-06:00', stale: true, reason: 'no_events', sources: [] };
+    expect(report.dataHealth).toEqual(stale);
+    expect(report.members.map((m) => m.dataHealth)).toEqual(report.members.map(() => stale));
+
+    const server = await startTestServer(db, TWO_WORKING_DAYS_LATER);
+    try {
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { status: string; dataHealth: unknown[] };
+      expect(body.status).toBe('ready');
+      // The workspace figure, in the workspace's zone (UTC): 3 + 9 + 9 working hours of silence.
+      expect(body.dataHealth).toContainEqual({ workspace: 'T0STALE', lastReceivedAt: '2026-11-23T15:00:00Z', lastOccurredAt: '2026-11-23T14:30:00Z', stale: true, reason: 'no_events', sources: [] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a historical report (t more than staleAfterHours before the clock) says null, not stale', async () => {
+    const ws = await loadScenario(db, 'T0HISTORY');
+    const now = new Date(TWO_WORKING_DAYS_LATER.getTime() + 36 * 3_600_000 + 1000);
+    const report = await teamReport(db, ws, 'Central', TWO_WORKING_DAYS_LATER, now);
+    expect(report.dataHealth).toMatchObject({ lastReceivedAt: '2026-11-23T09:00:00-06:00', stale: null, reason: null });
+    // Events received after t do not count for it: as of an hour before they came, nothing had.
+    const before = await teamReport(db, ws, 'Central', new Date(SCENARIO_AS_OF.getTime() - 3_600_000));
+    expect(before.dataHealth).toMatchObject({ lastReceivedAt: null, lastOccurredAt: null, stale: false });
+  });
+
+  it('no touch half-way through the week where the 4 previous weeks had some: stale, zero_activity', async () => {
+    const ws = await loadScenario(db, 'T0ZERO');
+    expect(await deleteEvent(db, ws, 'ben-wtd')).toBe(true);
+    // Something still arrives (a lead, not a touch), so the data is not silent.
+    const lead = { id: 'lead-wed', type: 'lead_assigned', occurredAt: '2026-11-25T18:00:00Z', repEmail: 'anna@example.com', leadId: 'L9', leadSource: 'inbound' };
+    await ingestEvents(db, ws, [lead], { receivedAt: new Date('2026-11-25T18:05:00Z') });
+    // Wednesday 13:30 Chicago is 22.5 working hours into the week; a minute earlier is not.
+    expect((await teamReport(db, ws, 'Central', new Date('2026-11-25T19:29:00Z'))).dataHealth).toMatchObject({ stale: false, reason: null });
+    expect((await teamReport(db, ws, 'Central', new Date('2026-11-25T19:30:00Z'))).dataHealth).toMatchObject({
+      lastReceivedAt: '2026-11-25T12:05:00-06:00',
+      stale: true,
+      reason: 'zero_activity',
+    });
+  });
+});
+
+describe('the alert scan while data is stale (PostgreSQL, local Slack)', () => {
+  const TEAM = 'T0HELD';
+  const TOKEN = 'xoxb-held-token';
+  // The seed's events are received at its end, Monday 12:00 UTC; 60 h later every team, from
+  // UTC-8 to UTC+12, has had at least 2 working days without new data.
+  const END = new Date('2026-11-23T12:00:00Z');
+  const STALE_AT = new Date('2026-11-26T00:00:00Z');
+  let db: Database;
+  let slack: LocalSlack;
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _e, cb) {
+        logs.push(chunk.toString());
+        cb();
+      },
+    }),
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+    await seedDatabase(db, { reps: 8, weeks: 8, seed: 7, end: END, workspace: TEAM, verify: false });
+    const members = await db.prisma.member.findMany({ where: { workspace: { slackTeamId: TEAM } } });
+    slack = await startLocalSlack({
+      workspaces: [{ teamId: TEAM, botToken: TOKEN, users: members.map((m) => ({ id: `U${m.id}`, name: m.email.split('@')[0]!, email: m.email, tz: 'UTC' })), channels: [] }],
+    });
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await db?.close();
+  });
+
+  const ctx = (now: Date) =>
+    jobContext({ db, logger, clock: manualClock(now), clients: deliveryClients({ kind: 'http', botToken: TOKEN, signingSecret: 'unused' }, slack.apiUrl, db, logger) });
+
+  it('raises and delivers no alert of any rule, and logs the stale spell once per team', async () => {
+    const teams = await db.prisma.team.findMany({ where: { workspace: { slackTeamId: TEAM } }, select: { name: true } });
+    // The same alerts are open then as at the end: the seed plants one of each rule per team.
+    const open = await teamReport(db, (await findOrCreateWorkspace(db, TEAM)).id, teams[0]!.name, STALE_AT);
+    expect(open.dataHealth).toMatchObject({ stale: true, reason: 'no_events' });
+    expect(open.members.flatMap((m) => m.alerts).length).toBeGreaterThan(0);
+
+    for (const at of [STALE_AT, new Date(STALE_AT.getTime() + 10 * 60_000)]) {
+      const summary = await runJobNow(ctx(at), 'alert-scan', at);
+      expect(summary).toMatchObject({ due: 0, sent: 0, held: 0 });
+    }
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
+    expect(slack.messages()).toEqual([]);
+    expect(await db.query("SELECT key FROM delivery WHERE kind = 'behaviour_alert'")).toEqual([]);
+    const held = logs.filter((l) => l.includes('team data is stale: alerts held'));
+    expect(held.map((l) => JSON.parse(l).team).sort()).toEqual(teams.map((t) => t.name).sort());
   });
 });

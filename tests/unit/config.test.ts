@@ -153,7 +153,7 @@ describe('problems name the path and the value', () => {
     d.teams[0].colour = 'blue';
     d.workspace.currncy = 'USD';
     expect(problems(d)).toEqual([
-      'workspace: unknown key "currncy" (known keys: id, name, currency, timezone)',
+      'workspace: unknown key "currncy" (known keys: id, name, currency, timezone, staleAfterHours)',
       expect.stringMatching(/^teams\[0\]: unknown key "colour" \(known keys: name, timezone, .*\)$/),
     ]);
   });
@@ -232,6 +232,22 @@ describe('problems name the path and the value', () => {
     expect(problems(d)).toEqual([
       'workspace.id: "acme" is not a Slack team id (T…)',
       'workspace.currency: "usd" is not an ISO 4217 currency code (3 upper-case letters, e.g. USD)',
+    ]);
+  });
+
+  it('staleAfterHours: under workspace for the workspace figure, under thresholds for teams (defaults and overrides)', () => {
+    const d = doc();
+    d.workspace.staleAfterHours = 48;
+    d.defaults = { thresholds: { staleAfterHours: 60 } };
+    d.teams[1].thresholds = { staleAfterHours: 24 };
+    const config = resolved(d);
+    expect(config.workspace.staleAfterHours).toBe(48);
+    expect(config.teams.map((t) => t.thresholds.staleAfterHours)).toEqual([60, 24]);
+    d.workspace.staleAfterHours = 0;
+    d.teams[1].thresholds = { staleAfterHours: 'a day' };
+    expect(problems(d)).toEqual([
+      'workspace.staleAfterHours: 0 must be greater than 0',
+      'teams[1].thresholds.staleAfterHours: expected a number, got "a day"',
     ]);
   });
 
@@ -369,7 +385,7 @@ describe('resolution', () => {
 
   it('with nothing set, every team gets the metrics.md defaults and the workspace UTC', () => {
     const config = resolved(doc());
-    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [] });
+    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', staleAfterHours: 36, touchTypes: [] });
     expect(config.teams[0]!.thresholds).toEqual({
       cadenceWeeks: 4,
       baselineWeeks: 13,
@@ -384,6 +400,7 @@ describe('resolution', () => {
       dropShare: 0.4,
       dropMinPerWeek: 5,
       alertsPerDay: 3,
+      staleAfterHours: 36,
     });
     expect(config.teams[0]!.schedule).toEqual(SCHEDULE_DEFAULTS);
     expect(config.teams[0]!.weekStartsOn).toBe('monday');

@@ -6,7 +6,7 @@ const at = (iso: string) => new Date(iso);
 
 /** Judged live (the clock at asOf), 36 h, no touches judged, no sources, unless said otherwise. */
 function input(over: Partial<DataHealthInput> & { asOf: Date }): DataHealthInput {
-  return { now: over.asOf, week: NY, staleAfterHours: 36, lastReceivedAt: null, lastOccurredAt: null, touches: null, sources: [], ...over };
+  return { now: over.asOf, week: NY, staleAfterHours: 36, lastReceivedAt: null, lastOccurredAt: null, touched: null, sources: [], ...over };
 }
 const verdict = (over: Partial<DataHealthInput> & { asOf: Date }) => {
   const h = judgeDataHealth(input(over));
@@ -72,13 +72,13 @@ describe('zero_activity: 22.5 working hours into the week, no touch, where each 
   const wednesday1330 = at('2026-11-25T18:30:00Z'); // Wed 13:30 EST: 9 + 9 + 4.5 working hours
   const fresh = at('2026-11-25T18:00:00Z');
   it.each([
-    [[0, 5, 3, 4, 2], wednesday1330, true],
-    [[0, 5, 3, 4, 2], at('2026-11-25T18:29:00Z'), false],
-    [[1, 5, 3, 4, 2], wednesday1330, false],
-    [[0, 5, 0, 4, 2], wednesday1330, false],
-    [[0, 5, 3, 4], wednesday1330, false],
-  ])('touches %j as of %s → stale %s', (touches, asOf, stale) => {
-    expect(verdict({ asOf, lastReceivedAt: fresh, touches })).toEqual({ stale, reason: stale ? 'zero_activity' : null });
+    [[false, true, true, true, true], wednesday1330, true],
+    [[false, true, true, true, true], at('2026-11-25T18:29:00Z'), false],
+    [[true, true, true, true, true], wednesday1330, false],
+    [[false, true, false, true, true], wednesday1330, false],
+    [[false, true, true, true], wednesday1330, false],
+  ])('touched %j as of %s → stale %s', (touched, asOf, stale) => {
+    expect(verdict({ asOf, lastReceivedAt: fresh, touched })).toEqual({ stale, reason: stale ? 'zero_activity' : null });
   });
 
   it('compares the same local span of the previous weeks across the DST change', () => {

@@ -4,8 +4,10 @@ import { readTeamSettings } from '../../src/config/apply.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
+import { freshDataHealth } from '../helpers/seeded-report.js';
 
 const AS_OF = new Date('2026-11-25T15:30:00Z');
+const FRESH = freshDataHealth(AS_OF, 'UTC');
 const STAGES = ['discovery', 'demo', 'proposal'];
 const team: TeamInput = {
   name: 'Props',
@@ -57,7 +59,7 @@ describe('report properties', () => {
       fc.property(
         teamEvents.chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }))),
         ([events, shuffled]) => {
-          expect(computeTeamReport(team, shuffled, AS_OF)).toEqual(computeTeamReport(team, events, AS_OF));
+          expect(computeTeamReport(team, shuffled, AS_OF, FRESH)).toEqual(computeTeamReport(team, events, AS_OF, FRESH));
         },
       ),
       RUNS,
@@ -70,7 +72,7 @@ describe('report properties', () => {
         teamEvents,
         fc.array(eventArb([1, 2, 3, 4], 'late', ['D1', 'D2', 'D9'], ['L1', 'L9'], AS_OF.getTime(), AS_OF.getTime() + 4 * WEEK), { minLength: 1, maxLength: 20 }),
         (events, late) => {
-          expect(computeTeamReport(team, [...events, ...withIds('late', late)], AS_OF)).toEqual(computeTeamReport(team, events, AS_OF));
+          expect(computeTeamReport(team, [...events, ...withIds('late', late)], AS_OF, FRESH)).toEqual(computeTeamReport(team, events, AS_OF, FRESH));
         },
       ),
       RUNS,
@@ -83,7 +85,7 @@ describe('report properties', () => {
         teamEvents,
         fc.array(eventArb([99, 100], 'other', ['X1', 'X2'], ['Y1'], AS_OF.getTime() - 15 * WEEK, AS_OF.getTime()), { minLength: 1, maxLength: 20 }),
         (events, other) => {
-          expect(computeTeamReport(team, [...events, ...withIds('other', other)], AS_OF)).toEqual(computeTeamReport(team, events, AS_OF));
+          expect(computeTeamReport(team, [...events, ...withIds('other', other)], AS_OF, FRESH)).toEqual(computeTeamReport(team, events, AS_OF, FRESH));
         },
       ),
       RUNS,
@@ -93,7 +95,7 @@ describe('report properties', () => {
   it('keeps paces in [0, 2] and rates in [0, 1]', () => {
     fc.assert(
       fc.property(teamEvents, (events) => {
-        const report = computeTeamReport(team, events, AS_OF);
+        const report = computeTeamReport(team, events, AS_OF, FRESH);
         for (const m of report.members) {
           for (const l of m.leading) {
             if (l.pace !== null) {
