@@ -5,6 +5,7 @@
 import type { Database } from '../db/client.js';
 import { teamReceipts, workspaceReceipts } from '../db/data-health-repo.js';
 import { activitySpans, judgeDataHealth, type DataHealth } from '../metrics/data-health.js';
+import { loadTeamInput } from './build-report.js';
 import { instantIn, type TeamInput } from './compute.js';
 import type { DataHealthJson } from './types.js';
 
@@ -42,4 +43,24 @@ export async function workspaceDataHealth(db: Database, asOf: Date, now: Date, w
     const health = judgeDataHealth({ asOf, now, week, staleAfterHours: w.staleAfterHours, lastReceivedAt: w.lastReceivedAt, lastOccurredAt: w.lastOccurredAt, touched: null, sources: [] });
     return { workspace: w.slackTeamId, dataHealth: dataHealthJson(health, w.timezone) };
   });
+}
+
+/** What `pacer status` shows: the workspace's figure and each active team's, as of now. */
+export async function dataHealthStatus(db: Database, workspaceId: number, now: Date): Promise<{ workspace: DataHealthJson | null; teams: { team: string; dataHealth: DataHealthJson }[] }> {
+  const [workspace] = await workspaceDataHealth(db, now, now, workspaceId);
+  const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
+  const teams = [];
+  for (const { name } of names) {
+    const { input } = await loadTeamInput(db, workspaceId, name);
+    teams.push({ team: name, dataHealth: await teamDataHealth(db, workspaceId, input, now, now) });
+  }
+  return { workspace: workspace?.dataHealth ?? null, teams };
+}
+
+/** One line of `pacer status`: when data last arrived and whether it is stale, and why. */
+export function dataHealthLine(label: string, h: DataHealthJson): string {
+  const state = h.stale === true ? `STALE (${h.reason})` : h.stale === false ? 'fresh' : 'not judged (historical)';
+  const last = h.lastReceivedAt === null ? 'no events received yet' : `last event received ${h.lastReceivedAt}, latest occurred ${h.lastOccurredAt ?? 'none'}`;
+  const failing = h.sources.filter((s) => s.error !== null).map((s) => `; source ${s.name} failing: ${s.error}`).join('');
+  return `${label}: ${state} — ${last}${failing}`;
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,9 @@ import { createLogger } from '../../src/logger.js';
 import { teamReport } from '../../src/reports/build-report.js';
 import { seedDatabase } from '../../src/seed/run.js';
 import { deliveryClients } from '../../src/slack/delivery/clients.js';
-import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
+import { openDatabase } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrator.js';
+import { createPostgresDatabase, createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 
@@ -185,5 +188,39 @@ describe('the alert scan while data is stale (PostgreSQL, local Slack)', () => {
     expect(await db.query("SELECT key FROM delivery WHERE kind = 'behaviour_alert'")).toEqual([]);
     const held = logs.filter((l) => l.includes('team data is stale: alerts held'));
     expect(held.map((l) => JSON.parse(l).team).sort()).toEqual(teams.map((t) => t.name).sort());
+  });
+});
+
+describe('pacer status (a process on PostgreSQL, PACER_NOW)', () => {
+  function status(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'status'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('prints the workspace’s and each team’s data health as of the clock', async () => {
+    const url = await createPostgresDatabase();
+    const db = await openDatabase({ databaseUrl: url, maxConnections: 2 });
+    try {
+      await migrate(db);
+      await loadScenario(db, 'T0STATUS');
+    } finally {
+      await db.close();
+    }
+    const stale = await status({ DATABASE_URL: url, PACER_NOW: '2026-11-25T21:00:00Z' });
+    expect(stale.stderr).toBe('');
+    expect(stale.stdout.split('\n').slice(2)).toEqual([
+      'data: STALE (no_events) — last event received 2026-11-23T15:00:00Z, latest occurred 2026-11-23T14:30:00Z',
+      '  team Central: STALE (no_events) — last event received 2026-11-23T09:00:00-06:00, latest occurred 2026-11-23T08:30:00-06:00',
+      '',
+    ]);
+    const fresh = await status({ DATABASE_URL: url, PACER_NOW: '2026-11-23T16:00:00Z' });
+    expect(fresh.stdout).toContain('\n  team Central: fresh — last event received 2026-11-23T09:00:00-06:00');
   });
 });
