@@ -7,6 +7,7 @@ import { jsonButtonValue } from './alert.js';
 import { stripEmphasis } from './as-text.js';
 import { money, pacePercent, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
+import { staleDataText } from './data-health.js';
 import { escapeMrkdwn } from './limits.js';
 import { focusLeading, indicatorSummary, indicatorText, leadingForecastText, NO_BASELINE_TEXT, resultsFields, windowLabel, windowsText } from './rep-view.js';
 
@@ -69,9 +70,12 @@ export function renderRepNudge(input: { report: RepReport; feedbackSubject: stri
   const focus = focusLeading(r);
   const onPace = r.hasBaseline && focus.length > 0 && focus.every((l) => l.status === 'on_pace');
   const pick = onPace ? null : oneThing(r, focus);
-  const advice = onPace ? onPaceText(r, focus) : pick ? oneThingText(r, pick) : null;
+  // While data is stale the nudge asks nothing and says when data last arrived.
+  const stale = staleDataText(r.dataHealth);
+  const advice = stale !== null ? null : onPace ? onPaceText(r, focus) : pick ? oneThingText(r, pick) : null;
 
   const blocks: KnownBlock[] = [header(`Your week — last week, ${days}`), context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''}`)];
+  if (stale) blocks.push(context(stale));
   if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
   for (const l of focus) blocks.push(section(indicatorText(r, l, 'last_week', true)));
   if (advice) blocks.push(section(advice));
@@ -79,7 +83,7 @@ export function renderRepNudge(input: { report: RepReport; feedbackSubject: stri
 
   const f = r.forecast;
   const results = `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`;
-  const text = [`Your week, ${days}: ${focus.map((l) => indicatorSummary(r, l, 'last_week')).join('; ')}`, advice ? stripEmphasis(advice).replace(/\.$/, '') : '', results]
+  const text = [`Your week, ${days}: ${focus.map((l) => indicatorSummary(r, l, 'last_week')).join('; ')}`, advice ? stripEmphasis(advice).replace(/\.$/, '') : '', staleDataText(r.dataHealth, false)?.replace(/\.$/, '') ?? '', results]
     .filter((s) => s !== '')
     .join('. ');
   return message(text, blocks);
