@@ -16,6 +16,7 @@ import { startLocalSlack, type LocalSlack } from '../../src/local-slack/index.js
 import { createLogger } from '../../src/logger.js';
 import { teamReport } from '../../src/reports/build-report.js';
 import { seedDatabase } from '../../src/seed/run.js';
+import { STALE_DIGEST_ADVICE } from '../../src/slack/blocks/digest.js';
 import { deliveryClients } from '../../src/slack/delivery/clients.js';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrator.js';
@@ -24,6 +25,13 @@ import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 
 const CLOCK_AT = new Date('2026-11-23T12:00:00Z');
+
+const sectionTexts = (blocks: readonly unknown[] | undefined): string[] =>
+  (blocks ?? []).flatMap((b) =>
+    typeof b === 'object' && b !== null && 'type' in b && b.type === 'section' && 'text' in b && typeof b.text === 'object' && b.text !== null && 'text' in b.text && typeof b.text.text === 'string'
+      ? [b.text.text]
+      : [],
+  );
 
 describe.each(DATABASE_KINDS)('received times come from Pacer’s clock on %s', (kind) => {
   let db: Database;
@@ -189,7 +197,25 @@ describe('the alert scan while data is stale (PostgreSQL, local Slack)', () => {
     const held = logs.filter((l) => l.includes('team data is stale: alerts held'));
     expect(held.map((l) => JSON.parse(l).team).sort()).toEqual(teams.map((t) => t.name).sort());
   });
+  it('the managers’ digest says so once per stale spell', async () => {
+    const managers = await db.prisma.teamMembership.findMany({ where: { role: 'manager', team: { workspace: { slackTeamId: TEAM } } }, select: { memberId: true } });
+    const ids = [...new Set(managers.map((m) => m.memberId))];
+    const notes = () =>
+      ids.flatMap((id) =>
+        slack.messages(`U${id}`).flatMap((m) => sectionTexts(m.blocks).filter((t) => t.startsWith('⚠️ No new CRM data since') && t.endsWith(STALE_DIGEST_ADVICE))),
+      );
+    const first = await runJobNow(ctx(STALE_AT), 'manager-digests', STALE_AT);
+    expect(first.sent).toBeGreaterThan(0);
+    expect(notes()).toHaveLength(ids.length);
+    // A week later, still no data: the next digests do not repeat it.
+    slack.clearRecords();
+    const weekLater = new Date(STALE_AT.getTime() + 7 * 86_400_000);
+    expect((await runJobNow(ctx(weekLater), 'manager-digests', weekLater)).sent).toBe(first.sent);
+    expect(slack.messages().length).toBeGreaterThan(0);
+    expect(notes()).toEqual([]);
+  });
 });
+
 
 describe('pacer status (a process on PostgreSQL, PACER_NOW)', () => {
   function status(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
