@@ -16,7 +16,8 @@ const CLAIM_LEASE_MS = 10 * 60 * 1000;
  * alert on data that stopped arriving blames the rep for the CRM. Said in the log once per spell.
  */
 async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataHealthJson, now: Date): Promise<boolean> {
-  if (health.stale === null) return false;
+  // A dry run prints what would go out and leaves the spell for the real run to record.
+  if (health.stale === null || ctx.dryRun) return health.stale === true;
   const { change } = await recordTeamStaleness(ctx.db, team.id, health.stale, now);
   const log = ctx.logger.child({ team: team.name, job: 'alert-scan' });
   if (change === 'started') log.warn({ reason: health.reason, lastReceivedAt: health.lastReceivedAt }, 'team data is stale: alerts held until new data arrives');

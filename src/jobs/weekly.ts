@@ -42,8 +42,13 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
  * per spell): the spell started after the digest a week earlier was due, so that one did not say it.
  */
 async function firstDigestOfStaleSpell(ctx: JobContext, team: RosterTeam, report: TeamReport, planned: PlannedMessage, now: Date): Promise<boolean> {
-  if (report.dataHealth.stale === null) return false;
-  const { since } = await recordTeamStaleness(ctx.db, team.id, report.dataHealth.stale, now);
+  if (report.dataHealth.stale !== true) {
+    if (report.dataHealth.stale === false && !ctx.dryRun) await recordTeamStaleness(ctx.db, team.id, false, now);
+    return false;
+  }
+  // A dry run shows the note and leaves the spell for the real run to record.
+  if (ctx.dryRun) return true;
+  const { since } = await recordTeamStaleness(ctx.db, team.id, true, now);
   return since !== null && since.getTime() > planned.intent.dueAt.getTime() - WEEK_MS;
 }
 
