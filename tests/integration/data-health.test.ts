@@ -123,6 +123,20 @@ describe.each(DATABASE_KINDS)('data health in the team report and /readyz on %s'
     const now = new Date(TWO_WORKING_DAYS_LATER.getTime() + 36 * 3_600_000 + 1000);
     const report = await teamReport(db, ws, 'Central', TWO_WORKING_DAYS_LATER, now);
     expect(report.dataHealth).toMatchObject({ lastReceivedAt: '2026-11-23T09:00:00-06:00', stale: null, reason: null });
+    // The reports API judges against its clock: as of now stale, as of t (3 days back) historical.
+    const server = await startTestServer(db, now);
+    try {
+      const readKey = (await createApiKey(db, ws, 'read')).key;
+      const get = async (query: string) => {
+        const res = await fetch(`${server.url}/api/v1/reports/reps/ben@example.com${query}`, { headers: { authorization: `Bearer ${readKey}` } });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { dataHealth: unknown }).dataHealth;
+      };
+      expect(await get('')).toMatchObject({ stale: true, reason: 'no_events' });
+      expect(await get(`?asOf=${TWO_WORKING_DAYS_LATER.toISOString()}`)).toMatchObject({ lastReceivedAt: '2026-11-23T09:00:00-06:00', stale: null, reason: null });
+    } finally {
+      await server.close();
+    }
     // Events received after t do not count for it: as of an hour before they came, nothing had.
     const before = await teamReport(db, ws, 'Central', new Date(SCENARIO_AS_OF.getTime() - 3_600_000));
     expect(before.dataHealth).toMatchObject({ lastReceivedAt: null, lastOccurredAt: null, stale: false });
