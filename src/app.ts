@@ -6,6 +6,7 @@ import type { Env, SlackMode } from './config/env.js';
 import type { Database } from './db/client.js';
 import { databaseInstallationStore } from './db/slack-installations.js';
 import { PacerError } from './errors.js';
+import { guardSlackRequests } from './http/slack-request-guard.js';
 import type { SlackHttpListener } from './http/slack-routes.js';
 import type { Logger } from './logger.js';
 import { TeamReportCache } from './reports/report-cache.js';
@@ -70,7 +71,7 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
     case 'http': {
       const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: '/slack/events', logger: slackLogger });
       app = new App({ token: slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
-      listener = { handle: receiver.requestListener, routes: [{ method: 'POST', path: '/slack/events' }] };
+      listener = guardSlackRequests({ handle: receiver.requestListener, routes: [{ method: 'POST', path: '/slack/events' }] }, { db, logger, signingSecret: slack.signingSecret });
       break;
     }
     case 'oauth': {
@@ -86,14 +87,17 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
         installerOptions: { installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect', directInstall: true, clientOptions },
       });
       app = new App({ receiver, logger: slackLogger, clientOptions, deferInitialization: true });
-      listener = {
-        handle: receiver.requestListener,
-        routes: [
-          { method: 'POST', path: '/slack/events' },
-          { method: 'GET', path: '/slack/install' },
-          { method: 'GET', path: '/slack/oauth_redirect' },
-        ],
-      };
+      listener = guardSlackRequests(
+        {
+          handle: receiver.requestListener,
+          routes: [
+            { method: 'POST', path: '/slack/events' },
+            { method: 'GET', path: '/slack/install' },
+            { method: 'GET', path: '/slack/oauth_redirect' },
+          ],
+        },
+        { db, logger, signingSecret: slack.signingSecret },
+      );
       break;
     }
   }

@@ -10,14 +10,13 @@ export class PacerError extends Error {
   }
 }
 
-/** The embedded database directory is held by another process. */
+/** The embedded database directory is held by another, running, process. */
 export class DatabaseLockedError extends PacerError {
-  constructor(dataDir: string, options?: ErrorOptions) {
+  constructor(dataDir: string, ownerPid: number | undefined) {
     super(
       'database_locked',
-      `The embedded database in ${dataDir} is in use by another Pacer process. ` +
+      `The embedded database in ${dataDir} is in use by another Pacer process${ownerPid === undefined ? '' : ` (pid ${ownerPid})`}. ` +
         'Stop that process first, or set DATABASE_URL to use PostgreSQL, which allows several processes.',
-      options,
     );
   }
 }
@@ -35,15 +34,37 @@ export interface InputProblem {
   message: string;
 }
 
+/** A problem in a text file, with the line and column of the node it is about when known. */
+export interface LocatedProblem extends InputProblem {
+  line?: number;
+  column?: number;
+}
+
+/** `path: message (line 12, column 7)`; the parts that are unknown are left out. */
+export function describeProblem(p: LocatedProblem): string {
+  const where = p.line === undefined ? '' : ` (line ${p.line}${p.column === undefined ? '' : `, column ${p.column}`})`;
+  return `${p.path ? `${p.path}: ` : ''}${p.message}${where}`;
+}
+
 export class ConfigError extends PacerError {
   constructor(
     readonly file: string,
-    readonly problems: InputProblem[],
+    readonly problems: LocatedProblem[],
   ) {
     super(
       'bad_config',
-      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  ${describeProblem(p)}`).join('\n'),
+    );
+  }
+}
+
+/** The PostgreSQL server named by DATABASE_URL cannot be reached or refuses the connection. */
+export class DatabaseUnreachableError extends PacerError {
+  constructor(where: string, reason: string, options?: ErrorOptions) {
+    super(
+      'database_unreachable',
+      `Cannot connect to ${where}: ${reason}. Check DATABASE_URL and that the server is running and accepts connections.`,
+      options,
     );
   }
 }

@@ -4,6 +4,7 @@ import { processClock, type Clock } from './clock.js';
 import { applyConfigFromPath, type ConfigState } from './config/apply-at-start.js';
 import type { Env } from './config/env.js';
 import { openDatabase, type Database } from './db/client.js';
+import { onReachableDatabase } from './db/connect-errors.js';
 import { migrate } from './db/migrator.js';
 import { buildHttpServer } from './http/server.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
@@ -31,11 +32,11 @@ export interface Runtime {
 
 export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   const clock = processClock(env.now);
-  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, profile: 'request' });
   let http: FastifyInstance | undefined;
   let slack: SlackApp | undefined;
   try {
-    const { applied } = await migrate(db);
+    const { applied } = await onReachableDatabase(db.describe, () => migrate(db));
     logger.info({ database: db.describe, applied }, applied.length ? 'database migrated' : 'database schema up to date');
     const config = await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
     if (env.slack.kind !== 'none') {

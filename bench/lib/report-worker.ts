@@ -125,7 +125,7 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
     const events = await timed(() => loadMetricEvents(db, job.workspaceId, reps.map((r) => r.id), eventsFrom(input.value.input, asOf), asOf, bareTouchBuckets(input.value.input, asOf)));
     // Data health runs beside loadMetricEvents in teamReport; timed here on its own.
     const health = await timed(() => teamDataHealth(db, job.workspaceId, input.value.input, asOf, asOf));
-    const compute = await timed(async () => computeTeamReport(input.value.input, events.value, asOf, health.value));
+    const compute = await timed(async () => computeTeamReport(input.value.input, events.value, asOf, undefined, health.value));
     split.push({
       team: name,
       reps: reps.length,

@@ -1,6 +1,23 @@
 import type { Command } from 'commander';
-import { createApiKey, findOrCreateWorkspace, listApiKeys, revokeApiKey, type ApiKeyScope } from '../db/api-keys.js';
+import { SLACK_TEAM_ID } from '../config/coaching-schema.js';
+import { describeValue } from '../config/problems.js';
+import { createApiKey, findOrCreateWorkspace, findWorkspace, listApiKeys, revokeApiKey, type ApiKeyScope } from '../db/api-keys.js';
+import type { Database } from '../db/client.js';
 import { action, CliExit, withDatabase } from './context.js';
+
+/**
+ * The workspace a new key is for: an existing one, or a new one when the id has a Slack team id's
+ * shape (a typo such as "acme" would otherwise create a workspace no Slack team ever matches).
+ */
+async function keyWorkspace(db: Database, slackTeamId: string): Promise<{ id: number; created: boolean }> {
+  if (SLACK_TEAM_ID.test(slackTeamId)) return findOrCreateWorkspace(db, slackTeamId);
+  const existing = await findWorkspace(db, slackTeamId);
+  if (existing !== undefined) return { id: existing, created: false };
+  throw new CliExit(
+    `--workspace must be a Slack team id (T and capital letters or digits, e.g. T0123ABCD; E… for an Enterprise Grid org) ` +
+      `or a workspace the database holds; ${describeValue(slackTeamId)} is neither`,
+  );
+}
 
 export function registerApiKey(program: Command): void {
   const apiKey = program.command('api-key').description('create, list and revoke API keys');
@@ -15,7 +32,7 @@ export function registerApiKey(program: Command): void {
         if (opts.scope !== 'ingest' && opts.scope !== 'read') throw new CliExit(`--scope must be ingest or read, not "${opts.scope}"`);
         const scope: ApiKeyScope = opts.scope;
         await withDatabase(async ({ db }) => {
-          const ws = await findOrCreateWorkspace(db, opts.workspace);
+          const ws = await keyWorkspace(db, opts.workspace);
           const created = await createApiKey(db, ws.id, scope);
           if (ws.created) process.stdout.write(`created workspace ${opts.workspace}\n`);
           process.stdout.write(`created ${scope} key #${created.id} for workspace ${opts.workspace}; store it now, it is not shown again:\n`);

@@ -2,15 +2,15 @@ import type { Command } from 'commander';
 import { applyConfig, type ApplySummary } from '../config/apply.js';
 import type { CoachingConfig } from '../config/coaching.js';
 import { loadEnv } from '../config/env.js';
-import { checkConfigPath, loadCoachingConfig, type LocatedProblem } from '../config/load.js';
+import { checkConfigPath, loadCoachingConfig } from '../config/load.js';
+import { describeProblem, type LocatedProblem } from '../errors.js';
 import { action, CliExit, withDatabase } from './context.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `file: path: message (line 12, column 7)`; the position is left out when the message has one. */
 export function formatProblem(file: string, p: LocatedProblem): string {
-  const where = p.line === undefined ? '' : ` (line ${p.line}${p.column === undefined ? '' : `, column ${p.column}`})`;
-  return `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}${where}`;
+  return `${file}: ${describeProblem(p)}`;
 }
 
 export function describeConfig(config: CoachingConfig): string {
@@ -23,7 +23,11 @@ export async function runConfigCheck(file: string): Promise<{ ok: boolean; lines
   const checked = await checkConfigPath(file);
   if (checked.kind === 'missing') return { ok: false, lines: [`${file}: not found`] };
   if (checked.files.length === 0) return { ok: false, lines: [`${file}: no *.yaml or *.yml file in this directory`] };
-  const lines = checked.files.flatMap((f) => (f.ok ? [`${f.file}: OK — ${describeConfig(f.config)}`] : f.problems.map((p) => formatProblem(f.file, p))));
+  const lines = checked.files.flatMap((f) =>
+    f.ok
+      ? [`${f.file}: OK — ${describeConfig(f.config)}`, ...f.warnings.map((w) => formatProblem(f.file, { ...w, message: `warning: ${w.message}` }))]
+      : f.problems.map((p) => formatProblem(f.file, p)),
+  );
   return { ok: checked.files.every((f) => f.ok), lines };
 }
 

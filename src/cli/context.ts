@@ -1,6 +1,7 @@
 import { processClock, type Clock } from '../clock.js';
 import { loadEnv, type Env } from '../config/env.js';
 import { openDatabase, type Database } from '../db/client.js';
+import { onReachableDatabase } from '../db/connect-errors.js';
 import { migrate } from '../db/migrator.js';
 import { PacerError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -34,7 +35,7 @@ export async function withDatabase<T>(fn: (ctx: CliContext) => Promise<T>): Prom
   const logger = createLogger({ level: env.logLevel === 'info' ? 'warn' : env.logLevel, destination: process.stderr });
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   try {
-    const { applied } = await migrate(db);
+    const { applied } = await onReachableDatabase(db.describe, () => migrate(db));
     const clock = processClock(env.now);
     return await fn({ env, db, logger, applied, clock });
   } finally {

@@ -16,11 +16,13 @@ Dates:
 
 --kind events (default): one row per event; columns named like the event fields: id, type,
   occurredAt, repEmail | slackUserId | crmOwnerId, leadId, dealId, amount, stage, leadSource,
-  metadata (a JSON object), version. Empty cells are absent fields. Same rules as the API: an id
+  metadata (a JSON object), dealName, leadName, accountName, url (the record's page in the CRM),
+  version. Empty cells are absent fields. Same rules as the API: an id
   stored with other content is rejected unless the row carries a higher version.
 
 --kind opportunities: one row per deal; columns id, owner, createdAt, closedAt, status, amount,
-  optional stage. owner is matched against members' email, CRM owner id and Slack user id; an
+  optional stage, name, account and url (the deal's name, its account and its page in the CRM,
+  kept on opp:<id>:created). owner is matched against members' email, CRM owner id and Slack user id; an
   owner not in the config is stored (as an email when it looks like one, else a CRM owner id) and
   credited once that person is added. Each row becomes the events
     opp:<id>:created  opportunity_created at createdAt (amount, 0 when empty; stage in metadata)

@@ -2,16 +2,21 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { parseInstant } from '../ingest/event-schema.js';
+import { DEFAULT_CRM_BASE_URL } from '../seed/names.js';
 import { checkSeedOptions, defaultEnd, SEED_DEFAULTS } from '../seed/org.js';
 import { SeedCheckError, seedDatabase, type RuleCounts, type SeedProgress, type SeedSummary } from '../seed/run.js';
 import { PLANT_RULES } from '../seed/types.js';
 import { action, CliExit, withDatabase } from './context.js';
 
 const HELP = `
-The org: the reps split into teams of 5–12 (about 10) in time zones on several continents, each
+The org: the reps split into teams of 6–12 (about 10) in time zones on several continents, each
 with one or two managers, a pipeline, 3–4 focus indicators and quarterly targets; top performers
-who really work and convert better, ramping new hires, leads, deals won, lost and stalled. Every
-event lies in its team's working hours (Mon–Fri 09:00–18:00 local) and before the end instant.
+who really work and convert better, closers over their target with little activity, 2–3 ramping
+new hires (one with a target of their own), leads, deals won, lost and stalled, young deals in
+every stage, and one team's holiday week (all activity × 0.2) in the cadence window. Every deal
+and lead has a name, an account and a link to its page at --crm-url (the sandbox serves
+/crm/deals/<id> and /crm/leads/<id>). Every event lies in its team's working hours (Mon–Fri
+09:00–18:00 local) and before the end instant.
 
 The end instant (--end) defaults to the latest Monday 12:00 UTC at or before now (PACER_NOW
 when set): then every team, from UTC−8 to UTC+12, has just finished the same week. The same
@@ -34,6 +39,7 @@ interface SeedCliOptions {
   seed: string;
   end?: string;
   workspace: string;
+  crmUrl: string;
   configOut?: string;
   verify: boolean;
 }
@@ -87,11 +93,12 @@ export function registerSeed(program: Command): void {
   program
     .command('seed')
     .description('fill the database with a synthetic org: its coaching config, its events and planted negative behaviours, checked against the reports')
-    .requiredOption('--reps <n>', 'number of reps (split into teams of 5–12)')
+    .requiredOption('--reps <n>', 'number of reps (split into teams of 6–12)')
     .requiredOption('--weeks <n>', 'weeks of history before the end instant')
     .option('--seed <n>', 'seed of the random generator: the same seed gives the same org and events', String(SEED_DEFAULTS.seed))
     .option('--end <iso>', 'the end instant, ISO 8601 with offset (default: the latest Monday 12:00 UTC)')
     .option('--workspace <id>', 'Slack team id of the workspace to fill', SEED_DEFAULTS.workspace)
+    .option('--crm-url <url>', 'where record links point: the sandbox serving /crm/deals/<id>', DEFAULT_CRM_BASE_URL)
     .option('--config-out <file>', 'where to write the coaching config (default: <PACER_DATA_DIR>/seed.config.yaml)')
     .option('--no-verify', 'skip computing the team reports to check the planted alerts')
     .addHelpText('after', HELP)
@@ -107,10 +114,10 @@ export function registerSeed(program: Command): void {
           end = parsed.date;
         }
         // Checked before the database is opened (the default end needs its clock: any date will do here).
-        const problems = checkSeedOptions({ reps, weeks, seed, end: end ?? new Date(0), workspace: opts.workspace });
+        const problems = checkSeedOptions({ reps, weeks, seed, end: end ?? new Date(0), workspace: opts.workspace, crmBaseUrl: opts.crmUrl });
         if (problems.length > 0) throw new CliExit(problems.join('\n'));
         await withDatabase(async ({ db, env, clock }) => {
-          const options = { reps, weeks, seed, end: end ?? defaultEnd(clock.now()), workspace: opts.workspace };
+          const options = { reps, weeks, seed, end: end ?? defaultEnd(clock.now()), workspace: opts.workspace, crmBaseUrl: opts.crmUrl };
           const configOut = opts.configOut ?? path.join(env.dataDir, 'seed.config.yaml');
           const bar = progressBar();
           let summary: SeedSummary;

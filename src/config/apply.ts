@@ -99,8 +99,8 @@ async function applyWorkspace(tx: Tx, ws: CoachingConfig['workspace']): Promise<
   const data = {
     currency: ws.currency,
     timezone: ws.timezone,
-    staleAfterHours: ws.staleAfterHours,
     touchTypes: ws.touchTypes,
+    staleAfterHours: ws.staleAfterHours,
     // The name may come from the Slack install; the config only overrides it when it gives one.
     ...(ws.name === null ? {} : { name: ws.name }),
   };
@@ -255,8 +255,8 @@ async function applyTargets(
   memberIds: Map<string, number>,
 ): Promise<ApplySummary['targets']> {
   // Decimal(19,4): compare at the stored precision.
-  const keyOf = (t: { teamId: number; memberId: number | null; metric: string; periodKind: string; start: string | null; end: string | null; value: string }) =>
-    [t.teamId, t.memberId ?? '', t.metric, t.periodKind, t.start ?? '', t.end ?? '', t.value].join('|');
+  const keyOf = (t: { teamId: number; memberId: number | null; metric: string; periodKind: string; start: string | null; end: string | null; value: string; ramped: boolean }) =>
+    [t.teamId, t.memberId ?? '', t.metric, t.periodKind, t.start ?? '', t.end ?? '', t.value, t.ramped].join('|');
   const existing = await tx.target.findMany({ where: { workspaceId }, orderBy: { id: 'asc' } });
   const unmatched = new Map<string, number[]>();
   for (const t of existing) {
@@ -274,6 +274,7 @@ async function applyTargets(
         memberId: t.member === undefined ? null : memberIds.get(t.member)!,
         metric: t.metric,
         periodKind: typeof t.period === 'string' ? t.period : ('custom' as const),
+        ramped: t.ramped ?? false,
       };
       const k = keyOf({ ...row, start: custom?.start ?? null, end: custom?.end ?? null, value: t.value.toFixed(4) });
       const kept = unmatched.get(k);

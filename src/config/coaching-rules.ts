@@ -25,7 +25,6 @@ import {
   type Weekday,
 } from './coaching-schema.js';
 import { describeValue } from './problems.js';
-import { DEFAULT_STALE_AFTER_HOURS } from '../metrics/data-health.js';
 
 /** One person of the workspace, as stored in `member` (the same in every team listing them). */
 export interface PersonConfig {
@@ -55,10 +54,12 @@ export interface TeamConfig {
 
 export interface CoachingConfig {
   /** `touchTypes`: the union of the teams' touch types (what ingestion accepts on top of the core types). */
-  workspace: { id: string; name: string | null; currency: string; timezone: string; staleAfterHours: number; touchTypes: string[] };
+  workspace: { id: string; name: string | null; currency: string; timezone: string; touchTypes: string[]; staleAfterHours: number };
   teams: TeamConfig[];
   /** Everyone listed in any team, once, in order of first listing. */
   members: PersonConfig[];
+  /** Valid but probably not meant (`config check` prints them; they do not stop an apply). */
+  warnings: { path: Path; message: string }[];
 }
 
 export type Path = (string | number)[];
@@ -101,7 +102,7 @@ function focusProblem(key: string, team: { name: string; touchTypes: readonly st
 type SettingKey = keyof DefaultsDocument;
 
 /** Merges `defaults` into one team and checks what only the merged team can tell. */
-function resolveTeam(team: TeamDocument, i: number, defaults: DefaultsDocument, report: Report): TeamConfig {
+function resolveTeam(team: TeamDocument, i: number, defaults: DefaultsDocument, report: Report, warn: Report): TeamConfig {
   const here = (...rest: Path): Path => ['teams', i, ...rest];
   // Where the value in force was written: the team's own key, else the defaults' one.
   const origin = (key: SettingKey): Path => (team[key] !== undefined || defaults[key] === undefined ? here(key) : ['defaults', key]);
@@ -122,6 +123,16 @@ function resolveTeam(team: TeamDocument, i: number, defaults: DefaultsDocument, 
     const layer = own ? team.thresholds : defaults.thresholds;
     const key = layer?.behind !== undefined ? 'behind' : 'onPace';
     report([...(own ? here('thresholds') : ['defaults', 'thresholds']), key], `behind (${thresholds.behind}) must be below onPace (${thresholds.onPace})`);
+  }
+
+  // metrics.md: R is 4 × the curve's length when a curve is set; a different rampWeeks is probably a slip.
+  if (thresholds.rampCurve !== null && 4 * thresholds.rampCurve.length !== thresholds.rampWeeks) {
+    const own = team.thresholds?.rampCurve !== undefined;
+    const weeks = 4 * thresholds.rampCurve.length;
+    warn(
+      [...(own ? here('thresholds') : ['defaults', 'thresholds']), 'rampCurve'],
+      `${thresholds.rampCurve.length} entries cover ${weeks} weeks of ramp, but rampWeeks is ${thresholds.rampWeeks}; reps ramp for ${weeks} weeks (the curve wins), while rampWeeks still decides who joins the cohort`,
+    );
   }
 
   if (focus && pipelineStages) {
@@ -236,7 +247,8 @@ function mergePeople(teams: TeamConfig[], report: Report): PersonConfig[] {
 
 export function resolveDocument(doc: ConfigDocument, report: Report): CoachingConfig {
   const defaults = doc.defaults ?? {};
-  const teams = doc.teams.map((team, i) => resolveTeam(team, i, defaults, report));
+  const warnings: CoachingConfig['warnings'] = [];
+  const teams = doc.teams.map((team, i) => resolveTeam(team, i, defaults, report, (path, message) => warnings.push({ path, message })));
   teams.forEach((team, i) => checkTeamMembers(team, i, report));
   const members = mergePeople(teams, report);
   // Every listing carries the merged person, so readers need not look across teams.
@@ -248,10 +260,11 @@ export function resolveDocument(doc: ConfigDocument, report: Report): CoachingCo
       name: doc.workspace.name ?? null,
       currency: doc.workspace.currency,
       timezone: doc.workspace.timezone ?? DEFAULT_WORKSPACE_TIMEZONE,
-      staleAfterHours: doc.workspace.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
       touchTypes: [...new Set(teams.flatMap((t) => t.touchTypes))],
+      staleAfterHours: doc.workspace.staleAfterHours ?? THRESHOLD_DEFAULTS.staleAfterHours,
     },
     teams,
     members,
+    warnings,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CORE_EVENT_TYPES } from '../ingest/event-types.js';
-import { DEFAULT_STALE_AFTER_HOURS } from '../metrics/data-health.js';
+import { quoteList } from '../text.js';
 import { describeValue } from './problems.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -64,14 +64,18 @@ function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 }
 
-/** A strict object whose unknown keys are reported by name, with the keys it does know. */
-function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+/**
+ * A strict object whose unknown keys are reported by name, with the keys it does know; `moved`
+ * says where a key that belongs elsewhere goes.
+ */
+function strict<S extends z.core.$ZodLooseShape>(shape: S, moved: Record<string, string> = {}) {
   const known = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (known keys: ${known})`
-        : undefined,
+    error: (iss) => {
+      if (iss.code !== 'unrecognized_keys') return undefined;
+      const hints = iss.keys.flatMap((k) => (moved[k] === undefined ? [] : [moved[k]]));
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)} (known keys: ${known})${hints.map((h) => `; ${h}`).join('')}`;
+    },
   });
 }
 
@@ -133,7 +137,10 @@ const clockTime = z
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack user id (U… or W…)` });
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack channel id (C… or G…)` });
-const slackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack team id (T…)` });
+/** A Slack team id: T and capitals or digits (E… for an Enterprise Grid organization). */
+export const SLACK_TEAM_ID = /^[TE][A-Z0-9]{2,}$/;
+
+const slackTeamId = z.string().regex(SLACK_TEAM_ID, { error: (iss) => `${describeValue(iss.input)} is not a Slack team id (T…)` });
 
 /** CRM owner ids are often numeric; YAML reads them as numbers, the events send strings. */
 const crmOwnerId = z.preprocess((v) => (typeof v === 'number' && Number.isInteger(v) ? String(v) : v), text);
@@ -149,8 +156,6 @@ const touchType = z
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 const fraction = z.number().gt(0).max(1);
-/** Hours, up to a year (metrics.md "Data health"). */
-const staleAfterHours = z.number().gt(0).max(8760);
 
 // ---------------------------------------------------------------------------------------------
 // Thresholds and schedule: complete shapes (what a resolved team has) and their defaults.
@@ -168,10 +173,18 @@ export const ThresholdsSchema = strict({
   followUpHours: z.number().gt(0),
   dropShare: z.number().gt(0).lt(1),
   dropMinPerWeek: z.number().min(0),
-  /** Alerts sent to one person per day at most; 0 silences alerts. */
-  alertsPerDay: count(0, 100),
-  /** Hours without new events before the data is stale (metrics.md "Data health"). */
-  staleAfterHours: staleAfterHours,
+  /** Rate window: leading rates and speed to lead over the last N complete weeks (rev 2). */
+  rateWeeks: count(1, 104),
+  /** A rate or speed to lead resting on fewer leads or deals is `too_few` (rev 2). */
+  minRateN: count(1, 10_000),
+  /** A deal still in a stage this long has aged out there (not converted, rev 2). */
+  stageTimeoutDays: z.number().gt(0).max(3650),
+  /** Share of the gap to the expectation this week's goal asks for (rev 2). */
+  stepShare: fraction,
+  /** Ramp shares, one per 4 weeks (e.g. [0.25, 0.5, 0.75]); null: w ÷ rampWeeks (rev 2). */
+  rampCurve: z.array(fraction).min(1).max(26).nullable(),
+  /** Data is stale after this many hours without events (rev 2, metrics.md "Data health"). */
+  staleAfterHours: z.number().gt(0).max(24 * 60),
 });
 export type Thresholds = z.output<typeof ThresholdsSchema>;
 
@@ -188,9 +201,21 @@ export const THRESHOLD_DEFAULTS: Thresholds = {
   followUpHours: 48,
   dropShare: 0.4,
   dropMinPerWeek: 5,
-  alertsPerDay: 3,
-  staleAfterHours: DEFAULT_STALE_AFTER_HOURS,
+  rateWeeks: 13,
+  minRateN: 8,
+  stageTimeoutDays: 90,
+  stepShare: 0.5,
+  rampCurve: null,
+  staleAfterHours: 36,
 };
+
+/**
+ * `thresholds` as written: any threshold, each optional. `alertsPerDay` used to be accepted here
+ * and did nothing; it is named with its place (schedule) instead of as a bare unknown key.
+ */
+const ThresholdsDocumentSchema = strict(ThresholdsSchema.partial().shape, {
+  alertsPerDay: 'alertsPerDay belongs in schedule, not thresholds: move it to schedule.alertsPerDay',
+});
 
 /** Team-local times of the scheduled messages. */
 /**
@@ -256,6 +281,8 @@ export const TargetSchema = strict({
   value: z.number().min(0).max(1e15),
   /** A member's target (an email of the team); a team target without it. */
   member: optional(email),
+  /** A ramping rep's own target that already allows for the ramp: used as it is, not prorated (rev 2). */
+  ramped: optional(z.boolean()),
 });
 export type TargetConfig = z.output<typeof TargetSchema>;
 
@@ -278,7 +305,7 @@ const teamSettingsShape = {
   alertLookbackDays: optional(count(1, 365)),
   touchTypes: optional(z.array(touchType).superRefine(uniqueItems((s: string) => s))),
   schedule: optional(ScheduleSchema.partial()),
-  thresholds: optional(ThresholdsSchema.partial()),
+  thresholds: optional(ThresholdsDocumentSchema),
 };
 
 export const TeamSchema = strict({
@@ -298,8 +325,8 @@ export const WorkspaceSchema = strict({
   currency: z.string().regex(/^[A-Z]{3}$/, { error: (iss) => `${describeValue(iss.input)} is not an ISO 4217 currency code (3 upper-case letters, e.g. USD)` }),
   /** For people not in any team (metrics.md "Periods"). */
   timezone: optional(timeZone),
-  /** For the workspace's own data-health figure; teams take `thresholds.staleAfterHours`. */
-  staleAfterHours: optional(staleAfterHours),
+  /** The workspace-wide data health figure (metrics.md "Data health"); teams set theirs in thresholds. */
+  staleAfterHours: optional(z.number().gt(0).max(24 * 60)),
 });
 
 export const ConfigDocumentSchema = strict({

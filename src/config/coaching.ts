@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { resolveDocument, type CoachingConfig } from './coaching-rules.js';
 import { ConfigDocumentSchema } from './coaching-schema.js';
-import { configErrorMap, issuesToProblems, type ConfigProblem } from './problems.js';
+import { findTextProblems } from '../text.js';
+import { configErrorMap, formatPath, issuesToProblems, type ConfigProblem } from './problems.js';
 
 export * from './coaching-schema.js';
 export { focusIndicatorsFor, withDefined, type CoachingConfig, type PersonConfig, type TeamConfig } from './coaching-rules.js';
@@ -29,8 +30,18 @@ export const CoachingConfigSchema = ConfigDocumentSchema.transform((doc, ctx) =>
 
 export type ParseResult = { ok: true; config: CoachingConfig } | { ok: false; problems: ConfigProblem[] };
 
-/** Parses a config document (already read from YAML); every problem is reported, each once. */
+/**
+ * Parses a config document (already read from YAML); every problem is reported, each once.
+ * Text the database cannot store (a NUL, an unpaired surrogate: YAML writes them as "\0" and
+ * "\uD800") is found first, anywhere in the document, so `config check` reports what `config
+ * apply` would fail on; a document nested too deep never reaches the recursive schema.
+ */
 export function parseCoachingConfig(input: unknown): ParseResult {
+  const text = findTextProblems(input);
+  const unsafe: ConfigProblem[] = text.problems.map((p) => ({ path: formatPath(p.path), message: p.message, at: p.path }));
+  if (text.tooDeep) return { ok: false, problems: unsafe };
   const parsed = CoachingConfigSchema.safeParse(input, { error: configErrorMap });
-  return parsed.success ? { ok: true, config: parsed.data } : { ok: false, problems: issuesToProblems(parsed.error.issues) };
+  if (parsed.success && unsafe.length === 0) return { ok: true, config: parsed.data };
+  const schema = parsed.success ? [] : issuesToProblems(parsed.error.issues).filter((p) => !unsafe.some((u) => u.path === p.path));
+  return { ok: false, problems: [...unsafe, ...schema] };
 }

@@ -6,17 +6,19 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { ConfigError, type InputProblem } from '../errors.js';
-import { parseCoachingConfig, type CoachingConfig } from './coaching.js';
+import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { ConfigError, type LocatedProblem } from '../errors.js';
+import { formatPath, parseCoachingConfig, type CoachingConfig } from './coaching.js';
 
-/** A problem with the line and column of the YAML node it is about, when that node exists. */
-export interface LocatedProblem extends InputProblem {
-  line?: number;
-  column?: number;
-}
+/**
+ * How many alias expansions (`*name`) one file may make. A real config needs a handful; nested
+ * aliases multiply (the "billion laughs" attack), and yaml stops at this count instead of
+ * exhausting memory.
+ */
+export const MAX_YAML_ALIASES = 100;
 
-export type FileCheck = { file: string; ok: true; config: CoachingConfig } | { file: string; ok: false; problems: LocatedProblem[] };
+/** A valid file may still carry warnings: settings that are allowed but probably not meant. */
+export type FileCheck = { file: string; ok: true; config: CoachingConfig; warnings: LocatedProblem[] } | { file: string; ok: false; problems: LocatedProblem[] };
 
 export type ConfigCheck =
   /** Nothing at the path: start with an empty workspace. */
@@ -49,6 +51,26 @@ function locate(doc: Document, lines: LineCounter, at: readonly PropertyKey[]): 
   return undefined;
 }
 
+/** Where the first alias of the document is, to point at when its aliases cannot be expanded. */
+function firstAlias(doc: Document, lines: LineCounter): { line: number; column: number } | undefined {
+  let at: { line: number; column: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (!node.range) return undefined;
+      const { line, col } = lines.linePos(node.range[0]);
+      at = { line, column: col };
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+function aliasMessage(err: ReferenceError): string {
+  return /excessive alias count/i.test(err.message)
+    ? `its aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the repeated values out instead`
+    : `a YAML alias cannot be resolved: ${bareMessage(err.message)}`;
+}
+
 /** Checks one YAML text; `file` only names it in messages. */
 export function checkConfigText(text: string, file: string): FileCheck {
   const lines = new LineCounter();
@@ -66,8 +88,19 @@ export function checkConfigText(text: string, file: string): FileCheck {
     };
   }
   if (doc.contents === null) return { file, ok: false, problems: [{ path: '', message: 'the file is empty; it needs workspace and teams' }] };
-  const parsed = parseCoachingConfig(doc.toJS());
-  if (parsed.ok) return { file, ok: true, config: parsed.config };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand past maxAliasCount (or name no anchor).
+    if (!(err instanceof ReferenceError)) throw err;
+    return { file, ok: false, problems: [{ path: '', message: aliasMessage(err), ...firstAlias(doc, lines) }] };
+  }
+  const parsed = parseCoachingConfig(value);
+  if (parsed.ok) {
+    const warnings = parsed.config.warnings.map((w) => ({ path: formatPath(w.path), message: w.message, ...locate(doc, lines, w.path) }));
+    return { file, ok: true, config: parsed.config, warnings };
+  }
   return {
     file,
     ok: false,

@@ -4,10 +4,11 @@
  */
 import type { z } from 'zod';
 import type { InputProblem } from '../errors.js';
+import { quote, quoteList } from '../text.js';
 
 /** How a value reads in a message: strings quoted, lists and mappings named. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid date' : value.toISOString();
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'nothing (null)';
@@ -52,7 +53,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
         ? `${describeValue(iss.input)} is above the maximum of ${String(iss.maximum)}`
         : `${describeValue(iss.input)} must be less than ${String(iss.maximum)}`;
     case 'unrecognized_keys':
-      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)}`;
     case 'invalid_format':
     case 'invalid_union':
     case 'invalid_key':

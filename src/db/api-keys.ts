@@ -16,9 +16,14 @@ export interface CreatedApiKey {
   key: string;
 }
 
+/** The id of the workspace with this Slack team id, if the database holds it. */
+export async function findWorkspace(db: Database, slackTeamId: string): Promise<number | undefined> {
+  return (await db.prisma.workspace.findUnique({ where: { slackTeamId }, select: { id: true } }))?.id;
+}
+
 export async function findOrCreateWorkspace(db: Database, slackTeamId: string): Promise<{ id: number; created: boolean }> {
-  const existing = await db.prisma.workspace.findUnique({ where: { slackTeamId }, select: { id: true } });
-  if (existing) return { id: existing.id, created: false };
+  const existing = await findWorkspace(db, slackTeamId);
+  if (existing !== undefined) return { id: existing, created: false };
   const created = await db.prisma.workspace.upsert({ where: { slackTeamId }, create: { slackTeamId }, update: {}, select: { id: true } });
   return { id: created.id, created: true };
 }

@@ -18,15 +18,43 @@ export interface SqlRunner {
   query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Work that may take long (migrations): on a database opened with the 'request' profile it
+   * runs on a connection of its own, without the request timeouts.
+   */
+  longRunning?: boolean;
+}
+
 export interface Database extends SqlRunner {
   kind: DatabaseKind;
   prisma: PrismaClient;
   /** Where the data lives, for messages (no credentials). */
   describe: string;
   /** Runs fn in one transaction on one connection. */
-  transactionScript<T>(fn: (runner: ScriptRunner) => Promise<T>): Promise<T>;
+  transactionScript<T>(fn: (runner: ScriptRunner) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * How long callers may wait on PostgreSQL. 'request' is for the HTTP APIs, Slack handlers and
+ * scheduled sends: they must answer (503) rather than hang while the database is down or does not
+ * answer. 'long-running' sets no timeouts, for import, migrate, purge, seed and rebuilds, which
+ * may take long. The embedded database runs in the process and has no network to wait on.
+ */
+export type DatabaseProfile = 'request' | 'long-running';
+
+/** The 'request' profile's limits, in milliseconds. */
+export const REQUEST_TIMEOUTS = {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connect: 5_000,
+  /** A statement, enforced by the server. */
+  statement: 10_000,
+  /** A query's answer, enforced here: a server that does not answer at all cannot time itself out. */
+  query: 12_000,
+  /** A transaction left open by a client that went away (its row locks with it). */
+  idleInTransaction: 15_000,
+} as const;
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
@@ -34,24 +62,48 @@ export interface OpenOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** Default 'long-running'; servers open theirs with 'request'. */
+  profile?: DatabaseProfile;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10, options.profile ?? 'long-running');
   return openEmbedded(options.dataDir ?? './.data');
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max });
+function requestLimits(): pg.PoolConfig {
+  return {
+    connectionTimeoutMillis: REQUEST_TIMEOUTS.connect,
+    statement_timeout: REQUEST_TIMEOUTS.statement,
+    query_timeout: REQUEST_TIMEOUTS.query,
+    idle_in_transaction_session_timeout: REQUEST_TIMEOUTS.idleInTransaction,
+  };
+}
+
+async function openPostgres(url: string, max: number, profile: DatabaseProfile): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, ...(profile === 'request' ? requestLimits() : {}) });
+  // An idle connection the server ends (shutdown, restart) is dropped by the pool, which then
+  // emits 'error': unheard, that would end the process. The next query meets the outage itself.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const parsed = new URL(url);
+  /** A pooled connection, or one of its own without the request limits; `done(err)` drops it. */
+  const connect = async (unlimited: boolean): Promise<{ client: pg.ClientBase; done: (err?: Error) => void }> => {
+    if (!unlimited) {
+      const client = await pool.connect();
+      return { client, done: (err) => client.release(err) };
+    }
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return { client, done: () => void client.end().catch(() => undefined) };
+  };
   return {
     kind: 'postgres',
     prisma,
     query: async <T>(sql: string, params: readonly unknown[] = []) => (await pool.query(sql, [...params])).rows as T[],
     describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
-    async transactionScript(fn) {
-      const client = await pool.connect();
+    async transactionScript(fn, options = {}) {
+      const { client, done } = await connect(options.longRunning === true && profile === 'request');
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -61,12 +113,13 @@ async function openPostgres(url: string, max: number): Promise<Database> {
           query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
         });
         await client.query('COMMIT');
+        done();
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // The connection is dropped, not rolled back: the server rolls the transaction back as it
+        // closes, and a ROLLBACK after a timeout would wait as long again.
+        done(err instanceof Error ? err : new Error(String(err)));
         throw err;
-      } finally {
-        client.release();
       }
     },
     async close() {

@@ -1,4 +1,6 @@
+import { recordKey, type RecordInfo, type RecordRef } from '../metrics/records.js';
 import type { Database } from './client.js';
+import { recordInfos } from './record-names.js';
 
 /** One stored event, as "show the events behind this figure" lists it. */
 export interface EventBehind {
@@ -8,6 +10,13 @@ export interface EventBehind {
   dealId: string | null;
   amount: number | null;
   stage: string | null;
+  /** The record the event is about, named as of the caller's `asOf`: its deal when it has one, else its lead. */
+  record: RecordInfo | null;
+}
+
+/** The deal an event names, else its lead (metrics.md "Events": whose record). */
+function recordOf(e: { dealId: string | null; leadId: string | null }): RecordRef | null {
+  return e.dealId !== null ? { kind: 'deal', id: e.dealId } : e.leadId !== null ? { kind: 'lead', id: e.leadId } : null;
 }
 
 /**
@@ -36,10 +45,13 @@ export function eventFilterFor(key: string, touchTypes: readonly string[]): { sq
   }
 }
 
-/** The latest events of a member behind an indicator in [from, to), and how many there are in all. */
+/**
+ * The latest events of a member behind an indicator in [from, to), and how many there are in all;
+ * each with its deal or lead named as of `asOf`.
+ */
 export async function eventsBehind(
   db: Database,
-  input: { workspaceId: number; memberId: number; key: string; touchTypes: readonly string[]; from: Date; to: Date; limit: number },
+  input: { workspaceId: number; memberId: number; key: string; touchTypes: readonly string[]; from: Date; to: Date; limit: number; asOf: Date },
 ): Promise<{ events: EventBehind[]; total: number } | null> {
   const filter = eventFilterFor(input.key, input.touchTypes);
   if (!filter) return null;
@@ -55,15 +67,21 @@ export async function eventsBehind(
     ),
     db.query<{ total: number }>(`SELECT count(*)::int AS total ${sql}`, params),
   ]);
+  const refs = rows.flatMap((r) => recordOf({ dealId: r.deal_id, leadId: r.lead_id }) ?? []);
+  const names = await recordInfos(db, input.workspaceId, refs, input.asOf);
   return {
-    events: rows.map((r) => ({
-      occurredAt: new Date(r.occurred_at),
-      type: r.type,
-      leadId: r.lead_id,
-      dealId: r.deal_id,
-      amount: r.amount === null ? null : Number(r.amount),
-      stage: r.stage,
-    })),
+    events: rows.map((r) => {
+      const ref = recordOf({ dealId: r.deal_id, leadId: r.lead_id });
+      return {
+        occurredAt: new Date(r.occurred_at),
+        type: r.type,
+        leadId: r.lead_id,
+        dealId: r.deal_id,
+        amount: r.amount === null ? null : Number(r.amount),
+        stage: r.stage,
+        record: ref && (names.get(recordKey(ref)) ?? null),
+      };
+    }),
     total: count[0]?.total ?? 0,
   };
 }

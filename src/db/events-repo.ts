@@ -13,12 +13,17 @@ export interface EventRow {
   stage: string | null;
   lead_source: 'inbound' | 'outbound' | null;
   metadata: Record<string, unknown> | null;
+  deal_name: string | null;
+  lead_name: string | null;
+  account_name: string | null;
+  url: string | null;
   version: number | null;
   content_hash: string;
 }
 
 const RECORD_COLUMNS = `external_id text, type text, occurred_at timestamptz, identity_id int, lead_id text, deal_id text,
-  amount numeric, stage text, lead_source text, metadata jsonb, version int, content_hash text`;
+  amount numeric, stage text, lead_source text, metadata jsonb, deal_name text, lead_name text, account_name text, url text,
+  version int, content_hash text`;
 
 export interface ResolvedIdentity {
   id: number;
@@ -81,30 +86,36 @@ async function resolveIdentitiesOnce(db: SqlRunner, workspaceId: number, refs: R
 }
 
 /**
- * Marks the workspace's data as changed, after a write committed: a cached report read before
- * this (its version read before it was computed) is recomputed on next use.
+ * Marks the workspace's data as changed: a cached report read before this (its version read
+ * before it was computed) is recomputed on next use. Run it in the transaction of the write it
+ * marks, as its last statement: the two commit together, and the workspace row stays locked
+ * only for the commit.
  */
-export async function bumpDataVersion(db: SqlRunner, workspaceId: number): Promise<void> {
-  await db.query('UPDATE workspace SET data_version = data_version + 1 WHERE id = $1', [workspaceId]);
+export async function bumpDataVersion(tx: SqlRunner, workspaceId: number): Promise<void> {
+  await tx.query('UPDATE workspace SET data_version = data_version + 1 WHERE id = $1', [workspaceId]);
 }
 
 /**
- * Inserts the rows whose external id is new; returns the ids inserted. `receivedAt` is Pacer's
- * clock (metrics.md "Data health"), not the database's: PACER_NOW runs must agree with it.
+ * Inserts the rows whose external id is new and locks the stored rows of the others (ON CONFLICT
+ * DO UPDATE locks the row it meets even when its WHERE skips the update) until the transaction
+ * ends, so what the caller then reads of them cannot change before it writes. Rows are taken in
+ * external id order: concurrent batches lock the ids they share in one order and cannot deadlock.
+ * Returns the ids inserted. Run it in a transaction. `receivedAt` is Pacer's clock (metrics.md
+ * "Data health"), not the database's: PACER_NOW runs must agree with it.
  */
-export async function insertNewEvents(db: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<Set<string>> {
+export async function insertOrLockEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = await db.query<{ external_id: string }>(
-    `INSERT INTO activity_event (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
-       stage, lead_source, metadata, version, content_hash, received_at)
+  const inserted = await tx.query<{ external_id: string }>(
+    `INSERT INTO activity_event AS e (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
+       stage, lead_source, metadata, deal_name, lead_name, account_name, url, version, content_hash, received_at)
      SELECT $1, r.external_id, r.type, r.occurred_at, r.identity_id, r.lead_id, r.deal_id, r.amount,
-       r.stage, r.lead_source::"LeadSource", r.metadata, r.version, r.content_hash, $3
+       r.stage, r.lead_source::"LeadSource", r.metadata, r.deal_name, r.lead_name, r.account_name, r.url, r.version, r.content_hash, $3
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
-     ON CONFLICT (workspace_id, external_id) DO NOTHING
-     RETURNING external_id`,
+     ORDER BY r.external_id COLLATE "C"
+     ON CONFLICT (workspace_id, external_id) DO UPDATE SET version = e.version WHERE false
+     RETURNING e.external_id`,
     [workspaceId, JSON.stringify(rows), receivedAt],
   );
-  if (inserted.length > 0) await bumpDataVersion(db, workspaceId);
   return new Set(inserted.map((r) => r.external_id));
 }
 
@@ -127,39 +138,43 @@ export async function storedVersions(db: SqlRunner, workspaceId: number, externa
   return new Map(rows.map((r) => [r.external_id, { contentHash: r.content_hash, version: r.version }]));
 }
 
-/**
- * Replaces stored events, each only if it still has the content the caller decided against
- * (optimistic check): a row changed meanwhile by a concurrent batch is left alone and not
- * returned, so the caller decides it again.
- */
-export async function replaceEvents(db: SqlRunner, workspaceId: number, updates: { row: EventRow; expectedHash: string }[], receivedAt: Date): Promise<Set<string>> {
-  if (updates.length === 0) return new Set();
-  const updated = await db.query<{ external_id: string }>(
+/** Replaces stored events whose rows the caller's transaction holds locked (insertOrLockEvents). */
+export async function replaceEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
     `UPDATE activity_event e SET
        type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
        deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
-       metadata = r.metadata, version = r.version, content_hash = r.content_hash, received_at = $3
-     FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS}, expected_hash text)
-     WHERE e.workspace_id = $1 AND e.external_id = r.external_id AND e.content_hash = r.expected_hash
-     RETURNING e.external_id`,
-    [workspaceId, JSON.stringify(updates.map((u) => ({ ...u.row, expected_hash: u.expectedHash }))), receivedAt],
+       metadata = r.metadata, deal_name = r.deal_name, lead_name = r.lead_name, account_name = r.account_name, url = r.url,
+       version = r.version, content_hash = r.content_hash, received_at = $3
+     FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
+     WHERE e.workspace_id = $1 AND e.external_id = r.external_id`,
+    [workspaceId, JSON.stringify(rows), receivedAt],
   );
-  if (updated.length > 0) await bumpDataVersion(db, workspaceId);
-  return new Set(updated.map((r) => r.external_id));
+}
+
+/**
+ * Deletes the events with these external ids (those that exist) and bumps the data version in
+ * the same statement; returns how many it removed. Rows are locked in external id order, as
+ * insertOrLockEvents takes them, so a delete and a batch sharing ids cannot deadlock.
+ */
+export async function deleteEvents(db: SqlRunner, workspaceId: number, externalIds: readonly string[]): Promise<number> {
+  if (externalIds.length === 0) return 0;
+  const rows = await db.query<{ removed: number }>(
+    `WITH doomed AS (
+       SELECT id FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[])
+       ORDER BY external_id COLLATE "C" FOR UPDATE
+     ),
+     removed AS (DELETE FROM activity_event e USING doomed d WHERE e.id = d.id RETURNING 1),
+     bumped AS (UPDATE workspace SET data_version = data_version + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM removed))
+     SELECT count(*)::int AS removed FROM removed`,
+    [workspaceId, [...externalIds]],
+  );
+  return rows[0]?.removed ?? 0;
 }
 
 export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId: string): Promise<boolean> {
-  const removed = await db.query('DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = $2 RETURNING 1', [workspaceId, externalId]);
-  if (removed.length > 0) await bumpDataVersion(db, workspaceId);
-  return removed.length > 0;
-}
-
-/** Deletes the events with these external ids (those that exist); returns how many it removed. */
-export async function deleteEvents(db: SqlRunner, workspaceId: number, externalIds: readonly string[]): Promise<number> {
-  if (externalIds.length === 0) return 0;
-  const removed = await db.query('DELETE FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[]) RETURNING 1', [workspaceId, [...externalIds]]);
-  if (removed.length > 0) await bumpDataVersion(db, workspaceId);
-  return removed.length;
+  return (await deleteEvents(db, workspaceId, [externalId])) > 0;
 }
 
 export interface IngestContext {

@@ -1,27 +1,108 @@
-import { mkdir } from 'node:fs/promises';
-import lockfile from 'proper-lockfile';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { DatabaseLockedError } from '../errors.js';
+import { pidExists, processStart } from './process-start.js';
+
+/** Who holds the lock: a pid and that process's start time (undefined where it cannot be read). */
+interface LockOwner {
+  pid: number;
+  start?: string;
+}
+
+const LOCK_FILE = 'pacer.lock';
+
+function isCode(err: unknown, code: string): boolean {
+  return err instanceof Error && 'code' in err && err.code === code;
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || !('pid' in value) || !Number.isSafeInteger(value.pid)) return undefined;
+    const start = 'start' in value && typeof value.start === 'string' ? value.start : undefined;
+    return { pid: Number(value.pid), ...(start === undefined ? {} : { start }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lock file's text, or undefined when there is none. */
+async function readLock(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if (isCode(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
+/** A live owner is one whose pid exists and, where start times can be read, started when the lock says. */
+async function isAlive(owner: LockOwner): Promise<boolean> {
+  if (!pidExists(owner.pid)) return false;
+  if (owner.start === undefined) return true;
+  const start = await processStart(owner.pid);
+  return start === undefined || start === owner.start;
+}
+
+/** Creates the lock with its content in one step (link fails if it exists), so no one reads it half-written. */
+async function create(file: string, text: string): Promise<boolean> {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, text);
+  try {
+    await link(temp, file);
+    return true;
+  } catch (err) {
+    if (isCode(err, 'EEXIST')) return false;
+    throw err;
+  } finally {
+    await unlink(temp);
+  }
+}
 
 /**
- * Holds the embedded database directory for this process. PGlite corrupts a directory opened
- * by two processes, so a second one must stop with a clear message instead. The lock is a
- * directory refreshed every few seconds; one left by a killed process goes stale and is taken over.
+ * Removes the lock if it still holds `staleText`. The lock is renamed away first (atomic), then
+ * checked: if another process replaced it with its own lock in the meantime, that lock is put back.
+ */
+async function removeStale(file: string, staleText: string): Promise<void> {
+  const aside = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    await rename(file, aside);
+  } catch (err) {
+    if (isCode(err, 'ENOENT')) return;
+    throw err;
+  }
+  try {
+    if ((await readFile(aside, 'utf8')) !== staleText) await link(aside, file);
+  } finally {
+    await unlink(aside);
+  }
+}
+
+/**
+ * Holds the embedded database directory for this process. PGlite corrupts a directory opened by
+ * two processes, so a second one must stop with a clear message instead. The lock file names its
+ * owner by pid and start time: a lock left by a process that is gone (killed, or its pid now used
+ * by another process) is taken over at once. Returns the function that releases it.
  */
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   await mkdir(dir, { recursive: true });
-  try {
-    return await lockfile.lock(dir, {
-      lockfilePath: `${dir}/pglite.lock`,
-      stale: 15_000,
-      update: 5_000,
-      realpath: false,
-      onCompromised: (err) => {
-        // Another process took the lock over (ours went stale): stop rather than corrupt the data.
-        throw new DatabaseLockedError(dir, { cause: err });
-      },
-    });
-  } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'ELOCKED') throw new DatabaseLockedError(dir, { cause: err });
-    throw err;
+  const file = path.join(dir, LOCK_FILE);
+  const start = await processStart(process.pid);
+  const mine = JSON.stringify({ pid: process.pid, ...(start === undefined ? {} : { start }) });
+  // Each round either takes the lock, finds a live owner, or clears a dead one; three rounds cover
+  // a dead owner's lock being cleared by another starting process at the same time.
+  for (let round = 0; round < 3; round += 1) {
+    if (await create(file, mine)) {
+      return async () => {
+        if ((await readLock(file)) === mine) await unlink(file);
+      };
+    }
+    const text = await readLock(file);
+    if (text === undefined) continue;
+    const owner = parseOwner(text);
+    if (owner && (await isAlive(owner))) throw new DatabaseLockedError(dir, owner.pid);
+    await removeStale(file, text);
   }
+  throw new DatabaseLockedError(dir, undefined);
 }

@@ -86,6 +86,7 @@ function checkHistory(files: MigrationFile[], applied: AppliedRow[]): MigrationF
 /**
  * Applies pending migrations in one transaction under an advisory lock, so processes starting
  * together apply each migration once, and a failed migration leaves nothing half-applied.
+ * A migration may take long, so it runs without the request timeouts even in a server.
  */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<{ applied: string[] }> {
   const files = await readMigrations(dir);
@@ -102,7 +103,7 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<{ app
       );
     }
     return { applied: pending.map((f) => f.name) };
-  });
+  }, { longRunning: true });
 }
 
 /** Names of migrations not applied yet (for /readyz and `status`). */

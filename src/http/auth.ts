@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { verifyApiKey, type ApiKeyScope, type VerifiedKey } from '../db/api-keys.js';
@@ -32,5 +32,29 @@ export async function authenticate(
     sendError(reply, 403, 'wrong_key_scope', `This endpoint needs a ${scope} key; this one is a ${key.scope} key.`);
     return null;
   }
+  return key;
+}
+
+const verifiedKeys = new WeakMap<FastifyRequest, VerifiedKey>();
+
+/**
+ * A route's onRequest hook: checks the key before Fastify reads or parses the body, so a request
+ * without a valid key costs no parsing (a 5 MB body is answered 401 unread). The handler gets
+ * the key with verifiedKey.
+ */
+export function requireApiKey(deps: { db: Database; clock: Clock }, scope: ApiKeyScope): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const key = await authenticate(deps.db, deps.clock, request, reply, scope);
+    // authenticate has answered; returning the reply stops Fastify before the body.
+    if (!key) return reply;
+    verifiedKeys.set(request, key);
+    return undefined;
+  };
+}
+
+/** The key requireApiKey verified for this request. */
+export function verifiedKey(request: FastifyRequest): VerifiedKey {
+  const key = verifiedKeys.get(request);
+  if (!key) throw new Error(`${request.method} ${request.routeOptions.url ?? request.url} is served without its requireApiKey hook`);
   return key;
 }

@@ -4,19 +4,20 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { deleteEvent } from '../db/events-repo.js';
 import { ingestEvents, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
-import { authenticate } from './auth.js';
+import { quote, quoteList, unstorableText } from '../text.js';
+import { requireApiKey, verifiedKey } from './auth.js';
 import { sendError } from './errors.js';
 
 const batchSchema = z.strictObject(
   { events: z.array(z.unknown(), { error: (iss) => (iss.input === undefined ? 'missing; the body is {"events":[…]}' : 'must be an array of events') }) },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => `"${k}"`).join(', ')}; the body is {"events":[…]}` : 'the body must be a JSON object {"events":[…]}') },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${quoteList(iss.keys)}; the body is {"events":[…]}` : 'the body must be a JSON object {"events":[…]}') },
 );
 
 /** POST /api/v1/events and DELETE /api/v1/events/:id (interfaces.md). */
 export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
-  app.post('/api/v1/events', async (request, reply) => {
-    const key = await authenticate(deps.db, deps.clock, request, reply, 'ingest');
-    if (!key) return reply;
+  const ingestKey = requireApiKey(deps, 'ingest');
+  app.post('/api/v1/events', { onRequest: ingestKey }, async (request, reply) => {
+    const key = verifiedKey(request);
     const parsed = batchSchema.safeParse(request.body);
     if (!parsed.success) {
       const message = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
@@ -37,11 +38,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; 
     return reply.code(200).send(outcome);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/events/:id', async (request, reply) => {
-    const key = await authenticate(deps.db, deps.clock, request, reply, 'ingest');
-    if (!key) return reply;
+  app.delete<{ Params: { id: string } }>('/api/v1/events/:id', { onRequest: ingestKey }, async (request, reply) => {
+    const key = verifiedKey(request);
+    const unstorable = unstorableText(request.params.id);
+    // Such an id cannot have been stored, and PostgreSQL refuses to even compare it.
+    if (unstorable) return sendError(reply, 400, 'bad_request', `The event id in the path ${unstorable}.`);
     const removed = await deleteEvent(deps.db, key.workspaceId, request.params.id);
-    if (!removed) return sendError(reply, 404, 'not_found', `No event with id "${request.params.id}" in this workspace.`);
+    if (!removed) return sendError(reply, 404, 'not_found', `No event with id ${quote(request.params.id)} in this workspace.`);
     request.log.info({ workspaceId: key.workspaceId, eventId: request.params.id }, 'event deleted');
     return reply.code(204).send();
   });

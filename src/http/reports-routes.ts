@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { parseInstant } from '../ingest/event-schema.js';
 import { NotFoundError, repReport, teamReport } from '../reports/build-report.js';
-import { authenticate } from './auth.js';
+import { unstorableText } from '../text.js';
+import { requireApiKey, verifiedKey } from './auth.js';
 import { sendError } from './errors.js';
 
 type ReportQuery = { Querystring: { asOf?: string } };
@@ -23,13 +24,16 @@ function asOfFrom(query: { asOf?: string }, clock: Clock, reply: FastifyReply): 
  * `build` gets the workspace, the route parameter and the instant.
  */
 function reportRoute(app: FastifyInstance, deps: { db: Database; clock: Clock }, url: string, param: string, build: (workspaceId: number, name: string, asOf: Date) => Promise<unknown>): void {
-  app.get<ReportQuery & { Params: Record<string, string> }>(url, async (request, reply) => {
-    const key = await authenticate(deps.db, deps.clock, request, reply, 'read');
-    if (!key) return reply;
+  app.get<ReportQuery & { Params: Record<string, string> }>(url, { onRequest: requireApiKey(deps, 'read') }, async (request, reply) => {
+    const key = verifiedKey(request);
+    const name = request.params[param] ?? '';
+    const unstorable = unstorableText(name);
+    // No stored team or member has such a name, and PostgreSQL refuses to even compare it.
+    if (unstorable) return sendError(reply, 400, 'bad_request', `The ${param} in the path ${unstorable}.`);
     const asOf = asOfFrom(request.query, deps.clock, reply);
     if (!asOf) return reply;
     try {
-      return await build(key.workspaceId, request.params[param] ?? '', asOf);
+      return await build(key.workspaceId, name, asOf);
     } catch (err) {
       if (err instanceof NotFoundError) return sendError(reply, 404, err.code, err.message);
       throw err;

@@ -4,11 +4,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { assertNever } from '../errors.js';
-import { pendingMigrations } from '../db/migrator.js';
+import { databaseUnavailable } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
-import { workspaceDataHealth } from '../reports/data-health.js';
+import { clip } from '../text.js';
+import { sendDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
+import { checkReadiness } from './readiness.js';
 import { registerReportRoutes } from './reports-routes.js';
 import { handleSlackRequest, routeSlackRequest, writeJsonError, type SlackHttpListener } from './slack-routes.js';
 
@@ -20,6 +22,8 @@ export interface HttpDeps {
   clock: Clock;
   /** Bolt's receiver and the routes it owns, when Slack is configured over HTTP. */
   slackListener?: SlackHttpListener;
+  /** When set, requests whose Host header it refuses get 403 before any route (the sandbox's DNS-rebinding guard). */
+  acceptsHost?: (host: string | undefined) => boolean;
 }
 
 /**
@@ -41,8 +45,28 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     forceCloseConnections: 'idle',
+    // An event id may be 256 characters: in a DELETE path each is up to 4 UTF-8 bytes of 3
+    // characters (%XX) each. Fastify's default of 100 answered 414 to ids the API had accepted.
+    routerOptions: { maxParamLength: 256 * 4 * 3 },
+    // A "__proto__" key in one event's metadata is that event's problem (validation rejects it
+    // with its path); Fastify's default refused the whole batch. JSON.parse only ever makes it an
+    // own property, so nothing is polluted on the way to validation.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    // Errors the router meets before any route (a path that is not percent-encoded UTF-8, as a
+    // lone surrogate's bytes are not; an over-long parameter) get Pacer's error body, not Fastify's.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return void sendError(reply, 400, 'bad_request', `The path is not valid percent-encoded UTF-8: ${clip(request.url)}`);
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return void sendError(reply, 414, 'uri_too_long', `A path parameter is too long: ${clip(request.url)}`);
+      request.log.error({ err: error }, 'request failed');
+      return void sendError(reply, 500, 'internal_error', 'Pacer could not process the request; it was logged with its request id.', { requestId: request.id });
+    },
     serverFactory: (handler) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (deps.acceptsHost && !deps.acceptsHost(req.headers.host)) {
+          writeJsonError(req, res, 403, 'host_not_allowed', 'This server answers only requests addressed to its own address (127.0.0.1, localhost or [::1] with its port).');
+          return;
+        }
         const routing = routeSlackRequest(deps.slackListener, req.method, req.url);
         switch (routing.kind) {
           case 'bolt':
@@ -73,12 +97,17 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 400, 'bad_request', 'The body is empty; send {"events":[…]}.');
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
+        return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${clip(error.message)}`);
       default:
         break;
     }
     if (error instanceof SyntaxError || error.statusCode === 400) {
-      return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${error.message}`);
+      return sendError(reply, 400, 'malformed_json', `The body is not valid JSON: ${clip(error.message)}`);
+    }
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      request.log.warn({ err: error, reason: unavailable }, 'database unavailable; answered 503');
+      return sendDatabaseUnavailable(reply, unavailable);
     }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'internal_error', 'Pacer could not process the request; it was logged with its request id.', {
@@ -86,20 +115,21 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     });
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url}.`));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${clip(request.url)}.`));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
-    try {
-      const pending = await pendingMigrations(deps.db);
-      if (pending.length > 0) return reply.code(503).send({ status: 'migrations_pending', pending });
-      // Said, not acted on: stale data is the CRM's problem, and Pacer itself is ready.
-      const now = deps.clock.now();
-      const dataHealth = (await workspaceDataHealth(deps.db, now, now)).map((w) => ({ workspace: w.workspace, ...w.dataHealth }));
-      return { status: 'ready', database: deps.db.kind, dataHealth };
-    } catch (err) {
-      request.log.warn({ err }, 'readiness check failed');
-      return reply.code(503).send({ status: 'database_unreachable' });
+    const readiness = await checkReadiness(deps.db, deps.clock.now());
+    switch (readiness.status) {
+      case 'ready':
+        return readiness;
+      case 'migrations_pending':
+        return reply.code(503).send(readiness);
+      case 'database_unreachable':
+        request.log.warn({ err: readiness.cause }, 'readiness check failed');
+        return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ status: readiness.status });
+      default:
+        return assertNever(readiness);
     }
   });
 

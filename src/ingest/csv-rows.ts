@@ -5,6 +5,7 @@
 import { TZDate, tz } from '@date-fns/tz';
 import { format as formatDate, isValid, parse as parseWithFormat } from 'date-fns';
 import { assertNever, PacerError, type InputProblem } from '../errors.js';
+import { quote } from '../text.js';
 import type { EventInput, RepRef } from './event-schema.js';
 
 export type ImportKind = 'events' | 'opportunities';
@@ -24,9 +25,14 @@ export const EVENT_FIELDS = [
   'stage',
   'leadSource',
   'metadata',
+  'dealName',
+  'leadName',
+  'accountName',
+  'url',
   'version',
 ] as const;
-export const OPPORTUNITY_FIELDS = ['id', 'owner', 'createdAt', 'closedAt', 'status', 'amount', 'stage'] as const;
+/** `name`, `account` and `url` are the deal's name, its account's and its page in the CRM. */
+export const OPPORTUNITY_FIELDS = ['id', 'owner', 'createdAt', 'closedAt', 'status', 'amount', 'stage', 'name', 'account', 'url'] as const;
 
 export type EventField = (typeof EVENT_FIELDS)[number];
 export type OpportunityField = (typeof OPPORTUNITY_FIELDS)[number];
@@ -250,7 +256,7 @@ class Row {
   number(field: ImportField): number | undefined {
     const value = this.get(field);
     if (value === undefined) return undefined;
-    if (!NUMBER.test(value)) return this.fail(field, `"${value}"${this.inColumn(field)} is not a number`);
+    if (!NUMBER.test(value)) return this.fail(field, `${quote(value)}${this.inColumn(field)} is not a number`);
     return Number(value);
   }
 
@@ -259,7 +265,7 @@ class Row {
     if (value === undefined) return undefined;
     const parsed = parseDateCell(value, zone, ctx.dateFormat);
     if (parsed.ok) return parsed.iso;
-    return this.fail(field, `"${value}" in column "${this.column(field)}" ${parsed.reason}; expected ${parsed.expected}`);
+    return this.fail(field, `${quote(value)} in column "${this.column(field)}" ${parsed.reason}; expected ${parsed.expected}`);
   }
 
   requiredDate(field: ImportField, zone: string, ctx: RowContext, whenEmpty: string): string | undefined {
@@ -307,7 +313,7 @@ function mapEventRow(row: Row, ctx: RowContext): RowResult {
 
   // Empty cells are absent fields, so ingestEvents reports a missing one with its usual message.
   const event: CsvEvent = {};
-  for (const field of ['id', 'type', 'repEmail', 'slackUserId', 'crmOwnerId', 'leadId', 'dealId', 'stage', 'leadSource'] as const) {
+  for (const field of ['id', 'type', 'repEmail', 'slackUserId', 'crmOwnerId', 'leadId', 'dealId', 'stage', 'leadSource', 'dealName', 'leadName', 'accountName', 'url'] as const) {
     const value = row.get(field);
     if (value !== undefined) event[field] = value;
   }
@@ -376,6 +382,9 @@ function mapOpportunityRow(row: Row, ctx: RowContext): RowResult {
   }
   const who = repFields(rep.ref);
   const stage = row.get('stage');
+  const name = row.get('name');
+  const account = row.get('account');
+  const url = row.get('url');
   const events: CsvEvent[] = [
     {
       id: opportunityEventId(dealId, 'created'),
@@ -384,6 +393,9 @@ function mapOpportunityRow(row: Row, ctx: RowContext): RowResult {
       ...who,
       dealId,
       amount: amount ?? 0,
+      ...(name !== undefined && { dealName: name }),
+      ...(account !== undefined && { accountName: account }),
+      ...(url !== undefined && { url }),
       // The export says which stage the deal is in but not since when, so it is no stage_changed event.
       ...(stage !== undefined && { metadata: { stage } }),
     },
@@ -410,6 +422,9 @@ const OPPORTUNITY_PATHS: Record<string, OpportunityField> = {
   slackUserId: 'owner',
   crmOwnerId: 'owner',
   metadata: 'stage',
+  dealName: 'name',
+  accountName: 'account',
+  url: 'url',
 };
 
 /**
@@ -419,7 +434,9 @@ const OPPORTUNITY_PATHS: Record<string, OpportunityField> = {
 export function problemField(kind: ImportKind, eventType: string, path: string): string {
   if (kind === 'events') return path;
   if (path === 'occurredAt') return eventType === 'opportunity_created' ? 'createdAt' : 'closedAt';
-  return OPPORTUNITY_PATHS[path] ?? path;
+  // A problem inside a field (metadata.stage) belongs to the column that field came from.
+  const field = path.split('.', 1)[0] ?? path;
+  return OPPORTUNITY_PATHS[field] ?? path;
 }
 
 /** The rejected file's `reason`: every problem as `field: message`. */

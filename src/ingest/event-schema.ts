@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InputProblem } from '../errors.js';
+import { clip, echo, findTextProblems, MAX_NESTING, quote, quoteList } from '../text.js';
 import { CORE_EVENT_TYPES, isCoreEventType, REQUIRED_FIELDS } from './event-types.js';
 
 export const METADATA_MAX_BYTES = 8 * 1024;
@@ -13,9 +14,9 @@ export function parseInstant(value: string): { ok: true; date: Date } | { ok: fa
   const m = ISO_WITH_OFFSET.exec(value);
   if (!m) {
     if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value)) {
-      return { ok: false, reason: `"${value}" has no UTC offset; send e.g. 2026-11-02T10:00:00Z or 2026-11-02T10:00:00-05:00` };
+      return { ok: false, reason: `${quote(value)} has no UTC offset; send e.g. 2026-11-02T10:00:00Z or 2026-11-02T10:00:00-05:00` };
     }
-    return { ok: false, reason: `"${value}" is not an ISO 8601 date-time with an offset, e.g. 2026-11-02T10:00:00Z` };
+    return { ok: false, reason: `${quote(value)} is not an ISO 8601 date-time with an offset, e.g. 2026-11-02T10:00:00Z` };
   }
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
   const calendar = new Date(Date.UTC(year, month - 1, day));
@@ -29,11 +30,13 @@ export function parseInstant(value: string): { ok: true; date: Date } | { ok: fa
     minute > 59 ||
     second > 59
   ) {
-    return { ok: false, reason: `"${value}" is not a real date and time` };
+    return { ok: false, reason: `${quote(value)} is not a real date and time` };
   }
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return { ok: false, reason: `"${value}" is not a real date and time` };
-  if (year < 1970 || year > 2999) return { ok: false, reason: `"${value}" is out of range (years 1970–2999)` };
+  if (Number.isNaN(date.getTime())) return { ok: false, reason: `${quote(value)} is not a real date and time` };
+  // The range is of the instant: 2999-12-31T23:00:00-05:00 is already in the year 3000 (UTC).
+  const utcYear = date.getUTCFullYear();
+  if (utcYear < 1970 || utcYear > 2999) return { ok: false, reason: `${quote(value)} is out of range (years 1970–2999 UTC)` };
   return { ok: true, date };
 }
 
@@ -46,6 +49,28 @@ const externalId = (field: string) =>
 
 const optionalId = (field: string) => externalId(field).optional();
 
+export const RECORD_NAME_MAX = 200;
+export const RECORD_URL_MAX = 2000;
+
+/** A deal's, lead's or account's name as people read it (metrics.md "Events", rev 2). */
+const recordName = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, { error: `${field} must not be empty` })
+    .max(RECORD_NAME_MAX, { error: `${field} is longer than ${RECORD_NAME_MAX} characters` })
+    .optional();
+
+/** The record's page in the CRM: only http(s), since messages turn it into a button people click. */
+const recordUrl = z
+  .string({ error: 'url must be a string' })
+  .trim()
+  .max(RECORD_URL_MAX, { error: `url is longer than ${RECORD_URL_MAX} characters` })
+  .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an http:// or https:// link to the record in the CRM`,
+  })
+  .optional();
+
 /**
  * The shape of one event as senders write it (API body and CSV rows after mapping).
  * Type-specific rules (required fields, known types, pipeline stages) are checked by
@@ -57,25 +82,25 @@ export const rawEventSchema = z.strictObject(
     type: z.string({ error: 'type is required' }).trim().min(1, { error: 'type must not be empty' }),
     occurredAt: z.string({ error: 'occurredAt is required (ISO 8601 with offset)' }),
     repEmail: z
-      .email({ error: (iss) => `${JSON.stringify(iss.input)} is not an email` })
+      .email({ error: (iss) => `${echo(iss.input)} is not an email` })
       .transform((s) => s.toLowerCase())
       .optional(),
     slackUserId: z
       .string()
-      .regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Slack user id (U… or W…)` })
+      .regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `${echo(iss.input)} is not a Slack user id (U… or W…)` })
       .optional(),
     crmOwnerId: optionalId('crmOwnerId'),
     leadId: optionalId('leadId'),
     dealId: optionalId('dealId'),
     amount: z
-      .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a number` })
+      .number({ error: (iss) => `${echo(iss.input)} is not a number` })
       .refine(Number.isFinite, { error: 'must be a finite number' })
       .refine((n) => n >= 0, { error: (iss) => `${String(iss.input)} is negative; amounts must be ≥ 0` })
       .refine((n) => n < 1e15, { error: 'is too large' })
       .optional(),
     stage: z.string().trim().min(1, { error: 'stage must not be empty' }).optional(),
     leadSource: z
-      .enum(['inbound', 'outbound'], { error: (iss) => `${JSON.stringify(iss.input)} is not a lead source (inbound or outbound)` })
+      .enum(['inbound', 'outbound'], { error: (iss) => `${echo(iss.input)} is not a lead source (inbound or outbound)` })
       .optional(),
     metadata: z
       .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
@@ -86,6 +111,10 @@ export const rawEventSchema = z.strictObject(
         }
       })
       .optional(),
+    dealName: recordName('dealName'),
+    leadName: recordName('leadName'),
+    accountName: recordName('accountName'),
+    url: recordUrl,
     version: z
       .number({ error: 'version must be a number' })
       .int({ error: 'version must be a whole number' })
@@ -93,7 +122,7 @@ export const rawEventSchema = z.strictObject(
       .max(2_147_483_647, { error: 'version is too large' })
       .optional(),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : 'an event must be a JSON object') },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)}` : 'an event must be a JSON object') },
 );
 
 export type RawEvent = z.infer<typeof rawEventSchema>;
@@ -118,6 +147,10 @@ export interface ValidEvent {
   stage?: string;
   leadSource?: 'inbound' | 'outbound';
   metadata?: Record<string, unknown>;
+  dealName?: string;
+  leadName?: string;
+  accountName?: string;
+  url?: string;
   version?: number;
 }
 
@@ -126,11 +159,29 @@ export interface ValidationContext {
   extraTouchTypes: ReadonlySet<string>;
 }
 
+/** `metadata.notes.0`: keys (cut short) and indexes joined by dots. */
+const formatPath = (path: readonly PropertyKey[]) => path.map((key) => clip(String(key))).join('.');
+
 function issuesToProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
   return issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
+    path: formatPath(issue.path),
     message: issue.message,
   }));
+}
+
+/**
+ * Text PostgreSQL cannot store anywhere in the event's fields, and fields nested deeper than
+ * MAX_NESTING. Found without recursion; `deep` says the event must not reach recursive code
+ * (zod, JSON.stringify, the content hash) at all.
+ */
+function unsafeContent(input: Record<string, unknown>): { problems: InputProblem[]; deep: boolean } {
+  let deep = false;
+  const problems = Object.entries(input).flatMap(([field, value]) => {
+    const found = findTextProblems(value, MAX_NESTING);
+    deep ||= found.tooDeep;
+    return found.problems.map((p) => ({ path: formatPath([field, ...p.path]), message: p.message }));
+  });
+  return { problems, deep };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -143,8 +194,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * reported, not just the first. The pipeline stage is checked later, once the rep's team is known.
  */
 export function validateEvent(input: unknown, ctx: ValidationContext): { ok: true; event: ValidEvent } | { ok: false; problems: InputProblem[] } {
+  const unsafe = isRecord(input) ? unsafeContent(input) : { problems: [], deep: false };
+  if (unsafe.deep) return { ok: false, problems: unsafe.problems };
   const parsed = rawEventSchema.safeParse(input);
-  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues);
+  // A field holding text that cannot be stored is reported once, for that reason.
+  const problems = [...unsafe.problems, ...(parsed.success ? [] : issuesToProblems(parsed.error.issues).filter((p) => !unsafe.problems.some((u) => u.path === p.path)))];
   if (!isRecord(input)) return { ok: false, problems };
   const reported = (path: string) => problems.some((p) => p.path === path);
 
@@ -160,7 +214,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): { ok: tru
       const extra = [...ctx.extraTouchTypes];
       problems.push({
         path: 'type',
-        message: `unknown event type "${type}"; expected one of ${[...CORE_EVENT_TYPES, ...extra].join(', ')}${extra.length ? '' : ' (add custom touch types with touchTypes in the config)'}`,
+        message: `unknown event type ${quote(type)}; expected one of ${[...CORE_EVENT_TYPES, ...extra].join(', ')}${extra.length ? '' : ' (add custom touch types with touchTypes in the config)'}`,
       });
     }
   }

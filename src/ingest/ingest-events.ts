@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js';
 import {
-  insertNewEvents,
+  bumpDataVersion,
+  insertOrLockEvents,
   replaceEvents,
   ingestContext,
   resolveIdentities,
@@ -10,6 +11,7 @@ import {
   type StoredVersion,
 } from '../db/events-repo.js';
 import { assertNever, type InputProblem } from '../errors.js';
+import { quote } from '../text.js';
 import { contentHash } from './content-hash.js';
 import { validateEvent, type RepRef, type ValidEvent } from './event-schema.js';
 
@@ -70,7 +72,7 @@ function conflictProblem(id: string, storedVersion: number | null, sentVersion: 
   return {
     path: 'id',
     message:
-      `conflict: event "${id}" is already stored with different content` +
+      `conflict: event ${quote(id)} is already stored with different content` +
       ` (stored version ${storedVersion ?? 'none'}, sent ${sentVersion ?? 'none'}); resend it with a higher integer "version" to replace it`,
   };
 }
@@ -88,6 +90,10 @@ function toRow(c: Candidate, identityId: number): EventRow {
     stage: e.stage ?? null,
     lead_source: e.leadSource ?? null,
     metadata: e.metadata ?? null,
+    deal_name: e.dealName ?? null,
+    lead_name: e.leadName ?? null,
+    account_name: e.accountName ?? null,
+    url: e.url ?? null,
     version: e.version ?? null,
     content_hash: c.hash,
   };
@@ -121,16 +127,13 @@ function decide(
   return { verdicts, write };
 }
 
-/** How often a batch re-reads ids that a concurrent writer stored between our read and write. */
-const MAX_RACE_ROUNDS = 5;
-
 /**
  * Stores a batch of events for one workspace, in order, idempotently (metrics.md, interfaces.md):
  * each valid event is stored even when others are rejected; the same id with the same content is
  * a duplicate; with other content it is a conflict unless its `version` is higher than the stored
  * one (or than an earlier event of the batch with that id), which it then replaces.
- * Each event is stored whole or not at all; a batch cut short by a database error may be partly
- * stored, and resending it is safe (what was stored comes back as duplicates).
+ * The batch is written in one transaction with its data version bump: a batch cut short by a
+ * database error stores nothing, and resending it is safe.
  * Returns exactly the API's reply (interfaces.md); ingestEventsDetailed also counts updates.
  */
 export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestWrite): Promise<IngestOutcome> {
@@ -178,7 +181,7 @@ export async function ingestEventsDetailed(
         errors: [
           {
             path: 'stage',
-            message: `"${c.event.stage}" is not a stage of the ${identity.pipelineStages ? "rep's team" : "workspace's"} pipeline (${[...stages].join(', ')})`,
+            message: `${quote(c.event.stage)} is not a stage of the ${identity.pipelineStages ? "rep's team" : "workspace's"} pipeline (${[...stages].join(', ')})`,
           },
         ],
       });
@@ -189,32 +192,35 @@ export async function ingestEventsDetailed(
     else byId.set(c.event.id, [c]);
   }
 
-  // Each statement below is atomic and every write checks what it expects to find, so no
-  // transaction is needed: concurrent batches cannot double-store or lose an event. Round 0
-  // assumes every id is new (the common case: one INSERT); ids found stored are decided again
-  // against what is stored, and so are ids a concurrent batch wrote between our read and write.
+  // Every id is first inserted as if new (the common case); the ids found stored stay locked
+  // until commit, so deciding against what they hold and writing cannot race a concurrent batch:
+  // the highest version wins whatever the order of arrival, and no batch has to try again.
   const verdicts = new Map<string, Verdict[]>();
-  let open = [...byId.keys()];
-  for (let round = 0; open.length > 0; round += 1) {
-    if (round === MAX_RACE_ROUNDS) throw new Error(`events ${open.slice(0, 5).join(', ')} kept changing under concurrent writes`);
-    const stored = round === 0 ? new Map<string, StoredVersion>() : await storedVersions(db, workspaceId, open);
-    const inserts: EventRow[] = [];
-    const updates: { row: EventRow; expectedHash: string }[] = [];
-    for (const id of open) {
-      const { verdicts: v, write } = decide(byId.get(id)!, stored.get(id), onConflict);
-      verdicts.set(id, v);
-      if (!write) continue;
-      const row = toRow(write, identityOf(write).id);
-      const before = stored.get(id);
-      if (before) updates.push({ row, expectedHash: before.contentHash });
-      else inserts.push(row);
-    }
-    const inserted = await insertNewEvents(db, workspaceId, inserts, receivedAt);
-    const replaced = await replaceEvents(db, workspaceId, updates, receivedAt);
-    open = [...inserts.filter((r) => !inserted.has(r.external_id)), ...updates.map((u) => u.row).filter((r) => !replaced.has(r.external_id))].map(
-      (r) => r.external_id,
+  if (byId.size > 0) await db.transactionScript(async (tx) => {
+    const asIfNew = new Map([...byId].map(([id, occurrences]) => [id, decide(occurrences, undefined, onConflict)]));
+    const inserted = await insertOrLockEvents(
+      tx,
+      workspaceId,
+      [...asIfNew.values()].flatMap(({ write }) => (write ? [toRow(write, identityOf(write).id)] : [])),
+      receivedAt,
     );
-  }
+    const storedIds: string[] = [];
+    for (const [id, decided] of asIfNew) {
+      if (inserted.has(id)) verdicts.set(id, decided.verdicts);
+      else storedIds.push(id);
+    }
+    const stored = await storedVersions(tx, workspaceId, storedIds);
+    const replacements: EventRow[] = [];
+    for (const id of storedIds) {
+      const before = stored.get(id);
+      if (!before) throw new Error(`event "${id}" was neither inserted nor found stored though its row is locked`);
+      const { verdicts: v, write } = decide(byId.get(id)!, before, onConflict);
+      verdicts.set(id, v);
+      if (write) replacements.push(toRow(write, identityOf(write).id));
+    }
+    await replaceEvents(tx, workspaceId, replacements, receivedAt);
+    if (inserted.size > 0 || replacements.length > 0) await bumpDataVersion(tx, workspaceId);
+  });
 
   let accepted = 0;
   let duplicates = 0;

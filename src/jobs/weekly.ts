@@ -12,7 +12,7 @@ import { renderManagerDigest } from '../slack/blocks/digest.js';
 import { renderRepNudge } from '../slack/blocks/nudge.js';
 import { renderTeamRecap } from '../slack/blocks/recap.js';
 import { postClaimed } from '../slack/delivery/post.js';
-import { slackUserForMember } from '../slack/who.js';
+import { recipientChannel } from '../slack/delivery/recipient.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
 
@@ -138,18 +138,16 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
 export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: string, ready: readonly ReadyMessage[]): Promise<JobSummary> {
   const summary = emptySummary();
   for (const item of ready) {
-    let channel: string | null;
+    let channel: string;
     if (item.to.kind === 'channel') {
       channel = item.to.channel;
     } else {
-      const r = item.to.recipient;
-      channel = await slackUserForMember(ctx.db, client, { id: r.memberId, workspaceId: r.workspaceId, email: r.email, slackUserId: r.slackUserId }, ctx.clock.now()).catch(() => null);
-    }
-    if (!channel) {
-      await markFailed(ctx.db, item.claim, 'users_not_found: no Slack user has this member\u2019s email', ctx.clock.now());
-      ctx.logger.warn({ delivery: item.claim.key }, 'no Slack user for the recipient; recorded, not retried');
-      summary.failed++;
-      continue;
+      const found = await recipientChannel(ctx.post, client, item.to.recipient, item.claim);
+      if (found.status === 'failed') {
+        summary.failed++;
+        continue;
+      }
+      channel = found.channel;
     }
     const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
     summary[outcome.status]++;

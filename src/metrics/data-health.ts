@@ -6,7 +6,6 @@ import { tz, TZDate } from '@date-fns/tz';
 import { addDays, addWeeks } from 'date-fns';
 import { weekContaining, type Interval, type WeekSettings } from './windows.js';
 
-export const DEFAULT_STALE_AFTER_HOURS = 36;
 /** (a) needs this many working hours in the silence: a weekend alone is not a gap. */
 export const MIN_SILENT_WORKING_HOURS = 9;
 /** (b) is judged from this far into the working week (half of its 45 h). */

@@ -1,11 +1,10 @@
-import { convertedFromStage, leftStageAt, type DealHistory } from './deals.js';
+import { tallyStage, type DealHistory } from './deals.js';
 import type { LeadRecord } from './leads.js';
 import { mean, median, ratio } from './stats.js';
 import { countOf, type MetricEvent, type MetricSettings } from './types.js';
 import type { Interval } from './windows.js';
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** One leading indicator of one rep over one window. */
 export interface IndicatorValue {
@@ -15,9 +14,9 @@ export interface IndicatorValue {
   /** The sample behind the value: events, leads or deals counted. */
   n: number;
   higherIsBetter: boolean;
-  /** Stage conversion: sum of opportunity amounts of the deals that entered the stage. */
+  /** Stage conversion: sum of opportunity amounts of the decided deals. */
   amount?: number;
-  /** Stage conversion: median days in the stage, over deals that left it. */
+  /** Stage conversion: median days in the stage, over converted deals that spent time in it. */
   velocityDays?: number | null;
   /** Ids of the events behind the figure (newest last), for "show the events behind this figure". */
   eventIds: string[];
@@ -191,32 +190,24 @@ function ownedDeals(w: RepWindow): readonly DealHistory[] {
 }
 
 /**
- * Stage conversion for each pipeline stage: of the rep's deals that first entered the stage in
- * the window, the share that by the as-of instant entered a later stage or were won (last stage:
- * won); with volume (n), amount and velocity (median days in the stage over deals that left it:
- * entered a later stage or closed).
+ * Stage conversion for each pipeline stage (metrics.md, rev 2): of the rep's deals whose outcome
+ * at the stage was decided in the window, the share converted; `n` counts the decided deals, with
+ * their amount and the velocity (median days in the stage over the converted ones that spent
+ * time in it). Deals still open in the stage and younger than the timeout are left out.
  */
 export function stageConversions(w: RepWindow): IndicatorValue[] {
   const s = span(w);
   const owned = s ? ownedDeals(w) : [];
   return w.settings.pipelineStages.map((stage, k) => {
-    const entered = owned.filter((d) => {
-      const at = d.stageEntered[k];
-      return at !== null && at !== undefined && inSpan(s!, at);
-    });
-    const converted = entered.filter((d) => convertedFromStage(d, k));
-    const days = entered.flatMap((d) => {
-      const left = leftStageAt(d, k);
-      return left === null ? [] : [(left - d.stageEntered[k]!) / DAY];
-    });
+    const tally = s ? tallyStage(owned, k, s) : { decided: [], converted: 0, days: [] };
     return {
       key: `stage_conversion.${stage}`,
-      value: s ? ratio(converted.length, entered.length) : null,
-      n: entered.length,
+      value: s ? ratio(tally.converted, tally.decided.length) : null,
+      n: tally.decided.length,
       higherIsBetter: true,
-      amount: entered.reduce((sum, d) => sum + (d.createdAmount ?? 0), 0),
-      velocityDays: median(days),
-      eventIds: traced(w, () => entered.flatMap((d) => d.eventIds)),
+      amount: tally.decided.reduce((sum, d) => sum + (d.createdAmount ?? 0), 0),
+      velocityDays: median(tally.days),
+      eventIds: traced(w, () => tally.decided.flatMap((d) => d.eventIds)),
     };
   });
 }

@@ -1,4 +1,5 @@
-export type PaceStatus = 'on_pace' | 'behind' | 'far_behind' | 'no_baseline' | 'no_data';
+/** `too_few` (rev 2): a rate or speed to lead resting on fewer than `minRateN` leads or deals. */
+export type PaceStatus = 'on_pace' | 'behind' | 'far_behind' | 'no_baseline' | 'no_data' | 'too_few';
 
 export interface PaceThresholds {
   onPace: number;
@@ -19,8 +20,10 @@ export function pace(value: number | null, baseline: number | null, higherIsBett
   return Math.min(MAX_PACE, Math.max(0, num / den));
 }
 
-export function paceStatus(p: number | null, hasBaseline: boolean, t: PaceThresholds): PaceStatus {
+/** Status of a pace; `tooFew` marks a rate whose n is below minRateN: never behind, whatever its pace. */
+export function paceStatus(p: number | null, hasBaseline: boolean, t: PaceThresholds, tooFew = false): PaceStatus {
   if (!hasBaseline) return 'no_baseline';
+  if (tooFew) return 'too_few';
   if (p === null) return 'no_data';
   if (p >= t.onPace) return 'on_pace';
   if (p >= t.behind) return 'behind';

@@ -2,12 +2,16 @@ import { readTeamSettings } from '../config/apply.js';
 import { PERFORMANCE_METRICS } from '../config/coaching.js';
 import type { Database } from '../db/client.js';
 import { loadMetricEvents } from '../db/metrics-repo.js';
+import { recordInfos } from '../db/record-names.js';
 import { PacerError } from '../errors.js';
+import { clip, quote } from '../text.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
 import { teamDataHealth } from './data-health.js';
+import { keptTeamLinks, type LinkTeam } from './links.js';
+import { nameReportRecords, reportRecordRefs } from './records.js';
 import type { RepReport, TeamReport } from './types.js';
 
 export class NotFoundError extends PacerError {
@@ -32,7 +36,7 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
   });
   if (!team || !team.active) {
     const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
-    throw new NotFoundError(`No team "${teamName}" in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
+    throw new NotFoundError(`No team ${quote(teamName)} in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
   }
   const performanceMetric = isPerformanceMetric(team.performanceMetric) ? team.performanceMetric : 'booked_revenue';
   const targets = team.targets.map((x) => ({
@@ -42,6 +46,7 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
       ? { kind: 'custom', start: dateOnly(x.periodStart)!, end: dateOnly(x.periodEnd)! }
       : { kind: x.periodKind }) satisfies TargetPeriod,
     value: x.value.toNumber(),
+    ramped: x.ramped,
   }));
   return {
     id: team.id,
@@ -61,18 +66,29 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
   };
 }
 
+/** Every active team of the workspace, read as loadTeamInput reads one. */
+async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<LinkTeam[]> {
+  const teams = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
+  const loaded: LinkTeam[] = [];
+  for (const t of teams) loaded.push(await loadTeamInput(db, workspaceId, t.name));
+  return loaded;
+}
+
 /**
- * The team report of interfaces.md as of an instant. `now` is Pacer's clock: data health is
- * judged against it (a report well before it is historical); it defaults to `asOf`, a report
- * as of now.
+ * The team report of interfaces.md as of an instant, with the links kept for its last complete
+ * week. `now` is Pacer's clock: data health is judged against it (a report well before it is
+ * historical); it defaults to `asOf`, a report as of now.
  */
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf): Promise<TeamReport> {
-  const { input } = await loadTeamInput(db, workspaceId, teamName);
+  const team = await loadTeamInput(db, workspaceId, teamName);
+  const { input } = team;
   const [events, health] = await Promise.all([
     loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf)),
     teamDataHealth(db, workspaceId, input, asOf, now),
   ]);
-  return computeTeamReport(input, events, asOf, health);
+  const links = await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
+  const report = computeTeamReport(input, events, asOf, links, health);
+  return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
 }
 
 /** The active team a rep belongs to, or a NotFoundError that says why there is none. */
@@ -81,7 +97,7 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
     where: { workspaceId_email: { workspaceId, email: email.toLowerCase() } },
     include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
   });
-  if (!member) throw new NotFoundError(`No member with email ${email} in this workspace.`);
+  if (!member) throw new NotFoundError(`No member with email ${clip(email)} in this workspace.`);
   const repTeam = member.memberships.find((m) => m.role === 'rep' && m.team.active);
   if (!repTeam) {
     const managed = member.memberships.filter((m) => m.role === 'manager').map((m) => m.team.name);

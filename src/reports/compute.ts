@@ -2,14 +2,17 @@ import { TZDate } from '@date-fns/tz';
 import { formatISO } from 'date-fns';
 import type { TeamSettings } from '../config/apply.js';
 import { cohort as cohortOf, medianOf, topPerformers, type PerformanceMetric } from '../metrics/baselines.js';
-import { indicatorLink } from '../metrics/correlation.js';
-import { buildDeals, convertedFromStage, type DealHistory } from '../metrics/deals.js';
+import { indicatorLink, type CohortPairs, type IndicatorLink } from '../metrics/correlation.js';
+import { buildDeals, tallyStage, type DealHistory } from '../metrics/deals.js';
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
+import { weekGoal, type WeekGoal } from '../metrics/goal.js';
 import { indexRep, isActivityIndicator, isLowerBetter, leadingIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
 import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
+import { meanPeriodShare, meanWeeklyShare, rampAt, type RampSettings } from '../metrics/ramp.js';
+import { unnamedRecord } from './records.js';
 import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
 import { ratio } from '../metrics/stats.js';
 import type { MetricEvent, MetricSettings } from '../metrics/types.js';
@@ -42,7 +45,8 @@ export interface TeamInput {
   currency: string;
   /** The team's active reps. */
   reps: { id: number; email: string; name: string; startDate: string | null }[];
-  targets: { memberId: number | null; metric: string; period: TargetPeriod; value: number }[];
+  /** `ramped`: a ramping rep's own target already allows for the ramp (it is not prorated). */
+  targets: { memberId: number | null; metric: string; period: TargetPeriod; value: number; ramped: boolean }[];
 }
 
 /** Cadence is reported for the touch types and these pipeline events. */
@@ -54,6 +58,7 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
   const t = team.settings.thresholds;
   const starts = [
     completeWeeks(asOf, t.baselineWeeks, s).start,
+    completeWeeks(asOf, t.rateWeeks, s).start,
     completeWeeks(asOf, Math.max(TREND_WEEKS, t.cadenceWeeks + 1), s).start,
     ...team.targets.map((target) => targetPeriod(target.period, asOf, team.timezone).start),
   ];
@@ -67,7 +72,7 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
 export function bareTouchBuckets(team: TeamInput, asOf: Date): { touchTypes: string[]; weekStarts: Date[] } {
   const s = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
   const t = team.settings.thresholds;
-  const weeks = completeWeeks(asOf, Math.max(t.baselineWeeks, TREND_WEEKS, t.cadenceWeeks + 1), s);
+  const weeks = completeWeeks(asOf, Math.max(t.baselineWeeks, t.rateWeeks, TREND_WEEKS, t.cadenceWeeks + 1), s);
   return { touchTypes: [...team.touchTypes], weekStarts: [...weeks.weeks.map((w) => w.start), weeks.end] };
 }
 
@@ -79,14 +84,24 @@ export function instantIn(timezone: string, at: Date | number): string {
 interface RepState {
   rep: TeamInput['reps'][number];
   cadenceWeeks: Interval[];
+  rateWeeks: Interval[];
   baselineWeeks: Interval[];
   cadence: Map<string, IndicatorValue>;
+  /** Rates and speed to lead over the rate window. */
+  rate: Map<string, IndicatorValue>;
+  /** Each indicator over its own window (metrics.md, rev 2): counts over the cadence window, the rest over the rate window. */
+  current: Map<string, IndicatorValue>;
   baseline: Map<string, IndicatorValue>;
   laggingCadence: Lagging;
   laggingBaseline: Lagging;
   performance: number | null;
   events: MetricEvent[];
   leads: LeadRecord[];
+}
+
+/** Counts are measured over the cadence window; rates and speed to lead over the rate window (metrics.md, rev 2). */
+function currentValues(cadence: Map<string, IndicatorValue>, rate: Map<string, IndicatorValue>): Map<string, IndicatorValue> {
+  return new Map([...cadence.keys()].map((key) => [key, (isActivityIndicator(key) ? cadence : rate).get(key)!]));
 }
 
 const spanOf = (weeks: readonly Interval[], asOf: number) =>
@@ -96,22 +111,53 @@ const spanOf = (weeks: readonly Interval[], asOf: number) =>
  * The team report as of `asOf` from the team's events (metrics.md end to end): every rep's
  * leading and lagging indicators over the cadence and baseline windows, the cohort, top
  * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
- * trends, with the data health the caller judged. Pure: the same input gives the same report
- * whatever the order of `events`.
+ * trends. Pure: the same input gives the same report whatever the order of `events`.
+ * `links` are the ones kept for the last complete week (src/reports/links.ts); without them the
+ * report tests its own cohort, with no workspace-wide figure. `dataHealth` is judged by the
+ * caller (src/reports/data-health.ts: it needs received times and Pacer's clock).
  */
-export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date, dataHealth: DataHealthJson): TeamReport {
+export function computeTeamReport(
+  team: TeamInput,
+  events: readonly MetricEvent[],
+  asOf: Date,
+  links?: readonly IndicatorLink[],
+  dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED,
+): TeamReport {
+  return computeTeam(team, events, asOf, links, dataHealth).report;
+}
+
+/** Data health nobody judged (a report computed without received times): stale null, as for a historical one. */
+export const DATA_HEALTH_NOT_JUDGED: DataHealthJson = { lastReceivedAt: null, lastOccurredAt: null, stale: null, reason: null, sources: [] };
+
+/**
+ * Per indicator, the cohort's (value over the baseline window, performance) pairs as of `asOf`:
+ * what the team's links and its share of the workspace-wide ones are computed from.
+ */
+export function teamCohortPairs(team: TeamInput, events: readonly MetricEvent[], asOf: Date): CohortPairs[] {
+  return computeTeam(team, events, asOf, [], DATA_HEALTH_NOT_JUDGED).cohort;
+}
+
+function computeTeam(
+  team: TeamInput,
+  events: readonly MetricEvent[],
+  asOf: Date,
+  givenLinks: readonly IndicatorLink[] | undefined,
+  dataHealth: DataHealthJson,
+): { report: TeamReport; cohort: CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
   const ms: MetricSettings = { ...ws, pipelineStages: team.pipelineStages, touchTypes: team.touchTypes, slaHours: t.slaHours };
+  const rampSettings: RampSettings = { rampWeeks: t.rampWeeks, rampCurve: t.rampCurve };
   const cadenceWindow = completeWeeks(asOf, t.cadenceWeeks, ws);
+  const rateWindow = completeWeeks(asOf, t.rateWeeks, ws);
   const baselineWindow = completeWeeks(asOf, t.baselineWeeks, ws);
   const trendWindow = completeWeeks(asOf, TREND_WEEKS, ws);
   const fmt = (d: Date | number) => instantIn(team.timezone, d);
   const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
 
   const sorted = [...events].filter((e) => e.at < at).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const deals = buildDeals(sorted, at, team.pipelineStages, team.touchTypes);
+  const deals = buildDeals(sorted, at, team.pipelineStages, team.touchTypes, t.stageTimeoutDays);
   const leadsByRep = buildLeads(sorted, at, team.touchTypes);
   const eventsByRep = new Map<number, MetricEvent[]>();
   for (const e of sorted) {
@@ -136,15 +182,21 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
 
   const states: RepState[] = team.reps.map((rep) => {
     const cw = activeWeeks(cadenceWindow, rep.startDate, team.timezone);
+    const rw = activeWeeks(rateWindow, rep.startDate, team.timezone);
     const bw = activeWeeks(baselineWindow, rep.startDate, team.timezone);
+    const cadence = leadingIndicators(repWindow(rep.id, cw), cadenceTypes);
+    const rate = leadingIndicators(repWindow(rep.id, rw), cadenceTypes);
     const laggingBaseline = lagging(deals.values(), new Set([rep.id]), spanOf(bw, at));
     const target = bookedTarget(rep.id);
     const performance = performanceOf(team.performanceMetric, laggingBaseline, target, baselineWindow, team.timezone, asOf);
     return {
       rep,
       cadenceWeeks: cw,
+      rateWeeks: rw,
       baselineWeeks: bw,
-      cadence: leadingIndicators(repWindow(rep.id, cw), cadenceTypes),
+      cadence,
+      rate,
+      current: currentValues(cadence, rate),
       baseline: leadingIndicators(repWindow(rep.id, bw), cadenceTypes),
       laggingCadence: lagging(deals.values(), new Set([rep.id]), spanOf(cw, at)),
       laggingBaseline,
@@ -168,14 +220,19 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
   );
   const topIds = new Set(ranking.top.map((s) => s.rep.id));
   const keys = [...(states[0]?.baseline.keys() ?? leadingIndicators(repWindow(-1, []), cadenceTypes).keys())];
+  // A rate resting on fewer than minRateN leads or deals is too few to tell: left out of medians too.
+  const usable = (v: IndicatorValue | undefined) => (v === undefined || (!isActivityIndicator(v.key) && v.n < t.minRateN) ? null : v.value);
+  // Baselines and team medians over the same team-wide window as the rep's value (metrics.md, rev 2).
   const baselines = new Map<string, number | null>();
+  const baselinesLongRun = new Map<string, number | null>();
   const teamMedians = new Map<string, number | null>();
   for (const key of keys) {
-    baselines.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => s.baseline.get(key)?.value ?? null)) : null);
-    teamMedians.set(key, medianOf(cohortStates.map((s) => s.baseline.get(key)?.value ?? null)));
+    baselines.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => usable(s.current.get(key)))) : null);
+    baselinesLongRun.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => usable(s.baseline.get(key)))) : null);
+    teamMedians.set(key, medianOf(cohortStates.map((s) => usable(s.current.get(key)))));
   }
   const teamMedianPerformance = medianOf(cohortStates.map((s) => s.performance));
-  const teamStageRates = pooledStageRates(deals, new Set(cohortStates.map((s) => s.rep.id)), team.pipelineStages, spanOf(baselineWindow.weeks, at));
+  const teamStageRates = pooledStageRates(deals, new Set(cohortStates.map((s) => s.rep.id)), team.pipelineStages, spanOf(rateWindow.weeks, at));
 
   const thresholds = { onPace: t.onPace, behind: t.behind };
   // Follow-ups by anyone on the team count, so missed follow-ups are found over all the events.
@@ -184,18 +241,29 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
   const wtdInterval = weekToDate(asOf, ws);
 
   const members: RepReport[] = states.map((s) => {
-    const leading: LeadingJson[] = keys.map((key) => {
-      const v = s.cadence.get(key)!;
+    const start = s.rep.startDate === null ? null : startOfDateIn(s.rep.startDate, team.timezone).getTime();
+    const ramp = rampAt(at, start, team.timezone, rampSettings);
+    // A ramping rep is expected at their mean ramp share of the baseline on counts; rates and hours are never ramped.
+    const countShare = ramp && start !== null ? meanWeeklyShare(s.cadenceWeeks, start, team.timezone, rampSettings) : 1;
+    const expectationOf = (key: string) => {
       const baseline = baselines.get(key) ?? null;
-      const p = pace(v.value, baseline, v.higherIsBetter);
+      return baseline === null ? null : isActivityIndicator(key) ? baseline * countShare : baseline;
+    };
+    const leading: LeadingJson[] = keys.map((key) => {
+      const v = s.current.get(key)!;
+      const expectation = expectationOf(key);
+      const tooFew = !isActivityIndicator(key) && v.n < t.minRateN;
+      const p = tooFew ? null : pace(v.value, expectation, v.higherIsBetter);
       return {
         key,
         label: indicatorLabel(key),
         value: v.value,
-        baseline,
+        baseline: baselines.get(key) ?? null,
+        baselineLongRun: baselinesLongRun.get(key) ?? null,
+        expectation,
         teamMedian: teamMedians.get(key) ?? null,
         pace: p,
-        status: paceStatus(p, ranking.hasBaseline, thresholds),
+        status: paceStatus(p, ranking.hasBaseline, thresholds, tooFew),
         higherIsBetter: v.higherIsBetter,
         n: v.n,
         ...(v.amount === undefined ? {} : { amount: v.amount, velocityDays: v.velocityDays ?? null }),
@@ -203,15 +271,15 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     });
     const byKey = new Map(leading.map((l) => [l.key, l]));
 
-    // Week to date: counts paced against baseline × working-week share; rates shown without pace.
-    const wtdWeeks = s.rep.startDate && startOfDateIn(s.rep.startDate, team.timezone).getTime() > at ? [] : [wtdInterval];
+    // Week to date: counts paced against the expectation × working-week share; rates shown without pace.
+    const wtdWeeks = start !== null && start > at ? [] : [wtdInterval];
     const wtdValues = leadingIndicators(repWindow(s.rep.id, wtdWeeks), cadenceTypes);
     const weekToDateJson: Record<string, WeekToDateJson> = {};
     for (const key of keys) {
       const value = wtdValues.get(key)?.value ?? null;
       if (isActivityIndicator(key)) {
-        const expected = baselines.get(key);
-        const p = expected === null || expected === undefined || share === 0 ? null : pace(value, expected * share, true);
+        const expected = expectationOf(key);
+        const p = expected === null || share === 0 ? null : pace(value, expected * share, true);
         weekToDateJson[key] = { value, pace: p, status: share === 0 ? null : paceStatus(p, ranking.hasBaseline, thresholds) };
       } else {
         weekToDateJson[key] = { value, pace: null, status: null };
@@ -224,39 +292,56 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     );
     for (const key of keys) trend[key] = weekly.map((m) => m.get(key)?.value ?? null);
 
-    const repForecast = forecastFor(bookedTarget(s.rep.id), asOf, team.timezone, deals, new Set([s.rep.id]), s.cadence.get('pipeline_created')?.value ?? null, s.laggingBaseline.winRate);
+    const ownTarget = bookedTarget(s.rep.id);
+    const repForecast = forecastFor(
+      ownTarget && ramp && start !== null && !ownTarget.ramped ? { ...ownTarget, value: ownTarget.value * meanPeriodShare(targetPeriod(ownTarget.period, asOf, team.timezone), start, team.timezone, rampSettings) } : ownTarget,
+      asOf,
+      team.timezone,
+      deals,
+      new Set([s.rep.id]),
+      s.cadence.get('pipeline_created')?.value ?? null,
+      s.laggingBaseline.winRate,
+    );
+    const focusOf = (l: LeadingJson): FocusPace => ({ key: l.key, label: l.label, value: l.value, baseline: l.baseline, expectation: l.expectation, pace: l.pace, status: l.status, n: l.n });
     const focus: FocusPace[] = team.focus.flatMap((key) => {
       const l = byKey.get(key);
-      return l ? [{ key, label: l.label, value: l.value, baseline: l.baseline, pace: l.pace, status: l.status }] : [];
+      return l ? [focusOf(l)] : [];
     });
     const stages: StageComparison[] = team.pipelineStages.map((stage) => {
-      const v = s.baseline.get(`stage_conversion.${stage}`)!;
+      const v = s.current.get(`stage_conversion.${stage}`)!;
       return { stage, repRate: v.value, repDeals: v.n, teamRate: teamStageRates.get(stage) ?? null };
     });
     const diagnosis = diagnose({
       repName: s.rep.name,
       forecast: repForecast,
+      ramp,
       performance: s.performance,
       teamMedianPerformance,
       focus,
       stages,
+      // A weak stage is named with the team's rate as what the rep is compared with.
+      stageFocus: (c) => ({ ...focusOf(byKey.get(`stage_conversion.${c.stage}`)!), expectation: c.teamRate, pace: c.teamRate ? (c.repRate ?? 0) / c.teamRate : null }),
+      minRateN: t.minRateN,
     });
+    const goal = goalFor(diagnosis.focus, weekToDateJson, t.onPace, t.stepShare);
 
     return {
       asOf: fmt(asOf),
       rep: { email: s.rep.email, name: s.rep.name, team: team.name },
-      windows: { cadence: windowJson(cadenceWindow), baseline: windowJson(baselineWindow) },
-      activeWeeks: { cadence: s.cadenceWeeks.length, baseline: s.baselineWeeks.length },
+      windows: { cadence: windowJson(cadenceWindow), rate: windowJson(rateWindow), baseline: windowJson(baselineWindow) },
+      activeWeeks: { cadence: s.cadenceWeeks.length, rate: s.rateWeeks.length, baseline: s.baselineWeeks.length },
       currency: team.currency,
       focus: team.focus,
       leading,
       lagging: { cadenceWindow: s.laggingCadence, baselineWindow: s.laggingBaseline },
       topPerformer: topIds.has(s.rep.id),
       hasBaseline: ranking.hasBaseline,
+      ramp,
       forecast: forecastJson(repForecast, fmt),
       diagnosis,
-      focusSuggestion: focusSuggestion(focus, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail })),
+      goal,
+      focusSuggestion: focusSuggestion(diagnosis.focus, goal, weekToDateJson),
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
       weekToDate: weekToDateJson,
       trend,
       dataHealth,
@@ -287,21 +372,21 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     teamLaggingBaseline.winRate,
   );
 
-  const links = team.focus.map((key) =>
-    indicatorLink(
-      key,
-      cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
-      !isLowerBetter(key),
-    ),
-  );
+  const cohort: CohortPairs[] = keys.map((key) => ({
+    key,
+    higherIsBetter: !isLowerBetter(key),
+    pairs: cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
+  }));
+  const links = givenLinks ? [...givenLinks] : cohort.filter((c) => team.focus.includes(c.key)).map((c) => indicatorLink(c));
 
-  return {
+  const report: TeamReport = {
     asOf: fmt(asOf),
     team: team.name,
     timezone: team.timezone,
     currency: team.currency,
-    windows: { cadence: windowJson(cadenceWindow), baseline: windowJson(baselineWindow) },
+    windows: { cadence: windowJson(cadenceWindow), rate: windowJson(rateWindow), baseline: windowJson(baselineWindow) },
     focus: team.focus,
+    minRateN: t.minRateN,
     cohort: cohortStates.map((s) => s.rep.email),
     topPerformers: ranking.top.map((s) => s.rep.email),
     hasBaseline: ranking.hasBaseline,
@@ -318,6 +403,7 @@ export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[
     },
     dataHealth,
   };
+  return { report, cohort };
 }
 
 function performanceOf(metric: PerformanceMetric, l: Lagging, target: TeamInput['targets'][number] | null, window: WeekWindow, timezone: string, asOf: Date): number | null {
@@ -333,23 +419,16 @@ function performanceOf(metric: PerformanceMetric, l: Lagging, target: TeamInput[
   }
 }
 
-/** The team's conversion at each stage: the cohort's deals pooled over the window. */
+/** The team's conversion at each stage: the cohort's decided deals pooled over the rate window (metrics.md, rev 2). */
 function pooledStageRates(deals: ReadonlyMap<string, DealHistory>, owners: ReadonlySet<number>, stages: readonly string[], span: { from: number; to: number } | null): Map<string, number | null> {
-  const rates = new Map<string, number | null>();
-  stages.forEach((stage, k) => {
-    let entered = 0;
-    let converted = 0;
-    if (span) {
-      for (const d of deals.values()) {
-        const e = d.stageEntered[k];
-        if (d.ownerId === null || !owners.has(d.ownerId) || e === null || e === undefined || e < span.from || e >= span.to) continue;
-        entered += 1;
-        if (convertedFromStage(d, k)) converted += 1;
-      }
-    }
-    rates.set(stage, ratio(converted, entered));
-  });
-  return rates;
+  const cohortDeals = [...deals.values()].filter((d) => d.ownerId !== null && owners.has(d.ownerId));
+  return new Map(
+    stages.map((stage, k) => {
+      if (!span) return [stage, null];
+      const tally = tallyStage(cohortDeals, k, span);
+      return [stage, ratio(tally.converted, tally.decided.length)];
+    }),
+  );
 }
 
 function forecastFor(
@@ -381,16 +460,28 @@ function forecastJson(f: Forecast, fmt: (d: Date) => string): ForecastJson {
 }
 
 /**
- * The one thing to focus on (metrics.md): the activity focus indicator with the lowest pace
- * (else the methodology one), with what closes the gap this week: ⌈baseline − week-to-date⌉ more.
+ * This week's goal (metrics.md, rev 2): only when the thing to focus on is a count whose pace is
+ * below onPace; a stepping stone from the rep's weekly average toward the expectation.
  */
-function focusSuggestion(focus: readonly FocusPace[], wtd: Record<string, WeekToDateJson>): RepReport['focusSuggestion'] {
-  const byPace = (list: FocusPace[]) => list.filter((f) => f.pace !== null).sort((a, b) => a.pace! - b.pace!)[0];
-  const pick = byPace(focus.filter((f) => isActivityIndicator(f.key))) ?? byPace(focus.filter((f) => !isActivityIndicator(f.key)));
-  if (!pick) return null;
-  const weekToDateValue = wtd[pick.key]?.value ?? null;
-  const more = isActivityIndicator(pick.key) && pick.baseline !== null ? Math.max(0, Math.ceil(pick.baseline - (weekToDateValue ?? 0))) : null;
-  return { key: pick.key, label: pick.label, value: pick.value, baseline: pick.baseline, pace: pick.pace, moreThisWeek: more, weekToDate: weekToDateValue };
+function goalFor(focus: FocusPace | null, wtd: Record<string, WeekToDateJson>, onPace: number, stepShare: number): WeekGoal | null {
+  if (!focus || !isActivityIndicator(focus.key) || focus.pace === null || focus.pace >= onPace) return null;
+  if (focus.value === null || focus.expectation === null) return null;
+  return weekGoal({ key: focus.key, average: focus.value, expectation: focus.expectation, weekToDate: wtd[focus.key]?.value ?? 0, stepShare });
+}
+
+/** The one thing to focus on (the diagnosis names it, or nothing), with what is left of this week's goal. */
+function focusSuggestion(focus: FocusPace | null, goal: WeekGoal | null, wtd: Record<string, WeekToDateJson>): RepReport['focusSuggestion'] {
+  if (!focus) return null;
+  return {
+    key: focus.key,
+    label: focus.label,
+    value: focus.value,
+    baseline: focus.baseline,
+    expectation: focus.expectation,
+    pace: focus.pace,
+    moreThisWeek: goal?.toGo ?? null,
+    weekToDate: wtd[focus.key]?.value ?? null,
+  };
 }
 
 function repAlerts(s: RepState, owned: readonly DealHistory[], followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, ws: WeekSettings): AlertCandidate[] {

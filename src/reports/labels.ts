@@ -1,3 +1,5 @@
+import type { LinkLabel, LinkTest } from '../metrics/correlation.js';
+
 const TYPE_LABELS: Record<string, string> = {
   call: 'Calls',
   email: 'Emails',
@@ -45,4 +47,18 @@ export function indicatorUnit(key: string): string {
   }
   if (key === 'pipeline_created') return 'of pipeline';
   return '';
+}
+
+/** metrics.md: the correlation labels in managers' words. */
+export const LINK_WORDS: Record<LinkLabel, string> = {
+  tracks_results: 'tracks results',
+  possible_link: 'possible link',
+  weak_or_no_link: 'weak or no link',
+  too_few_reps: 'too few reps to tell',
+};
+
+/** "ρ 0.56, n 10, p 0.048": a link is always shown with its numbers ("—" for one that has none). */
+export function linkFigures(t: LinkTest): string {
+  const p = t.p === null ? '—' : t.p < 0.001 ? '< 0.001' : t.p.toFixed(3);
+  return `ρ ${t.rho === null ? '—' : t.rho.toFixed(2)}, n ${t.n}, p ${p}`;
 }

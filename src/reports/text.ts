@@ -1,4 +1,5 @@
 import type { LeadingJson, RepReport, TeamReport } from './types.js';
+import { LINK_WORDS, linkFigures } from './labels.js';
 
 /** Money in the report's currency, whole units. */
 export const money = (n: number | null, currency: string) =>
@@ -19,7 +20,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—' };
+const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—', too_few: 'too few' };
 
 function leadingRows(leading: readonly LeadingJson[], keys: readonly string[], currency: string): string[][] {
   const rows = [['indicator', 'value', 'top perf.', 'team median', 'pace', 'status', 'n']];
@@ -84,6 +85,7 @@ export function teamReportText(r: TeamReport): string {
     '',
     `Team results, cadence window: booked ${money(r.totals.cadenceWindow.bookedRevenue, c)}, win rate ${pct(r.totals.cadenceWindow.winRate)}, pipeline ${money(r.totals.cadenceWindow.pipelineCreatedPerWeek, c)}/week`,
     `Target: ${f.target === null ? 'none set' : money(f.target, c)} · booked so far ${money(f.bookedSoFar, c)} · run-rate ${money(f.runRate, c)} · leading ${money(f.leading, c)}${f.onTrack === null ? '' : f.onTrack ? ' · on track' : ` · short by ${money(f.gap, c)}`}`,
-    `Do the focus indicators track results? ${r.links.map((l) => `${l.key}: ${l.label.replace(/_/g, ' ')}${l.rho === null ? '' : ` (ρ ${l.rho.toFixed(2)}, n ${l.n})`}`).join('; ')}`,
+    `Do the focus indicators track results? ${r.links.map((l) => `${l.key}: ${LINK_WORDS[l.label]} (${linkFigures(l)})`).join('; ')}`,
+    ...(r.links.some((l) => l.workspace) ? [`Across the workspace: ${r.links.flatMap((l) => (l.workspace ? [`${l.key}: ${LINK_WORDS[l.workspace.label]} (${linkFigures(l.workspace)})`] : [])).join('; ')}`] : []),
   ].join('\n');
 }

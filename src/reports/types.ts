@@ -2,9 +2,12 @@ import type { AlertCandidate } from '../metrics/rules.js';
 import type { IndicatorLink } from '../metrics/correlation.js';
 import type { Diagnosis } from '../metrics/diagnosis.js';
 import type { Forecast } from '../metrics/forecast.js';
+import type { WeekGoal } from '../metrics/goal.js';
 import type { Lagging } from '../metrics/lagging.js';
 import type { StaleReason } from '../metrics/data-health.js';
 import type { PaceStatus } from '../metrics/pace.js';
+import type { Ramp } from '../metrics/ramp.js';
+import type { RecordInfo } from '../metrics/records.js';
 
 /** The report JSON of interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
 export interface WindowJson {
@@ -16,9 +19,16 @@ export interface WindowJson {
 export interface LeadingJson {
   key: string;
   label: string;
+  /** Counts over the cadence window; rates and speed to lead over the rate window (rev 2). */
   value: number | null;
+  /** Top performers' median over the same team-wide window as `value` (rev 2). */
   baseline: number | null;
+  /** Top performers' median over the baseline window. */
+  baselineLongRun: number | null;
+  /** What the rep is paced against: the baseline, ramped on counts for a ramping rep. */
+  expectation: number | null;
   teamMedian: number | null;
+  /** value ÷ expectation (inverted where lower is better); null for a `too_few` figure. */
   pace: number | null;
   status: PaceStatus;
   higherIsBetter: boolean;
@@ -34,7 +44,7 @@ export type ForecastJson = Omit<Forecast, 'period'> & { metric: 'booked_revenue'
 
 export interface WeekToDateJson {
   value: number | null;
-  /** Counts only: value ÷ (baseline × share of the working week elapsed). */
+  /** Counts only: value ÷ (expectation × share of the working week elapsed). */
   pace: number | null;
   status: PaceStatus | null;
 }
@@ -44,8 +54,9 @@ export interface FocusSuggestionJson {
   label: string;
   value: number | null;
   baseline: number | null;
+  expectation: number | null;
   pace: number | null;
-  /** Counts: ⌈baseline − week-to-date value⌉ more this week closes the gap; null for rates. */
+  /** This week's goal still to go (`goal.toGo`); null when there is no goal (rates, or no ask). */
   moreThisWeek: number | null;
   weekToDate: number | null;
 }
@@ -56,7 +67,12 @@ export interface AlertJson {
   subject: string;
   triggeredAt: string;
   detail: AlertCandidate['detail'];
+  /** The deal or lead the alert is about, with its name and link as of the report (null for an activity drop). */
+  record: RecordJson | null;
 }
+
+/** A deal or lead as reports name it (metrics.md "Events", rev 2). */
+export type RecordJson = RecordInfo;
 
 /** Data health (metrics.md "Data health"): instants with the figure's offset; `stale` null for a historical report. */
 export interface DataHealthJson {
@@ -70,9 +86,9 @@ export interface DataHealthJson {
 export interface RepReport {
   asOf: string;
   rep: { email: string; name: string; team: string };
-  windows: { cadence: WindowJson; baseline: WindowJson };
+  windows: { cadence: WindowJson; rate: WindowJson; baseline: WindowJson };
   /** Active weeks of the rep in each window (fewer than the window's for new hires). */
-  activeWeeks: { cadence: number; baseline: number };
+  activeWeeks: { cadence: number; rate: number; baseline: number };
   currency: string;
   focus: string[];
   leading: LeadingJson[];
@@ -80,8 +96,12 @@ export interface RepReport {
   topPerformer: boolean;
   /** False when the team has fewer than minCohort reps: no baseline, and messages say so. */
   hasBaseline: boolean;
+  /** Week w of R while ramping, with the share of the baseline expected; null otherwise. */
+  ramp: Ramp | null;
   forecast: ForecastJson;
   diagnosis: Diagnosis;
+  /** This week's goal on the thing to focus on (a count behind its expectation); null otherwise. */
+  goal: WeekGoal | null;
   focusSuggestion: FocusSuggestionJson | null;
   alerts: AlertJson[];
   weekToDate: Record<string, WeekToDateJson>;
@@ -104,8 +124,10 @@ export interface TeamReport {
   team: string;
   timezone: string;
   currency: string;
-  windows: { cadence: WindowJson; baseline: WindowJson };
+  windows: { cadence: WindowJson; rate: WindowJson; baseline: WindowJson };
   focus: string[];
+  /** Rates with a smaller n are `too_few` (metrics.md, rev 2). */
+  minRateN: number;
   cohort: string[];
   topPerformers: string[];
   hasBaseline: boolean;

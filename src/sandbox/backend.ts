@@ -4,6 +4,8 @@
  * a button click) sent to Pacer exactly as Slack sends them (signed HTTP to /slack/events).
  * src/sandbox/routes.ts serves it as JSON; src/sandbox/runtime.ts implements it.
  */
+import type { RecordHistoryEvent } from '../db/record-names.js';
+import type { RecordInfo, RecordKind } from '../metrics/records.js';
 
 export interface SandboxPerson {
   slackUserId: string;
@@ -52,6 +54,14 @@ export interface SandboxModal {
   view: unknown;
 }
 
+/** A deal or lead of the demo org, as its CRM page shows it. */
+export interface SandboxRecord {
+  record: RecordInfo;
+  /** The latest events, newest first. */
+  events: RecordHistoryEvent[];
+  total: number;
+}
+
 export interface SandboxBackend {
   /** The sandbox clock (starts at the end of the generated data). */
   now(): Date;
@@ -71,4 +81,6 @@ export interface SandboxBackend {
   runWeeklyJobs(): Promise<{ sent: number; failed: number }>;
   /** Moves the clock on (7 days for "advance a week") and lets the scheduler tick; returns the new now. */
   advanceClock(days: number): Promise<Date>;
+  /** A deal or lead of the demo org as of the sandbox clock (what its record link opens); null when unknown. */
+  crmRecord(kind: RecordKind, id: string): Promise<SandboxRecord | null>;
 }

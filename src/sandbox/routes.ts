@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { sendError } from '../http/errors.js';
 import type { SandboxBackend, SandboxMessage, SandboxModal, SandboxPerson } from './backend.js';
 import { messageToHtml, viewTitle, viewToHtml, type BlockHtmlOptions } from './block-kit-html.js';
+import { CRM_PAGE_CSP, renderCrmPage } from './crm-page.js';
 
 /**
  * The sandbox page and its JSON API: `GET /` serves the page (src/sandbox/page), which reads and
@@ -248,6 +249,17 @@ export function registerSandboxRoutes(app: FastifyInstance, backend: SandboxBack
       return { sent: result.sent, failed: result.failed, ...nowBody(backend.now()) };
     }),
   );
+
+  // The demo org's record links (seed --crm-url): a CRM page per deal and lead, outside the API.
+  for (const kind of ['deal', 'lead'] as const) {
+    app.get<{ Params: { id: string } }>(`${base}/crm/${kind}s/:id`, async (request, reply) =>
+      guarded(request, reply, `show ${kind} ${request.params.id}`, async () => {
+        const found = await backend.crmRecord(kind, request.params.id);
+        if (!found) return sendError(reply, 404, 'not_found', `No ${kind} ${request.params.id} in the sandbox.`);
+        return reply.header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').header('content-security-policy', CRM_PAGE_CSP).type('text/html; charset=utf-8').send(renderCrmPage(found));
+      }),
+    );
+  }
 
   app.post(`${api}/clock/advance`, async (request, reply) => {
     const b = parse(advanceBody, request.body, reply);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { KnownBlock } from '@slack/types';
 import { WebClient } from '@slack/web-api';
@@ -6,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildSlackApp, type SlackApp } from '../app.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrator.js';
+import { recordHistory } from '../db/record-names.js';
+import { isAllowedHost, loopbackHosts } from '../http/host-guard.js';
 import { buildHttpServer } from '../http/server.js';
 import { runJobNow } from '../jobs/registry.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
@@ -24,6 +27,8 @@ export const SANDBOX_WORKSPACE = 'T0SANDBOX';
 const APP_ID = 'A0PACERSBX';
 const BOT_USER = 'U0PACERBOT';
 const DAY_MS = 86_400_000;
+/** Events a record's CRM page lists: the latest ones. */
+const CRM_PAGE_EVENTS = 200;
 /** A demo org big enough to have top performers and alerts in every team, seeded in seconds. */
 const DEMO = { reps: 24, weeks: 13, seed: 7 };
 
@@ -46,6 +51,29 @@ export interface SandboxOptions {
   scheduler?: boolean;
 }
 
+/**
+ * Listens on `port` (0: any free one) so nothing else takes it while the sandbox starts; release()
+ * frees it just before the real server listens there.
+ */
+async function holdPort(host: string, port: number): Promise<{ port: number; release(): Promise<void> }> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, resolve);
+  });
+  const address = server.address();
+  const held = typeof address === 'object' && address !== null ? address.port : port;
+  let released = false;
+  return {
+    port: held,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
 const slackId = (memberId: number) => `U${String(memberId).padStart(6, '0')}`;
 
 /** Polls until `probe` yields a value or `ms` pass (Pacer answers some gestures asynchronously). */
@@ -66,7 +94,16 @@ async function eventually<T>(probe: () => T | undefined, ms: number): Promise<T 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { logger } = options;
   const host = options.host ?? '127.0.0.1';
-  const db = await openDatabase({ dataDir: options.dataDir });
+  // The demo org's record links point at the sandbox itself, so its port is taken (and known)
+  // before the org is seeded, and handed to the HTTP server once everything else is ready.
+  const held = await holdPort(host, options.port);
+  let db: Database;
+  try {
+    db = await openDatabase({ dataDir: options.dataDir });
+  } catch (err) {
+    await held.release();
+    throw err;
+  }
   let slack: LocalSlack | undefined;
   let app: SlackApp | undefined;
   let http: FastifyInstance | undefined;
@@ -78,7 +115,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
       const demo = options.demo ?? DEMO;
       logger.info({ reps: demo.reps, weeks: demo.weeks }, 'sandbox: generating the demo org (first run)');
-      await seedDatabase(db, { ...demo, end, workspace: SANDBOX_WORKSPACE, verify: false, configOut: path.join(options.dataDir, 'sandbox.config.yaml') });
+      await seedDatabase(db, {
+        ...demo,
+        end,
+        workspace: SANDBOX_WORKSPACE,
+        // Links keep the address of this first run: a restart on another port leaves them pointing here.
+        crmBaseUrl: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${held.port}`,
+        verify: false,
+        configOut: path.join(options.dataDir, 'sandbox.config.yaml'),
+      });
       const teams = await db.prisma.team.findMany({ where: { workspace: { slackTeamId: SANDBOX_WORKSPACE } } });
       for (const team of teams) await db.prisma.team.update({ where: { id: team.id }, data: { channel: `C${String(team.id).padStart(6, '0')}` } });
       state = { workspace: SANDBOX_WORKSPACE, end: end.toISOString(), advancedDays: 0 };
@@ -112,7 +157,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     const local = slack;
     app = await buildSlackApp({ slack: { kind: 'http', botToken, signingSecret }, slackApiUrl: local.apiUrl, db, logger, clock });
-    http = buildHttpServer({ db, logger, clock, ...(app.listener ? { slackListener: app.listener } : {}) });
+    // Filled in once the server listens (the port may be chosen then); until then nothing is accepted.
+    let ownHosts: ReadonlySet<string> = new Set();
+    http = buildHttpServer({ db, logger, clock, acceptsHost: (h) => isAllowedHost(h, ownHosts), ...(app.listener ? { slackListener: app.listener } : {}) });
     const jobs = jobContext({ db, logger, clock, clients: deliveryClients({ kind: 'http', botToken, signingSecret }, local.apiUrl, db, logger) });
     if (options.scheduler !== false) scheduler = startScheduler(jobs);
     const client = new WebClient(botToken, { slackApiUrl: local.apiUrl, retryConfig: { retries: 0 } });
@@ -217,6 +264,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         }
         return { sent, failed };
       },
+      crmRecord: (kind, id) => recordHistory(db, workspace.id, { kind, id }, clock.now(), CRM_PAGE_EVENTS),
       advanceClock: async (days) => {
         clock.advance(days * DAY_MS);
         const current = await readSandboxState(options.dataDir);
@@ -228,8 +276,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     // Chart images live on the local Slack (as files on slack.com would), also on 127.0.0.1.
     registerSandboxRoutes(http, backend, { imageUrl: (fileId) => `${local.url}/files/${encodeURIComponent(fileId)}` });
-    const listening = await http.listen({ port: options.port, host });
+    await held.release();
+    const listening = await http.listen({ port: held.port, host });
     selfUrl = listening.replace('0.0.0.0', '127.0.0.1');
+    ownHosts = loopbackHosts(Number(new URL(selfUrl).port));
     const runningHttp = http;
     const runningApp = app;
     const runningScheduler = scheduler;
@@ -247,6 +297,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     };
   } catch (err) {
+    await held.release().catch(() => undefined);
     await scheduler?.stop().catch(() => undefined);
     await http?.close().catch(() => undefined);
     await slack?.close().catch(() => undefined);

@@ -2,7 +2,7 @@
  * Requests as Slack sends them to an app (signed slash commands, Events API callbacks,
  * block_actions): the sandbox plays Slack with them, and the tests send them.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /** Slack's v0 request signature (HMAC-SHA256 of "v0:<timestamp>:<body>" with the signing secret). */
 export function slackSignature(secret: string, timestamp: number, body: string): string {
@@ -14,6 +14,12 @@ export interface SlackPost {
   text: string;
   json(): unknown;
 }
+
+/**
+ * A fresh trigger id, unique as Slack's are: two requests that differ in nothing else still
+ * differ in it, so their signatures do too (Pacer serves each signature once).
+ */
+const newTriggerId = (): string => `${Date.now()}.${randomBytes(8).toString('hex')}`;
 
 /** Posts a body to the app the way Slack does: signed, with Slack's content type and retry headers. */
 export async function postSigned(
@@ -58,7 +64,7 @@ export function slashCommandBody(fields: {
     text: fields.text ?? '',
     api_app_id: fields.apiAppId ?? 'A0PACER',
     response_url: fields.responseUrl,
-    trigger_id: `${Date.now()}.trigger`,
+    trigger_id: newTriggerId(),
   }).toString();
 }
 
@@ -98,7 +104,7 @@ export function blockActionsBody(fields: {
     user: { id: fields.userId, username: fields.userId.toLowerCase(), team_id: fields.teamId },
     api_app_id: 'A0PACER',
     token: 'legacy-verification-token',
-    trigger_id: fields.triggerId ?? `${Date.now()}.trigger`,
+    trigger_id: fields.triggerId ?? newTriggerId(),
     container: fields.container ?? { type: 'view', view_id: 'V0HOME' },
     ...(fields.responseUrl ? { response_url: fields.responseUrl } : {}),
     ...(fields.message ? { message: { type: 'message', ...fields.message }, channel: { id: 'D0DM', name: 'directmessage' } } : {}),

@@ -9,11 +9,12 @@
  * One rep's events (≈ 190 a week) are built in memory, sorted and handed out; the org is a
  * stream of reps, so a run never holds more than one rep's history.
  */
-import { completeWeeks, startOfDateIn, weekContaining, type Interval } from '../metrics/windows.js';
+import { completeWeeks, startOfDateIn, targetPeriod, weekContaining, type Interval } from '../metrics/windows.js';
 import { addWorkingHours, LAST_MEETING_MARGIN_MS, meetingSlot, randomWorkingInstant, workCalendar, workingMs, type WorkCalendar } from './calendar.js';
 import { dealId as dealIdOf, eventId, leadId as leadIdOf } from './ids.js';
-import { repActiveFrom, STANDALONE_OPPORTUNITIES_PER_WEEK, OPPORTUNITY_PER_QUALIFIED } from './org.js';
-import { plantedEvents } from './plant.js';
+import { OPPORTUNITY_PER_QUALIFIED, repActiveFrom, STANDALONE_OPPORTUNITIES_PER_WEEK } from './flow.js';
+import { accountNameOf, dealNameOf, DEFAULT_CRM_BASE_URL, leadNameOf, recordUrl } from './names.js';
+import { plantedEvents, shapeDealEvents } from './plant.js';
 import { createRng, type Rng } from './rng.js';
 import type { DraftEvent, Plant, SeedEvent, SeedOrg, SeedRep, SeedTeam } from './types.js';
 
@@ -28,6 +29,8 @@ const TOUCH_TYPES: ReadonlySet<string> = new Set(['call', 'email', 'meeting', 'd
 
 /** A planted activity drop leaves this share of the week's quota. */
 export const DROP_FACTOR = 0.25;
+/** A team's holiday week leaves this share of all its activity. */
+export const HOLIDAY_FACTOR = 0.2;
 const RAMP_WEEKS = 12;
 
 /**
@@ -236,13 +239,19 @@ export function repDrafts(org: SeedOrg, team: SeedTeam, rep: SeedRep): DraftEven
   const startedAt = rep.startDate === null ? -Infinity : startOfDateIn(rep.startDate, team.timezone).getTime();
   const warmup = time.warmup.filter((w) => w.start.getTime() >= startedAt);
   const plants = team.plants.filter((p) => p.rep === rep.email);
-  for (const plant of plants) s.drafts.push(...plantedEvents(plant, { cal, rng, pipeline: team.pipelineStages, amount: () => dealAmount(s) }));
+  const plantContext = { cal, rng, pipeline: team.pipelineStages, amount: () => dealAmount(s) };
+  for (const plant of plants) s.drafts.push(...plantedEvents(plant, plantContext).map((d) => ({ ...d, planted: true as const })));
+  for (const deal of team.shapeDeals) if (deal.rep === rep.email) s.drafts.push(...shapeDealEvents(deal, plantContext));
   const drop = plants.find((p) => p.rule === 'activity_drop');
+  const holiday = team.holidayWeek;
+  const inHoliday = (t: number) => holiday !== null && t >= holiday.start.getTime() && t < holiday.end.getTime();
 
   // Weekly pace: vacations (3.5% of veterans' weeks) cut activity and route leads elsewhere;
   // none in the weeks a planted drop is measured against, so its mean stays the rep's usual one.
   const dropFrom = drop ? drop.week.start.getTime() - 29 * 86_400_000 : Infinity; // 4 weeks back, with room for a DST hour
-  const factors = weeks.map((w) => rampFactor(rep, activeFrom, w) * (!rep.ramping && w.start.getTime() < dropFrom && rng.chance(0.035) ? 0.15 : 1));
+  const factors = weeks.map(
+    (w) => rampFactor(rep, activeFrom, w) * (!rep.ramping && w.start.getTime() < dropFrom && rng.chance(0.035) ? 0.15 : 1) * (inHoliday(w.start.getTime()) ? HOLIDAY_FACTOR : 1),
+  );
   [...warmup, ...weeks].forEach((w, i) => {
     const from = Math.max(w.start.getTime(), i < warmup.length ? startedAt : activeFrom);
     const to = Math.min(w.end.getTime(), end);
@@ -259,9 +268,21 @@ export function repDrafts(org: SeedOrg, team: SeedTeam, rep: SeedRep): DraftEven
 
   // Of the warm-up, only the deals still moving once the history starts are kept, with their
   // past (opened, staged, touched): a CRM export holds the open pipeline's history too.
+  // So do the leads still being worked, and those these deals came from: every lead keeps its
+  // assignment (which names it).
   const live = new Set<string>();
-  for (const d of s.drafts) if (d.dealId !== undefined && d.at >= activeFrom && d.at < end) live.add(d.dealId);
-  const drafts = s.drafts.filter((d) => d.at < end && (d.at >= activeFrom || (d.dealId !== undefined && live.has(d.dealId))));
+  const liveLeads = new Set<string>();
+  for (const d of s.drafts) {
+    if (d.at < activeFrom || d.at >= end) continue;
+    if (d.dealId !== undefined) live.add(d.dealId);
+    else if (d.leadId !== undefined) liveLeads.add(d.leadId);
+  }
+  for (const d of s.drafts) if (d.type === 'opportunity_created' && d.dealId !== undefined && live.has(d.dealId) && d.leadId !== undefined) liveLeads.add(d.leadId);
+  const kept = (d: DraftEvent) => d.at >= activeFrom || (d.dealId !== undefined && live.has(d.dealId)) || (d.dealId === undefined && d.leadId !== undefined && liveLeads.has(d.leadId));
+  // The holiday week keeps a fifth of the touches the leads and deals would have had (its own
+  // stream, so other teams' data does not change); planted events stay whole.
+  const thin = createRng(org.options.seed, 6, rep.index);
+  const drafts = s.drafts.filter((d) => d.at < end && kept(d) && (d.planted || !TOUCH_TYPES.has(d.type) || !inHoliday(d.at) || thin.chance(HOLIDAY_FACTOR)));
   // The dropped week's lead and deal touches of the dropped type switch to the other channel,
   // so the week's count is the quota's quarter whatever the deals needed.
   if (drop) {
@@ -274,9 +295,32 @@ export function repDrafts(org: SeedOrg, team: SeedTeam, rep: SeedRep): DraftEven
   return drafts.sort((x, y) => x.at - y.at);
 }
 
-/** One rep's events as the ingestion API takes them, with their ids. */
+/**
+ * The most the leading forecast (metrics.md "Pace to target") can make of a rep's quarter, from
+ * their generated events: booked so far in the quarter, plus the pipeline they created per week
+ * over the cadence window for every week a quarter has, as if every deal were won.
+ */
+export function leadingForecastBound(org: SeedOrg, team: SeedTeam, rep: SeedRep): number {
+  const end = org.options.end;
+  const quarter = targetPeriod({ kind: 'quarter' }, end, team.timezone);
+  const cadence = completeWeeks(end, 4, { timezone: team.timezone, weekStartsOn: 1 });
+  let booked = 0;
+  let pipeline = 0;
+  for (const d of repDrafts(org, team, rep)) {
+    if (d.type === 'deal_won' && d.at >= quarter.start.getTime()) booked += d.amount ?? 0;
+    if (d.type === 'opportunity_created' && d.at >= cadence.start.getTime() && d.at < cadence.end.getTime()) pipeline += d.amount ?? 0;
+  }
+  return booked + (pipeline / 4) * 14;
+}
+
+/**
+ * One rep's events as the ingestion API takes them, with their ids. A lead's assignment names it
+ * (person, account, link to its page); a deal's opening names the deal (its lead's account, or
+ * one of its own) and its lead.
+ */
 export function repEvents(org: SeedOrg, team: SeedTeam, rep: SeedRep): SeedEvent[] {
   const seed = org.options.seed;
+  const base = org.options.crmBaseUrl ?? DEFAULT_CRM_BASE_URL;
   return repDrafts(org, team, rep).map((d, i) => {
     const e: SeedEvent = { id: eventId(seed, rep.code, i + 1), type: d.type, occurredAt: new Date(d.at).toISOString() };
     if (CRM_TYPES.has(d.type)) e.crmOwnerId = rep.crmOwnerId;
@@ -286,6 +330,14 @@ export function repEvents(org: SeedOrg, team: SeedTeam, rep: SeedRep): SeedEvent
     if (d.amount !== undefined) e.amount = d.amount;
     if (d.stage !== undefined) e.stage = d.stage;
     if (d.leadSource !== undefined) e.leadSource = d.leadSource;
+    if (d.type === 'lead_assigned' && d.leadId !== undefined) {
+      Object.assign(e, { leadName: leadNameOf(seed, d.leadId), accountName: accountNameOf(seed, d.leadId), url: recordUrl(base, 'lead', d.leadId) });
+    }
+    if (d.type === 'opportunity_created' && d.dealId !== undefined) {
+      const accountName = accountNameOf(seed, d.leadId ?? d.dealId);
+      Object.assign(e, { dealName: dealNameOf(seed, d.dealId, accountName, d.amount ?? 0), accountName, url: recordUrl(base, 'deal', d.dealId) });
+      if (d.leadId !== undefined) e.leadName = leadNameOf(seed, d.leadId);
+    }
     return e;
   });
 }

@@ -1,23 +1,27 @@
 /**
  * The synthetic org and its coaching config, pure given the options: N reps split into teams
- * of 5–12 in time zones on several continents, each with one or two managers (one manager may
+ * of 6–12 in time zones on several continents, each with one or two managers (one manager may
  * lead two teams), a pipeline, 3–4 focus indicators, quarterly targets, top performers who
  * really sell differently, and ramping new hires.
  */
 import { TZDate } from '@date-fns/tz';
 import { formatISO } from 'date-fns';
-import { completeWeeks, startOfDateIn } from '../metrics/windows.js';
-import { planBehaviours } from './plant.js';
+import { completeWeeks } from '../metrics/windows.js';
+import { leadingForecastBound } from './events.js';
+import { OPPORTUNITY_PER_QUALIFIED, STANDALONE_OPPORTUNITIES_PER_WEEK } from './flow.js';
+import { dealId as dealIdOf } from './ids.js';
+import { planBehaviours, planShapeDeals } from './plant.js';
 import { createRng, type Rng } from './rng.js';
 import type { Archetype, RepProfile, SeedOptions, SeedOrg, SeedPerson, SeedRep, SeedTeam, Segment } from './types.js';
 
 export const SEED_DEFAULTS = { seed: 1, workspace: 'T0SEED' } as const;
-export const MIN_REPS = 5;
+/** A team needs 2 ramping reps, 2 closers, a top performer and a rep with a results gap. */
+export const MIN_REPS = 6;
 export const MAX_REPS = 100_000;
 /** Activity drop compares the last complete week with the 4 before it; the planted stalled deal needs ~6 weeks. */
 export const MIN_WEEKS = 6;
 export const MAX_WEEKS = 104;
-export const MIN_TEAM = 5;
+export const MIN_TEAM = 6;
 export const MAX_TEAM = 12;
 /** Reports run with metrics.md's defaults; the org is shaped around them. */
 const RAMP_WEEKS = 12;
@@ -47,6 +51,9 @@ export function checkSeedOptions(o: SeedOptions): string[] {
   if (!Number.isSafeInteger(o.seed)) problems.push(`--seed must be a whole number, not ${o.seed}`);
   if (Number.isNaN(o.end.getTime())) problems.push('--end must be an ISO 8601 instant with an offset, e.g. 2026-11-23T12:00:00Z');
   if (!/^[TE][A-Z0-9]{2,}$/.test(o.workspace)) problems.push(`--workspace must be a Slack team id (T…), not "${o.workspace}"`);
+  if (o.crmBaseUrl !== undefined && !/^https?:$/.test(URL.parse(o.crmBaseUrl)?.protocol ?? '')) {
+    problems.push(`--crm-url must be an http:// or https:// address, e.g. http://127.0.0.1:3000, not "${o.crmBaseUrl}"`);
+  }
   return problems;
 }
 
@@ -86,9 +93,6 @@ const SEGMENTS: Record<Segment, SegmentSpec> = {
   Enterprise: { weight: 25, dealAmount: 70_000, cycleFactor: 1.4, leadsPerWeek: 5, inboundShare: 0.3, pipeline: STANDARD_PIPELINE, conversion: [0.58, 0.6, 0.65, 0.72] },
 };
 
-/** Opportunities opened per qualified lead, and per week without a lead (referrals, expansion). */
-export const OPPORTUNITY_PER_QUALIFIED = 0.75;
-export const STANDALONE_OPPORTUNITIES_PER_WEEK = 0.3;
 
 const FIRST = [
   'Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farah', 'Gabriel', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lara', 'Mateo', 'Nadia', 'Omar', 'Priya',
@@ -127,7 +131,7 @@ function nameMaker(rng: Rng): () => SeedPerson {
 // Team sizes
 
 /**
- * Splits n reps into teams of 5–12, about 10 each: the count nearest n/10 that can hold them,
+ * Splits n reps into teams of 6–12, about 10 each: the count nearest n/10 that can hold them,
  * sizes first even, then varied by moving reps between random pairs of teams.
  */
 export function teamSizes(n: number, rng: Rng): number[] {
@@ -160,35 +164,40 @@ function profileFor(archetype: Archetype, spec: SegmentSpec, rng: Rng): RepProfi
       return { archetype, activity: rng.between(1.1, 1.25), stageConversion: conv(0.72), leadsPerWeek: spec.leadsPerWeek, qualifyRate: 0.32, fastResponse: 0.75, neverTouch: 0.02, dealSize: rng.between(0.8, 0.95) };
     case 'coaster':
       return { archetype, activity: rng.between(0.6, 0.75), stageConversion: conv(1), leadsPerWeek: spec.leadsPerWeek * 0.9, qualifyRate: 0.42, fastResponse: 0.5, neverTouch: 0.06, dealSize: rng.between(0.95, 1.05) };
+    case 'closer':
+      // Below every other veteran's activity (coasters start at 0.6), so below the team median.
+      return { archetype, activity: rng.between(0.4, 0.5), stageConversion: conv(1.1), leadsPerWeek: spec.leadsPerWeek, qualifyRate: 0.45, fastResponse: 0.7, neverTouch: 0.03, dealSize: rng.between(1, 1.1) };
     case 'ramping':
       return { archetype, activity: rng.between(0.8, 0.95), stageConversion: conv(0.8), leadsPerWeek: spec.leadsPerWeek * 0.8, qualifyRate: 0.35, fastResponse: 0.65, neverTouch: 0.04, dealSize: rng.between(0.8, 0.9) };
   }
 }
 
 /** Expected booked revenue per quarter (13 weeks) of a profile: where its target comes from. */
-function expectedQuarter(p: RepProfile, spec: SegmentSpec): number {
+export function expectedQuarter(p: RepProfile, spec: SegmentSpec): number {
   const opportunities = p.leadsPerWeek * p.qualifyRate * OPPORTUNITY_PER_QUALIFIED + STANDALONE_OPPORTUNITIES_PER_WEEK;
   const winRate = p.stageConversion.reduce((a, b) => a * b, 1);
   return 13 * opportunities * winRate * spec.dealAmount * p.dealSize;
 }
 
-const roundTo = (value: number, step: number) => Math.max(step, Math.round(value / step) * step);
+export const roundTo = (value: number, step: number) => Math.max(step, Math.round(value / step) * step);
 
 /** A team-local date, YYYY-MM-DD, of an instant. */
 const localDate = (t: number, timezone: string) => formatISO(new TZDate(t, timezone), { representation: 'date' });
 
 /**
- * The reps of one team: 1–2 ramping new hires (started on a Monday within the last 12 weeks);
- * among the veterans ⌈25%⌉ top performers, perhaps a grinder and a coaster, the rest steady.
- * Veterans started long enough ago to be in the cohort (rampWeeks before the baseline window)
- * or have no start date on file.
+ * The reps of one team: 2–3 ramping new hires (started on a Monday within the last 12 weeks; the
+ * first with a target of their own, the others with none yet); among the veterans ⌈25%⌉ top
+ * performers, two closers (targets they beat with little activity), perhaps a grinder and a
+ * coaster, the rest steady. Veterans started long enough ago to be in the cohort (rampWeeks
+ * before the baseline window) or have no start date on file.
  */
 function teamReps(size: number, firstIndex: number, spec: SegmentSpec, timezone: string, options: SeedOptions, rng: Rng, person: () => SeedPerson): SeedRep[] {
-  const ramping = 1 + (size >= 9 && rng.chance(0.35) ? 1 : 0);
+  const ramping = 2 + (size >= 10 && rng.chance(0.35) ? 1 : 0);
   const veterans = size - ramping;
   const archetypes: Archetype[] = Array.from({ length: Math.ceil(veterans * 0.25) }, (): Archetype => 'top');
-  if (veterans >= 6 && rng.chance(0.6)) archetypes.push('grinder');
-  if (veterans >= 5 && rng.chance(0.6)) archetypes.push('coaster');
+  archetypes.push('closer', 'closer');
+  if (veterans >= 7 && rng.chance(0.6)) archetypes.push('grinder');
+  if (veterans >= 6 && rng.chance(0.6)) archetypes.push('coaster');
   while (archetypes.length < veterans) archetypes.push('steady');
   for (let i = 0; i < ramping; i += 1) archetypes.push('ramping');
   const end = options.end;
@@ -196,6 +205,7 @@ function teamReps(size: number, firstIndex: number, spec: SegmentSpec, timezone:
   // Veterans started rampWeeks before the baseline window, with two weeks to spare.
   const cohortLimit = completeWeeks(end, BASELINE_WEEKS + RAMP_WEEKS + 2, ws).start.getTime();
 
+  let newHires = 0;
   return rng.shuffle(archetypes).map((archetype, k) => {
     const index = firstIndex + k;
     const profile = profileFor(archetype, spec, rng);
@@ -206,7 +216,9 @@ function teamReps(size: number, firstIndex: number, spec: SegmentSpec, timezone:
     } else {
       startDate = rng.chance(0.2) ? null : localDate(cohortLimit - rng.int(0, 4 * 365) * DAY, timezone);
     }
-    const target = roundTo(expectedQuarter(profile, spec) * rng.between(0.95, 1.25) * (archetype === 'ramping' ? 0.5 : 1), 5_000);
+    const factor = rng.between(0.95, 1.25) * (archetype === 'ramping' ? 0.5 : archetype === 'closer' ? 0.6 : 1);
+    const ownTarget = archetype !== 'ramping' || newHires++ === 0;
+    const target = ownTarget ? roundTo(expectedQuarter(profile, spec) * factor, 5_000) : null;
     const p = person();
     return {
       ...p,
@@ -291,19 +303,34 @@ export function buildOrg(options: SeedOptions): SeedOrg {
       cycleFactor: spec.cycleFactor,
       managers: teamManagers,
       reps,
-      target: roundTo(reps.reduce((s, r) => s + r.target, 0), 10_000),
+      target: 0,
       start: completeWeeks(options.end, options.weeks, ws).start.getTime(),
       plants: [],
+      shapeDeals: [],
+      holidayWeek: null,
     };
     team.plants = planBehaviours(team, options, createRng(options.seed, 1, i));
+    team.shapeDeals = planShapeDeals(team, options, createRng(options.seed, 4, i), (rep, n) => dealIdOf(options.seed, rep.code, n));
     teams.push(team);
   }
-  return { options, teams, managers };
-}
-
-/** The rep's first working day, epoch ms: their start date or the first generated week. */
-export function repActiveFrom(team: SeedTeam, rep: SeedRep): number {
-  return rep.startDate === null ? team.start : Math.max(team.start, startOfDateIn(rep.startDate, team.timezone).getTime());
+  // One team took a week off together inside the cadence window, not its last week (the week an
+  // activity drop is measured on), so rep and baseline dip together.
+  const holidayTeam = teams[createRng(options.seed, 4).int(0, teams.length - 1)]!;
+  holidayTeam.holidayWeek = completeWeeks(options.end, 4, { timezone: holidayTeam.timezone, weekStartsOn: 1 }).weeks[1]!;
+  const org: SeedOrg = { options, teams, managers };
+  for (const team of teams) {
+    // The activity drop goes to a rep behind on results, so the coaching that follows it is about
+    // activity, not a rep already on track: a target beyond what the leading forecast can reach
+    // on their events (which the target does not change), and at least twice their expected quarter.
+    const drop = team.plants.find((p) => p.rule === 'activity_drop');
+    const gapRep = team.reps.find((r) => r.email === drop?.rep);
+    if (gapRep) {
+      const expected = expectedQuarter(gapRep.profile, SEGMENTS[team.segment]);
+      gapRep.target = roundTo(Math.max(2 * expected, 1.25 * leadingForecastBound(org, team, gapRep)), 5_000);
+    }
+    team.target = roundTo(team.reps.reduce((s, r) => s + (r.target ?? 0), 0), 10_000);
+  }
+  return org;
 }
 
 /**
@@ -332,7 +359,7 @@ export function seedConfigDocument(org: SeedOrg) {
       ],
       targets: [
         { metric: 'booked_revenue', period: 'quarter', value: team.target },
-        ...team.reps.map((r) => ({ metric: 'booked_revenue', period: 'quarter', value: r.target, member: r.email })),
+        ...team.reps.flatMap((r) => (r.target === null ? [] : [{ metric: 'booked_revenue', period: 'quarter', value: r.target, member: r.email }])),
       ],
     })),
   };

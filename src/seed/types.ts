@@ -11,6 +11,11 @@ export interface SeedOptions {
   end: Date;
   /** Slack team id of the workspace. */
   workspace: string;
+  /**
+   * Address the record links point under (`<base>/crm/deals/<id>`, served by the sandbox);
+   * DEFAULT_CRM_BASE_URL when absent.
+   */
+  crmBaseUrl?: string;
 }
 
 export type Segment = 'SMB' | 'Mid-Market' | 'Enterprise';
@@ -19,9 +24,10 @@ export type Segment = 'SMB' | 'Mid-Market' | 'Enterprise';
  * How a rep sells. Top performers really work differently (more touches, faster responses,
  * better conversion, bigger deals), so the team's baselines have something to show; grinders
  * are busy but convert poorly (a methodology gap), coasters convert fine but do little (an
- * activity gap).
+ * activity gap); closers do little too but sell well, over their target (no results gap: a
+ * coach should leave their activity alone).
  */
-export type Archetype = 'top' | 'steady' | 'grinder' | 'coaster' | 'ramping';
+export type Archetype = 'top' | 'steady' | 'grinder' | 'coaster' | 'closer' | 'ramping';
 
 export interface RepProfile {
   archetype: Archetype;
@@ -57,8 +63,8 @@ export interface SeedRep extends SeedPerson {
   profile: RepProfile;
   /** Their manager's email when the team has two managers. */
   manager: string | null;
-  /** Quarterly booked_revenue target. */
-  target: number;
+  /** Quarterly booked_revenue target; null for a new hire who has none of their own yet. */
+  target: number | null;
 }
 
 /** A negative behaviour planted so that, as of the end instant, the rule finds it. */
@@ -69,6 +75,14 @@ export type Plant =
   | { rule: 'activity_drop'; rep: string; type: string; week: Interval };
 
 export const PLANT_RULES: readonly AlertRule[] = ['untouched_lead', 'stalled_deal', 'missed_follow_up', 'activity_drop'];
+
+/**
+ * A deal planted to give the org its shape (not an alert): a young open deal sitting in stage
+ * `stageIndex` of the pipeline, or a deal won that puts a closer over their target.
+ */
+export type ShapeDeal =
+  | { kind: 'young'; rep: string; dealId: string; createdAt: number; stageIndex: number; touchAt: number }
+  | { kind: 'won'; rep: string; dealId: string; createdAt: number; wonAt: number; amount: number };
 
 export interface SeedTeam {
   index: number;
@@ -90,6 +104,9 @@ export interface SeedTeam {
   /** Start of the first generated week (team zone), epoch ms. */
   start: number;
   plants: Plant[];
+  shapeDeals: ShapeDeal[];
+  /** A week in the cadence window when the whole team was off (all activity × HOLIDAY_FACTOR), or null. */
+  holidayWeek: Interval | null;
 }
 
 export interface SeedOrg {
@@ -108,6 +125,8 @@ export interface DraftEvent {
   amount?: number;
   stage?: string;
   leadSource?: 'inbound' | 'outbound';
+  /** Planted (an alert or the org's shape): kept whole whatever else thins the week. */
+  planted?: true;
 }
 
 /** An event as the ingestion API takes it. */

@@ -29,6 +29,7 @@ export async function renderEventsBehindFor(deps: SlackDeps, input: { workspaceI
     from: window.start,
     to: window.end,
     limit: SHOWN,
+    asOf: deps.clock.now(),
   });
   if (!found) return renderMessageModal('Events behind', renderNoData({ reason: `Pacer has no indicator "${input.key}".` }));
   return renderEventsBehind({

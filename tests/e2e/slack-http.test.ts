@@ -201,6 +201,14 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(JSON.stringify(refused.body)).toContain('isn’t available to you');
   });
 
+  it("acknowledges a click on an alert's \"Open in CRM\" link button at once (Slack opens the link itself)", async () => {
+    const started = Date.now();
+    const res = await action({ teamId: TEAM, userId: 'UANNA', actionId: 'open_record' });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(app.logs()).not.toMatch(/not acknowledged|Unhandled/i);
+  });
+
   it('stores App Home settings and republishes the home', async () => {
     const publishes = slack.callsTo('views.publish').length;
     await action({ teamId: TEAM, userId: 'UBEN', actionId: 'settings_toggle_nudges', value: 'off' });

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,28 @@ export interface PostgresServer {
   adminUrl: string;
   /** The server's log so far (only with `keepLog`). */
   log(): string;
+  /** Shuts the server down, keeping its data, as an outage would; `resume` starts it again. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Stops (SIGSTOP) the server and its backends: connections stay open and nothing answers, as in a network partition. */
+  freeze(): Promise<void>;
+  /** Continues (SIGCONT) what `freeze` stopped. */
+  thaw(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The postmaster's pid (first line of postmaster.pid) and the pids of its children, from /proc. */
+async function serverPids(dataDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n', 1)[0]);
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name (which may hold spaces) start with state, then the parent pid.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === postmaster) children.push(Number(entry));
+  }
+  return [postmaster, ...children];
 }
 
 export async function freePort(): Promise<number> {
@@ -60,7 +81,8 @@ export async function startPostgres(options: { settings?: string[]; keepLog?: bo
     user: 'postgres',
     password,
     port,
-    persistent: false,
+    // Kept across pause/resume; stop() removes the directory.
+    persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.settings ?? []).flatMap((setting) => ['-c', setting])],
     onLog: (message: string) => {
@@ -78,6 +100,14 @@ export async function startPostgres(options: { settings?: string[]; keepLog?: bo
   return {
     adminUrl: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
     log: () => log,
+    pause: () => server.stop(),
+    resume: () => server.start(),
+    async freeze() {
+      for (const pid of await serverPids(path.join(dir, 'data'))) process.kill(pid, 'SIGSTOP');
+    },
+    async thaw() {
+      for (const pid of await serverPids(path.join(dir, 'data'))) process.kill(pid, 'SIGCONT');
+    },
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,16 +1,11 @@
 import { readTeamSettings } from '../../src/config/apply.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
-import { computeTeamReport, instantIn, type TeamInput } from '../../src/reports/compute.js';
-import type { DataHealthJson, TeamReport } from '../../src/reports/types.js';
+import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
+import type { TeamReport } from '../../src/reports/types.js';
 import { repEvents } from '../../src/seed/events.js';
 import type { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
-
-/** Data that arrived at `asOf`: fresh, so nothing is held back. */
-export function freshDataHealth(asOf: Date, timezone: string): DataHealthJson {
-  return { lastReceivedAt: instantIn(timezone, asOf), lastOccurredAt: instantIn(timezone, asOf), stale: false, reason: null, sources: [] };
-}
 
 export interface SeededReportOptions {
   /** Only the first N reps of the team. */
@@ -41,8 +36,8 @@ export function seededTeamReport(org: ReturnType<typeof buildOrg>, team: SeedTea
     currency: o.currency ?? 'USD',
     reps: reps.map((r, i) => ({ id: i + 1, email: r.email, name: o.names?.[i] ?? r.name, startDate: r.startDate })),
     targets: [
-      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target },
-      ...reps.map((r, i) => ({ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target })),
+      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: team.target, ramped: false },
+      ...reps.flatMap((r, i) => (r.target === null ? [] : [{ memberId: i + 1, metric: 'booked_revenue', period: { kind: 'quarter' as const }, value: r.target, ramped: false }])),
     ],
   };
   const events: MetricEvent[] = reps.flatMap((r, i) =>
@@ -58,5 +53,5 @@ export function seededTeamReport(org: ReturnType<typeof buildOrg>, team: SeedTea
       leadSource: e.leadSource ?? null,
     })),
   );
-  return computeTeamReport(input, events, asOf, freshDataHealth(asOf, input.timezone));
+  return computeTeamReport(input, events, asOf);
 }

@@ -157,6 +157,23 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     ]);
   });
 
+  it('stores the revision-2 settings the reports read: thresholds, a ramped target, the workspace staleness', async () => {
+    const id = workspaceId();
+    const d = doc(id);
+    d.workspace.staleAfterHours = 48;
+    d.teams[0].thresholds = { ...d.teams[0].thresholds, rateWeeks: 8, minRateN: 5, stageTimeoutDays: 60, stepShare: 0.25, rampWeeks: 12, rampCurve: [0.25, 0.5, 0.75], staleAfterHours: 24 };
+    d.teams[0].targets[1].ramped = true;
+    await applyConfig(db, resolve(d));
+    const ws = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: id }, include: { teams: { orderBy: { name: 'asc' } }, targets: { orderBy: { id: 'asc' } } } });
+    expect(ws.staleAfterHours).toBe(48);
+    expect(readTeamSettings(ws.teams[0]!.settings).thresholds).toMatchObject({ rateWeeks: 8, minRateN: 5, stageTimeoutDays: 60, stepShare: 0.25, rampCurve: [0.25, 0.5, 0.75], staleAfterHours: 24 });
+    expect(readTeamSettings(ws.teams[1]!.settings).thresholds).toMatchObject({ rateWeeks: 13, minRateN: 8, stageTimeoutDays: 90, stepShare: 0.5, rampCurve: null, staleAfterHours: 36 });
+    expect(ws.targets.map((t) => t.ramped)).toEqual([false, true, false]);
+    // Marking a target ramped is a change like any other.
+    d.teams[0].targets[1].ramped = false;
+    expect((await applyConfig(db, resolve(d))).targets).toEqual({ total: 3, added: 1, removed: 1 });
+  });
+
   it('re-applying the same config changes nothing', async () => {
     const id = workspaceId();
     await applyConfig(db, resolve(doc(id)));

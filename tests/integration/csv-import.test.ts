@@ -71,6 +71,7 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
       dealId: e.dealId,
       leadId: e.leadId,
       metadata: e.metadata,
+      names: { dealName: e.dealName, leadName: e.leadName, accountName: e.accountName, url: e.url },
       contentHash: e.contentHash,
       receivedAt: e.receivedAt.toISOString(),
     }));
@@ -120,6 +121,51 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
     ]);
   });
 
+  it('rejects rows holding text PostgreSQL cannot store or metadata nested too deep, with line and reason, and imports the rest', async () => {
+    const ws = await workspace();
+    const deep = `${'{""a"":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+    const file = await writeCsv(
+      [
+        'id,type,occurredAt,repEmail,leadId,metadata',
+        'n1,call,2026-11-02T10:00:00Z,anna@example.com,,',
+        'n2,lead_qualified,2026-11-02T10:00:00Z,anna@example.com,L\u0000X,',
+        'n3,call,2026-11-02T10:00:00Z,anna@example.com,,"{""note"":""a\\u0000b""}"',
+        'n4,call,2026-11-02T10:00:00Z,anna@example.com,,"{""note"":""\\ud800""}"',
+        `n5,call,2026-11-02T10:00:00Z,anna@example.com,,"${deep}"`,
+        'n6,call,2026-11-02T11:00:00Z,anna@example.com,,"{""note"":""🎉 עברית""}"',
+        '',
+      ].join('\n'),
+    );
+    const summary = await run(ws, file);
+    expect(summary).toMatchObject({ rowsRead: 6, accepted: 2, rejectedRows: 4 });
+    expect((await readRejected(file)).map((row) => row.slice(0, 3))).toEqual([
+      ['line', 'reason', 'id'],
+      ['3', 'leadId: contains a NUL character (U+0000) at position 1, which cannot be stored; remove it', 'n2'],
+      ['4', 'metadata.note: contains a NUL character (U+0000) at position 1, which cannot be stored; remove it', 'n3'],
+      ['5', 'metadata.note: contains an unpaired surrogate (U+D800) at position 0, which is not valid Unicode; send whole characters', 'n4'],
+      ['6', 'metadata: is nested more than 32 levels deep; at most 32 levels of objects and arrays are allowed', 'n5'],
+    ]);
+    expect((await stored(ws)).map((e) => [e.id, e.metadata])).toEqual([
+      ['n1', null],
+      ['n6', { note: '🎉 עברית' }],
+    ]);
+
+    const deals = await writeCsv(
+      [
+        'id,owner,createdAt,closedAt,status,amount,stage',
+        'D1,anna@example.com,2026-10-01,2026-11-02,won,5000,proposal',
+        'D2,ann\u0000a@example.com,2026-10-01,,open,100,',
+        'D3,anna@example.com,2026-10-01,,open,100,pro\u0000posal',
+      ].join('\n'),
+    );
+    expect(await run(ws, deals, { kind: 'opportunities' })).toMatchObject({ rowsRead: 3, accepted: 2, rejectedRows: 2 });
+    expect((await readRejected(deals)).map((row) => row.slice(0, 2))).toEqual([
+      ['line', 'reason'],
+      ['3', 'owner: contains a NUL character (U+0000) at position 3, which cannot be stored; remove it'],
+      ['4', 'stage: contains a NUL character (U+0000) at position 3, which cannot be stored; remove it'],
+    ]);
+  });
+
   it('removes a stale rejected file when a later run rejects nothing', async () => {
     const ws = await workspace();
     const file = await writeCsv('id,type,occurredAt,repEmail\ns1,call,yesterday,anna@example.com\n');
@@ -164,6 +210,26 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
       ['m1', '2026-11-02T15:30:00.000Z', 'crm:Anna Snelling', 1500],
       ['m3', '2026-11-03T14:00:00.000Z', 'crm:U0LEE', null],
     ]);
+  });
+
+  it('takes record names and links from the columns --map names, rejecting a link that is not http(s)', async () => {
+    const ws = await workspace();
+    const file = await writeCsv(
+      [
+        'id,type,occurredAt,repEmail,dealId,leadId,Deal,Contact,Company,Link',
+        'k1,call,2026-11-02T10:00:00Z,anna@example.com,D1,L1,Acme — 40 seats,Jo Park,Acme Logistics,https://crm.example.com/deals/D1',
+        'k2,call,2026-11-02T11:00:00Z,anna@example.com,,L2,,Kim Lee,,',
+        'k3,call,2026-11-02T12:00:00Z,anna@example.com,D3,,,,,javascript:alert(1)',
+        '',
+      ].join('\n'),
+    );
+    const summary = await run(ws, file, { fieldMap: parseFieldMap('events', ['dealName=Deal,leadName=Contact,accountName=Company,url=Link']) });
+    expect(summary).toMatchObject({ rowsRead: 3, accepted: 2, rejectedRows: 1, ignoredColumns: [] });
+    expect((await stored(ws)).map(({ id, names }) => [id, names])).toEqual([
+      ['k1', { dealName: 'Acme — 40 seats', leadName: 'Jo Park', accountName: 'Acme Logistics', url: 'https://crm.example.com/deals/D1' }],
+      ['k2', { dealName: null, leadName: 'Kim Lee', accountName: null, url: null }],
+    ]);
+    expect((await readRejected(file))[1]?.slice(0, 3)).toEqual(['4', 'url: "javascript:alert(1)" is not an http:// or https:// link to the record in the CRM', 'k3']);
   });
 
   it('stops with the line where a file cannot be parsed further, keeping the rows before it', async () => {
@@ -243,6 +309,26 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
         ['opp:D3:created', 'opportunity_created', '2026-10-04T23:00:00.000Z', 3000],
         ['opp:D4:created', 'opportunity_created', '2026-10-06T00:00:00.000Z', 0],
       ]);
+    });
+
+    it("keeps the optional name, account and url columns on the deal's created event", async () => {
+      const ws = await workspace();
+      const file = await writeCsv(
+        [
+          'id,owner,createdAt,closedAt,status,amount,Opportunity,Company,Link',
+          'N1,anna@example.com,2026-10-01,2026-11-02,won,5000,Acme — 40 seats,Acme Logistics,https://crm.example.com/o/N1',
+          'N2,anna@example.com,2026-10-01,,open,100,,,',
+          'N3,anna@example.com,2026-10-01,,open,100,,,ftp://crm.example.com/o/N3',
+        ].join('\n'),
+      );
+      const summary = await run(ws, file, { kind: 'opportunities', fieldMap: parseFieldMap('opportunities', ['name=Opportunity,account=Company,url=Link']) });
+      expect(summary).toMatchObject({ rowsRead: 3, accepted: 3, rejectedRows: 1 });
+      expect((await stored(ws)).map(({ id, names }) => [id, names])).toEqual([
+        ['opp:N1:created', { dealName: 'Acme — 40 seats', leadName: null, accountName: 'Acme Logistics', url: 'https://crm.example.com/o/N1' }],
+        ['opp:N1:won', { dealName: null, leadName: null, accountName: null, url: null }],
+        ['opp:N2:created', { dealName: null, leadName: null, accountName: null, url: null }],
+      ]);
+      expect((await readRejected(file))[1]?.slice(0, 3)).toEqual(['4', 'url: "ftp://crm.example.com/o/N3" is not an http:// or https:// link to the record in the CRM', 'N3']);
     });
 
     it('takes rows in order: a deal listed twice ends as its last row says', async () => {

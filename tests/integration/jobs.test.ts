@@ -161,6 +161,23 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(ctx.clock.now().getTime() - END.getTime()).toBeGreaterThanOrEqual(5 * 2000);
   });
 
+  it('waits out a 429 and backs off a 503 on the recipient lookup, then delivers each message once', async () => {
+    // Forget the reps' Slack ids, so every message starts with users.lookupByEmail.
+    await db.query('DELETE FROM slack_user WHERE workspace_id = $1', [ws]);
+    slack.failNext('users.lookupByEmail', { status: 429, retryAfter: 2 });
+    slack.failNext('users.lookupByEmail', { status: 503 });
+    const ctx = processCtx('A');
+    const summary = await runJobNow(ctx, 'rep-nudges', END);
+    expect(summary).toMatchObject({ sent: reps.length, failed: 0 });
+    for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(1);
+    expect((await statuses('rep_nudge')).map((r) => r.status)).toEqual(reps.map(() => 'sent'));
+    const lookups = slack.callsTo('users.lookupByEmail').map((c) => c.status);
+    expect(lookups.slice(0, 3)).toEqual([429, 503, 200]);
+    expect(lookups).toHaveLength(reps.length + 2);
+    // The Retry-After was waited out on the process clock.
+    expect(ctx.clock.now().getTime() - END.getTime()).toBeGreaterThanOrEqual(2000);
+  });
+
   it('records a permanent failure for one recipient once and delivers to everyone else', async () => {
     const gone = reps[3]!;
     slack.setUser(TEAM, gone.userId, { deleted: true });

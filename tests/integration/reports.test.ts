@@ -37,17 +37,27 @@ describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
     expect(ben.trend['cadence.call']).toEqual([0, 0, 0, 0, 5, 5, 5, 5]);
     const devTrend = report.members.find((m) => m.rep.email === 'dev@example.com')!.trend['cadence.call'];
     expect(devTrend).toEqual([null, null, null, null, null, null, 3, 3]); // before the start date: no value, not 0
-    expect(ben.focusSuggestion).toMatchObject({ key: 'cadence.call', moreThisWeek: 9 });
+    // Updated for metrics.md revision 2 (results first): Ben is at the team median (4,000), so he
+    // has no results gap and is asked for nothing, however far behind his calls are.
+    expect(ben.diagnosis.outcome).toBe('recognise');
+    expect(ben.goal).toBeNull();
+    expect(ben.focusSuggestion).toBeNull();
+    // Cara (0 booked, below the median) is: 2 calls a week against 10 → goal min(10, 2 + max(1, ⌈8 × 0.5⌉)) = 6.
+    const cara = report.members.find((m) => m.rep.email === 'cara@example.com')!;
+    expect(cara.diagnosis.outcome).toBe('coach_activity');
+    expect(cara.goal).toEqual({ key: 'cadence.call', average: 2, goal: 6, weekToDate: 0, toGo: 6 });
+    expect(cara.focusSuggestion).toMatchObject({ key: 'cadence.call', moreThisWeek: 6 });
 
     const dev = report.members.find((m) => m.rep.email === 'dev@example.com')!;
-    expect(dev.activeWeeks).toEqual({ cadence: 2, baseline: 2 });
+    expect(dev.activeWeeks).toEqual({ cadence: 2, rate: 2, baseline: 2 });
+    expect(dev.ramp).toBeNull(); // ramp week 3 of rampWeeks 2: ramped up
     expect(dev.leading.find((l) => l.key === 'cadence.call')).toMatchObject({ value: 3, pace: 0.3 });
 
     const anna = report.members.find((m) => m.rep.email === 'anna@example.com')!;
     expect(anna.topPerformer).toBe(true);
-    expect(anna.leading.find((l) => l.key === 'speed_to_lead_hours')).toMatchObject({ value: 2, n: 1, higherIsBetter: false });
+    // One touched lead: too few (minRateN 8) to pace.
+    expect(anna.leading.find((l) => l.key === 'speed_to_lead_hours')).toMatchObject({ value: 2, n: 1, higherIsBetter: false, status: 'too_few', pace: null });
     expect(anna.forecast).toMatchObject({ target: 20000, bookedSoFar: 10000 });
-    const cara = report.members.find((m) => m.rep.email === 'cara@example.com')!;
     expect(cara.lagging.baselineWindow).toMatchObject({ dealsLost: 1, winRate: 0, bookedRevenue: 0 });
     expect(report.totals.cadenceWindow).toMatchObject({ bookedRevenue: 14000, dealsWon: 2, dealsLost: 1 });
   });

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import type { SandboxBackend, SandboxClick, SandboxConversation, SandboxMessage, SandboxModal, SandboxPerson } from '../../src/sandbox/backend.js';
+import type { RecordKind } from '../../src/metrics/records.js';
+import type { SandboxBackend, SandboxClick, SandboxConversation, SandboxMessage, SandboxModal, SandboxPerson, SandboxRecord } from '../../src/sandbox/backend.js';
 import { registerSandboxRoutes } from '../../src/sandbox/routes.js';
 import { renderMessageModal } from '../../src/slack/blocks/loading.js';
 import { renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
@@ -73,6 +74,15 @@ class FakeBackend implements SandboxBackend {
     this.record('advanceClock', days);
     this.clock = new Date(this.clock.getTime() + days * 86_400_000);
     return this.clock;
+  }
+  async crmRecord(kind: RecordKind, id: string): Promise<SandboxRecord | null> {
+    this.record('crmRecord', kind, id);
+    if (kind !== 'deal' || id !== 'D/1 <x>') return null;
+    return {
+      record: { kind, id, name: 'Acme <script>alert(1)</script> & Co — 40 seats', accountName: 'Acme "Logistics"', url: 'http://127.0.0.1/crm/deals/D%2F1' },
+      events: [{ occurredAt: new Date('2026-11-20T15:00:00Z'), type: 'stage_changed', stage: 'demo<b>', amount: null, repName: 'Rafael <Rep>' }],
+      total: 3,
+    };
   }
 }
 
@@ -317,6 +327,23 @@ describe('sandbox routes', () => {
     it('answers malformed JSON with 400', async () => {
       expect((await post(`${api}/clock/advance`, '{"days":')).status).toBe(400);
     });
+  });
+
+  it("serves a record's CRM page with its name, account and events, all escaped; 404 for an unknown record", async () => {
+    const res = await fetch(`${server.url}/crm/deals/${encodeURIComponent('D/1 <x>')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html).toContain('<h1>Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co — 40 seats</h1>');
+    expect(html).toContain('<dd>Acme &quot;Logistics&quot;</dd>');
+    expect(html).toContain('<td>2026-11-20 15:00 UTC</td><td>stage changed → demo&lt;b&gt;</td><td>Rafael &lt;Rep&gt;</td>');
+    expect(html).toContain('2 older events not shown.');
+    expect(html).not.toContain('<script>');
+    expect(backend.calls).toEqual([{ method: 'crmRecord', args: ['deal', 'D/1 <x>'] }]);
+    const unknown = await fetch(`${server.url}/crm/leads/${encodeURIComponent('D/1 <x>')}`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { message: 'No lead D/1 <x> in the sandbox.' } });
   });
 
   it('answers a failure of the sandbox with 500 and its message, and logs it', async () => {

@@ -58,4 +58,23 @@ describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mod
     const now = await sandbox.backend.advanceClock(7);
     expect(now.getTime() - before).toBeGreaterThanOrEqual(7 * 86_400_000);
   });
+
+  it("serves the page every seeded deal and lead links to, at its own address, with the record's name and events", async () => {
+    for (const type of ['opportunity_created', 'lead_assigned']) {
+      const event = await sandbox.db.prisma.activityEvent.findFirstOrThrow({ where: { type }, orderBy: { occurredAt: 'desc' } });
+      const id = (event.dealId ?? event.leadId)!;
+      const kind = event.dealId ? 'deals' : 'leads';
+      expect(event.url).toBe(`${sandbox.url}/crm/${kind}/${id}`);
+      const res = await fetch(event.url!);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const html = await res.text();
+      const name = (event.dealName ?? event.leadName)!;
+      expect(name.length).toBeGreaterThan(3);
+      expect(html).toContain(`<h1>${name.replace(/&/g, '&amp;')}</h1>`);
+      expect(html).toContain(`<dd>${event.accountName!.replace(/&/g, '&amp;')}</dd>`);
+      expect(html).toContain(`<td>${type.replace(/_/g, ' ')}`);
+    }
+    expect((await fetch(`${sandbox.url}/crm/deals/D-nothing`)).status).toBe(404);
+  });
 });

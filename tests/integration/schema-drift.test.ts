@@ -116,7 +116,7 @@ describe('prisma/schema.prisma against the database the migrations build', () =>
         ORDER BY 1`,
     );
     expect(collated).toEqual(
-      ['activity_event.deal_id', 'activity_event.external_id', 'activity_event.lead_id', 'activity_event.type', 'identity.value'].map(
+      ['activity_event.deal_id', 'activity_event.external_id', 'activity_event.lead_id', 'activity_event.type', 'identity.value', 'slack_request_signature.signature_hash'].map(
         (column) => ({ column, collation: 'C' }),
       ),
     );

@@ -38,6 +38,13 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
       expect([...rules].sort()).toEqual([...PLANT_RULES].sort());
     }
 
+    // Every alert about a deal or lead names it and links its page (metrics.md rev 2).
+    const records = reports.flatMap((r) => r.members.flatMap((m) => m.alerts.flatMap((a) => (a.record ? [a.record] : []))));
+    expect(records.length).toBeGreaterThanOrEqual(3 * org.teams.length);
+    for (const record of records) {
+      expect(record).toMatchObject({ name: expect.any(String), accountName: expect.any(String), url: `http://127.0.0.1:3000/crm/${record.kind}s/${record.id}` });
+    }
+
     for (const [i, team] of org.teams.entries()) {
       const report = reports[i]!;
       // Top performers really work more: their cadence (the baseline) beats the team median.
@@ -58,8 +65,36 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
 
     // Generating again gives the same ids and content: stored already, nothing new.
     const team = org.teams[0]!;
-    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, team.reps[0]!), { receivedAt: options.end });
+    const top = team.reps.find((r) => r.profile.archetype === 'top')!;
+    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, top), { receivedAt: options.end });
     expect(again).toMatchObject({ accepted: 0, rejected: [] });
     expect(again.duplicates).toBeGreaterThan(14 * 150);
+  });
+});
+
+describe.each([7, 11])('pacer seed --seed %i (its own check of the planted alerts)', (seed) => {
+  // A Wednesday 14:00 in New York, the first team's zone (issue 11).
+  const options: SeedOptions = { reps: 14, weeks: 13, seed, end: new Date('2026-12-02T19:00:00Z'), workspace: `T0SHAPE${seed}` };
+
+  it('finds every planted alert; the activity drop is on a rep behind on results; ramping reps are outside the cohort; closers are over target', async () => {
+    const db = await createTestDatabase('embedded');
+    opened.push(db);
+    const summary = await seedDatabase(db, options);
+    expect(summary.verification?.problems).toEqual([]);
+    const org = buildOrg(options);
+    for (const team of org.teams) {
+      const report = await teamReport(db, summary.workspaceId, team.name, options.end);
+      const drop = team.plants.find((p) => p.rule === 'activity_drop')!;
+      const dropRep = report.members.find((m) => m.rep.email === drop.rep)!;
+      expect(dropRep.alerts.some((a) => a.rule === 'activity_drop')).toBe(true);
+      expect(dropRep.forecast.onTrack).toBe(false);
+      for (const rep of team.reps.filter((r) => r.ramping)) expect(report.cohort).not.toContain(rep.email);
+      // Closers are over target on what the report counts as booked over the baseline window.
+      const closers = team.reps.filter((r) => r.profile.archetype === 'closer');
+      expect(closers).toHaveLength(2);
+      for (const closer of closers) {
+        expect(report.members.find((m) => m.rep.email === closer.email)!.lagging.baselineWindow.bookedRevenue).toBeGreaterThanOrEqual(closer.target!);
+      }
+    }
   });
 });

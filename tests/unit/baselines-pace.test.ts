@@ -128,45 +128,101 @@ describe('forecast', () => {
 });
 
 describe('diagnosis', () => {
-  const focus = (key: string, value: number, baseline: number, p: number, status: FocusPace['status']): FocusPace => ({ key, label: key.replace('cadence.', '') + 's', value, baseline, pace: p, status });
+  const focus = (key: string, value: number, baseline: number, p: number | null, status: FocusPace['status'], n = 20): FocusPace => ({
+    key,
+    label: key.replace('cadence.', '') + 's',
+    value,
+    baseline,
+    expectation: baseline,
+    pace: p,
+    status,
+    n,
+  });
   const behindForecast = forecast({ asOf: new Date('2026-11-15T00:00:00Z'), period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') }, target: 100, bookedSoFar: 10, pipelinePerWeek: 10, winRate: 0.2 });
-
-  it('coaches the activity with the lowest pace when results and an activity are behind', () => {
-    const d = diagnose({
-      repName: 'Anna',
-      forecast: behindForecast,
+  const onTrackForecast = { ...behindForecast, target: 20 };
+  type Input = Parameters<typeof diagnose>[0];
+  const diag = (o: Partial<Input>) =>
+    diagnose({
+      repName: 'C',
+      forecast: null,
+      ramp: null,
       performance: null,
       teamMedianPerformance: null,
-      focus: [focus('cadence.call', 12, 20, 0.6, 'behind'), focus('cadence.meeting', 2, 5, 0.4, 'far_behind'), focus('speed_to_lead_hours', 30, 3, 0.1, 'far_behind')],
+      focus: [],
       stages: [],
+      stageFocus: (s) => focus(`stage_conversion.${s.stage}`, s.repRate ?? 0, s.teamRate ?? 0, null, 'on_pace', s.repDeals),
+      minRateN: 8,
+      ...o,
+    });
+
+  it('coaches the activity with the lowest pace when results and an activity are behind', () => {
+    const d = diag({
+      repName: 'Anna',
+      forecast: behindForecast,
+      focus: [focus('cadence.call', 12, 20, 0.6, 'behind'), focus('cadence.meeting', 2, 5, 0.4, 'far_behind'), focus('speed_to_lead_hours', 30, 3, 0.1, 'far_behind')],
     });
     expect(d.outcome).toBe('coach_activity');
     expect(d.activities.indicator?.key).toBe('cadence.meeting');
-    expect(d.prompt).toContain('2 a week against the top-performer 5');
-    expect(d.prompt).toContain('3 more a week');
+    expect(d.focus?.key).toBe('cadence.meeting');
+    expect(d.prompt).toContain('2 a week against an expected 5 (pace 40%)');
   });
 
+  // Updated for metrics.md revision 2: a stage needs minRateN (8) decided deals, not 5.
   it('coaches the stage when activities are on pace but a conversion lags the team', () => {
-    const d = diagnose({
+    const d = diag({
       repName: 'Bo',
       forecast: behindForecast,
-      performance: null,
-      teamMedianPerformance: null,
       focus: [focus('cadence.call', 20, 20, 1, 'on_pace')],
       stages: [
         { stage: 'demo', repRate: 0.2, repDeals: 10, teamRate: 0.5 },
-        { stage: 'proposal', repRate: 0.1, repDeals: 4, teamRate: 0.6 }, // too few deals to say
+        { stage: 'proposal', repRate: 0.1, repDeals: 7, teamRate: 0.6 }, // too few decided deals to say
       ],
     });
     expect(d.outcome).toBe('coach_stage');
     expect(d.methodology.stage?.stage).toBe('demo');
-    expect(d.prompt).toContain('20% of deals out of demo (10 deals) against the team\'s 50%');
+    expect(d.focus?.key).toBe('stage_conversion.demo');
+    expect(d.prompt).toContain("20% of deals out of demo (10 decided) against the team's 50%");
+  });
+
+  it('finds a methodology gap in any other focus indicator behind, never in one with too few', () => {
+    const slow = focus('speed_to_lead_hours', 30, 10, 0.33, 'far_behind');
+    const d = diag({ forecast: behindForecast, focus: [focus('cadence.call', 20, 20, 1, 'on_pace'), slow, focus('sla_hit_rate', 0.1, 0.9, null, 'too_few', 3)] });
+    expect(d.outcome).toBe('coach_stage');
+    expect(d.methodology).toMatchObject({ gap: true, stage: null, indicator: { key: 'speed_to_lead_hours' } });
+    const fewOnly = diag({ forecast: behindForecast, focus: [focus('sla_hit_rate', 0.1, 0.9, null, 'too_few', 3)] });
+    expect(fewOnly.outcome).toBe('look_past_rep');
   });
 
   it('looks past the rep when only results lag, and recognises reps on track', () => {
-    expect(diagnose({ repName: 'C', forecast: behindForecast, performance: null, teamMedianPerformance: null, focus: [], stages: [] }).outcome).toBe('look_past_rep');
-    expect(diagnose({ repName: 'C', forecast: null, performance: 10, teamMedianPerformance: 5, focus: [], stages: [] }).outcome).toBe('recognise');
-    expect(diagnose({ repName: 'C', forecast: null, performance: 4, teamMedianPerformance: 5, focus: [], stages: [] }).results).toMatchObject({ gap: true, basis: 'team_median' });
+    expect(diag({ forecast: behindForecast }).outcome).toBe('look_past_rep');
+    expect(diag({ performance: 10, teamMedianPerformance: 5 }).outcome).toBe('recognise');
+    expect(diag({ performance: 4, teamMedianPerformance: 5 }).results).toMatchObject({ gap: true, basis: 'team_median' });
+  });
+
+  it('puts results first: no ask for a rep on track, whatever the activity', () => {
+    const d = diag({ forecast: onTrackForecast, focus: [focus('cadence.call', 2, 20, 0.1, 'far_behind')] });
+    expect(d.outcome).toBe('recognise');
+    expect(d.focus).toBeNull();
+  });
+
+  it('uses the run-rate forecast when the leading one is null, and has no basis when both are', () => {
+    const runRateOnly = { ...behindForecast, leading: null, runRate: 50 };
+    expect(diag({ forecast: runRateOnly }).results).toMatchObject({ gap: true, basis: 'target', forecast: 50, forecastKind: 'run_rate' });
+    expect(diag({ forecast: { ...runRateOnly, runRate: null } }).outcome).toBe('no_basis');
+  });
+
+  it('never judges a ramping rep against the team median, and asks only for a far-behind activity', () => {
+    const ramp = { week: 3, of: 12, share: 0.25 };
+    const d = diag({ ramp, performance: 0, teamMedianPerformance: 298_750, focus: [focus('cadence.call', 4, 5, 0.8, 'behind')] });
+    expect(d.outcome).toBe('ramping');
+    expect(d.results.gap).toBe(false);
+    expect(d.focus).toBeNull();
+    expect(d.prompt).toContain('ramping: week 3 of 12');
+    const far = diag({ ramp, focus: [focus('cadence.call', 1, 5, 0.2, 'far_behind')] });
+    expect(far.outcome).toBe('ramping');
+    expect(far.focus?.key).toBe('cadence.call');
+    // With a target of their own, a ramping rep is judged on it.
+    expect(diag({ ramp, forecast: behindForecast, focus: [focus('cadence.call', 4, 5, 0.8, 'behind')] }).outcome).toBe('coach_activity');
   });
 });
 
@@ -181,8 +237,8 @@ describe('spearman', () => {
 
   it('flips lower-is-better indicators and labels small cohorts', () => {
     const pairs = Array.from({ length: 8 }, (_, i) => ({ indicator: 10 - i, performance: i }));
-    expect(indicatorLink('speed_to_lead_hours', pairs, false)).toMatchObject({ rho: 1, n: 8, label: 'tracks_results' });
-    expect(indicatorLink('cadence.call', pairs, true)).toMatchObject({ rho: -1, label: 'weak_or_no_link' });
-    expect(indicatorLink('cadence.call', pairs.slice(0, 7), true).label).toBe('too_few_reps');
+    expect(indicatorLink({ key: 'speed_to_lead_hours', higherIsBetter: false, pairs })).toMatchObject({ rho: 1, n: 8, label: 'tracks_results' });
+    expect(indicatorLink({ key: 'cadence.call', higherIsBetter: true, pairs })).toMatchObject({ rho: -1, label: 'weak_or_no_link' });
+    expect(indicatorLink({ key: 'cadence.call', higherIsBetter: true, pairs: pairs.slice(0, 4) }).label).toBe('too_few_reps');
   });
 });

@@ -15,7 +15,7 @@ import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-re
 
 // Real reports: the seed generator's org, computed as of a Wednesday afternoon in New York.
 const AS_OF = new Date('2026-11-25T15:30:00Z');
-const org = buildOrg({ reps: 24, weeks: 16, seed: 1, end: AS_OF, workspace: 'T0SEED' });
+const org = buildOrg({ reps: 24, weeks: 16, seed: 2, end: AS_OF, workspace: 'T0SEED' });
 const [nyTeam, londonTeam] = org.teams as [SeedTeam, SeedTeam];
 
 const computeTeam = (team: SeedTeam, o: SeededReportOptions = {}): TeamReport => seededTeamReport(org, team, AS_OF, o);
@@ -63,6 +63,8 @@ function capture(text: string, re: RegExp): string {
   expect(m, `${re} in:\n${text}`).not.toBeNull();
   return m![1]!;
 }
+
+const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
@@ -238,7 +240,7 @@ describe('/teamkpis', () => {
       }
       expect(figure(capture(row!, /\n(\S+) booked · /))).toBe(m.lagging.cadenceWindow.bookedRevenue);
       expect(figure(capture(row!, / booked · (\d+) won/))).toBe(m.lagging.cadenceWindow.dealsWon);
-      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍' }[m.diagnosis.outcome];
+      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍', ramping: '🌱', no_basis: 'ℹ️' }[m.diagnosis.outcome];
       expect(row).toContain(`* — ${status}`);
     }
     expect(texts.filter((t) => t.startsWith('*★ ')).length).toBe(ny.topPerformers.length);
@@ -253,13 +255,18 @@ describe('/teamkpis', () => {
     expect(allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks)[1]).not.toContain('lower is better');
   });
 
-  it('says which indicators track results, with ρ and n from report.links', () => {
-    const links = sections(renderTeamKpis({ report: ny, page: 0 }).blocks).map(sectionText).find((t) => t.startsWith('*Which focus indicators'))!;
+  it('says which indicators track results in words, with ρ, n and p from report.links in a context line', () => {
+    const texts = allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks);
+    const at = texts.findIndex((t) => t.startsWith('*Which focus indicators'));
+    const [links, figures] = [texts[at]!, texts[at + 1]!];
+    expect(ny.links.length).toBeGreaterThan(0);
     for (const l of ny.links) {
-      const line = links.split('\n').find((x) => x.startsWith(`• ${ny.members[0]!.leading.find((i) => i.key === l.key)!.label}:`))!;
-      expect(line).toContain({ tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' }[l.label]);
-      if (l.rho !== null) expect(Number(capture(line, /ρ (-?[\d.]+)/))).toBe(Number(l.rho.toFixed(2)));
-      expect(Number(capture(line, /n (\d+)\)/))).toBe(l.n);
+      const label = ny.members[0]!.leading.find((i) => i.key === l.key)!.label;
+      expect(links.split('\n')).toContain(`• ${label}: ${LINK_WORDS_IN_TEST[l.label]}`);
+      const shown = figures.split(' · ').find((x) => x.startsWith(`${label}: `))!;
+      expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
+      expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
+      expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
     const few = sections(renderTeamKpis({ report: small, page: 0 }).blocks).map(sectionText).join('\n');
     expect(few).toContain('too few reps to tell');
@@ -402,6 +409,7 @@ describe('events behind a figure', () => {
     dealId: i % 2 ? null : `D-${i}`,
     amount: i % 2 ? null : 1000 + i,
     stage: null,
+    record: null,
   }));
 
   it('lists the 40 latest, newest first, says how many more, and fits a modal', () => {

@@ -235,22 +235,6 @@ describe('problems name the path and the value', () => {
     ]);
   });
 
-  it('staleAfterHours: under workspace for the workspace figure, under thresholds for teams (defaults and overrides)', () => {
-    const d = doc();
-    d.workspace.staleAfterHours = 48;
-    d.defaults = { thresholds: { staleAfterHours: 60 } };
-    d.teams[1].thresholds = { staleAfterHours: 24 };
-    const config = resolved(d);
-    expect(config.workspace.staleAfterHours).toBe(48);
-    expect(config.teams.map((t) => t.thresholds.staleAfterHours)).toEqual([60, 24]);
-    d.workspace.staleAfterHours = 0;
-    d.teams[1].thresholds = { staleAfterHours: 'a day' };
-    expect(problems(d)).toEqual([
-      'workspace.staleAfterHours: 0 must be greater than 0',
-      'teams[1].thresholds.staleAfterHours: expected a number, got "a day"',
-    ]);
-  });
-
   it('generic shape problems name the value too', () => {
     const d = doc();
     d.teams[0].thresholds = { cadenceWeeks: 2.5, topFraction: 0, slaHours: 'soon' };
@@ -383,9 +367,49 @@ describe('resolution', () => {
     expect(london!.channel).toBeNull();
   });
 
+  it('takes the revision-2 keys under thresholds, on a target and on the workspace', () => {
+    const d = doc();
+    d.defaults = { thresholds: { rateWeeks: 8, minRateN: 5, stageTimeoutDays: 60, stepShare: 0.25, staleAfterHours: 24 } };
+    d.teams[0].thresholds = { rampWeeks: 12, rampCurve: [0.25, 0.5, 0.75] };
+    d.teams[0].targets = [{ metric: 'booked_revenue', period: 'quarter', value: 1000, member: d.teams[0].members[1].email, ramped: true }];
+    d.workspace.staleAfterHours = 48;
+    const config = resolved(d);
+    expect(config.teams[0]!.thresholds).toMatchObject({ rateWeeks: 8, minRateN: 5, stageTimeoutDays: 60, stepShare: 0.25, staleAfterHours: 24, rampCurve: [0.25, 0.5, 0.75] });
+    expect(config.teams[0]!.targets[0]!.ramped).toBe(true);
+    expect(config.workspace.staleAfterHours).toBe(48);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('refuses a ramp curve share outside (0, 1] and names alertsPerDay under thresholds with its place', () => {
+    const d = doc();
+    d.teams[0].thresholds = { rampCurve: [0.5, 1.5], alertsPerDay: 3 };
+    expect(problems(d)).toEqual([
+      'teams[0].thresholds.rampCurve[1]: 1.5 is above the maximum of 1',
+      expect.stringMatching(/^teams\[0\]\.thresholds: unknown key "alertsPerDay" \(known keys: .*\); alertsPerDay belongs in schedule, not thresholds: move it to schedule\.alertsPerDay$/),
+    ]);
+  });
+
+  it('warns, without failing, when rampWeeks and 4 × the ramp curve differ', async () => {
+    const d = doc();
+    d.teams[0].thresholds = { rampCurve: [0.5, 0.75] };
+    const config = resolved(d);
+    expect(config.warnings).toEqual([
+      {
+        path: ['teams', 0, 'thresholds', 'rampCurve'],
+        message: '2 entries cover 8 weeks of ramp, but rampWeeks is 12; reps ramp for 8 weeks (the curve wins), while rampWeeks still decides who joins the cohort',
+      },
+    ]);
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-config-'));
+    const file = path.join(dir, 'pacer.config.yaml');
+    await writeFile(file, stringify(d));
+    const { ok, lines } = await runConfigCheck(file);
+    expect(ok).toBe(true);
+    expect(lines[1]).toMatch(/: teams\[0\]\.thresholds\.rampCurve: warning: 2 entries cover 8 weeks of ramp, but rampWeeks is 12; .* \(line \d+, column \d+\)$/);
+  });
+
   it('with nothing set, every team gets the metrics.md defaults and the workspace UTC', () => {
     const config = resolved(doc());
-    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', staleAfterHours: 36, touchTypes: [] });
+    expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [], staleAfterHours: 36 });
     expect(config.teams[0]!.thresholds).toEqual({
       cadenceWeeks: 4,
       baselineWeeks: 13,
@@ -399,7 +423,11 @@ describe('resolution', () => {
       followUpHours: 48,
       dropShare: 0.4,
       dropMinPerWeek: 5,
-      alertsPerDay: 3,
+      rateWeeks: 13,
+      minRateN: 8,
+      stageTimeoutDays: 90,
+      stepShare: 0.5,
+      rampCurve: null,
       staleAfterHours: 36,
     });
     expect(config.teams[0]!.schedule).toEqual(SCHEDULE_DEFAULTS);
@@ -449,6 +477,36 @@ describe('the YAML file', () => {
     const line = text.split('\n').findIndex((l) => l.includes('Mars/Base')) + 1;
     expect(checked.ok ? [] : checked.problems).toEqual([
       { path: 'teams[1].timezone', message: '"Mars/Base" is not an IANA time zone', line, column: expect.any(Number) },
+    ]);
+  });
+
+  it('`config check` reports text the database cannot store (a NUL, an unpaired surrogate) at its path and line', async () => {
+    const text = [
+      'workspace:',
+      '  id: T0TEST',
+      '  currency: EUR',
+      '  name: "Acme\\0"',
+      'teams:',
+      '  - name: "Cen\\0tral"',
+      '    timezone: UTC',
+      '    pipelineStages: [discovery]',
+      '    focus: [cadence.call]',
+      '    members:',
+      '      - { email: a@x.com, name: "Anna \\uD800", crmOwnerId: "crm\\0" }',
+      '      - { email: b@x.com, name: Ben }',
+      '',
+    ].join('\n');
+    const dir = await mkdtemp(path.join(tmpdir(), 'pacer-config-'));
+    const file = path.join(dir, 'pacer.config.yaml');
+    await writeFile(file, text);
+    const nul = (at: number) => `contains a NUL character (U+0000) at position ${at}, which cannot be stored; remove it`;
+    const { ok, lines } = await runConfigCheck(file);
+    expect(ok).toBe(false);
+    expect(lines).toEqual([
+      `${file}: workspace.name: ${nul(4)} (line 4, column 9)`,
+      `${file}: teams[0].name: ${nul(3)} (line 6, column 11)`,
+      `${file}: teams[0].members[0].name: contains an unpaired surrogate (U+D800) at position 5, which is not valid Unicode; send whole characters (line 11, column 33)`,
+      `${file}: teams[0].members[0].crmOwnerId: ${nul(3)} (line 11, column 60)`,
     ]);
   });
 

@@ -44,7 +44,7 @@ describe('command-line settings', () => {
       ['amount', 'Deal Value'],
     ]);
     expect(() => parseFieldMap('events', ['when=Date'])).toThrow(
-      '--map: unknown field "when" for --kind events; the fields are id, type, occurredAt, repEmail, slackUserId, crmOwnerId, leadId, dealId, amount, stage, leadSource, metadata, version',
+      '--map: unknown field "when" for --kind events; the fields are id, type, occurredAt, repEmail, slackUserId, crmOwnerId, leadId, dealId, amount, stage, leadSource, metadata, dealName, leadName, accountName, url, version',
     );
     expect(() => parseFieldMap('opportunities', ['occurredAt=Date'])).toThrow('unknown field "occurredAt" for --kind opportunities');
     expect(() => parseFieldMap('events', ['occurredAt'])).toThrow('--map: "occurredAt" is not of the form name=value');
@@ -191,6 +191,14 @@ describe('event rows', () => {
     const result = mapRow(layout, ['e', 'call', '13/45/2026', 'anna@example.com', 'lots'], ctx({ dateFormat: 'MM/dd/yyyy' }));
     expect(!result.ok && formatReason(result.problems)).toBe(
       'occurredAt: "13/45/2026" in column "Date" is not a valid date; expected the format MM/dd/yyyy; amount: "lots" in column "Value" is not a number',
+    );
+  });
+
+  it('cuts a long cell it quotes in a reason to 100 characters', () => {
+    const layout = resolveHeader('events', ['id', 'type', 'Date', 'repEmail', 'Value'], parseFieldMap('events', ['occurredAt=Date,amount=Value']));
+    const result = mapRow(layout, ['e', 'call', 'd'.repeat(10_000), 'anna@example.com', '9x'.repeat(5_000)], ctx());
+    expect(!result.ok && formatReason(result.problems)).toBe(
+      `occurredAt: "${'d'.repeat(100)}…" in column "Date" is not a date; expected ISO 8601 (2026-11-02, 2026-11-02T10:00 or 2026-11-02T10:00:00-06:00); amount: "${'9x'.repeat(50)}…" in column "Value" is not a number`,
     );
   });
 

@@ -53,7 +53,7 @@ describe('stalled_deal', () => {
       ev(1, 'deal_won', asOf - 19 * D, { dealId: 'won', amount: 100 }),
       ev(1, 'opportunity_created', asOf - 60 * D, { dealId: 'old-stall', amount: 100 }),
     ];
-    const alerts = stalledDeals(buildDeals(events, asOf, ['discovery'], touch).values(), asOf, s);
+    const alerts = stalledDeals(buildDeals(events, asOf, ['discovery'], touch, 90).values(), asOf, s);
     expect(alerts.map((a) => a.subject)).toEqual(['idle']);
     expect(alerts[0]!.key).toBe(`stalled_deal:idle:${new Date(asOf - 16 * D).toISOString()}`);
     expect(alerts[0]!.detail.daysSinceActivity).toBe(16);

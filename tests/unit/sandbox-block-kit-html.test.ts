@@ -275,6 +275,7 @@ describe('real messages and views from the seeded org', () => {
       subject: 'Acme & <Sons>',
       triggeredAt: '2026-11-24T09:00:00-05:00',
       detail: { amount: 12000, daysSinceActivity: 16, stalledDays: 14 },
+      record: null,
     };
     const html = blocksToHtml(renderBehaviourAlert({ alert, repName: rep.rep.name, currency: 'USD', timezone: 'America/New_York', returning: false }).blocks);
     expect(html).not.toContain('unsupported');

@@ -68,7 +68,7 @@ describe('seed: the org and its config', () => {
     expect(fromYaml).toEqual(parsed);
   });
 
-  it.each([5, 12, 13, 24, 97, 1000])('splits %i reps into teams of 5–12, about 10 each', (reps) => {
+  it.each([6, 12, 13, 24, 97, 1000])('splits %i reps into teams of 6–12, about 10 each', (reps) => {
     const sizes = teamSizes(reps, createRng(1, 0));
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(reps);
     for (const size of sizes) {
@@ -150,13 +150,17 @@ describe('seed: the events', () => {
     expect(zoneOf.size).toBe(24);
   });
 
-  it('start with the history, but for the past of deals still moving when it starts', () => {
+  it('start with the history, but for the past of deals and leads still moving when it starts', () => {
     let inFlight = 0;
     for (const { team, events } of all) {
       const live = new Set(events.filter((e) => Date.parse(e.occurredAt) >= team.start && e.dealId !== undefined).map((e) => e.dealId));
+      const liveLeads = new Set([
+        ...events.filter((e) => Date.parse(e.occurredAt) >= team.start && e.dealId === undefined).map((e) => e.leadId),
+        ...events.filter((e) => e.type === 'opportunity_created' && live.has(e.dealId)).map((e) => e.leadId),
+      ]);
       for (const e of events) {
         if (Date.parse(e.occurredAt) >= team.start) continue;
-        expect(e.dealId !== undefined && live.has(e.dealId)).toBe(true);
+        expect(e.dealId !== undefined ? live.has(e.dealId) : e.leadId !== undefined && liveLeads.has(e.leadId)).toBe(true);
         if (e.type === 'opportunity_created') inFlight += 1;
       }
     }

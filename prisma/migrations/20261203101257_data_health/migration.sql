@@ -1,9 +1,6 @@
 -- AlterTable
 ALTER TABLE "team" ADD COLUMN     "stale_since" TIMESTAMPTZ(3);
 
--- AlterTable
-ALTER TABLE "workspace" ADD COLUMN     "stale_after_hours" DOUBLE PRECISION NOT NULL DEFAULT 36;
-
 -- CreateIndex
 CREATE INDEX "activity_event_workspace_id_received_at_idx" ON "activity_event"("workspace_id", "received_at");
 

@@ -5,6 +5,7 @@ import { money, slackDate } from './format.js';
 import { alertText } from './home.js';
 import { actions, button, context, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn, MAX_BUTTON_VALUE } from './limits.js';
+import { recordButton, recordText } from './record.js';
 
 /**
  * One behaviour alert, sent privately to the rep (metrics.md "Negative behaviours"): what was
@@ -37,8 +38,8 @@ const num = (a: AlertJson, key: string): number | null => {
   return typeof v === 'number' ? v : null;
 };
 
-/** "lead:L-1" (a missed follow-up's subject) as "lead L-1"; other subjects as they are. Escaped. */
-const subjectText = (a: AlertJson) => escapeMrkdwn(clip(a.subject.replace(/^(lead|deal):/, '$1 '), 100));
+/** The deal's or lead's name (metrics.md rev 2), else the subject: "lead:L-1" (a missed follow-up's) as "lead L-1". Escaped. */
+const subjectText = (a: AlertJson) => recordText(a.record, a.subject.replace(/^(lead|deal):/, '$1 '));
 
 /** An instant as a Slack date token (`format`), read in the reader's zone; the fallback is in the rep's zone. */
 function when(iso: string, timezone: string, format: string): string {
@@ -93,7 +94,12 @@ function alertButtons(a: AlertJson, returning: boolean): ActionsBlock {
     ? []
     : [button({ text: 'Snooze 1 day', actionId: 'alert_snooze_1d', value }), button({ text: 'Snooze 1 week', actionId: 'alert_snooze_1w', value })];
   return {
-    ...actions([...snooze, button({ text: 'Dismiss', actionId: 'alert_dismiss', value }), button({ text: 'Done', actionId: 'alert_done', value, style: 'primary' })]),
+    ...actions([
+      ...recordButton(a.record),
+      ...snooze,
+      button({ text: 'Dismiss', actionId: 'alert_dismiss', value }),
+      button({ text: 'Done', actionId: 'alert_done', value, style: 'primary' }),
+    ]),
     block_id: ALERT_ACTIONS_BLOCK,
   };
 }

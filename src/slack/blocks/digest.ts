@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { ATTENTION_ALERT_AGE_MS, improvement } from '../../metrics/attention.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
-import { mean } from '../../metrics/stats.js';
 import { indicatorLabel } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
@@ -11,6 +11,7 @@ import { intervalDays, localMoment, money, pacePercent, percent, weekDays } from
 import { needsAttention } from './home.js';
 import { context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn, MAX_MESSAGE_BLOCKS } from './limits.js';
+import { linksBlocks, workspaceLinksLine } from './links.js';
 import { feedbackActions } from './nudge.js';
 import { focusLeading, leadingForecastText } from './rep-view.js';
 
@@ -21,12 +22,6 @@ import { focusLeading, leadingForecastText } from './rep-view.js';
  * so it goes only to their manager. A team too big for 50 blocks is split into several messages.
  */
 
-/** metrics.md "Improved": the mean focus pace rose by at least this much from the week before. */
-export const IMPROVED_BY = 0.1;
-/** Paces are sums of floating-point ratios: a rise of 0.1 must not miss by a rounding error. */
-const EPSILON = 1e-9;
-/** metrics.md "Needs attention": an open alert older than 2 days. */
-const ATTENTION_ALERT_AGE_MS = 2 * 86_400_000;
 /** Open alerts listed under a rep; the rest are counted. */
 const ALERTS_PER_REP = 3;
 
@@ -37,23 +32,17 @@ export interface Improvement {
   after: number;
 }
 
-const paceOf = (m: RepReport, key: string) => m.leading.find((l) => l.key === key)?.pace ?? null;
-
 /**
- * Reps whose mean pace over the focus indicators rose by at least 0.1 since `previous` (the
- * report as of a week earlier), biggest rise first. Only indicators paced in both weeks count,
- * so an indicator gaining its first value cannot pass for progress.
+ * Reps who improved (metrics.md "Improved", src/metrics/attention.ts) since `previous` (the
+ * report as of a week earlier), biggest rise first.
  */
 export function improvedReps(report: TeamReport, previous: TeamReport | null): Improvement[] {
   const before = new Map((previous?.members ?? []).map((m) => [m.rep.email, m]));
   return report.members
     .flatMap((m) => {
       const p = before.get(m.rep.email);
-      if (!p) return [];
-      const keys = report.focus.filter((k) => paceOf(m, k) !== null && paceOf(p, k) !== null);
-      const was = mean(keys.map((k) => paceOf(p, k)!));
-      const now = mean(keys.map((k) => paceOf(m, k)!));
-      return was !== null && now !== null && now - was >= IMPROVED_BY - EPSILON ? [{ member: m, before: was, after: now }] : [];
+      const change = p ? improvement(report.focus, p.leading, m.leading, report.minRateN) : null;
+      return change?.improved ? [{ member: m, before: change.before, after: change.after }] : [];
     })
     .sort((a, b) => b.after - b.before - (a.after - a.before));
 }
@@ -110,14 +99,6 @@ function alertsSummary(r: TeamReport, openAlerts: Record<string, AlertJson[]>, h
   const open = total === 0 ? 'none open' : `${total} open across ${plural(counts.filter((n) => n > 0).length, 'rep')}`;
   const waiting = held > 0 ? ` · ${plural(held, 'more alert')} found, waiting for the reps’ working hours` : '';
   return `🔔 *Behaviour alerts:* ${open}${waiting}`;
-}
-
-const LINK_WORDS = { tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
-
-/** Monthly: which focus indicators track results on this team (Spearman across the cohort). */
-function linksText(r: TeamReport): string {
-  const lines = r.links.map((l) => `• ${escapeMrkdwn(indicatorLabel(l.key))}: ${LINK_WORDS[l.label]} (${l.rho === null ? '' : `ρ ${l.rho.toFixed(2)}, `}n ${l.n})`);
-  return [`📊 *Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${plural(r.cohort.length, 'established rep')}:`, ...lines].join('\n');
 }
 
 /** Results vs Objectives, Activities, Methodology: the three verdicts of the diagnosis, with their numbers. */
@@ -192,7 +173,11 @@ export function renderManagerDigest(input: {
   overview.push(fields(glanceFields(r)));
   if (input.previous) overview.push(section(improvedText(improved)));
   overview.push(section(attentionText(attention.map((m) => ({ m, alerts: alertsOf(m) })))), section(alertsSummary(r, input.openAlerts, input.heldAlerts ?? 0)));
-  if (input.includeLinks) overview.push(section(linksText(r)));
+  if (input.includeLinks) {
+    overview.push(...linksBlocks(r, `📊 *Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${plural(r.cohort.length, 'established rep')}:`));
+  }
+  const workspace = workspaceLinksLine(r);
+  if (workspace) overview.push(context(workspace));
   overview.push(divider());
 
   // Reps per message: the first shares its 50 blocks with the header and the overview, the others

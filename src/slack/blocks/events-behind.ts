@@ -1,8 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { formatValue } from '../../reports/text.js';
+import type { RecordJson } from '../../reports/types.js';
 import { intervalDays, localMoment, money, slackDate } from './format.js';
 import { context, header, plain, section } from './kit.js';
 import { clip, escapeMrkdwn, MAX_MODAL_TITLE } from './limits.js';
+import { recordLink } from './record.js';
 
 /** One stored event as the modal lists it; `occurredAt` is ISO 8601 with an offset. */
 export interface EventBehindItem {
@@ -12,6 +14,8 @@ export interface EventBehindItem {
   dealId: string | null;
   amount: number | null;
   stage: string | null;
+  /** Its deal when it has one, else its lead, with the name and link as of now. */
+  record: RecordJson | null;
 }
 
 /** The most events listed: the latest ones, which a rep can still recognise. */
@@ -25,8 +29,8 @@ function eventLine(e: EventBehindItem, currency: string | undefined): string {
   const parts = [
     slackDate(e.occurredAt, '{date_short} {time}', localMoment(e.occurredAt)),
     `*${escapeMrkdwn(clip(e.type.replace(/_/g, ' '), 60))}*`,
-    e.leadId === null ? '' : `lead ${escapeMrkdwn(clip(e.leadId, 80))}`,
-    e.dealId === null ? '' : `deal ${escapeMrkdwn(clip(e.dealId, 80))}`,
+    e.leadId === null ? '' : `lead ${e.dealId === null && e.record ? recordLink(e.record) : escapeMrkdwn(clip(e.leadId, 80))}`,
+    e.dealId === null ? '' : `deal ${e.record ? recordLink(e.record) : escapeMrkdwn(clip(e.dealId, 80))}`,
     e.stage === null ? '' : `stage ${escapeMrkdwn(clip(e.stage, 60))}`,
     e.amount === null ? '' : currency === undefined ? plainNumber(e.amount) : money(e.amount, currency),
   ];

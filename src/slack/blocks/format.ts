@@ -51,6 +51,7 @@ const STATUS: Record<PaceStatus, { emoji: string; words: string }> = {
   far_behind: { emoji: '🟠', words: 'far behind' },
   no_baseline: { emoji: '⚪', words: 'no baseline' },
   no_data: { emoji: '⚪', words: 'no data yet' },
+  too_few: { emoji: '⚪', words: 'too few to tell' },
 };
 
 /** The pace status in the words of metrics.md. */

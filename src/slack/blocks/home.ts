@@ -1,5 +1,6 @@
 import type { Button, HomeView, KnownBlock, StaticSelect } from '@slack/types';
 import { imageBlock } from '../../charts/block.js';
+import { needsAttention as repNeedsAttention } from '../../metrics/attention.js';
 import { indicatorUnit } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, LeadingJson, RepReport, TeamReport } from '../../reports/types.js';
@@ -8,6 +9,7 @@ import { actions, button, context, divider, fields, header, option, plain, secti
 import { staleDataText } from './data-health.js';
 import { clip, escapeMrkdwn, MAX_VIEW_BLOCKS } from './limits.js';
 import { notMappedText } from './notices.js';
+import { recordButton, recordText } from './record.js';
 import { focusLeading, focusSuggestionText, indicatorText, leadingForecastText, NO_BASELINE_TEXT, resultsFields, windowLabel, windowsText } from './rep-view.js';
 import { repRowText } from './teamkpis.js';
 
@@ -33,9 +35,6 @@ export const ALERT_ACTIONS = [
 export const STALE_ALERTS_TEXT = '*Open alerts:* paused until new CRM data arrives.';
 /** Alerts shown with their buttons (2 blocks each); the rest are counted. */
 const MAX_HOME_ALERTS = 5;
-const DAY_MS = 86_400_000;
-/** metrics.md "Needs attention": an open alert older than 2 days (or far behind on a focus indicator). */
-const ATTENTION_ALERT_AGE_MS = 2 * DAY_MS;
 
 const eventsButton = (l: LeadingJson, email: string): Button =>
   button({ text: 'Events behind this', actionId: SHOW_EVENTS_ACTION, value: JSON.stringify({ key: l.key, email }) });
@@ -51,7 +50,7 @@ const str = (a: AlertJson, key: string): string => {
 
 /** An alert in coaching words, with the numbers it rests on (metrics.md "Negative behaviours"). */
 export function alertText(a: AlertJson, currency: string): string {
-  const subject = escapeMrkdwn(clip(a.subject, 100));
+  const subject = recordText(a.record, a.subject);
   const since = `since ${localMoment(a.triggeredAt)}`;
   switch (a.rule) {
     case 'untouched_lead':
@@ -73,7 +72,10 @@ function alertBlocks(r: RepReport): KnownBlock[] {
   const blocks: KnownBlock[] = [section(`*Open alerts (${r.alerts.length})*`)];
   for (const a of r.alerts.slice(0, MAX_HOME_ALERTS)) {
     const value = JSON.stringify({ key: a.key });
-    blocks.push(section(alertText(a, r.currency)), actions(ALERT_ACTIONS.map((x) => button({ text: x.text, actionId: `alert_${x.action}`, value }))));
+    blocks.push(
+      section(alertText(a, r.currency)),
+      actions([...recordButton(a.record), ...ALERT_ACTIONS.map((x) => button({ text: x.text, actionId: `alert_${x.action}`, value }))]),
+    );
   }
   if (r.alerts.length > MAX_HOME_ALERTS) blocks.push(context(`and ${r.alerts.length - MAX_HOME_ALERTS} more open alerts`));
   return blocks;
@@ -147,10 +149,14 @@ export function renderRepHome(input: {
   return { type: 'home', blocks: [...head, ...list, ...tail] };
 }
 
-/** metrics.md "Needs attention": far behind on a focus indicator, or an open alert older than 2 days. */
+/** metrics.md "Needs attention" (src/metrics/attention.ts) for a rep report and the alerts open on it. */
 export function needsAttention(m: RepReport): boolean {
-  const asOf = Date.parse(m.asOf);
-  return focusLeading(m).some((l) => l.status === 'far_behind') || m.alerts.some((a) => asOf - Date.parse(a.triggeredAt) > ATTENTION_ALERT_AGE_MS);
+  return repNeedsAttention({
+    resultsGap: m.diagnosis.results.gap,
+    asOf: Date.parse(m.asOf),
+    focus: focusLeading(m),
+    openAlertsTriggeredAt: m.alerts.map((a) => Date.parse(a.triggeredAt)),
+  });
 }
 
 /** Blocks each shown team costs besides its reps: header, summary, "and N more". */

@@ -1,11 +1,11 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { attainment } from '../../metrics/forecast.js';
-import { indicatorLabel } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { RepReport, TeamReport } from '../../reports/types.js';
 import { intervalDays, localMoment, money, pacePercent, percent, statusWords, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn, MAX_BUTTON_VALUE, MAX_MESSAGE_BLOCKS } from './limits.js';
+import { linksBlocks } from './links.js';
 import { focusLeading, leadingForecastText } from './rep-view.js';
 
 export const TEAMKPIS_PAGE_ACTION = 'teamkpis_page';
@@ -21,10 +21,10 @@ export interface TeamKpisPageValue {
 
 /**
  * Blocks of a page besides the rep rows and the other teams' buttons: header, context,
- * no-baseline note, team results, 2 dividers, links, page line, Previous, Next. Previous and
+ * no-baseline note, team results, 2 dividers, links and their figures, page line, Previous, Next. Previous and
  * Next sit in an actions block each, because Slack rejects two equal action_ids in one block.
  */
-const FIXED_BLOCKS = 10;
+const FIXED_BLOCKS = 11;
 /** Other teams the manager can open from the message; the rest are only named. */
 const MAX_OTHER_TEAM_BUTTONS = 3;
 /** Rep rows per page: a screenful a manager can read, and 3 pages for a 60-rep team. */
@@ -47,6 +47,8 @@ const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => strin
     return s ? `🧭 coach the ${escapeMrkdwn(s.stage)} stage: ${percent(s.repRate)} converted vs ${percent(s.teamRate)} for the team` : '🧭 coach a stage';
   },
   look_past_rep: () => '🔍 behind on results with activity on pace: look past the rep',
+  ramping: (m) => (m.ramp ? `🌱 information only: ramping, week ${m.ramp.week} of ${m.ramp.of}` : '🌱 information only: ramping'),
+  no_basis: () => 'ℹ️ information only: no target or team comparison yet',
 };
 
 /** A rep's coaching status in words, from the diagnosis (metrics.md), with its numbers. */
@@ -65,14 +67,6 @@ export function repRowText(m: RepReport): string {
     paces.join(' · '),
     `${money(lag.bookedRevenue, c)} booked · ${lag.dealsWon ?? '—'} won in the last ${m.windows.cadence.weeks} weeks · leading forecast ${leadingForecastText(m.forecast, c)}`,
   ].join('\n');
-}
-
-const LINK_WORDS = { tracks_results: 'tracks results', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
-
-/** Which focus indicators track results on this team (Spearman across the cohort, metrics.md). */
-function linksText(r: TeamReport): string {
-  const lines = r.links.map((l) => `• ${escapeMrkdwn(indicatorLabel(l.key))}: ${LINK_WORDS[l.label]} (${l.rho === null ? '' : `ρ ${l.rho.toFixed(2)}, `}n ${l.n})`);
-  return [`*Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${r.cohort.length} established reps:`, ...lines].join('\n');
 }
 
 function teamResults(r: TeamReport): string[] {
@@ -116,7 +110,7 @@ export function renderTeamKpis(input: { report: TeamReport; page: number; pageSi
   if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps, so no paces are shown.'));
   blocks.push(fields(teamResults(r)), divider());
   for (const m of rows) blocks.push(section(repRowText(m)));
-  blocks.push(divider(), section(linksText(r)));
+  blocks.push(divider(), ...linksBlocks(r, `*Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${r.cohort.length} established reps:`));
   blocks.push(context(rows.length === 0 ? 'No reps on this team yet.' : `Page ${page + 1} of ${pages} · reps ${page * size + 1}–${page * size + rows.length} of ${r.members.length}`));
   if (page > 0) blocks.push(pageButton('← Previous', { team: r.team, page: page - 1, asOf: r.asOf }));
   if (page < pages - 1) blocks.push(pageButton('Next →', { team: r.team, page: page + 1, asOf: r.asOf }));

@@ -1,28 +1,11 @@
-import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { holdForRetry, markFailed, markPosting, markSent, type Claim } from '../../db/delivery-ledger.js';
 import type { Logger } from '../../logger.js';
 import type { SlackMessage } from '../answer-within.js';
+import { classifySlackFailure } from './failure.js';
 import type { PostThrottle } from './throttle.js';
-
-/** Errors that will not change on retry: recorded, logged once, never retried (style.md #8). */
-export const PERMANENT_ERRORS = new Set([
-  'user_not_found',
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'account_inactive',
-  'invalid_blocks',
-  'no_text',
-  'msg_too_long',
-  'cannot_dm_bot',
-  'invalid_auth',
-  'not_authed',
-  'token_revoked',
-  'missing_scope',
-  'restricted_action',
-]);
 
 const hasImages = (m: SlackMessage) => m.blocks.some((b) => b.type === 'image');
 const withoutImages = (m: SlackMessage): SlackMessage => ({ ...m, blocks: m.blocks.filter((b) => b.type !== 'image') });
@@ -38,6 +21,11 @@ export interface PostPolicy {
 }
 
 export const DEFAULT_POST_POLICY: PostPolicy = { maxAttempts: 5, backoffMs: 1000, maxBackoffMs: 30_000, leaseMs: 60_000 };
+
+/** The wait after the nth transient failure in a row. */
+export function backoffMs(policy: PostPolicy, failures: number): number {
+  return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (failures - 1));
+}
 
 export interface PostContext {
   db: Database;
@@ -90,26 +78,27 @@ export async function postClaimed(
       part++;
       continue;
     } catch (err) {
-      if (err instanceof WebAPIRateLimitedError) {
-        retryIn = err.retryAfter * 1000;
-        reason = `ratelimited (Retry-After ${err.retryAfter} s)`;
-        ctx.throttle.pause(target.workspace, retryIn);
-      } else if (err instanceof WebAPIPlatformError && err.data.error === 'invalid_blocks' && hasImages(message)) {
+      if (err instanceof WebAPIPlatformError && err.data.error === 'invalid_blocks' && hasImages(message)) {
         // Slack refuses an image block naming a file it has not finished processing: a chart
         // must never stop a message, so the same part goes again without its images.
         log.warn('Slack refused a message over its image; posting it without the image');
         parts = parts.map((p, i) => (i === part ? withoutImages(p) : p));
         continue;
-      } else if (err instanceof WebAPIPlatformError && PERMANENT_ERRORS.has(err.data.error)) {
-        await markFailed(ctx.db, claim, err.data.error, ctx.clock.now());
-        log.warn({ error: err.data.error }, 'Slack refused the message for good; recorded, not retried (see `pacer status`)');
-        return { status: 'failed', error: err.data.error };
-      } else if (err instanceof WebAPIHTTPError || err instanceof WebAPIRequestError || err instanceof WebAPIPlatformError) {
-        failures++;
-        retryIn = Math.min(ctx.policy.maxBackoffMs, ctx.policy.backoffMs * 2 ** (failures - 1));
-        reason = err instanceof WebAPIHTTPError ? `HTTP ${err.statusCode}` : err instanceof WebAPIPlatformError ? err.data.error : err.original.message;
+      }
+      const failure = classifySlackFailure(err);
+      if (!failure) throw err;
+      if (failure.kind === 'permanent') {
+        await markFailed(ctx.db, claim, failure.error, ctx.clock.now());
+        log.warn({ error: failure.error }, 'Slack refused the message for good; recorded, not retried (see `pacer status`)');
+        return { status: 'failed', error: failure.error };
+      }
+      reason = failure.reason;
+      if (failure.kind === 'rate_limited') {
+        retryIn = failure.retryAfterMs;
+        ctx.throttle.pause(target.workspace, retryIn);
       } else {
-        throw err;
+        failures++;
+        retryIn = backoffMs(ctx.policy, failures);
       }
     }
     if (failures >= ctx.policy.maxAttempts) {

@@ -11,6 +11,7 @@ import { renderLoadingModal, renderMessageModal } from '../blocks/loading.js';
 import { renderMyKpis } from '../blocks/mykpis.js';
 import { renderNotAllowed } from '../blocks/notices.js';
 import type { SlackDeps } from '../deps.js';
+import { OPEN_RECORD_ACTION } from '../blocks/record.js';
 import { publishHome } from '../home.js';
 import { requestLogger } from '../request-log.js';
 import { identifySlackUser, type SlackPerson } from '../who.js';
@@ -85,6 +86,11 @@ const ALERT_NOTES: Record<AlertAction, (until: Date | null) => string> = {
  * request's workspace and checks they may see what they ask for.
  */
 export function registerActions(app: App, deps: SlackDeps): void {
+  // A link button: Slack opens the link itself and still sends the click, which needs an answer.
+  app.action(OPEN_RECORD_ACTION, async ({ ack }) => {
+    await ack();
+  });
+
   const handle = <A extends BlockAction>(
     pattern: string | RegExp,
     run: (args: { ctx: ActionContext; body: A; action: A['actions'][number]; client: WebClient; respond: (m: Record<string, unknown>) => Promise<unknown> }) => Promise<void>,

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyConfig } from '../../src/config/apply.js';
+import { parseCoachingConfig } from '../../src/config/coaching.js';
+import type { Database } from '../../src/db/client.js';
+import { ingestEvents } from '../../src/ingest/ingest-events.js';
+import { teamReport } from '../../src/reports/build-report.js';
+import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
+
+// Wednesday: the last complete week started Monday Nov 16 (UTC for East; 08:00Z for West).
+const AS_OF = new Date('2026-11-25T15:00:00Z');
+/** Wednesdays 18:00Z of the 4 baseline weeks: inside the same week for both teams. */
+const WEDNESDAYS = ['2026-10-28', '2026-11-04', '2026-11-11', '2026-11-18'].map((d) => Date.parse(`${d}T18:00:00Z`));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Two teams of 6 reps: rep i makes 2(i + 1) calls a week; results rank as calls do except one
+ * adjacent swap, so D = 2 and ρ = 1 − 6·2/(6·35) = 0.9429 on each team, exact p = 6/720 (the
+ * identity and the 5 adjacent swaps). Nobody emails: ρ is null on that focus indicator.
+ */
+const TEAMS = [
+  { name: 'East', timezone: 'UTC', results: [1, 2, 3, 4, 6, 5] },
+  { name: 'West', timezone: 'America/Los_Angeles', results: [2, 1, 3, 4, 5, 6] },
+];
+const email = (team: string, i: number) => `${team.toLowerCase()}${i}@example.com`;
+
+async function loadTeams(db: Database, slackTeamId: string): Promise<number> {
+  const parsed = parseCoachingConfig({
+    workspace: { id: slackTeamId, currency: 'USD' },
+    teams: TEAMS.map((t) => ({
+      name: t.name,
+      timezone: t.timezone,
+      pipelineStages: ['discovery', 'demo'],
+      focus: ['cadence.call', 'cadence.email'],
+      thresholds: { cadenceWeeks: 4, baselineWeeks: 4 },
+      members: [{ email: `mgr.${t.name.toLowerCase()}@example.com`, name: `${t.name} Manager`, role: 'manager' }, ...t.results.map((_, i) => ({ email: email(t.name, i), name: `${t.name} ${i}` }))],
+    })),
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  const ws = (await applyConfig(db, parsed.config)).workspace.id;
+  const events: Record<string, unknown>[] = [];
+  for (const t of TEAMS) {
+    t.results.forEach((rank, i) => {
+      const repEmail = email(t.name, i);
+      for (const [w, at] of WEDNESDAYS.entries()) for (let k = 0; k < 2 * (i + 1); k += 1) events.push({ id: `${repEmail}-call-${w}-${k}`, type: 'call', occurredAt: iso(at + k * 60_000), repEmail });
+      events.push({ id: `${repEmail}-open`, type: 'opportunity_created', occurredAt: iso(WEDNESDAYS[1]!), repEmail, dealId: `${repEmail}-D`, amount: 1000 * rank });
+      events.push({ id: `${repEmail}-won`, type: 'deal_won', occurredAt: iso(WEDNESDAYS[2]!), repEmail, dealId: `${repEmail}-D`, amount: 1000 * rank });
+    });
+  }
+  const outcome = await ingestEvents(db, ws, events, { receivedAt: AS_OF });
+  if (outcome.rejected.length > 0) throw new Error(JSON.stringify(outcome.rejected));
+  return ws;
+}
+
+const kept = (db: Database, ws: number) =>
+  db.query<{ team: string; week_start: Date | string; data_version: string; current: string }>(
+    `SELECT t.name AS team, l.week_start, l.data_version::text AS data_version, w.data_version::text AS current
+     FROM team_links l JOIN team t ON t.id = l.team_id JOIN workspace w ON w.id = t.workspace_id
+     WHERE t.workspace_id = $1 ORDER BY t.name`,
+    [ws],
+  );
+
+describe.each(DATABASE_KINDS)('links kept per team and complete week (%s)', (kind) => {
+  let db: Database;
+  let ws: number;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    ws = await loadTeams(db, `T0LINKS${kind.toUpperCase()}`);
+  });
+  afterAll(() => db.close());
+
+  it('computes every team’s links once, with the workspace-wide test, and keeps them for the week', async () => {
+    const east = await teamReport(db, ws, 'East', AS_OF);
+    expect(east.links).toEqual([
+      { key: 'cadence.call', rho: expect.closeTo(0.9429, 4), n: 6, p: 6 / 720, label: 'tracks_results', workspace: { rho: expect.closeTo(0.9429, 4), n: 12, p: expect.any(Number), label: 'tracks_results' } },
+      { key: 'cadence.email', rho: null, n: 6, p: null, label: 'weak_or_no_link', workspace: { rho: null, n: 0, p: null, label: 'too_few_reps' } },
+    ]);
+    // Both teams at D = 2: P(T' ≥ T) is about (6/720)² plus the orderings trading one team's loss for the other's gain.
+    expect(east.links[0]!.workspace!.p).toBeLessThan(0.005);
+    const rows = await kept(db, ws);
+    expect(rows.map((r) => [r.team, new Date(r.week_start).toISOString(), r.data_version])).toEqual([
+      ['East', '2026-11-16T00:00:00.000Z', rows[0]!.current],
+      ['West', '2026-11-16T08:00:00.000Z', rows[0]!.current],
+    ]);
+    // The other team's report reads what the first computed.
+    expect((await teamReport(db, ws, 'West', AS_OF)).links[0]).toEqual({ ...east.links[0], p: 6 / 720 });
+  });
+
+  it('reuses the kept links on a later report of the same week, and computes them again after a late event', async () => {
+    await teamReport(db, ws, 'East', AS_OF);
+    // Mark the kept row: a report that shows the mark read it instead of computing.
+    await db.query(`UPDATE team_links SET links = jsonb_set(links, '{0,p}', '0.5') WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
+    const reused = await teamReport(db, ws, 'East', new Date(AS_OF.getTime() + 3_600_000));
+    expect(reused.links[0]!.p).toBe(0.5);
+    expect(reused.links[0]!.label).toBe('tracks_results');
+
+    // A late event: a call in the last complete week (no change of ranks).
+    await ingestEvents(db, ws, [{ id: 'late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 3_600_000), repEmail: email('East', 5) }], { receivedAt: AS_OF });
+    const recomputed = await teamReport(db, ws, 'East', new Date(AS_OF.getTime() + 7_200_000));
+    expect(recomputed.links[0]!.p).toBe(6 / 720);
+    const rows = await kept(db, ws);
+    for (const r of rows) expect(r.data_version).toBe(r.current);
+  });
+
+  it('keeps a new row when the week turns', async () => {
+    const nextWeek = new Date(AS_OF.getTime() + 7 * 86_400_000);
+    await teamReport(db, ws, 'East', nextWeek);
+    const weeks = (await kept(db, ws)).filter((r) => r.team === 'East').map((r) => new Date(r.week_start).toISOString());
+    expect(weeks).toEqual(expect.arrayContaining(['2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z']));
+  });
+});
