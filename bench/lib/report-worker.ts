@@ -15,6 +15,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { loadMetricEvents } from '../../src/db/metrics-repo.js';
 import { loadTeamInput, repReport, teamReport } from '../../src/reports/build-report.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom } from '../../src/reports/compute.js';
+import { teamDataHealth } from '../../src/reports/data-health.js';
 import { createRng } from '../../src/seed/rng.js';
 
 export interface ReportJob {
@@ -116,12 +117,15 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
     /** Node's own CPU during loadMetricEvents (decoding the rows); the rest is the database's work and the wire. */
     loadMetricEventsNodeCpuMs: number;
     computeTeamReportMs: number;
+    dataHealthMs: number;
   }[] = [];
   for (const name of pick(teams, job.splitTeams, job.seed + 2)) {
     const input = await timed(() => loadTeamInput(db, job.workspaceId, name));
     const reps = input.value.input.reps;
     const events = await timed(() => loadMetricEvents(db, job.workspaceId, reps.map((r) => r.id), eventsFrom(input.value.input, asOf), asOf, bareTouchBuckets(input.value.input, asOf)));
-    const compute = await timed(async () => computeTeamReport(input.value.input, events.value, asOf));
+    // Data health runs beside loadMetricEvents in teamReport; timed here on its own.
+    const health = await timed(() => teamDataHealth(db, job.workspaceId, input.value.input, asOf, asOf));
+    const compute = await timed(async () => computeTeamReport(input.value.input, events.value, asOf, undefined, health.value));
     split.push({
       team: name,
       reps: reps.length,
@@ -130,8 +134,9 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
       loadMetricEventsMs: round(events.ms),
       loadMetricEventsNodeCpuMs: round(events.cpuMs),
       computeTeamReportMs: round(compute.ms),
+      dataHealthMs: round(health.ms),
     });
-    log(`split ${name}: ${reps.length} reps, ${events.value.length} events; input ${round(input.ms)} ms, events ${round(events.ms)} ms (node CPU ${round(events.cpuMs)} ms), compute ${round(compute.ms)} ms`);
+    log(`split ${name}: ${reps.length} reps, ${events.value.length} events; input ${round(input.ms)} ms, events ${round(events.ms)} ms (node CPU ${round(events.cpuMs)} ms), compute ${round(compute.ms)} ms, data health ${round(health.ms)} ms`);
   }
   const sum = (k: 'loadTeamInputMs' | 'loadMetricEventsMs' | 'computeTeamReportMs') => split.reduce((n, s) => n + s[k], 0);
   const total = sum('loadTeamInputMs') + sum('loadMetricEventsMs') + sum('computeTeamReportMs');

@@ -120,7 +120,7 @@ export function registerImport(program: Command): void {
         if (opts.dateFormat !== undefined) checkDateFormat(opts.dateFormat);
         await checkInputFile(file);
 
-        await withDatabase(async ({ db }) => {
+        await withDatabase(async ({ db, clock }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const bar = progressBar(file);
           let summary: ImportSummary;
@@ -132,6 +132,7 @@ export function registerImport(program: Command): void {
               fieldMap,
               statusMap,
               dateFormat: opts.dateFormat,
+              clock,
               onProgress: (p) => bar.update(p),
             });
           } finally {

@@ -34,10 +34,10 @@ export function registerReport(program: Command): void {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const at = asOf ?? clock.now();
           if (opts.rep !== undefined) {
-            const report = await repReport(db, workspace.id, opts.rep, at);
+            const report = await repReport(db, workspace.id, opts.rep, at, clock.now());
             process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : repReportText(report)}\n`);
           } else {
-            const report = await teamReport(db, workspace.id, opts.team!, at);
+            const report = await teamReport(db, workspace.id, opts.team!, at, clock.now());
             process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : teamReportText(report)}\n`);
           }
         });

@@ -122,7 +122,7 @@ export function registerSeed(program: Command): void {
           const bar = progressBar();
           let summary: SeedSummary;
           try {
-            summary = await seedDatabase(db, { ...options, configOut, verify: opts.verify }, (p) => bar.update(p));
+            summary = await seedDatabase(db, { ...options, configOut, verify: opts.verify, receivedAt: clock.now() }, (p) => bar.update(p));
           } catch (err) {
             bar.stop();
             // The counts still tell what was found; the error then lists what is missing.

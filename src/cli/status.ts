@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { ledgerSummary } from '../db/delivery-ledger.js';
+import { dataHealthLine, dataHealthStatus } from '../reports/data-health.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why')
+    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; whether data is still arriving')
     .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
     .action(
       action(async (opts: { workspace?: string }) => {
-        await withDatabase(async ({ db }) => {
+        await withDatabase(async ({ db, clock }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const connected = await db.prisma.workspace.findUnique({ where: { id: workspace.id }, select: { slackDisconnectedAt: true } });
           const { counts, problems } = await ledgerSummary(db, workspace.id);
@@ -17,6 +18,9 @@ export function registerStatus(program: Command): void {
           const line = Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', ');
           process.stdout.write(`deliveries: ${line || 'none yet'}\n`);
           for (const p of problems) process.stdout.write(`  ${p.status.padEnd(7)} ${p.updated_at.toISOString()}  ${p.key}  ${p.error ?? ''}\n`);
+          const health = await dataHealthStatus(db, workspace.id, clock.now());
+          if (health.workspace) process.stdout.write(`${dataHealthLine('data', health.workspace)}\n`);
+          for (const t of health.teams) process.stdout.write(`${dataHealthLine(`  team ${t.team}`, t.dataHealth)}\n`);
         });
       }),
     );

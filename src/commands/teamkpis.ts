@@ -26,6 +26,6 @@ export async function teamKpisPage(
   deps: SlackDeps,
   input: { workspaceId: number; team: string; page: number; asOf: Date; otherTeams?: string[] },
 ): Promise<SlackMessage> {
-  const report = await teamReport(deps.db, input.workspaceId, input.team, input.asOf);
+  const report = await teamReport(deps.db, input.workspaceId, input.team, input.asOf, deps.clock.now());
   return renderTeamKpis({ report, page: input.page, otherTeams: input.otherTeams ?? [] });
 }

@@ -100,20 +100,21 @@ export async function bumpDataVersion(tx: SqlRunner, workspaceId: number): Promi
  * DO UPDATE locks the row it meets even when its WHERE skips the update) until the transaction
  * ends, so what the caller then reads of them cannot change before it writes. Rows are taken in
  * external id order: concurrent batches lock the ids they share in one order and cannot deadlock.
- * Returns the ids inserted. Run it in a transaction.
+ * Returns the ids inserted. Run it in a transaction. `receivedAt` is Pacer's clock (metrics.md
+ * "Data health"), not the database's: PACER_NOW runs must agree with it.
  */
-export async function insertOrLockEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[]): Promise<Set<string>> {
+export async function insertOrLockEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const inserted = await tx.query<{ external_id: string }>(
     `INSERT INTO activity_event AS e (workspace_id, external_id, type, occurred_at, identity_id, lead_id, deal_id, amount,
-       stage, lead_source, metadata, deal_name, lead_name, account_name, url, version, content_hash)
+       stage, lead_source, metadata, deal_name, lead_name, account_name, url, version, content_hash, received_at)
      SELECT $1, r.external_id, r.type, r.occurred_at, r.identity_id, r.lead_id, r.deal_id, r.amount,
-       r.stage, r.lead_source::"LeadSource", r.metadata, r.deal_name, r.lead_name, r.account_name, r.url, r.version, r.content_hash
+       r.stage, r.lead_source::"LeadSource", r.metadata, r.deal_name, r.lead_name, r.account_name, r.url, r.version, r.content_hash, $3
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
      ORDER BY r.external_id COLLATE "C"
      ON CONFLICT (workspace_id, external_id) DO UPDATE SET version = e.version WHERE false
      RETURNING e.external_id`,
-    [workspaceId, JSON.stringify(rows)],
+    [workspaceId, JSON.stringify(rows), receivedAt],
   );
   return new Set(inserted.map((r) => r.external_id));
 }
@@ -138,17 +139,17 @@ export async function storedVersions(db: SqlRunner, workspaceId: number, externa
 }
 
 /** Replaces stored events whose rows the caller's transaction holds locked (insertOrLockEvents). */
-export async function replaceEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[]): Promise<void> {
+export async function replaceEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `UPDATE activity_event e SET
        type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
        deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
        metadata = r.metadata, deal_name = r.deal_name, lead_name = r.lead_name, account_name = r.account_name, url = r.url,
-       version = r.version, content_hash = r.content_hash, received_at = now()
+       version = r.version, content_hash = r.content_hash, received_at = $3
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
      WHERE e.workspace_id = $1 AND e.external_id = r.external_id`,
-    [workspaceId, JSON.stringify(rows)],
+    [workspaceId, JSON.stringify(rows), receivedAt],
   );
 }
 

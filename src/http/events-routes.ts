@@ -33,7 +33,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; 
       );
     }
     const log = request.log.child({ workspaceId: key.workspaceId });
-    const outcome = await ingestEvents(deps.db, key.workspaceId, events);
+    const outcome = await ingestEvents(deps.db, key.workspaceId, events, { receivedAt: deps.clock.now() });
     log.info({ batch: events.length, accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected.length, unmatched: outcome.unmatched }, 'events ingested');
     return reply.code(200).send(outcome);
   });

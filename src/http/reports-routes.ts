@@ -43,6 +43,6 @@ function reportRoute(app: FastifyInstance, deps: { db: Database; clock: Clock },
 
 /** GET /api/v1/reports/reps/:email and /teams/:name (read keys only). */
 export function registerReportRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
-  reportRoute(app, deps, '/api/v1/reports/reps/:email', 'email', (ws, email, asOf) => repReport(deps.db, ws, email, asOf));
-  reportRoute(app, deps, '/api/v1/reports/teams/:name', 'name', (ws, name, asOf) => teamReport(deps.db, ws, name, asOf));
+  reportRoute(app, deps, '/api/v1/reports/reps/:email', 'email', (ws, email, asOf) => repReport(deps.db, ws, email, asOf, deps.clock.now()));
+  reportRoute(app, deps, '/api/v1/reports/teams/:name', 'name', (ws, name, asOf) => teamReport(deps.db, ws, name, asOf, deps.clock.now()));
 }

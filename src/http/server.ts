@@ -119,7 +119,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
-    const readiness = await checkReadiness(deps.db);
+    const readiness = await checkReadiness(deps.db, deps.clock.now());
     switch (readiness.status) {
       case 'ready':
         return readiness;

@@ -9,6 +9,7 @@ import { rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { stringify, type Stringifier } from 'csv-stringify';
+import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { deleteEvents } from '../db/events-repo.js';
 import {
@@ -44,6 +45,8 @@ export interface CsvImportOptions {
   /** Lower-cased export status → status (`--status-map`). */
   statusMap?: ReadonlyMap<string, DealStatus>;
   batchRows?: number;
+  /** Pacer's clock: each batch is received at its now (metrics.md "Data health"). */
+  clock: Clock;
   /** Called after each batch is stored. */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -209,7 +212,7 @@ export async function importCsv(db: Database, options: CsvImportOptions): Promis
     });
     const problems = results.map((result): InputProblem[] => (result.ok ? [] : result.problems));
     if (events.length > 0) {
-      const outcome = await ingestEventsDetailed(db, workspaceId, events, { onConflict });
+      const outcome = await ingestEventsDetailed(db, workspaceId, events, { onConflict, receivedAt: options.clock.now() });
       summary.events += events.length;
       summary.accepted += outcome.accepted - outcome.updated;
       summary.updated += outcome.updated;

@@ -41,6 +41,11 @@ export interface IngestOptions {
   onConflict?: 'reject' | 'replace';
 }
 
+/** What every write needs: when the batch arrived, by Pacer's clock (the one honouring PACER_NOW). */
+export interface IngestWrite extends IngestOptions {
+  receivedAt: Date;
+}
+
 /** The outcome plus what the CSV import reports and the API's reply does not carry. */
 export interface DetailedIngestOutcome extends IngestOutcome {
   /** Of the accepted events, those that replaced stored content (by a higher version or 'replace'). */
@@ -131,7 +136,7 @@ function decide(
  * database error stores nothing, and resending it is safe.
  * Returns exactly the API's reply (interfaces.md); ingestEventsDetailed also counts updates.
  */
-export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestOutcome> {
+export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestWrite): Promise<IngestOutcome> {
   const { updated: _updated, ...outcome } = await ingestEventsDetailed(db, workspaceId, inputs, options);
   return outcome;
 }
@@ -141,7 +146,7 @@ export async function ingestEventsDetailed(
   db: Database,
   workspaceId: number,
   inputs: readonly unknown[],
-  { onConflict = 'reject' }: IngestOptions = {},
+  { onConflict = 'reject', receivedAt }: IngestWrite,
 ): Promise<DetailedIngestOutcome> {
   const { extraTouchTypes, stages: anyTeamStages } = await ingestContext(db, workspaceId);
   const rejected: RejectedEvent[] = [];
@@ -197,6 +202,7 @@ export async function ingestEventsDetailed(
       tx,
       workspaceId,
       [...asIfNew.values()].flatMap(({ write }) => (write ? [toRow(write, identityOf(write).id)] : [])),
+      receivedAt,
     );
     const storedIds: string[] = [];
     for (const [id, decided] of asIfNew) {
@@ -212,7 +218,7 @@ export async function ingestEventsDetailed(
       verdicts.set(id, v);
       if (write) replacements.push(toRow(write, identityOf(write).id));
     }
-    await replaceEvents(tx, workspaceId, replacements);
+    await replaceEvents(tx, workspaceId, replacements, receivedAt);
     if (inserted.size > 0 || replacements.length > 0) await bumpDataVersion(tx, workspaceId);
   });
 

@@ -1,13 +1,29 @@
 import { alertStates } from '../db/alert-states.js';
 import { alertsSentSince, claimDelivery, settledKeys } from '../db/delivery-ledger.js';
-import { loadRoster } from '../db/roster-repo.js';
+import { recordTeamStaleness } from '../db/data-health-repo.js';
+import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
+import type { DataHealthJson } from '../reports/types.js';
 import { renderBehaviourAlert } from '../slack/blocks/alert.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { inWorkingHours, startOfLocalDay } from './due.js';
 import { deliver, type ReadyMessage } from './weekly.js';
 
 const CLAIM_LEASE_MS = 10 * 60 * 1000;
+
+/**
+ * While a team's data is stale no alert is raised or delivered (metrics.md "Data health"): an
+ * alert on data that stopped arriving blames the rep for the CRM. Said in the log once per spell.
+ */
+async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataHealthJson, now: Date): Promise<boolean> {
+  // A dry run prints what would go out and leaves the spell for the real run to record.
+  if (health.stale === null || ctx.dryRun) return health.stale === true;
+  const { change } = await recordTeamStaleness(ctx.db, team.id, health.stale, now);
+  const log = ctx.logger.child({ team: team.name, job: 'alert-scan' });
+  if (change === 'started') log.warn({ reason: health.reason, lastReceivedAt: health.lastReceivedAt }, 'team data is stale: alerts held until new data arrives');
+  if (change === 'ended') log.info({ lastReceivedAt: health.lastReceivedAt }, 'team data is fresh again: alerts resume');
+  return health.stale;
+}
 
 /**
  * The behaviour-alert scan (every 10 minutes): each rep's open alerts of metrics.md, once each
@@ -26,6 +42,7 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
     for (const team of await loadRoster(ctx.db, workspace.id)) {
       if (team.reps.length === 0) continue;
       const report = await teamReport(ctx.db, workspace.id, team.name, now);
+      if (await heldForStaleData(ctx, team, report.dataHealth, now)) continue;
       const states = await alertStates(ctx.db, workspace.id, team.reps.map((r) => r.memberId));
       for (const rep of team.reps) {
         const alerts = report.members.find((m) => m.rep.email === rep.email)?.alerts ?? [];

@@ -3,6 +3,7 @@ import { attachCharts, cadenceChart } from '../charts/attach.js';
 import { teamCadenceChartInput } from '../charts/from-report.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
 import { claimDelivery, markFailed, recordSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
+import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
 import type { AlertJson, TeamReport } from '../reports/types.js';
@@ -32,8 +33,23 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
   let previous: Promise<TeamReport> | undefined;
   return {
     current: () => (current ??= teamReport(ctx.db, workspaceId, team.name, now)),
-    previous: () => (previous ??= teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS))),
+    previous: () => (previous ??= teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now)),
   };
+}
+
+/**
+ * Whether this digest is the first of the team's stale spell (metrics.md: managers are told once
+ * per spell): the spell started after the digest a week earlier was due, so that one did not say it.
+ */
+async function firstDigestOfStaleSpell(ctx: JobContext, team: RosterTeam, report: TeamReport, planned: PlannedMessage, now: Date): Promise<boolean> {
+  if (report.dataHealth.stale !== true) {
+    if (report.dataHealth.stale === false && !ctx.dryRun) await recordTeamStaleness(ctx.db, team.id, false, now);
+    return false;
+  }
+  // A dry run shows the note and leaves the spell for the real run to record.
+  if (ctx.dryRun) return true;
+  const { since } = await recordTeamStaleness(ctx.db, team.id, true, now);
+  return since !== null && since.getTime() > planned.intent.dueAt.getTime() - WEEK_MS;
 }
 
 /** `client` uploads the recap's chart; null (a dry run) leaves it out. */
@@ -56,7 +72,8 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       }
       // Once a month: the first digest whose week starts in the first 7 days of a month.
       const includeLinks = Number(planned.weekKey.slice(8, 10)) <= 7;
-      return renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject });
+      const firstOfStaleSpell = await firstDigestOfStaleSpell(ctx, team, report, planned, now);
+      return renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject, firstOfStaleSpell });
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);

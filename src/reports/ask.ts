@@ -33,6 +33,8 @@ export function askOf(r: RepReport): Ask | null {
   const asks = d.outcome === 'coach_activity' || d.outcome === 'coach_stage' || (d.outcome === 'ramping' && focus.status === 'far_behind');
   if (!asks) return null;
   if (isActivityIndicator(focus.key)) {
+    // metrics.md "Data health": while the data is stale no activity ask is made (the goal stays in the report as information).
+    if (r.dataHealth.stale === true) return null;
     // A count behind its expectation always has a goal (compute.ts); without one there is no number to ask for.
     if (!r.goal || r.goal.key !== focus.key || focus.expectation === null) return null;
     return { kind: 'goal', key: focus.key, label: focus.label, goal: r.goal, expectation: focus.expectation, ramping: r.ramp !== null };

@@ -10,6 +10,7 @@ import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
 import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import { teamDataHealth } from './data-health.js';
 import { keptTeamLinks, type LinkTeam } from './links.js';
 import { nameReportRecords, reportRecordRefs } from './records.js';
 import type { RepReport, TeamReport } from './types.js';
@@ -74,13 +75,20 @@ async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<Li
   return teams.map((t) => ({ id: t.id, input: teamInput(t) }));
 }
 
-/** The team report of interfaces.md as of an instant, with the links kept for its last complete week. */
-export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<TeamReport> {
+/**
+ * The team report of interfaces.md as of an instant, with the links kept for its last complete
+ * week. `now` is Pacer's clock: data health is judged against it (a report well before it is
+ * historical); it defaults to `asOf`, a report as of now.
+ */
+export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf): Promise<TeamReport> {
   const team = await loadTeamInput(db, workspaceId, teamName);
   const { input } = team;
-  const events = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf));
+  const [events, health] = await Promise.all([
+    loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf)),
+    teamDataHealth(db, workspaceId, input, asOf, now),
+  ]);
   const links = await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
-  const report = computeTeamReport(input, events, asOf, links);
+  const report = computeTeamReport(input, events, asOf, links, health);
   return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
 }
 
@@ -103,9 +111,9 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
 }
 
 /** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
-export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date): Promise<RepReport> {
+export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf): Promise<RepReport> {
   const { team, email: normalised } = await repTeamOf(db, workspaceId, email);
-  const report = await teamReport(db, workspaceId, team, asOf);
+  const report = await teamReport(db, workspaceId, team, asOf, now);
   const mine = report.members.find((m) => m.rep.email === normalised);
   if (!mine) throw new NotFoundError(`${email} is not a rep of ${team}.`);
   return mine;

@@ -29,7 +29,7 @@ import {
   type WeekWindow,
 } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
-import type { ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
+import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
 
 export const TREND_WEEKS = 8;
 
@@ -113,21 +113,37 @@ const spanOf = (weeks: readonly Interval[], asOf: number) =>
  * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
  * trends. Pure: the same input gives the same report whatever the order of `events`.
  * `links` are the ones kept for the last complete week (src/reports/links.ts); without them the
- * report tests its own cohort, with no workspace-wide figure.
+ * report tests its own cohort, with no workspace-wide figure. `dataHealth` is judged by the
+ * caller (src/reports/data-health.ts: it needs received times and Pacer's clock).
  */
-export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date, links?: readonly IndicatorLink[]): TeamReport {
-  return computeTeam(team, events, asOf, links).report;
+export function computeTeamReport(
+  team: TeamInput,
+  events: readonly MetricEvent[],
+  asOf: Date,
+  links?: readonly IndicatorLink[],
+  dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED,
+): TeamReport {
+  return computeTeam(team, events, asOf, links, dataHealth).report;
 }
+
+/** Data health nobody judged (a report computed without received times): stale null, as for a historical one. */
+export const DATA_HEALTH_NOT_JUDGED: DataHealthJson = { lastReceivedAt: null, lastOccurredAt: null, stale: null, reason: null, sources: [] };
 
 /**
  * Per indicator, the cohort's (value over the baseline window, performance) pairs as of `asOf`:
  * what the team's links and its share of the workspace-wide ones are computed from.
  */
 export function teamCohortPairs(team: TeamInput, events: readonly MetricEvent[], asOf: Date): CohortPairs[] {
-  return computeTeam(team, events, asOf, []).cohort;
+  return computeTeam(team, events, asOf, [], DATA_HEALTH_NOT_JUDGED).cohort;
 }
 
-function computeTeam(team: TeamInput, events: readonly MetricEvent[], asOf: Date, givenLinks: readonly IndicatorLink[] | undefined): { report: TeamReport; cohort: CohortPairs[] } {
+function computeTeam(
+  team: TeamInput,
+  events: readonly MetricEvent[],
+  asOf: Date,
+  givenLinks: readonly IndicatorLink[] | undefined,
+  dataHealth: DataHealthJson,
+): { report: TeamReport; cohort: CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -328,6 +344,7 @@ function computeTeam(team: TeamInput, events: readonly MetricEvent[], asOf: Date
       alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
       weekToDate: weekToDateJson,
       trend,
+      dataHealth,
     };
   });
 
@@ -384,6 +401,7 @@ function computeTeam(team: TeamInput, events: readonly MetricEvent[], asOf: Date
       forecast: forecastJson(teamForecast, fmt),
       paceAgainstTop,
     },
+    dataHealth,
   };
   return { report, cohort };
 }

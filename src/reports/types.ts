@@ -4,6 +4,7 @@ import type { Diagnosis } from '../metrics/diagnosis.js';
 import type { Forecast } from '../metrics/forecast.js';
 import type { WeekGoal } from '../metrics/goal.js';
 import type { Lagging } from '../metrics/lagging.js';
+import type { StaleReason } from '../metrics/data-health.js';
 import type { PaceStatus } from '../metrics/pace.js';
 import type { Ramp } from '../metrics/ramp.js';
 import type { RecordInfo } from '../metrics/records.js';
@@ -73,6 +74,15 @@ export interface AlertJson {
 /** A deal or lead as reports name it (metrics.md "Events", rev 2). */
 export type RecordJson = RecordInfo;
 
+/** Data health (metrics.md "Data health"): instants with the figure's offset; `stale` null for a historical report. */
+export interface DataHealthJson {
+  lastReceivedAt: string | null;
+  lastOccurredAt: string | null;
+  stale: boolean | null;
+  reason: StaleReason | null;
+  sources: { name: string; lastSuccessAt: string | null; error: string | null }[];
+}
+
 export interface RepReport {
   asOf: string;
   rep: { email: string; name: string; team: string };
@@ -96,6 +106,8 @@ export interface RepReport {
   alerts: AlertJson[];
   weekToDate: Record<string, WeekToDateJson>;
   trend: Record<string, (number | null)[]>;
+  /** The team's data health: while stale, no alert and no activity ask. */
+  dataHealth: DataHealthJson;
 }
 
 export interface TeamTotalsJson {
@@ -125,4 +137,5 @@ export interface TeamReport {
   links: IndicatorLink[];
   members: RepReport[];
   totals: TeamTotalsJson;
+  dataHealth: DataHealthJson;
 }

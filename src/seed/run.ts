@@ -25,6 +25,11 @@ export interface SeedRunOptions extends SeedOptions {
   verify?: boolean;
   /** Batches in flight at once (default: 2 on PostgreSQL, 1 on the embedded database, which has one connection). */
   concurrency?: number;
+  /**
+   * When the events are received, by Pacer's clock (`pacer seed` passes its now); by default the
+   * end instant, as if the history had arrived as it happened up to then.
+   */
+  receivedAt?: Date;
 }
 
 export interface SeedProgress {
@@ -120,7 +125,7 @@ class BatchPool {
  * Applies the org's config and ingests its events, one rep at a time, in batches of 5,000;
  * returns what was stored. Throws on any rejected event: the generator must only make valid ones.
  */
-async function ingestOrg(db: Database, workspaceId: number, org: SeedOrg, concurrency: number, onProgress?: (p: SeedProgress) => void) {
+async function ingestOrg(db: Database, workspaceId: number, org: SeedOrg, concurrency: number, receivedAt: Date, onProgress?: (p: SeedProgress) => void) {
   const started = performance.now();
   const reps = org.teams.reduce((n, t) => n + t.reps.length, 0);
   const pool = new BatchPool(concurrency);
@@ -130,7 +135,7 @@ async function ingestOrg(db: Database, workspaceId: number, org: SeedOrg, concur
   let buffer: SeedEvent[] = [];
   const send = async (batch: SeedEvent[]) => {
     await pool.add(async () => {
-      const outcome = await ingestEvents(db, workspaceId, batch);
+      const outcome = await ingestEvents(db, workspaceId, batch, { receivedAt });
       if (outcome.rejected.length > 0) {
         const shown = outcome.rejected.slice(0, 3).map((r) => `${r.id ?? `#${r.index}`}: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
         throw new Error(`ingestion rejected ${outcome.rejected.length} seeded events (a generator bug): ${shown.join(' | ')}`);
@@ -201,7 +206,7 @@ export async function seedDatabase(db: Database, options: SeedRunOptions, onProg
   const applied = await applyConfig(db, parsed.config);
   const workspaceId = applied.workspace.id;
   const concurrency = options.concurrency ?? (db.kind === 'postgres' ? 2 : 1);
-  const ingested = await ingestOrg(db, workspaceId, org, concurrency, onProgress);
+  const ingested = await ingestOrg(db, workspaceId, org, concurrency, options.receivedAt ?? options.end, onProgress);
 
   const planted = zeroCounts();
   for (const team of org.teams) for (const plant of team.plants) planted[plant.rule] += 1;

@@ -196,6 +196,11 @@ describe.each(DATABASE_KINDS)('ingestion API on %s', (kind) => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: kind });
+    // The events above arrived at the server clock's now: the workspace's data is fresh.
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      database: kind,
+      dataHealth: [{ workspace: 'T0INGEST', lastReceivedAt: '2026-11-23T12:00:00Z', lastOccurredAt: expect.any(String), stale: false, reason: null, sources: [] }],
+    });
   });
 });

@@ -72,7 +72,7 @@ export async function loadScenario(db: Database, slackTeamId: string): Promise<n
   const parsed = parseCoachingConfig(scenarioConfig(slackTeamId));
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
   const summary = await applyConfig(db, parsed.config);
-  const outcome = await ingestEvents(db, summary.workspace.id, scenarioEvents());
+  const outcome = await ingestEvents(db, summary.workspace.id, scenarioEvents(), { receivedAt: SCENARIO_AS_OF });
   if (outcome.rejected.length > 0) throw new Error(JSON.stringify(outcome.rejected));
   return summary.workspace.id;
 }

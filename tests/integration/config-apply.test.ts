@@ -195,7 +195,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     const id = workspaceId();
     await applyConfig(db, resolve(doc(id)));
     const ws = await wsId(db, id);
-    const outcome = await ingestEvents(db, ws, [call('ben-1', { repEmail: 'ben@x.com' }), call('ben-2', { repEmail: 'BEN@x.com' })]);
+    const outcome = await ingestEvents(db, ws, [call('ben-1', { repEmail: 'ben@x.com' }), call('ben-2', { repEmail: 'BEN@x.com' })], { receivedAt: new Date() });
     expect(outcome).toMatchObject({ accepted: 2, unmatched: 0 });
     const ben = await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: ws, email: 'ben@x.com' } } });
 
@@ -222,7 +222,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     const id = workspaceId();
     await applyConfig(db, resolve(doc(id)));
     const ws = await wsId(db, id);
-    const outcome = await ingestEvents(db, ws, [call('new-1', { repEmail: 'newbie@x.com' }), call('new-2', { slackUserId: 'U0NEWBIE' })]);
+    const outcome = await ingestEvents(db, ws, [call('new-1', { repEmail: 'newbie@x.com' }), call('new-2', { slackUserId: 'U0NEWBIE' })], { receivedAt: new Date() });
     expect(outcome).toMatchObject({ accepted: 2, unmatched: 2 });
     expect((await db.prisma.identity.findMany({ where: { workspaceId: ws, value: { in: ['newbie@x.com', 'U0NEWBIE'] } } })).map((i) => i.memberId)).toEqual([null, null]);
 
@@ -306,7 +306,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s, failing half-way', (kind) => {
   it('leaves nothing half-applied', async () => {
     const id = workspaceId();
     await applyConfig(db, resolve(doc(id)));
-    await ingestEvents(db, await wsId(db, id), [call('late-1', { repEmail: 'late@x.com' })]);
+    await ingestEvents(db, await wsId(db, id), [call('late-1', { repEmail: 'late@x.com' })], { receivedAt: new Date() });
     const before = await snapshot(db, id);
     // A constraint this database alone has: targets are written after the workspace, teams,
     // members and memberships, so the failure comes once those have been changed.

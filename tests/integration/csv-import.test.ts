@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseWorkspace } from '../../src/cli/context.js';
+import { systemClock } from '../../src/clock.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { importCsv, type CsvImportOptions } from '../../src/ingest/csv-import.js';
 import { ingestEvents, ingestEventsDetailed } from '../../src/ingest/ingest-events.js';
@@ -56,7 +57,7 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
     return ws.id;
   }
 
-  const run = (workspaceId: number, file: string, options: Partial<CsvImportOptions> = {}) => importCsv(db, { file, workspaceId, kind: 'events', ...options });
+  const run = (workspaceId: number, file: string, options: Partial<CsvImportOptions> = {}) => importCsv(db, { file, workspaceId, kind: 'events', clock: systemClock, ...options });
 
   const stored = async (workspaceId: number) => {
     const identities = new Map((await db.prisma.identity.findMany({ where: { workspaceId } })).map((i) => [i.id, `${i.kind}:${i.value}`]));
@@ -241,16 +242,16 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
   it("ingestEvents keeps the API's four fields; onConflict 'replace' stores changed content and counts it as updated", async () => {
     const ws = await workspace();
     const call = (type: string) => ({ id: 'r1', type, occurredAt: '2026-11-02T10:00:00Z', repEmail: 'anna@example.com' });
-    expect(await ingestEvents(db, ws, [call('call')])).toEqual({ accepted: 1, duplicates: 0, unmatched: 0, rejected: [] });
-    expect(await ingestEvents(db, ws, [call('email')], { onConflict: 'replace' })).toEqual({ accepted: 1, duplicates: 0, unmatched: 0, rejected: [] });
-    expect(await ingestEventsDetailed(db, ws, [call('meeting'), call('meeting')], { onConflict: 'replace' })).toEqual({
+    expect(await ingestEvents(db, ws, [call('call')], { receivedAt: new Date() })).toEqual({ accepted: 1, duplicates: 0, unmatched: 0, rejected: [] });
+    expect(await ingestEvents(db, ws, [call('email')], { onConflict: 'replace', receivedAt: new Date() })).toEqual({ accepted: 1, duplicates: 0, unmatched: 0, rejected: [] });
+    expect(await ingestEventsDetailed(db, ws, [call('meeting'), call('meeting')], { onConflict: 'replace', receivedAt: new Date() })).toEqual({
       accepted: 1,
       duplicates: 1,
       unmatched: 0,
       rejected: [],
       updated: 1,
     });
-    expect((await ingestEventsDetailed(db, ws, [call('demo')])).rejected).toEqual([{ index: 0, id: 'r1', errors: [{ path: 'id', message: expect.stringMatching(/^conflict: /) }] }]);
+    expect((await ingestEventsDetailed(db, ws, [call('demo')], { receivedAt: new Date() })).rejected).toEqual([{ index: 0, id: 'r1', errors: [{ path: 'id', message: expect.stringMatching(/^conflict: /) }] }]);
     expect((await stored(ws)).map((e) => [e.id, e.type])).toEqual([['r1', 'meeting']]);
   });
 

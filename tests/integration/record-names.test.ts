@@ -31,7 +31,7 @@ describe.each(DATABASE_KINDS)('record names from ingestion to reports on %s', (k
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     ws = await loadScenario(db, `T0NAMES${kind.toUpperCase()}`);
-    expect((await ingestEvents(db, ws, namedEvents)).rejected).toEqual([]);
+    expect((await ingestEvents(db, ws, namedEvents, { receivedAt: SCENARIO_AS_OF })).rejected).toEqual([]);
   });
   afterAll(async () => {
     await db?.close();

@@ -26,7 +26,7 @@ describe('team report cache (PostgreSQL)', () => {
 
     // An event arrives: the next request computes afresh and sees it.
     const before = first.members.find((m) => m.rep.email === 'ben@example.com')!.weekToDate['cadence.call']!.value;
-    await ingestEvents(db, ws, [{ id: 'ben-wtd-2', type: 'call', occurredAt: '2026-11-23T14:40:00Z', repEmail: 'ben@example.com' }]);
+    await ingestEvents(db, ws, [{ id: 'ben-wtd-2', type: 'call', occurredAt: '2026-11-23T14:40:00Z', repEmail: 'ben@example.com' }], { receivedAt: SCENARIO_AS_OF });
     const after = await cache.teamReport(ws, 'Central', new Date(SCENARIO_AS_OF.getTime() + 3000));
     expect(after).not.toBe(first);
     expect(after.members.find((m) => m.rep.email === 'ben@example.com')!.weekToDate['cadence.call']!.value).toBe((before ?? 0) + 1);

@@ -98,7 +98,7 @@ describe('reports and batching', () => {
           const ws = (await applyConfig(db, parsed.config)).workspace.id;
           for (let i = 0, k = 0; i < events.length; k += 1) {
             const size = sizes[k % sizes.length]!;
-            await ingestEvents(db, ws, events.slice(i, i + size));
+            await ingestEvents(db, ws, events.slice(i, i + size), { receivedAt: SCENARIO_AS_OF });
             i += size;
           }
           expect(await teamReport(db, ws, 'Central', SCENARIO_AS_OF)).toEqual(reference);

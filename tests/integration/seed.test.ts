@@ -66,7 +66,7 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
     // Generating again gives the same ids and content: stored already, nothing new.
     const team = org.teams[0]!;
     const top = team.reps.find((r) => r.profile.archetype === 'top')!;
-    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, top));
+    const again = await ingestEvents(db, summary.workspaceId, repEvents(buildOrg(options), team, top), { receivedAt: options.end });
     expect(again).toMatchObject({ accepted: 0, rejected: [] });
     expect(again.duplicates).toBeGreaterThan(14 * 150);
   });

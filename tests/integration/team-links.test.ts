@@ -52,7 +52,7 @@ async function loadTeams(db: Database, slackTeamId: string): Promise<number> {
       events.push({ id: `${repEmail}-won`, type: 'deal_won', occurredAt: iso(WEDNESDAYS[2]!), repEmail, dealId: `${repEmail}-D`, amount: 1000 * rank });
     });
   }
-  const outcome = await ingestEvents(db, ws, events);
+  const outcome = await ingestEvents(db, ws, events, { receivedAt: AS_OF });
   if (outcome.rejected.length > 0) throw new Error(JSON.stringify(outcome.rejected));
   return ws;
 }
@@ -100,7 +100,7 @@ describe.each(DATABASE_KINDS)('links kept per team and complete week (%s)', (kin
     expect(reused.links[0]!.label).toBe('tracks_results');
 
     // A late event: a call in the last complete week (no change of ranks).
-    await ingestEvents(db, ws, [{ id: 'late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 3_600_000), repEmail: email('East', 5) }]);
+    await ingestEvents(db, ws, [{ id: 'late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 3_600_000), repEmail: email('East', 5) }], { receivedAt: AS_OF });
     const recomputed = await teamReport(db, ws, 'East', new Date(AS_OF.getTime() + 7_200_000));
     expect(recomputed.links[0]!.p).toBe(6 / 720);
     const rows = await kept(db, ws);
@@ -145,14 +145,14 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
     await db.query(`UPDATE team_links SET links = jsonb_set(links, '{0,p}', '0.5') WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
     const before = await keptRows(db, ws);
     // After the last complete week's end of both teams (Nov 23 00:00Z and 08:00Z).
-    await ingestEvents(db, ws, [{ id: 'this-week-call', type: 'call', occurredAt: '2026-11-24T12:00:00Z', repEmail: email('West', 2) }]);
+    await ingestEvents(db, ws, [{ id: 'this-week-call', type: 'call', occurredAt: '2026-11-24T12:00:00Z', repEmail: email('West', 2) }], { receivedAt: AS_OF });
     expect((await eastReport()).links[0]!.p).toBe(0.5);
     expect(await keptRows(db, ws)).toEqual(before);
   });
 
   it('recomputes only the pairs of the team a late event belongs to, and both teams’ workspace-wide links', async () => {
     const before = await keptRows(db, ws);
-    await ingestEvents(db, ws, lateCalls);
+    await ingestEvents(db, ws, lateCalls, { receivedAt: AS_OF });
     const east = await eastReport();
     const after = await keptRows(db, ws);
     expect(after.get('East')!.computedAt).not.toBe(before.get('East')!.computedAt);
@@ -169,7 +169,7 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
 
   it('does not check or recompute another team on a report: a late event of West waits for West’s own report', async () => {
     const before = await keptRows(db, ws);
-    await ingestEvents(db, ws, [{ id: 'west-late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 7_200_000), repEmail: email('West', 1) }]);
+    await ingestEvents(db, ws, [{ id: 'west-late-call', type: 'call', occurredAt: iso(WEDNESDAYS[3]! + 7_200_000), repEmail: email('West', 1) }], { receivedAt: AS_OF });
     await eastReport();
     expect((await keptRows(db, ws)).get('West')!.computedAt).toBe(before.get('West')!.computedAt);
     await teamReport(db, ws, 'West', new Date(AS_OF.getTime() + 60_000 * ++step));

@@ -8,6 +8,7 @@ import { formatValue } from '../../reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
 import { alertBrief } from './alert.js';
 import { askBrief } from './ask.js';
+import { staleDataText } from './data-health.js';
 import { intervalDays, localMoment, money, pacePercent, percent, weekDays } from './format.js';
 import { needsAttention } from './home.js';
 import { context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
@@ -139,6 +140,9 @@ function repText(m: RepReport, alerts: readonly AlertJson[], attention: boolean)
   ].join('\n');
 }
 
+/** What a manager can do about stale data; alerts stay held until it arrives. */
+export const STALE_DIGEST_ADVICE = 'Alerts are held until new data arrives; check the CRM export or connection.';
+
 /**
  * The digest as one message, or several when the team needs more than 50 blocks: the first
  * holds the overview, each holds as many reps as fit ("(2/3)" in the header), and the last ends
@@ -153,8 +157,11 @@ export function renderManagerDigest(input: {
   heldAlerts?: number;
   includeLinks: boolean;
   feedbackSubject: string;
+  /** The first digest of a stale spell says so (metrics.md "Data health": once per spell). */
+  firstOfStaleSpell?: boolean;
 }): SlackMessage[] {
   const r = input.report;
+  const staleNote = input.firstOfStaleSpell ? staleDataText(r.dataHealth) : null;
   const alertsOf = (m: RepReport) => input.openAlerts[m.rep.email] ?? [];
   const days = weekDays(r.windows, 'last_week');
   const team = clip(r.team, 80);
@@ -165,6 +172,7 @@ export function renderManagerDigest(input: {
   const overview: KnownBlock[] = [
     context(`${plural(r.members.length, 'rep')} · ★ ${r.topPerformers.length} top performers · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}) against the top-performer baseline · as of ${localMoment(r.asOf)}`),
   ];
+  if (staleNote) overview.push(section(`${staleNote} ${STALE_DIGEST_ADVICE}`));
   if (!r.hasBaseline) overview.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps, so no paces are shown.'));
   overview.push(fields(glanceFields(r)));
   if (input.previous) overview.push(section(improvedText(improved)));
@@ -211,6 +219,7 @@ export function renderManagerDigest(input: {
       input.previous ? `${improved.length} improved${improved.length ? ` (${listed(improved.map((x) => name(x.member)), ', ')})` : ''}` : '',
       `${attention.length} need attention${attention.length ? ` (${listed(attention.map(name), ', ')})` : ''}`,
       `team booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`,
+      input.firstOfStaleSpell ? (staleDataText(r.dataHealth, false)?.replace(/\.$/, '') ?? '') : '',
     ]
       .filter((x) => x !== '')
       .join('; ');

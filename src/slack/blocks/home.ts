@@ -6,6 +6,7 @@ import { formatValue } from '../../reports/text.js';
 import type { AlertJson, LeadingJson, RepReport, TeamReport } from '../../reports/types.js';
 import { localMoment, money, paceBar, slackDate, statusBadge, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, option, plain, section } from './kit.js';
+import { staleDataText } from './data-health.js';
 import { clip, escapeMrkdwn, MAX_VIEW_BLOCKS } from './limits.js';
 import { notMappedText } from './notices.js';
 import { outcomeSections } from './ask.js';
@@ -31,6 +32,8 @@ export const ALERT_ACTIONS = [
   { action: 'dismiss', text: 'Dismiss' },
 ] as const;
 
+/** No alert is raised on stale data (metrics.md "Data health"); the list would be one. */
+export const STALE_ALERTS_TEXT = '*Open alerts:* paused until new CRM data arrives.';
 /** Alerts shown with their buttons (2 blocks each); the rest are counted. */
 const MAX_HOME_ALERTS = 5;
 
@@ -123,10 +126,12 @@ export function renderRepHome(input: {
 }): HomeView {
   const r = input.report;
   const focus = focusLeading(r);
+  const stale = staleDataText(r.dataHealth);
   const head: KnownBlock[] = [
     header(`Your KPIs — week of ${weekDays(r.windows, 'this_week')}`),
     context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''} · updated ${slackDate(input.generatedAt, '{date_short_pretty} at {time}', input.generatedAt)}`),
   ];
+  if (stale) head.push(context(stale));
   if (!r.hasBaseline) head.push(section(NO_BASELINE_TEXT));
   for (const l of focus) head.push(section(indicatorText(r, l, 'this_week', true), eventsButton(l, r.rep.email)));
   head.push(...outcomeSections(r, true));
@@ -134,7 +139,7 @@ export function renderRepHome(input: {
   head.push(divider(), fields(resultsFields(r)));
   // look_past_rep's prompt is for the manager (lead quality, territory): it asks nothing of the rep.
   if (r.diagnosis.outcome !== 'look_past_rep') head.push(section(`*Coaching note:* ${escapeMrkdwn(r.diagnosis.prompt)}`));
-  head.push(context(windowsText(r)), divider(), ...alertBlocks(r), divider());
+  head.push(context(windowsText(r)), divider(), ...(stale ? [section(STALE_ALERTS_TEXT)] : alertBlocks(r)), divider());
 
   const tail: KnownBlock[] = [divider(), ...settingsBlocks('Weekly nudge', 'every Monday', input.settings.nudgesEnabled, TOGGLE_NUDGES_ACTION, input.settings.sendTime)];
   const others = r.leading.filter((l) => !focus.includes(l));

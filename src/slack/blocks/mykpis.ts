@@ -3,6 +3,7 @@ import { attainment } from '../../metrics/forecast.js';
 import type { RepReport } from '../../reports/types.js';
 import { money, percent, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
+import { staleDataText } from './data-health.js';
 import { clip, escapeMrkdwn } from './limits.js';
 import { outcomeClauses, outcomeSections } from './ask.js';
 import { focusLeading, indicatorSummary, indicatorText, NO_BASELINE_TEXT, resultsFields, windowsText, type KpiWeek } from './rep-view.js';
@@ -19,11 +20,14 @@ export function renderMyKpis(input: { report: RepReport; period: KpiWeek; appHom
   const focus = focusLeading(r);
   // "/mykpis last" speaks of a past week only, and asks nothing.
   const outcome = outcomeSections(r, period === 'this_week');
+  // While data is stale the figures are shown as information only (askOf asks nothing), with when data last arrived.
+  const stale = staleDataText(r.dataHealth);
 
   const blocks: KnownBlock[] = [
     header(`${input.viewerIsSubject ? 'Your KPIs' : r.rep.name} — ${when}`),
     context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''}`),
   ];
+  if (stale) blocks.push(context(stale));
   if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
   for (const l of focus) blocks.push(section(indicatorText(r, l, period, false)));
   blocks.push(...outcome);
@@ -33,7 +37,7 @@ export function renderMyKpis(input: { report: RepReport; period: KpiWeek; appHom
   const f = r.forecast;
   const who = input.viewerIsSubject ? 'Your KPIs' : `KPIs of ${escapeMrkdwn(r.rep.name)}`;
   const booked = `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)} (${percent(attainment(f.bookedSoFar, f.target))})`}`;
-  const text = [`${who}, ${when}: ${focus.map((l) => indicatorSummary(r, l, period)).join('; ')}`, booked, r.hasBaseline ? '' : 'no top-performer baseline yet', ...outcomeClauses(outcome)]
+  const text = [`${who}, ${when}: ${focus.map((l) => indicatorSummary(r, l, period)).join('; ')}`, booked, r.hasBaseline ? '' : 'no top-performer baseline yet', ...outcomeClauses(outcome), staleDataText(r.dataHealth, false)?.replace(/\.$/, '') ?? '']
     .filter((s) => s !== '')
     .join('. ');
   return message(text, blocks);

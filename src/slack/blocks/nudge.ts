@@ -4,6 +4,7 @@ import { jsonButtonValue } from './alert.js';
 import { outcomeClauses, outcomeSections } from './ask.js';
 import { money, weekDays } from './format.js';
 import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
+import { staleDataText } from './data-health.js';
 import { escapeMrkdwn } from './limits.js';
 import { focusLeading, indicatorSummary, indicatorText, leadingForecastText, NO_BASELINE_TEXT, resultsFields, windowsText } from './rep-view.js';
 
@@ -30,8 +31,11 @@ export function renderRepNudge(input: { report: RepReport; feedbackSubject: stri
   const days = weekDays(r.windows, 'last_week');
   const focus = focusLeading(r);
   const outcome = outcomeSections(r, true);
+  // While data is stale the nudge asks nothing (askOf) and says when data last arrived.
+  const stale = staleDataText(r.dataHealth);
 
   const blocks: KnownBlock[] = [header(`Your week — last week, ${days}`), context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''}`)];
+  if (stale) blocks.push(context(stale));
   if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
   for (const l of focus) blocks.push(section(indicatorText(r, l, 'last_week', true)));
   blocks.push(...outcome);
@@ -39,7 +43,7 @@ export function renderRepNudge(input: { report: RepReport; feedbackSubject: stri
 
   const f = r.forecast;
   const results = `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`;
-  const text = [`Your week, ${days}: ${focus.map((l) => indicatorSummary(r, l, 'last_week')).join('; ')}`, ...outcomeClauses(outcome), results]
+  const text = [`Your week, ${days}: ${focus.map((l) => indicatorSummary(r, l, 'last_week')).join('; ')}`, ...outcomeClauses(outcome), staleDataText(r.dataHealth, false)?.replace(/\.$/, '') ?? '', results]
     .filter((s) => s !== '')
     .join('. ');
   return message(text, blocks);

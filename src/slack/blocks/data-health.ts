@@ -1,0 +1,24 @@
+import type { DataHealthJson } from '../../reports/types.js';
+import { localMoment, slackDate } from './format.js';
+
+/**
+ * The line every rep-facing message carries while data is stale (metrics.md "Data health"):
+ * when data last arrived, and that the figures may be behind. Null while data is fresh or the
+ * message is about a past week (stale null). `mrkdwn` false gives the notification text.
+ */
+export function staleDataText(h: DataHealthJson, mrkdwn = true): string | null {
+  if (h.stale !== true) return null;
+  const last = h.lastReceivedAt;
+  const when = last === null ? null : mrkdwn ? slackDate(last, '{date_short_pretty} {time}', localMoment(last)) : localMoment(last);
+  const arrived = when === null ? 'no CRM data has arrived yet' : `data last arrived ${when}`;
+  switch (h.reason) {
+    case 'no_events':
+      return when === null ? '⚠️ No CRM data has arrived yet — figures may be behind.' : `⚠️ No new CRM data since ${when} — figures may be behind.`;
+    case 'zero_activity':
+      return `⚠️ No activity has come in from the CRM this week (${arrived}) — figures may be behind.`;
+    case 'source_error':
+      return `⚠️ A CRM connection is failing (${arrived}) — figures may be behind.`;
+    case null:
+      return `⚠️ CRM data may be behind (${arrived}).`;
+  }
+}
