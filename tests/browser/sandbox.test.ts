@@ -23,7 +23,7 @@ interface Person {
 
 const VIEWPORT = { width: 1280, height: 800 };
 /** The pace words of src/slack/blocks/format.ts, as each indicator line shows them. */
-const STATUS = /^(.+?) · \S+ (on pace|behind|far behind|no baseline|no data yet)$/;
+const STATUS = /^(.+?) · \S+ (on pace|behind|far behind|no baseline|no data yet|\d+ (?:leads?|deals?) — too few to compare)$/;
 
 let sandbox: Sandbox | undefined;
 let browser: Browser | undefined;
