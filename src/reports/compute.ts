@@ -7,7 +7,16 @@ import { buildDeals, tallyStage, type DealHistory } from '../metrics/deals.js';
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
 import { weekGoal, type WeekGoal } from '../metrics/goal.js';
-import { indexRep, isActivityIndicator, isLowerBetter, leadingIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
+import {
+  activityIndicators,
+  indexRep,
+  isActivityIndicator,
+  isLowerBetter,
+  leadingIndicators,
+  rateIndicators,
+  type IndicatorValue,
+  type RepWindow,
+} from '../metrics/indicators.js';
 import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
@@ -60,6 +69,8 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
     completeWeeks(asOf, t.baselineWeeks, s).start,
     completeWeeks(asOf, t.rateWeeks, s).start,
     completeWeeks(asOf, Math.max(TREND_WEEKS, t.cadenceWeeks + 1), s).start,
+    // The oldest trend week's rate reads the rate window ending there.
+    completeWeeks(asOf, TREND_WEEKS + t.rateWeeks - 1, s).start,
     ...team.targets.map((target) => targetPeriod(target.period, asOf, team.timezone).start),
   ];
   return new Date(Math.min(...starts.map((d) => d.getTime())));
@@ -153,6 +164,12 @@ function computeTeam(
   const rateWindow = completeWeeks(asOf, t.rateWeeks, ws);
   const baselineWindow = completeWeeks(asOf, t.baselineWeeks, ws);
   const trendWindow = completeWeeks(asOf, TREND_WEEKS, ws);
+  // The rate window ending at each trend week's end, sliced from one run of weeks (zone arithmetic is costly).
+  const trendSpan = completeWeeks(asOf, TREND_WEEKS + t.rateWeeks - 1, ws).weeks;
+  const trendRateWindows: WeekWindow[] = trendWindow.weeks.map((_, i) => {
+    const weeks = trendSpan.slice(i, i + t.rateWeeks);
+    return { start: weeks[0]!.start, end: weeks[weeks.length - 1]!.end, weeks };
+  });
   const fmt = (d: Date | number) => instantIn(team.timezone, d);
   const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
 
@@ -286,11 +303,14 @@ function computeTeam(
       }
     }
 
+    // Trend (metrics.md): counts in each week; rates over the rate window ending at each week's end.
+    const weekly = trendWindow.weeks.map((w, i) => {
+      const counts = activityIndicators(repWindow(s.rep.id, activeWeeks({ ...w, weeks: [w] }, s.rep.startDate, team.timezone)), cadenceTypes);
+      const rates = rateIndicators(repWindow(s.rep.id, activeWeeks(trendRateWindows[i]!, s.rep.startDate, team.timezone)));
+      return new Map([...counts, ...rates].map((v) => [v.key, v.value]));
+    });
     const trend: Record<string, (number | null)[]> = {};
-    const weekly = trendWindow.weeks.map((w) =>
-      leadingIndicators(repWindow(s.rep.id, activeWeeks({ ...w, weeks: [w] }, s.rep.startDate, team.timezone)), cadenceTypes),
-    );
-    for (const key of keys) trend[key] = weekly.map((m) => m.get(key)?.value ?? null);
+    for (const key of keys) trend[key] = weekly.map((m) => m.get(key) ?? null);
 
     const ownTarget = bookedTarget(s.rep.id);
     const repForecast = forecastFor(
