@@ -38,7 +38,7 @@ import {
   type WeekWindow,
 } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
-import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
+import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, UsualPaceJson, WeekToDateJson, WindowJson } from './types.js';
 
 export const TREND_WEEKS = 8;
 
@@ -372,13 +372,21 @@ function computeTeam(
   const allIds = new Set(states.map((s) => s.rep.id));
   const repWeeks = (pick: (s: RepState) => Interval[]) => states.reduce((n, s) => n + pick(s).length, 0);
   const cadenceRepWeeks = repWeeks((s) => s.cadenceWeeks);
-  const sumCounts = (key: string) => states.reduce((n, s) => n + (s.cadence.get(key)?.value ?? 0) * s.cadenceWeeks.length, 0);
+  const baselineRepWeeks = repWeeks((s) => s.baselineWeeks);
+  // A rep's window value is a mean over their active weeks: × weeks gives back the window's sum.
+  const sumCounts = (key: string, pick: (s: RepState) => Map<string, IndicatorValue>, weeks: (s: RepState) => Interval[]) =>
+    states.reduce((n, s) => n + (pick(s).get(key)?.value ?? 0) * weeks(s).length, 0);
   const activitiesPerWeek: Record<string, number | null> = {};
   const paceAgainstTop: Record<string, number | null> = {};
+  const usualPace: Record<string, UsualPaceJson> = {};
   for (const key of keys.filter(isActivityIndicator)) {
-    const perRepWeek = ratio(sumCounts(key), cadenceRepWeeks);
+    const perRepWeek = ratio(sumCounts(key, (s) => s.cadence, (s) => s.cadenceWeeks), cadenceRepWeeks);
     activitiesPerWeek[key] = perRepWeek === null ? null : perRepWeek * states.length;
     paceAgainstTop[key] = pace(perRepWeek, baselines.get(key) ?? null, true);
+    if (team.focus.includes(key)) {
+      const usual = ratio(sumCounts(key, (s) => s.baseline, (s) => s.baselineWeeks), baselineRepWeeks);
+      usualPace[key] = { cadence: perRepWeek, baseline: usual, ratio: perRepWeek === null || usual === null ? null : ratio(perRepWeek, usual) };
+    }
   }
   const teamLaggingCadence = lagging(deals.values(), allIds, spanOf(cadenceWindow.weeks, at));
   const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
@@ -420,6 +428,7 @@ function computeTeam(
       baselineWindow: teamLaggingBaseline,
       forecast: forecastJson(teamForecast, fmt),
       paceAgainstTop,
+      usualPace,
     },
     dataHealth,
   };

@@ -6,6 +6,8 @@ import { isActivityIndicator } from '../../src/metrics/indicators.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
+import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
+import { allTexts } from '../helpers/blocks.js';
 
 // metrics.md revision 2 end to end, on a hand-checkable team (UTC, weeks from Monday).
 // As of Monday 2026-11-23 12:00 the cadence window is the 4 weeks from Oct 26; the rate and
@@ -135,6 +137,28 @@ describe('trends (hand table)', () => {
       for (const l of m.leading.filter((x) => !isActivityIndicator(x.key))) expect(m.trend[l.key]!.at(-1), `${m.rep.email} ${l.key}`).toBe(l.value);
     }
     expect(entry(member(report, 3), 'qualification_rate').value).toBe(0.5);
+  });
+});
+
+describe('the team’s usual pace (hand table)', () => {
+  // R1–R4 only, every week active: 50 calls a week as a team in a normal week, 10 in the holiday week.
+  const established = (holiday: number) => computeTeamReport(team({ reps: team().reps.slice(0, 4) }), events(holiday), AS_OF);
+
+  it('is 100% when every week is alike', () => {
+    expect(established(1).totals.usualPace).toEqual({ 'cadence.call': { cadence: 12.5, baseline: 12.5, ratio: 1 } });
+  });
+
+  it('drops with a holiday week in the cadence window: (150 + 10) ÷ 16 against (600 + 10) ÷ 52 a rep-week', () => {
+    const usual = established(0.2).totals.usualPace['cadence.call']!;
+    expect(usual.cadence).toBe(10);
+    expect(usual.baseline).toBeCloseTo(610 / 52, 12);
+    expect(usual.ratio).toBeCloseTo(10 / (610 / 52), 12);
+  });
+
+  it('is said in one line of the recap for the first activity focus indicator', () => {
+    const lines = (holiday: number) => allTexts(renderTeamRecap({ report: established(holiday), previous: null }).blocks).filter((x) => x.includes('usual pace'));
+    expect(lines(0.2)).toEqual(['The team is at 85% of its usual pace on calls']);
+    expect(lines(1)).toEqual(['The team is at 100% of its usual pace on calls']);
   });
 });
 
