@@ -143,8 +143,9 @@ export function renderTeamRecap(input: { report: TeamReport; previous: TeamRepor
   if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps to set the pace, so the numbers stand on their own.'));
   const usual = usualPaceLine(r);
   if (activity.length > 0) blocks.push(section(`*Team activity against the top-performer pace*\n${activity.map((a) => activityLine(r, a)).join('\n')}`));
-  if (usual) blocks.push(context(usual));
+  // Under the chart, which belongs right under the activity it draws.
   if (input.chart) blocks.push(imageBlock(input.chart.fileId, input.chart.altText));
+  if (usual) blocks.push(context(usual));
   blocks.push(fields(resultsFields(r)));
   if (wins) blocks.push(section(wins));
   if (focus) blocks.push({ ...section(focus), block_id: ASK_BLOCK });
