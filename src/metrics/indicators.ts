@@ -225,18 +225,18 @@ export function touchesPerClosedDeal(w: RepWindow): IndicatorValue {
   };
 }
 
+/** The activity (count) indicators for one rep and window: cadences and pipeline created. */
+export function activityIndicators(w: RepWindow, cadenceTypes: readonly string[]): IndicatorValue[] {
+  return [...cadenceTypes.map((t) => cadence(w, t)), pipelineCreated(w)];
+}
+
+/** The rate indicators (and speed to lead) for one rep and window: what the rate window measures. */
+export function rateIndicators(w: RepWindow): IndicatorValue[] {
+  const stl = speedToLead(w);
+  return [stl.hours, stl.slaHitRate, ...qualificationRates(w), opportunityRate(w), ...stageConversions(w), touchesPerClosedDeal(w)];
+}
+
 /** Every leading indicator of metrics.md for one rep and window, by key. */
 export function leadingIndicators(w: RepWindow, cadenceTypes: readonly string[]): Map<string, IndicatorValue> {
-  const stl = speedToLead(w);
-  const all: IndicatorValue[] = [
-    ...cadenceTypes.map((t) => cadence(w, t)),
-    pipelineCreated(w),
-    stl.hours,
-    stl.slaHitRate,
-    ...qualificationRates(w),
-    opportunityRate(w),
-    ...stageConversions(w),
-    touchesPerClosedDeal(w),
-  ];
-  return new Map(all.map((v) => [v.key, v]));
+  return new Map([...activityIndicators(w, cadenceTypes), ...rateIndicators(w)].map((v) => [v.key, v]));
 }

@@ -7,7 +7,16 @@ import { buildDeals, tallyStage, type DealHistory } from '../metrics/deals.js';
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
 import { weekGoal, type WeekGoal } from '../metrics/goal.js';
-import { indexRep, isActivityIndicator, isLowerBetter, leadingIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
+import {
+  activityIndicators,
+  indexRep,
+  isActivityIndicator,
+  isLowerBetter,
+  leadingIndicators,
+  rateIndicators,
+  type IndicatorValue,
+  type RepWindow,
+} from '../metrics/indicators.js';
 import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
@@ -29,7 +38,7 @@ import {
   type WeekWindow,
 } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
-import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, WeekToDateJson, WindowJson } from './types.js';
+import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, UsualPaceJson, WeekToDateJson, WindowJson } from './types.js';
 
 export const TREND_WEEKS = 8;
 
@@ -60,6 +69,8 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
     completeWeeks(asOf, t.baselineWeeks, s).start,
     completeWeeks(asOf, t.rateWeeks, s).start,
     completeWeeks(asOf, Math.max(TREND_WEEKS, t.cadenceWeeks + 1), s).start,
+    // The oldest trend week's rate reads the rate window ending there.
+    completeWeeks(asOf, TREND_WEEKS + t.rateWeeks - 1, s).start,
     ...team.targets.map((target) => targetPeriod(target.period, asOf, team.timezone).start),
   ];
   return new Date(Math.min(...starts.map((d) => d.getTime())));
@@ -153,6 +164,12 @@ function computeTeam(
   const rateWindow = completeWeeks(asOf, t.rateWeeks, ws);
   const baselineWindow = completeWeeks(asOf, t.baselineWeeks, ws);
   const trendWindow = completeWeeks(asOf, TREND_WEEKS, ws);
+  // The rate window ending at each trend week's end, sliced from one run of weeks (zone arithmetic is costly).
+  const trendSpan = completeWeeks(asOf, TREND_WEEKS + t.rateWeeks - 1, ws).weeks;
+  const trendRateWindows: WeekWindow[] = trendWindow.weeks.map((_, i) => {
+    const weeks = trendSpan.slice(i, i + t.rateWeeks);
+    return { start: weeks[0]!.start, end: weeks[weeks.length - 1]!.end, weeks };
+  });
   const fmt = (d: Date | number) => instantIn(team.timezone, d);
   const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
 
@@ -286,11 +303,14 @@ function computeTeam(
       }
     }
 
+    // Trend (metrics.md): counts in each week; rates over the rate window ending at each week's end.
+    const weekly = trendWindow.weeks.map((w, i) => {
+      const counts = activityIndicators(repWindow(s.rep.id, activeWeeks({ ...w, weeks: [w] }, s.rep.startDate, team.timezone)), cadenceTypes);
+      const rates = rateIndicators(repWindow(s.rep.id, activeWeeks(trendRateWindows[i]!, s.rep.startDate, team.timezone)));
+      return new Map([...counts, ...rates].map((v) => [v.key, v.value]));
+    });
     const trend: Record<string, (number | null)[]> = {};
-    const weekly = trendWindow.weeks.map((w) =>
-      leadingIndicators(repWindow(s.rep.id, activeWeeks({ ...w, weeks: [w] }, s.rep.startDate, team.timezone)), cadenceTypes),
-    );
-    for (const key of keys) trend[key] = weekly.map((m) => m.get(key)?.value ?? null);
+    for (const key of keys) trend[key] = weekly.map((m) => m.get(key) ?? null);
 
     const ownTarget = bookedTarget(s.rep.id);
     const repForecast = forecastFor(
@@ -352,13 +372,21 @@ function computeTeam(
   const allIds = new Set(states.map((s) => s.rep.id));
   const repWeeks = (pick: (s: RepState) => Interval[]) => states.reduce((n, s) => n + pick(s).length, 0);
   const cadenceRepWeeks = repWeeks((s) => s.cadenceWeeks);
-  const sumCounts = (key: string) => states.reduce((n, s) => n + (s.cadence.get(key)?.value ?? 0) * s.cadenceWeeks.length, 0);
+  const baselineRepWeeks = repWeeks((s) => s.baselineWeeks);
+  // A rep's window value is a mean over their active weeks: × weeks gives back the window's sum.
+  const sumCounts = (key: string, pick: (s: RepState) => Map<string, IndicatorValue>, weeks: (s: RepState) => Interval[]) =>
+    states.reduce((n, s) => n + (pick(s).get(key)?.value ?? 0) * weeks(s).length, 0);
   const activitiesPerWeek: Record<string, number | null> = {};
   const paceAgainstTop: Record<string, number | null> = {};
+  const usualPace: Record<string, UsualPaceJson> = {};
   for (const key of keys.filter(isActivityIndicator)) {
-    const perRepWeek = ratio(sumCounts(key), cadenceRepWeeks);
+    const perRepWeek = ratio(sumCounts(key, (s) => s.cadence, (s) => s.cadenceWeeks), cadenceRepWeeks);
     activitiesPerWeek[key] = perRepWeek === null ? null : perRepWeek * states.length;
     paceAgainstTop[key] = pace(perRepWeek, baselines.get(key) ?? null, true);
+    if (team.focus.includes(key)) {
+      const usual = ratio(sumCounts(key, (s) => s.baseline, (s) => s.baselineWeeks), baselineRepWeeks);
+      usualPace[key] = { cadence: perRepWeek, baseline: usual, ratio: perRepWeek === null || usual === null ? null : ratio(perRepWeek, usual) };
+    }
   }
   const teamLaggingCadence = lagging(deals.values(), allIds, spanOf(cadenceWindow.weeks, at));
   const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
@@ -400,6 +428,7 @@ function computeTeam(
       baselineWindow: teamLaggingBaseline,
       forecast: forecastJson(teamForecast, fmt),
       paceAgainstTop,
+      usualPace,
     },
     dataHealth,
   };

@@ -117,6 +117,18 @@ export interface TeamTotalsJson {
   forecast: ForecastJson;
   /** Team activity per rep-week against the top-performer baseline. */
   paceAgainstTop: Record<string, number | null>;
+  /**
+   * Per activity focus indicator, the team's own pace against its usual one (metrics.md "Top
+   * performers and baselines"): the mean weekly count per rep over the cadence window and over the
+   * baseline window (rep-weeks of active weeks), and cadence ÷ baseline (null on a zero baseline).
+   */
+  usualPace: Record<string, UsualPaceJson>;
+}
+
+export interface UsualPaceJson {
+  cadence: number | null;
+  baseline: number | null;
+  ratio: number | null;
 }
 
 export interface TeamReport {

@@ -2,9 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readTeamSettings } from '../../src/config/apply.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
+import { isActivityIndicator } from '../../src/metrics/indicators.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
+import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
+import { allTexts } from '../helpers/blocks.js';
 
 // metrics.md revision 2 end to end, on a hand-checkable team (UTC, weeks from Monday).
 // As of Monday 2026-11-23 12:00 the cadence window is the 4 weeks from Oct 26; the rate and
@@ -106,6 +109,56 @@ describe('same-window baselines (hand table)', () => {
     expect(member(report, 5).activeWeeks).toEqual({ cadence: 3, rate: 3, baseline: 3 });
     expect(entry(member(report, 1), 'qualification_rate')).toMatchObject({ value: 0.5, n: 10, baseline: 0.5, status: 'on_pace' });
     expect(entry(member(report, 2), 'qualification_rate')).toMatchObject({ value: 1 / 3, n: 3, pace: null, status: 'too_few' });
+  });
+});
+
+describe('trends (hand table)', () => {
+  // R3's leads: 4 assigned in week 6, all qualified; 4 assigned in week 9, none qualified.
+  const leads = [6, 9].flatMap((week) =>
+    [0, 1, 2, 3].flatMap((i) => [
+      ev(3, 'lead_assigned', weekStart(week) + i * 3_600_000, { leadId: `T${week}-${i}`, leadSource: 'inbound' }),
+      ...(week === 6 ? [ev(3, 'lead_qualified', weekStart(week) + D + i * 3_600_000, { leadId: `T${week}-${i}` })] : []),
+    ]),
+  );
+  // As of a week start, so the last trend week ends where the rate window does.
+  const asOf = new Date('2026-11-23T00:00:00Z');
+  const report = computeTeamReport(team(), [...events(), ...leads], asOf);
+
+  it('gives counts week by week and rates over the rate window ending at each of the 8 weeks (weeks 5 … 12)', () => {
+    const r3 = member(report, 3);
+    // A single week's rate would be [null, 1, null, null, 0, null, null, null].
+    expect(r3.trend['qualification_rate']).toEqual([null, 1, 1, 1, 0.5, 0.5, 0.5, 0.5]);
+    expect(member(report, 1).trend['qualification_rate']).toEqual(Array(8).fill(0.5));
+    expect(member(report, 1).trend['cadence.call']).toEqual([20, 20, 20, 20, 20, 20, 4, 20]);
+  });
+
+  it('ends each rate’s trend on the report’s value for that rate', () => {
+    for (const m of report.members) {
+      for (const l of m.leading.filter((x) => !isActivityIndicator(x.key))) expect(m.trend[l.key]!.at(-1), `${m.rep.email} ${l.key}`).toBe(l.value);
+    }
+    expect(entry(member(report, 3), 'qualification_rate').value).toBe(0.5);
+  });
+});
+
+describe('the team’s usual pace (hand table)', () => {
+  // R1–R4 only, every week active: 50 calls a week as a team in a normal week, 10 in the holiday week.
+  const established = (holiday: number) => computeTeamReport(team({ reps: team().reps.slice(0, 4) }), events(holiday), AS_OF);
+
+  it('is 100% when every week is alike', () => {
+    expect(established(1).totals.usualPace).toEqual({ 'cadence.call': { cadence: 12.5, baseline: 12.5, ratio: 1 } });
+  });
+
+  it('drops with a holiday week in the cadence window: (150 + 10) ÷ 16 against (600 + 10) ÷ 52 a rep-week', () => {
+    const usual = established(0.2).totals.usualPace['cadence.call']!;
+    expect(usual.cadence).toBe(10);
+    expect(usual.baseline).toBeCloseTo(610 / 52, 12);
+    expect(usual.ratio).toBeCloseTo(10 / (610 / 52), 12);
+  });
+
+  it('is said in one line of the recap for the first activity focus indicator', () => {
+    const lines = (holiday: number) => allTexts(renderTeamRecap({ report: established(holiday), previous: null }).blocks).filter((x) => x.includes('usual pace'));
+    expect(lines(0.2)).toEqual(['The team is at 85% of its usual pace on calls']);
+    expect(lines(1)).toEqual(['The team is at 100% of its usual pace on calls']);
   });
 });
 

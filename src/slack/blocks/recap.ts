@@ -57,6 +57,14 @@ function activityLine(r: TeamReport, a: TeamActivity): string {
   return `• *${escapeMrkdwn(short(a.key))}*: ${teamFigure(a.key, a.total, r.currency)} a week as a team, ${v(a.total / r.totals.reps)} a rep — ${against}`;
 }
 
+/** "The team is at 85% of its usual pace on calls": the first activity focus indicator, cadence window against baseline window. */
+function usualPaceLine(r: TeamReport): string | null {
+  const key = r.focus.find(isActivityIndicator);
+  const ratio = key === undefined ? null : (r.totals.usualPace[key]?.ratio ?? null);
+  if (key === undefined || ratio === null) return null;
+  return `The team is at ${percent(ratio)} of its usual pace on ${escapeMrkdwn(short(key).toLowerCase())}`;
+}
+
 /** The same in a clause of the fallback text. */
 const activityClause = (r: TeamReport, a: TeamActivity) =>
   `${escapeMrkdwn(short(a.key))} ${teamFigure(a.key, a.total, r.currency)} a week${a.pace === null ? '' : ` (${pacePercent(a.pace)} of the top-performer pace)`}`;
@@ -133,8 +141,11 @@ export function renderTeamRecap(input: { report: TeamReport; previous: TeamRepor
     context(`${r.totals.reps} reps · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}), per week · as of ${localMoment(r.asOf)}`),
   ];
   if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps to set the pace, so the numbers stand on their own.'));
+  const usual = usualPaceLine(r);
   if (activity.length > 0) blocks.push(section(`*Team activity against the top-performer pace*\n${activity.map((a) => activityLine(r, a)).join('\n')}`));
+  // Under the chart, which belongs right under the activity it draws.
   if (input.chart) blocks.push(imageBlock(input.chart.fileId, input.chart.altText));
+  if (usual) blocks.push(context(usual));
   blocks.push(fields(resultsFields(r)));
   if (wins) blocks.push(section(wins));
   if (focus) blocks.push({ ...section(focus), block_id: ASK_BLOCK });
