@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, findOrCreateWorkspace } from '../../src/db/api-keys.js';
-import type { Database } from '../../src/db/client.js';
-import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
-import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
+import { DATABASE_KINDS } from '../helpers/db.js';
+import { postJson } from '../helpers/http.js';
+import { startIngestApi, type IngestApi } from '../helpers/ingest-api.js';
 
 const AT = '2026-11-02T10:00:00Z';
 const call = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'call', occurredAt: AT, repEmail: 'anna@example.com', ...extra });
@@ -20,29 +19,16 @@ const SURROGATE_MESSAGE = /^contains an unpaired surrogate \(U\+D[89A-F][0-9A-F]
 const DEPTH_MESSAGE = 'is nested more than 32 levels deep; at most 32 levels of objects and arrays are allowed';
 
 describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind) => {
-  let db: Database;
-  let server: TestServer;
-  let ingestKey: string;
-  let readKey: string;
-  let workspaceId: number;
-  let eventsUrl: string;
 
+  let api: IngestApi;
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    server = await startTestServer(db);
-    eventsUrl = `${server.url}/api/v1/events`;
-    workspaceId = (await findOrCreateWorkspace(db, 'T0HOSTILE')).id;
-    ingestKey = (await createApiKey(db, workspaceId, 'ingest')).key;
-    readKey = (await createApiKey(db, workspaceId, 'read')).key;
+    api = await startIngestApi(kind, 'T0HOSTILE');
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(() => api?.close());
 
   const storedIds = async (prefix: string) =>
-    (await db.prisma.activityEvent.findMany({ where: { workspaceId, externalId: { startsWith: prefix } }, select: { externalId: true }, orderBy: { externalId: 'asc' } })).map(
+    (await api.db.prisma.activityEvent.findMany({ where: { workspaceId: api.workspaceId, externalId: { startsWith: prefix } }, select: { externalId: true }, orderBy: { externalId: 'asc' } })).map(
       (e) => e.externalId,
     );
 
@@ -60,7 +46,7 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
       call('poison-meta-key', { metadata: { nested: { 'k\ud800': 1 } } }),
       call('poison-ok-2', { metadata: { notes: 'emoji 🎉, עברית, e\u0301' } }),
     ];
-    const res = await postJson(eventsUrl, { events }, ingestKey);
+    const res = await postJson(api.eventsUrl, { events }, api.ingestKey);
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(2);
     expect(res.body.rejected.map((r: any) => [r.index, r.errors.map((e: any) => e.path)])).toEqual([
@@ -81,7 +67,7 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
     expect(await storedIds('poison-')).toEqual(['poison-ok-1', 'poison-ok-2']);
 
     // Resending the same batch is answered the same way, the good events now as duplicates.
-    const again = await postJson(eventsUrl, { events }, ingestKey);
+    const again = await postJson(api.eventsUrl, { events }, api.ingestKey);
     expect(again.status).toBe(200);
     expect([again.body.accepted, again.body.duplicates, again.body.rejected.length]).toEqual([0, 2, 9]);
   });
@@ -94,7 +80,7 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
       { id: 'deep-33', metadata: `{"a":${nested(32, 'object')}}` },
       { id: 'deep-ok-2' },
     ];
-    const res = await postJson(eventsUrl, batchText(events), ingestKey);
+    const res = await postJson(api.eventsUrl, batchText(events), api.ingestKey);
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(2);
     expect(res.body.rejected).toEqual([1, 2, 3].map((index) => ({ index, id: events[index]!.id, errors: [{ path: 'metadata', message: DEPTH_MESSAGE }] })));
@@ -103,21 +89,21 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
 
   it('answers a body nested 100,000 levels deep with a 4xx, never a 5xx', async () => {
     const body = `{"events":[${nested(100_000, 'array')}]}`;
-    const res = await postJson(eventsUrl, body, ingestKey);
+    const res = await postJson(api.eventsUrl, body, api.ingestKey);
     expect(res.status).toBe(200);
     expect(res.body.rejected).toEqual([{ index: 0, id: null, errors: [{ path: '', message: 'an event must be a JSON object' }] }]);
-    const fields = await postJson(eventsUrl, `{"events":[{"id":"deep-field","amount":${nested(100_000, 'array')}}]}`, ingestKey);
+    const fields = await postJson(api.eventsUrl, `{"events":[{"id":"deep-field","amount":${nested(100_000, 'array')}}]}`, api.ingestKey);
     expect(fields.status).toBe(200);
     expect(fields.body.rejected[0].errors).toEqual([{ path: 'amount', message: DEPTH_MESSAGE }]);
   });
 
   it('answers 400 naming the parameter for a DELETE id or report name PostgreSQL cannot hold', async () => {
-    const del = await fetch(`${eventsUrl}/bad%00id`, { method: 'DELETE', headers: { authorization: `Bearer ${ingestKey}` } });
+    const del = await fetch(`${api.eventsUrl}/bad%00id`, { method: 'DELETE', headers: { authorization: `Bearer ${api.ingestKey}` } });
     expect(del.status).toBe(400);
     expect(((await del.json()) as any).error.message).toMatch(/^The event id in the path contains a NUL character \(U\+0000\) at position 3/);
     // A surrogate cannot come through a URL as such: its UTF-8 bytes are not valid UTF-8.
-    for (const url of [`${eventsUrl}/bad%ED%A0%80`, `${server.url}/api/v1/reports/teams/%ED%A0%80`]) {
-      const res = await fetch(url, { method: url.startsWith(eventsUrl) ? 'DELETE' : 'GET', headers: { authorization: `Bearer ${url.startsWith(eventsUrl) ? ingestKey : readKey}` } });
+    for (const url of [`${api.eventsUrl}/bad%ED%A0%80`, `${api.server.url}/api/v1/reports/teams/%ED%A0%80`]) {
+      const res = await fetch(url, { method: url.startsWith(api.eventsUrl) ? 'DELETE' : 'GET', headers: { authorization: `Bearer ${url.startsWith(api.eventsUrl) ? api.ingestKey : api.readKey}` } });
       expect([url, res.status]).toEqual([url, 400]);
       expect(((await res.json()) as any).error.message).toMatch(/^The path is not valid percent-encoded UTF-8: \/api\/v1\//);
     }
@@ -125,7 +111,7 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
       ['teams/Cen%00tral', 'name'],
       ['reps/a%00b%40example.com', 'email'],
     ] as const) {
-      const res = await fetch(`${server.url}/api/v1/reports/${path}`, { headers: { authorization: `Bearer ${readKey}` } });
+      const res = await fetch(`${api.server.url}/api/v1/reports/${path}`, { headers: { authorization: `Bearer ${api.readKey}` } });
       expect(res.status).toBe(400);
       expect(((await res.json()) as any).error.message).toMatch(new RegExp(`^The ${param} in the path contains a NUL character`));
     }
@@ -133,31 +119,31 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
 
   it('stores metadata with a "__proto__" key as data: the batch is not refused, the key is kept, nothing is polluted', async () => {
     const body = `{"events":[${JSON.stringify(call('proto-ok'))},${JSON.stringify(call('proto-key')).replace(/}$/, ',"metadata":{"x":{"__proto__":{"polluted":true}},"constructor":{"prototype":{"polluted":true}}}}')}]}`;
-    const res = await postJson(eventsUrl, body, ingestKey);
+    const res = await postJson(api.eventsUrl, body, api.ingestKey);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ accepted: 2, rejected: [] });
     expect(await storedIds('proto-')).toEqual(['proto-key', 'proto-ok']);
-    const [row] = await db.query<{ metadata: string }>(`SELECT metadata::text AS metadata FROM activity_event WHERE workspace_id = $1 AND external_id = 'proto-key'`, [workspaceId]);
+    const [row] = await api.db.query<{ metadata: string }>(`SELECT metadata::text AS metadata FROM activity_event WHERE workspace_id = $1 AND external_id = 'proto-key'`, [api.workspaceId]);
     expect(JSON.parse(row!.metadata, (k, v: unknown) => v)).toEqual(JSON.parse('{"x":{"__proto__":{"polluted":true}},"constructor":{"prototype":{"polluted":true}}}'));
     expect(row!.metadata).toContain('"__proto__"');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Sent again, it is a duplicate: the key is part of the content.
-    expect((await postJson(eventsUrl, body, ingestKey)).body).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect((await postJson(api.eventsUrl, body, api.ingestKey)).body).toMatchObject({ accepted: 0, duplicates: 2 });
   });
 
   it('deletes an event by an id of the longest length it accepts, percent-encoded in the path', async () => {
     const id = `long-${'é'.repeat(251)}`;
-    expect((await postJson(eventsUrl, { events: [call(id)] }, ingestKey)).body.accepted).toBe(1);
-    const del = await fetch(`${eventsUrl}/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${ingestKey}` } });
+    expect((await postJson(api.eventsUrl, { events: [call(id)] }, api.ingestKey)).body.accepted).toBe(1);
+    const del = await fetch(`${api.eventsUrl}/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${api.ingestKey}` } });
     expect(del.status).toBe(204);
     expect(await storedIds('long-')).toEqual([]);
   });
 
   it('decides the year range on the UTC instant', async () => {
     const res = await postJson(
-      eventsUrl,
+      api.eventsUrl,
       { events: [call('year-3000', { occurredAt: '2999-12-31T23:00:00-05:00' }), call('year-1969', { occurredAt: '1970-01-01T00:30:00+01:00' }), call('year-2999', { occurredAt: '2999-12-31T23:00:00Z' })] },
-      ingestKey,
+      api.ingestKey,
     );
     expect(res.body.rejected.map((r: any) => [r.index, r.errors])).toEqual([
       [0, [{ path: 'occurredAt', message: '"2999-12-31T23:00:00-05:00" is out of range (years 1970–2999 UTC)' }]],
@@ -170,7 +156,7 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
     const long = (c: string) => c.repeat(10_000);
     const cut = (c: string) => `${c.repeat(100)}…`;
     const res = await postJson(
-      eventsUrl,
+      api.eventsUrl,
       {
         events: [
           call('echo-1', { occurredAt: `2026-11-02T${long('9')}` }),
@@ -180,7 +166,7 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
           call('echo-5', { amount: long('1') }),
         ],
       },
-      ingestKey,
+      api.ingestKey,
     );
     const messages = res.body.rejected.map((r: any) => r.errors.map((e: any) => e.message).join(' | '));
     expect(messages[0]).toBe(`"2026-11-02T${'9'.repeat(89)}…" is not an ISO 8601 date-time with an offset, e.g. 2026-11-02T10:00:00Z`);
@@ -189,11 +175,11 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
     expect(messages[3]).toBe(`unknown field "${cut('k')}"`);
     expect(messages[4]).toBe(`"${cut('1')}" is not a number`);
 
-    const report = await fetch(`${server.url}/api/v1/reports/teams/Central?asOf=${long('2')}`, { headers: { authorization: `Bearer ${readKey}` } });
+    const report = await fetch(`${api.server.url}/api/v1/reports/teams/Central?asOf=${long('2')}`, { headers: { authorization: `Bearer ${api.readKey}` } });
     expect(report.status).toBe(400);
     expect(((await report.json()) as any).error.message).toBe(`asOf: "${cut('2')}" is not an ISO 8601 date-time with an offset, e.g. 2026-11-02T10:00:00Z`);
 
-    const missing = await fetch(`${server.url}/${long('x')}`);
+    const missing = await fetch(`${api.server.url}/${long('x')}`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error.message).toBe(`No route GET /${'x'.repeat(99)}….`);
   });

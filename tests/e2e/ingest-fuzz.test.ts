@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, findOrCreateWorkspace } from '../../src/db/api-keys.js';
-import type { Database } from '../../src/db/client.js';
 import { CORE_EVENT_TYPES } from '../../src/ingest/event-types.js';
-import { createTestDatabase } from '../helpers/db.js';
-import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
+import { postJson } from '../helpers/http.js';
+import { startIngestApi, type IngestApi } from '../helpers/ingest-api.js';
 
 /** Each property stops after this long (the runs done so far must all have passed). */
 const TIME_LIMIT_MS = 20_000;
@@ -67,30 +65,18 @@ const anyValue: fc.Arbitrary<Piece> = fc.jsonValue({ maxDepth: 4, stringUnit: an
 const freeText = fc.string({ unit: storableUnit, minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0);
 
 describe('ingestion API under fuzzing (PostgreSQL)', () => {
-  let db: Database;
-  let server: TestServer;
-  let ingestKey: string;
-  let workspaceId: number;
-  let eventsUrl: string;
   let nextId = 0;
   /** A prefix and counter make every generated id unique across runs, so each accepted event is one new row. */
   const uniqueId = () => `fz${(nextId += 1)}:`;
 
+  let api: IngestApi;
   beforeAll(async () => {
-    db = await createTestDatabase('postgres');
-    server = await startTestServer(db);
-    eventsUrl = `${server.url}/api/v1/events`;
-    // No teams: stage names are free text, as for a workspace whose pipelines are not configured.
-    workspaceId = (await findOrCreateWorkspace(db, 'T0FUZZ')).id;
-    ingestKey = (await createApiKey(db, workspaceId, 'ingest')).key;
+    api = await startIngestApi('postgres', 'T0FUZZ');
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(() => api?.close());
 
-  const storedRows = () => db.prisma.activityEvent.count({ where: { workspaceId } });
+  const storedRows = () => api.db.prisma.activityEvent.count({ where: { workspaceId: api.workspaceId } });
 
   it('never answers 5xx; accepted + duplicates + rejected = batch length; the database holds exactly the accepted events', async () => {
     const before = await storedRows();
@@ -105,7 +91,7 @@ describe('ingestion API under fuzzing (PostgreSQL)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(piece, { maxLength: 12 }), async (pieces) => {
         const body = `{"events":[${pieces.map((p) => p(uniqueId())).join(',')}]}`;
-        const res = await postJson(eventsUrl, body, ingestKey);
+        const res = await postJson(api.eventsUrl, body, api.ingestKey);
         expect(res.status).toBeLessThan(500);
         if (res.status === 200) {
           expect(res.body.accepted + res.body.duplicates + res.body.rejected.length).toBe(pieces.length);
@@ -135,16 +121,16 @@ describe('ingestion API under fuzzing (PostgreSQL)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 5 }), async (generated) => {
         const events = generated.map(({ suffix, ...fields }) => ({ id: `${uniqueId()}${suffix}`, type: 'stage_changed', occurredAt: VALID_AT, ...fields }));
-        const res = await postJson(eventsUrl, { events }, ingestKey);
+        const res = await postJson(api.eventsUrl, { events }, api.ingestKey);
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ accepted: events.length, duplicates: 0, unmatched: events.length, rejected: [] });
         for (const sent of events) {
           // The API trims ids, lead/deal ids, CRM owner ids and stages (String.prototype.trim); metadata is kept as sent.
-          const [row] = await db.query<{ external_id: string; lead_id: string; deal_id: string; stage: string; metadata: unknown; crm: string }>(
+          const [row] = await api.db.query<{ external_id: string; lead_id: string; deal_id: string; stage: string; metadata: unknown; crm: string }>(
             `SELECT e.external_id, e.lead_id, e.deal_id, e.stage, e.metadata, i.value AS crm
                FROM activity_event e JOIN identity i ON i.id = e.identity_id
               WHERE e.workspace_id = $1 AND e.external_id = $2 AND i.kind = 'crm'`,
-            [workspaceId, sent.id.trim()],
+            [api.workspaceId, sent.id.trim()],
           );
           expect(row).toEqual({
             external_id: sent.id.trim(),

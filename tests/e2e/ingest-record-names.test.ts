@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, findOrCreateWorkspace } from '../../src/db/api-keys.js';
-import type { Database } from '../../src/db/client.js';
-import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
-import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
+import { DATABASE_KINDS } from '../helpers/db.js';
+import { postJson } from '../helpers/http.js';
+import { startIngestApi, type IngestApi } from '../helpers/ingest-api.js';
 
 // metrics.md "Events" (rev 2): optional dealName, leadName, accountName (≤ 200 characters) and
 // url (http:// or https://, ≤ 2,000 characters), stored and part of the event's content.
@@ -19,30 +18,19 @@ const opened = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe.each(DATABASE_KINDS)('record names and links through the ingestion API on %s', (kind) => {
-  let db: Database;
-  let server: TestServer;
-  let key: string;
-  let workspaceId: number;
-  let eventsUrl: string;
 
+  let api: IngestApi;
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    server = await startTestServer(db);
-    eventsUrl = `${server.url}/api/v1/events`;
-    workspaceId = (await findOrCreateWorkspace(db, 'T0NAMES')).id;
-    key = (await createApiKey(db, workspaceId, 'ingest')).key;
+    api = await startIngestApi(kind, 'T0NAMES');
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(() => api?.close());
 
-  const row = (externalId: string) => db.prisma.activityEvent.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId } } });
+  const row = (externalId: string) => api.db.prisma.activityEvent.findUnique({ where: { workspaceId_externalId: { workspaceId: api.workspaceId, externalId } } });
 
   it('stores the names and the link of an event', async () => {
     const names = { dealName: 'Acme Logistics — 40 seats', leadName: 'Jo Park', accountName: 'Acme Logistics', url: 'https://crm.example.com/deals/D1?tab=1' };
-    const res = await postJson(eventsUrl, { events: [opened('n-ok', { ...names, leadId: 'L1' }), opened('n-http', { url: 'http://crm.local/d/1' })] }, key);
+    const res = await postJson(api.eventsUrl, { events: [opened('n-ok', { ...names, leadId: 'L1' }), opened('n-http', { url: 'http://crm.local/d/1' })] }, api.ingestKey);
     expect(res.body).toEqual({ accepted: 2, duplicates: 0, unmatched: 2, rejected: [] });
     expect(await row('n-ok')).toMatchObject(names);
     expect(await row('n-http')).toMatchObject({ url: 'http://crm.local/d/1', dealName: null, leadName: null, accountName: null });
@@ -50,7 +38,7 @@ describe.each(DATABASE_KINDS)('record names and links through the ingestion API 
 
   it('rejects a link that is not http(s), names or links that are too long, and empty names, naming the field', async () => {
     const res = await postJson(
-      eventsUrl,
+      api.eventsUrl,
       {
         events: [
           opened('n-js', { url: 'javascript:alert(1)' }),
@@ -63,7 +51,7 @@ describe.each(DATABASE_KINDS)('record names and links through the ingestion API 
           opened('n-max', { dealName: 'n'.repeat(200), url: `https://c.io/${'x'.repeat(2000 - 'https://c.io/'.length)}` }),
         ],
       },
-      key,
+      api.ingestKey,
     );
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(1);
@@ -81,12 +69,12 @@ describe.each(DATABASE_KINDS)('record names and links through the ingestion API 
   });
 
   it('counts a changed name as changed content: a conflict, unless sent with a higher version', async () => {
-    await postJson(eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 40 seats' })] }, key);
-    const same = await postJson(eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 40 seats' })] }, key);
+    await postJson(api.eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 40 seats' })] }, api.ingestKey);
+    const same = await postJson(api.eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 40 seats' })] }, api.ingestKey);
     expect(same.body).toMatchObject({ accepted: 0, duplicates: 1 });
-    const renamed = await postJson(eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 60 seats' })] }, key);
+    const renamed = await postJson(api.eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 60 seats' })] }, api.ingestKey);
     expect(renamed.body.rejected).toEqual([{ index: 0, id: 'n-v', errors: [{ path: 'id', message: expect.stringMatching(/^conflict: /) }] }]);
-    const newer = await postJson(eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 60 seats', version: 2 })] }, key);
+    const newer = await postJson(api.eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 60 seats', version: 2 })] }, api.ingestKey);
     expect(newer.body).toMatchObject({ accepted: 1, rejected: [] });
     expect(await row('n-v')).toMatchObject({ dealName: 'Acme — 60 seats', version: 2 });
   });

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, findOrCreateWorkspace } from '../../src/db/api-keys.js';
-import type { Database } from '../../src/db/client.js';
-import { createTestDatabase } from '../helpers/db.js';
-import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
+import { postJson } from '../helpers/http.js';
+import { startIngestApi, type IngestApi } from '../helpers/ingest-api.js';
 
 const IDS = 500;
 const CLIENTS = 20;
@@ -13,22 +11,13 @@ const CLIENTS = 20;
 const ROUNDS = { postgres: { rounds: 12, ms: 25_000 }, embedded: { rounds: 2, ms: 15_000 } } as const;
 
 describe.each(['postgres', 'embedded'] as const)('versions sent at once on %s', (kind) => {
-  let db: Database;
-  let server: TestServer;
-  let key: string;
-  let workspaceId: number;
 
+  let api: IngestApi;
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    server = await startTestServer(db);
-    workspaceId = (await findOrCreateWorkspace(db, 'T0VRACE')).id;
-    key = (await createApiKey(db, workspaceId, 'ingest')).key;
+    api = await startIngestApi(kind, 'T0VRACE');
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(() => api?.close());
 
   it('stores the highest version of every id, answering every client 200 without retries', { timeout: 180_000 }, async () => {
     const { rounds, ms } = ROUNDS[kind];
@@ -38,7 +27,7 @@ describe.each(['postgres', 'embedded'] as const)('versions sent at once on %s', 
       const batch = (version: number) =>
         ids.map((id) => ({ id, type: 'call', occurredAt: '2026-11-02T16:00:00Z', repEmail: 'anna@example.com', version, metadata: { version } }));
       const replies = await Promise.all(
-        Array.from({ length: CLIENTS }, (_, i) => postJson(`${server.url}/api/v1/events`, { events: batch(i + 1) }, key)),
+        Array.from({ length: CLIENTS }, (_, i) => postJson(`${api.server.url}/api/v1/events`, { events: batch(i + 1) }, api.ingestKey)),
       );
 
       expect(replies.map((r) => r.status), `round ${round}: statuses`).toEqual(replies.map(() => 200));
@@ -47,9 +36,9 @@ describe.each(['postgres', 'embedded'] as const)('versions sent at once on %s', 
       }
       // Version 20 beats whatever was stored when it arrived.
       expect(replies[CLIENTS - 1]!.body).toMatchObject({ accepted: IDS, duplicates: 0, rejected: [] });
-      const stored = await db.query<{ version: number; n: number }>(
+      const stored = await api.db.query<{ version: number; n: number }>(
         `SELECT version, count(*)::int AS n FROM activity_event WHERE workspace_id = $1 AND external_id LIKE $2 GROUP BY version`,
-        [workspaceId, `r${round}-%`],
+        [api.workspaceId, `r${round}-%`],
       );
       expect(stored, `round ${round}: stored versions`).toEqual([{ version: CLIENTS, n: IDS }]);
     }
