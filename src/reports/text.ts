@@ -5,6 +5,14 @@ import { LINK_WORDS, linkFigures } from './labels.js';
 /** Money in the report's currency, whole units. */
 export const money = (n: number | null, currency: string) =>
   n === null ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
+/**
+ * Money for sentences: the currency's symbol and a compact amount ("$1.8M", "$54.9K", "$900"),
+ * which a reader takes in at a glance; exact amounts (`money`) are for tables.
+ */
+export const compactMoney = (n: number | null, currency: string) =>
+  n === null
+    ? '—'
+    : new Intl.NumberFormat('en-US', { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: Math.abs(n) < 1000 ? 0 : 1 }).format(n);
 /** A fraction (0–1, or a pace) as a whole percentage. */
 export const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n * 100)}%`);
 

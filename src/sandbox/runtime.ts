@@ -16,6 +16,7 @@ import { jobContext } from '../jobs/setup.js';
 import { startLocalSlack, type LocalSlack } from '../local-slack/index.js';
 import type { Logger } from '../logger.js';
 import { seedDatabase } from '../seed/run.js';
+import { DEMO_ORG } from './demo-org.js';
 import { deliveryClients } from '../slack/delivery/clients.js';
 import type { SandboxBackend, SandboxClick, SandboxMessage, SandboxPerson } from './backend.js';
 import { sandboxClock } from './clock.js';
@@ -30,7 +31,6 @@ const DAY_MS = 86_400_000;
 /** Events a record's CRM page lists: the latest ones. */
 const CRM_PAGE_EVENTS = 200;
 /** A demo org big enough to have top performers and alerts in every team, seeded in seconds. */
-const DEMO = { reps: 24, weeks: 13, seed: 7 };
 
 export interface Sandbox {
   url: string;
@@ -113,7 +113,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     let state = await readSandboxState(options.dataDir);
     if (!state) {
       const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-      const demo = options.demo ?? DEMO;
+      const demo = options.demo ?? DEMO_ORG;
       logger.info({ reps: demo.reps, weeks: demo.weeks }, 'sandbox: generating the demo org (first run)');
       await seedDatabase(db, {
         ...demo,

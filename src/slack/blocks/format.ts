@@ -1,6 +1,6 @@
 import { MAX_PACE, type PaceStatus } from '../../metrics/pace.js';
 import { sampleNoun } from '../../reports/labels.js';
-import { money, pct as percent } from '../../reports/text.js';
+import { compactMoney, money, pct as percent } from '../../reports/text.js';
 import type { WindowJson } from '../../reports/types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { WindowJson } from '../../reports/types.js';
  * what the CLI has no use for (bars, sparklines, calendar ranges) plus money and percentages.
  */
 
-export { money, percent };
+export { compactMoney, money, percent };
 
 const BAR_CELLS = 10;
 
