@@ -252,7 +252,7 @@ export const pacerManifestSchema = slackManifestSchema.superRefine((m, ctx) => {
   }
 
   const commands = m.features?.slash_commands ?? [];
-  const wanted: Record<string, string> = { '/mykpis': '[last | help | @rep]', '/teamkpis': '[last | help]' };
+  const wanted: Record<string, string> = { '/mykpis': '[last week | @rep | help]', '/teamkpis': '[last week | help]' };
   for (const [name, hint] of Object.entries(wanted)) {
     const i = commands.findIndex((c) => c.command === name);
     if (i < 0) {
