@@ -67,7 +67,7 @@ export const KNOWN_EVENTS = [
 ] as const satisfies readonly SdkEvent[];
 
 /** What Pacer requests, no more and no less (the product's contract with workspace admins). */
-export const PACER_BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write'] as const;
+export const PACER_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email', 'files:read', 'files:write'] as const;
 /** Events Pacer's Slack listener handles. */
 export const PACER_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
 
