@@ -1,7 +1,7 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Clock } from './clock.js';
-import { registerCommands } from './commands/register.js';
+import { registerCommands } from './commands/index.js';
 import type { Env, SlackMode } from './config/env.js';
 import type { Database } from './db/client.js';
 import { databaseInstallationStore } from './db/slack-installations.js';
@@ -11,8 +11,8 @@ import type { SlackHttpListener } from './http/slack-routes.js';
 import type { Logger } from './logger.js';
 import { TeamReportCache } from './reports/report-cache.js';
 import { BOT_SCOPES } from './slack/scopes.js';
-import { registerActions } from './slack/listeners/actions.js';
-import { registerEvents } from './slack/listeners/events.js';
+import { registerActions } from './slack/listeners/actions/index.js';
+import { registerEvents } from './slack/listeners/events/index.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { SlackDeps } from './slack/deps.js';
 

@@ -1,5 +1,6 @@
 import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import { setTimeout as delay } from 'node:timers/promises';
+import { neededScopes, type ScopeWatch } from '../slack/scopes.js';
 
 export { imageBlock } from './block.js';
 
@@ -12,7 +13,8 @@ export { imageBlock } from './block.js';
  * Slack processes an upload asynchronously (a malware scan, then the file's type is known);
  * a block naming a file it has not finished is refused with `invalid_blocks`. So the upload
  * waits until files.info reports the file's mimetype, when the token may read files
- * (`files:read`); without that scope it can only give Slack a moment.
+ * (`files:read`); without that scope (an installation from before the manifest asked for it)
+ * it only gives Slack a moment, as Pacer did before, and `scopes` records the scope as missing.
  */
 
 export interface ChartUpload {
@@ -32,6 +34,8 @@ export interface UploadOptions {
   /** The one wait when files.info cannot be asked (no `files:read`). */
   settleMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told when files.info answers (files:read is granted) or is refused for want of a scope. */
+  scopes?: ScopeWatch;
 }
 
 const DEFAULTS = { readyChecks: 5, readyDelayMs: 250, settleMs: 1500 };
@@ -61,10 +65,15 @@ async function waitUntilProcessed(client: WebClient, fileId: string, options: Up
   for (let i = 0; i < checks; i++) {
     try {
       const info = await client.files.info({ file: fileId });
+      if (i === 0) await options.scopes?.granted(['files:read']);
       if (info.file?.mimetype) return;
     } catch (err) {
       const code = err instanceof WebAPIPlatformError ? err.data.error : err instanceof WebAPIRateLimitedError ? 'ratelimited' : null;
       if (code === null || !CANNOT_ASK.has(code)) throw err;
+      if (code === 'missing_scope') {
+        const needed = neededScopes(err);
+        for (const scope of needed.length > 0 ? needed : ['files:read']) await options.scopes?.missing(scope);
+      }
       await sleep(options.settleMs ?? DEFAULTS.settleMs);
       return;
     }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ledgerSummary } from '../db/delivery-ledger.js';
+import { missingScopes } from '../db/slack-scopes-repo.js';
 import { dataHealthLine, dataHealthStatus } from '../reports/data-health.js';
+import { missingScopesLine } from '../slack/scopes.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
 export function registerStatus(program: Command): void {
@@ -15,6 +17,8 @@ export function registerStatus(program: Command): void {
           const connected = await db.prisma.workspace.findUnique({ where: { id: workspace.id }, select: { slackDisconnectedAt: true } });
           const { counts, problems } = await ledgerSummary(db, workspace.id);
           process.stdout.write(`workspace ${workspace.slackTeamId}: ${connected?.slackDisconnectedAt ? `Slack disconnected since ${connected.slackDisconnectedAt.toISOString()} (reinstall to resume)` : 'Slack connected'}\n`);
+          const scopes = await missingScopes(db, workspace.id);
+          if (scopes.length > 0) process.stdout.write(`${missingScopesLine(scopes)}\n`);
           const line = Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', ');
           process.stdout.write(`deliveries: ${line || 'none yet'}\n`);
           for (const p of problems) process.stdout.write(`  ${p.status.padEnd(7)} ${p.updated_at.toISOString()}  ${p.key}  ${p.error ?? ''}\n`);

@@ -1,6 +1,7 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Database } from './client.js';
+import { forgetGrantedScopes } from './slack-scopes-repo.js';
 
 /** Bolt's lookup key: an org-wide install has no team id, a plain one no enterprise id. */
 function keyOf(q: { enterpriseId?: string | undefined; teamId?: string | undefined; isEnterpriseInstall?: boolean | undefined }) {
@@ -25,7 +26,8 @@ function isInstallation(value: Prisma.JsonValue): value is Prisma.JsonObject & I
 
 /**
  * Bolt's InstallationStore in the database. Installing a workspace creates it in Pacer (empty
- * until a coaching config names it); reinstalling clears its disconnected mark, so deliveries resume.
+ * until a coaching config names it); reinstalling clears its disconnected mark, so deliveries
+ * resume, and forgets the scopes found missing that the new installation grants.
  */
 export function databaseInstallationStore(db: Database): InstallationStore {
   return {
@@ -47,6 +49,8 @@ export function databaseInstallationStore(db: Database): InstallationStore {
             ]
           : []),
       ]);
+      const teamId = teamIdOf(installation);
+      if (teamId) await forgetGrantedScopes(db, teamId, installation.bot?.scopes ?? []);
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const row = await db.prisma.slackInstallation.findUnique({ where: { enterpriseId_slackTeamId: keyOf(query) } });

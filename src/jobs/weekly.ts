@@ -12,6 +12,7 @@ import { renderManagerDigest } from '../slack/blocks/digest.js';
 import { renderRepNudge } from '../slack/blocks/nudge.js';
 import { renderTeamRecap } from '../slack/blocks/recap.js';
 import { postClaimed } from '../slack/delivery/post.js';
+import { scopeWatch } from '../slack/scope-watch.js';
 import { recipientChannel } from '../slack/delivery/recipient.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
@@ -53,7 +54,8 @@ async function firstDigestOfStaleSpell(ctx: JobContext, team: RosterTeam, report
 }
 
 /** `client` uploads the recap's chart; null (a dry run) leaves it out. */
-async function buildMessage(ctx: JobContext, client: WebClient | null, workspaceId: number, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date): Promise<SlackMessage[] | null> {
+async function buildMessage(ctx: JobContext, client: WebClient | null, workspace: { id: number; slackTeamId: string }, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date): Promise<SlackMessage[] | null> {
+  const workspaceId = workspace.id;
   const feedbackSubject = `${planned.kind}:${planned.weekKey}`;
   switch (planned.kind) {
     case 'rep_nudge': {
@@ -77,7 +79,13 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
-      const [chart] = client ? await attachCharts(client, [cadenceChart(teamCadenceChartInput(report))], { logger: ctx.logger.child({ delivery: planned.intent.key }), filename: 'team-recap' }) : [];
+      const [chart] = client
+        ? await attachCharts(client, [cadenceChart(teamCadenceChartInput(report))], {
+            logger: ctx.logger.child({ delivery: planned.intent.key }),
+            filename: 'team-recap',
+            upload: { scopes: scopeWatch(ctx.db, ctx.logger, workspace.slackTeamId) },
+          })
+        : [];
       return [renderTeamRecap({ report, previous, ...(chart ? { chart } : {}) })];
     }
   }
@@ -106,7 +114,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         if (settled.has(planned.intent.key)) continue;
         summary.due++;
         if (ctx.dryRun) {
-          const parts = await buildMessage(ctx, null, workspace.id, team, planned, reports, now);
+          const parts = await buildMessage(ctx, null, workspace, team, planned, reports, now);
           for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
           summary.printed++;
           continue;
@@ -120,7 +128,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         }
         const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
         if (!claim) continue;
-        const parts = await buildMessage(ctx, client, workspace.id, team, planned, reports, now);
+        const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now);
         if (!parts || parts.length === 0) {
           await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
           summary.failed++;

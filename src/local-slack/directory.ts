@@ -1,3 +1,4 @@
+import { LOCAL_SLACK_SCOPES } from './scopes.js';
 import type { LocalSlackChannel, LocalSlackUser, LocalSlackWorkspace } from './types.js';
 
 /** A workspace as the server holds it: the given data with defaults filled in, and its DMs. */
@@ -8,6 +9,8 @@ export interface Workspace {
   botUserId: string;
   botId: string;
   appId: string;
+  /** The bot token's scopes. */
+  scopes: Set<string>;
   users: Map<string, LocalSlackUser>;
   channels: Map<string, LocalSlackChannel>;
   /** DM conversation id by user id, and back; opened on first use and stable after. */
@@ -57,6 +60,7 @@ export class Directory {
       botUserId: given.botUserId ?? `UB${suffix}`,
       botId: `B${suffix}`,
       appId: given.appId ?? `A${suffix}`,
+      scopes: new Set(given.scopes ?? LOCAL_SLACK_SCOPES),
       users: new Map(),
       channels: new Map(),
       dmByUser: new Map(),
@@ -92,6 +96,11 @@ export class Directory {
   /** A new installation hands the workspace's token out again, so it works again. */
   restoreToken(token: string): void {
     this.revoked.delete(token);
+  }
+
+  /** The scopes the workspace's token has from now on (an installation from an older manifest, or a reinstall). */
+  setScopes(teamId: string, scopes: readonly string[]): void {
+    this.workspace(teamId).scopes = new Set(scopes);
   }
 
   addUser(teamId: string, user: LocalSlackUser): void {
@@ -150,12 +159,15 @@ export class Directory {
   /**
    * Resolves a `channel` argument (channel id, DM id, or user id, which opens the DM, as Slack
    * allows for chat.postMessage) to where a bot post would go, or the Slack error refusing it.
+   * `publicReach`: chat.postMessage, which with chat:write.public reaches a public channel the
+   * bot is not in.
    */
-  resolveForPosting(workspace: Workspace, channelArg: string): Conversation | ConversationError {
+  resolveForPosting(workspace: Workspace, channelArg: string, publicReach = false): Conversation | ConversationError {
     const channel = workspace.channels.get(channelArg);
     if (channel) {
       if (channel.isArchived) return 'is_archived';
-      if (channel.botIsMember === false) return 'not_in_channel';
+      const reaches = publicReach && !channel.isPrivate && workspace.scopes.has('chat:write.public');
+      if (channel.botIsMember === false && !reaches) return 'not_in_channel';
       return { kind: 'channel', id: channel.id, channel };
     }
     const dmUserId = workspace.userByDm.get(channelArg);

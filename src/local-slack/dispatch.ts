@@ -45,7 +45,8 @@ function errorReply(error: SlackApiError): ApiReply {
 /**
  * Answers one Web API call the way Slack does, in Slack's order: injected failures first (they
  * stand for trouble in front of the API), then the method name (`unknown_method`, 404), the body,
- * the token (`not_authed`, `token_revoked`, `invalid_auth`), and the method's own checks. Errors
+ * the token (`not_authed`, `token_revoked`, `invalid_auth`), its scopes (`missing_scope`), and
+ * the method's own checks. Errors
  * are HTTP 200 with `ok: false`, except rate limits (429) and unknown methods.
  */
 export async function dispatch(state: LocalSlackState, request: ApiRequest): Promise<ApiReply> {
@@ -62,6 +63,8 @@ export async function dispatch(state: LocalSlackState, request: ApiRequest): Pro
 
   const params = new Params(request.parsed.params);
   const base = { params, state, token: request.token, basic: request.basic };
+  // Slack tells a token's scopes, and those the method accepts, in every answer past authentication.
+  let scopeHeaders: Record<string, string> = {};
   try {
     let result: Record<string, unknown>;
     if (definition.auth === 'none') {
@@ -69,11 +72,15 @@ export async function dispatch(state: LocalSlackState, request: ApiRequest): Pro
     } else {
       const workspace = state.directory.authenticate(request.token);
       if (typeof workspace === 'string') throw new SlackApiError(workspace);
+      const provided = [...workspace.scopes].join(',');
+      scopeHeaders = { 'x-oauth-scopes': provided, ...(definition.scope ? { 'x-accepted-oauth-scopes': definition.scope } : {}) };
+      if (definition.scope && !workspace.scopes.has(definition.scope)) throw new SlackApiError('missing_scope', { needed: definition.scope, provided });
       result = await definition.handle({ ...base, workspace });
     }
-    return { status: 200, headers: {}, body: { ok: true, ...result } };
+    return { status: 200, headers: scopeHeaders, body: { ok: true, ...result } };
   } catch (err) {
-    if (err instanceof SlackApiError) return errorReply(err);
-    throw err;
+    if (!(err instanceof SlackApiError)) throw err;
+    const reply = errorReply(err);
+    return { ...reply, headers: { ...scopeHeaders, ...reply.headers } };
   }
 }

@@ -14,6 +14,7 @@ export {
   type BlockProblem,
   type Surface,
 } from './block-kit.js';
+export { LOCAL_SLACK_SCOPES, type LocalSlackScope } from './scopes.js';
 export {
   FILE_UPLOAD_ENDPOINT,
   RESPONSE_URL_ENDPOINT,

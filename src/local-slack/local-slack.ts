@@ -51,6 +51,11 @@ export interface LocalSlack {
   setChannel(teamId: string, channelId: string, patch: Partial<Omit<LocalSlackChannel, 'id'>>): void;
   /** Later calls with the token get `token_revoked`, as after an uninstall. */
   revokeToken(token: string): void;
+  /**
+   * The scopes the workspace's token has from now on: an installation made from an older
+   * manifest, or a reinstall (oauth.v2.access echoes a grant's scopes but leaves these alone).
+   */
+  setScopes(teamId: string, scopes: readonly string[]): void;
   /** An OAuth code as Slack's redirect would carry it after `installerUserId` installs the app in `teamId`. */
   issueOAuthCode(teamId: string, grant: { installerUserId: string; scopes: string[]; redirectUri?: string }): string;
   /** Forgets what was recorded (calls, messages, views, files, responses) and queued failures; the directory stays. */
@@ -162,6 +167,10 @@ export class LocalSlackServer implements LocalSlack {
 
   revokeToken(token: string): void {
     this.state.directory.revokeToken(token);
+  }
+
+  setScopes(teamId: string, scopes: readonly string[]): void {
+    this.state.directory.setScopes(teamId, scopes);
   }
 
   issueOAuthCode(teamId: string, grant: { installerUserId: string; scopes: string[]; redirectUri?: string }): string {

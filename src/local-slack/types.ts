@@ -16,8 +16,10 @@ export interface LocalSlackChannel {
   id: string;
   name: string;
   isArchived?: boolean;
-  /** Whether the app's bot user is in the channel; posting needs it. Defaults to true. */
+  /** Whether the app's bot user is in the channel; posting needs it (or chat:write.public, for a public channel). Defaults to true. */
   botIsMember?: boolean;
+  /** A private channel: only members post, whatever the scopes. Defaults to false. */
+  isPrivate?: boolean;
 }
 
 export interface LocalSlackWorkspace {
@@ -29,6 +31,12 @@ export interface LocalSlackWorkspace {
   appId?: string;
   users: LocalSlackUser[];
   channels?: LocalSlackChannel[];
+  /**
+   * The bot scopes the workspace's token was granted; a method needing one it lacks answers
+   * `missing_scope` with `needed` and `provided`, as Slack does. Defaults to every scope the
+   * server knows (LOCAL_SLACK_SCOPES).
+   */
+  scopes?: readonly string[];
 }
 
 export interface LocalSlackRateLimits {

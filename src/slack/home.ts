@@ -8,6 +8,7 @@ import { SCHEDULE_DEFAULTS } from '../config/coaching-schema.js';
 import type { RepReport } from '../reports/types.js';
 import { renderManagerHome, renderRepHome, renderUnlinkedHome } from './blocks/home.js';
 import type { SlackDeps } from './deps.js';
+import { scopeWatch } from './scope-watch.js';
 import type { SlackPerson } from './who.js';
 import type { SlackWorkspace } from './workspace.js';
 
@@ -62,6 +63,7 @@ export async function publishHome(deps: SlackDeps, client: WebClient, workspace:
       logger: deps.logger,
       filename: 'home',
       reuse: true,
+      upload: { scopes: scopeWatch(deps.db, deps.logger, workspace.slackTeamId) },
     }));
   const view = await homeView(deps, workspace, person, { charts });
   try {

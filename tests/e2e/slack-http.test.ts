@@ -126,6 +126,10 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     const byManager = (await command('UMGR', '/mykpis', '<@UBEN|ben>')).json();
     const expected = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'this_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: false });
     expect(byManager.blocks).toEqual(expected.blocks);
+    // Last week, the mention's label holding a space as some clients send it.
+    const lastWeek = (await command('UMGR', '/mykpis', 'last week <@UBEN|Ben Example>')).json();
+    const expectedLast = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'last_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: false });
+    expect(lastWeek.blocks).toEqual(expectedLast.blocks);
     // A manager with no rep role of their own is pointed to /teamkpis.
     expect(textOf(await command('UMGR', '/mykpis'))).toContain('/teamkpis');
   });
@@ -142,6 +146,21 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(table.blocks).toEqual(expected.blocks);
     expect(validateBlocks(table.blocks, { surface: 'message' })).toEqual([]);
     expect(textOf(await command('UANNA', '/teamkpis'))).toContain('for managers');
+  });
+
+  it("/teamkpis's page button answers the team's manager with that page as of the same moment, and refuses a rep", async () => {
+    const value = JSON.stringify({ team: 'Central', page: 0, asOf: SCENARIO_AS_OF.toISOString() });
+    const responseUrl = slack.newResponseUrl();
+    await action({ teamId: TEAM, userId: 'UMGR', actionId: 'teamkpis_page', value, responseUrl });
+    const page: any = (await eventually(() => slack.responses(responseUrl)[0])).body;
+    const expected = renderTeamKpis({ report: await teamReport(db, ws, 'Central', SCENARIO_AS_OF), page: 0, otherTeams: [] });
+    expect(page).toMatchObject({ replace_original: true, response_type: 'ephemeral' });
+    expect(page.blocks).toEqual(expected.blocks);
+    const refusedUrl = slack.newResponseUrl();
+    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'teamkpis_page', value, responseUrl: refusedUrl });
+    const refused: any = (await eventually(() => slack.responses(refusedUrl)[0])).body;
+    expect(JSON.stringify(refused)).toContain('for managers');
+    expect(JSON.stringify(refused)).not.toContain('Ben');
   });
 
   it('refuses forged and stale signatures with 401 and does nothing', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
+import { missingScopes, recordMissingScope } from '../../src/db/slack-scopes-repo.js';
 import { startLocalSlack, type LocalSlack } from '../../src/local-slack/index.js';
 import { BOT_SCOPES } from '../../src/slack/scopes.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -96,7 +97,7 @@ describe('multi-workspace OAuth mode', () => {
     expect(slack.callsTo('oauth.v2.access')).toHaveLength(1);
   });
 
-  it('uninstall deletes the installation and stops the workspace; reinstalling brings it back', async () => {
+  it('uninstall deletes the installation and stops the workspace; reinstalling brings it back and forgets the scopes it grants', async () => {
     const uninstalled = await postSigned(`${app.url}/slack/events`, SIGNING_SECRET, eventCallbackBody({ teamId: TEAM, eventId: 'Ev0OAUTHBYE', event: { type: 'app_uninstalled', event_ts: '1.0' } }), {
       contentType: 'application/json',
     });
@@ -111,8 +112,11 @@ describe('multi-workspace OAuth mode', () => {
     expect(orphan.text).not.toContain('blocks');
     expect(slack.calls.length).toBe(calls);
 
+    // Scopes found missing under the old installation (one from before the manifest asked for them).
+    for (const scope of ['files:read', 'chat:write.public']) await recordMissingScope(db, TEAM, scope);
     expect((await install()).status).toBe(200);
     expect((await db.prisma.workspace.findUnique({ where: { id: ws } }))?.slackDisconnectedAt).toBeNull();
+    expect(await missingScopes(db, ws)).toEqual([]);
     expect((await mykpisAnswer()).blocks.length).toBeGreaterThan(3);
   });
 

@@ -67,7 +67,7 @@ export const KNOWN_EVENTS = [
 ] as const satisfies readonly SdkEvent[];
 
 /** What Pacer requests, no more and no less (the product's contract with workspace admins). */
-export const PACER_BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write'] as const;
+export const PACER_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email', 'files:read', 'files:write'] as const;
 /** Events Pacer's Slack listener handles. */
 export const PACER_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
 
@@ -252,7 +252,7 @@ export const pacerManifestSchema = slackManifestSchema.superRefine((m, ctx) => {
   }
 
   const commands = m.features?.slash_commands ?? [];
-  const wanted: Record<string, string> = { '/mykpis': '[last | help | @rep]', '/teamkpis': '[last | help]' };
+  const wanted: Record<string, string> = { '/mykpis': '[last week | @rep | help]', '/teamkpis': '[last week | help]' };
   for (const [name, hint] of Object.entries(wanted)) {
     const i = commands.findIndex((c) => c.command === name);
     if (i < 0) {

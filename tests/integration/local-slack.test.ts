@@ -20,7 +20,7 @@ const WORKSPACES: LocalSlackOptions['workspaces'] = [
     ],
     channels: [
       { id: 'C1', name: 'sales' },
-      { id: 'C2', name: 'private-ish', botIsMember: false },
+      { id: 'C2', name: 'private-ish', botIsMember: false, isPrivate: true },
       { id: 'C3', name: 'old', isArchived: true },
     ],
   },
@@ -436,5 +436,59 @@ describe('local Slack rate limits', () => {
     now += 10_000;
     await client.chat.postMessage({ channel: 'U1', text: 'dm 3' });
     expect(slack.messages('U1').map((m) => m.text)).toEqual(['dm', 'dm 3']);
+  });
+});
+
+describe('local Slack scopes', () => {
+  const OLD_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write'];
+  let slack: LocalSlack;
+  let client: WebClient;
+
+  beforeAll(async () => {
+    slack = await startLocalSlack({
+      workspaces: [
+        {
+          teamId: 'T1',
+          botToken: TOKEN,
+          users: [{ id: 'U1', name: 'ann' }],
+          channels: [
+            { id: 'C1', name: 'sales-wins', botIsMember: false },
+            { id: 'G1', name: 'managers', botIsMember: false, isPrivate: true },
+          ],
+          scopes: OLD_SCOPES,
+        },
+      ],
+    });
+    client = clientFor(slack, TOKEN);
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+
+  it('answers missing_scope, naming the scope needed and those provided, for a method the token lacks the scope of', async () => {
+    const upload = await client.files.getUploadURLExternal({ filename: 'a.txt', length: 3 });
+    await fetch(upload.upload_url!, { method: 'POST', body: 'abc' });
+    await client.files.completeUploadExternal({ files: [{ id: upload.file_id! }] });
+    const err = await failure(client.files.info({ file: upload.file_id! }));
+    expect(err.data).toMatchObject({ ok: false, error: 'missing_scope', needed: 'files:read', provided: OLD_SCOPES.join(',') });
+    // The token's scopes travel in x-oauth-scopes on every answer, which WebClient reads into response_metadata.
+    expect(err.data.response_metadata).toMatchObject({ scopes: OLD_SCOPES, acceptedScopes: ['files:read'] });
+    expect((await client.auth.test()).response_metadata?.scopes).toEqual(OLD_SCOPES);
+  });
+
+  it('posts to a public channel the bot is not in only with chat:write.public, and to a private one never', async () => {
+    expect((await failure(client.chat.postMessage({ channel: 'C1', text: 'recap' }))).data.error).toBe('not_in_channel');
+    slack.setScopes('T1', [...OLD_SCOPES, 'files:read', 'chat:write.public']);
+    const posted = await client.chat.postMessage({ channel: 'C1', text: 'recap' });
+    expect(posted.response_metadata?.scopes).toContain('chat:write.public');
+    expect(slack.messages('C1').map((m) => m.text)).toEqual(['recap']);
+    expect((await failure(client.chat.postMessage({ channel: 'G1', text: 'recap' }))).data.error).toBe('not_in_channel');
+    expect((await failure(client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'x' }))).data.error).toBe('not_in_channel');
+  });
+
+  it('refuses chat.postMessage without chat:write', async () => {
+    slack.setScopes('T1', ['commands']);
+    const err = await failure(client.chat.postMessage({ channel: 'U1', text: 'hi' }));
+    expect(err.data).toMatchObject({ error: 'missing_scope', needed: 'chat:write', provided: 'commands' });
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { BOT_SCOPES } from '../../src/slack/scopes.js';
 import {
   issueLines,
   pacerManifestSchema,
@@ -48,6 +49,8 @@ describe('manifest.yml', () => {
     expect(m.display_information.name).toBe('Pacer');
     expect(m.features?.slash_commands?.map((c) => c.command).sort()).toEqual(['/mykpis', '/teamkpis']);
     expect([...(m.oauth_config?.scopes?.bot ?? [])].sort()).toEqual([...PACER_BOT_SCOPES].sort());
+    // OAuth installs ask for what the manifest declares.
+    expect([...BOT_SCOPES].sort()).toEqual([...PACER_BOT_SCOPES].sort());
     expect(m.settings?.event_subscriptions?.bot_events).toEqual(expect.arrayContaining([...PACER_BOT_EVENTS]));
     expect(m.settings?.socket_mode_enabled).toBe(true);
   });

@@ -6,9 +6,12 @@ import type { AuthedContext, MethodDefinition } from './context.js';
 import { checkMessageBlocks, checkMessageContent } from './message-content.js';
 import { checkSlackFiles } from './slack-files.js';
 
-/** Where a post goes, or the Slack error (channel_not_found, not_in_channel, is_archived, account_inactive…). */
-export function resolveConversation(state: LocalSlackState, workspace: Workspace, channelArg: string): Conversation {
-  const resolved = state.directory.resolveForPosting(workspace, channelArg);
+/**
+ * Where a post goes, or the Slack error (channel_not_found, not_in_channel, is_archived,
+ * account_inactive…); `publicReach` as in Directory.resolveForPosting.
+ */
+export function resolveConversation(state: LocalSlackState, workspace: Workspace, channelArg: string, publicReach = false): Conversation {
+  const resolved = state.directory.resolveForPosting(workspace, channelArg, publicReach);
   if (typeof resolved === 'string') throw new SlackApiError(resolved);
   return resolved;
 }
@@ -65,11 +68,12 @@ function findOwnMessage(state: LocalSlackState, workspace: Workspace, channel: s
 
 const postMessage: MethodDefinition = {
   auth: 'bot',
+  scope: 'chat:write',
   handle(ctx) {
     const { params, state, workspace } = ctx;
     const channelArg = params.required('channel', 'channel_not_found');
     checkRateLimit(ctx, channelArg);
-    const conversation = resolveConversation(state, workspace, channelArg);
+    const conversation = resolveConversation(state, workspace, channelArg, true);
     const content = checkMessageContent(params.string('text'), params.raw('blocks'), params.raw('attachments'));
     checkSlackFiles(state, workspace, content.blocks, '/blocks', 'invalid_blocks');
     const threadTs = params.string('thread_ts') || undefined;
@@ -90,6 +94,7 @@ const postMessage: MethodDefinition = {
 
 const postEphemeral: MethodDefinition = {
   auth: 'bot',
+  scope: 'chat:write',
   handle({ params, state, workspace }) {
     const channelArg = params.required('channel', 'channel_not_found');
     const userId = params.required('user', 'user_not_found');
@@ -122,6 +127,7 @@ const postEphemeral: MethodDefinition = {
  */
 const update: MethodDefinition = {
   auth: 'bot',
+  scope: 'chat:write',
   handle({ params, state, workspace }) {
     const channel = existingConversationId(workspace, params.required('channel', 'channel_not_found'));
     const message = findOwnMessage(state, workspace, channel, params.required('ts', 'message_not_found'));
@@ -142,6 +148,7 @@ const update: MethodDefinition = {
 
 const remove: MethodDefinition = {
   auth: 'bot',
+  scope: 'chat:write',
   handle({ params, state, workspace }) {
     const channel = existingConversationId(workspace, params.required('channel', 'channel_not_found'));
     const message = findOwnMessage(state, workspace, channel, params.required('ts', 'message_not_found'));

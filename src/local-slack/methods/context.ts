@@ -1,4 +1,5 @@
 import type { Workspace } from '../directory.js';
+import type { LocalSlackScope } from '../scopes.js';
 import type { Params } from '../params.js';
 import type { LocalSlackState } from '../state.js';
 
@@ -19,9 +20,10 @@ export interface AuthedContext extends CallContext {
 export type MethodResult = Record<string, unknown>;
 
 /**
- * One Web API method. `auth: 'bot'` methods need a valid bot token and get its workspace;
- * `read` methods also answer GET, as Slack's read methods do.
+ * One Web API method. `auth: 'bot'` methods need a valid bot token and get its workspace, and
+ * the `scope` named, if any (`missing_scope` otherwise); `read` methods also answer GET, as
+ * Slack's read methods do.
  */
 export type MethodDefinition =
   | { auth: 'none'; read?: boolean; handle(ctx: CallContext): MethodResult | Promise<MethodResult> }
-  | { auth: 'bot'; read?: boolean; handle(ctx: AuthedContext): MethodResult | Promise<MethodResult> };
+  | { auth: 'bot'; scope?: LocalSlackScope; read?: boolean; handle(ctx: AuthedContext): MethodResult | Promise<MethodResult> };

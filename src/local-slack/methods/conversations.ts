@@ -7,6 +7,7 @@ import type { MethodDefinition } from './context.js';
  */
 const open: MethodDefinition = {
   auth: 'bot',
+  scope: 'im:write',
   handle({ params, state, workspace }) {
     const channelArg = params.string('channel');
     if (channelArg) {

@@ -60,6 +60,7 @@ function fileObject(state: LocalSlackState, workspace: Workspace, file: StoredFi
 /** files.getUploadURLExternal: announces a file (filename, length in bytes) and hands out where to send it. */
 const getUploadUrl: MethodDefinition = {
   auth: 'bot',
+  scope: 'files:write',
   handle({ params, state, workspace }) {
     const filename = params.required('filename');
     const lengthArg = params.required('length');
@@ -95,6 +96,7 @@ function filesToComplete(state: LocalSlackState, workspace: Workspace, raw: unkn
  */
 const completeUpload: MethodDefinition = {
   auth: 'bot',
+  scope: 'files:write',
   handle({ params, state, workspace }) {
     const entries = filesToComplete(state, workspace, params.raw('files'));
     const channelArgs = [params.string('channel_id'), ...(params.string('channels') ?? '').split(',')].map((c) => c?.trim()).filter((c): c is string => !!c);
@@ -127,6 +129,7 @@ const completeUpload: MethodDefinition = {
 
 const info: MethodDefinition = {
   auth: 'bot',
+  scope: 'files:read',
   read: true,
   handle({ params, state, workspace }) {
     const file = state.records.files.get(params.required('file', 'file_not_found'));

@@ -40,6 +40,7 @@ export function userObject(workspace: Workspace, user: LocalSlackUser, now: numb
 
 const info: MethodDefinition = {
   auth: 'bot',
+  scope: 'users:read',
   read: true,
   handle({ params, state, workspace }) {
     const user = workspace.users.get(params.required('user', 'user_not_found'));
@@ -51,6 +52,7 @@ const info: MethodDefinition = {
 /** users.lookupByEmail: `users_not_found` when no member has the address (deactivated members are found, marked deleted). */
 const lookupByEmail: MethodDefinition = {
   auth: 'bot',
+  scope: 'users:read.email',
   read: true,
   handle({ params, state, workspace }) {
     const user = state.directory.findUserByEmail(workspace, params.required('email', 'users_not_found'));

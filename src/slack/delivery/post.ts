@@ -4,6 +4,8 @@ import type { Database } from '../../db/client.js';
 import { holdForRetry, markFailed, markPosting, markSent, type Claim } from '../../db/delivery-ledger.js';
 import type { Logger } from '../../logger.js';
 import type { SlackMessage } from '../answer-within.js';
+import { scopeWatch } from '../scope-watch.js';
+import { neededScopes, tokenScopes } from '../scopes.js';
 import { classifySlackFailure } from './failure.js';
 import type { PostThrottle } from './throttle.js';
 
@@ -38,6 +40,29 @@ export interface PostContext {
 }
 
 export type PostOutcome = { status: 'sent'; ts: string } | { status: 'failed'; error: string } | { status: 'lost' };
+
+/** A channel (C…, G…), not a DM (a user id or D…). */
+const isChannel = (id: string) => /^[CG]/.test(id);
+
+/**
+ * What a channel post's answer says about the token's scopes, for `pacer status`: missing_scope
+ * names what is missing; not_in_channel from a token without chat:write.public (an installation
+ * from before the manifest asked for it) means that scope would have reached a public channel.
+ * The message itself fails as it did before: recorded, not retried.
+ */
+async function noteChannelScopes(ctx: PostContext, target: { workspace: string; channel: string }, answer: { ok: true; scopes: string[] | null } | { ok: false; err: unknown }): Promise<void> {
+  if (!isChannel(target.channel)) return;
+  const watch = scopeWatch(ctx.db, ctx.logger, target.workspace);
+  if (answer.ok) {
+    if (answer.scopes) await watch.granted(answer.scopes);
+    return;
+  }
+  for (const scope of neededScopes(answer.err)) await watch.missing(scope);
+  if (answer.err instanceof WebAPIPlatformError && answer.err.data.error === 'not_in_channel') {
+    const scopes = tokenScopes(answer.err.data);
+    if (scopes && !scopes.includes('chat:write.public')) await watch.missing('chat:write.public');
+  }
+}
 
 /**
  * Posts one claimed message (several parts, in order, for a long digest), exactly once: the
@@ -74,6 +99,7 @@ export async function postClaimed(
     let reason: string;
     try {
       const res = await client.chat.postMessage({ channel: target.channel, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+      if (part === 0) await noteChannelScopes(ctx, target, { ok: true, scopes: tokenScopes(res) });
       firstTs ??= res.ts ?? '';
       part++;
       continue;
@@ -88,6 +114,7 @@ export async function postClaimed(
       const failure = classifySlackFailure(err);
       if (!failure) throw err;
       if (failure.kind === 'permanent') {
+        await noteChannelScopes(ctx, target, { ok: false, err });
         await markFailed(ctx.db, claim, failure.error, ctx.clock.now());
         log.warn({ error: failure.error }, 'Slack refused the message for good; recorded, not retried (see `pacer status`)');
         return { status: 'failed', error: failure.error };

@@ -1,18 +1,14 @@
-import type { SlackMessage } from '../slack/answer-within.js';
-import { renderMyKpis, renderMyKpisHelp } from '../slack/blocks/mykpis.js';
-import { renderManagerHint, renderNotAllowed, renderNotMapped } from '../slack/blocks/notices.js';
-import type { SlackDeps } from '../slack/deps.js';
-import type { SlackPerson } from '../slack/who.js';
-import type { SlackWorkspace } from '../slack/workspace.js';
-import type { CommandRequest } from './parse.js';
+import type { SlackMessage } from '../../slack/answer-within.js';
+import { renderMyKpis, renderMyKpisHelp } from '../../slack/blocks/mykpis.js';
+import { renderManagerHint, renderNotAllowed, renderNotMapped } from '../../slack/blocks/notices.js';
+import type { SlackDeps } from '../../slack/deps.js';
+import type { CommandRequest } from '../parse.js';
+import type { CommandContext } from '../run-command.js';
 
-export interface MyKpisInput {
-  workspace: SlackWorkspace;
-  viewer: SlackPerson;
+/** `identify` finds the person a manager asks about (`/mykpis @rep`). */
+export interface MyKpisInput extends CommandContext {
   request: CommandRequest;
   appHomeUrl: string | null;
-  /** Identifies the person a manager asks about (`/mykpis @rep`). */
-  identify: (slackUserId: string) => Promise<SlackPerson>;
 }
 
 /**
