@@ -7,7 +7,7 @@ import type { SlackPerson } from '../slack/who.js';
 import type { SlackWorkspace } from '../slack/workspace.js';
 import type { CommandRequest } from './parse.js';
 
-/** /teamkpis: the table of each team the viewer manages (one message per team, first page). */
+/** /teamkpis: the first team the viewer manages, with a button for each other one. */
 export async function teamKpis(
   deps: SlackDeps,
   input: { workspace: SlackWorkspace; viewer: SlackPerson; request: CommandRequest },
@@ -18,14 +18,14 @@ export async function teamKpis(
   const team = viewer.member.managedTeams[0];
   if (!team) return renderNotAllowed({ subject: 'teamkpis_non_manager' });
   const report = await deps.reports.teamReport(input.workspace.id, team, deps.clock.now());
-  return renderTeamKpis({ report, page: 0, otherTeams: viewer.member.managedTeams.slice(1) });
+  return renderTeamKpis({ report, otherTeams: viewer.member.managedTeams.slice(1) });
 }
 
-/** One page of a team's table; pages after the first come from the message's own buttons. */
+/** Another team's /teamkpis, as of the same moment, from the message's "Show team" buttons. */
 export async function teamKpisPage(
   deps: SlackDeps,
-  input: { workspaceId: number; team: string; page: number; asOf: Date; otherTeams?: string[] },
+  input: { workspaceId: number; team: string; asOf: Date; otherTeams?: string[] },
 ): Promise<SlackMessage> {
   const report = await teamReport(deps.db, input.workspaceId, input.team, input.asOf, deps.clock.now());
-  return renderTeamKpis({ report, page: input.page, otherTeams: input.otherTeams ?? [] });
+  return renderTeamKpis({ report, otherTeams: input.otherTeams ?? [] });
 }

@@ -16,6 +16,7 @@ import { publishHome } from '../home.js';
 import { requestLogger } from '../request-log.js';
 import { identifySlackUser, type SlackPerson } from '../who.js';
 import { workspaceForSlackTeam, type SlackWorkspace } from '../workspace.js';
+import { registerSeeAllReps } from './actions/see-all-reps.js';
 
 const json = <T extends z.ZodType>(schema: T) =>
   z.string().transform((s, ctx) => {
@@ -90,6 +91,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(OPEN_RECORD_ACTION, async ({ ack }) => {
     await ack();
   });
+  registerSeeAllReps(app, deps);
 
   const handle = <A extends BlockAction>(
     pattern: string | RegExp,
@@ -121,7 +123,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
       await respond({ replace_original: true, ...renderNotAllowed({ subject: 'teamkpis_non_manager' }) });
       return;
     }
-    const page = await teamKpisPage(deps, { workspaceId: ctx.workspace.id, team: value.data.team, page: value.data.page, asOf: new Date(value.data.asOf) });
+    const page = await teamKpisPage(deps, { workspaceId: ctx.workspace.id, team: value.data.team, asOf: new Date(value.data.asOf) });
     await respond({ replace_original: true, response_type: 'ephemeral', ...page });
   });
 
