@@ -92,7 +92,7 @@ export function teamPaceText(r: TeamReport): string {
     const bar = pace === null ? '' : ` ${paceBar(pace)} ·`;
     return `• ${escapeMrkdwn(shortLabel(key))}:${bar} ${onPace} of ${r.members.length} on pace`;
   });
-  return [`*Team pace* — last ${r.windows.cadence.weeks} weeks, against the top-performer pace`, ...lines].join('\n');
+  return [`*Team pace* — last ${r.windows.cadence.weeks} weeks, against top performers`, ...lines].join('\n');
 }
 
 /** The leading forecast with its gap to the target: "$7.2M, on track", "$1.1M, $300K short of target". */
