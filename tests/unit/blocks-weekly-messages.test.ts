@@ -631,6 +631,14 @@ describe('team recap', () => {
     expect(msg.text).toContain(`${total} deals won last week`);
   });
 
+  it('notifies with its headline in one line: the deals won, then next week’s focus', () => {
+    const total = ny.members.reduce((n, m) => n + wonLastWeek(m), 0);
+    const focus = capture(sectionText(sections(msg.blocks).find((b) => b.block_id === 'ask')!), /Next week’s focus: ([^*]+)\*/);
+    expect(msg.text).toBe(`${ny.team}: ${total} deals won last week — congratulations! Next week’s focus: ${focus}.`);
+    const quiet = { ...ny, members: ny.members.map((m) => ({ ...m, trend: { ...m.trend, 'cadence.deal_won': m.trend['cadence.deal_won']!.map(() => 0) } })) };
+    expect(renderTeamRecap({ report: quiet, previous: nyBefore }).text).toBe(`${ny.team}: ${expectedImproved(ny, nyBefore).size} reps stepped up their pace last week. Next week’s focus: ${focus}.`);
+  });
+
   it('names the biggest steps up since last week, only with previous', () => {
     const expected = expectedImproved(ny, nyBefore);
     expect(expected.size).toBeGreaterThan(0);
