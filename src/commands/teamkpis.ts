@@ -1,3 +1,4 @@
+import { openAlertsByRep } from '../db/alert-states.js';
 import { teamReport } from '../reports/build-report.js';
 import type { SlackMessage } from '../slack/answer-within.js';
 import { renderNotAllowed, renderNotMapped } from '../slack/blocks/notices.js';
@@ -17,8 +18,9 @@ export async function teamKpis(
   if (!viewer.member) return renderNotMapped({ email: viewer.email, workspaceName: input.workspace.name ?? undefined });
   const team = viewer.member.managedTeams[0];
   if (!team) return renderNotAllowed({ subject: 'teamkpis_non_manager' });
-  const report = await deps.reports.teamReport(input.workspace.id, team, deps.clock.now());
-  return renderTeamKpis({ report, otherTeams: viewer.member.managedTeams.slice(1) });
+  const now = deps.clock.now();
+  const report = await deps.reports.teamReport(input.workspace.id, team, now);
+  return renderTeamKpis({ report, openAlerts: await openAlertsByRep(deps.db, input.workspace.id, report, now), otherTeams: viewer.member.managedTeams.slice(1) });
 }
 
 /** Another team's /teamkpis, as of the same moment, from the message's "Show team" buttons. */
@@ -26,6 +28,7 @@ export async function teamKpisPage(
   deps: SlackDeps,
   input: { workspaceId: number; team: string; asOf: Date; otherTeams?: string[] },
 ): Promise<SlackMessage> {
-  const report = await teamReport(deps.db, input.workspaceId, input.team, input.asOf, deps.clock.now());
-  return renderTeamKpis({ report, otherTeams: input.otherTeams ?? [] });
+  const now = deps.clock.now();
+  const report = await teamReport(deps.db, input.workspaceId, input.team, input.asOf, now);
+  return renderTeamKpis({ report, openAlerts: await openAlertsByRep(deps.db, input.workspaceId, report, now), otherTeams: input.otherTeams ?? [] });
 }

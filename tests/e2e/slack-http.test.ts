@@ -139,7 +139,9 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
 
   it('/teamkpis shows a manager the team and refuses reps', async () => {
     const table = (await command('UMGR', '/teamkpis')).json();
-    const expected = renderTeamKpis({ report: await teamReport(db, ws, 'Central', SCENARIO_AS_OF), otherTeams: [] });
+    const report = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    // Nobody has acted on an alert yet: all of them are open.
+    const expected = renderTeamKpis({ report, openAlerts: Object.fromEntries(report.members.map((m) => [m.rep.email, m.alerts])), otherTeams: [] });
     expect(table.blocks).toEqual(expected.blocks);
     expect(validateBlocks(table.blocks, { surface: 'message' })).toEqual([]);
     expect(textOf(await command('UANNA', '/teamkpis'))).toContain('for managers');

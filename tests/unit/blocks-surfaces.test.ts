@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
 import { indicatorLabel } from '../../src/reports/labels.js';
 import { compactMoney, formatValue } from '../../src/reports/text.js';
-import type { RepReport, TeamReport } from '../../src/reports/types.js';
+import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
@@ -212,7 +212,7 @@ describe('/mykpis', () => {
 
 describe('/teamkpis', () => {
   it('shows the team’s pace on each focus indicator and its results, with the report’s numbers', () => {
-    const msg = renderTeamKpis({ report: ny });
+    const msg = renderTeamKpis({ report: ny, openAlerts: {} });
     expectWithinMessageLimits(msg);
     const pace = sections(msg.blocks).map(sectionText).find((t) => t.startsWith('*Team pace*'))!;
     for (const key of ny.focus) {
@@ -230,7 +230,7 @@ describe('/teamkpis', () => {
   });
 
   it('names the reps to coach first with their prompt and ask, and opens every rep from “See all reps”', () => {
-    const msg = renderTeamKpis({ report: ny });
+    const msg = renderTeamKpis({ report: ny, openAlerts: {} });
     const entries = sections(msg.blocks).map(sectionText).filter((t) => t.includes(' is behind on results') || t.includes(' has the activity'));
     expect(entries.length).toBeGreaterThan(0);
     for (const entry of entries) {
@@ -243,17 +243,28 @@ describe('/teamkpis', () => {
     expect(JSON.parse(see.value!)).toEqual({ team: ny.team, asOf: ny.asOf, page: 0 });
   });
 
+  it('marks a rep to coach who needs attention by the alerts still open, not those the rep dealt with', () => {
+    // A results gap, nothing far behind: only an alert open over 2 days makes the rep need attention (metrics.md).
+    const base = ny.members.find((m) => m.diagnosis.results.gap && m.alerts.length > 0)!;
+    const old = { ...base.alerts[0]!, triggeredAt: new Date(Date.parse(base.asOf) - 3 * 86_400_000).toISOString() };
+    const rep: RepReport = { ...base, alerts: [old], leading: base.leading.map((l) => (l.status === 'far_behind' ? { ...l, status: 'behind' as const } : l)) };
+    const team: TeamReport = { ...ny, members: [rep] };
+    const entry = (openAlerts: Record<string, AlertJson[]>) => sections(renderTeamKpis({ report: team, openAlerts }).blocks).map(sectionText).find((t) => t.includes(`*${rep.rep.name}*`))!;
+    expect(entry({ [rep.rep.email]: [old] }).startsWith(`⚠️ *${rep.rep.name}*`)).toBe(true);
+    expect(entry({ [rep.rep.email]: [] }).startsWith(`*${rep.rep.name}*`)).toBe(true);
+  });
+
   it('says which focus indicators are lower-is-better', () => {
     // The report's higherIsBetter decides (metrics/indicators.ts: speed to lead only, today).
     const lower = focusOf(nyLower.members[0]!).filter((l) => !l.higherIsBetter).map((l) => l.label);
     expect(lower).toContain('Speed to lead (hours)');
-    const context = allTexts(renderTeamKpis({ report: nyLower }).blocks)[1]!;
+    const context = allTexts(renderTeamKpis({ report: nyLower, openAlerts: {} }).blocks)[1]!;
     expect(context).toContain(`lower is better for ${lower.join(', ')} ·`);
-    expect(allTexts(renderTeamKpis({ report: ny }).blocks)[1]).not.toContain('lower is better');
+    expect(allTexts(renderTeamKpis({ report: ny, openAlerts: {} }).blocks)[1]).not.toContain('lower is better');
   });
 
   it('says which indicators track results in words, with ρ, n and p from report.links in a context line', () => {
-    const texts = allTexts(renderTeamKpis({ report: ny }).blocks);
+    const texts = allTexts(renderTeamKpis({ report: ny, openAlerts: {} }).blocks);
     const at = texts.findIndex((t) => t.startsWith('📊 *What tracks results on this team* — '));
     const [links, figures] = [texts[at]!, texts[at + 1]!];
     expect(ny.links.length).toBeGreaterThan(0);
@@ -266,7 +277,7 @@ describe('/teamkpis', () => {
       expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
       expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
-    const few = sections(renderTeamKpis({ report: small }).blocks).map(sectionText).join('\n');
+    const few = sections(renderTeamKpis({ report: small, openAlerts: {} }).blocks).map(sectionText).join('\n');
     expect(few).toContain('too few reps to tell');
     expect(few).toContain('No top-performer baseline yet');
   });
@@ -274,7 +285,7 @@ describe('/teamkpis', () => {
   it('fits a 60-rep team in one message within Slack’s limits', () => {
     const big = widen(ny, 5);
     expect(big.members).toHaveLength(60);
-    const msg = renderTeamKpis({ report: big });
+    const msg = renderTeamKpis({ report: big, openAlerts: {} });
     expectWithinMessageLimits(msg);
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     expect(allTexts(msg.blocks).join('\n')).toContain('60 reps');
@@ -284,11 +295,11 @@ describe('/teamkpis', () => {
     const long = widen(ny, 5);
     long.members = long.members.map((m, i) => ({ ...m, rep: { ...m.rep, name: `${'Ann <script> & Co 😀 '.repeat(40)}${i}` } }));
     long.team = 'T'.repeat(400);
-    const msg = renderTeamKpis({ report: long, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
+    const msg = renderTeamKpis({ report: long, openAlerts: {}, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
     expectWithinMessageLimits(msg);
     const values = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page' || b.action_id === 'see_all_reps').map((b) => JSON.parse(b.value!).team);
     expect(values).toEqual(['T'.repeat(316), 'London & Co', 'Berlin', 'Tokyo']);
-    const quoted = renderTeamKpis({ report: { ...long, team: '"\u0001'.repeat(400) } });
+    const quoted = renderTeamKpis({ report: { ...long, team: '"\u0001'.repeat(400) }, openAlerts: {} });
     for (const b of buttons(quoted.blocks)) expect(b.value!.length).toBeLessThanOrEqual(MAX_BUTTON_VALUE);
     expect(allTexts(msg.blocks).join('\n')).toContain('You also manage Sydney, Lima.');
     expect(allTexts(msg.blocks).join('\n')).not.toContain('<script>');

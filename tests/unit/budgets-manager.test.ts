@@ -139,10 +139,10 @@ describe.each(TEAMS)('the manager digest on %s', (_, team) => {
 
 describe.each(TEAMS)('/teamkpis on %s', (_, team) => {
   const states: [string, Parameters<typeof renderTeamKpis>[0]][] = [
-    ['one team', { report: team }],
-    ['the workspace-wide links and other teams to open', { report: withWorkspaceLinks(team), otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] }],
-    ['no baseline', { report: noBaseline(team) }],
-    ['stale data', { report: stale(team) }],
+    ['one team', { report: team, openAlerts: openAlerts(team) }],
+    ['the workspace-wide links and other teams to open', { report: withWorkspaceLinks(team), openAlerts: openAlerts(team), otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] }],
+    ['no baseline', { report: noBaseline(team), openAlerts: openAlerts(team) }],
+    ['stale data', { report: stale(team), openAlerts: openAlerts(team) }],
   ];
 
   it.each(states)('fits 2,000 visible characters in one valid message: %s', (_state, input) => {
@@ -193,7 +193,7 @@ describe('the order of need: a results gap first, then the lowest focus pace', (
     const reps = [made(m, 'Avery', true, 0.8), made(m, 'Blake', false, 0.2), made(m, 'Casey', true, 0.3), made(m, 'Devon', true, null), made(m, 'Emery', false, 1.2)];
     const team: TeamReport = { ...base, members: reps };
     expect(coachedNames(renderManagerDigest({ report: team, previous: null, openAlerts: {}, includeLinks: false, feedbackSubject: 's' }).blocks)).toEqual(['Casey', 'Avery', 'Devon']);
-    expect(coachedNames(renderTeamKpis({ report: team }).blocks)).toEqual(['Casey', 'Avery', 'Devon']);
+    expect(coachedNames(renderTeamKpis({ report: team, openAlerts: {} }).blocks)).toEqual(['Casey', 'Avery', 'Devon']);
     const modal = renderAllRepsModal({ report: team, openAlerts: {}, page: 0 });
     expect(modalNames(modal)).toEqual(['Casey', 'Avery', 'Devon', 'Blake', 'Emery']);
   });
@@ -219,7 +219,7 @@ describe('the order of need: a results gap first, then the lowest focus pace', (
       .map((m) => m.rep.name);
     expect(expected).toHaveLength(3);
     expect(coachedNames(renderManagerDigest({ report: team, previous: null, openAlerts: openAlerts(team), includeLinks: true, feedbackSubject: 's' }).blocks)).toEqual(expected);
-    expect(coachedNames(renderTeamKpis({ report: team }).blocks)).toEqual(expected);
+    expect(coachedNames(renderTeamKpis({ report: team, openAlerts: openAlerts(team) }).blocks)).toEqual(expected);
   });
 });
 

@@ -1,13 +1,12 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { askOf } from '../../reports/ask.js';
-import { formatValue } from '../../reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
 import { alertBrief } from './alert.js';
 import { askBrief } from './ask.js';
 import { compactMoney, localMoment, pacePercent, percent, slackDate } from './format.js';
 import { actions, button, context, divider, plain, section } from './kit.js';
 import { escapeMrkdwn, MAX_BUTTON_VALUE, MAX_MODAL_TITLE } from './limits.js';
-import { byNeed, nameText, needsAttentionWith, plural } from './team-view.js';
+import { byNeed, figureText, nameText, needsAttentionWith, plural } from './team-view.js';
 
 /**
  * "See all reps": every rep of a team, most in need first (./team-view.ts byNeed), each with the
@@ -60,9 +59,8 @@ export function diagnosisLines(m: RepReport): string[] {
         ? `${r.gap ? 'below' : 'at or above'} the team median (${results(r.performance)} vs ${results(r.teamMedian)})`
         : 'no target or team comparison yet';
   const a = d.activities.indicator;
-  const v = (x: number | null) => (a?.key === 'pipeline_created' ? compactMoney(x, c) : formatValue(a?.key ?? '', x, c));
   const against = m.ramp ? 'expected while ramping' : 'for top performers';
-  const activities = a ? `behind on ${escapeMrkdwn(a.label)}: ${v(a.value)} a week vs ${v(a.expectation)} ${against} (${pacePercent(a.pace)})` : 'on pace';
+  const activities = a ? `behind on ${escapeMrkdwn(a.label)}: ${figureText(a.key, a.value, c)} a week vs ${figureText(a.key, a.expectation, c)} ${against} (${pacePercent(a.pace)})` : 'on pace';
   const s = d.methodology.stage;
   const methodology = s
     ? `${escapeMrkdwn(s.stage)} converts ${percent(s.repRate)} vs ${percent(s.teamRate)} for the team (${plural(s.repDeals, 'deal')})`

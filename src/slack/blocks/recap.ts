@@ -3,13 +3,12 @@ import { imageBlock } from '../../charts/block.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
 import { askOf } from '../../reports/ask.js';
-import { formatValue } from '../../reports/text.js';
 import type { TeamReport } from '../../reports/types.js';
 import { ASK_BLOCK } from './ask.js';
 import { compactMoney, intervalDays, localMoment, paceBar, percent, slackDate, weekDays } from './format.js';
 import { context, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn } from './limits.js';
-import { improvedReps, leadingForecast, MAX_NAME, nameText, plural, shortLabel, winnersLastWeek } from './team-view.js';
+import { figureText, improvedReps, leadingForecast, MAX_NAME, nameText, plural, shortLabel, winnersLastWeek } from './team-view.js';
 
 /**
  * The weekly recap in the team channel: the team's activity against the top-performer pace,
@@ -25,8 +24,6 @@ const MAX_MOVERS = 5;
 
 /** A team's weekly count, in whole units; money (compact) for pipeline. */
 const teamFigure = (key: string, v: number, currency: string) => (key === 'pipeline_created' ? compactMoney(v, currency) : Math.round(v).toLocaleString('en-US'));
-/** A figure per rep: money (compact) for pipeline, else as the report shows it. */
-const repFigure = (key: string, v: number | null, currency: string) => (key === 'pipeline_created' ? compactMoney(v, currency) : formatValue(key, v, currency));
 
 interface TeamActivity {
   key: string;
@@ -47,7 +44,7 @@ function teamActivities(r: TeamReport): TeamActivity[] {
 
 /** One activity: a week as a team, per rep, and against the top performers with a bar. */
 function activityLine(r: TeamReport, a: TeamActivity): string {
-  const v = (x: number | null) => repFigure(a.key, x, r.currency);
+  const v = (x: number | null) => figureText(a.key, x, r.currency);
   const against = a.pace === null ? 'no top-performer baseline yet' : `${paceBar(a.pace)} of the top-performer pace (${v(r.baselines[a.key] ?? null)} a rep)`;
   return `• *${escapeMrkdwn(shortLabel(a.key))}*: ${teamFigure(a.key, a.total, r.currency)} a week as a team, ${v(a.total / r.totals.reps)} a rep — ${against}`;
 }

@@ -4,6 +4,7 @@ import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
 import { askOf } from '../../reports/ask.js';
 import { indicatorLabel } from '../../reports/labels.js';
+import { formatValue } from '../../reports/text.js';
 import type { AlertJson, ForecastJson, RepReport, TeamReport } from '../../reports/types.js';
 import { askBrief } from './ask.js';
 import { compactMoney, intervalDays, pacePercent, paceBar, percent } from './format.js';
@@ -27,6 +28,9 @@ export const MAX_NAME = 60;
 export const nameText = (name: string): string => escapeMrkdwn(clip(name, MAX_NAME));
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** An indicator's figure in a sentence: pipeline as compact money ($54.9K), the rest as the report shows it. */
+export const figureText = (key: string, x: number | null, currency: string): string => (key === 'pipeline_created' ? compactMoney(x, currency) : formatValue(key, x, currency));
 
 /** An indicator's label without " per week": "Calls", "Pipeline created". */
 export const shortLabel = (key: string): string => indicatorLabel(key).replace(/ per week$/, '');

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatValue } from '../../reports/text.js';
 import { askOf } from '../../reports/ask.js';
-import type { RepReport, TeamReport } from '../../reports/types.js';
+import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
 import { seeAllRepsButton, teamButtonValue } from './all-reps.js';
 import { askBrief } from './ask.js';
 import { LENGTH_BUDGET } from './budgets.js';
@@ -66,10 +66,11 @@ const MAX_OTHER_TEAM_BUTTONS = 3;
 /**
  * /teamkpis for a manager, one screen (issue 12: at most 2,000 visible characters): the team's
  * pace this week and its results, the reps to coach first with their prompts, one or two wins,
- * which indicators track results, and every rep one click away ("See all reps"). `otherTeams`
- * (other teams the manager manages) get a button each.
+ * which indicators track results, and every rep one click away ("See all reps"). `openAlerts`
+ * holds each rep's alerts still open (a rep needs attention with one open over 2 days);
+ * `otherTeams` (other teams the manager manages) get a button each.
  */
-export function renderTeamKpis(input: { report: TeamReport; otherTeams?: readonly string[] }): SlackMessage {
+export function renderTeamKpis(input: { report: TeamReport; openAlerts: Record<string, readonly AlertJson[]>; otherTeams?: readonly string[] }): SlackMessage {
   const r = input.report;
   const others = input.otherTeams ?? [];
   const first = coachFirst(r.members);
@@ -84,7 +85,7 @@ export function renderTeamKpis(input: { report: TeamReport; otherTeams?: readonl
     section(`${teamPaceText(r)}\n${teamResultsText(r)}`),
     section(first.length > 0 ? `*${headline}*` : `✅ *${headline}.*`, seeAllRepsButton(r)),
   ];
-  for (const m of first) head.push(section(coachEntryText(m, needsAttentionWith(m, m.alerts))));
+  for (const m of first) head.push(section(coachEntryText(m, needsAttentionWith(m, input.openAlerts[m.rep.email] ?? []))));
   const wins = winsText(r, null);
   const shown = others.slice(0, MAX_OTHER_TEAM_BUTTONS);
   const teams: KnownBlock[] = [
