@@ -75,7 +75,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       // Once a month: the first digest whose week starts in the first 7 days of a month.
       const includeLinks = Number(planned.weekKey.slice(8, 10)) <= 7;
       const firstOfStaleSpell = await firstDigestOfStaleSpell(ctx, team, report, planned, now);
-      return renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject, firstOfStaleSpell });
+      return [renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject, firstOfStaleSpell })];
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);

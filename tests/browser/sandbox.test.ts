@@ -205,13 +205,18 @@ describe('the sandbox page in Chromium', () => {
     const digest = byTestId('message').filter({ hasText: new RegExp(`Coaching digest — ${team}`) });
     await digest.waitFor();
     const text = await digest.innerText();
-    // Coaching prompts (💬) name the rep; the digest's leading fields are the team's focus indicators.
-    expect(text).toMatch(/💬 \S/);
-    expect(text).toContain(rep.name);
-    const leading = [...text.matchAll(/^Leading: (.+)$/gm)].map((m) => m[1]!.trim());
-    expect(leading).toEqual(repIndicators);
-    expect(text).toMatch(/Lagging: booked so far/);
+    // The team's pace on each of the team's focus indicators, its results, the reps to coach first.
+    const paced = [...text.matchAll(/^• ([^:]+):/gm)].map((m) => m[1]!.trim());
+    expect(paced).toEqual(repIndicators.map((l) => l.replace(/ per week$/, '')));
+    expect(text).toMatch(/Results \(/);
+    expect(text).toMatch(/\d reps? to coach first: /);
     expect(await digest.getByRole('button', { name: /useful/i }).allTextContents()).toEqual(['👍 Useful', '👎 Not useful']);
+    // Every rep, the one picked too, is one click away.
+    await digest.getByRole('button', { name: 'See all reps' }).click();
+    await byTestId('modal').waitFor({ state: 'visible' });
+    await waitForText(byTestId('modal-body'), new RegExp(rep.name));
+    await byTestId('modal-close').click();
+    await byTestId('modal').waitFor({ state: 'hidden' });
     // The address keeps who and where: a reload comes back to the manager's DM.
     expect(page.url()).toContain(`user=${manager.slackUserId}`);
     await page.reload();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { startLocalSlack, validateBlocks, validateView, type LocalSlack } from '../../src/local-slack/index.js';
 import { repReport, teamReport } from '../../src/reports/build-report.js';
+import { renderAllRepsModal } from '../../src/slack/blocks/all-reps.js';
 import { renderMyKpis } from '../../src/slack/blocks/mykpis.js';
 import { renderTeamKpis } from '../../src/slack/blocks/teamkpis.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -140,20 +141,23 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(text).toContain('coaching config');
   });
 
-  it('/teamkpis shows a manager the team table and refuses reps', async () => {
+  it('/teamkpis shows a manager the team and refuses reps', async () => {
     const table = (await command('UMGR', '/teamkpis')).json();
-    const expected = renderTeamKpis({ report: await teamReport(db, ws, 'Central', SCENARIO_AS_OF), page: 0, otherTeams: [] });
+    const report = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    // Nobody has acted on an alert yet: all of them are open.
+    const expected = renderTeamKpis({ report, openAlerts: Object.fromEntries(report.members.map((m) => [m.rep.email, m.alerts])), otherTeams: [] });
     expect(table.blocks).toEqual(expected.blocks);
     expect(validateBlocks(table.blocks, { surface: 'message' })).toEqual([]);
     expect(textOf(await command('UANNA', '/teamkpis'))).toContain('for managers');
   });
 
-  it("/teamkpis's page button answers the team's manager with that page as of the same moment, and refuses a rep", async () => {
+  it("/teamkpis's Show team button answers the team's manager with that team as of the same moment, and refuses a rep", async () => {
     const value = JSON.stringify({ team: 'Central', page: 0, asOf: SCENARIO_AS_OF.toISOString() });
     const responseUrl = slack.newResponseUrl();
     await action({ teamId: TEAM, userId: 'UMGR', actionId: 'teamkpis_page', value, responseUrl });
     const page: any = (await eventually(() => slack.responses(responseUrl)[0])).body;
-    const expected = renderTeamKpis({ report: await teamReport(db, ws, 'Central', SCENARIO_AS_OF), page: 0, otherTeams: [] });
+    const report = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    const expected = renderTeamKpis({ report, openAlerts: Object.fromEntries(report.members.map((m) => [m.rep.email, m.alerts])), otherTeams: [] });
     expect(page).toMatchObject({ replace_original: true, response_type: 'ephemeral' });
     expect(page.blocks).toEqual(expected.blocks);
     const refusedUrl = slack.newResponseUrl();
@@ -161,6 +165,49 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     const refused: any = (await eventually(() => slack.responses(refusedUrl)[0])).body;
     expect(JSON.stringify(refused)).toContain('for managers');
     expect(JSON.stringify(refused)).not.toContain('Ben');
+  });
+
+  it('“See all reps” opens a modal of every rep for the team’s manager and turns its pages in place', async () => {
+    const report = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    const expected = JSON.parse(JSON.stringify(renderAllRepsModal({ report, openAlerts: Object.fromEntries(report.members.map((m) => [m.rep.email, m.alerts])), page: 0 })));
+    const value = JSON.stringify({ team: 'Central', asOf: report.asOf, page: 0 });
+    const triggerId = slack.newTriggerId();
+    const seen = slack.openedViews.length;
+    const message = { text: 'Central — 3 reps to coach first', ts: '7.1', blocks: [] };
+    const res = await action({ teamId: TEAM, userId: 'UMGR', actionId: 'see_all_reps', value, triggerId, responseUrl: slack.newResponseUrl(), message, container: { type: 'message', message_ts: '7.1' } });
+    expect(res.status).toBe(200);
+    // Opened at once with the click's trigger id (the local Slack checks every view it is sent), then filled.
+    const filled = await eventually(() => slack.openedViews.slice(seen).find((v) => v.method === 'views.update'));
+    const [opened] = slack.openedViews.slice(seen);
+    expect(opened).toMatchObject({ method: 'views.open', triggerId });
+    expect(filled.view.id).toBe(opened!.view.id);
+    expect(filled.view.payload).toEqual(expected);
+    expect(JSON.stringify(filled.view.payload)).toContain('Anna');
+
+    // A page button inside the modal updates that same view.
+    const updates = slack.callsTo('views.update').length;
+    await action({ teamId: TEAM, userId: 'UMGR', actionId: 'all_reps_previous', value, container: { type: 'view', view_id: filled.view.id } });
+    const turned = await eventually(() => (slack.callsTo('views.update').length > updates ? slack.openedViews.at(-1) : undefined));
+    expect(turned).toMatchObject({ method: 'views.update', view: { id: filled.view.id } });
+    expect(turned.view.payload).toEqual(expected);
+  });
+
+  it('“See all reps” shows a rep who is not the team’s manager nothing of the team, and a page click outside a modal does nothing', async () => {
+    const report = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    const value = JSON.stringify({ team: 'Central', asOf: report.asOf, page: 0 });
+    const seen = slack.openedViews.length;
+    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'see_all_reps', value, triggerId: slack.newTriggerId() });
+    const refused = await eventually(() => slack.openedViews.slice(seen).find((v) => v.method === 'views.update'));
+    expect(validateView(refused.view.payload, 'modal')).toEqual([]);
+    const text = JSON.stringify(refused.view.payload);
+    expect(text).toContain('for managers');
+    for (const m of report.members.filter((x) => x.rep.email !== 'anna@example.com')) expect(text).not.toContain(m.rep.name);
+
+    const updates = slack.callsTo('views.update').length;
+    const res = await action({ teamId: TEAM, userId: 'UMGR', actionId: 'all_reps_next', value, container: { type: 'message', message_ts: '7.1' } });
+    expect(res.status).toBe(200);
+    await eventually(() => (app.logs().includes('the click did not come from a modal') ? true : undefined));
+    expect(slack.callsTo('views.update').length).toBe(updates);
   });
 
   it('refuses forged and stale signatures with 401 and does nothing', async () => {
@@ -208,8 +255,9 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
   });
 
   it('shows the events behind a figure to the rep and refuses them for another rep', async () => {
+    const earlier = slack.callsTo('views.update').length;
     await action({ teamId: TEAM, userId: 'UANNA', actionId: 'show_events', value: JSON.stringify({ key: 'cadence.call', email: 'anna@example.com' }) });
-    const update = await eventually(() => slack.callsTo('views.update').find((c) => JSON.stringify(c.body).includes('call')));
+    const update = await eventually(() => slack.callsTo('views.update').slice(earlier).find((c) => JSON.stringify(c.body).includes('call')));
     const view = typeof update.body.view === 'string' ? JSON.parse(update.body.view) : update.body.view;
     expect(validateView(view, 'modal')).toEqual([]);
     // Anna made 10 calls a week over the 4-week cadence window: 40 events.

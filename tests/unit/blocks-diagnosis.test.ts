@@ -8,12 +8,12 @@ import { indicatorUnit } from '../../src/reports/labels.js';
 import { formatValue, money, repReportText } from '../../src/reports/text.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
+import { ALL_REPS_PAGE_SIZE, renderAllRepsModal } from '../../src/slack/blocks/all-reps.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
-import { renderRepHome } from '../../src/slack/blocks/home.js';
+import { renderManagerHome, renderRepHome } from '../../src/slack/blocks/home.js';
 import { renderMyKpis } from '../../src/slack/blocks/mykpis.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
-import { renderTeamKpis } from '../../src/slack/blocks/teamkpis.js';
 import { allTexts, escapeRe, sections, sectionText } from '../helpers/blocks.js';
 import { seededTeamReport } from '../helpers/seeded-report.js';
 
@@ -34,10 +34,10 @@ interface Surfaces {
   mykpis: { text: string; blocks: readonly AnyBlock[] };
   home: { text: string; blocks: readonly AnyBlock[] };
   nudge: { text: string; blocks: readonly AnyBlock[] };
-  /** The rep's entry in the manager's digest. */
+  /** The rep's entry in "See all reps", the modal the manager's digest and /teamkpis open. */
   digest: string;
-  /** The rep's row in /teamkpis. */
-  teamkpis: string;
+  /** The rep's row on the manager's App Home. */
+  managerHome: string;
 }
 
 const withMember = (t: TeamReport, r: RepReport): TeamReport => ({ ...t, members: t.members.map((m) => (m.rep.email === r.rep.email ? r : m)) });
@@ -49,13 +49,18 @@ const repEntry = (texts: readonly string[], r: RepReport) => {
 
 function surfaces(t: TeamReport, r: RepReport): Surfaces {
   const team = withMember(t, r);
-  const digest = renderManagerDigest({ report: team, previous: null, openAlerts: {}, includeLinks: false, feedbackSubject: 's' }).flatMap((m) => sections(m.blocks).map(sectionText));
+  const allReps = Array.from({ length: Math.ceil(team.members.length / ALL_REPS_PAGE_SIZE) }, (_, page) => renderAllRepsModal({ report: team, openAlerts: {}, page }));
+  const digest = allReps.flatMap((v) => sections(v.blocks).map(sectionText));
+  // A rep the digest coaches first has the same entry there, ask included.
+  const coached = sections(renderManagerDigest({ report: team, previous: null, openAlerts: {}, includeLinks: false, feedbackSubject: 's' }).blocks).map(sectionText);
+  const first = coached.find((t) => new RegExp(`^(⚠️ )?\\*(★ )?${escapeRe(r.rep.name)}\\*[^\\n]`).test(t));
+  if (first) expect(first.split('\n').filter((l) => l.startsWith('🎯'))).toEqual(repEntry(digest, r).split('\n').filter((l) => l.startsWith('🎯')));
   return {
     mykpis: renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }),
     home: { text: '', blocks: renderRepHome({ report: r, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: AS_OF.toISOString() }).blocks },
     nudge: renderRepNudge({ report: r, feedbackSubject: 's' }),
     digest: repEntry(digest, r),
-    teamkpis: repEntry(sections(renderTeamKpis({ report: team, page: 0, pageSize: 40 }).blocks).map(sectionText), r),
+    managerHome: repEntry(sections(renderManagerHome({ teams: [team], settings: { digestEnabled: true, sendTime: '08:00' }, generatedAt: AS_OF.toISOString() }).blocks).map(sectionText), r),
   };
 }
 
@@ -149,7 +154,7 @@ describe('only coach_activity and coach_stage ask (metrics.md revision 2)', () =
         const s = surfaces(team, rep);
         for (const [name, m] of [['mykpis', s.mykpis], ['home', s.home], ['nudge', s.nudge]] as const) expect(repSurfaceAsks(m), `${name}:\n${allTexts(m.blocks).join('\n')}`).toBe(false);
         expect(entryAsks(s.digest), s.digest).toBe(false);
-        expect(s.teamkpis).not.toMatch(IMPERATIVE);
+        expect(s.managerHome).not.toMatch(IMPERATIVE);
         // A team of such reps: the recap asks nobody for anything either.
         expect(recapAsks({ ...team, members: team.members.map((m) => withDiagnosis(m, rep.diagnosis.outcome, null)) })).toBe(false);
       }),
@@ -170,7 +175,7 @@ describe('only coach_activity and coach_stage ask (metrics.md revision 2)', () =
           expect(text).toMatch(new RegExp(`^🎯 \\*This week’s goal: ${escapeRe(goal)} [^*]+\\* — ${escapeRe(toGo)} \\(`));
         }
         expect(lines([s.digest]).filter((l) => l.startsWith('🎯'))).toEqual([`🎯 this week’s goal ${goal} ${indicatorUnit(g.key)} (${toGo})`]);
-        expect(s.teamkpis).toContain(`this week’s goal ${goal} `);
+        expect(s.managerHome).toContain(`this week’s goal ${goal} `);
         // The recap names what is asked and of how many, never the rep or the number.
         const recap = renderTeamRecap({ report: { ...team, members: team.members.map((m) => (m.rep.email === rep.rep.email ? rep : withDiagnosis(m, 'recognise', null))) }, previous: null });
         const focus = askSection(recap);
@@ -280,7 +285,7 @@ describe('too_few and ramping figures', () => {
             expect(figure.split('\n')[0]).toBe(`*${l.label}* · ⚪ ${words}`);
             expect(figure).not.toMatch(/behind|[▰▱]|🟡|🟠/u);
           }
-          const row = capturedFigure(s.teamkpis, l.label);
+          const row = capturedFigure(s.managerHome, l.label);
           expect(row).toBe(`(${words})`);
         }
       }),
@@ -311,7 +316,7 @@ describe('too_few and ramping figures', () => {
               expect(figure).toContain(` vs *${formatValue(l.key, l.expectation, rep.currency)}* expected (ramping)`);
             }
           }
-          if (outcome === 'ramping') expect(s.teamkpis).toContain(`ramping, week ${week} of ${of}`);
+          if (outcome === 'ramping') expect(s.managerHome).toContain(`ramping, week ${week} of ${of}`);
         },
       ),
       PROPERTY,
@@ -319,5 +324,5 @@ describe('too_few and ramping figures', () => {
   });
 });
 
-/** What /teamkpis shows after a figure's value: "(3 leads — too few to compare)". */
+/** What a manager's row shows after a figure's value: "(3 leads — too few to compare)". */
 const capturedFigure = (row: string, label: string) => new RegExp(`${escapeRe(label)} \\*[^*]+\\* (\\([^)]*\\))`).exec(row)?.[1];

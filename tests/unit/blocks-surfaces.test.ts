@@ -1,8 +1,9 @@
 import type { AnyBlock, Button, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
-import { formatValue } from '../../src/reports/text.js';
-import type { RepReport, TeamReport } from '../../src/reports/types.js';
+import { indicatorLabel } from '../../src/reports/labels.js';
+import { compactMoney, formatValue } from '../../src/reports/text.js';
+import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
@@ -210,88 +211,98 @@ describe('/mykpis', () => {
 });
 
 describe('/teamkpis', () => {
-  it('shows every rep with ★, pace on each focus indicator, results and status, with the report’s numbers', () => {
-    const msg = renderTeamKpis({ report: ny, page: 0 });
+  it('shows the team’s pace on each focus indicator and its results, with the report’s numbers', () => {
+    const msg = renderTeamKpis({ report: ny, openAlerts: {} });
     expectWithinMessageLimits(msg);
-    const texts = sections(msg.blocks).map(sectionText);
-    for (const m of ny.members) {
-      const row = texts.find((t) => t.startsWith(`*${m.topPerformer ? '★ ' : ''}${m.rep.name}*`));
-      expect(row, m.rep.name).toBeDefined();
-      for (const l of focusOf(m)) {
-        const shown = capture(row!, new RegExp(`${escapeRe(l.label)} \\*([^*]+)\\*`));
-        expectClose(shown, l.value, l.key, m.currency);
-        if (l.pace !== null) expect(figure(capture(row!, new RegExp(`${escapeRe(l.label)} \\*[^*]+\\* \\(≥?(\\d+)%`)))).toBe(Math.round(l.pace * 100));
-      }
-      expect(figure(capture(row!, /\n(\S+) booked · /))).toBe(m.lagging.cadenceWindow.bookedRevenue);
-      expect(figure(capture(row!, / booked · (\d+) won/))).toBe(m.lagging.cadenceWindow.dealsWon);
-      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍', ramping: '🌱', no_basis: 'ℹ️' }[m.diagnosis.outcome];
-      expect(row).toContain(`* — ${status}`);
+    const pace = sections(msg.blocks).map(sectionText).find((t) => t.startsWith('*Team pace*'))!;
+    for (const key of ny.focus) {
+      const label = indicatorLabel(key).replace(/ per week$/, '');
+      const line = capture(pace, new RegExp(`(• ${escapeRe(label)}:.*)`));
+      const onPace = ny.members.filter((m) => m.leading.find((l) => l.key === key)!.status === 'on_pace').length;
+      expect(Number(capture(line, /(\d+) of \d+ on pace$/))).toBe(onPace);
+      const teamPace = ny.totals.paceAgainstTop[key];
+      if (key.startsWith('cadence.') && teamPace !== null && teamPace !== undefined) expect(Number(capture(line, /[▰▱]{10} (\d+)%/))).toBe(Math.round(teamPace * 100));
     }
-    expect(texts.filter((t) => t.startsWith('*★ ')).length).toBe(ny.topPerformers.length);
+    const f = ny.totals.forecast;
+    expect(capture(pace, /\*Results\* \([^)]+\): (\S+) booked/)).toBe(compactMoney(f.bookedSoFar, 'USD'));
+    expect(capture(pace, / booked of (\S+) \(/)).toBe(compactMoney(f.target, 'USD'));
+    expect(capture(pace, /leading forecast (\S+),/)).toBe(compactMoney(f.leading, 'USD'));
+  });
+
+  it('names the reps to coach first with their prompt and ask, and opens every rep from “See all reps”', () => {
+    const msg = renderTeamKpis({ report: ny, openAlerts: {} });
+    const entries = sections(msg.blocks).map(sectionText).filter((t) => t.includes(' is behind on results') || t.includes(' has the activity'));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      const name = capture(entry, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/);
+      const m = ny.members.find((x) => x.rep.name === name)!;
+      expect(entry.split('\n')[0]).toContain(m.diagnosis.prompt.slice(name.length));
+    }
+    const see = buttons(msg.blocks).find((b) => b.action_id === 'see_all_reps')!;
+    expect(see.text.text).toBe('See all reps');
+    expect(JSON.parse(see.value!)).toEqual({ team: ny.team, asOf: ny.asOf, page: 0 });
+  });
+
+  it('marks a rep to coach who needs attention by the alerts still open, not those the rep dealt with', () => {
+    // A results gap, nothing far behind: only an alert open over 2 days makes the rep need attention (metrics.md).
+    const base = ny.members.find((m) => m.diagnosis.results.gap && m.alerts.length > 0)!;
+    const old = { ...base.alerts[0]!, triggeredAt: new Date(Date.parse(base.asOf) - 3 * 86_400_000).toISOString() };
+    const rep: RepReport = { ...base, alerts: [old], leading: base.leading.map((l) => (l.status === 'far_behind' ? { ...l, status: 'behind' as const } : l)) };
+    const team: TeamReport = { ...ny, members: [rep] };
+    const entry = (openAlerts: Record<string, AlertJson[]>) => sections(renderTeamKpis({ report: team, openAlerts }).blocks).map(sectionText).find((t) => t.includes(`*${rep.rep.name}*`))!;
+    expect(entry({ [rep.rep.email]: [old] }).startsWith(`⚠️ *${rep.rep.name}*`)).toBe(true);
+    expect(entry({ [rep.rep.email]: [] }).startsWith(`*${rep.rep.name}*`)).toBe(true);
   });
 
   it('says which focus indicators are lower-is-better', () => {
     // The report's higherIsBetter decides (metrics/indicators.ts: speed to lead only, today).
     const lower = focusOf(nyLower.members[0]!).filter((l) => !l.higherIsBetter).map((l) => l.label);
     expect(lower).toContain('Speed to lead (hours)');
-    const context = allTexts(renderTeamKpis({ report: nyLower, page: 0 }).blocks)[1]!;
+    const context = allTexts(renderTeamKpis({ report: nyLower, openAlerts: {} }).blocks)[1]!;
     expect(context).toContain(`lower is better for ${lower.join(', ')} ·`);
-    expect(allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks)[1]).not.toContain('lower is better');
+    expect(allTexts(renderTeamKpis({ report: ny, openAlerts: {} }).blocks)[1]).not.toContain('lower is better');
   });
 
   it('says which indicators track results in words, with ρ, n and p from report.links in a context line', () => {
-    const texts = allTexts(renderTeamKpis({ report: ny, page: 0 }).blocks);
-    const at = texts.findIndex((t) => t.startsWith('*Which focus indicators'));
+    const texts = allTexts(renderTeamKpis({ report: ny, openAlerts: {} }).blocks);
+    const at = texts.findIndex((t) => t.startsWith('📊 *What tracks results on this team* — '));
     const [links, figures] = [texts[at]!, texts[at + 1]!];
     expect(ny.links.length).toBeGreaterThan(0);
+    const groups = links.split(' — ')[1]!.split(' · ');
     for (const l of ny.links) {
-      const label = ny.members[0]!.leading.find((i) => i.key === l.key)!.label;
-      expect(links.split('\n')).toContain(`• ${label}: ${LINK_WORDS_IN_TEST[l.label]}`);
-      const shown = figures.split(' · ').find((x) => x.startsWith(`${label}: `))!;
+      const label = indicatorLabel(l.key).replace(/ per week$/, '');
+      expect(groups.find((g) => g.startsWith(`${LINK_WORDS_IN_TEST[l.label]}: `))!.split(': ')[1]!.split(', ')).toContain(label);
+      const shown = figures.replace(/^This team: /, '').split(' · ').find((x) => x.startsWith(`${label} ρ`))!;
       expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
       expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
       expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
-    const few = sections(renderTeamKpis({ report: small, page: 0 }).blocks).map(sectionText).join('\n');
+    const few = sections(renderTeamKpis({ report: small, openAlerts: {} }).blocks).map(sectionText).join('\n');
     expect(few).toContain('too few reps to tell');
     expect(few).toContain('No top-performer baseline yet');
   });
 
-  it('pages a 60-rep team within Slack’s limits, with Previous/Next carrying team, page and as-of', () => {
+  it('fits a 60-rep team in one message within Slack’s limits', () => {
     const big = widen(ny, 5);
     expect(big.members).toHaveLength(60);
-    const seen: string[] = [];
-    let page = 0;
-    for (let guard = 0; guard < 10; guard += 1) {
-      const msg = renderTeamKpis({ report: big, page });
-      expectWithinMessageLimits(msg);
-      expect(msg.blocks.length).toBeLessThanOrEqual(50);
-      expect(allTexts(msg.blocks).join('\n')).toContain(`Page ${page + 1} of 3`);
-      expect(msg.text).toContain(`(page ${page + 1} of 3)`);
-      seen.push(...sections(msg.blocks).map(sectionText).filter((t) => t.includes(' booked · ')).map((t) => capture(t, /^\*(?:★ )?([^*]+)\*/)));
-      const nav = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page');
-      for (const b of nav) {
-        expect(b.value!.length).toBeLessThanOrEqual(MAX_BUTTON_VALUE);
-        expect(JSON.parse(b.value!)).toEqual({ team: big.team, page: b.text.text.startsWith('Next') ? page + 1 : page - 1, asOf: big.asOf });
-      }
-      const next = nav.find((b) => b.text.text.startsWith('Next'));
-      if (!next) break;
-      page = (JSON.parse(next.value!) as { page: number }).page;
-    }
-    expect(seen).toEqual(big.members.map((m) => m.rep.name));
+    const msg = renderTeamKpis({ report: big, openAlerts: {} });
+    expectWithinMessageLimits(msg);
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    expect(allTexts(msg.blocks).join('\n')).toContain('60 reps');
   });
 
-  it('stays within the limits with huge page sizes, long names and other teams to open', () => {
+  it('stays within the limits with long names and other teams to open', () => {
     const long = widen(ny, 5);
     long.members = long.members.map((m, i) => ({ ...m, rep: { ...m.rep, name: `${'Ann <script> & Co 😀 '.repeat(40)}${i}` } }));
     long.team = 'T'.repeat(400);
-    const msg = renderTeamKpis({ report: long, page: 99, pageSize: 500, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
+    const msg = renderTeamKpis({ report: long, openAlerts: {}, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
     expectWithinMessageLimits(msg);
-    const nav = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page');
-    expect(nav.map((b) => JSON.parse(b.value!).team)).toEqual(['T'.repeat(316), 'London & Co', 'Berlin', 'Tokyo']);
-    const quoted = renderTeamKpis({ report: { ...long, team: '"\u0001'.repeat(400) }, page: 1 });
+    const values = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page' || b.action_id === 'see_all_reps').map((b) => JSON.parse(b.value!).team);
+    expect(values).toEqual(['T'.repeat(316), 'London & Co', 'Berlin', 'Tokyo']);
+    const quoted = renderTeamKpis({ report: { ...long, team: '"\u0001'.repeat(400) }, openAlerts: {} });
     for (const b of buttons(quoted.blocks)) expect(b.value!.length).toBeLessThanOrEqual(MAX_BUTTON_VALUE);
     expect(allTexts(msg.blocks).join('\n')).toContain('You also manage Sydney, Lima.');
+    expect(allTexts(msg.blocks).join('\n')).not.toContain('<script>');
   });
 
   it('has a help', () => {
@@ -366,6 +377,25 @@ describe('App Home', () => {
     expect(more).toHaveLength(2);
     expect(open.length + more.reduce((n, t) => n + Number(capture(t, /and (\d+) more/)), 0)).toBe(120);
     expect(buttons(home.blocks).find((b) => b.action_id === 'settings_toggle_digest')).toMatchObject({ value: 'off' });
+  });
+
+  it('shows every rep of the manager’s team with ★, pace on each focus indicator, results and status, with the report’s numbers', () => {
+    const home = renderManagerHome({ teams: [ny], settings: { digestEnabled: true, sendTime: '07:30' }, generatedAt: '2026-11-25T15:30:00Z' });
+    const texts = sections(home.blocks).map(sectionText).map((t) => t.replace(/^⚠️ /, ''));
+    for (const m of ny.members) {
+      const row = texts.find((t) => t.startsWith(`*${m.topPerformer ? '★ ' : ''}${m.rep.name}*`));
+      expect(row, m.rep.name).toBeDefined();
+      for (const l of focusOf(m)) {
+        const shown = capture(row!, new RegExp(`${escapeRe(l.label)} \\*([^*]+)\\*`));
+        expectClose(shown, l.value, l.key, m.currency);
+        if (l.pace !== null) expect(figure(capture(row!, new RegExp(`${escapeRe(l.label)} \\*[^*]+\\* \\(≥?(\\d+)%`)))).toBe(Math.round(l.pace * 100));
+      }
+      expect(figure(capture(row!, /\n(\S+) booked · /))).toBe(m.lagging.cadenceWindow.bookedRevenue);
+      expect(figure(capture(row!, / booked · (\d+) won/))).toBe(m.lagging.cadenceWindow.dealsWon);
+      const status = { recognise: '✅', coach_activity: '🎯', coach_stage: '🧭', look_past_rep: '🔍', ramping: '🌱', no_basis: 'ℹ️' }[m.diagnosis.outcome];
+      expect(row).toContain(`* — ${status}`);
+    }
+    expect(texts.filter((t) => t.startsWith('*★ ')).length).toBe(ny.topPerformers.length);
   });
 
   it('lists the reps who need attention first', () => {

@@ -1,15 +1,17 @@
-import type { ActionsBlock, AnyBlock, Button, KnownBlock } from '@slack/types';
+import type { ActionsBlock, AnyBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { validateBlocks } from '../../src/local-slack/block-kit.js';
-import { formatValue, money } from '../../src/reports/text.js';
+import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
+import { compactMoney, formatValue, money } from '../../src/reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
+import { ALL_REPS_PAGE_SIZE, renderAllRepsModal } from '../../src/slack/blocks/all-reps.js';
 import { messageAsText } from '../../src/slack/blocks/as-text.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
+import { renderedMrkdwn } from '../../src/slack/blocks/visible-text.js';
 import { allTexts, capture, escapeRe, figure, sections, sectionText } from '../helpers/blocks.js';
 import { seededTeamReport, type SeededReportOptions } from '../helpers/seeded-report.js';
 
@@ -360,71 +362,93 @@ describe('messageAsText of a nudge', () => {
 
 describe('manager digest', () => {
   const openAlerts = Object.fromEntries(ny.members.map((m) => [m.rep.email, m.alerts]));
-  const [msg, ...more] = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, heldAlerts: 2, includeLinks: true, feedbackSubject: 'manager_digest:2026-W48' });
-  const texts = allTexts(msg!.blocks);
-  const overviewLine = (start: string) => texts.find((t) => t.startsWith(start));
-  const repSection = (blocks: readonly KnownBlock[], m: RepReport) =>
-    sections(blocks).map(sectionText).find((t) => new RegExp(`^(⚠️ )?\\*(★ )?${escapeRe(m.rep.name)}\\*\\n`).test(t));
+  const msg = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, heldAlerts: 2, includeLinks: true, feedbackSubject: 'manager_digest:2026-W48' });
+  const texts = allTexts(msg.blocks);
+  const line = (start: string) => texts.find((t) => t.startsWith(start));
+  /** Every page of the "See all reps" modal, as the digest's button opens it. */
+  const allReps = (report: TeamReport, alerts: Record<string, AlertJson[]> = openAlerts) =>
+    Array.from({ length: Math.ceil(report.members.length / ALL_REPS_PAGE_SIZE) }, (_, page) => renderAllRepsModal({ report, openAlerts: alerts, page }));
+  const entryOf = (views: readonly ModalView[], m: RepReport) =>
+    views.flatMap((v) => sections(v.blocks).map(sectionText)).find((t) => new RegExp(`^(⚠️ )?\\*(★ )?${escapeRe(m.rep.name)}\\*\\n`).test(t));
+  /** The reps to coach first: the sections after the one carrying “See all reps”, each led by the rep's bold name. */
+  const coached = (blocks: readonly KnownBlock[]) => {
+    const all = sections(blocks);
+    const at = all.findIndex((b) => b.accessory?.type === 'button' && b.accessory.action_id === 'see_all_reps');
+    const after = all.slice(at + 1).map(sectionText);
+    const end = after.findIndex((t) => !/^(⚠️ )?\*(★ )?[^*]+\*/.test(t));
+    return end === -1 ? after : after.slice(0, end);
+  };
+  /** A figure as the entries say it: money compactly, the rest as the report shows it. */
+  const shown = (key: string, x: number | null, currency: string) => (key === 'pipeline_created' ? compactMoney(x, currency) : formatValue(key, x, currency));
 
-  it('fits one message for a 12-rep team, with the overview first and the feedback buttons last', () => {
-    expect(more).toEqual([]);
-    expectValidMessage(msg!);
-    expect(msg!.blocks[0]).toMatchObject({ type: 'header', text: { text: `Coaching digest — ${ny.team}, last week Nov 16 – Nov 22, 2026` } });
-    expect(msg!.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'feedback' });
-    for (const b of buttons(msg!.blocks)) expect(JSON.parse(b.value!)).toEqual({ subject: 'manager_digest:2026-W48' });
+  it('is one message: the overview first, “See all reps” with the reps to coach first, the feedback buttons last', () => {
+    expectValidMessage(msg);
+    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: `Coaching digest — ${ny.team}` } });
+    expect(texts[1]).toMatch(/^Last week, Nov 16 – Nov 22, 2026 · 12 reps · /);
+    expect(msg.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'feedback' });
+    for (const b of actionBlocks(msg.blocks).flatMap((a) => a.elements as Button[])) expect(JSON.parse(b.value!)).toEqual({ subject: 'manager_digest:2026-W48' });
+    const see = msg.blocks.flatMap((b) => (b.type === 'section' && b.accessory?.type === 'button' ? [b.accessory] : []));
+    expect(see.map((b) => [b.action_id, b.text.text, JSON.parse(b.value!)])).toEqual([['see_all_reps', 'See all reps', { team: ny.team, asOf: ny.asOf, page: 0 }]]);
   });
 
-  it('shows the team’s leading indicators against the lagging ones at a glance, with the report’s numbers', () => {
+  it('shows the team’s pace on each focus indicator and its results, with the report’s numbers', () => {
+    const pace = line('*Team pace*')!;
     for (const key of ny.focus) {
-      const label = ny.members[0]!.leading.find((l) => l.key === key)!.label;
-      const field = overviewLine(`*Leading: ${label}*`)!;
-      expect(field, key).toBeDefined();
-      const count = (s: string) => ny.members.filter((m) => m.leading.find((l) => l.key === key)!.status === s).length;
-      expect(Number(capture(field, /(\d+) on pace/))).toBe(count('on_pace'));
-      expect(Number(capture(field, /(\d+) behind/))).toBe(count('behind'));
-      expect(Number(capture(field, /(\d+) far behind/))).toBe(count('far_behind'));
+      const label = ny.members[0]!.leading.find((l) => l.key === key)!.label.replace(/ per week$/, '');
+      const shown = capture(pace, new RegExp(`(• ${escapeRe(label)}:.*)`));
+      const count = ny.members.filter((m) => m.leading.find((l) => l.key === key)!.status === 'on_pace').length;
+      expect(Number(capture(shown, /(\d+) of 12 on pace$/))).toBe(count);
       const teamPace = ny.totals.paceAgainstTop[key];
-      if (teamPace !== undefined && teamPace !== null) expect(Number(capture(field, /team at (\d+)% of the top-performer pace/))).toBe(pct(teamPace));
+      if (key.startsWith('cadence.') && teamPace !== undefined && teamPace !== null) expect(Number(capture(shown, /[▰▱]{10} (\d+)%/))).toBe(pct(teamPace));
     }
     const f = ny.totals.forecast;
-    const booked = overviewLine('*Lagging: booked so far*')!;
-    expect(figure(capture(booked, /\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
-    expect(figure(capture(booked, / of (\S+) ·/))).toBe(f.target);
-    expect(figure(capture(overviewLine('*Lagging: pace to target*')!, /leading forecast (\S+)/))).toBe(Math.round(f.leading!));
+    expect(capture(pace, /: (\S+) booked of/)).toBe(compactMoney(f.bookedSoFar, 'USD'));
+    expect(capture(pace, / booked of (\S+) \(/)).toBe(compactMoney(f.target, 'USD'));
+    expect(Number(capture(pace, / booked of \S+ \((\d+)%\)/))).toBe(pct(f.bookedSoFar / f.target!));
+    expect(capture(pace, /leading forecast (\S+?),? /)).toBe(compactMoney(f.leading, 'USD'));
   });
 
-  it('names who improved, with their mean focus pace a week ago and now', () => {
-    const expected = expectedImproved(ny, nyBefore);
-    expect(expected.size).toBeGreaterThan(0);
-    const line = overviewLine('📈 *Improved since last week*')!;
-    const shown = [...line.matchAll(/(?:: |· )([^·:]+?) (\d+)% → (\d+)%/g)].map((x) => ({ name: x[1]!, before: Number(x[2]), after: Number(x[3]) }));
-    expect(new Set(shown.map((x) => x.name))).toEqual(new Set(expected.keys()));
-    for (const s of shown) expect([s.before, s.after]).toEqual([pct(expected.get(s.name)!.before), pct(expected.get(s.name)!.after)]);
-    for (const name of expected.keys()) expect(msg!.text).toContain(name);
-
-    const same = renderManagerDigest({ report: ny, previous: ny, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
-    expect(allTexts(same.blocks).find((t) => t.startsWith('📈'))).toContain('nobody’s mean pace');
-    const first = renderManagerDigest({ report: ny, previous: null, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
-    expect(allTexts(first.blocks).some((t) => t.startsWith('📈'))).toBe(false);
+  it('names the reps to coach first with their prompt and ask, and in the text', () => {
+    const entries = coached(msg.blocks);
+    expect(entries).toHaveLength(3);
+    const names = entries.map((t) => capture(t, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/));
+    expect(msg.text).toBe(`${ny.team} — 3 reps to coach first: ${names.join(', ')}`);
+    for (const [i, entry] of entries.entries()) {
+      const m = ny.members.find((x) => x.rep.name === names[i])!;
+      expect(entry.split('\n')[0]).toContain(m.diagnosis.prompt.slice(m.rep.name.length));
+      expect(m.diagnosis.results.gap).toBe(true);
+    }
   });
 
-  it('gives each rep the three-part diagnosis and one coaching prompt with its numbers', () => {
+  it('names the biggest step up as a win, with the mean focus pace a week ago and now, only with a previous week', () => {
+    const expected = [...expectedImproved(ny, nyBefore)].sort((a, b) => b[1].after - b[1].before - (a[1].after - a[1].before));
+    expect(expected.length).toBeGreaterThan(0);
+    const [name, p] = expected[0]!;
+    expect(line('🏆 *Wins:*')).toContain(`${name}’s focus pace rose ${pct(p.before)}% → ${pct(p.after)}%`);
+    const same = renderManagerDigest({ report: ny, previous: ny, openAlerts, includeLinks: false, feedbackSubject: 's' });
+    expect(allTexts(same.blocks).join('\n')).not.toContain('focus pace rose');
+    const first = renderManagerDigest({ report: ny, previous: null, openAlerts, includeLinks: false, feedbackSubject: 's' });
+    expect(allTexts(first.blocks).join('\n')).not.toContain('focus pace rose');
+  });
+
+  it('gives each rep, in “See all reps”, the three-part diagnosis and one coaching prompt with its numbers', () => {
+    const views = allReps(ny);
     for (const m of ny.members) {
-      const text = repSection(msg!.blocks, m)!;
+      const text = entryOf(views, m)!;
       expect(text, m.rep.name).toBeDefined();
       const d = m.diagnosis;
       expect(text).toContain(`💬 ${d.prompt}`);
       if (d.results.basis === 'target') {
-        expect(figure(capture(text, /\*Results:\* [^,]+, leading forecast (\S+) vs/))).toBe(Math.round(d.results.forecast!));
-        expect(figure(capture(text, / vs target (\S+) ·/))).toBe(Math.round(d.results.target!));
+        expect(capture(text, /\*Results:\* [^,]+, (?:leading|run-rate) forecast (\S+) vs/)).toBe(compactMoney(d.results.forecast, m.currency));
+        expect(capture(text, / vs target (\S+)\n/)).toBe(compactMoney(d.results.target, m.currency));
         expect(text).toContain(`*Results:* ${d.results.gap ? 'behind' : 'on track'}`);
       }
       const a = d.activities.indicator;
       if (a) {
-        expect(capture(text, /\*Activities:\* behind on [^:]+: (\S+) a week/)).toBe(formatValue(a.key, a.value, m.currency));
+        expect(capture(text, /\*Activities:\* behind on [^:]+: (\S+) a week/)).toBe(shown(a.key, a.value, m.currency));
         // Against the expectation: the baseline, ramped on counts for a ramping rep (metrics.md revision 2).
         const against = m.ramp ? 'expected while ramping' : 'for top performers';
-        expect(capture(text, new RegExp(`a week vs (\\S+) ${against} \\(`))).toBe(formatValue(a.key, a.expectation, m.currency));
+        expect(capture(text, new RegExp(`a week vs (\\S+) ${against} \\(`))).toBe(shown(a.key, a.expectation, m.currency));
         expect(Number(capture(text, new RegExp(`${against} \\((\\d+)%\\)`)))).toBe(pct(a.pace!));
       } else {
         expect(text).toContain('*Activities:* on pace');
@@ -434,110 +458,128 @@ describe('manager digest', () => {
     }
   });
 
-  it('lists each rep’s open alerts with their numbers, the team’s count, and the alerts held back', () => {
+  it('lists each rep’s open alerts with their numbers in “See all reps”, and the team’s count and the alerts held back in the digest', () => {
+    const views = allReps(ny);
     const withAlerts = repWith(ny, (m) => m.alerts.length > 3);
-    const text = repSection(msg!.blocks, withAlerts)!;
+    const text = entryOf(views, withAlerts)!;
     expect(Number(capture(text, /🔔 (\d+) open alerts?:/))).toBe(withAlerts.alerts.length);
     expect(Number(capture(text, /\(\+(\d+) more\)/))).toBe(withAlerts.alerts.length - 3);
     const stalled = ny.members.flatMap((m) => m.alerts).find((a) => a.rule === 'stalled_deal')!;
-    expect(allTexts(msg!.blocks).join('\n')).toContain(`deal ${stalled.subject} (${money(stalled.detail.amount as number, 'USD')}) quiet for ${stalled.detail.daysSinceActivity} days`);
+    const owner = ny.members.find((m) => m.alerts.includes(stalled))!;
+    if (owner.alerts.indexOf(stalled) < 3) expect(entryOf(views, owner)).toContain(`deal ${stalled.subject} (${money(stalled.detail.amount as number, 'USD')}) quiet for ${stalled.detail.daysSinceActivity} days`);
     const total = ny.members.reduce((n, m) => n + m.alerts.length, 0);
-    const summary = overviewLine('🔔 *Behaviour alerts:*')!;
-    expect(Number(capture(summary, /(\d+) open across/))).toBe(total);
-    expect(Number(capture(summary, /across (\d+) reps?/))).toBe(ny.members.filter((m) => m.alerts.length > 0).length);
-    expect(Number(capture(summary, /(\d+) more alerts? found/))).toBe(2);
+    expect(Number(capture(texts[1]!, /🔔 (\d+) open alerts/))).toBe(total);
+    expect(Number(capture(texts[1]!, /open alerts \((\d+) reps?\)/))).toBe(ny.members.filter((m) => m.alerts.length > 0).length);
+    expect(Number(capture(texts[1]!, /, (\d+) more waiting for working hours/))).toBe(2);
     const quiet = ny.members.find((m) => m.alerts.length === 0);
-    if (quiet) expect(repSection(msg!.blocks, quiet)).not.toContain('🔔');
+    if (quiet) expect(entryOf(views, quiet)).not.toContain('🔔');
   });
 
-  it('lists who needs attention first, with the reason and its numbers', () => {
-    const reps = sections(msg!.blocks).map(sectionText).filter((t) => /^(⚠️ )?\*/.test(t) && t.includes('💬'));
-    const flagged = reps.map((t) => t.startsWith('⚠️'));
-    expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a)));
+  it('marks who needs attention, in the digest and in “See all reps”: only reps with a results gap', () => {
     // metrics.md revision 2: only a rep with a results gap needs attention (London has both kinds).
-    const uk = renderManagerDigest({ report: london, previous: null, openAlerts: Object.fromEntries(london.members.map((m) => [m.rep.email, m.alerts])), includeLinks: false, feedbackSubject: 's' })[0]!;
-    const line = allTexts(uk.blocks).find((t) => t.startsWith('⚠️ *Needs attention:*'))!;
-    const far = repWith(london, (m) => m.diagnosis.results.gap && focusOf(m).some((l) => l.status === 'far_behind'));
-    const l = focusOf(far).find((x) => x.status === 'far_behind')!;
-    expect(line).toContain(`${far.rep.name} (far behind on ${l.label} (${pct(l.pace!)}%)`);
+    const alerts = Object.fromEntries(london.members.map((m) => [m.rep.email, m.alerts]));
+    const needs = (m: RepReport) =>
+      m.diagnosis.results.gap && (focusOf(m).some((l) => l.status === 'far_behind') || m.alerts.some((a) => Date.parse(m.asOf) - Date.parse(a.triggeredAt) > 2 * 86_400_000));
     const onTrack = london.members.filter((x) => !x.diagnosis.results.gap);
     expect(onTrack.some((m) => focusOf(m).some((x) => x.status === 'far_behind'))).toBe(true);
-    for (const m of onTrack) expect(line).not.toContain(`${m.rep.name} (`);
+    expect(london.members.some(needs)).toBe(true);
+    const views = allReps(london, alerts);
+    for (const m of london.members) expect(entryOf(views, m)!.startsWith('⚠️ '), m.rep.name).toBe(needs(m));
+    const uk = renderManagerDigest({ report: london, previous: null, openAlerts: alerts, includeLinks: false, feedbackSubject: 's' });
+    for (const entry of coached(uk.blocks)) {
+      const m = london.members.find((x) => x.rep.name === capture(entry, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/))!;
+      expect(entry.startsWith('⚠️ '), m.rep.name).toBe(needs(m));
+    }
   });
 
   it('shows which focus indicators track results only when asked (monthly): words, then ρ, n and p in a context line', () => {
-    const at = texts.findIndex((t) => t.startsWith('📊 *Which focus indicators track results here?*'));
+    const at = texts.findIndex((t) => t.startsWith('📊 *What tracks results on this team* — '));
     const [links, figures] = [texts[at]!, texts[at + 1]!];
     expect(ny.links.length).toBeGreaterThan(0);
+    const groups = links.split(' — ')[1]!.split(' · ');
     for (const l of ny.links) {
-      const label = ny.members[0]!.leading.find((x) => x.key === l.key)!.label;
-      expect(links.split('\n')).toContain(`• ${label}: ${LINK_WORDS_IN_TEST[l.label]}`);
-      const shown = figures.split(' · ').find((x) => x.startsWith(`${label}: `))!;
+      const label = ny.members[0]!.leading.find((x) => x.key === l.key)!.label.replace(/ per week$/, '');
+      expect(groups.find((g) => g.startsWith(`${LINK_WORDS_IN_TEST[l.label]}: `))!.split(': ')[1]!.split(', ')).toContain(label);
+      const shown = figures.replace(/^This team: /, '').split(' · ').find((x) => x.startsWith(`${label} ρ`))!;
       expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
       expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
       expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
-    const without = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, includeLinks: false, feedbackSubject: 's' })[0]!;
+    const without = renderManagerDigest({ report: ny, previous: nyBefore, openAlerts, includeLinks: false, feedbackSubject: 's' });
     expect(allTexts(without.blocks).some((t) => t.startsWith('📊'))).toBe(false);
   });
 
-  it('has one line for the workspace-wide result, monthly links or not', () => {
+  it('has one line for the workspace-wide result, monthly links or not, with ρ, n and p in a context line', () => {
     const workspace = { rho: 0.3125, n: 36, p: 0.0004, label: 'tracks_results' as const };
     const withWorkspace: TeamReport = { ...ny, links: ny.links.map((l, i) => ({ ...l, workspace: i === 0 ? workspace : { rho: -0.05, n: 36, p: 0.61, label: 'weak_or_no_link' as const } })) };
     expect(texts.some((t) => t.startsWith('🌐'))).toBe(false);
+    const labels = ny.links.map((l) => ny.members[0]!.leading.find((x) => x.key === l.key)!.label.replace(/ per week$/, ''));
     for (const includeLinks of [true, false]) {
-      const lines = allTexts(renderManagerDigest({ report: withWorkspace, previous: nyBefore, openAlerts, includeLinks, feedbackSubject: 's' })[0]!.blocks).filter((t) => t.startsWith('🌐'));
-      expect(lines).toHaveLength(1);
-      const labels = ny.links.map((l) => ny.members[0]!.leading.find((x) => x.key === l.key)!.label);
-      expect(lines[0]).toBe(
-        `🌐 *Across the workspace:* ${labels.map((label, i) => (i === 0 ? `${label} tracks results (ρ 0.31, n 36, p < 0.001)` : `${label} weak or no link (ρ -0.05, n 36, p 0.610)`)).join(' · ')}`,
-      );
+      const all = allTexts(renderManagerDigest({ report: withWorkspace, previous: nyBefore, openAlerts, includeLinks, feedbackSubject: 's' }).blocks);
+      const lines = all.filter((t) => t.startsWith('🌐'));
+      expect(lines).toEqual([`🌐 *Across the workspace* — tracks results: ${labels[0]} · weak or no link: ${labels.slice(1).join(', ')}`]);
+      expect(all[all.indexOf(lines[0]!) + 1]).toBe(`Workspace: ${labels.map((label, i) => (i === 0 ? `${label} ρ 0.31, n 36, p < 0.001` : `${label} ρ -0.05, n 36, p 0.610`)).join(' · ')}`);
     }
   });
 
-  it.each([5, 10])('splits a team of %i × 12 reps into valid messages of at most 50 blocks, every rep once, feedback at the end', (copies) => {
+  it('ends with per-rule alert feedback and the rules paused for a rep, two named and the rest counted', () => {
+    const paused = ny.members.slice(0, 4).map((m, i) => ({ name: m.rep.name, rule: (['stalled_deal', 'missed_follow_up', 'untouched_lead', 'stalled_deal'] as const)[i]!, until: '2027-01-02T04:00:00Z' }));
+    const alertFeedback = [
+      { rule: 'untouched_lead' as const, useful: 3, notUseful: 1 },
+      { rule: 'stalled_deal' as const, useful: 0, notUseful: 0 },
+      { rule: 'missed_follow_up' as const, useful: 0, notUseful: 2 },
+    ];
+    const m = renderManagerDigest({ report: ny, previous: null, openAlerts, includeLinks: false, feedbackSubject: 's', alertFeedback, pausedAlertRules: paused });
+    expectValidMessage(m);
+    expect(m.blocks.at(-2)).toMatchObject({ type: 'actions', block_id: 'feedback' });
+    const footer = m.blocks.at(-1)!;
+    expect(footer.type).toBe('context');
+    const [counts, pausedLine] = allTexts([footer]);
+    expect(counts).toBe('Alert feedback, last 30 days: untouched-lead 👍 3 👎 1 · missed-follow-up 👍 0 👎 2');
+    // The day in the reader's zone in Slack; in New York's where the token is not rendered (Jan 1, 23:00 there).
+    const until = `<!date^${Date.parse('2027-01-02T04:00:00Z') / 1000}^{date_short}|Jan 1>`;
+    expect(pausedLine).toBe(`Paused after 2 👎: stalled-deal alerts for ${paused[0]!.name} until ${until}, missed-follow-up alerts for ${paused[1]!.name} until ${until}, and 2 more`);
+    const none = renderManagerDigest({ report: ny, previous: null, openAlerts, includeLinks: false, feedbackSubject: 's', alertFeedback: [], pausedAlertRules: [] });
+    expect(none.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'feedback' });
+  });
+
+  it.each([5, 10])('fits a team of %i × 12 reps in one valid message; “See all reps” holds every rep once', (copies) => {
     const big = widen(ny, copies);
     const bigBefore = widen(nyBefore, copies);
     expect(big.members).toHaveLength(12 * copies);
     const alerts = Object.fromEntries(big.members.map((m) => [m.rep.email, m.alerts]));
-    const messages = renderManagerDigest({ report: big, previous: bigBefore, openAlerts: alerts, includeLinks: true, feedbackSubject: 's' });
-    expect(messages.length).toBeGreaterThan(1);
-    const seen: string[] = [];
-    messages.forEach((m, i) => {
-      expectValidMessage(m);
-      const head = m.blocks[0]!;
-      expect(head.type === 'header' && head.text.text).toMatch(new RegExp(`\\(${i + 1}/${messages.length}\\)$`));
-      expect(m.text).toContain(`(${i + 1}/${messages.length})`);
-      expect(allTexts(m.blocks).some((t) => t.startsWith('*Lagging: booked so far*'))).toBe(i === 0);
-      expect(m.blocks.some((b) => b.type === 'actions' && b.block_id === 'feedback')).toBe(i === messages.length - 1);
-      seen.push(...sections(m.blocks).map(sectionText).filter((t) => t.includes('💬')).map((t) => capture(t, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/)));
-    });
-    expect([...seen].sort()).toEqual(big.members.map((m) => m.rep.name).sort());
-    expect(messages.at(-1)!.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'feedback' });
-    expect(allTexts(messages.at(-1)!.blocks)[1]).toMatch(new RegExp(`continued: reps \\d+–${big.members.length} of ${big.members.length}$`));
+    const m = renderManagerDigest({ report: big, previous: bigBefore, openAlerts: alerts, includeLinks: true, feedbackSubject: 's' });
+    expectValidMessage(m);
+    expect(coached(m.blocks)).toHaveLength(3);
+    const views = allReps(big, alerts);
+    for (const v of views) expect(validateView(v, 'modal')).toEqual([]);
+    const seen = views.flatMap((v) => sections(v.blocks).map(sectionText).filter((t) => t.includes('💬')).map((t) => capture(t, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/)));
+    expect([...seen].sort()).toEqual(big.members.map((x) => x.rep.name).sort());
   });
 
-  it('fits every team size from 1 to 120 reps, leaving room for the feedback buttons', () => {
+  it('fits every team size from 1 to 120 reps, the feedback buttons last', () => {
     const big = widen(ny, 10);
     for (let n = 1; n <= big.members.length; n += 1) {
-      const messages = renderManagerDigest({ report: { ...big, members: big.members.slice(0, n) }, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
-      for (const m of messages) expect(validateBlocks(m.blocks, { surface: 'message' }), `${n} reps`).toEqual([]);
-      expect(messages.flatMap((m) => sections(m.blocks).filter((b) => sectionText(b).includes('💬'))), `${n} reps`).toHaveLength(n);
-      expect(messages.at(-1)!.blocks.at(-1), `${n} reps`).toMatchObject({ type: 'actions', block_id: 'feedback' });
+      const team = { ...big, members: big.members.slice(0, n) };
+      const m = renderManagerDigest({ report: team, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
+      expect(validateBlocks(m.blocks, { surface: 'message' }), `${n} reps`).toEqual([]);
+      expect(coached(m.blocks).length, `${n} reps`).toBe(Math.min(3, team.members.filter((x) => x.diagnosis.results.gap || focusOf(x).some((l) => l.status === 'behind' || l.status === 'far_behind')).length));
+      expect(m.blocks.at(-1), `${n} reps`).toMatchObject({ type: 'actions', block_id: 'feedback' });
     }
   });
 
-  it('escapes names and stays valid with long ones', () => {
+  it('escapes names, clips them to 60 characters and stays valid with long ones', () => {
     const odd = widen(ny, 5);
     odd.team = `Team <x> & ${'T'.repeat(200)}`;
     odd.members = odd.members.map((m, i) => ({ ...m, rep: { ...m.rep, name: `${'Ann <b> & Co 😀 '.repeat(20)}${i}` } }));
-    const messages = renderManagerDigest({ report: odd, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
-    for (const m of messages) {
-      expectValidMessage(m);
-      expect(allTexts(m.blocks).join('\n')).not.toContain('<b>');
-      expect(m.text).not.toContain('<b>');
-    }
-    expect(allTexts(messages[0]!.blocks).join('\n')).toContain('Ann &lt;b&gt; &amp; Co');
+    const m = renderManagerDigest({ report: odd, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
+    expectValidMessage(m);
+    const all = allTexts(m.blocks).join('\n');
+    expect(all).not.toContain('<b>');
+    expect(m.text).not.toContain('<b>');
+    expect(all).toContain('Ann &lt;b&gt; &amp; Co');
+    for (const entry of coached(m.blocks)) expect(renderedMrkdwn(capture(entry, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/)).length).toBeLessThanOrEqual(60);
+    for (const v of allReps(odd, {})) expect(validateView(v, 'modal')).toEqual([]);
   });
 });
 
@@ -551,26 +593,32 @@ describe('team recap', () => {
     expectValidMessage(msg);
     expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: `${ny.team} — weekly recap, Nov 16 – Nov 22, 2026` } });
     const keys = [...ny.focus.filter((k) => k.startsWith('cadence.')), 'pipeline_created'];
+    // Money compactly in sentences ($1.8M), counts as the report shows them.
+    const perRep = (key: string, x: number) => (key === 'pipeline_created' ? compactMoney(x, 'USD') : formatValue(key, x, 'USD'));
     for (const key of keys) {
       const label = ny.members[0]!.leading.find((l) => l.key === key)!.label.replace(/ per week$/, '');
       const line = capture(all, new RegExp(`(• \\*${escapeRe(label)}\\*: .*)`));
       const total = ny.totals.cadenceWindow.activitiesPerWeek[key]!;
-      expect(figure(capture(line, /: (\S+) a week as a team/))).toBe(Math.round(total));
-      expect(capture(line, /as a team, (\S+) a rep/)).toBe(formatValue(key, total / ny.totals.reps, 'USD'));
-      expect(Number(capture(line, /[▰▱]{10} (\d+)%` of the top-performer pace/))).toBe(pct(ny.totals.paceAgainstTop[key]!));
-      expect(capture(line, /top-performer pace \((\S+) a rep\)/)).toBe(formatValue(key, ny.baselines[key]!, 'USD'));
+      const team = capture(line, /: (\S+) a week as a team/);
+      if (key === 'pipeline_created') expect(team).toBe(compactMoney(total, 'USD'));
+      else expect(figure(team)).toBe(Math.round(total));
+      expect(capture(line, /as a team, (\S+) a rep/)).toBe(perRep(key, total / ny.totals.reps));
+      // A plain bar, not inline code (Slack shows code in red).
+      expect(line).not.toContain('`');
+      expect(Number(capture(line, /[▰▱]{10} (\d+)% of the top-performer pace/))).toBe(pct(ny.totals.paceAgainstTop[key]!));
+      expect(capture(line, /top-performer pace \((\S+) a rep\)/)).toBe(perRep(key, ny.baselines[key]!));
     }
   });
 
   it('shows results against the period target with both forecasts', () => {
     const f = ny.totals.forecast;
-    expect(figure(capture(all, /\*Booked so far\* \([^)]+\)\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
-    expect(figure(capture(all, /\*Booked so far\* [^\n]+\n\*[^*]+\* of (\S+) ·/))).toBe(f.target);
+    const c = (x: number | null) => compactMoney(x, 'USD');
+    expect(capture(all, /\*Booked so far\* \([^)]+\)\n\*([^*]+)\*/)).toBe(c(f.bookedSoFar));
+    expect(capture(all, /\*Booked so far\* [^\n]+\n\*[^*]+\* of (\S+) ·/)).toBe(c(f.target));
     expect(Number(capture(all, /of \S+ · (\d+)%/))).toBe(pct(f.bookedSoFar / f.target!));
-    expect(figure(capture(all, /\*Run-rate forecast\*\n(\S+)/))).toBe(Math.round(f.runRate!));
-    expect(figure(capture(all, /\*Leading forecast\*\n(\S+)/))).toBe(Math.round(f.leading!));
+    expect(capture(all, /\*Run-rate forecast\*\n(\S+)/)).toBe(c(f.runRate));
+    expect(capture(all, /\*Leading forecast\*\n([^,\s]+)/)).toBe(c(f.leading));
     expect(Number(capture(all, /(\d+) weeks left/))).toBe(f.wholeWeeksLeft);
-    expect(msg.text).toContain(`booked ${money(f.bookedSoFar, 'USD')} of ${money(f.target, 'USD')}`);
   });
 
   it('celebrates last week’s won deals per rep, from the trend of won deals', () => {
@@ -581,6 +629,14 @@ describe('team recap', () => {
     expect(Number(capture(line, /(\d+) deals? won last week/))).toBe(total);
     for (const m of winners) expect(Number(capture(line, new RegExp(`${escapeRe(m.rep.name)} \\((\\d+)\\)`)))).toBe(wonLastWeek(m));
     expect(msg.text).toContain(`${total} deals won last week`);
+  });
+
+  it('notifies with its headline in one line: the deals won, then next week’s focus', () => {
+    const total = ny.members.reduce((n, m) => n + wonLastWeek(m), 0);
+    const focus = capture(sectionText(sections(msg.blocks).find((b) => b.block_id === 'ask')!), /Next week’s focus: ([^*]+)\*/);
+    expect(msg.text).toBe(`${ny.team}: ${total} deals won last week — congratulations! Next week’s focus: ${focus}.`);
+    const quiet = { ...ny, members: ny.members.map((m) => ({ ...m, trend: { ...m.trend, 'cadence.deal_won': m.trend['cadence.deal_won']!.map(() => 0) } })) };
+    expect(renderTeamRecap({ report: quiet, previous: nyBefore }).text).toBe(`${ny.team}: ${expectedImproved(ny, nyBefore).size} reps stepped up their pace last week. Next week’s focus: ${focus}.`);
   });
 
   it('names the biggest steps up since last week, only with previous', () => {

@@ -252,7 +252,7 @@ describe('real messages and views from the seeded org', () => {
 
   it.each([
     ['/mykpis', () => renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: 'slack://app?team=T1&id=A1&tab=home', viewerIsSubject: true }).blocks],
-    ['/teamkpis', () => renderTeamKpis({ report: team, page: 0 }).blocks],
+    ['/teamkpis', () => renderTeamKpis({ report: team, openAlerts: {} }).blocks],
     ['the nudge', () => renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48' }).blocks],
     ['the rep home', () => renderRepHome({ report: rep, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: '2026-11-25T15:30:00.000Z' }).blocks],
     ['the manager home', () => renderManagerHome({ teams: [team], settings: { digestEnabled: true, sendTime: '08:00' }, generatedAt: '2026-11-25T15:30:00.000Z' }).blocks],

@@ -1,3 +1,4 @@
+import { openAlertsByRep } from '../../db/alert-states.js';
 import type { SlackMessage } from '../../slack/answer-within.js';
 import { renderNotAllowed, renderNotMapped } from '../../slack/blocks/notices.js';
 import { renderTeamKpis, renderTeamKpisHelp } from '../../slack/blocks/teamkpis.js';
@@ -5,7 +6,7 @@ import type { SlackDeps } from '../../slack/deps.js';
 import type { CommandRequest } from '../parse.js';
 import type { CommandContext } from '../run-command.js';
 
-/** /teamkpis: the table of each team the viewer manages (one message per team, first page). */
+/** /teamkpis: the first team the viewer manages, with a button for each other one. */
 export async function teamKpis(
   deps: SlackDeps,
   input: Omit<CommandContext, 'identify'> & { request: CommandRequest },
@@ -15,6 +16,7 @@ export async function teamKpis(
   if (!viewer.member) return renderNotMapped({ email: viewer.email, workspaceName: input.workspace.name ?? undefined });
   const team = viewer.member.managedTeams[0];
   if (!team) return renderNotAllowed({ subject: 'teamkpis_non_manager' });
-  const report = await deps.reports.teamReport(input.workspace.id, team, deps.clock.now());
-  return renderTeamKpis({ report, page: 0, otherTeams: viewer.member.managedTeams.slice(1) });
+  const now = deps.clock.now();
+  const report = await deps.reports.teamReport(input.workspace.id, team, now);
+  return renderTeamKpis({ report, openAlerts: await openAlertsByRep(deps.db, input.workspace.id, report, now), otherTeams: viewer.member.managedTeams.slice(1) });
 }

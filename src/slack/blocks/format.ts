@@ -116,3 +116,9 @@ export function localMoment(iso: string): string {
 export function slackDate(iso: string, format: string, fallback: string): string {
   return `<!date^${Math.floor(Date.parse(iso) / 1000)}^${format}|${fallback}>`;
 }
+
+/** A calendar day as a Slack date token ("Jan 2, 2027" in the reader's zone), falling back to the day in `timezone` ("Jan 2"). */
+export function slackDay(iso: string, timezone: string): string {
+  const fallback = new Intl.DateTimeFormat('en-US', { timeZone: timezone, month: 'short', day: 'numeric' }).format(new Date(iso));
+  return slackDate(iso, '{date_short}', fallback);
+}

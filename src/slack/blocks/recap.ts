@@ -3,16 +3,12 @@ import { imageBlock } from '../../charts/block.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
 import { askOf } from '../../reports/ask.js';
-import { indicatorLabel } from '../../reports/labels.js';
-import { formatValue } from '../../reports/text.js';
 import type { TeamReport } from '../../reports/types.js';
-import { stripEmphasis } from './as-text.js';
 import { ASK_BLOCK } from './ask.js';
-import { improvedReps } from './digest.js';
-import { intervalDays, localMoment, money, pacePercent, paceBar, percent, weekDays } from './format.js';
+import { compactMoney, intervalDays, localMoment, paceBar, percent, slackDate, weekDays } from './format.js';
 import { context, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn } from './limits.js';
-import { leadingForecastText } from './rep-view.js';
+import { figureText, improvedReps, leadingForecast, MAX_NAME, nameText, plural, shortLabel, winnersLastWeek } from './team-view.js';
 
 /**
  * The weekly recap in the team channel: the team's activity against the top-performer pace,
@@ -22,16 +18,12 @@ import { leadingForecastText } from './rep-view.js';
  * up since the week before.
  */
 
-/** The trend of this indicator counts deals won per week, credited to the rep who won them. */
-const WON_KEY = 'cadence.deal_won';
 /** Reps named for a win or a step up; more are counted, so the message stays short. */
 const MAX_NAMED = 10;
 const MAX_MOVERS = 5;
 
-const short = (key: string) => indicatorLabel(key).replace(/ per week$/, '');
-const name = (n: string) => escapeMrkdwn(clip(n, 100));
-/** A team's weekly count, in whole units; money for pipeline. */
-const teamFigure = (key: string, v: number, currency: string) => (key === 'pipeline_created' ? money(v, currency) : Math.round(v).toLocaleString('en-US'));
+/** A team's weekly count, in whole units; money (compact) for pipeline. */
+const teamFigure = (key: string, v: number, currency: string) => (key === 'pipeline_created' ? compactMoney(v, currency) : Math.round(v).toLocaleString('en-US'));
 
 interface TeamActivity {
   key: string;
@@ -52,9 +44,9 @@ function teamActivities(r: TeamReport): TeamActivity[] {
 
 /** One activity: a week as a team, per rep, and against the top performers with a bar. */
 function activityLine(r: TeamReport, a: TeamActivity): string {
-  const v = (x: number | null) => formatValue(a.key, x, r.currency);
-  const against = a.pace === null ? 'no top-performer baseline yet' : `\`${paceBar(a.pace)}\` of the top-performer pace (${v(r.baselines[a.key] ?? null)} a rep)`;
-  return `• *${escapeMrkdwn(short(a.key))}*: ${teamFigure(a.key, a.total, r.currency)} a week as a team, ${v(a.total / r.totals.reps)} a rep — ${against}`;
+  const v = (x: number | null) => figureText(a.key, x, r.currency);
+  const against = a.pace === null ? 'no top-performer baseline yet' : `${paceBar(a.pace)} of the top-performer pace (${v(r.baselines[a.key] ?? null)} a rep)`;
+  return `• *${escapeMrkdwn(shortLabel(a.key))}*: ${teamFigure(a.key, a.total, r.currency)} a week as a team, ${v(a.total / r.totals.reps)} a rep — ${against}`;
 }
 
 /** "The team is at 85% of its usual pace on calls": the first activity focus indicator, cadence window against baseline window. */
@@ -62,67 +54,63 @@ function usualPaceLine(r: TeamReport): string | null {
   const key = r.focus.find(isActivityIndicator);
   const ratio = key === undefined ? null : (r.totals.usualPace[key]?.ratio ?? null);
   if (key === undefined || ratio === null) return null;
-  return `The team is at ${percent(ratio)} of its usual pace on ${escapeMrkdwn(short(key).toLowerCase())}`;
+  return `The team is at ${percent(ratio)} of its usual pace on ${escapeMrkdwn(shortLabel(key).toLowerCase())}`;
 }
-
-/** The same in a clause of the fallback text. */
-const activityClause = (r: TeamReport, a: TeamActivity) =>
-  `${escapeMrkdwn(short(a.key))} ${teamFigure(a.key, a.total, r.currency)} a week${a.pace === null ? '' : ` (${pacePercent(a.pace)} of the top-performer pace)`}`;
 
 function resultsFields(r: TeamReport): string[] {
   const f = r.totals.forecast;
   const c = r.currency;
   const w = r.totals.cadenceWindow;
   return [
-    `*Booked so far* (${intervalDays(f.period)})\n*${money(f.bookedSoFar, c)}*${f.target === null ? ' · no team target' : ` of ${money(f.target, c)} · ${percent(attainment(f.bookedSoFar, f.target))}`}`,
-    `*Leading forecast*\n${leadingForecastText(f, c)} · ${f.wholeWeeksLeft} weeks left`,
-    `*Run-rate forecast*\n${money(f.runRate, c)}`,
-    `*Last ${r.windows.cadence.weeks} weeks*\n${money(w.bookedRevenue, c)} booked · ${w.dealsWon ?? '—'} won · win rate ${percent(w.winRate)}`,
+    `*Booked so far* (${intervalDays(f.period)})\n*${compactMoney(f.bookedSoFar, c)}*${f.target === null ? ' · no team target' : ` of ${compactMoney(f.target, c)} · ${percent(attainment(f.bookedSoFar, f.target))}`}`,
+    `*Leading forecast*\n${leadingForecast(f, c)} · ${f.wholeWeeksLeft} weeks left`,
+    `*Run-rate forecast*\n${compactMoney(f.runRate, c)}`,
+    `*Last ${r.windows.cadence.weeks} weeks*\n${compactMoney(w.bookedRevenue, c)} booked · ${w.dealsWon ?? '—'} won · win rate ${percent(w.winRate)}`,
   ];
-}
-
-/** Deals won last week (the trend's last complete week), per rep who won any, most first. */
-export function winnersLastWeek(r: TeamReport): { name: string; won: number }[] {
-  return r.members
-    .map((m) => ({ name: m.rep.name, won: m.trend[WON_KEY]?.at(-1) ?? 0 }))
-    .filter((x) => x.won > 0)
-    .sort((a, b) => b.won - a.won);
 }
 
 /** Wins to celebrate; null when there is nothing to name (the recap then says nothing about people). */
 function winsText(r: TeamReport, previous: TeamReport | null): string | null {
   const lines: string[] = [];
-  if (r.members.some((m) => m.trend[WON_KEY])) {
-    const winners = winnersLastWeek(r);
-    const total = winners.reduce((n, w) => n + w.won, 0);
-    if (total > 0) {
-      const named = winners.slice(0, MAX_NAMED).map((w) => `${name(w.name)} (${w.won})`);
-      const others = winners.length > MAX_NAMED ? `, and ${winners.length - MAX_NAMED} more` : '';
-      lines.push(`🏆 *${total} deal${total === 1 ? '' : 's'} won last week:* ${named.join(', ')}${others}. Congratulations!`);
-    }
+  const winners = winnersLastWeek(r) ?? [];
+  const total = winners.reduce((n, w) => n + w.won, 0);
+  if (total > 0) {
+    const named = winners.slice(0, MAX_NAMED).map((w) => `${nameText(w.name)} (${w.won})`);
+    const others = winners.length > MAX_NAMED ? `, and ${winners.length - MAX_NAMED} more` : '';
+    lines.push(`🏆 *${plural(total, 'deal')} won last week:* ${named.join(', ')}${others}. Congratulations!`);
   }
   const movers = improvedReps(r, previous).slice(0, MAX_MOVERS);
   if (movers.length > 0) {
-    const named = movers.map((m) => `${name(m.member.rep.name)} (+${Math.round((m.after - m.before) * 100)} points of pace)`);
+    const named = movers.map((m) => `${nameText(m.member.rep.name)} (+${Math.round((m.after - m.before) * 100)} points of pace)`);
     lines.push(`🚀 *Biggest steps up* on the team’s focus indicators since last week: ${named.join(', ')}.`);
   }
   return lines.length === 0 ? null : `🎉 *Wins to celebrate*\n${lines.join('\n')}`;
 }
 
-/**
- * Next week's focus: what the most reps are asked to work on this week (src/reports/ask.ts), and
- * how many; none when nobody is asked for anything. The team channel names no rep's gap: each
- * rep's own number is theirs, in /mykpis.
- */
-function focusText(r: TeamReport): string | null {
+/** What the most reps are asked to work on this week (src/reports/ask.ts), and by how many; null when nobody is asked for anything. */
+function mostAsked(r: TeamReport): { key: string; reps: number } | null {
   const asked = new Map<string, number>();
   for (const m of r.members) {
     const ask = askOf(m);
     if (ask) asked.set(ask.key, (asked.get(ask.key) ?? 0) + 1);
   }
   const [key, reps] = [...asked].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
-  if (key === undefined || reps === undefined) return null;
-  return `🎯 *Next week’s focus: ${escapeMrkdwn(short(key))}* — the one thing for ${reps} of ${r.members.length} reps this week; each sees their own numbers in \`/mykpis\`.`;
+  return key === undefined || reps === undefined ? null : { key, reps };
+}
+
+/**
+ * Next week's focus, with how many reps it is the one thing for. The team channel names no rep's
+ * gap: each rep's own number is theirs, in /mykpis.
+ */
+const focusText = (r: TeamReport, f: { key: string; reps: number }): string =>
+  `🎯 *Next week’s focus: ${escapeMrkdwn(shortLabel(f.key))}* — the one thing for ${f.reps} of ${r.members.length} reps this week; each sees their own numbers in \`/mykpis\`.`;
+
+/** The notification: the recognition (deals won, steps up) and the ask (next week's focus), in one line. */
+function headline(r: TeamReport, previous: TeamReport | null, focus: { key: string } | null): string {
+  const won = (winnersLastWeek(r) ?? []).reduce((n, w) => n + w.won, 0);
+  const movers = improvedReps(r, previous).length;
+  const recognition = won > 0 ? `${plural(won, 'deal')} won last week — congratulations!` : movers > 0 ? `${plural(movers, 'rep')} stepped up their pace last week.` : `weekly recap, ${weekDays(r.windows, 'last_week')}.`;
+  return `${nameText(r.team)}: ${recognition}${focus ? ` Next week’s focus: ${escapeMrkdwn(shortLabel(focus.key))}.` : ''}`;
 }
 
 /**
@@ -134,11 +122,11 @@ export function renderTeamRecap(input: { report: TeamReport; previous: TeamRepor
   const days = weekDays(r.windows, 'last_week');
   const activity = teamActivities(r);
   const wins = winsText(r, input.previous);
-  const focus = focusText(r);
+  const asked = mostAsked(r);
 
   const blocks: KnownBlock[] = [
-    header(`${r.team} — weekly recap, ${days}`),
-    context(`${r.totals.reps} reps · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}), per week · as of ${localMoment(r.asOf)}`),
+    header(`${clip(r.team, MAX_NAME)} — weekly recap, ${days}`),
+    context(`${r.totals.reps} reps · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}), per week · as of ${slackDate(r.asOf, '{date_short_pretty} at {time}', localMoment(r.asOf))}`),
   ];
   if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps to set the pace, so the numbers stand on their own.'));
   const usual = usualPaceLine(r);
@@ -148,20 +136,8 @@ export function renderTeamRecap(input: { report: TeamReport; previous: TeamRepor
   if (usual) blocks.push(context(usual));
   blocks.push(fields(resultsFields(r)));
   if (wins) blocks.push(section(wins));
-  if (focus) blocks.push({ ...section(focus), block_id: ASK_BLOCK });
+  if (asked) blocks.push({ ...section(focusText(r, asked)), block_id: ASK_BLOCK });
   blocks.push(context('Everyone’s own numbers are one `/mykpis` away.'));
 
-  const f = r.totals.forecast;
-  const winners = r.members.some((m) => m.trend[WON_KEY]) ? winnersLastWeek(r) : null;
-  const won = winners?.reduce((n, w) => n + w.won, 0);
-  const text = [
-    `${escapeMrkdwn(r.team)} weekly recap, ${days}`,
-    ...activity.map((a) => activityClause(r, a)),
-    `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`,
-    won === undefined ? '' : `${won} deal${won === 1 ? '' : 's'} won last week`,
-    focus ? stripEmphasis(focus).replace(/^🎯 /, '') : '',
-  ]
-    .filter((x) => x !== '')
-    .join('; ');
-  return message(text, blocks);
+  return message(headline(r, input.previous, asked), blocks);
 }

@@ -1,42 +1,19 @@
-import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { attainment } from '../../metrics/forecast.js';
+import type { KnownBlock } from '@slack/types';
 import { formatValue } from '../../reports/text.js';
 import { askOf } from '../../reports/ask.js';
-import type { RepReport, TeamReport } from '../../reports/types.js';
+import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
+import { seeAllRepsButton, teamButtonValue } from './all-reps.js';
 import { askBrief } from './ask.js';
-import { intervalDays, localMoment, money, pacePercent, percent, statusWords, weekDays } from './format.js';
-import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
-import { clip, escapeMrkdwn, MAX_BUTTON_VALUE, MAX_MESSAGE_BLOCKS } from './limits.js';
+import { LENGTH_BUDGET } from './budgets.js';
+import { localMoment, money, pacePercent, percent, slackDate, statusWords, weekDays } from './format.js';
+import { actions, button, context, header, message, section, type SlackMessage } from './kit.js';
+import { clip, escapeMrkdwn } from './limits.js';
 import { linksBlocks } from './links.js';
 import { focusLeading, leadingForecastText } from './rep-view.js';
+import { coachEntryText, coachFirst, coachFirstHeadline, MAX_NAME, nameText, needsAttentionWith, plural, shortLabel, teamPaceText, teamResultsText, winsText, withinBudget } from './team-view.js';
 
-export const TEAMKPIS_PAGE_ACTION = 'teamkpis_page';
-
-/** What the Previous/Next (and other team) buttons carry, as JSON in the button's value. */
-export interface TeamKpisPageValue {
-  team: string;
-  /** 0-based: page 0 is the first. */
-  page: number;
-  /** The report's as-of instant, so the page turned to is of the same report. */
-  asOf: string;
-}
-
-/**
- * Blocks of a page besides the rep rows and the other teams' buttons: header, context,
- * no-baseline note, team results, 2 dividers, links and their figures, page line, Previous, Next. Previous and
- * Next sit in an actions block each, because Slack rejects two equal action_ids in one block.
- */
-const FIXED_BLOCKS = 11;
-/** Other teams the manager can open from the message; the rest are only named. */
-const MAX_OTHER_TEAM_BUTTONS = 3;
-/** Rep rows per page: a screenful a manager can read, and 3 pages for a 60-rep team. */
-export const DEFAULT_TEAM_PAGE_SIZE = 20;
-/**
- * Team names have no length limit in the config; a button value carries at most this much of
- * one, so that even fully JSON-escaped (6 characters each), with the page and the as-of instant
- * (under 100 characters), it stays within Slack's 2,000.
- */
-const MAX_TEAM_IN_VALUE = Math.floor((MAX_BUTTON_VALUE - 100) / 6);
+/** The "Show team" buttons' action (the id of the page buttons it replaced, so buttons already posted still work). */
+export const TEAMKPIS_TEAM_ACTION = 'teamkpis_page';
 
 /** The goal the rep is asked for, as a clause after their status; '' when none (src/reports/ask.ts). */
 const goalClause = (m: RepReport): string => {
@@ -67,7 +44,7 @@ const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => strin
 /** A rep's coaching status in words, from the diagnosis (metrics.md), with its numbers. */
 const outcomeText = (m: RepReport): string => OUTCOME[m.diagnosis.outcome](m);
 
-/** One rep: name (★ for top performers), status, pace on each focus indicator, results. */
+/** One rep: name (★ for top performers), status, pace on each focus indicator, results; the manager's App Home lists reps with it. */
 export function repRowText(m: RepReport): string {
   const c = m.currency;
   const paces = focusLeading(m).map((l) => {
@@ -83,63 +60,51 @@ export function repRowText(m: RepReport): string {
   ].join('\n');
 }
 
-function teamResults(r: TeamReport): string[] {
-  const f = r.totals.forecast;
-  const c = r.currency;
-  const w = r.totals.cadenceWindow;
-  return [
-    `*Booked so far* (${intervalDays(f.period)})\n*${money(f.bookedSoFar, c)}*${f.target === null ? ' · no team target' : ` of ${money(f.target, c)} · ${percent(attainment(f.bookedSoFar, f.target))}`}`,
-    `*Leading forecast*\n${leadingForecastText(f, c)}`,
-    `*Last ${r.windows.cadence.weeks} weeks*\n${money(w.bookedRevenue, c)} booked · ${w.dealsWon ?? '—'} won · win rate ${percent(w.winRate)}`,
-    `*Pipeline created*\n${money(w.pipelineCreatedPerWeek, c)} a week · run-rate forecast ${money(f.runRate, c)}`,
-  ];
-}
-
-const pageButton = (text: string, value: TeamKpisPageValue): ActionsBlock =>
-  actions([button({ text, actionId: TEAMKPIS_PAGE_ACTION, value: JSON.stringify({ ...value, team: value.team.slice(0, MAX_TEAM_IN_VALUE) }) })]);
+/** Other teams the manager can open from the message; the rest are only named. */
+const MAX_OTHER_TEAM_BUTTONS = 3;
 
 /**
- * /teamkpis for a manager: every rep of the team with their pace on the focus indicators,
- * results and coaching status, then which indicators track results. Paginated (`page` 0-based,
- * out of range clamped) so a 60-rep team stays within Slack's 50 blocks per message; `pageSize`
- * is capped to what fits. `otherTeams` (other teams the manager manages) get a button each.
+ * /teamkpis for a manager, one screen (issue 12: at most 2,000 visible characters): the team's
+ * pace this week and its results, the reps to coach first with their prompts, one or two wins,
+ * which indicators track results, and every rep one click away ("See all reps"). `openAlerts`
+ * holds each rep's alerts still open (a rep needs attention with one open over 2 days);
+ * `otherTeams` (other teams the manager manages) get a button each.
  */
-export function renderTeamKpis(input: { report: TeamReport; page: number; pageSize?: number; otherTeams?: readonly string[] }): SlackMessage {
+export function renderTeamKpis(input: { report: TeamReport; openAlerts: Record<string, readonly AlertJson[]>; otherTeams?: readonly string[] }): SlackMessage {
   const r = input.report;
   const others = input.otherTeams ?? [];
-  const otherBlocks = Math.min(others.length, MAX_OTHER_TEAM_BUTTONS) + (others.length > MAX_OTHER_TEAM_BUTTONS ? 1 : 0);
-  const size = Math.min(MAX_MESSAGE_BLOCKS - FIXED_BLOCKS - otherBlocks, Math.max(1, Math.floor(input.pageSize ?? DEFAULT_TEAM_PAGE_SIZE)));
-  const pages = Math.max(1, Math.ceil(r.members.length / size));
-  const page = Math.min(pages - 1, Math.max(0, Math.floor(input.page)));
-  const rows = r.members.slice(page * size, (page + 1) * size);
-  const days = weekDays(r.windows, 'this_week');
-
+  const first = coachFirst(r.members);
+  const headline = coachFirstHeadline(first);
   const lower = r.members[0] ? focusLeading(r.members[0]).filter((l) => !l.higherIsBetter) : [];
-  const blocks: KnownBlock[] = [
-    header(`${r.team} — week of ${days}`),
-    context(
-      `${r.members.length} reps · ★ ${r.topPerformers.length} top performers · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}) against the top-performer baseline${lower.length ? ` · lower is better for ${lower.map((l) => escapeMrkdwn(l.label)).join(', ')}` : ''} · as of ${localMoment(r.asOf)}`,
-    ),
-  ];
-  if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps, so no paces are shown.'));
-  blocks.push(fields(teamResults(r)), divider());
-  for (const m of rows) blocks.push(section(repRowText(m)));
-  blocks.push(divider(), ...linksBlocks(r, `*Which focus indicators track results here?* Rank correlation with results over the ${r.windows.baseline.weeks}-week baseline, across ${r.cohort.length} established reps:`));
-  blocks.push(context(rows.length === 0 ? 'No reps on this team yet.' : `Page ${page + 1} of ${pages} · reps ${page * size + 1}–${page * size + rows.length} of ${r.members.length}`));
-  if (page > 0) blocks.push(pageButton('← Previous', { team: r.team, page: page - 1, asOf: r.asOf }));
-  if (page < pages - 1) blocks.push(pageButton('Next →', { team: r.team, page: page + 1, asOf: r.asOf }));
-  for (const team of others.slice(0, MAX_OTHER_TEAM_BUTTONS)) blocks.push(pageButton(`Show ${team}`, { team, page: 0, asOf: r.asOf }));
-  if (others.length > MAX_OTHER_TEAM_BUTTONS) blocks.push(context(`You also manage ${others.slice(MAX_OTHER_TEAM_BUTTONS).map(escapeMrkdwn).join(', ')}.`));
 
-  const counts = new Map<string, number>();
-  for (const m of r.members) counts.set(m.diagnosis.outcome, (counts.get(m.diagnosis.outcome) ?? 0) + 1);
-  const f = r.totals.forecast;
-  const text = [
-    `${escapeMrkdwn(r.team)}, week of ${days}: ${r.members.length} reps (page ${page + 1} of ${pages})`,
-    `${counts.get('recognise') ?? 0} on track, ${r.members.filter((m) => askOf(m) !== null).length} to coach, ${counts.get('look_past_rep') ?? 0} behind with activity on pace`,
-    `team booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)}`}, leading forecast ${leadingForecastText(f, r.currency)}`,
-  ].join('. ');
-  return message(text, blocks);
+  const head: KnownBlock[] = [
+    header(`${clip(r.team, MAX_NAME)} — week of ${weekDays(r.windows, 'this_week')}`),
+    context(
+      `${plural(r.members.length, 'rep')} · ★ ${r.topPerformers.length} top performers${lower.length ? ` · lower is better for ${lower.map((l) => escapeMrkdwn(shortLabel(l.key))).join(', ')}` : ''} · as of ${slackDate(r.asOf, '{date_short_pretty} at {time}', localMoment(r.asOf))}`,
+    ),
+    section(`${teamPaceText(r)}\n${teamResultsText(r)}`),
+    section(first.length > 0 ? `*${headline}*` : `✅ *${headline}.*`, seeAllRepsButton(r)),
+  ];
+  for (const m of first) head.push(section(coachEntryText(m, needsAttentionWith(m, input.openAlerts[m.rep.email] ?? []))));
+  const wins = winsText(r, null);
+  const shown = others.slice(0, MAX_OTHER_TEAM_BUTTONS);
+  const teams: KnownBlock[] = [
+    // An actions block each: Slack rejects two equal action_ids in one block.
+    ...shown.map((team) => actions([button({ text: `Show ${clip(team, MAX_NAME)}`, actionId: TEAMKPIS_TEAM_ACTION, value: teamButtonValue({ team, asOf: r.asOf, page: 0 }) })])),
+    ...(others.length > shown.length ? [context(`You also manage ${others.slice(shown.length).map(nameText).join(', ')}.`)] : []),
+  ];
+  // Within the budget whatever the team: the wins may give way, then which indicators track results on this team.
+  const blocks = withinBudget(
+    [
+      { blocks: head },
+      { blocks: wins ? [section(wins)] : [], dropOrder: 1 },
+      { blocks: linksBlocks(r, { team: true, workspace: false }), dropOrder: 2 },
+      { blocks: linksBlocks(r, { team: false, workspace: true }) },
+      { blocks: teams },
+    ],
+    LENGTH_BUDGET.teamkpis,
+  );
+  return message(`${nameText(r.team)}, this week — ${headline}`, blocks);
 }
 
 /** /teamkpis help; `unknown` is a word of the command the parser did not understand. */
@@ -149,12 +114,12 @@ export function renderTeamKpisHelp(input: { unknown?: string | null } = {}): Sla
   blocks.push(
     section(
       [
-        '`/teamkpis` — for managers: each rep of your team this week, their pace on the focus indicators against the top performers, results and what to coach; then which indicators track results on this team.',
+        '`/teamkpis` — for managers: your team this week, its pace against the top performers and its results, the reps to coach first with a coaching prompt, wins, and which indicators track results on this team.',
         '`/teamkpis help` — this help.',
-        'Large teams come in pages: use the Previous and Next buttons.',
+        'Every rep’s diagnosis, coaching prompt and open alerts are one click away: the “See all reps” button.',
       ].join('\n'),
     ),
     context('Only you see these answers. Individual gaps are for you and the rep, never the team channel.'),
   );
-  return message('/teamkpis: your team this week, rep by rep, for managers.', blocks);
+  return message('/teamkpis: your team this week and who to coach first, for managers.', blocks);
 }

@@ -7,7 +7,7 @@ import { jsonValue, onAction } from '../action-kit.js';
 
 const PageValue = jsonValue(z.object({ team: z.string(), page: z.number().int().min(0), asOf: z.iso.datetime({ offset: true }) }));
 
-/** /teamkpis's page buttons: another page of the same table, as of the same moment, for the team's managers only. */
+/** /teamkpis's "Show team" buttons: another team's view as of the same moment, for the team's managers only. */
 export function registerTeamKpisPage(app: App, deps: SlackDeps): void {
   onAction<BlockAction<ButtonAction>>(app, deps, 'teamkpis_page', async ({ ctx, action, respond }) => {
     const value = PageValue.safeParse(action.value);
@@ -16,7 +16,7 @@ export function registerTeamKpisPage(app: App, deps: SlackDeps): void {
       await respond({ replace_original: true, ...renderNotAllowed({ subject: 'teamkpis_non_manager' }) });
       return;
     }
-    const page = await teamKpisPage(deps, { workspaceId: ctx.workspace.id, team: value.data.team, page: value.data.page, asOf: new Date(value.data.asOf) });
+    const page = await teamKpisPage(deps, { workspaceId: ctx.workspace.id, team: value.data.team, asOf: new Date(value.data.asOf) });
     await respond({ replace_original: true, response_type: 'ephemeral', ...page });
   });
 }
