@@ -1,3 +1,4 @@
+import type { PerformanceMetric } from './baselines.js';
 import type { Forecast } from './forecast.js';
 import { isActivityIndicator } from './indicators.js';
 import type { PaceStatus } from './pace.js';
@@ -37,6 +38,8 @@ export interface Diagnosis {
     forecastKind: 'leading' | 'run_rate' | null;
     /** The rep's own target, prorated by the ramp share for a ramping rep unless it is `ramped: true`. */
     target: number | null;
+    /** What `performance` and `teamMedian` measure (the team's performance metric). */
+    metric: PerformanceMetric;
     performance: number | null;
     teamMedian: number | null;
   };
@@ -53,17 +56,24 @@ export interface Diagnosis {
 export const METHODOLOGY_SHARE = 0.75;
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-/** Results (revenue or deals) as whole numbers with thousands separators: "155,989", not "155988.5". */
-const amount = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
-const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+/**
+ * How the prompt writes its figures, given by the report (which knows the currency and the
+ * performance metric): money in the workspace currency, the performance metric, an indicator.
+ */
+export interface PromptFigures {
+  money: (x: number | null) => string;
+  performance: (x: number | null) => string;
+  value: (key: string, x: number | null) => string;
+}
 
 const behind = (f: FocusPace) => (f.status === 'behind' || f.status === 'far_behind') && f.pace !== null;
 const byPace = <T extends { pace: number | null }>(list: readonly T[]): T | null => [...list].sort((a, b) => a.pace! - b.pace!)[0] ?? null;
 
 /** Step 1: the results verdict (metrics.md "Diagnosis", rev 2). */
-function resultsOf(input: { forecast: Forecast | null; ramping: boolean; performance: number | null; teamMedianPerformance: number | null }): Diagnosis['results'] {
+function resultsOf(input: { forecast: Forecast | null; ramping: boolean; metric: PerformanceMetric; performance: number | null; teamMedianPerformance: number | null }): Diagnosis['results'] {
   const f = input.forecast;
-  const common = { performance: input.performance, teamMedian: input.teamMedianPerformance };
+  const common = { metric: input.metric, performance: input.performance, teamMedian: input.teamMedianPerformance };
   if (f && f.target !== null) {
     const [forecast, forecastKind] = f.leading !== null ? [f.leading, 'leading' as const] : f.runRate !== null ? [f.runRate, 'run_rate' as const] : [null, null];
     return { gap: forecast !== null && forecast < f.target, basis: forecast === null ? 'none' : 'target', forecast, forecastKind, target: f.target, ...common };
@@ -93,6 +103,7 @@ export function diagnose(input: {
   repName: string;
   forecast: Forecast | null;
   ramp: Ramp | null;
+  metric: PerformanceMetric;
   performance: number | null;
   teamMedianPerformance: number | null;
   focus: readonly FocusPace[];
@@ -100,6 +111,7 @@ export function diagnose(input: {
   /** Rep's own leading entries by key, to name a weak stage with its figures. */
   stageFocus: (stage: StageComparison) => FocusPace;
   minRateN: number;
+  figures: PromptFigures;
 }): Diagnosis {
   const results = resultsOf({ ...input, ramping: input.ramp !== null });
 
@@ -137,39 +149,40 @@ export function diagnose(input: {
     methodology: { gap: method !== null, stage: method?.stage ?? null, indicator: method?.indicator ?? null },
     outcome,
     focus,
-    prompt: promptFor(outcome, input.repName, results, focus, method?.stage ?? null, input.ramp),
+    prompt: promptFor(outcome, input.repName, results, focus, method?.stage ?? null, input.ramp, input.figures),
   };
 }
 
-function resultsLine(r: Diagnosis['results']): string {
-  if (r.basis === 'target') return `${r.forecastKind === 'run_rate' ? 'run-rate' : 'leading'} forecast ${amount(r.forecast)} against a target of ${amount(r.target)}`;
-  if (r.basis === 'team_median') return `${amount(r.performance)} on the team's performance metric against a team median of ${amount(r.teamMedian)}`;
+function resultsLine(r: Diagnosis['results'], f: PromptFigures): string {
+  if (r.basis === 'target') return `${r.forecastKind === 'run_rate' ? 'run-rate' : 'leading'} forecast ${f.money(r.forecast)} against a target of ${f.money(r.target)}`;
+  if (r.basis === 'team_median') return `${f.performance(r.performance)} on the team's performance metric against a team median of ${f.performance(r.teamMedian)}`;
   return 'no target or team comparison yet';
 }
 
-function promptFor(outcome: DiagnosisOutcome, name: string, r: Diagnosis['results'], focus: FocusPace | null, stage: StageComparison | null, ramp: Ramp | null): string {
+function promptFor(outcome: DiagnosisOutcome, name: string, r: Diagnosis['results'], focus: FocusPace | null, stage: StageComparison | null, ramp: Ramp | null, f: PromptFigures): string {
+  const num = (x: FocusPace, v: number | null) => f.value(x.key, v);
   const rampLine = ramp ? `ramping: week ${ramp.week} of ${ramp.of}, expected at ${pct(ramp.share)} of the top-performer pace` : '';
   switch (outcome) {
     case 'coach_activity': {
       const a = focus!;
-      return `${name} is behind on results (${resultsLine(r)}) and on ${a.label}: ${num(a.value)} a week against an expected ${num(a.expectation)} (pace ${pct(a.pace)}). Agree on this week's goal and check in midweek.`;
+      return `${name} is behind on results (${resultsLine(r, f)}) and on ${a.label}: ${num(a, a.value)} a week against an expected ${num(a, a.expectation)} (pace ${pct(a.pace)}). Agree on this week's goal and check in midweek.`;
     }
     case 'coach_stage': {
       if (stage) {
-        return `${name} has the activity but converts ${pct(stage.repRate)} of deals out of ${stage.stage} (${stage.repDeals} decided) against the team's ${pct(stage.teamRate)}, and is behind on results (${resultsLine(r)}). Review two recent ${stage.stage} deals together: what happened, and what moves a deal on.`;
+        return `${name} has the activity but converts ${pct(stage.repRate)} of deals out of ${stage.stage} (${stage.repDeals} decided) against the team's ${pct(stage.teamRate)}, and is behind on results (${resultsLine(r, f)}). Review two recent ${stage.stage} deals together: what happened, and what moves a deal on.`;
       }
       const k = focus!;
-      return `${name} has the activity but is behind on ${k.label}: ${num(k.value)} against the top-performer ${num(k.expectation)} (pace ${pct(k.pace)}, n ${k.n}), and is behind on results (${resultsLine(r)}). Go through recent examples together.`;
+      return `${name} has the activity but is behind on ${k.label}: ${num(k, k.value)} against the top-performer ${num(k, k.expectation)} (pace ${pct(k.pace)}, n ${k.n}), and is behind on results (${resultsLine(r, f)}). Go through recent examples together.`;
     }
     case 'look_past_rep':
-      return `${name} is behind on results (${resultsLine(r)}) with activity and conversion on pace. Look past the rep: lead quality, territory or product fit.`;
+      return `${name} is behind on results (${resultsLine(r, f)}) with activity and conversion on pace. Look past the rep: lead quality, territory or product fit.`;
     case 'recognise':
-      return `${name} is on track (${resultsLine(r)}). Recognise it, and ask what is working so the team can learn from it.`;
+      return `${name} is on track (${resultsLine(r, f)}). Recognise it, and ask what is working so the team can learn from it.`;
     case 'ramping':
       return focus
-        ? `${name} is ${rampLine}; ${focus.label} is far behind even that: ${num(focus.value)} a week against an expected ${num(focus.expectation)} (pace ${pct(focus.pace)}). Agree on this week's goal.`
+        ? `${name} is ${rampLine}; ${focus.label} is far behind even that: ${num(focus, focus.value)} a week against an expected ${num(focus, focus.expectation)} (pace ${pct(focus.pace)}). Agree on this week's goal.`
         : `${name} is ${rampLine}, with no target of their own yet. The numbers are for information.`;
     case 'no_basis':
-      return `${name} has no target and no team comparison yet (${resultsLine(r)}). The numbers are for information.`;
+      return `${name} has no target and no team comparison yet (${resultsLine(r, f)}). The numbers are for information.`;
   }
 }

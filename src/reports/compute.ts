@@ -38,6 +38,7 @@ import {
   type WeekWindow,
 } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
+import { promptFigures } from './text.js';
 import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, UsualPaceJson, WeekToDateJson, WindowJson } from './types.js';
 
 export const TREND_WEEKS = 8;
@@ -335,6 +336,7 @@ function computeTeam(
       repName: s.rep.name,
       forecast: repForecast,
       ramp,
+      metric: team.performanceMetric,
       performance: s.performance,
       teamMedianPerformance,
       focus,
@@ -342,6 +344,7 @@ function computeTeam(
       // A weak stage is named with the team's rate as what the rep is compared with.
       stageFocus: (c) => ({ ...focusOf(byKey.get(`stage_conversion.${c.stage}`)!), expectation: c.teamRate, pace: c.teamRate ? (c.repRate ?? 0) / c.teamRate : null }),
       minRateN: t.minRateN,
+      figures: promptFigures(team.currency, team.performanceMetric),
     });
     const goal = goalFor(diagnosis.focus, weekToDateJson, t.onPace, t.stepShare);
 

@@ -1,3 +1,5 @@
+import type { PerformanceMetric } from '../metrics/baselines.js';
+import type { PromptFigures } from '../metrics/diagnosis.js';
 import { askOf } from './ask.js';
 import type { LeadingJson, RepReport, TeamReport } from './types.js';
 import { LINK_WORDS, linkFigures } from './labels.js';
@@ -23,6 +25,21 @@ export function formatValue(key: string, value: number | null, currency: string)
   if (key === 'pipeline_created') return money(value, currency);
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
+
+/** A value of the team's performance metric: revenue as compact money, rates as percentages, deals as a count. */
+export function performanceFigure(metric: PerformanceMetric, x: number | null, currency: string): string {
+  if (x === null) return '—';
+  if (metric === 'booked_revenue') return compactMoney(x, currency);
+  if (metric === 'deals_won') return `${Math.round(x * 10) / 10} won`;
+  return pct(x);
+}
+
+/** The figures of the coaching prompts (src/metrics/diagnosis.ts): compact money, the performance metric, indicator values. */
+export const promptFigures = (currency: string, metric: PerformanceMetric): PromptFigures => ({
+  money: (x) => compactMoney(x, currency),
+  performance: (x) => performanceFigure(metric, x, currency),
+  value: (key, x) => (key === 'pipeline_created' ? compactMoney(x, currency) : formatValue(key, x, currency)),
+});
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

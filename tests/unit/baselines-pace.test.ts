@@ -6,6 +6,7 @@ import { attainment, forecast, prorate } from '../../src/metrics/forecast.js';
 import { pace, paceStatus } from '../../src/metrics/pace.js';
 import { median, spearman } from '../../src/metrics/stats.js';
 import { startOfDateIn } from '../../src/metrics/windows.js';
+import { promptFigures } from '../../src/reports/text.js';
 
 const member = (repId: number, email: string, performance: number | null, winRate: number | null = null, dealsWon: number | null = null) => ({
   repId,
@@ -152,8 +153,19 @@ describe('diagnosis', () => {
       stages: [],
       stageFocus: (s) => focus(`stage_conversion.${s.stage}`, s.repRate ?? 0, s.teamRate ?? 0, null, 'on_pace', s.repDeals),
       minRateN: 8,
+      metric: 'booked_revenue',
+      figures: promptFigures('EUR', 'booked_revenue'),
       ...o,
     });
+
+  it('writes money in the prompt in the workspace currency, compact', () => {
+    const d = diag({ repName: 'Anna', forecast: { ...behindForecast, target: 2_155_000, leading: 587_037 }, focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')] });
+    expect(d.prompt).toContain('leading forecast €587K against a target of €2.2M');
+    const byMedian = diag({ repName: 'Ben', performance: 155_988.5, teamMedianPerformance: 201_000, focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')] });
+    expect(byMedian.prompt).toContain('€156K on the team\'s performance metric against a team median of €201K');
+    const winRate = diag({ repName: 'Cy', metric: 'win_rate', figures: promptFigures('EUR', 'win_rate'), performance: 0.2, teamMedianPerformance: 0.31, focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')] });
+    expect(winRate.prompt).toContain('20% on the team\'s performance metric against a team median of 31%');
+  });
 
   it('coaches the activity with the lowest pace when results and an activity are behind', () => {
     const d = diag({

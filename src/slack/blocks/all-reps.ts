@@ -4,6 +4,7 @@ import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
 import { alertBrief } from './alert.js';
 import { askBrief } from './ask.js';
 import { compactMoney, localMoment, pacePercent, percent, slackDate } from './format.js';
+import { performanceFigure } from '../../reports/text.js';
 import { actions, button, context, divider, plain, section } from './kit.js';
 import { escapeMrkdwn, MAX_BUTTON_VALUE, MAX_MODAL_TITLE } from './limits.js';
 import { byNeed, figureText, nameText, needsAttentionWith, plural } from './team-view.js';
@@ -44,8 +45,6 @@ export const teamButtonValue = (v: TeamButtonValue): string => JSON.stringify({ 
 /** The button that opens the modal on its first page. */
 export const seeAllRepsButton = (r: TeamReport): Button => button({ text: 'See all reps', actionId: SEE_ALL_REPS_ACTION, value: teamButtonValue({ team: r.team, asOf: r.asOf, page: 0 }) });
 
-const results = (x: number | null) => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-
 /** Results vs Objectives, Activities, Methodology: the three verdicts of the diagnosis, with their numbers. */
 export function diagnosisLines(m: RepReport): string[] {
   const d = m.diagnosis;
@@ -56,7 +55,7 @@ export function diagnosisLines(m: RepReport): string[] {
     r.basis === 'target'
       ? `${r.gap ? 'behind' : 'on track'}, ${forecast} ${compactMoney(r.forecast, c)} vs target ${compactMoney(r.target, c)}`
       : r.basis === 'team_median'
-        ? `${r.gap ? 'below' : 'at or above'} the team median (${results(r.performance)} vs ${results(r.teamMedian)})`
+        ? `${r.gap ? 'below' : 'at or above'} the team median (${performanceFigure(r.metric, r.performance, c)} vs ${performanceFigure(r.metric, r.teamMedian, c)})`
         : 'no target or team comparison yet';
   const a = d.activities.indicator;
   const against = m.ramp ? 'expected while ramping' : 'for top performers';
