@@ -5,12 +5,13 @@ import type { DiagnosisOutcome, FocusPace } from '../../src/metrics/diagnosis.js
 import { isActivityIndicator } from '../../src/metrics/indicators.js';
 import { askOf } from '../../src/reports/ask.js';
 import { indicatorUnit } from '../../src/reports/labels.js';
-import { formatValue, money, repReportText } from '../../src/reports/text.js';
+import { compactMoney, repReportText } from '../../src/reports/text.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderRepHome } from '../../src/slack/blocks/home.js';
 import { renderMyKpis } from '../../src/slack/blocks/mykpis.js';
+import { figureText } from '../../src/slack/blocks/format.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
 import { renderTeamKpis } from '../../src/slack/blocks/teamkpis.js';
@@ -53,7 +54,7 @@ function surfaces(t: TeamReport, r: RepReport): Surfaces {
   return {
     mykpis: renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }),
     home: { text: '', blocks: renderRepHome({ report: r, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: AS_OF.toISOString() }).blocks },
-    nudge: renderRepNudge({ report: r, feedbackSubject: 's' }),
+    nudge: renderRepNudge({ report: r, feedbackSubject: 's', appHomeUrl: null }),
     digest: repEntry(digest, r),
     teamkpis: repEntry(sections(renderTeamKpis({ report: team, page: 0, pageSize: 40 }).blocks).map(sectionText), r),
   };
@@ -74,8 +75,8 @@ const recapAsks = (t: TeamReport) => {
   return repSurfaceAsks(m);
 };
 
-/** A goal as the surfaces write it: whole units, money for pipeline. */
-const goalFigure = (key: string, x: number, currency: string) => (key === 'pipeline_created' ? money(x, currency) : x.toLocaleString('en-US'));
+/** A goal as the surfaces write it: whole units, compact money for pipeline. */
+const goalFigure = (key: string, x: number, currency: string) => (key === 'pipeline_created' ? compactMoney(x, currency) : x.toLocaleString('en-US'));
 const askSection = (m: { blocks: readonly AnyBlock[] }) => {
   const asks = sections(m.blocks).filter((b) => b.block_id === 'ask');
   expect(asks).toHaveLength(1);
@@ -198,10 +199,10 @@ describe('only coach_activity and coach_stage ask (metrics.md revision 2)', () =
     const ramp = { week: 3, of: 12, share: 0.25 };
     const far = { ...withDiagnosis(base, 'ramping', { key, status: 'far_behind', goal: 7, weekToDate: 2 }), ramp };
     const behind = { ...withDiagnosis(base, 'ramping', { key, status: 'behind', goal: 7, weekToDate: 2 }), ramp };
-    for (const m of [renderMyKpis({ report: far, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }), renderRepNudge({ report: far, feedbackSubject: 's' })]) {
+    for (const m of [renderMyKpis({ report: far, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }), renderRepNudge({ report: far, feedbackSubject: 's', appHomeUrl: null })]) {
       expect(askSection(m)).toMatch(/^🎯 \*This week’s goal: 7 [^*]+\* — 5 to go \(/);
     }
-    expect(repSurfaceAsks(renderRepNudge({ report: behind, feedbackSubject: 's' }))).toBe(false);
+    expect(repSurfaceAsks(renderRepNudge({ report: behind, feedbackSubject: 's', appHomeUrl: null }))).toBe(false);
   });
 });
 
@@ -276,8 +277,8 @@ describe('too_few and ramping figures', () => {
           const l = rep.leading.find((x) => x.key === key)!;
           const words = `${count} ${key.startsWith('stage_conversion.') || key === 'touches_per_closed_deal' ? 'deal' : 'lead'}${count === 1 ? '' : 's'} — too few to compare`;
           for (const m of [s.mykpis, s.home, s.nudge]) {
-            const figure = sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${l.label}*`))!;
-            expect(figure.split('\n')[0]).toBe(`*${l.label}* · ⚪ ${words}`);
+            const figure = figureOf(m, l.label);
+            expect(figure.split('\n')[0]).toMatch(new RegExp(`^⚪ \\*${escapeRe(l.label)}\\* .* · ${escapeRe(words)}( · _lower is better_)?$`));
             expect(figure).not.toMatch(/behind|[▰▱]|🟡|🟠/u);
           }
           const row = capturedFigure(s.teamkpis, l.label);
@@ -307,8 +308,7 @@ describe('too_few and ramping figures', () => {
           for (const m of [s.mykpis, s.home, s.nudge]) {
             expect(allTexts(m.blocks)).toContainEqual(expect.stringMatching(new RegExp(`^🌱 \\*Ramping: week ${week} of ${of}\\*`)));
             for (const l of rep.leading.filter((x) => team.focus.includes(x.key) && isActivityIndicator(x.key) && x.expectation !== null)) {
-              const figure = sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${l.label}*`))!;
-              expect(figure).toContain(` vs *${formatValue(l.key, l.expectation, rep.currency)}* expected (ramping)`);
+              expect(figureOf(m, l.label)).toContain(` vs ${figureText(l.key, l.expectation, rep.currency)} expected`);
             }
           }
           if (outcome === 'ramping') expect(s.teamkpis).toContain(`ramping, week ${week} of ${of}`);
@@ -318,6 +318,21 @@ describe('too_few and ramping figures', () => {
     );
   });
 });
+
+/**
+ * A focus indicator as a rep surface shows it: its own section (/mykpis, App Home), or its line of
+ * the nudge's list; either way its first line names it in bold after its status emoji.
+ */
+function figureOf(m: { blocks: readonly AnyBlock[] }, label: string): string {
+  const named = (l: string) => /^\S+ \*/u.test(l) && l.includes(`*${label}*`);
+  for (const t of sections(m.blocks).map(sectionText)) {
+    const lines = t.split('\n');
+    const at = lines.findIndex(named);
+    if (at < 0) continue;
+    return lines.filter((l) => /^\S+ \*/u.test(l)).length > 1 ? lines[at]! : t;
+  }
+  throw new Error(`no figure of ${label}`);
+}
 
 /** What /teamkpis shows after a figure's value: "(3 leads — too few to compare)". */
 const capturedFigure = (row: string, label: string) => new RegExp(`${escapeRe(label)} \\*[^*]+\\* (\\([^)]*\\))`).exec(row)?.[1];

@@ -29,7 +29,8 @@ const json = <T extends z.ZodType>(schema: T) =>
 
 const PageValue = json(z.object({ team: z.string(), page: z.number().int().min(0), asOf: z.iso.datetime({ offset: true }) }));
 const RepValue = json(z.object({ email: z.string() }));
-const IndicatorValue = json(z.object({ key: z.string(), email: z.string() }));
+const Indicator = z.object({ key: z.string().min(1), email: z.string() });
+const IndicatorValue = json(Indicator);
 const AlertValue = json(z.object({ key: z.string().min(1).max(500) }));
 const FeedbackValue = json(z.object({ subject: z.string().min(1).max(200) }));
 const SEND_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -125,9 +126,11 @@ export function registerActions(app: App, deps: SlackDeps): void {
     await respond({ replace_original: true, response_type: 'ephemeral', ...page });
   });
 
-  handle<BlockAction<ButtonAction>>('show_events', async ({ ctx, body, action, client }) => {
-    const value = IndicatorValue.safeParse(action.value);
-    if (!value.success) throw new Error(`show_events: malformed value ${action.value ?? ''}`);
+  handle<BlockAction<ButtonAction | StaticSelectAction>>('show_events', async ({ ctx, body, action, client }) => {
+    // The App Home's menu names the figure only: the dashboard it sits on is the viewer's own.
+    const value =
+      action.type === 'static_select' ? Indicator.safeParse({ key: action.selected_option.value, email: ctx.viewer.member?.email ?? '' }) : IndicatorValue.safeParse(action.value);
+    if (!value.success) throw new Error(`show_events: malformed value ${action.type === 'static_select' ? action.selected_option.value : (action.value ?? '')}`);
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: renderLoadingModal('Events behind') });
     const view = (await maySee(deps, ctx, value.data.email))
       ? await renderEventsBehindFor(deps, { workspaceId: ctx.workspace.id, email: value.data.email, key: value.data.key })
