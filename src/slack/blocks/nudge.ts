@@ -2,10 +2,12 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { isActivityIndicator } from '../../metrics/indicators.js';
 import type { RepReport } from '../../reports/types.js';
 import { jsonButtonValue } from './alert.js';
+import { LENGTH_BUDGET } from './budgets.js';
 import { leadSection, rampText, repHeadline } from './ask.js';
 import { staleDataText } from './data-health.js';
 import { figureText, weekDays } from './format.js';
 import { actions, button, context, header, message, section, type SlackMessage } from './kit.js';
+import { visibleLength } from './visible-text.js';
 import { comparedText, firstName, focusLeading, focusLine, lastWeekValue, lastWeekWin, NO_BASELINE_TEXT, onPaceCount, teamText } from './rep-view.js';
 
 /**
@@ -27,15 +29,28 @@ export function feedbackActions(subject: string): ActionsBlock {
 }
 
 /** A focus line with, for a count, last week's figure: the nudge's context for this week. */
-function nudgeLine(r: RepReport, l: RepReport['leading'][number]): string {
+function nudgeLine(r: RepReport, l: RepReport['leading'][number], lastWeek: boolean): string {
   const line = focusLine(r, l);
-  return isActivityIndicator(l.key) ? `${line} · ${figureText(l.key, lastWeekValue(r, l), r.currency)} last week` : line;
+  return lastWeek && isActivityIndicator(l.key) ? `${line} · ${figureText(l.key, lastWeekValue(r, l), r.currency)} last week` : line;
 }
 
 /**
- * The rep's weekly nudge, computed as of the send moment: "last week" is the last complete week.
- * `appHomeUrl` links the dashboard (null: no button). The notification text is the headline: the
- * ask or the recognition, else the stale-data line, the ramp, or how many indicators are on pace.
+ * What the nudge leaves out, a step at a time, when long names or labels would take it over its
+ * budget: last week's figure on each count, last week's win, then what the figures are compared
+ * with. The greeting, the ask, each focus indicator's line and the buttons always stay.
+ */
+const DETAIL = [
+  { lastWeek: true, win: true, compared: true },
+  { lastWeek: false, win: true, compared: true },
+  { lastWeek: false, win: false, compared: true },
+  { lastWeek: false, win: false, compared: false },
+] as const;
+
+/**
+ * The rep's weekly nudge, computed as of the send moment: "last week" is the last complete week;
+ * within LENGTH_BUDGET.nudge. `appHomeUrl` links the dashboard (null: no button). The notification
+ * text is the headline: the ask or the recognition, else the stale-data line, the ramp, or how
+ * many focus indicators are on pace.
  */
 export function renderRepNudge(input: { report: RepReport; feedbackSubject: string; appHomeUrl: string | null }): SlackMessage {
   const r = input.report;
@@ -45,15 +60,22 @@ export function renderRepNudge(input: { report: RepReport; feedbackSubject: stri
   // While data is stale the nudge asks nothing (askOf) and says when data last arrived.
   const stale = staleDataText(r.dataHealth);
 
-  const blocks: KnownBlock[] = [header(`👋 Hi ${firstName(r)} — your week of ${days}`)];
-  if (stale) blocks.push(context(stale));
-  if (lead) blocks.push(lead);
-  if (r.ramp) blocks.push(section(rampText(r.ramp)));
-  if (win) blocks.push(section(win));
-  if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
-  blocks.push(section(focusLeading(r).map((l) => nudgeLine(r, l)).join('\n')), context(`${teamText(r)} · ${comparedText(r)}`));
-  if (input.appHomeUrl) blocks.push(actions([button({ text: 'Open dashboard', actionId: OPEN_DASHBOARD_ACTION, url: input.appHomeUrl, style: 'primary' })]));
-  blocks.push(feedbackActions(input.feedbackSubject));
-
+  const render = (detail: (typeof DETAIL)[number]): KnownBlock[] => {
+    const blocks: KnownBlock[] = [header(`👋 Hi ${firstName(r)} — your week of ${days}`)];
+    if (stale) blocks.push(context(stale));
+    if (lead) blocks.push(lead);
+    if (r.ramp) blocks.push(section(rampText(r.ramp)));
+    if (win && detail.win) blocks.push(section(win));
+    if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
+    blocks.push(section(focusLeading(r).map((l) => nudgeLine(r, l, detail.lastWeek)).join('\n')), context(detail.compared ? `${teamText(r)} · ${comparedText(r)}` : teamText(r)));
+    if (input.appHomeUrl) blocks.push(actions([button({ text: 'Open dashboard', actionId: OPEN_DASHBOARD_ACTION, url: input.appHomeUrl, style: 'primary' })]));
+    blocks.push(feedbackActions(input.feedbackSubject));
+    return blocks;
+  };
+  let blocks = render(DETAIL[0]);
+  for (const detail of DETAIL.slice(1)) {
+    if (visibleLength(blocks) <= LENGTH_BUDGET.nudge) break;
+    blocks = render(detail);
+  }
   return message(repHeadline(r, true) ?? `Your week of ${days}: ${onPaceCount(r)}`, blocks);
 }

@@ -57,8 +57,9 @@ export function focusLine(r: RepReport, l: LeadingJson): string {
 export const lastWeekValue = (r: RepReport, l: LeadingJson): number | null => (isActivityIndicator(l.key) ? (r.trend[l.key]?.at(-1) ?? null) : null);
 
 /**
- * The week shown under a focus line: this week so far (a count against the pace for this point of
- * the week), or last week against the level; null for a rate's last week, or a rate with no value yet.
+ * The week shown under a focus line: this week so far (a count against the pace expected by now:
+ * the expectation × the share of the working week elapsed), or last week against the level; null
+ * for a rate's last week, or a rate with no value yet.
  */
 export function weekLine(r: RepReport, l: LeadingJson, week: KpiWeek): string | null {
   if (week === 'last_week') {
@@ -72,7 +73,7 @@ export function weekLine(r: RepReport, l: LeadingJson, week: KpiWeek): string | 
   if (!isActivityIndicator(l.key) && (wtd?.value ?? null) === null) return null;
   const shown = `This week so far: *${value(r, l, wtd?.value ?? null)}*`;
   const of = ramped(r, l) ? 'the ramped pace' : 'the top-performer pace';
-  return wtd?.pace === null || wtd?.pace === undefined ? shown : `${shown} — ${pacePercent(wtd.pace)} of ${of} for this point of the week`;
+  return wtd?.pace === null || wtd?.pace === undefined ? shown : `${shown} — ${pacePercent(wtd.pace)} of ${of} to date`;
 }
 
 /**
@@ -87,9 +88,9 @@ export function trendLine(r: RepReport, l: LeadingJson): string | null {
   return `${values.length} week${values.length === 1 ? '' : 's'}: ${sparkline(values)} ${values.map((v) => value(r, l, v)).join(' · ')}`;
 }
 
-/** A focus indicator with the week shown (if any) and, on the App Home, its trend. */
-export function focusText(r: RepReport, l: LeadingJson, week: KpiWeek, withTrend: boolean): string {
-  const lines = [focusLine(r, l), weekLine(r, l, week)];
+/** A focus indicator with the week shown (none: null) and, on the App Home, its trend. */
+export function focusText(r: RepReport, l: LeadingJson, week: KpiWeek | null, withTrend: boolean): string {
+  const lines = [focusLine(r, l), week === null ? null : weekLine(r, l, week)];
   if (withTrend) lines.push(trendLine(r, l));
   return lines.filter((x): x is string => x !== null).join('\n');
 }
@@ -137,18 +138,18 @@ function forecastClause(f: ForecastJson, currency: string): string {
 
 /**
  * Results against target in two lines, compact amounts: booked in the target period against the
- * target with the leading forecast; the cadence window's deals and the run-rate forecast.
+ * target with the leading forecast; the cadence window's deals and the run-rate forecast (left
+ * out with `withWindow` false).
  */
-export function resultsLines(r: RepReport): string {
+export function resultsLines(r: RepReport, withWindow = true): string {
   const f = r.forecast;
   const c = r.currency;
   const lag = r.lagging.cadenceWindow;
   const target = f.target === null ? ' (no target set)' : ` of ${compactMoney(f.target, c)} (${percent(attainment(f.bookedSoFar, f.target))})`;
   const runRate = f.runRate === null ? '— (the period has just started)' : compactMoney(f.runRate, c);
-  return [
-    `📈 *Booked ${compactMoney(f.bookedSoFar, c)}*${target}, ${intervalDays(f.period)} · leading forecast ${forecastClause(f, c)}`,
-    `${windowLabel(r)}: ${compactMoney(lag.bookedRevenue, c)} booked · ${lag.dealsWon ?? '—'} won · ${lag.dealsLost ?? '—'} lost · run-rate forecast ${runRate}`,
-  ].join('\n');
+  const booked = `📈 *Booked ${compactMoney(f.bookedSoFar, c)}*${target}, ${intervalDays(f.period)} · leading forecast ${forecastClause(f, c)}`;
+  if (!withWindow) return booked;
+  return `${booked}\n${windowLabel(r)}: ${compactMoney(lag.bookedRevenue, c)} booked · ${lag.dealsWon ?? '—'} won · ${lag.dealsLost ?? '—'} lost · run-rate forecast ${runRate}`;
 }
 
 export const NO_BASELINE_TEXT = 'ℹ️ *No top-performer baseline yet* — the team is too small for one, so no paces are shown. The numbers are still yours to track.';
