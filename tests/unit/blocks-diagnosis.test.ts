@@ -233,13 +233,13 @@ describe('the seeded org', () => {
     expect(repSurfaceAsks(renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }))).toBe(true);
   });
 
-  it('keeps look_past_rep’s prompt for the manager: the rep’s App Home has no coaching note, the digest has it', () => {
+  it('keeps the diagnosis prompt (look_past_rep’s above all) for the manager: the rep’s App Home has none, the digest has it', () => {
+    for (const outcome of ['look_past_rep', 'recognise', 'coach_activity'] as const) {
+      const { team, rep } = members.find((m) => m.rep.diagnosis.outcome === outcome)!;
+      expect(allTexts(surfaces(team, rep).home.blocks).some((t) => t.includes(rep.diagnosis.prompt)), outcome).toBe(false);
+    }
     const { team, rep } = members.find((m) => m.rep.diagnosis.outcome === 'look_past_rep')!;
-    const s = surfaces(team, rep);
-    expect(allTexts(s.home.blocks).some((t) => t.startsWith('*Coaching note:*'))).toBe(false);
-    expect(s.digest).toContain(`💬 ${rep.diagnosis.prompt}`);
-    const other = members.find((m) => m.rep.diagnosis.outcome === 'recognise')!;
-    expect(allTexts(surfaces(other.team, other.rep).home.blocks)).toContain(`*Coaching note:* ${other.rep.diagnosis.prompt}`);
+    expect(surfaces(team, rep).digest).toContain(`💬 ${rep.diagnosis.prompt}`);
   });
 
   it('prints the same ask in the CLI report, or that nothing is asked', () => {

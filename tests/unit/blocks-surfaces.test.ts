@@ -350,7 +350,6 @@ describe('App Home', () => {
     expect(texts).toContain(`and ${rep.alerts.length - 5} more open alerts`);
     const stalled = rep.alerts.find((a) => a.rule === 'stalled_deal');
     if (stalled) expect(texts).toContain(`no touch or stage change for ${stalled.detail.daysSinceActivity} days`);
-    expect(texts).toContain(`*Coaching note:* ${rep.diagnosis.prompt}`);
   });
 
   it('has the nudge settings: a toggle and a send time every 30 minutes from 06:00 to 11:00', () => {

@@ -139,7 +139,7 @@ function settingsBlocks(what: string, when: string, enabled: boolean, toggleActi
 /**
  * A rep's dashboard, readable on a phone: the ask (or the recognition) first, each focus indicator
  * this week with its 8-week trend, one menu for the events behind any figure, charts when
- * uploaded, results and forecast, the coaching note, open alerts with what to do about them,
+ * uploaded, results and forecast, open alerts with what to do about them,
  * every other leading indicator in one line each, and the weekly nudge settings.
  */
 export function renderRepHome(input: {
@@ -165,10 +165,8 @@ export function renderRepHome(input: {
   for (const l of focus) blocks.push(section(focusText(r, l, 'this_week', true)));
   blocks.push(eventsMenu(focus, others));
   for (const chart of input.charts ?? []) blocks.push(imageBlock(chart.fileId, chart.altText));
-  blocks.push(divider(), section(resultsLines(r)));
-  // look_past_rep's prompt is for the manager (lead quality, territory): it asks nothing of the rep.
-  if (r.diagnosis.outcome !== 'look_past_rep') blocks.push(section(`*Coaching note:* ${escapeMrkdwn(r.diagnosis.prompt)}`));
-  blocks.push(context(windowsText(r)), divider(), ...(stale ? [section(STALE_ALERTS_TEXT)] : alertBlocks(r)), divider());
+  // The diagnosis prompt is the manager's (digest, /teamkpis): the rep's own words are the ask or the recognition above.
+  blocks.push(divider(), section(resultsLines(r)), context(windowsText(r)), divider(), ...(stale ? [section(STALE_ALERTS_TEXT)] : alertBlocks(r)), divider());
   if (others.length > 0) {
     blocks.push(...linesSections([`*All indicators* — ${windowLabel(r).toLowerCase()} (rates: ${r.windows.rate.weeks} weeks) vs your team’s top performers`, ...others.map((l) => indicatorLine(r, l))]));
   }
