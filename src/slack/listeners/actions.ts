@@ -15,6 +15,7 @@ import { OPEN_RECORD_ACTION } from '../blocks/record.js';
 import { publishHome } from '../home.js';
 import { requestLogger } from '../request-log.js';
 import { identifySlackUser, type SlackPerson } from '../who.js';
+import { registerOpenDashboard } from './actions/open-dashboard.js';
 import { workspaceForSlackTeam, type SlackWorkspace } from '../workspace.js';
 
 const json = <T extends z.ZodType>(schema: T) =>
@@ -91,6 +92,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(OPEN_RECORD_ACTION, async ({ ack }) => {
     await ack();
   });
+  registerOpenDashboard(app, deps);
 
   const handle = <A extends BlockAction>(
     pattern: string | RegExp,

@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import { OPEN_DASHBOARD_ACTION } from '../../blocks/nudge.js';
+import type { SlackDeps } from '../../deps.js';
+
+/**
+ * "Open dashboard" / "Open your dashboard" (the nudge, /mykpis) is a link to the App Home: Slack
+ * opens it itself and still sends the click, which must be acknowledged or Slack shows an error.
+ */
+export function registerOpenDashboard(app: App, _deps: SlackDeps): void {
+  app.action(OPEN_DASHBOARD_ACTION, async ({ ack }) => {
+    await ack();
+  });
+}
