@@ -40,7 +40,7 @@ export function askBrief(r: RepReport, ask: Ask): string {
 }
 
 /** The ask with its numbers: this week's goal and what is left of it, or a rate against what it is compared with. */
-export function askText(r: RepReport, ask: Ask): string {
+function askText(r: RepReport, ask: Ask): string {
   const v = (x: number | null) => figureText(ask.key, x, r.currency);
   if (ask.kind === 'goal') {
     const g = ask.goal;
@@ -57,7 +57,7 @@ export function askText(r: RepReport, ask: Ask): string {
 }
 
 /** The ask in one line for a notification: "🎯 This week’s goal: 38 calls — 12 to go". */
-export function askHeadline(r: RepReport, ask: Ask): string {
+function askHeadline(r: RepReport, ask: Ask): string {
   if (ask.kind === 'goal') {
     const { goal, left } = goalFigures(r, ask);
     return `🎯 This week’s goal: ${goal} — ${left}`;

@@ -10,13 +10,14 @@ import { clip, escapeMrkdwn, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './limits.
 import { notMappedText } from './notices.js';
 import { leadSection, rampText } from './ask.js';
 import { recordButton, recordText } from './record.js';
-import { focusLeading, focusText, leadingForecastText, NO_BASELINE_TEXT, ramped, resultsLines, teamText, windowLabel, windowsText } from './rep-view.js';
+import { comparedText, focusLeading, focusText, leadingForecastText, NO_BASELINE_TEXT, ramped, resultsLines, teamText, windowsText } from './rep-view.js';
 import { repRowText } from './teamkpis.js';
 
 /**
  * App Home tabs: a rep's dashboard, a manager's team overview, or how to get added. Home views
- * hold at most 100 blocks, so the long lists (alerts, indicators, reps) get what room is left and
- * end with a line saying how many more there are.
+ * hold at most 100 blocks: a rep's open alerts beyond the first few and a manager's reps beyond
+ * what room is left are counted in a line saying how many more there are; a rep's other indicators
+ * share a few sections, a line each.
  */
 
 export const SHOW_EVENTS_ACTION = 'show_events';
@@ -163,12 +164,12 @@ export function renderRepHome(input: {
   if (r.ramp) blocks.push(section(rampText(r.ramp)));
   if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
   for (const l of focus) blocks.push(section(focusText(r, l, 'this_week', true)));
-  blocks.push(eventsMenu(focus, others));
+  if (r.leading.length > 0) blocks.push(eventsMenu(focus, others));
   for (const chart of input.charts ?? []) blocks.push(imageBlock(chart.fileId, chart.altText));
   // The diagnosis prompt is the manager's (digest, /teamkpis): the rep's own words are the ask or the recognition above.
   blocks.push(divider(), section(resultsLines(r)), context(windowsText(r)), divider(), ...(stale ? [section(STALE_ALERTS_TEXT)] : alertBlocks(r)), divider());
   if (others.length > 0) {
-    blocks.push(...linesSections([`*All indicators* — ${windowLabel(r).toLowerCase()} (rates: ${r.windows.rate.weeks} weeks) vs your team’s top performers`, ...others.map((l) => indicatorLine(r, l))]));
+    blocks.push(...linesSections([`*All indicators* — ${comparedText(r).toLowerCase()}`, ...others.map((l) => indicatorLine(r, l))]));
   }
   blocks.push(divider(), ...settingsBlocks('Weekly nudge', 'every Monday', input.settings.nudgesEnabled, TOGGLE_NUDGES_ACTION, input.settings.sendTime));
   return { type: 'home', blocks };

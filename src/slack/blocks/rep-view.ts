@@ -61,7 +61,7 @@ export const lastWeekValue = (r: RepReport, l: LeadingJson): number | null => (i
  * the expectation × the share of the working week elapsed), or last week against the level; null
  * for a rate's last week, or a rate with no value yet.
  */
-export function weekLine(r: RepReport, l: LeadingJson, week: KpiWeek): string | null {
+function weekLine(r: RepReport, l: LeadingJson, week: KpiWeek): string | null {
   if (week === 'last_week') {
     if (!isActivityIndicator(l.key)) return null;
     const last = lastWeekValue(r, l);
@@ -80,7 +80,7 @@ export function weekLine(r: RepReport, l: LeadingJson, week: KpiWeek): string | 
  * The indicator's last 8 complete weeks, oldest first: "8 weeks: ▃▅▆█ 61 · 70 · …". Weeks before
  * the rep's first value are left out ("2 weeks: …" for a new hire); null when there is none.
  */
-export function trendLine(r: RepReport, l: LeadingJson): string | null {
+function trendLine(r: RepReport, l: LeadingJson): string | null {
   const all = r.trend[l.key] ?? [];
   const first = all.findIndex((v) => v !== null);
   if (first < 0) return null;
