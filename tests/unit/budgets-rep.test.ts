@@ -119,6 +119,19 @@ describe.each(states)('rep messages within their budgets: $name', ({ reps }) => 
   });
 });
 
+describe('moments in the reader’s zone', () => {
+  it('shows when the numbers are as of (/mykpis) or were updated (App Home) through Slack’s date token, with a readable fallback', () => {
+    const token = /<!date\^(\d+)\^\{date_short_pretty\}(?: at)? \{time\}\|([A-Z][a-z]{2} \d{1,2}, \d\d:\d\d \(UTC[−+]?[\d:]*\))>/;
+    const r = demo.members[0]!;
+    for (const texts of [allTexts(myKpisOf(r).blocks), allTexts(homeOf(r).blocks)]) {
+      const line = texts.find((t) => token.test(t))!;
+      expect(line).toBeDefined();
+      expect(Number(token.exec(line)![1]) * 1000).toBe(Date.parse(r.asOf));
+      expect(texts.join('\n')).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    }
+  });
+});
+
 describe('choosing what to show when long labels would go over the budget', () => {
   /** A team's focus indicators named at length (a config's stage names can be long). */
   const longLabels = (r: RepReport): RepReport => ({ ...r, leading: r.leading.map((l) => (r.focus.includes(l.key) ? { ...l, label: `${l.label} — as the team’s own sales playbook names this stage of the deal` } : l)) });
