@@ -14,6 +14,7 @@ import { renderTeamRecap } from '../slack/blocks/recap.js';
 import { postClaimed } from '../slack/delivery/post.js';
 import { scopeWatch } from '../slack/scope-watch.js';
 import { recipientChannel } from '../slack/delivery/recipient.js';
+import { appHomeUrlFor } from '../slack/workspace.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
 
@@ -53,8 +54,23 @@ async function firstDigestOfStaleSpell(ctx: JobContext, team: RosterTeam, report
   return since !== null && since.getTime() > planned.intent.dueAt.getTime() - WEEK_MS;
 }
 
+/**
+ * The workspace's App Home link for the nudges' "Open dashboard" button, looked up at most once
+ * per run; a failed lookup leaves the button out rather than holding the nudges back.
+ */
+function dashboardLink(ctx: JobContext, client: WebClient | null, slackTeamId: string): () => Promise<string | null> {
+  let link: Promise<string | null> | undefined;
+  return () =>
+    (link ??= client
+      ? appHomeUrlFor(client, slackTeamId).catch((err: unknown) => {
+          ctx.logger.warn({ err, workspace: slackTeamId }, 'could not find the app id for the nudges’ dashboard link; sending them without it');
+          return null;
+        })
+      : Promise.resolve(null));
+}
+
 /** `client` uploads the recap's chart; null (a dry run) leaves it out. */
-async function buildMessage(ctx: JobContext, client: WebClient | null, workspace: { id: number; slackTeamId: string }, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date): Promise<SlackMessage[] | null> {
+async function buildMessage(ctx: JobContext, client: WebClient | null, workspace: { id: number; slackTeamId: string }, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date, dashboard: () => Promise<string | null>): Promise<SlackMessage[] | null> {
   const workspaceId = workspace.id;
   const feedbackSubject = `${planned.kind}:${planned.weekKey}`;
   switch (planned.kind) {
@@ -62,7 +78,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       if (planned.to.kind !== 'member') return null;
       const memberEmail = planned.to.recipient.email;
       const report = (await reports.current()).members.find((m) => m.rep.email === memberEmail);
-      return report ? [renderRepNudge({ report, feedbackSubject })] : null;
+      return report ? [renderRepNudge({ report, feedbackSubject, appHomeUrl: await dashboard() })] : null;
     }
     case 'manager_digest': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
@@ -105,6 +121,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     if (!ctx.dryRun && !client) continue;
     const log = ctx.logger.child({ workspace: workspace.slackTeamId, job: [...kinds].join(',') });
     const ready: ReadyMessage[] = [];
+    const dashboard = dashboardLink(ctx, client, workspace.slackTeamId);
     for (const team of await loadRoster(ctx.db, workspace.id)) {
       const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
       if (plans.length === 0) continue;
@@ -114,7 +131,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         if (settled.has(planned.intent.key)) continue;
         summary.due++;
         if (ctx.dryRun) {
-          const parts = await buildMessage(ctx, null, workspace, team, planned, reports, now);
+          const parts = await buildMessage(ctx, null, workspace, team, planned, reports, now, dashboard);
           for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
           summary.printed++;
           continue;
@@ -128,7 +145,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         }
         const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
         if (!claim) continue;
-        const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now);
+        const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
         if (!parts || parts.length === 0) {
           await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
           summary.failed++;

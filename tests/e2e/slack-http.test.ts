@@ -276,6 +276,14 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(app.logs()).not.toMatch(/not acknowledged|Unhandled/i);
   });
 
+  it('acknowledges a click on the "Open your dashboard" link button at once (Slack opens the App Home itself)', async () => {
+    const started = Date.now();
+    const res = await action({ teamId: TEAM, userId: 'UANNA', actionId: 'open_dashboard' });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(app.logs()).not.toMatch(/not acknowledged|Unhandled/i);
+  });
+
   it('stores App Home settings and republishes the home', async () => {
     const publishes = slack.callsTo('views.publish').length;
     await action({ teamId: TEAM, userId: 'UBEN', actionId: 'settings_toggle_nudges', value: 'off' });

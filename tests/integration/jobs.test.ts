@@ -21,6 +21,7 @@ import { createTestDatabase } from '../helpers/db.js';
 
 const TEAM = 'T0JOBS';
 const TOKEN = 'xoxb-jobs-token';
+const APP_ID = 'A0JOBS';
 const END = new Date('2026-11-23T12:00:00Z');
 
 describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () => {
@@ -55,6 +56,7 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
         {
           teamId: TEAM,
           botToken: TOKEN,
+          appId: APP_ID,
           users: members.map((m) => ({ id: `U${m.id}`, name: m.email.split('@')[0]!, email: m.email, tz: m.id === traveller ? 'America/Los_Angeles' : (teamZone.get(m.id) ?? 'UTC') })),
           channels: teams.map((t) => ({ id: `C${t.id}`, name: t.name.toLowerCase().replace(/\W+/g, '-') })),
         },
@@ -110,7 +112,8 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     const roster = await loadRoster(db, ws);
     const team = roster.find((t) => t.reps.some((r) => r.memberId === rep.memberId))!;
     const report = (await teamReport(db, ws, team.name, END)).members.find((m) => m.rep.email === rep.email)!;
-    const expected = renderRepNudge({ report, feedbackSubject: `rep_nudge:${lastWeekKey(END, team.week)}` });
+    // The "Open dashboard" button links the App Home of the app auth.test names, as /mykpis's does.
+    const expected = renderRepNudge({ report, feedbackSubject: `rep_nudge:${lastWeekKey(END, team.week)}`, appHomeUrl: `slack://app?team=${TEAM}&id=${APP_ID}&tab=home` });
     const posted = dmsTo(rep.userId)[0]!;
     expect(posted.blocks).toEqual(JSON.parse(JSON.stringify(expected.blocks)));
     expect(posted.text).toBe(expected.text);
@@ -176,6 +179,23 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(lookups).toHaveLength(reps.length + 2);
     // The Retry-After was waited out on the process clock.
     expect(ctx.clock.now().getTime() - END.getTime()).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('sends the nudges without the dashboard button when the app id cannot be looked up', async () => {
+    const ctx = processCtx('A');
+    // The process knows its workspace already; the next auth.test is the app id's lookup.
+    expect(await ctx.clients.clientFor(TEAM)).not.toBeNull();
+    slack.failNext('auth.test', { status: 503 });
+    const summary = await runJobNow(ctx, 'rep-nudges', END);
+    expect(summary).toMatchObject({ sent: reps.length, failed: 0 });
+    const looked = slack.callsTo('auth.test').map((c) => c.status);
+    expect(looked.slice(-1)).toEqual([503]);
+    for (const rep of reps) {
+      const [posted] = dmsTo(rep.userId);
+      expect(JSON.stringify(posted!.blocks)).not.toContain('slack://app');
+      expect(JSON.stringify(posted!.blocks)).toContain('feedback_useful');
+    }
+    expect(logs.join('')).toContain('could not find the app id');
   });
 
   it('records a permanent failure for one recipient once and delivers to everyone else', async () => {

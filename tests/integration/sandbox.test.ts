@@ -29,13 +29,16 @@ describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mod
     expect(validateBlocks(answer!.blocks, { surface: 'message' })).toEqual([]);
     expect(answer!.text.length).toBeGreaterThan(10);
 
-    const home = (await sandbox.backend.openHome(rep.slackUserId)) as { blocks: { type: string; elements?: { action_id?: string; value?: string }[]; accessory?: { action_id?: string; value?: string }; block_id?: string }[] };
+    type Option = { text: { text: string }; value: string };
+    const home = (await sandbox.backend.openHome(rep.slackUserId)) as { blocks: { type: string; accessory?: { action_id?: string; options?: Option[] }; block_id?: string }[] };
     expect(home.blocks.length).toBeGreaterThan(5);
-    const buttons = home.blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ ...e, blockId: b.block_id ?? '' })));
-    const events = buttons.find((e) => e.action_id === 'show_events')!;
-    const { modal } = await sandbox.backend.click(rep.slackUserId, { actionId: 'show_events', blockId: events.blockId, value: events.value!, source: { kind: 'home' } });
+    // One menu opens the events behind any figure; the rep picks one.
+    const menu = home.blocks.find((b) => b.accessory?.action_id === 'show_events')!;
+    const figure = menu.accessory!.options![0]!;
+    const { modal } = await sandbox.backend.click(rep.slackUserId, { actionId: 'show_events', blockId: menu.block_id ?? '', selectedOption: { value: figure.value, text: figure.text.text }, source: { kind: 'home' } });
     expect(modal).not.toBeNull();
     expect(JSON.stringify(modal!.view)).not.toContain('Working out the numbers');
+    expect(JSON.stringify(modal!.view)).toContain(figure.text.text);
   });
 
   it('runs the weekly jobs: nudges in DMs, recaps in team channels; feedback updates the message; the clock advances', async () => {

@@ -52,8 +52,8 @@ describe('while data is stale, rep-facing messages say when data last arrived an
 
   it('the nudge: the line and no “this week” ask', () => {
     const asks = (blocks: readonly AnyBlock[] | undefined) => texts(blocks).filter((t) => t.startsWith('🎯') || t.startsWith('🌟'));
-    expect(asks(renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-11-16' }).blocks)).toHaveLength(1);
-    const message = renderRepNudge({ report: stale(rep), feedbackSubject: 'rep_nudge:2026-11-16' });
+    expect(asks(renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-11-16', appHomeUrl: null }).blocks)).toHaveLength(1);
+    const message = renderRepNudge({ report: stale(rep), feedbackSubject: 'rep_nudge:2026-11-16', appHomeUrl: null });
     expect(asks(message.blocks)).toEqual([]);
     expect(texts(message.blocks)).toContain(SINCE);
     expect(message.text).toContain('No new CRM data since Nov 23, 09:00 (UTC−05:00)');

@@ -5,13 +5,14 @@ import type { DiagnosisOutcome, FocusPace } from '../../src/metrics/diagnosis.js
 import { isActivityIndicator } from '../../src/metrics/indicators.js';
 import { askOf } from '../../src/reports/ask.js';
 import { indicatorUnit } from '../../src/reports/labels.js';
-import { formatValue, money, repReportText } from '../../src/reports/text.js';
+import { compactMoney, repReportText } from '../../src/reports/text.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
 import { ALL_REPS_PAGE_SIZE, renderAllRepsModal } from '../../src/slack/blocks/all-reps.js';
 import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderManagerHome, renderRepHome } from '../../src/slack/blocks/home.js';
 import { renderMyKpis } from '../../src/slack/blocks/mykpis.js';
+import { figureText } from '../../src/slack/blocks/format.js';
 import { renderRepNudge } from '../../src/slack/blocks/nudge.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
 import { allTexts, escapeRe, sections, sectionText } from '../helpers/blocks.js';
@@ -58,7 +59,7 @@ function surfaces(t: TeamReport, r: RepReport): Surfaces {
   return {
     mykpis: renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }),
     home: { text: '', blocks: renderRepHome({ report: r, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: AS_OF.toISOString() }).blocks },
-    nudge: renderRepNudge({ report: r, feedbackSubject: 's' }),
+    nudge: renderRepNudge({ report: r, feedbackSubject: 's', appHomeUrl: null }),
     digest: repEntry(digest, r),
     managerHome: repEntry(sections(renderManagerHome({ teams: [team], settings: { digestEnabled: true, sendTime: '08:00' }, generatedAt: AS_OF.toISOString() }).blocks).map(sectionText), r),
   };
@@ -79,8 +80,8 @@ const recapAsks = (t: TeamReport) => {
   return repSurfaceAsks(m);
 };
 
-/** A goal as the surfaces write it: whole units, money for pipeline. */
-const goalFigure = (key: string, x: number, currency: string) => (key === 'pipeline_created' ? money(x, currency) : x.toLocaleString('en-US'));
+/** A goal as the surfaces write it: whole units, compact money for pipeline. */
+const goalFigure = (key: string, x: number, currency: string) => (key === 'pipeline_created' ? compactMoney(x, currency) : x.toLocaleString('en-US'));
 const askSection = (m: { blocks: readonly AnyBlock[] }) => {
   const asks = sections(m.blocks).filter((b) => b.block_id === 'ask');
   expect(asks).toHaveLength(1);
@@ -203,10 +204,10 @@ describe('only coach_activity and coach_stage ask (metrics.md revision 2)', () =
     const ramp = { week: 3, of: 12, share: 0.25 };
     const far = { ...withDiagnosis(base, 'ramping', { key, status: 'far_behind', goal: 7, weekToDate: 2 }), ramp };
     const behind = { ...withDiagnosis(base, 'ramping', { key, status: 'behind', goal: 7, weekToDate: 2 }), ramp };
-    for (const m of [renderMyKpis({ report: far, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }), renderRepNudge({ report: far, feedbackSubject: 's' })]) {
+    for (const m of [renderMyKpis({ report: far, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }), renderRepNudge({ report: far, feedbackSubject: 's', appHomeUrl: null })]) {
       expect(askSection(m)).toMatch(/^🎯 \*This week’s goal: 7 [^*]+\* — 5 to go \(/);
     }
-    expect(repSurfaceAsks(renderRepNudge({ report: behind, feedbackSubject: 's' }))).toBe(false);
+    expect(repSurfaceAsks(renderRepNudge({ report: behind, feedbackSubject: 's', appHomeUrl: null }))).toBe(false);
   });
 });
 
@@ -237,13 +238,13 @@ describe('the seeded org', () => {
     expect(repSurfaceAsks(renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }))).toBe(true);
   });
 
-  it('keeps look_past_rep’s prompt for the manager: the rep’s App Home has no coaching note, the digest has it', () => {
+  it('keeps the diagnosis prompt (look_past_rep’s above all) for the manager: the rep’s App Home has none, the digest has it', () => {
+    for (const outcome of ['look_past_rep', 'recognise', 'coach_activity'] as const) {
+      const { team, rep } = members.find((m) => m.rep.diagnosis.outcome === outcome)!;
+      expect(allTexts(surfaces(team, rep).home.blocks).some((t) => t.includes(rep.diagnosis.prompt)), outcome).toBe(false);
+    }
     const { team, rep } = members.find((m) => m.rep.diagnosis.outcome === 'look_past_rep')!;
-    const s = surfaces(team, rep);
-    expect(allTexts(s.home.blocks).some((t) => t.startsWith('*Coaching note:*'))).toBe(false);
-    expect(s.digest).toContain(`💬 ${rep.diagnosis.prompt}`);
-    const other = members.find((m) => m.rep.diagnosis.outcome === 'recognise')!;
-    expect(allTexts(surfaces(other.team, other.rep).home.blocks)).toContain(`*Coaching note:* ${other.rep.diagnosis.prompt}`);
+    expect(surfaces(team, rep).digest).toContain(`💬 ${rep.diagnosis.prompt}`);
   });
 
   it('prints the same ask in the CLI report, or that nothing is asked', () => {
@@ -281,8 +282,8 @@ describe('too_few and ramping figures', () => {
           const l = rep.leading.find((x) => x.key === key)!;
           const words = `${count} ${key.startsWith('stage_conversion.') || key === 'touches_per_closed_deal' ? 'deal' : 'lead'}${count === 1 ? '' : 's'} — too few to compare`;
           for (const m of [s.mykpis, s.home, s.nudge]) {
-            const figure = sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${l.label}*`))!;
-            expect(figure.split('\n')[0]).toBe(`*${l.label}* · ⚪ ${words}`);
+            const figure = figureOf(m, l.label);
+            expect(figure.split('\n')[0]).toMatch(new RegExp(`^⚪ \\*${escapeRe(l.label)}\\* .* · ${escapeRe(words)}( · _lower is better_)?$`));
             expect(figure).not.toMatch(/behind|[▰▱]|🟡|🟠/u);
           }
           const row = capturedFigure(s.managerHome, l.label);
@@ -312,8 +313,7 @@ describe('too_few and ramping figures', () => {
           for (const m of [s.mykpis, s.home, s.nudge]) {
             expect(allTexts(m.blocks)).toContainEqual(expect.stringMatching(new RegExp(`^🌱 \\*Ramping: week ${week} of ${of}\\*`)));
             for (const l of rep.leading.filter((x) => team.focus.includes(x.key) && isActivityIndicator(x.key) && x.expectation !== null)) {
-              const figure = sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${l.label}*`))!;
-              expect(figure).toContain(` vs *${formatValue(l.key, l.expectation, rep.currency)}* expected (ramping)`);
+              expect(figureOf(m, l.label)).toContain(` vs ${figureText(l.key, l.expectation, rep.currency)} expected`);
             }
           }
           if (outcome === 'ramping') expect(s.managerHome).toContain(`ramping, week ${week} of ${of}`);
@@ -323,6 +323,21 @@ describe('too_few and ramping figures', () => {
     );
   });
 });
+
+/**
+ * A focus indicator as a rep surface shows it: its own section (/mykpis, App Home), or its line of
+ * the nudge's list; either way its first line names it in bold after its status emoji.
+ */
+function figureOf(m: { blocks: readonly AnyBlock[] }, label: string): string {
+  const named = (l: string) => /^\S+ \*/u.test(l) && l.includes(`*${label}*`);
+  for (const t of sections(m.blocks).map(sectionText)) {
+    const lines = t.split('\n');
+    const at = lines.findIndex(named);
+    if (at < 0) continue;
+    return lines.filter((l) => /^\S+ \*/u.test(l)).length > 1 ? lines[at]! : t;
+  }
+  throw new Error(`no figure of ${label}`);
+}
 
 /** What a manager's row shows after a figure's value: "(3 leads — too few to compare)". */
 const capturedFigure = (row: string, label: string) => new RegExp(`${escapeRe(label)} \\*[^*]+\\* (\\([^)]*\\))`).exec(row)?.[1];

@@ -2,8 +2,10 @@ import type { AnyBlock, Button, KnownBlock, SectionBlock, StaticSelect } from '@
 import { describe, expect, it } from 'vitest';
 import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
 import { indicatorLabel } from '../../src/reports/labels.js';
-import { compactMoney, formatValue } from '../../src/reports/text.js';
+import { isActivityIndicator } from '../../src/metrics/indicators.js';
+import { compactMoney } from '../../src/reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
+import { figureText } from '../../src/slack/blocks/format.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
 import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
@@ -46,10 +48,11 @@ const buttons = (blocks: readonly AnyBlock[]): Button[] =>
 
 const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
 
-const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
+/** The section of a focus indicator: its first line names it in bold, after its status emoji. */
+const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.split('\n')[0]!.includes(`*${label}*`));
 const expectClose = (shown: string, value: number | null, key: string, currency: string) => {
-  // Shown to one decimal (rates as whole %, money as whole units): the figure is the value rounded.
-  expect(shown).toBe(formatValue(key, value, currency));
+  // Shown to one decimal (rates as whole %, money compact): the figure is the value rounded.
+  expect(shown).toBe(figureText(key, value, currency));
 };
 
 function expectWithinMessageLimits(message: { text: string; blocks: KnownBlock[] }) {
@@ -82,51 +85,52 @@ describe('/mykpis', () => {
       const text = indicatorSection(msg.blocks, l.label)!;
       expect(text, l.key).toBeDefined();
       const wtd = rep.weekToDate[l.key]!;
-      expectClose(capture(text, /This week so far: \*([^*]+)\*/), wtd.value, l.key, rep.currency);
-      if (wtd.pace !== null) expect(figure(capture(text, /— (\d+)% of the top-performer pace/))).toBe(Math.round(wtd.pace * 100));
-      expectClose(capture(text, /Last 4 weeks: \*([^*]+)\*/), l.value, l.key, rep.currency);
-      expectClose(capture(text, /vs top performers \*([^*]+)\*/), l.baseline, l.key, rep.currency);
+      if (wtd.value !== null) expectClose(capture(text, /This week so far: \*([^*]+)\*/), wtd.value, l.key, rep.currency);
+      if (wtd.pace !== null) expect(figure(capture(text, /— ≥?(\d+)% of the top-performer pace/))).toBe(Math.round(Math.min(2, wtd.pace) * 100));
+      expectClose(capture(text, new RegExp(`\\*${escapeRe(l.label)}\\* (\\S+) vs `)), l.value, l.key, rep.currency);
+      expectClose(capture(text, new RegExp(`\\*${escapeRe(l.label)}\\* \\S+ vs (\\S+)`)), l.baseline, l.key, rep.currency);
       expect(figure(capture(text, /[▰▱]{10} ≥?(\d+)%/))).toBe(Math.round(l.pace! * 100));
       expect(text).toContain({ on_pace: 'on pace', behind: 'behind', far_behind: 'far behind' }[l.status as 'on_pace']);
+      expect(text).not.toContain('`');
     }
   });
 
-  it('shows results against target and both forecasts from report.forecast', () => {
+  it('shows results against target and both forecasts from report.forecast, in compact amounts', () => {
     const texts = allTexts(msg.blocks).join('\n');
     const f = rep.forecast;
-    expect(figure(capture(texts, /\*Booked so far\* \(Oct 1 – Dec 31, 2026\)\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
-    expect(figure(capture(texts, / of (\S+) target/))).toBe(Math.round(f.target!));
-    expect(figure(capture(texts, /\*(\d+)%\* attained/))).toBe(Math.round((f.bookedSoFar / f.target!) * 100));
-    expect(figure(capture(texts, /\*Run-rate forecast\*\n(\S+)/))).toBe(Math.round(f.runRate!));
-    expect(figure(capture(texts, /\*Leading forecast\*\n(\S+)/))).toBe(Math.round(f.leading!));
-    const gapWords = f.gap! <= 0 ? /on track, (\S+) above target/ : /(\S+) short of target/;
-    expect(figure(capture(texts, gapWords))).toBe(Math.round(Math.abs(f.gap!)));
+    const c = (x: number | null) => compactMoney(x, rep.currency);
+    expect(capture(texts, /📈 \*Booked (\S+)\*/)).toBe(c(f.bookedSoFar));
+    expect(capture(texts, /\* of (\S+) \(/)).toBe(c(f.target));
+    expect(figure(capture(texts, / \((\d+)%\), Oct 1 – Dec 31, 2026/))).toBe(Math.round((f.bookedSoFar / f.target!) * 100));
+    expect(capture(texts, /run-rate forecast (\S+)/)).toBe(c(f.runRate));
+    expect(capture(texts, /leading forecast ([^,\s]+)/)).toBe(c(f.leading));
+    const gapWords = f.gap! <= 0 ? /on track \((\S+) above target\)/ : /(\S+) short of target/;
+    expect(capture(texts, gapWords)).toBe(c(Math.abs(f.gap!)));
     const lag = rep.lagging.cadenceWindow;
-    expect(figure(capture(texts, /(\S+) booked · \d+ won/))).toBe(lag.bookedRevenue);
+    expect(capture(texts, /Last 4 weeks: (\S+) booked · \d+ won/)).toBe(c(lag.bookedRevenue));
     expect(figure(capture(texts, /booked · (\d+) won/))).toBe(lag.dealsWon);
   });
 
-  it('asks for this week’s goal (report.goal, a stepping stone) and what is left of it, in the ask section', () => {
+  it('leads with this week’s goal (report.goal, a stepping stone) and what is left of it, in the ask section', () => {
     const g = rep.goal!;
     const ask = msg.blocks.filter((b) => b.block_id === 'ask');
     expect(ask).toHaveLength(1);
+    expect(msg.blocks.indexOf(ask[0]!)).toBe(1);
     const text = sectionText(ask[0] as SectionBlock);
     const unit = g.key === 'pipeline_created' ? 'of pipeline' : rep.leading.find((l) => l.key === g.key)!.label.replace(/ per week$/, '').toLowerCase();
     expect(figure(capture(text, new RegExp(`^🎯 \\*This week’s goal: (\\S+) ${escapeRe(unit)}\\* — `)))).toBe(g.goal);
     expect(figure(capture(text, /— (\S+) to go \(/))).toBe(g.toGo);
-    expect(text).toContain(`(${formatValue(g.key, g.weekToDate, rep.currency)} so far; average ${formatValue(g.key, g.average, rep.currency)} a week, top performers ${formatValue(g.key, rep.leading.find((l) => l.key === g.key)!.expectation, rep.currency)})`);
+    const v = (x: number | null) => figureText(g.key, x, rep.currency);
+    expect(text).toContain(`(${v(g.weekToDate)} so far; average ${v(g.average)} a week, top performers ${v(rep.leading.find((l) => l.key === g.key)!.expectation)})`);
     // Not revision 1's whole gap to the top performers: the goal is a step towards it.
     expect(g.goal).toBeLessThan(Math.ceil(rep.leading.find((l) => l.key === g.key)!.expectation!));
     expect(allTexts(msg.blocks).join('\n')).not.toContain('closes the gap');
   });
 
-  it('has a fallback text with the numbers and a dashboard button when the App Home can be linked', () => {
-    expect(msg.text).toMatch(/^Your KPIs, week of Nov 23 – Nov 29, 2026: /);
-    for (const l of focusOf(rep)) {
-      const wtd = formatValue(l.key, rep.weekToDate[l.key]!.value, rep.currency);
-      expect(msg.text).toContain(`${l.label}: ${wtd} so far this week, ${formatValue(l.key, l.value, rep.currency)} over the last 4 weeks vs ${formatValue(l.key, l.baseline, rep.currency)}`);
-    }
-    expect(msg.text).toContain(`booked $${Math.round(rep.forecast.bookedSoFar).toLocaleString('en-US')}`);
+  it('has the ask as its one-line fallback text, and a dashboard button when the App Home can be linked', () => {
+    const g = rep.goal!;
+    expect(msg.text).toMatch(new RegExp(`^🎯 This week’s goal: ${escapeRe(g.goal.toLocaleString('en-US'))} .* — ${escapeRe(g.toGo.toLocaleString('en-US'))} to go$`));
+    expect(msg.text).not.toContain('\n');
     const link = buttons(msg.blocks).find((b) => b.text.text === 'Open your dashboard');
     expect(link?.url).toBe('slack://app?team=T0SEED&id=A1&tab=home');
     const without = renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: null, viewerIsSubject: true });
@@ -137,21 +141,21 @@ describe('/mykpis', () => {
     const m = renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: null, viewerIsSubject: false });
     const header = m.blocks[0]!;
     expect(header.type === 'header' && header.text.text).toBe(`${rep.rep.name} — week of Nov 23 – Nov 29, 2026`);
-    expect(m.text).toMatch(new RegExp(`^KPIs of ${escapeRe(rep.rep.name)}, week of`));
+    expect(m.text).toMatch(new RegExp(`^KPIs of ${escapeRe(rep.rep.name)}, week of Nov 23 – Nov 29, 2026: 🎯 This week’s goal: `));
   });
 
-  it('uses the last complete week for `last`: the last element of the trend', () => {
+  it('uses the last complete week for `last`: the last element of a count’s trend, and asks nothing', () => {
     const m = renderMyKpis({ report: rep, period: 'last_week', appHomeUrl: null, viewerIsSubject: true });
     expectWithinMessageLimits(m);
     const header = m.blocks[0]!;
     expect(header.type === 'header' && header.text.text).toBe('Your KPIs — last week, Nov 16 – Nov 22, 2026');
     for (const l of focusOf(rep)) {
       const text = indicatorSection(m.blocks, l.label)!;
-      const last = rep.trend[l.key]!.at(-1)!;
-      expectClose(capture(text, /Last week: \*([^*]+)\*/), last, l.key, rep.currency);
+      if (isActivityIndicator(l.key)) expectClose(capture(text, /Last week: \*([^*]+)\*/), rep.trend[l.key]!.at(-1)!, l.key, rep.currency);
       expect(text).not.toContain('This week so far');
-      expect(m.text).toContain(`${l.label}: ${formatValue(l.key, last, rep.currency)} last week, `);
     }
+    expect(m.blocks.some((b) => b.block_id === 'ask')).toBe(false);
+    expect(m.text).toBe('Your KPIs, last week, Nov 16 – Nov 22, 2026: ' + `${focusOf(rep).filter((l) => l.status === 'on_pace').length} of ${focusOf(rep).length} focus indicators on pace`);
   });
 
   it('words lower-is-better indicators as such, with the pace as baseline ÷ value', () => {
@@ -165,8 +169,6 @@ describe('/mykpis', () => {
       }
     }
     for (const l of focusOf(r).filter((x) => x.higherIsBetter)) expect(indicatorSection(m.blocks, l.label)).not.toContain('lower is better');
-    expect(m.text).toContain('Speed to lead (hours)');
-    expect(m.text).toMatch(/Speed to lead \(hours\): [^;]*, lower is better\)/);
   });
 
   it('says when the team is too small for a top-performer baseline, and shows no paces', () => {
@@ -179,13 +181,14 @@ describe('/mykpis', () => {
     expect(texts).toContain('too small');
     expect(texts).not.toMatch(/[▰▱]/);
     for (const l of focusOf(r)) expect(indicatorSection(m.blocks, l.label)).toContain('no baseline');
-    expect(m.text).toContain('no top-performer baseline yet');
+    if (r.diagnosis.outcome !== 'recognise') expect(m.text).toContain('no top-performer baseline yet');
   });
 
   it('uses the report’s currency', () => {
     const r = repWith(london, (m) => m.forecast.bookedSoFar > 0);
     const texts = allTexts(renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }).blocks).join('\n');
-    expect(texts).toContain(`*€${Math.round(r.forecast.bookedSoFar).toLocaleString('en-US')}*`);
+    expect(texts).toContain(`*Booked ${compactMoney(r.forecast.bookedSoFar, 'EUR')}*`);
+    expect(texts).toContain('€');
     expect(texts).not.toContain('$');
   });
 
@@ -321,19 +324,32 @@ describe('App Home', () => {
     for (const l of focusOf(rep)) {
       const text = indicatorSection(view.blocks, l.label)!;
       const trend = rep.trend[l.key]!;
+      expect(trend.every((v) => v !== null)).toBe(true);
       const line = capture(text, /\n8 weeks: (.*)$/);
-      expect(capture(line, /^`([^`]+)`/)).toHaveLength(8);
-      expect(line.replace(/^`[^`]+` /, '').split(' · ')).toEqual(trend.map((v) => formatValue(l.key, v, rep.currency)));
+      expect(capture(line, /^([▁▂▃▄▅▆▇█·]+) /)).toHaveLength(8);
+      expect(line.replace(/^\S+ /, '').split(' · ')).toEqual(trend.map((v) => figureText(l.key, v, rep.currency)));
+      expect(text).not.toContain('`');
     }
   });
 
-  it('offers the events behind every leading indicator', () => {
-    const events = buttons(view.blocks).filter((b) => b.action_id === 'show_events');
-    expect(events.map((b) => JSON.parse(b.value!))).toEqual(
-      expect.arrayContaining(rep.leading.map((l) => ({ key: l.key, email: rep.rep.email }))),
-    );
-    expect(events).toHaveLength(rep.leading.length);
-    expect(events.every((b) => b.text.text === 'Events behind this')).toBe(true);
+  it('offers the events behind every leading indicator in one menu, the focus indicators first', () => {
+    const menus = view.blocks.flatMap((b: any) => (b.accessory?.action_id === 'show_events' ? [b.accessory as StaticSelect] : []));
+    expect(menus).toHaveLength(1);
+    const focusKeys = focusOf(rep).map((l) => l.key);
+    expect(menus[0]!.options!.map((o) => o.value)).toEqual([...focusKeys, ...rep.leading.map((l) => l.key).filter((k) => !focusKeys.includes(k))]);
+    expect(menus[0]!.options!.map((o) => o.text.text)).toEqual(expect.arrayContaining(rep.leading.map((l) => l.label)));
+    expect(buttons(view.blocks).filter((b) => b.action_id === 'show_events')).toEqual([]);
+  });
+
+  it('lists every other leading indicator in one line each, with its value against the top performers', () => {
+    const list = sections(view.blocks).map(sectionText).find((t) => t.startsWith('*All indicators*'))!;
+    const others = rep.leading.filter((l) => !rep.focus.includes(l.key));
+    const lines = list.split('\n').slice(1);
+    expect(lines).toHaveLength(others.length);
+    others.forEach((l, i) => {
+      expect(lines[i]).toContain(` ${l.label} *${figureText(l.key, l.value, rep.currency)}*`);
+      if (l.baseline !== null) expect(lines[i]).toContain(` vs ${figureText(l.key, l.baseline, rep.currency)}`);
+    });
   });
 
   it('lists open alerts with their numbers and buttons, and counts the rest', () => {
@@ -345,20 +361,19 @@ describe('App Home', () => {
     expect(texts).toContain(`and ${rep.alerts.length - 5} more open alerts`);
     const stalled = rep.alerts.find((a) => a.rule === 'stalled_deal');
     if (stalled) expect(texts).toContain(`no touch or stage change for ${stalled.detail.daysSinceActivity} days`);
-    expect(texts).toContain(`*Coaching note:* ${rep.diagnosis.prompt}`);
   });
 
   it('has the nudge settings: a toggle and a send time every 30 minutes from 06:00 to 11:00', () => {
     const toggle = buttons(view.blocks).find((b) => b.action_id === 'settings_toggle_nudges')!;
     expect(toggle).toMatchObject({ value: 'off', text: { text: 'Turn off' } });
-    const select = view.blocks.flatMap((b: any) => (b.accessory?.type === 'static_select' ? [b.accessory as StaticSelect] : []))[0]!;
+    const select = view.blocks.flatMap((b: any) => (b.accessory?.action_id === 'settings_send_time' ? [b.accessory as StaticSelect] : []))[0]!;
     expect(select.action_id).toBe('settings_send_time');
     expect(select.options!.map((o) => o.value)).toEqual(['06:00', '06:30', '07:00', '07:30', '08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00']);
     expect(select.initial_option?.value).toBe('08:00');
     const off = renderRepHome({ report: rep, settings: { nudgesEnabled: false, sendTime: '08:15' }, generatedAt: '2026-11-25T15:30:00Z' });
     expect(validateView(off, 'home')).toEqual([]);
     expect(buttons(off.blocks).find((b) => b.action_id === 'settings_toggle_nudges')).toMatchObject({ value: 'on', text: { text: 'Turn on' } });
-    const offSelect = off.blocks.flatMap((b: any) => (b.accessory?.type === 'static_select' ? [b.accessory as StaticSelect] : []))[0]!;
+    const offSelect = off.blocks.flatMap((b: any) => (b.accessory?.action_id === 'settings_send_time' ? [b.accessory as StaticSelect] : []))[0]!;
     expect(offSelect.initial_option?.value).toBe('08:15');
     expect(offSelect.options!.map((o) => o.value)).toContain('08:15');
   });

@@ -1,7 +1,9 @@
 import type { ActionsBlock, AnyBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js';
+import { indicatorUnit } from '../../src/reports/labels.js';
 import { compactMoney, formatValue, money } from '../../src/reports/text.js';
+import { figureText } from '../../src/slack/blocks/format.js';
 import type { AlertJson, RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
@@ -240,53 +242,63 @@ describe('messageAsText', () => {
 });
 
 describe('rep nudge', () => {
-  const indicatorSection = (m: { blocks: KnownBlock[] }, label: string) => sections(m.blocks).map(sectionText).find((t) => t.startsWith(`*${label}*`));
+  const APP_HOME = 'slack://app?team=T0SEED&id=A0PACER&tab=home';
+  const nudge = (report: RepReport, feedbackSubject = 's') => renderRepNudge({ report, feedbackSubject, appHomeUrl: APP_HOME });
+  /** A focus indicator's line: its status emoji, then its label in bold. */
+  const indicatorLine = (m: { blocks: KnownBlock[] }, label: string) => allTexts(m.blocks).flatMap((t) => t.split('\n')).find((t) => /^\S+ \*/.test(t) && t.includes(`*${label}*`));
   const advice = (m: { blocks: KnownBlock[] }) => sections(m.blocks).map(sectionText).find((t) => t.startsWith('🎯') || t.startsWith('🌟'));
   const askBlocks = (m: { blocks: KnownBlock[] }) => sections(m.blocks).filter((b) => b.block_id === 'ask');
   const lastWeek = (r: RepReport, key: string) => r.trend[key]!.at(-1) ?? null;
+  const v = (r: RepReport, key: string, x: number | null) => figureText(key, x, r.currency);
   // A rep with a results gap and an activity behind: the diagnosis asks for this week's goal on a count.
   const rep = repWith(ny, (m) => m.diagnosis.outcome === 'coach_activity' && m.goal !== null && m.ramp === null);
-  const msg = renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48' });
+  const msg = nudge(rep, 'rep_nudge:2026-W48');
 
-  it('shows last week on each focus indicator against the top-performer baseline, with the 8-week trend', () => {
+  it('greets the rep and leads with the one ask, then one line per focus indicator against the top-performer baseline', () => {
     expectValidMessage(msg);
-    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Your week — last week, Nov 16 – Nov 22, 2026' } });
+    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: `👋 Hi ${rep.rep.name.split(' ')[0]} — your week of Nov 23 – Nov 29, 2026` } });
+    expect(msg.blocks[1]).toMatchObject({ type: 'section', block_id: 'ask' });
     for (const l of focusOf(rep)) {
-      const text = indicatorSection(msg, l.label)!;
-      expect(text, l.key).toBeDefined();
-      const last = lastWeek(rep, l.key);
-      expect(capture(text, /Last week: \*([^*]+)\*/)).toBe(formatValue(l.key, last, rep.currency));
-      if (last !== null && l.baseline) expect(figure(capture(text, /— (\d+)% of the top-performer level/))).toBe(pct(Math.min(2, last / l.baseline)));
-      expect(capture(text, /vs top performers \*([^*]+)\*/)).toBe(formatValue(l.key, l.baseline, rep.currency));
-      const trend = capture(text, /\n8 weeks: `[^`]+` (.*)$/).split(' · ');
-      expect(trend).toEqual(rep.trend[l.key]!.map((v) => formatValue(l.key, v, rep.currency)));
+      const line = indicatorLine(msg, l.label)!;
+      expect(line, l.key).toBeDefined();
+      expect(capture(line, new RegExp(`\\*${escapeRe(l.label)}\\* (\\S+)`))).toBe(v(rep, l.key, l.value));
+      if (l.baseline !== null) expect(capture(line, / vs (\S+)/)).toBe(v(rep, l.key, l.baseline));
+      if (l.pace !== null) expect(figure(capture(line, /[▰▱]{10} ≥?(\d+)%/))).toBe(pct(Math.min(2, l.pace)));
+      expect(line).toContain(` · ${{ on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', too_few: 'too few to compare' }[l.status as 'on_pace']}`);
+      // A count also says last week, the nudge's context for this week.
+      if (l.key.startsWith('cadence.') || l.key === 'pipeline_created') expect(line.endsWith(` · ${v(rep, l.key, lastWeek(rep, l.key))} last week`)).toBe(true);
+      expect(line).not.toContain('`');
     }
+    // The trend is on the dashboard, not in the nudge.
+    expect(allTexts(msg.blocks).join('\n')).not.toMatch(/8 weeks/);
   });
 
-  it('asks for this week’s goal: report.goal, the same number as /mykpis, not ⌈baseline − last week⌉', () => {
+  it('asks for this week’s goal: report.goal, the same number as /mykpis, not ⌈baseline − last week⌉; the notification is the ask', () => {
     const g = rep.goal!;
     const l = rep.leading.find((x) => x.key === g.key)!;
     const [ask, ...more] = askBlocks(msg);
     expect(more).toEqual([]);
     const text = sectionText(ask!);
-    // A count ("12 calls") or an amount ("$30,200 of pipeline"), whichever the diagnosis names.
-    const goal = formatValue(l.key, g.goal, rep.currency);
+    // A count ("12 calls") or an amount ("$30.2K of pipeline"), whichever the diagnosis names.
+    const goal = g.key === 'pipeline_created' ? compactMoney(g.goal, rep.currency) : g.goal.toLocaleString('en-US');
+    const toGo = g.key === 'pipeline_created' ? compactMoney(g.toGo, rep.currency) : g.toGo.toLocaleString('en-US');
     expect(capture(text, /^🎯 \*This week’s goal: ([^*]+)\*/).startsWith(`${goal} `)).toBe(true);
-    expect(capture(text, /— (\S+) to go/)).toBe(formatValue(l.key, g.toGo, rep.currency));
-    expect(text).toContain(`(${formatValue(l.key, g.weekToDate, rep.currency)} so far; average ${formatValue(l.key, g.average, rep.currency)} a week, top performers ${formatValue(l.key, l.expectation, rep.currency)})`);
-    expect(msg.text).toContain(`This week’s goal: ${goal} `);
-    expect(msg.text).toContain(`— ${formatValue(l.key, g.toGo, rep.currency)} to go`);
+    expect(capture(text, /— (\S+) to go/)).toBe(toGo);
+    expect(text).toContain(`(${v(rep, l.key, g.weekToDate)} so far; average ${v(rep, l.key, g.average)} a week, top performers ${v(rep, l.key, l.expectation)})`);
+    expect(msg.text).toMatch(new RegExp(`^🎯 This week’s goal: ${escapeRe(goal)} [^—]+ — ${escapeRe(toGo)} to go$`));
     expect(allTexts(msg.blocks).join('\n')).not.toContain('closes the gap');
   });
 
-  it('recognises a rep on track for results, with the forecast and target, and asks nothing', () => {
+  it('recognises a rep on track for results, with the forecast and target, asks nothing, and says so in the notification', () => {
     const star = repWith(ny, (m) => m.diagnosis.outcome === 'recognise' && m.diagnosis.results.basis === 'target');
-    const m = renderRepNudge({ report: star, feedbackSubject: 'rep_nudge:2026-W48' });
+    const m = nudge(star, 'rep_nudge:2026-W48');
     expectValidMessage(m);
     const text = advice(m)!;
+    expect(m.blocks[1]).toMatchObject({ type: 'section', text: { text } });
     expect(text).toMatch(/^🌟 \*On track\* — /);
-    expect(figure(capture(text, /leading forecast (\S+) vs/))).toBe(Math.round(star.diagnosis.results.forecast!));
-    expect(figure(capture(text, /vs target (\S+)\.$/))).toBe(Math.round(star.diagnosis.results.target!));
+    expect(capture(text, /leading forecast (\S+) vs/)).toBe(compactMoney(star.diagnosis.results.forecast, 'USD'));
+    expect(capture(text, /vs target (\S+)\.$/)).toBe(compactMoney(star.diagnosis.results.target, 'USD'));
+    expect(m.text).toBe(text.replace(/\*/g, '').replace(/\.$/, ''));
     expect(askBlocks(m)).toEqual([]);
     expect(advice(msg)).not.toContain('On track');
   });
@@ -295,33 +307,41 @@ describe('rep nudge', () => {
     const rates = computeTeam(nyTeam, { focus: ['opportunity_rate', 'stage_conversion.proposal'] });
     const r = repWith(rates, (m) => m.diagnosis.outcome === 'coach_stage' && m.diagnosis.methodology.indicator !== null);
     const l = r.leading.find((x) => x.key === r.diagnosis.focus!.key)!;
-    const text = sectionText(askBlocks(renderRepNudge({ report: r, feedbackSubject: 's' }))[0]!);
+    const m = nudge(r);
+    const text = sectionText(askBlocks(m)[0]!);
     const n = `${l.n} ${l.key.startsWith('stage_conversion.') ? 'deals' : 'leads'}`;
     expect(text).toBe(`🎯 *Focus: ${l.label}* — ${formatValue(l.key, l.value, r.currency)} (${n}) against ${formatValue(l.key, l.expectation, r.currency)} for top performers.`);
+    expect(m.text).toBe(`🎯 Focus: ${l.label} — ${formatValue(l.key, l.value, r.currency)} against ${formatValue(l.key, l.expectation, r.currency)} for top performers`);
   });
 
-  it('shows results and both forecasts from report.forecast', () => {
-    const t = allTexts(msg.blocks).join('\n');
-    const f = rep.forecast;
-    expect(figure(capture(t, /\*Booked so far\* \([^)]+\)\n\*([^*]+)\*/))).toBe(Math.round(f.bookedSoFar));
-    expect(figure(capture(t, / of (\S+) target/))).toBe(f.target);
-    expect(figure(capture(t, /\*Run-rate forecast\*\n(\S+)/))).toBe(Math.round(f.runRate!));
-    expect(figure(capture(t, /\*Leading forecast\*\n(\S+)/))).toBe(Math.round(f.leading!));
-    expect(msg.text).toContain(`booked ${money(f.bookedSoFar, 'USD')} of ${money(f.target, 'USD')}`);
+  it('celebrates last week’s win: the deals won last week, else a focus count at or above its level', () => {
+    const winner = repWith(ny, (m) => (lastWeek(m, 'cadence.deal_won') ?? 0) > 0);
+    const won = lastWeek(winner, 'cadence.deal_won')!;
+    expect(sections(nudge(winner).blocks).map(sectionText)).toContain(`🏆 *Last week you won ${won} deal${won === 1 ? '' : 's'}* — congratulations!`);
+    const pacer = repWith(ny, (m) => !lastWeek(m, 'cadence.deal_won') && focusOf(m).some((l) => l.key.startsWith('cadence.') && l.status !== 'too_few' && (lastWeek(m, l.key) ?? 0) >= l.expectation!));
+    const win = sections(nudge(pacer).blocks).map(sectionText).find((t) => t.startsWith('🏆'))!;
+    const key = focusOf(pacer).find((l) => win.includes(` ${indicatorUnit(l.key)}*`))!.key;
+    const l = pacer.leading.find((x) => x.key === key)!;
+    expect(lastWeek(pacer, key)!).toBeGreaterThanOrEqual(l.expectation!);
+    expect(capture(win, /^🏆 \*Last week: (\S+) /)).toBe(v(pacer, key, lastWeek(pacer, key)));
+    const quiet = repWith(ny, (m) => !lastWeek(m, 'cadence.deal_won') && focusOf(m).every((x) => !x.key.startsWith('cadence.') || x.expectation === null || (lastWeek(m, x.key) ?? 0) < x.expectation));
+    expect(sections(nudge(quiet).blocks).map(sectionText).some((t) => t.startsWith('🏆'))).toBe(false);
   });
 
-  it('ends with the feedback buttons, carrying the subject', () => {
+  it('links the dashboard (the App Home) when it can, and ends with the feedback buttons, carrying the subject', () => {
+    expect(buttons(msg.blocks).find((b) => b.text.text === 'Open dashboard')?.url).toBe(APP_HOME);
+    expect(buttons(renderRepNudge({ report: rep, feedbackSubject: 's', appHomeUrl: null }).blocks).map((b) => b.text.text)).toEqual(['👍 Useful', '👎 Not useful']);
     const last = msg.blocks.at(-1)!;
     expect(last).toMatchObject({ type: 'actions', block_id: 'feedback' });
     expect(buttons([last]).map((b) => b.action_id)).toEqual(['feedback_useful', 'feedback_not_useful']);
     for (const b of buttons([last])) expect(JSON.parse(b.value!)).toEqual({ subject: 'rep_nudge:2026-W48' });
-    const long = renderRepNudge({ report: rep, feedbackSubject: '"'.repeat(3000) });
-    for (const b of buttons(long.blocks)) expect(b.value!.length).toBeLessThanOrEqual(2000);
+    const long = nudge(rep, '"'.repeat(3000));
+    for (const b of buttons(long.blocks)) expect((b.value ?? '').length).toBeLessThanOrEqual(2000);
   });
 
   it('says when there is no baseline, and then names no gap', () => {
     const small = computeTeam(nyTeam, { reps: 2 });
-    const m = renderRepNudge({ report: small.members[0]!, feedbackSubject: 's' });
+    const m = nudge(small.members[0]!);
     expectValidMessage(m);
     const t = allTexts(m.blocks).join('\n');
     expect(t).toContain('No top-performer baseline yet');
@@ -332,7 +352,7 @@ describe('rep nudge', () => {
   it('escapes the team name, keeps the currency, and never shames', () => {
     const odd = computeTeam(londonTeam, { name: 'EMEA <b> & Co', currency: 'EUR' });
     for (const r of [...odd.members, ...ny.members]) {
-      const m = renderRepNudge({ report: r, feedbackSubject: 's' });
+      const m = nudge(r);
       expectValidMessage(m);
       const t = allTexts(m.blocks).join('\n');
       expect(t).not.toMatch(SHAMING);
@@ -345,16 +365,16 @@ describe('rep nudge', () => {
 });
 
 describe('messageAsText of a nudge', () => {
-  it('reads as plain text: header, indicators with their numbers, divider, results and the buttons', () => {
+  it('reads as plain text: the greeting, indicators with their numbers, the dashboard and feedback buttons', () => {
     const r = ny.members[0]!;
-    const lines = messageAsText(renderRepNudge({ report: r, feedbackSubject: 's' })).split('\n');
-    expect(lines[0]).toBe('# Your week — last week, Nov 16 – Nov 22, 2026');
+    const lines = messageAsText(renderRepNudge({ report: r, feedbackSubject: 's', appHomeUrl: 'slack://app?team=T0SEED&id=A0PACER&tab=home' })).split('\n');
+    expect(lines[0]).toBe(`# 👋 Hi ${r.rep.name.split(' ')[0]} — your week of Nov 23 – Nov 29, 2026`);
     for (const l of focusOf(r)) {
-      expect(lines).toContain(`${l.label} · ${{ on_pace: '🟢 on pace', behind: '🟡 behind', far_behind: '🟠 far behind' }[l.status as 'on_pace']}`);
-      expect(lines.some((x) => x.startsWith(`Last week: ${formatValue(l.key, r.trend[l.key]!.at(-1)!, r.currency)}`))).toBe(true);
+      const line = lines.find((x) => x.includes(` ${l.label} ${figureText(l.key, l.value, r.currency)}`));
+      expect(line, l.label).toBeDefined();
+      expect(line).toContain(` · ${{ on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', too_few: 'too few to compare' }[l.status as 'on_pace']}`);
     }
-    expect(lines).toContain('─'.repeat(40));
-    expect(lines).toContain('Leading forecast');
+    expect(lines.at(-2)).toBe('[Open dashboard]');
     expect(lines.at(-1)).toBe('[👍 Useful] [👎 Not useful]');
     expect(lines.join('\n')).not.toMatch(/\*[^*\n]+\*/);
   });

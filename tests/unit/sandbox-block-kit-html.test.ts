@@ -253,7 +253,7 @@ describe('real messages and views from the seeded org', () => {
   it.each([
     ['/mykpis', () => renderMyKpis({ report: rep, period: 'this_week', appHomeUrl: 'slack://app?team=T1&id=A1&tab=home', viewerIsSubject: true }).blocks],
     ['/teamkpis', () => renderTeamKpis({ report: team, openAlerts: {} }).blocks],
-    ['the nudge', () => renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48' }).blocks],
+    ['the nudge', () => renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48', appHomeUrl: 'slack://app?team=T1&id=A1&tab=home' }).blocks],
     ['the rep home', () => renderRepHome({ report: rep, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: '2026-11-25T15:30:00.000Z' }).blocks],
     ['the manager home', () => renderManagerHome({ teams: [team], settings: { digestEnabled: true, sendTime: '08:00' }, generatedAt: '2026-11-25T15:30:00.000Z' }).blocks],
   ])('renders %s without anything unsupported', (_name, blocks) => {
@@ -264,7 +264,7 @@ describe('real messages and views from the seeded org', () => {
   });
 
   it('keeps the nudge’s feedback buttons clickable with their block id and value', () => {
-    const html = blocksToHtml(renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48' }).blocks);
+    const html = blocksToHtml(renderRepNudge({ report: rep, feedbackSubject: 'rep_nudge:2026-W48', appHomeUrl: 'slack://app?team=T1&id=A1&tab=home' }).blocks);
     expect(html).toMatch(/<button type="button" class="sk-button" data-action-id="feedback_useful" data-block-id="feedback" data-value="[^"]*rep_nudge:2026-W48[^"]*">👍 Useful<\/button>/);
   });
 

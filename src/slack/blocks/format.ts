@@ -1,6 +1,6 @@
 import { MAX_PACE, type PaceStatus } from '../../metrics/pace.js';
 import { sampleNoun } from '../../reports/labels.js';
-import { compactMoney, money, pct as percent } from '../../reports/text.js';
+import { compactMoney, formatValue, money, pct as percent } from '../../reports/text.js';
 import type { WindowJson } from '../../reports/types.js';
 
 /**
@@ -67,6 +67,16 @@ export const statusWords = (f: FigureStatus): string => (f.status === 'too_few' 
 
 /** The pace status as an emoji and its words. */
 export const statusBadge = (f: FigureStatus): string => `${STATUS[f.status].emoji} ${statusWords(f)}`;
+
+/** The pace status as its emoji alone, for compact lists whose legend is said elsewhere. */
+export const statusEmoji = (f: FigureStatus): string => STATUS[f.status].emoji;
+
+/**
+ * An indicator's value for a sentence: `formatValue`, except money, which reads compact ("$54.9K")
+ * as metrics in sentences should; exact amounts stay for tables.
+ */
+export const figureText = (key: string, value: number | null, currency: string): string =>
+  key === 'pipeline_created' ? compactMoney(value, currency) : formatValue(key, value, currency);
 
 // Calendar dates. Report instants carry the team's offset, so their date part is the team's
 // local date: ranges are computed on those calendar dates, never through the host's zone.

@@ -1,23 +1,23 @@
-import type { Button, HomeView, KnownBlock, StaticSelect } from '@slack/types';
+import type { HomeView, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { imageBlock } from '../../charts/block.js';
 import { needsAttention as repNeedsAttention } from '../../metrics/attention.js';
 import { indicatorUnit } from '../../reports/labels.js';
-import { formatValue } from '../../reports/text.js';
 import type { AlertJson, LeadingJson, RepReport, TeamReport } from '../../reports/types.js';
-import { localMoment, money, paceBar, slackDate, statusBadge, weekDays } from './format.js';
-import { actions, button, context, divider, fields, header, option, plain, section } from './kit.js';
+import { figureText, localMoment, money, pacePercent, slackDate, statusEmoji, statusWords, weekDays } from './format.js';
+import { actions, button, context, divider, header, option, plain, section } from './kit.js';
 import { staleDataText } from './data-health.js';
-import { clip, escapeMrkdwn, MAX_VIEW_BLOCKS } from './limits.js';
+import { clip, escapeMrkdwn, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './limits.js';
 import { notMappedText } from './notices.js';
-import { outcomeSections } from './ask.js';
+import { leadSection, rampText } from './ask.js';
 import { recordButton, recordText } from './record.js';
-import { focusLeading, indicatorText, leadingForecastText, NO_BASELINE_TEXT, ramped, resultsFields, windowLabel, windowsText } from './rep-view.js';
+import { comparedText, focusLeading, focusText, leadingForecastText, NO_BASELINE_TEXT, ramped, resultsLines, teamText, windowsText } from './rep-view.js';
 import { repRowText } from './teamkpis.js';
 
 /**
  * App Home tabs: a rep's dashboard, a manager's team overview, or how to get added. Home views
- * hold at most 100 blocks, so the long lists (alerts, indicators, reps) get what room is left and
- * end with a line saying how many more there are.
+ * hold at most 100 blocks: a rep's open alerts beyond the first few and a manager's reps beyond
+ * what room is left are counted in a line saying how many more there are; a rep's other indicators
+ * share a few sections, a line each.
  */
 
 export const SHOW_EVENTS_ACTION = 'show_events';
@@ -34,11 +34,10 @@ export const ALERT_ACTIONS = [
 
 /** No alert is raised on stale data (metrics.md "Data health"); the list would be one. */
 export const STALE_ALERTS_TEXT = '*Open alerts:* paused until new CRM data arrives.';
+/** Slack's cap on a menu's options. */
+const MAX_SELECT_OPTIONS = 100;
 /** Alerts shown with their buttons (2 blocks each); the rest are counted. */
 const MAX_HOME_ALERTS = 5;
-
-const eventsButton = (l: LeadingJson, email: string): Button =>
-  button({ text: 'Events behind this', actionId: SHOW_EVENTS_ACTION, value: JSON.stringify({ key: l.key, email }) });
 
 const num = (a: AlertJson, key: string): number | null => {
   const v = a.detail[key];
@@ -82,12 +81,38 @@ function alertBlocks(r: RepReport): KnownBlock[] {
   return blocks;
 }
 
-/** A leading indicator outside the focus, in one line, for the "all indicators" list. */
+/** A leading indicator outside the focus, in one short line for the "All indicators" list: "🟢 Emails per week *125.3* vs 125.3 (100%)". */
 function indicatorLine(r: RepReport, l: LeadingJson): string {
-  const v = (x: number | null) => formatValue(l.key, x, r.currency);
-  const base = l.baseline === null ? '' : ramped(r, l) ? ` · ${v(l.expectation)} expected (ramping)` : ` · top performers ${v(l.baseline)}`;
-  const bar = l.pace === null ? '' : ` · \`${paceBar(l.pace)}\``;
-  return `*${escapeMrkdwn(l.label)}*: ${v(l.value)}${base}${bar}${l.higherIsBetter ? '' : ' · _lower is better_'} · ${statusBadge(l)}`;
+  const v = (x: number | null) => figureText(l.key, x, r.currency);
+  const against = l.baseline === null ? '' : ramped(r, l) ? ` vs ${v(l.expectation)} expected` : ` vs ${v(l.baseline)}`;
+  const how = l.status === 'too_few' ? ` (${statusWords(l)})` : l.pace === null ? '' : ` (${pacePercent(l.pace)})`;
+  return `${statusEmoji(l)} ${escapeMrkdwn(l.label)} *${v(l.value)}*${against}${how}${l.higherIsBetter ? '' : ' · _lower is better_'}`;
+}
+
+/** Lines as few sections as fit Slack's section limit (a line is never split). */
+function linesSections(lines: readonly string[]): SectionBlock[] {
+  const texts: string[] = [];
+  for (const line of lines) {
+    const last = texts.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= MAX_SECTION_TEXT) texts[texts.length - 1] = `${last}\n${line}`;
+    else texts.push(line);
+  }
+  return texts.map((t) => section(t));
+}
+
+/**
+ * One menu to open the events behind any figure: the focus indicators first, then the others.
+ * An option's value is the indicator's key alone (values are capped at 150 characters); the
+ * dashboard is its viewer's own, so the listener takes the viewer as the rep.
+ */
+function eventsMenu(focus: readonly LeadingJson[], others: readonly LeadingJson[]): SectionBlock {
+  const select: StaticSelect = {
+    type: 'static_select',
+    action_id: SHOW_EVENTS_ACTION,
+    placeholder: plain('Choose a figure', 150),
+    options: [...focus, ...others].slice(0, MAX_SELECT_OPTIONS).map((l) => option(l.label, l.key)),
+  };
+  return section('🔎 *Events behind a figure* — the CRM events it is counted from.', select);
 }
 
 const HALF_HOURS = Array.from({ length: 11 }, (_, i) => `${String(6 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
@@ -113,9 +138,10 @@ function settingsBlocks(what: string, when: string, enabled: boolean, toggleActi
 }
 
 /**
- * A rep's dashboard: /mykpis with each focus indicator's 8-week trend, charts of the trend and
- * of results when uploaded, results and forecast, the coaching prompt, open alerts with what to
- * do about them, every leading indicator with the events behind it, and the weekly nudge settings.
+ * A rep's dashboard, readable on a phone: the ask (or the recognition) first, each focus indicator
+ * this week with its 8-week trend, one menu for the events behind any figure, charts when
+ * uploaded, results and forecast, open alerts with what to do about them,
+ * every other leading indicator in one line each, and the weekly nudge settings.
  */
 export function renderRepHome(input: {
   report: RepReport;
@@ -126,30 +152,27 @@ export function renderRepHome(input: {
 }): HomeView {
   const r = input.report;
   const focus = focusLeading(r);
-  const stale = staleDataText(r.dataHealth);
-  const head: KnownBlock[] = [
-    header(`Your KPIs — week of ${weekDays(r.windows, 'this_week')}`),
-    context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''} · updated ${slackDate(input.generatedAt, '{date_short_pretty} at {time}', input.generatedAt)}`),
-  ];
-  if (stale) head.push(context(stale));
-  if (!r.hasBaseline) head.push(section(NO_BASELINE_TEXT));
-  for (const l of focus) head.push(section(indicatorText(r, l, 'this_week', true), eventsButton(l, r.rep.email)));
-  head.push(...outcomeSections(r, true));
-  for (const chart of input.charts ?? []) head.push(imageBlock(chart.fileId, chart.altText));
-  head.push(divider(), fields(resultsFields(r)));
-  // look_past_rep's prompt is for the manager (lead quality, territory): it asks nothing of the rep.
-  if (r.diagnosis.outcome !== 'look_past_rep') head.push(section(`*Coaching note:* ${escapeMrkdwn(r.diagnosis.prompt)}`));
-  head.push(context(windowsText(r)), divider(), ...(stale ? [section(STALE_ALERTS_TEXT)] : alertBlocks(r)), divider());
-
-  const tail: KnownBlock[] = [divider(), ...settingsBlocks('Weekly nudge', 'every Monday', input.settings.nudgesEnabled, TOGGLE_NUDGES_ACTION, input.settings.sendTime)];
   const others = r.leading.filter((l) => !focus.includes(l));
-  // The intro line and, when cut, the "more" line take a block each.
-  const room = MAX_VIEW_BLOCKS - head.length - tail.length - 2;
-  const shown = others.slice(0, room);
-  const list: KnownBlock[] = [section(`*All indicators* — ${windowLabel(r).toLowerCase()} against top performers; open the events behind any figure.`)];
-  for (const l of shown) list.push(section(indicatorLine(r, l), eventsButton(l, r.rep.email)));
-  if (shown.length < others.length) list.push(context(`${others.length - shown.length} more indicators not shown`));
-  return { type: 'home', blocks: [...head, ...list, ...tail] };
+  const stale = staleDataText(r.dataHealth);
+  const lead = leadSection(r, true);
+  const blocks: KnownBlock[] = [
+    header(`Your KPIs — week of ${weekDays(r.windows, 'this_week')}`),
+    context(`${teamText(r)} · updated ${slackDate(input.generatedAt, '{date_short_pretty} at {time}', localMoment(r.asOf))}`),
+  ];
+  if (stale) blocks.push(context(stale));
+  if (lead) blocks.push(lead);
+  if (r.ramp) blocks.push(section(rampText(r.ramp)));
+  if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
+  for (const l of focus) blocks.push(section(focusText(r, l, 'this_week', true)));
+  if (r.leading.length > 0) blocks.push(eventsMenu(focus, others));
+  for (const chart of input.charts ?? []) blocks.push(imageBlock(chart.fileId, chart.altText));
+  // The diagnosis prompt is the manager's (digest, /teamkpis): the rep's own words are the ask or the recognition above.
+  blocks.push(divider(), section(resultsLines(r)), context(windowsText(r)), divider(), ...(stale ? [section(STALE_ALERTS_TEXT)] : alertBlocks(r)), divider());
+  if (others.length > 0) {
+    blocks.push(...linesSections([`*All indicators* — ${comparedText(r).toLowerCase()}`, ...others.map((l) => indicatorLine(r, l))]));
+  }
+  blocks.push(divider(), ...settingsBlocks('Weekly nudge', 'every Monday', input.settings.nudgesEnabled, TOGGLE_NUDGES_ACTION, input.settings.sendTime));
+  return { type: 'home', blocks };
 }
 
 /** metrics.md "Needs attention" (src/metrics/attention.ts) for a rep report and the alerts open on it. */

@@ -1,45 +1,62 @@
 import type { KnownBlock } from '@slack/types';
-import { attainment } from '../../metrics/forecast.js';
+import { isActivityIndicator } from '../../metrics/indicators.js';
 import type { RepReport } from '../../reports/types.js';
-import { money, percent, weekDays } from './format.js';
-import { actions, button, context, divider, fields, header, message, section, type SlackMessage } from './kit.js';
+import { leadSection, rampText, repHeadline } from './ask.js';
+import { LENGTH_BUDGET } from './budgets.js';
 import { staleDataText } from './data-health.js';
+import { weekDays } from './format.js';
+import { actions, button, context, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn } from './limits.js';
-import { outcomeClauses, outcomeSections } from './ask.js';
-import { focusLeading, indicatorSummary, indicatorText, NO_BASELINE_TEXT, resultsFields, windowsText, type KpiWeek } from './rep-view.js';
+import { OPEN_DASHBOARD_ACTION } from './nudge.js';
+import { visibleLength } from './visible-text.js';
+import { asOfText, comparedText, focusLeading, focusText, nameText, NO_BASELINE_TEXT, onPaceCount, resultsLines, teamText, type KpiWeek } from './rep-view.js';
 
 /**
- * /mykpis: one rep's focus indicators this week (or last week) against the team's top
- * performers, results against target and the one thing to focus on. Shown privately to the rep,
- * or to their manager (`viewerIsSubject` false), who sees the rep's name instead of "Your KPIs".
+ * What /mykpis leaves out, a step at a time, when long names or labels would take it over its
+ * budget: the week shown for rates, the cadence window's results line, the week shown for counts.
+ * The header, the ask, each focus indicator's line and the button always stay.
+ */
+const DETAIL = [
+  { rateWeek: true, windowResults: true, countWeek: true },
+  { rateWeek: false, windowResults: true, countWeek: true },
+  { rateWeek: false, windowResults: false, countWeek: true },
+  { rateWeek: false, windowResults: false, countWeek: false },
+] as const;
+
+/**
+ * /mykpis: the one ask (or the recognition) first, then each focus indicator this week (or last
+ * week) against the team's top performers, results against target in two lines, and a button to
+ * the dashboard; within LENGTH_BUDGET.mykpis. Shown privately to the rep, or to their manager
+ * (`viewerIsSubject` false), who sees the rep's name instead of "Your KPIs".
  */
 export function renderMyKpis(input: { report: RepReport; period: KpiWeek; appHomeUrl: string | null; viewerIsSubject: boolean }): SlackMessage {
   const { report: r, period } = input;
   const days = weekDays(r.windows, period);
   const when = period === 'this_week' ? `week of ${days}` : `last week, ${days}`;
-  const focus = focusLeading(r);
   // "/mykpis last" speaks of a past week only, and asks nothing.
-  const outcome = outcomeSections(r, period === 'this_week');
+  const lead = leadSection(r, period === 'this_week');
   // While data is stale the figures are shown as information only (askOf asks nothing), with when data last arrived.
   const stale = staleDataText(r.dataHealth);
 
-  const blocks: KnownBlock[] = [
-    header(`${input.viewerIsSubject ? 'Your KPIs' : r.rep.name} — ${when}`),
-    context(`${escapeMrkdwn(r.rep.team)}${r.topPerformer ? ' · ★ top performer' : ''}`),
-  ];
-  if (stale) blocks.push(context(stale));
-  if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
-  for (const l of focus) blocks.push(section(indicatorText(r, l, period, false)));
-  blocks.push(...outcome);
-  blocks.push(divider(), fields(resultsFields(r)), context(windowsText(r)));
-  if (input.appHomeUrl) blocks.push(actions([button({ text: 'Open your dashboard', actionId: 'open_dashboard', url: input.appHomeUrl })]));
+  const render = (detail: (typeof DETAIL)[number]): KnownBlock[] => {
+    const blocks: KnownBlock[] = [header(`${input.viewerIsSubject ? 'Your KPIs' : clip(r.rep.name, 60)} — ${when}`)];
+    if (stale) blocks.push(context(stale));
+    if (lead) blocks.push(lead);
+    if (r.ramp) blocks.push(section(rampText(r.ramp)));
+    if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
+    for (const l of focusLeading(r)) blocks.push(section(focusText(r, l, (isActivityIndicator(l.key) ? detail.countWeek : detail.rateWeek) ? period : null, false)));
+    blocks.push(section(resultsLines(r, detail.windowResults)), context(`${teamText(r)} · ${comparedText(r)} · as of ${asOfText(r)}`));
+    if (input.appHomeUrl) blocks.push(actions([button({ text: 'Open your dashboard', actionId: OPEN_DASHBOARD_ACTION, url: input.appHomeUrl })]));
+    return blocks;
+  };
+  let blocks = render(DETAIL[0]);
+  for (const detail of DETAIL.slice(1)) {
+    if (visibleLength(blocks) <= LENGTH_BUDGET.mykpis) break;
+    blocks = render(detail);
+  }
 
-  const f = r.forecast;
-  const who = input.viewerIsSubject ? 'Your KPIs' : `KPIs of ${escapeMrkdwn(r.rep.name)}`;
-  const booked = `booked ${money(f.bookedSoFar, r.currency)}${f.target === null ? '' : ` of ${money(f.target, r.currency)} (${percent(attainment(f.bookedSoFar, f.target))})`}`;
-  const text = [`${who}, ${when}: ${focus.map((l) => indicatorSummary(r, l, period)).join('; ')}`, booked, r.hasBaseline ? '' : 'no top-performer baseline yet', ...outcomeClauses(outcome), staleDataText(r.dataHealth, false)?.replace(/\.$/, '') ?? '']
-    .filter((s) => s !== '')
-    .join('. ');
+  const headline = repHeadline(r, period === 'this_week');
+  const text = input.viewerIsSubject ? (headline ?? `Your KPIs, ${when}: ${onPaceCount(r)}`) : `KPIs of ${nameText(r.rep.name)}, ${when}: ${headline ?? onPaceCount(r)}`;
   return message(text, blocks);
 }
 

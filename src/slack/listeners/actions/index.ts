@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
 import { registerAlertActions } from './alert.js';
 import { registerFeedback } from './feedback.js';
+import { registerOpenDashboard } from './open-dashboard.js';
 import { registerOpenRecord } from './open-record.js';
 import { registerOpenRep } from './open-rep.js';
 import { registerSeeAllReps } from './see-all-reps.js';
@@ -17,6 +18,7 @@ import { registerTeamKpisPage } from './teamkpis-page.js';
  */
 export function registerActions(app: App, deps: SlackDeps): void {
   registerOpenRecord(app);
+  registerOpenDashboard(app);
   registerTeamKpisPage(app, deps);
   registerSeeAllReps(app, deps);
   registerShowEvents(app, deps);
