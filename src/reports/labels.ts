@@ -40,6 +40,19 @@ export function indicatorLabel(key: string): string {
 }
 
 /** Noun for a count of the indicator's unit ("11 more calls"). */
+/** A unit in the singular: its plural word made singular ("calls" → "call", "social touches" → "social touch", "leads assigned" → "lead assigned"). */
+function singular(unit: string): string {
+  const words = unit.split(' ');
+  const at = words.findIndex((w) => /[^s]s$/.test(w));
+  if (at < 0) return unit;
+  const w = words[at]!;
+  words[at] = w.endsWith('ies') ? `${w.slice(0, -3)}y` : /(ch|sh|x)es$/.test(w) ? w.slice(0, -2) : w.slice(0, -1);
+  return words.join(' ');
+}
+
+/** The unit of `count` of an indicator: "1 call", "38 calls". */
+export const unitOf = (key: string, count: number): string => (count === 1 ? singular(indicatorUnit(key)) : indicatorUnit(key));
+
 export function indicatorUnit(key: string): string {
   if (key.startsWith('cadence.')) {
     const type = key.slice('cadence.'.length);

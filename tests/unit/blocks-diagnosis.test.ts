@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DiagnosisOutcome, FocusPace } from '../../src/metrics/diagnosis.js';
 import { isActivityIndicator } from '../../src/metrics/indicators.js';
 import { askOf } from '../../src/reports/ask.js';
-import { indicatorUnit } from '../../src/reports/labels.js';
+import { unitOf } from '../../src/reports/labels.js';
 import { compactMoney, repReportText } from '../../src/reports/text.js';
 import type { RepReport, TeamReport } from '../../src/reports/types.js';
 import { buildOrg } from '../../src/seed/org.js';
@@ -175,7 +175,7 @@ describe('only coach_activity and coach_stage ask (metrics.md revision 2)', () =
           const text = askSection(m);
           expect(text).toMatch(new RegExp(`^🎯 \\*This week’s goal: ${escapeRe(goal)} [^*]+\\* — ${escapeRe(toGo)} \\(`));
         }
-        expect(lines([s.digest]).filter((l) => l.startsWith('🎯'))).toEqual([`🎯 this week’s goal ${goal} ${indicatorUnit(g.key)} (${toGo})`]);
+        expect(lines([s.digest]).filter((l) => l.startsWith('🎯'))).toEqual([`🎯 this week’s goal ${goal} ${unitOf(g.key, g.goal)} (${toGo})`]);
         expect(s.managerHome).toContain(`this week’s goal ${goal} `);
         // The recap names what is asked and of how many, never the rep or the number.
         const recap = renderTeamRecap({ report: { ...team, members: team.members.map((m) => (m.rep.email === rep.rep.email ? rep : withDiagnosis(m, 'recognise', null))) }, previous: null });

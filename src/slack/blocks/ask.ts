@@ -1,6 +1,7 @@
 import type { SectionBlock } from '@slack/types';
 import { askOf, type Ask } from '../../reports/ask.js';
-import { indicatorUnit, sampleNoun } from '../../reports/labels.js';
+import { sampleNoun, unitOf } from '../../reports/labels.js';
+import { performanceFigure } from '../../reports/text.js';
 import type { RepReport } from '../../reports/types.js';
 import { stripEmphasis } from './as-text.js';
 import { staleDataText } from './data-health.js';
@@ -27,8 +28,8 @@ type GoalAsk = Extract<Ask, { kind: 'goal' }>;
  */
 export function goalFigures(r: RepReport, ask: GoalAsk): { goal: string; left: string } {
   const amount = (x: number) => (ask.key === 'pipeline_created' ? compactMoney(x, r.currency) : x.toLocaleString('en-US'));
-  const unit = indicatorUnit(ask.key);
   const g = ask.goal;
+  const unit = unitOf(ask.key, g.goal);
   return { goal: `${amount(g.goal)}${unit === '' ? '' : ` ${escapeMrkdwn(unit)}`}`, left: g.toGo === 0 ? 'reached' : `${amount(g.toGo)} to go` };
 }
 
@@ -67,15 +68,13 @@ function askHeadline(r: RepReport, ask: Ask): string {
   return `🎯 Focus: ${escapeMrkdwn(ask.label)} — ${v(ask.value)} against ${against}`;
 }
 
-const results = (x: number | null) => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-
 /** `recognise`: results on track, with the numbers that say so. */
 function recognitionText(r: RepReport): string {
   const d = r.diagnosis.results;
   const basis =
     d.basis === 'target'
       ? `${d.forecastKind === 'run_rate' ? 'run-rate' : 'leading'} forecast ${compactMoney(d.forecast, r.currency)} vs target ${compactMoney(d.target, r.currency)}`
-      : `results ${results(d.performance)}, team median ${results(d.teamMedian)}`;
+      : `${performanceFigure(d.metric, d.performance, r.currency)} against a team median of ${performanceFigure(d.metric, d.teamMedian, r.currency)}`;
   return `🌟 *On track* — ${basis}.`;
 }
 
