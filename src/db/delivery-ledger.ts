@@ -14,6 +14,22 @@ export interface Claim {
   id: string;
   key: string;
   attempts: number;
+  /**
+   * Other rows claimed by this process that go out in the same message (the alerts one scan
+   * found for one rep): they are marked with this claim at every step, so each keeps its own key
+   * (sent once, counted against the daily cap) while the message is posted once.
+   */
+  riders?: readonly { id: string; key: string }[];
+}
+
+/** The ledger rows a claim stands for: its own and its riders'. */
+const rowIds = (claim: Claim): string[] => [claim.id, ...(claim.riders ?? []).map((r) => r.id)];
+
+/** One claim standing for several claimed rows, posted as one message; null when there are none. */
+export function claimGroup(claims: readonly Claim[]): Claim | null {
+  const [lead, ...riders] = claims;
+  if (!lead) return null;
+  return riders.length === 0 ? lead : { ...lead, riders: riders.flatMap((c) => [{ id: c.id, key: c.key }, ...(c.riders ?? [])]) };
 }
 
 /**
@@ -53,23 +69,26 @@ export async function recordSkipped(db: Database, intent: DeliveryIntent, reason
 
 /**
  * Marks the claim as being posted, just before the Web API call, and extends the lease to cover
- * it. False when the claim was lost (its lease expired and another process took it over).
+ * it. False when the claim was lost (its lease expired and another process took it over); a
+ * claim with riders is marked whole or not at all (its rows are locked, then counted).
  */
 export async function markPosting(db: Database, claim: Claim, processId: string, now: Date, leaseMs: number, channel: string): Promise<boolean> {
+  const ids = rowIds(claim);
   const rows = await db.query<{ id: string }>(
-    `UPDATE delivery SET status = 'posting', attempts = attempts + 1, lease_until = $3, channel = $5, updated_at = $4
-     WHERE id = $1::bigint AND claimed_by = $2 AND status = 'pending' RETURNING id::text`,
-    [claim.id, processId, new Date(now.getTime() + leaseMs), now, channel],
+    `WITH mine AS (SELECT id FROM delivery WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'pending' FOR UPDATE)
+     UPDATE delivery SET status = 'posting', attempts = attempts + 1, lease_until = $3, channel = $5, updated_at = $4
+     WHERE id IN (SELECT id FROM mine) AND (SELECT count(*) FROM mine) = cardinality($1::bigint[]) RETURNING id::text`,
+    [ids, processId, new Date(now.getTime() + leaseMs), now, channel],
   );
-  return rows.length === 1;
+  return rows.length === ids.length;
 }
 
 export async function markSent(db: Database, claim: Claim, ts: string, now: Date): Promise<void> {
-  await db.query(`UPDATE delivery SET status = 'sent', ts = $2, error = NULL, lease_until = NULL, updated_at = $3 WHERE id = $1::bigint`, [claim.id, ts, now]);
+  await db.query(`UPDATE delivery SET status = 'sent', ts = $2, error = NULL, lease_until = NULL, updated_at = $3 WHERE id = ANY($1::bigint[])`, [rowIds(claim), ts, now]);
 }
 
 export async function markFailed(db: Database, claim: Claim, error: string, now: Date): Promise<void> {
-  await db.query(`UPDATE delivery SET status = 'failed', error = $2, lease_until = NULL, updated_at = $3 WHERE id = $1::bigint`, [claim.id, error, now]);
+  await db.query(`UPDATE delivery SET status = 'failed', error = $2, lease_until = NULL, updated_at = $3 WHERE id = ANY($1::bigint[])`, [rowIds(claim), error, now]);
 }
 
 /**
@@ -78,8 +97,8 @@ export async function markFailed(db: Database, claim: Claim, error: string, now:
  */
 export async function releaseClaim(db: Database, claim: Claim, notBefore: Date, error: string | null, now: Date): Promise<void> {
   await db.query(
-    `UPDATE delivery SET status = 'pending', claimed_by = NULL, lease_until = NULL, not_before = $2, error = $3, updated_at = $4 WHERE id = $1::bigint`,
-    [claim.id, notBefore, error, now],
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, lease_until = NULL, not_before = $2, error = $3, updated_at = $4 WHERE id = ANY($1::bigint[])`,
+    [rowIds(claim), notBefore, error, now],
   );
 }
 
@@ -109,8 +128,8 @@ export async function settledKeys(db: Database, keys: readonly string[], now: Da
 /** Puts a claim being retried in this process back to pending, its lease covering the wait. */
 export async function holdForRetry(db: Database, claim: Claim, processId: string, until: Date, error: string, now: Date): Promise<void> {
   await db.query(
-    `UPDATE delivery SET status = 'pending', lease_until = $3, error = $4, updated_at = $5 WHERE id = $1::bigint AND claimed_by = $2`,
-    [claim.id, processId, until, error, now],
+    `UPDATE delivery SET status = 'pending', lease_until = $3, error = $4, updated_at = $5 WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
+    [rowIds(claim), processId, until, error, now],
   );
 }
 

@@ -134,23 +134,27 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
   return summary;
 }
 
-/** Posts computed messages; a member is messaged in their DM (their Slack id, or found by email). */
+/**
+ * Posts computed messages; a member is messaged in their DM (their Slack id, or found by email).
+ * Counts ledger rows: a message carrying several alerts counts each.
+ */
 export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: string, ready: readonly ReadyMessage[]): Promise<JobSummary> {
   const summary = emptySummary();
   for (const item of ready) {
+    const rows = 1 + (item.claim.riders?.length ?? 0);
     let channel: string;
     if (item.to.kind === 'channel') {
       channel = item.to.channel;
     } else {
       const found = await recipientChannel(ctx.post, client, item.to.recipient, item.claim);
       if (found.status === 'failed') {
-        summary.failed++;
+        summary.failed += rows;
         continue;
       }
       channel = found.channel;
     }
     const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
-    summary[outcome.status]++;
+    summary[outcome.status] += rows;
   }
   return summary;
 }

@@ -195,7 +195,7 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     }
   });
 
-  it('caps behaviour alerts per rep per day; the rest go out the next day; a snoozed alert returns once', async () => {
+  it('caps behaviour alerts per rep per day, counting alerts; one message per rep per scan; the rest go out the next day; a snoozed alert returns once', async () => {
     const ctx = processCtx('A');
     const first = await runJobNow(ctx, 'alert-scan', END);
     const sentPerRep = (rows: { recipient: string; status: string }[]) => {
@@ -203,16 +203,39 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
       for (const r of rows) if (r.status === 'sent') counts.set(r.recipient, (counts.get(r.recipient) ?? 0) + 1);
       return counts;
     };
+    /** The alert keys a DM carries, one per actions block (each alert's buttons carry its key). */
+    const alertKeysIn = (m: { blocks?: unknown[] }) =>
+      (m.blocks ?? []).flatMap((b: any) => (b.type === 'actions' ? [JSON.parse(b.elements.find((e: any) => e.action_id === 'alert_done').value).key as string] : []));
     const day1 = await statuses('behaviour_alert');
+    // The summary counts alerts: each ledger row is one alert, however many share a message.
     expect(first.sent).toBe(day1.length);
-    expect(Math.max(...sentPerRep(day1).values())).toBeLessThanOrEqual(3);
+    const perRep1 = sentPerRep(day1);
+    expect(Math.max(...perRep1.values())).toBe(3);
     expect(first.held).toBeGreaterThan(0);
+    for (const [recipient, n] of perRep1) {
+      const dms = dmsTo(`U${recipient}`);
+      expect(dms).toHaveLength(1);
+      expect(alertKeysIn(dms[0]!).sort()).toEqual(day1.filter((r) => r.recipient === recipient).map((r) => r.key.split(':').slice(3).join(':')).sort());
+      expect(dms[0]!.text).toMatch(n > 1 ? new RegExp(`^${n} things to act on today: `) : /^[^\n]+$/);
+    }
+    // Every alert of a message was posted in that one call: its rows share the message's ts.
+    const ts = await db.query<{ recipient: string; n: number }>("SELECT recipient, count(DISTINCT ts)::int AS n FROM delivery WHERE kind = 'behaviour_alert' GROUP BY recipient");
+    expect(ts.every((r) => r.n === 1)).toBe(true);
+
+    // Later the same day: the cap is spent by alerts, not by messages, so nothing more goes out.
+    const posts = slack.callsTo('chat.postMessage').length;
+    const later = new Date(END.getTime() + 20 * 60_000);
+    await dataArrives(later);
+    const sameDay = await runJobNow(processCtx('A2', manualClock(later)), 'alert-scan', later);
+    expect(sameDay.sent).toBe(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(posts);
 
     const nextDay = new Date(END.getTime() + 86_400_000);
     const second = await runJobNow(processCtx('B', manualClock(nextDay)), 'alert-scan', nextDay);
     expect(second.sent).toBeGreaterThan(0);
     const day2 = (await statuses('behaviour_alert')).filter((r) => !day1.some((d) => d.key === r.key));
     expect(Math.max(...sentPerRep(day2).values())).toBeLessThanOrEqual(3);
+    for (const recipient of sentPerRep(day2).keys()) expect(dmsTo(`U${recipient}`)).toHaveLength(perRep1.has(recipient) ? 2 : 1);
     const keys = (await statuses('behaviour_alert')).map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
 
@@ -229,8 +252,11 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     await runJobNow(processCtx('D', manualClock(afterSnooze)), 'alert-scan', new Date(afterSnooze.getTime() + 86_400_000));
     const returned = (await statuses('behaviour_alert')).filter((r) => r.key === `${alert.key}:returned`);
     expect(returned.map((r) => r.status)).toEqual(['sent']);
-    const returnMessage = slack.messages(`U${alert.recipient}`).find((m) => JSON.stringify(m.blocks).includes(alertKey.slice(0, 30)) && !JSON.stringify(m.blocks).includes('alert_snooze'));
-    expect(returnMessage).toBeDefined();
+    // It came back in its own actions block, without the snooze menu.
+    const returnBlocks = slack.messages(`U${alert.recipient}`).flatMap((m) => (m.blocks ?? []).filter((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.value === JSON.stringify({ key: alertKey }))));
+    expect(returnBlocks.length).toBeGreaterThanOrEqual(2);
+    expect(returnBlocks[0].elements.some((e: any) => e.type === 'static_select')).toBe(true);
+    expect(returnBlocks.at(-1).elements.map((e: any) => e.action_id).filter((id: string) => id !== 'open_record')).toEqual(['alert_done', 'alert_dismiss', 'alert_useful', 'alert_not_useful']);
   });
 
   it('the scheduler sends what is due in each recipient zone and skips what is past the grace window', async () => {

@@ -12,6 +12,8 @@ import { renderMyKpis } from '../blocks/mykpis.js';
 import { renderNotAllowed } from '../blocks/notices.js';
 import type { SlackDeps } from '../deps.js';
 import { OPEN_RECORD_ACTION } from '../blocks/record.js';
+import { alertValueInBlock, snoozeOfOption } from '../blocks/alert.js';
+import { registerAlertFeedback } from './actions/alert-feedback.js';
 import { publishHome } from '../home.js';
 import { requestLogger } from '../request-log.js';
 import { identifySlackUser, type SlackPerson } from '../who.js';
@@ -165,11 +167,13 @@ export function registerActions(app: App, deps: SlackDeps): void {
     SEND_TIME.test(action.selected_option.value) ? { sendTime: action.selected_option.value } : null,
   );
 
-  handle<BlockAction<ButtonAction>>(/^alert_(snooze_1d|snooze_1w|dismiss|done)$/, async ({ ctx, body, action, respond }) => {
-    const value = AlertValue.safeParse(action.value);
+  // The snooze menu's options say only how long; its alert's key rides on the buttons of its block.
+  handle<BlockAction<ButtonAction | StaticSelectAction>>(/^alert_(snooze|snooze_1d|snooze_1w|dismiss|done)$/, async ({ ctx, body, action, respond }) => {
+    const select = action.type === 'static_select';
+    const value = AlertValue.safeParse(select ? alertValueInBlock(messageBlocks(body.message), action.block_id) : action.value);
     const member = ctx.viewer.member;
     if (!value.success || !member) throw new Error(`${action.action_id}: malformed value or unknown user`);
-    const kind = ALERT_ACTIONS[action.action_id];
+    const kind = select ? snoozeOfOption(action.selected_option.value) : ALERT_ACTIONS[action.action_id];
     if (!kind) throw new Error(`${action.action_id}: not an alert action`);
     const result = await recordAlertAction(deps.db, { workspaceId: ctx.workspace.id, memberId: member.id, alertKey: value.data.key, action: kind, now: deps.clock.now() });
     const original = body.message;
@@ -179,6 +183,8 @@ export function registerActions(app: App, deps: SlackDeps): void {
       blocks: replaceActions(messageBlocks(original), action.block_id, ALERT_NOTES[kind](result.snoozedUntil)),
     });
   });
+
+  registerAlertFeedback(app, deps);
 
   handle<BlockAction<ButtonAction>>(/^feedback_(useful|not_useful)$/, async ({ ctx, body, action, respond }) => {
     const value = FeedbackValue.safeParse(action.value);
