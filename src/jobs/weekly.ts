@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { attachCharts, cadenceChart } from '../charts/attach.js';
 import { teamCadenceChartInput } from '../charts/from-report.js';
+import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
 import { claimDelivery, markFailed, recordSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
@@ -73,7 +74,17 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       // Once a month: the first digest whose week starts in the first 7 days of a month.
       const includeLinks = Number(planned.weekKey.slice(8, 10)) <= 7;
       const firstOfStaleSpell = await firstDigestOfStaleSpell(ctx, team, report, planned, now);
-      return renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject, firstOfStaleSpell });
+      const [feedback, pauses] = await Promise.all([alertFeedbackCounts(ctx.db, workspaceId, now), pausedAlertRules(ctx.db, workspaceId, now)]);
+      return renderManagerDigest({
+        report,
+        previous,
+        openAlerts,
+        includeLinks,
+        feedbackSubject,
+        firstOfStaleSpell,
+        alertFeedback: feedback.get(team.name) ?? [],
+        pausedAlertRules: pauses.get(team.name) ?? [],
+      });
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);

@@ -353,3 +353,35 @@ export function withPauseUndone(blocks: readonly KnownBlock[], noteBlockId: stri
   };
   return blocks.map((b) => (b.block_id === noteBlockId ? note : b));
 }
+
+/** 👍/👎 on one rule's alerts over the last 30 days. */
+export interface RuleFeedbackSummary {
+  rule: AlertRule;
+  useful: number;
+  notUseful: number;
+}
+
+/** A rule a rep paused with 👎, for their manager. */
+export interface PausedRuleSummary {
+  name: string;
+  rule: AlertRule;
+  until: Date;
+}
+
+/** Pauses named in one line; the rest are counted. */
+const MAX_PAUSES_LISTED = 5;
+
+/**
+ * The team's alert feedback in one line, for the manager: 👍/👎 per rule over the last 30 days,
+ * and the rules reps have paused (until when). Null when there is neither.
+ */
+export function alertFeedbackLine(counts: readonly RuleFeedbackSummary[], pauses: readonly PausedRuleSummary[]): string | null {
+  const parts: string[] = [];
+  if (counts.length > 0) parts.push(`Alert feedback, last 30 days: ${counts.map((c) => `${ALERT_RULE_WORDS[c.rule]} ${c.useful} 👍 ${c.notUseful} 👎`).join(' · ')}.`);
+  if (pauses.length > 0) {
+    const listed = pauses.slice(0, MAX_PAUSES_LISTED).map((p) => `${escapeMrkdwn(clip(p.name, 60))} (${ALERT_RULE_WORDS[p.rule]} alerts until ${untilText(p.until)})`);
+    const more = pauses.length > MAX_PAUSES_LISTED ? ` and ${pauses.length - MAX_PAUSES_LISTED} more` : '';
+    parts.push(`⏸️ Paused: ${listed.join(', ')}${more}.`);
+  }
+  return parts.length ? parts.join(' ') : null;
+}

@@ -6,7 +6,7 @@ import { askOf } from '../../reports/ask.js';
 import { indicatorLabel } from '../../reports/labels.js';
 import { formatValue } from '../../reports/text.js';
 import type { AlertJson, RepReport, TeamReport } from '../../reports/types.js';
-import { alertBrief } from './alert.js';
+import { alertBrief, alertFeedbackLine, type PausedRuleSummary, type RuleFeedbackSummary } from './alert.js';
 import { askBrief } from './ask.js';
 import { staleDataText } from './data-health.js';
 import { intervalDays, localMoment, money, pacePercent, percent, weekDays } from './format.js';
@@ -159,6 +159,10 @@ export function renderManagerDigest(input: {
   feedbackSubject: string;
   /** The first digest of a stale spell says so (metrics.md "Data health": once per spell). */
   firstOfStaleSpell?: boolean;
+  /** 👍/👎 per alert rule from the team's reps over the last 30 days. */
+  alertFeedback?: readonly RuleFeedbackSummary[];
+  /** Alert rules the team's reps paused with 👎. */
+  pausedAlertRules?: readonly PausedRuleSummary[];
 }): SlackMessage[] {
   const r = input.report;
   const staleNote = input.firstOfStaleSpell ? staleDataText(r.dataHealth) : null;
@@ -185,11 +189,13 @@ export function renderManagerDigest(input: {
   overview.push(divider());
 
   // Reps per message: the first shares its 50 blocks with the header and the overview, the others
-  // with a header and a context line; the last rep needs room for the feedback buttons too.
+  // with a header and a context line; the last rep needs room for the footer too.
+  const feedbackLine = alertFeedbackLine(input.alertFeedback ?? [], input.pausedAlertRules ?? []);
+  const footer = [...(feedbackLine ? [context(feedbackLine)] : []), feedbackActions(input.feedbackSubject)];
   const chunks: RepReport[][] = [[]];
   let room = MAX_MESSAGE_BLOCKS - 1 - overview.length;
   ordered.forEach((m, i) => {
-    const needed = i === ordered.length - 1 ? 2 : 1;
+    const needed = i === ordered.length - 1 ? 1 + footer.length : 1;
     if (chunks[chunks.length - 1]!.length + needed > room) {
       chunks.push([]);
       room = MAX_MESSAGE_BLOCKS - 2;
@@ -203,7 +209,7 @@ export function renderManagerDigest(input: {
   let first = 0;
   return chunks.map((reps, i) => {
     const rows = reps.map((m) => section(repText(m, alertsOf(m), attention.includes(m))));
-    const tail = i === n - 1 ? [feedbackActions(input.feedbackSubject)] : [];
+    const tail = i === n - 1 ? footer : [];
     const range = `reps ${first + 1}–${first + reps.length} of ${r.members.length}`;
     first += reps.length;
     if (i > 0) {
