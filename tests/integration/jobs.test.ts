@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { recordAlertAction } from '../../src/db/alert-state-repo.js';
 import type { Database } from '../../src/db/client.js';
-import { claimDelivery, ledgerSummary, markPosting, settleAbandonedPosts } from '../../src/db/delivery-ledger.js';
+import { alertsSentSince, claimDelivery, claimGroup, ledgerSummary, markPosting, settleAbandonedPosts, settledKeys } from '../../src/db/delivery-ledger.js';
 import { loadRoster } from '../../src/db/roster-repo.js';
 import type { JobContext } from '../../src/jobs/context.js';
 import { lastWeekKey } from '../../src/jobs/due.js';
@@ -149,6 +149,29 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(summary.counts).toEqual({ sent: reps.length - 1, unknown: 1 });
   });
 
+  it('posts a message of several alerts whole or not at all: its rows follow the claim, and a killed post leaves each unknown', async () => {
+    const rep = reps[0]!;
+    const intent = (n: number) => ({ workspaceId: ws, key: `behaviour_alert:${TEAM}:${rep.memberId}:test-${n}`, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: END });
+    const claims = await Promise.all([1, 2, 3].map(async (n) => (await claimDelivery(db, intent(n), 'P', END, 10 * 60_000))!));
+    const group = claimGroup(claims)!;
+    expect(group.riders?.map((r) => r.key)).toEqual([intent(2).key, intent(3).key]);
+    const rowStatuses = async () => (await statuses('behaviour_alert')).map((r) => r.status);
+
+    // Another process took one row over (its lease had expired): the message is not posted at all.
+    await db.query("UPDATE delivery SET claimed_by = 'Q' WHERE key = $1", [intent(3).key]);
+    expect(await markPosting(db, group, 'P', END, 60_000, rep.userId)).toBe(false);
+    expect(await rowStatuses()).toEqual(['pending', 'pending', 'pending']);
+
+    // All three ours: all posting at once; the process dies in the call; after the lease, each is
+    // unknown (never re-sent) and each counts against the rep's daily cap.
+    await db.query("UPDATE delivery SET claimed_by = 'P' WHERE key = $1", [intent(3).key]);
+    expect(await markPosting(db, group, 'P', END, 60_000, rep.userId)).toBe(true);
+    expect(await rowStatuses()).toEqual(['posting', 'posting', 'posting']);
+    expect((await settleAbandonedPosts(db, new Date(END.getTime() + 61_000))).map((r) => r.key).sort()).toEqual([1, 2, 3].map((n) => intent(n).key));
+    expect(await alertsSentSince(db, ws, rep.memberId, END)).toBe(3);
+    expect((await settledKeys(db, [1, 2, 3].map((n) => intent(n).key), new Date(END.getTime() + 61_000))).size).toBe(3);
+  });
+
   it('rides out a 429 storm without losing or doubling a message', async () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 5);
     slack.failNext('chat.postMessage', { status: 503 }, 2);
@@ -253,7 +276,7 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     const returned = (await statuses('behaviour_alert')).filter((r) => r.key === `${alert.key}:returned`);
     expect(returned.map((r) => r.status)).toEqual(['sent']);
     // It came back in its own actions block, without the snooze menu.
-    const returnBlocks = slack.messages(`U${alert.recipient}`).flatMap((m) => (m.blocks ?? []).filter((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.value === JSON.stringify({ key: alertKey }))));
+    const returnBlocks: any[] = slack.messages(`U${alert.recipient}`).flatMap((m) => (m.blocks ?? []).filter((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.value === JSON.stringify({ key: alertKey }))));
     expect(returnBlocks.length).toBeGreaterThanOrEqual(2);
     expect(returnBlocks[0].elements.some((e: any) => e.type === 'static_select')).toBe(true);
     expect(returnBlocks.at(-1).elements.map((e: any) => e.action_id).filter((id: string) => id !== 'open_record')).toEqual(['alert_done', 'alert_dismiss', 'alert_useful', 'alert_not_useful']);
