@@ -56,6 +56,41 @@ export async function claimDelivery(db: Database, intent: DeliveryIntent, proces
   return taken[0] ? { id: taken[0].id, key: intent.key, attempts: taken[0].attempts } : null;
 }
 
+/**
+ * Claims several rows that go out in one message (the alerts one scan found for one rep), like
+ * claimDelivery but in one statement and in key order: two processes claiming the same rows at
+ * once cannot split them between two messages, since the second waits on the first's first row
+ * and then finds them all taken. Rows left pending by a process whose lease expired are taken
+ * over as claimDelivery does. Returns what this process got, in key order.
+ */
+export async function claimDeliveries(db: Database, intents: readonly DeliveryIntent[], processId: string, now: Date, leaseMs: number): Promise<Claim[]> {
+  if (intents.length === 0) return [];
+  const sorted = [...intents].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const lease = new Date(now.getTime() + leaseMs);
+  const inserted = await db.query<{ id: string; key: string; attempts: number }>(
+    `INSERT INTO delivery (workspace_id, key, kind, recipient, claimed_by, lease_until, due_at, updated_at)
+     SELECT i.workspace_id, i.key, i.kind, i.recipient, $6, $7, i.due_at, $8
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS i(workspace_id, key, kind, recipient, due_at, n)
+     ORDER BY i.n
+     ON CONFLICT (key) DO NOTHING
+     RETURNING id::text, key, attempts`,
+    [sorted.map((i) => i.workspaceId), sorted.map((i) => i.key), sorted.map((i) => i.kind), sorted.map((i) => i.recipient), sorted.map((i) => i.dueAt), processId, lease, now],
+  );
+  const got = new Set(inserted.map((r) => r.key));
+  const rest = sorted.filter((i) => !got.has(i.key)).map((i) => i.key);
+  const taken =
+    rest.length === 0
+      ? []
+      : await db.query<{ id: string; key: string; attempts: number }>(
+          `UPDATE delivery SET claimed_by = $2, lease_until = $3, updated_at = $4
+           WHERE key = ANY($1::text[]) AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4) AND (not_before IS NULL OR not_before <= $4)
+           RETURNING id::text, key, attempts`,
+          [rest, processId, lease, now],
+        );
+  const byKey = new Map([...inserted, ...taken].map((r) => [r.key, { id: r.id, key: r.key, attempts: r.attempts }]));
+  return sorted.flatMap((i) => byKey.get(i.key) ?? []);
+}
+
 /** Records a message first seen past its grace window; false when the key was already known. */
 export async function recordSkipped(db: Database, intent: DeliveryIntent, reason: string, now: Date): Promise<boolean> {
   const rows = await db.query<{ id: string }>(
@@ -145,10 +180,13 @@ export async function ledgerSummary(db: Database, workspaceId: number | null): P
   return { counts: Object.fromEntries(counts.map((c) => [c.status, c.n])), problems };
 }
 
-/** Alerts already sent to a member since an instant (the daily cap counts them). */
+/**
+ * Alerts sent to a member since an instant, or on their way (claimed by a scan, being posted,
+ * waiting to be retried): the daily cap counts them, so two scans at once cannot both fill it.
+ */
 export async function alertsSentSince(db: Database, workspaceId: number, memberId: number, since: Date): Promise<number> {
   const rows = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM delivery WHERE workspace_id = $1 AND kind = 'behaviour_alert' AND recipient = $2 AND status IN ('sent', 'posting', 'unknown') AND updated_at >= $3`,
+    `SELECT count(*)::int AS n FROM delivery WHERE workspace_id = $1 AND kind = 'behaviour_alert' AND recipient = $2 AND status IN ('pending', 'sent', 'posting', 'unknown') AND updated_at >= $3`,
     [workspaceId, String(memberId), since],
   );
   return rows[0]?.n ?? 0;

@@ -1,6 +1,6 @@
 import { alertStates } from '../db/alert-states.js';
 import { pausedRuleKeys } from '../db/alert-feedback-repo.js';
-import { alertsSentSince, claimDelivery, claimGroup, settledKeys, type Claim } from '../db/delivery-ledger.js';
+import { alertsSentSince, claimDeliveries, claimGroup, settledKeys } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
@@ -84,13 +84,16 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
           continue;
         }
         // Each alert keeps its own ledger row; those this process claims go out in one message.
-        const claimed: { claim: Claim; item: (typeof chosen)[number] }[] = [];
-        for (const item of chosen) {
-          const claim = await claimDelivery(ctx.db, { workspaceId: workspace.id, key: item.key, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: now }, ctx.post.processId, now, CLAIM_LEASE_MS);
-          if (claim) claimed.push({ claim, item });
-        }
-        const group = claimGroup(claimed.map((c) => c.claim));
-        if (group) ready.push({ claim: group, to: { kind: 'member', recipient: rep }, parts: [render(claimed.map((c) => c.item))] });
+        const claims = await claimDeliveries(
+          ctx.db,
+          chosen.map((c) => ({ workspaceId: workspace.id, key: c.key, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: now })),
+          ctx.post.processId,
+          now,
+          CLAIM_LEASE_MS,
+        );
+        const claimedKeys = new Set(claims.map((c) => c.key));
+        const group = claimGroup(claims);
+        if (group) ready.push({ claim: group, to: { kind: 'member', recipient: rep }, parts: [render(chosen.filter((c) => claimedKeys.has(c.key)))] });
       }
     }
     if (client) summary = addSummaries(summary, await deliver(ctx, client, workspace.slackTeamId, ready));

@@ -149,6 +149,16 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(summary.counts).toEqual({ sent: reps.length - 1, unknown: 1 });
   });
 
+  it('two alert scans at once send each rep their alerts in one message, each alert once', async () => {
+    const [a, b] = await Promise.all([runJobNow(processCtx('A'), 'alert-scan', END), runJobNow(processCtx('B'), 'alert-scan', END)]);
+    const rows = await statuses('behaviour_alert');
+    expect(a.sent + b.sent).toBe(rows.length);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    const recipients = new Set(rows.map((r) => r.recipient));
+    expect(recipients.size).toBeGreaterThan(1);
+    for (const recipient of recipients) expect(dmsTo(`U${recipient}`)).toHaveLength(1);
+  });
+
   it('posts a message of several alerts whole or not at all: its rows follow the claim, and a killed post leaves each unknown', async () => {
     const rep = reps[0]!;
     const intent = (n: number) => ({ workspaceId: ws, key: `behaviour_alert:${TEAM}:${rep.memberId}:test-${n}`, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: END });
@@ -262,12 +272,17 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     const keys = (await statuses('behaviour_alert')).map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
 
-    // Snooze an untouched lead (it stays untouched, so still an alert later) for a day: it comes
-    // back once after the snooze, with no snooze button.
-    const alert = day1.find((r) => r.key.includes(':untouched_lead:'))!;
+    // Snooze an untouched lead that is still an alert after the snooze (untouched, and its deadline
+    // still within the lookback) for a day: it comes back once after the snooze, with no snooze menu.
+    const afterSnooze = new Date(nextDay.getTime() + 2 * 86_400_000);
+    const stillOpen = new Set<string>();
+    for (const team of await loadRoster(db, ws)) {
+      for (const m of (await teamReport(db, ws, team.name, afterSnooze)).members) for (const a of m.alerts) stillOpen.add(a.key);
+    }
+    const alert = day1.find((r) => r.key.includes(':untouched_lead:') && stillOpen.has(r.key.split(':').slice(3).join(':')))!;
+    expect(alert).toBeDefined();
     const alertKey = alert.key.split(':').slice(3).join(':');
     await recordAlertAction(db, { workspaceId: ws, memberId: Number(alert.recipient), alertKey, action: 'snooze_1d', now: nextDay });
-    const afterSnooze = new Date(nextDay.getTime() + 2 * 86_400_000);
     // The CRM keeps sending (alerts are held while data is stale, metrics.md "Data health").
     await dataArrives(afterSnooze);
     await runJobNow(processCtx('C', manualClock(afterSnooze)), 'alert-scan', afterSnooze);

@@ -277,12 +277,12 @@ function headlineText(items: readonly AlertItem[], currency: string, timezone: s
 
 /**
  * The alerts one scan found for a rep, as one DM (at most MAX_ALERTS_PER_MESSAGE; the scan sends
- * the rest later). Times read in the reader's own zone in Slack, and in the rep's `timezone`
+ * the rest later, so it never asks for more). Times read in the reader's own zone in Slack, and in the rep's `timezone`
  * wherever Slack shows the fallback.
  */
 export function renderBehaviourAlerts(input: { items: readonly AlertItem[]; currency: string; timezone: string }): SlackMessage {
-  const items = input.items.slice(0, MAX_ALERTS_PER_MESSAGE);
-  if (items.length === 0) throw new Error('renderBehaviourAlerts: no alert to render');
+  const { items } = input;
+  if (items.length === 0 || items.length > MAX_ALERTS_PER_MESSAGE) throw new Error(`renderBehaviourAlerts: ${items.length} alerts; a message holds 1 to ${MAX_ALERTS_PER_MESSAGE}`);
   const head = items.length > 1 ? [section(`*${items.length} things to act on today*`)] : [];
   const blocks = [...head, ...items.flatMap((item, i) => alertItemBlocks(item, i, input.currency, input.timezone)), context(ALERT_FOOTER)];
   return message(headlineText(items, input.currency, input.timezone), blocks);
