@@ -69,6 +69,7 @@ function itemsOf(blocks: readonly KnownBlock[]): KnownBlock[][] {
   for (const b of blocks) {
     if (b.type === 'section' && /^\*\d+ things to act on today\*$/.test(b.text?.text ?? '')) continue;
     if (b.type === 'context' && b.elements.length === 1 && 'text' in b.elements[0]! && b.elements[0].text === ALERT_FOOTER) continue;
+    if (b.type === 'divider') continue;
     current.push(b);
     if (b.type === 'actions') {
       items.push(current);
@@ -158,9 +159,15 @@ describe.each(TEAMS)('alerts of %s', (_label, team) => {
     expect(m.text.split('; ')).toHaveLength(items.length);
     expect(sectionTexts(m.blocks)[0]).toBe(`*${items.length} things to act on today*`);
     expect(m.blocks.filter((b) => b.type === 'context' && JSON.stringify(b).includes(ALERT_FOOTER))).toHaveLength(1);
-    // With a feedback note under every alert (the most a message grows), it stays within Slack's 50 blocks.
+  });
+
+  it(`stays within Slack's 50 blocks at ${MAX_ALERTS_PER_MESSAGE} alerts, each with a feedback note (the most a message grows)`, () => {
+    const items = Array.from({ length: MAX_ALERTS_PER_MESSAGE }, (_, i) => ({ alert: { ...alerts[i % alerts.length]!, key: `${alerts[i % alerts.length]!.key}#${i}` }, returning: false }));
+    const m = render(items);
     const grown = actionsBlocks(m.blocks).reduce<KnownBlock[]>((blocks, b) => withAlertFeedback(blocks, b.block_id!, { useful: false, rule: 'stalled_deal', pause: { until: BUDGET_AS_OF } }), m.blocks);
+    expect(grown.length).toBeGreaterThan(m.blocks.length);
     expect(validateBlocks(grown, { surface: 'message' })).toEqual([]);
+    expect(() => render([...items, items[0]!])).toThrow(`a message holds 1 to ${MAX_ALERTS_PER_MESSAGE}`);
   });
 });
 

@@ -4,7 +4,7 @@ import { ALERT_RULE_WORDS } from '../../reports/labels.js';
 import type { AlertJson, RecordJson } from '../../reports/types.js';
 import { stripEmphasis } from './as-text.js';
 import { compactMoney, slackDate } from './format.js';
-import { button, context, message, option, plain, section, type SlackMessage } from './kit.js';
+import { button, context, divider, message, option, plain, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn, MAX_BUTTON_VALUE } from './limits.js';
 import { MAX_RECORD_NAME, recordButton, recordText } from './record.js';
 
@@ -16,7 +16,7 @@ import { MAX_RECORD_NAME, recordButton, recordText } from './record.js';
  * it, and only the rep and their manager see it.
  */
 
-/** Alerts in one message: each takes up to three blocks (text, actions, a note after a click), within Slack's 50. */
+/** Alerts in one message: each takes up to four blocks (divider, text, actions, a note after a click), within Slack's 50. */
 export const MAX_ALERTS_PER_MESSAGE = 10;
 
 /** The block_id of the i-th alert's actions: distinct per alert, so a click replaces only that alert's buttons. */
@@ -284,7 +284,9 @@ export function renderBehaviourAlerts(input: { items: readonly AlertItem[]; curr
   const { items } = input;
   if (items.length === 0 || items.length > MAX_ALERTS_PER_MESSAGE) throw new Error(`renderBehaviourAlerts: ${items.length} alerts; a message holds 1 to ${MAX_ALERTS_PER_MESSAGE}`);
   const head = items.length > 1 ? [section(`*${items.length} things to act on today*`)] : [];
-  const blocks = [...head, ...items.flatMap((item, i) => alertItemBlocks(item, i, input.currency, input.timezone)), context(ALERT_FOOTER)];
+  // A divider between alerts keeps each one's buttons with its own text.
+  const body = items.flatMap((item, i) => [...(i > 0 ? [divider()] : []), ...alertItemBlocks(item, i, input.currency, input.timezone)]);
+  const blocks = [...head, ...body, context(ALERT_FOOTER)];
   return message(headlineText(items, input.currency, input.timezone), blocks);
 }
 
