@@ -1,14 +1,25 @@
 import type { Command } from 'commander';
+import { alertFeedbackCounts, pausedAlertRules, type PausedAlertRule, type RuleFeedbackCount } from '../db/alert-feedback-repo.js';
 import { ledgerSummary } from '../db/delivery-ledger.js';
 import { missingScopes } from '../db/slack-scopes-repo.js';
+import { ALERT_RULE_WORDS } from '../reports/labels.js';
 import { dataHealthLine, dataHealthStatus } from '../reports/data-health.js';
 import { missingScopesLine } from '../slack/scopes.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
+/** 👍/👎 per alert rule per team over the last 30 days, and the rules reps paused, for `pacer status`. */
+export function alertFeedbackLines(feedback: ReadonlyMap<string, readonly RuleFeedbackCount[]>, pauses: ReadonlyMap<string, readonly PausedAlertRule[]>): string[] {
+  const lines = [`alert feedback (last 30 days):${feedback.size === 0 ? ' none' : ''}`];
+  for (const [team, counts] of feedback) lines.push(`  team ${team}: ${counts.map((c) => `${ALERT_RULE_WORDS[c.rule]} ${c.useful} 👍 ${c.notUseful} 👎`).join(' · ')}`);
+  lines.push(`alert rules paused by reps:${pauses.size === 0 ? ' none' : ''}`);
+  for (const [team, list] of pauses) for (const p of list) lines.push(`  team ${team}: ${p.name}, ${ALERT_RULE_WORDS[p.rule]} alerts until ${p.until.toISOString()}`);
+  return lines;
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; whether data is still arriving')
+    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; whether data is still arriving; alert feedback and paused alert rules')
     .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
     .action(
       action(async (opts: { workspace?: string }) => {
@@ -25,6 +36,8 @@ export function registerStatus(program: Command): void {
           const health = await dataHealthStatus(db, workspace.id, clock.now());
           if (health.workspace) process.stdout.write(`${dataHealthLine('data', health.workspace)}\n`);
           for (const t of health.teams) process.stdout.write(`${dataHealthLine(`  team ${t.team}`, t.dataHealth)}\n`);
+          const [feedback, pauses] = await Promise.all([alertFeedbackCounts(db, workspace.id, clock.now()), pausedAlertRules(db, workspace.id, clock.now())]);
+          for (const line of alertFeedbackLines(feedback, pauses)) process.stdout.write(`${line}\n`);
         });
       }),
     );

@@ -2,7 +2,7 @@ import { PacerError } from '../errors.js';
 import type { Database } from './client.js';
 
 /** Tables keyed by workspace without a foreign key to it (kept lean on purpose), in delete order. */
-const UNLINKED_TABLES = ['activity_event', 'slack_user', 'alert_state', 'feedback', 'delivery'] as const;
+const UNLINKED_TABLES = ['activity_event', 'slack_user', 'alert_state', 'alert_feedback', 'alert_rule_pause', 'feedback', 'delivery'] as const;
 
 export interface PurgeResult {
   slackTeamId: string;
@@ -11,7 +11,7 @@ export interface PurgeResult {
 
 /**
  * Deletes everything Pacer holds for a workspace, in one transaction: events, people, teams,
- * keys, Slack installation and learned Slack users, alert states, feedback, preferences.
+ * keys, Slack installation and learned Slack users, alert states, feedback and pauses, preferences.
  */
 export async function purgeWorkspace(db: Database, slackTeamId: string): Promise<PurgeResult> {
   return db.transactionScript(async (tx) => {

@@ -1,10 +1,11 @@
 import { alertStates } from '../db/alert-states.js';
-import { alertsSentSince, claimDelivery, settledKeys } from '../db/delivery-ledger.js';
+import { pausedRuleKeys } from '../db/alert-feedback-repo.js';
+import { alertsSentSince, claimDeliveries, claimGroup, settledKeys } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
-import type { DataHealthJson } from '../reports/types.js';
-import { renderBehaviourAlert } from '../slack/blocks/alert.js';
+import type { AlertJson, DataHealthJson } from '../reports/types.js';
+import { MAX_ALERTS_PER_MESSAGE, renderBehaviourAlerts } from '../slack/blocks/alert.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { inWorkingHours, startOfLocalDay } from './due.js';
 import { deliver, type ReadyMessage } from './weekly.js';
@@ -27,9 +28,12 @@ async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataH
 
 /**
  * The behaviour-alert scan (every 10 minutes): each rep's open alerts of metrics.md, once each
- * (ledger key per rep and alert), in the rep's working hours and at most `alertsPerDay` a day —
- * the rest wait for the next allowed moment, never subject to the grace window. An alert a rep
- * snoozed comes back once when the snooze ends; dismissed and done ones never do.
+ * (ledger key per rep and alert), in the rep's working hours and at most `alertsPerDay` alerts a
+ * day — the rest wait for the next allowed moment, never subject to the grace window. The alerts
+ * one scan finds for a rep go out as one message (at most MAX_ALERTS_PER_MESSAGE; more wait for
+ * the next scan). An alert a rep snoozed comes back once when the snooze ends; dismissed and done
+ * ones never do; a rule the rep paused with 👎 sends nothing until the pause ends. The summary
+ * counts alerts (`printed` counts messages).
  */
 export async function runAlertScan(ctx: JobContext, options: { now: Date; ignoreWorkingHours?: boolean }): Promise<JobSummary> {
   const { now } = options;
@@ -43,10 +47,13 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
       if (team.reps.length === 0) continue;
       const report = await teamReport(ctx.db, workspace.id, team.name, now);
       if (await heldForStaleData(ctx, team, report.dataHealth, now)) continue;
-      const states = await alertStates(ctx.db, workspace.id, team.reps.map((r) => r.memberId));
+      const memberIds = team.reps.map((r) => r.memberId);
+      const states = await alertStates(ctx.db, workspace.id, memberIds);
+      const paused = await pausedRuleKeys(ctx.db, workspace.id, memberIds, now);
       for (const rep of team.reps) {
         const alerts = report.members.find((m) => m.rep.email === rep.email)?.alerts ?? [];
         const candidates = alerts.flatMap((alert) => {
+          if (paused.has(`${rep.memberId}|${alert.rule}`)) return [];
           const state = states.get(`${rep.memberId}|${alert.key}`);
           if (state?.status === 'dismissed' || state?.status === 'done') return [];
           if (state?.status === 'snoozed') {
@@ -65,19 +72,28 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
           continue;
         }
         const sentToday = ctx.dryRun ? 0 : await alertsSentSince(ctx.db, workspace.id, rep.memberId, startOfLocalDay(now, rep.timezone));
-        const room = Math.max(0, team.schedule.alertsPerDay - sentToday);
-        summary.held += Math.max(0, pending.length - room);
-        for (const c of pending.slice(0, room)) {
-          summary.due++;
-          const message = renderBehaviourAlert({ alert: c.alert, repName: rep.name, currency: report.currency, timezone: rep.timezone, returning: c.returning });
-          if (ctx.dryRun) {
-            ctx.dryRun(rep.email, message);
-            summary.printed++;
-            continue;
-          }
-          const claim = await claimDelivery(ctx.db, { workspaceId: workspace.id, key: c.key, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: now }, ctx.post.processId, now, CLAIM_LEASE_MS);
-          if (claim) ready.push({ claim, to: { kind: 'member', recipient: rep }, parts: [message] });
+        const room = Math.min(MAX_ALERTS_PER_MESSAGE, Math.max(0, team.schedule.alertsPerDay - sentToday));
+        const chosen = pending.slice(0, room);
+        summary.held += pending.length - chosen.length;
+        if (chosen.length === 0) continue;
+        summary.due += chosen.length;
+        const render = (items: readonly { alert: AlertJson; returning: boolean }[]) => renderBehaviourAlerts({ items, currency: report.currency, timezone: rep.timezone });
+        if (ctx.dryRun) {
+          ctx.dryRun(rep.email, render(chosen));
+          summary.printed++;
+          continue;
         }
+        // Each alert keeps its own ledger row; those this process claims go out in one message.
+        const claims = await claimDeliveries(
+          ctx.db,
+          chosen.map((c) => ({ workspaceId: workspace.id, key: c.key, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: now })),
+          ctx.post.processId,
+          now,
+          CLAIM_LEASE_MS,
+        );
+        const claimedKeys = new Set(claims.map((c) => c.key));
+        const group = claimGroup(claims);
+        if (group) ready.push({ claim: group, to: { kind: 'member', recipient: rep }, parts: [render(chosen.filter((c) => claimedKeys.has(c.key)))] });
       }
     }
     if (client) summary = addSummaries(summary, await deliver(ctx, client, workspace.slackTeamId, ready));

@@ -16,6 +16,7 @@ export interface JobContext {
   dryRun?: (recipient: string, message: SlackMessage) => void;
 }
 
+/** What a run did: weekly jobs count messages; the alert scan counts alerts (a message may carry several), but `printed` counts messages. */
 export interface JobSummary {
   due: number;
   sent: number;

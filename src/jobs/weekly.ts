@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { attachCharts, cadenceChart } from '../charts/attach.js';
 import { teamCadenceChartInput } from '../charts/from-report.js';
+import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
 import { claimDelivery, markFailed, recordSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
@@ -91,7 +92,19 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       // Once a month: the first digest whose week starts in the first 7 days of a month.
       const includeLinks = Number(planned.weekKey.slice(8, 10)) <= 7;
       const firstOfStaleSpell = await firstDigestOfStaleSpell(ctx, team, report, planned, now);
-      return [renderManagerDigest({ report, previous, openAlerts, includeLinks, feedbackSubject, firstOfStaleSpell })];
+      const [feedback, pauses] = await Promise.all([alertFeedbackCounts(ctx.db, workspaceId, now), pausedAlertRules(ctx.db, workspaceId, now)]);
+      return [
+        renderManagerDigest({
+        report,
+        previous,
+        openAlerts,
+        includeLinks,
+        feedbackSubject,
+        firstOfStaleSpell,
+        alertFeedback: feedback.get(team.name) ?? [],
+        pausedAlertRules: pauses.get(team.name) ?? [],
+      }),
+      ];
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
@@ -159,23 +172,27 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
   return summary;
 }
 
-/** Posts computed messages; a member is messaged in their DM (their Slack id, or found by email). */
+/**
+ * Posts computed messages; a member is messaged in their DM (their Slack id, or found by email).
+ * Counts ledger rows: a message carrying several alerts counts each.
+ */
 export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: string, ready: readonly ReadyMessage[]): Promise<JobSummary> {
   const summary = emptySummary();
   for (const item of ready) {
+    const rows = 1 + (item.claim.riders?.length ?? 0);
     let channel: string;
     if (item.to.kind === 'channel') {
       channel = item.to.channel;
     } else {
       const found = await recipientChannel(ctx.post, client, item.to.recipient, item.claim);
       if (found.status === 'failed') {
-        summary.failed++;
+        summary.failed += rows;
         continue;
       }
       channel = found.channel;
     }
     const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
-    summary[outcome.status]++;
+    summary[outcome.status] += rows;
   }
   return summary;
 }

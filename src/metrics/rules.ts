@@ -9,6 +9,14 @@ const DAY = 24 * HOUR;
 
 export type AlertRule = 'untouched_lead' | 'stalled_deal' | 'missed_follow_up' | 'activity_drop';
 
+export const ALERT_RULES: readonly AlertRule[] = ['untouched_lead', 'stalled_deal', 'missed_follow_up', 'activity_drop'];
+
+/** The rule an alert key belongs to: every key starts with its rule (see the rules below). */
+export function alertRuleOfKey(key: string): AlertRule | null {
+  const prefix = key.slice(0, key.indexOf(':'));
+  return ALERT_RULES.find((r) => r === prefix) ?? null;
+}
+
 /** A negative behaviour found as of an instant; `key` is unique per occurrence (the dedupe key). */
 export interface AlertCandidate {
   rule: AlertRule;

@@ -1,4 +1,5 @@
 import type { LinkLabel, LinkTest } from '../metrics/correlation.js';
+import type { AlertRule } from '../metrics/rules.js';
 
 const TYPE_LABELS: Record<string, string> = {
   call: 'Calls',
@@ -81,3 +82,11 @@ export function sampleNoun(key: string, n: number): string {
   const noun = key.startsWith('stage_conversion.') || key === 'touches_per_closed_deal' ? 'deal' : 'lead';
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** An alert rule as people read it, before "alerts": "stalled-deal alerts". */
+export const ALERT_RULE_WORDS: Record<AlertRule, string> = {
+  untouched_lead: 'untouched-lead',
+  stalled_deal: 'stalled-deal',
+  missed_follow_up: 'missed-follow-up',
+  activity_drop: 'activity-drop',
+};

@@ -3,6 +3,8 @@ import type { Database } from '../../src/db/client.js';
 import { startLocalSlack, validateBlocks, validateView, type LocalSlack } from '../../src/local-slack/index.js';
 import { repReport, teamReport } from '../../src/reports/build-report.js';
 import { renderAllRepsModal } from '../../src/slack/blocks/all-reps.js';
+import type { AlertJson } from '../../src/reports/types.js';
+import { renderBehaviourAlerts } from '../../src/slack/blocks/alert.js';
 import { renderMyKpis } from '../../src/slack/blocks/mykpis.js';
 import { renderTeamKpis } from '../../src/slack/blocks/teamkpis.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -305,6 +307,7 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
         { type: 'actions', block_id: 'alert_actions', elements: [{ type: 'button', action_id: 'alert_snooze_1d', text: { type: 'plain_text', text: 'Snooze' }, value: '{"key":"untouched_lead:L9"}' }] },
       ],
     };
+    // A snooze button (the App Home's, and alerts posted before the snooze menu) still works.
     await action({ teamId: TEAM, userId: 'UANNA', actionId: 'alert_snooze_1d', value: '{"key":"untouched_lead:L9"}', blockId: 'alert_actions', responseUrl, message, container: { type: 'message', message_ts: '1.1' } });
     const answer: any = (await eventually(() => slack.responses(responseUrl)[0])).body;
     expect(answer.replace_original).toBe(true);
@@ -316,6 +319,81 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
 
     await action({ teamId: TEAM, userId: 'UANNA', actionId: 'feedback_not_useful', value: '{"subject":"rep_nudge:2026-11-16"}', blockId: 'fb', responseUrl: slack.newResponseUrl(), message: { ...message, blocks: [] }, container: { type: 'message', message_ts: '1.1' } });
     await eventually(async () => (await db.prisma.feedback.findFirst({ where: { workspaceId: ws, subject: 'rep_nudge:2026-11-16', useful: false } })) ?? undefined);
+  });
+
+  describe('an alert message of several alerts', () => {
+    const lead = (id: string): AlertJson => ({
+      rule: 'untouched_lead',
+      key: `untouched_lead:anna:${id}`,
+      subject: id,
+      triggeredAt: '2026-11-22T09:00:00-06:00',
+      detail: { leadSource: 'inbound', slaHours: 24, hoursSinceAssigned: 30 },
+      record: { kind: 'lead', id, name: `Lead ${id}`, accountName: null, url: `https://crm.example.com/leads/${id}` },
+    });
+    const alerts = [lead('L21'), lead('L22'), lead('L23')];
+    const rendered = renderBehaviourAlerts({ items: alerts.map((alert) => ({ alert, returning: false })), currency: 'USD', timezone: 'Europe/Paris' });
+    const posted = { text: rendered.text, ts: '2.1', blocks: rendered.blocks };
+    const container = { type: 'message', message_ts: '2.1' };
+    const actionsOf = (blocks: any[], blockId: string) => blocks.find((b) => b.block_id === blockId);
+    /** A click on the posted message; its answer (replace_original) through the response URL. */
+    async function click(fields: Omit<Parameters<typeof blockActionsBody>[0], 'teamId' | 'userId' | 'responseUrl' | 'message' | 'container'>, message = posted): Promise<any> {
+      const responseUrl = slack.newResponseUrl();
+      const res = await action({ teamId: TEAM, userId: 'UANNA', responseUrl, message, container, ...fields });
+      expect(res.status).toBe(200);
+      const answer: any = (await eventually(() => slack.responses(responseUrl)[0])).body;
+      expect(answer.replace_original).toBe(true);
+      expect(answer.text).toBe(message.text);
+      expect(validateBlocks(answer.blocks, { surface: 'message' })).toEqual([]);
+      return answer;
+    }
+
+    it('the snooze menu snoozes the alert of its block for the chosen time and replaces only that alert’s actions', async () => {
+      const answer = await click({ actionId: 'alert_snooze', blockId: 'alert_actions:1', selectedOption: { value: '1w', text: '1 week' } });
+      const state = await db.prisma.alertState.findFirst({ where: { workspaceId: ws, alertKey: alerts[1]!.key } });
+      expect(state).toMatchObject({ status: 'snoozed', snoozeCount: 1 });
+      expect(state!.snoozedUntil!.getTime()).toBe(SCENARIO_AS_OF.getTime() + 7 * 86_400_000);
+      expect(await db.prisma.alertState.count({ where: { workspaceId: ws, alertKey: { in: [alerts[0]!.key, alerts[2]!.key] } } })).toBe(0);
+      expect(actionsOf(answer.blocks, 'alert_actions:1')).toBeUndefined();
+      expect(JSON.stringify(answer.blocks)).toContain(':zzz: Snoozed until');
+      expect(actionsOf(answer.blocks, 'alert_actions:0')).toEqual(actionsOf(posted.blocks, 'alert_actions:0'));
+      expect(actionsOf(answer.blocks, 'alert_actions:2')).toEqual(actionsOf(posted.blocks, 'alert_actions:2'));
+      expect(answer.blocks).toHaveLength(posted.blocks.length);
+    });
+
+    it('👎 notes it under that alert; a second 👎 on the rule pauses it, says until when, and Undo resumes it', async () => {
+      const anna = await db.prisma.member.findFirstOrThrow({ where: { workspaceId: ws, email: 'anna@example.com' } });
+      const first = await click({ actionId: 'alert_not_useful', blockId: 'alert_actions:0', value: JSON.stringify({ key: alerts[0]!.key }) });
+      expect(await db.prisma.alertFeedback.findMany({ where: { memberId: anna.id }, select: { alertKey: true, rule: true, useful: true, at: true } })).toEqual([
+        { alertKey: alerts[0]!.key, rule: 'untouched_lead', useful: false, at: SCENARIO_AS_OF },
+      ]);
+      // That alert keeps Open in CRM, Done, the snooze menu and Dismiss, loses 👍/👎, and gets the note.
+      expect(actionsOf(first.blocks, 'alert_actions:0').elements.map((e: any) => e.action_id)).toEqual(['open_record', 'alert_done', 'alert_snooze', 'alert_dismiss']);
+      expect(actionsOf(first.blocks, 'alert_actions:0:note').elements[0].text).toBe('👎 Noted. Two 👎 on untouched-lead alerts within 30 days pause them for you for 30 days.');
+      expect(actionsOf(first.blocks, 'alert_actions:2')).toEqual(actionsOf(posted.blocks, 'alert_actions:2'));
+      expect(await db.prisma.alertRulePause.count({ where: { memberId: anna.id } })).toBe(0);
+
+      const second = await click({ actionId: 'alert_not_useful', blockId: 'alert_actions:2', value: JSON.stringify({ key: alerts[2]!.key }) }, { ...posted, blocks: first.blocks });
+      const until = new Date(SCENARIO_AS_OF.getTime() + 30 * 86_400_000);
+      expect(await db.prisma.alertRulePause.findMany({ where: { memberId: anna.id }, select: { rule: true, until: true, undoneAt: true } })).toEqual([{ rule: 'untouched_lead', until, undoneAt: null }]);
+      const note = actionsOf(second.blocks, 'alert_actions:2:note');
+      expect(note.text.text).toBe(`⏸️ *Paused:* Pacer won’t send you untouched-lead alerts until <!date^${until.getTime() / 1000}^{date_short_pretty}|Dec 23>.`);
+      expect(note.accessory).toMatchObject({ action_id: 'alert_pause_undo', text: { text: 'Undo' } });
+      // The first alert's note is untouched.
+      expect(actionsOf(second.blocks, 'alert_actions:0:note')).toEqual(actionsOf(first.blocks, 'alert_actions:0:note'));
+
+      const undone = await click({ actionId: 'alert_pause_undo', blockId: 'alert_actions:2:note', value: note.accessory.value }, { ...posted, blocks: second.blocks });
+      expect(actionsOf(undone.blocks, 'alert_actions:2:note').elements[0].text).toBe('▶️ Resumed: untouched-lead alerts are back on.');
+      const pause = await db.prisma.alertRulePause.findFirstOrThrow({ where: { memberId: anna.id } });
+      expect(pause.undoneAt).toEqual(SCENARIO_AS_OF);
+    });
+
+    it('a click whose value is not an alert key is refused, logged, and changes nothing', async () => {
+      const before = await db.prisma.alertFeedback.count();
+      const res = await action({ teamId: TEAM, userId: 'UANNA', actionId: 'alert_useful', value: '{"subject":"x"}', blockId: 'alert_actions:0', responseUrl: slack.newResponseUrl(), message: posted, container });
+      expect(res.status).toBe(200);
+      await eventually(() => (/alert_useful: malformed value/.test(app.logs()) ? true : undefined));
+      expect(await db.prisma.alertFeedback.count()).toBe(before);
+    });
   });
 
   it('marks the workspace disconnected on app_uninstalled and never logs a secret', async () => {

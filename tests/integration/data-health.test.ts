@@ -258,6 +258,8 @@ describe('pacer status (a process on PostgreSQL, PACER_NOW)', () => {
     expect(stale.stdout.split('\n').slice(2)).toEqual([
       'data: STALE (no_events) — last event received 2026-11-23T15:00:00Z, latest occurred 2026-11-23T14:30:00Z',
       '  team Central: STALE (no_events) — last event received 2026-11-23T09:00:00-06:00, latest occurred 2026-11-23T08:30:00-06:00',
+      'alert feedback (last 30 days): none',
+      'alert rules paused by reps: none',
       '',
     ]);
     const fresh = await status({ DATABASE_URL: url, PACER_NOW: '2026-11-23T16:00:00Z' });

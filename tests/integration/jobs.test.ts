@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { recordAlertAction } from '../../src/db/alert-state-repo.js';
 import type { Database } from '../../src/db/client.js';
-import { claimDelivery, ledgerSummary, markPosting, settleAbandonedPosts } from '../../src/db/delivery-ledger.js';
+import { alertsSentSince, claimDelivery, claimGroup, ledgerSummary, markPosting, settleAbandonedPosts, settledKeys } from '../../src/db/delivery-ledger.js';
 import { loadRoster } from '../../src/db/roster-repo.js';
 import type { JobContext } from '../../src/jobs/context.js';
 import { lastWeekKey } from '../../src/jobs/due.js';
@@ -152,6 +152,39 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(summary.counts).toEqual({ sent: reps.length - 1, unknown: 1 });
   });
 
+  it('two alert scans at once send each rep their alerts in one message, each alert once', async () => {
+    const [a, b] = await Promise.all([runJobNow(processCtx('A'), 'alert-scan', END), runJobNow(processCtx('B'), 'alert-scan', END)]);
+    const rows = await statuses('behaviour_alert');
+    expect(a.sent + b.sent).toBe(rows.length);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    const recipients = new Set(rows.map((r) => r.recipient));
+    expect(recipients.size).toBeGreaterThan(1);
+    for (const recipient of recipients) expect(dmsTo(`U${recipient}`)).toHaveLength(1);
+  });
+
+  it('posts a message of several alerts whole or not at all: its rows follow the claim, and a killed post leaves each unknown', async () => {
+    const rep = reps[0]!;
+    const intent = (n: number) => ({ workspaceId: ws, key: `behaviour_alert:${TEAM}:${rep.memberId}:test-${n}`, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: END });
+    const claims = await Promise.all([1, 2, 3].map(async (n) => (await claimDelivery(db, intent(n), 'P', END, 10 * 60_000))!));
+    const group = claimGroup(claims)!;
+    expect(group.riders?.map((r) => r.key)).toEqual([intent(2).key, intent(3).key]);
+    const rowStatuses = async () => (await statuses('behaviour_alert')).map((r) => r.status);
+
+    // Another process took one row over (its lease had expired): the message is not posted at all.
+    await db.query("UPDATE delivery SET claimed_by = 'Q' WHERE key = $1", [intent(3).key]);
+    expect(await markPosting(db, group, 'P', END, 60_000, rep.userId)).toBe(false);
+    expect(await rowStatuses()).toEqual(['pending', 'pending', 'pending']);
+
+    // All three ours: all posting at once; the process dies in the call; after the lease, each is
+    // unknown (never re-sent) and each counts against the rep's daily cap.
+    await db.query("UPDATE delivery SET claimed_by = 'P' WHERE key = $1", [intent(3).key]);
+    expect(await markPosting(db, group, 'P', END, 60_000, rep.userId)).toBe(true);
+    expect(await rowStatuses()).toEqual(['posting', 'posting', 'posting']);
+    expect((await settleAbandonedPosts(db, new Date(END.getTime() + 61_000))).map((r) => r.key).sort()).toEqual([1, 2, 3].map((n) => intent(n).key));
+    expect(await alertsSentSince(db, ws, rep.memberId, END)).toBe(3);
+    expect((await settledKeys(db, [1, 2, 3].map((n) => intent(n).key), new Date(END.getTime() + 61_000))).size).toBe(3);
+  });
+
   it('rides out a 429 storm without losing or doubling a message', async () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 5);
     slack.failNext('chat.postMessage', { status: 503 }, 2);
@@ -215,7 +248,7 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     }
   });
 
-  it('caps behaviour alerts per rep per day; the rest go out the next day; a snoozed alert returns once', async () => {
+  it('caps behaviour alerts per rep per day, counting alerts; one message per rep per scan; the rest go out the next day; a snoozed alert returns once', async () => {
     const ctx = processCtx('A');
     const first = await runJobNow(ctx, 'alert-scan', END);
     const sentPerRep = (rows: { recipient: string; status: string }[]) => {
@@ -223,25 +256,53 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
       for (const r of rows) if (r.status === 'sent') counts.set(r.recipient, (counts.get(r.recipient) ?? 0) + 1);
       return counts;
     };
+    /** The alert keys a DM carries, one per actions block (each alert's buttons carry its key). */
+    const alertKeysIn = (m: { blocks?: unknown[] }) =>
+      (m.blocks ?? []).flatMap((b: any) => (b.type === 'actions' ? [JSON.parse(b.elements.find((e: any) => e.action_id === 'alert_done').value).key as string] : []));
     const day1 = await statuses('behaviour_alert');
+    // The summary counts alerts: each ledger row is one alert, however many share a message.
     expect(first.sent).toBe(day1.length);
-    expect(Math.max(...sentPerRep(day1).values())).toBeLessThanOrEqual(3);
+    const perRep1 = sentPerRep(day1);
+    expect(Math.max(...perRep1.values())).toBe(3);
     expect(first.held).toBeGreaterThan(0);
+    for (const [recipient, n] of perRep1) {
+      const dms = dmsTo(`U${recipient}`);
+      expect(dms).toHaveLength(1);
+      expect(alertKeysIn(dms[0]!).sort()).toEqual(day1.filter((r) => r.recipient === recipient).map((r) => r.key.split(':').slice(3).join(':')).sort());
+      expect(dms[0]!.text).toMatch(n > 1 ? new RegExp(`^${n} things to act on today: `) : /^[^\n]+$/);
+    }
+    // Every alert of a message was posted in that one call: its rows share the message's ts.
+    const ts = await db.query<{ recipient: string; n: number }>("SELECT recipient, count(DISTINCT ts)::int AS n FROM delivery WHERE kind = 'behaviour_alert' GROUP BY recipient");
+    expect(ts.every((r) => r.n === 1)).toBe(true);
+
+    // Later the same day: the cap is spent by alerts, not by messages, so nothing more goes out.
+    const posts = slack.callsTo('chat.postMessage').length;
+    const later = new Date(END.getTime() + 20 * 60_000);
+    await dataArrives(later);
+    const sameDay = await runJobNow(processCtx('A2', manualClock(later)), 'alert-scan', later);
+    expect(sameDay.sent).toBe(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(posts);
 
     const nextDay = new Date(END.getTime() + 86_400_000);
     const second = await runJobNow(processCtx('B', manualClock(nextDay)), 'alert-scan', nextDay);
     expect(second.sent).toBeGreaterThan(0);
     const day2 = (await statuses('behaviour_alert')).filter((r) => !day1.some((d) => d.key === r.key));
     expect(Math.max(...sentPerRep(day2).values())).toBeLessThanOrEqual(3);
+    for (const recipient of sentPerRep(day2).keys()) expect(dmsTo(`U${recipient}`)).toHaveLength(perRep1.has(recipient) ? 2 : 1);
     const keys = (await statuses('behaviour_alert')).map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
 
-    // Snooze an untouched lead (it stays untouched, so still an alert later) for a day: it comes
-    // back once after the snooze, with no snooze button.
-    const alert = day1.find((r) => r.key.includes(':untouched_lead:'))!;
+    // Snooze an untouched lead that is still an alert after the snooze (untouched, and its deadline
+    // still within the lookback) for a day: it comes back once after the snooze, with no snooze menu.
+    const afterSnooze = new Date(nextDay.getTime() + 2 * 86_400_000);
+    const stillOpen = new Set<string>();
+    for (const team of await loadRoster(db, ws)) {
+      for (const m of (await teamReport(db, ws, team.name, afterSnooze)).members) for (const a of m.alerts) stillOpen.add(a.key);
+    }
+    const alert = day1.find((r) => r.key.includes(':untouched_lead:') && stillOpen.has(r.key.split(':').slice(3).join(':')))!;
+    expect(alert).toBeDefined();
     const alertKey = alert.key.split(':').slice(3).join(':');
     await recordAlertAction(db, { workspaceId: ws, memberId: Number(alert.recipient), alertKey, action: 'snooze_1d', now: nextDay });
-    const afterSnooze = new Date(nextDay.getTime() + 2 * 86_400_000);
     // The CRM keeps sending (alerts are held while data is stale, metrics.md "Data health").
     await dataArrives(afterSnooze);
     await runJobNow(processCtx('C', manualClock(afterSnooze)), 'alert-scan', afterSnooze);
@@ -249,8 +310,11 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     await runJobNow(processCtx('D', manualClock(afterSnooze)), 'alert-scan', new Date(afterSnooze.getTime() + 86_400_000));
     const returned = (await statuses('behaviour_alert')).filter((r) => r.key === `${alert.key}:returned`);
     expect(returned.map((r) => r.status)).toEqual(['sent']);
-    const returnMessage = slack.messages(`U${alert.recipient}`).find((m) => JSON.stringify(m.blocks).includes(alertKey.slice(0, 30)) && !JSON.stringify(m.blocks).includes('alert_snooze'));
-    expect(returnMessage).toBeDefined();
+    // It came back in its own actions block, without the snooze menu.
+    const returnBlocks: any[] = slack.messages(`U${alert.recipient}`).flatMap((m) => (m.blocks ?? []).filter((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.value === JSON.stringify({ key: alertKey }))));
+    expect(returnBlocks.length).toBeGreaterThanOrEqual(2);
+    expect(returnBlocks[0].elements.some((e: any) => e.type === 'static_select')).toBe(true);
+    expect(returnBlocks.at(-1).elements.map((e: any) => e.action_id).filter((id: string) => id !== 'open_record')).toEqual(['alert_done', 'alert_dismiss', 'alert_useful', 'alert_not_useful']);
   });
 
   it('the scheduler sends what is due in each recipient zone and skips what is past the grace window', async () => {

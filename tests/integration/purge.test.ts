@@ -16,7 +16,7 @@ describe('purge --workspace (PostgreSQL)', () => {
   const countsFor = async (workspaceId: number) =>
     Object.fromEntries(
       await Promise.all(
-        ['activity_event', 'slack_user', 'alert_state', 'feedback', 'delivery', 'member', 'team', 'api_key', 'identity', 'target'].map(async (t) => [
+        ['activity_event', 'slack_user', 'alert_state', 'alert_feedback', 'alert_rule_pause', 'feedback', 'delivery', 'member', 'team', 'api_key', 'identity', 'target'].map(async (t) => [
           t,
           (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} WHERE workspace_id = $1`, [workspaceId]))[0]!.n,
         ]),
@@ -31,6 +31,8 @@ describe('purge --workspace (PostgreSQL)', () => {
       await createApiKey(db, ws, 'ingest');
       await db.prisma.slackUser.create({ data: { workspaceId: ws, slackUserId: 'U1', memberId: member.id, checkedAt: new Date() } });
       await db.prisma.alertState.create({ data: { workspaceId: ws, memberId: member.id, alertKey: 'k' } });
+      await db.prisma.alertFeedback.create({ data: { workspaceId: ws, memberId: member.id, alertKey: 'stalled_deal:k', rule: 'stalled_deal', useful: false, at: new Date() } });
+      await db.prisma.alertRulePause.create({ data: { workspaceId: ws, memberId: member.id, rule: 'stalled_deal', startedAt: new Date(), until: new Date() } });
       await db.prisma.feedback.create({ data: { workspaceId: ws, slackUserId: 'U1', subject: 's', useful: true } });
       await db.prisma.memberPreference.create({ data: { memberId: member.id, nudgesEnabled: false } });
       await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, due_at, updated_at) VALUES ($1, $2, 'rep_nudge', '1', now(), now())`, [ws, `k${ws}`]);
@@ -39,7 +41,7 @@ describe('purge --workspace (PostgreSQL)', () => {
     const before = await countsFor(kept);
 
     const result = await purgeWorkspace(db, 'T0PURGE');
-    expect(result.deleted).toMatchObject({ workspace: 1, slack_installation: 1, delivery: 1, feedback: 1, alert_state: 1, slack_user: 1 });
+    expect(result.deleted).toMatchObject({ workspace: 1, slack_installation: 1, delivery: 1, feedback: 1, alert_state: 1, alert_feedback: 1, alert_rule_pause: 1, slack_user: 1 });
     expect(result.deleted.activity_event).toBeGreaterThan(0);
     expect(Object.values(await countsFor(gone)).every((n) => n === 0)).toBe(true);
     expect(await db.prisma.workspace.findUnique({ where: { slackTeamId: 'T0PURGE' } })).toBeNull();

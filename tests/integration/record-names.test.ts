@@ -4,7 +4,7 @@ import { eventsBehind } from '../../src/db/events-behind.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import { teamReport } from '../../src/reports/build-report.js';
-import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
+import { renderBehaviourAlerts } from '../../src/slack/blocks/alert.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 
@@ -46,8 +46,8 @@ describe.each(DATABASE_KINDS)('record names from ingestion to reports on %s', (k
     expect(untouched?.record).toEqual({ kind: 'lead', id: 'L9', name: 'Jo Park', accountName: 'Park & Sons', url: LEAD_URL });
     expect(alerts.filter((a) => a.rule === 'activity_drop').every((a) => a.record === null)).toBe(true);
 
-    const message = renderBehaviourAlert({ alert: stalled!, repName: 'Cara', currency: 'USD', timezone: 'America/Chicago', returning: false });
-    expect(message.text).toContain('Deal Acme — 60 seats has gone quiet');
+    const message = renderBehaviourAlerts({ items: [{ alert: stalled!, returning: false }], currency: 'USD', timezone: 'America/Chicago' });
+    expect(message.text).toContain('Acme — 60 seats ($9K) has gone quiet');
     expect(message.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []))[0]).toMatchObject({ text: { text: 'Open in CRM' }, url: DEAL_URL });
 
   });

@@ -61,7 +61,7 @@ const FEEDBACK: AlertFeedbackCount[] = [
   { rule: 'activity_drop', useful: 5, notUseful: 1 },
 ];
 const RULES = ['stalled_deal', 'missed_follow_up', 'untouched_lead', 'activity_drop', 'stalled_deal'] as const;
-const paused = (r: TeamReport): PausedAlertRule[] => RULES.map((rule, i) => ({ name: r.members[i]!.rep.name, rule, until: '2027-01-02T15:00:00Z' }));
+const paused = (r: TeamReport): PausedAlertRule[] => RULES.map((rule, i) => ({ name: r.members[i]!.rep.name, rule, until: new Date('2027-01-02T15:00:00Z') }));
 
 type DigestInput = Parameters<typeof renderManagerDigest>[0];
 const openAlerts = (r: TeamReport) => Object.fromEntries(r.members.map((m) => [m.rep.email, m.alerts]));

@@ -3,7 +3,7 @@ import type { AlertJson, TeamReport } from '../../src/reports/types.js';
 import { blocksToHtml, escapeHtml, messageToHtml, mrkdwnToHtml, viewTitle, viewToHtml } from '../../src/sandbox/block-kit-html.js';
 import { buildOrg } from '../../src/seed/org.js';
 import type { SeedTeam } from '../../src/seed/types.js';
-import { renderBehaviourAlert } from '../../src/slack/blocks/alert.js';
+import { renderBehaviourAlerts } from '../../src/slack/blocks/alert.js';
 import { renderManagerHome, renderRepHome } from '../../src/slack/blocks/home.js';
 import { renderLoadingModal, renderMessageModal } from '../../src/slack/blocks/loading.js';
 import { renderMyKpis, renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
@@ -275,12 +275,13 @@ describe('real messages and views from the seeded org', () => {
       subject: 'Acme & <Sons>',
       triggeredAt: '2026-11-24T09:00:00-05:00',
       detail: { amount: 12000, daysSinceActivity: 16, stalledDays: 14 },
-      record: null,
+      record: { kind: 'deal', id: 'D-1', name: 'Acme & <Sons>', accountName: null, url: null },
     };
-    const html = blocksToHtml(renderBehaviourAlert({ alert, repName: rep.rep.name, currency: 'USD', timezone: 'America/New_York', returning: false }).blocks);
+    const html = blocksToHtml(renderBehaviourAlerts({ items: [{ alert, returning: false }], currency: 'USD', timezone: 'America/New_York' }).blocks);
     expect(html).not.toContain('unsupported');
     expect(html).toContain('Acme &amp; &lt;Sons&gt;');
-    expect(html).toContain('data-action-id="alert_snooze_1d"');
+    expect(html).toMatch(/<select [^>]*data-action-id="alert_snooze"[^>]*data-block-id="alert_actions:0"/);
+    expect(html).toContain('data-action-id="alert_not_useful"');
     expect(html).not.toContain('!date^');
   });
 });

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertRule } from '../../metrics/rules.js';
+import { ALERT_RULE_WORDS } from '../../reports/labels.js';
 import type { AlertJson, TeamReport } from '../../reports/types.js';
 import { seeAllRepsButton } from './all-reps.js';
 import { LENGTH_BUDGET } from './budgets.js';
@@ -25,19 +26,13 @@ export interface AlertFeedbackCount {
   notUseful: number;
 }
 
-/** A rep's alert rule paused after two 👎 within 30 days, until an ISO instant. */
+/** A rep's alert rule paused after two 👎 within 30 days, until when. */
 export interface PausedAlertRule {
   name: string;
   rule: AlertRule;
-  until: string;
+  until: Date;
 }
 
-const RULE_WORDS: Record<AlertRule, string> = {
-  untouched_lead: 'untouched-lead',
-  stalled_deal: 'stalled-deal',
-  missed_follow_up: 'missed-follow-up',
-  activity_drop: 'activity-drop',
-};
 /** Paused rules named in the footer; the rest are counted, so the digest keeps to its budget. */
 const PAUSED_NAMED = 2;
 
@@ -55,9 +50,9 @@ function alertsClause(r: TeamReport, openAlerts: Record<string, readonly AlertJs
 function footer(r: TeamReport, feedback: readonly AlertFeedbackCount[], paused: readonly PausedAlertRule[]): string[] {
   const rated = feedback.filter((f) => f.useful + f.notUseful > 0);
   const lines: string[] = [];
-  if (rated.length > 0) lines.push(`Alert feedback, last 30 days: ${rated.map((f) => `${RULE_WORDS[f.rule]} 👍 ${f.useful} 👎 ${f.notUseful}`).join(' · ')}`);
+  if (rated.length > 0) lines.push(`Alert feedback, last 30 days: ${rated.map((f) => `${ALERT_RULE_WORDS[f.rule]} 👍 ${f.useful} 👎 ${f.notUseful}`).join(' · ')}`);
   if (paused.length > 0) {
-    const named = paused.slice(0, PAUSED_NAMED).map((p) => `${RULE_WORDS[p.rule]} alerts for ${nameText(p.name)} until ${slackDay(p.until, r.timezone)}`);
+    const named = paused.slice(0, PAUSED_NAMED).map((p) => `${ALERT_RULE_WORDS[p.rule]} alerts for ${nameText(p.name)} until ${slackDay(p.until.toISOString(), r.timezone)}`);
     const more = paused.length > PAUSED_NAMED ? `, and ${paused.length - PAUSED_NAMED} more` : '';
     lines.push(`Paused after 2 👎: ${named.join(', ')}${more}`);
   }

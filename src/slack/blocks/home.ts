@@ -1,16 +1,16 @@
 import type { HomeView, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { imageBlock } from '../../charts/block.js';
 import { needsAttention as repNeedsAttention } from '../../metrics/attention.js';
-import { indicatorUnit } from '../../reports/labels.js';
 import type { AlertJson, LeadingJson, RepReport, TeamReport } from '../../reports/types.js';
 import { figureText, localMoment, money, pacePercent, slackDate, statusEmoji, statusWords, weekDays } from './format.js';
 import { actions, button, context, divider, header, option, plain, section } from './kit.js';
 import { staleDataText } from './data-health.js';
-import { clip, escapeMrkdwn, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './limits.js';
+import { escapeMrkdwn, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS } from './limits.js';
 import { notMappedText } from './notices.js';
 import { leadSection, rampText } from './ask.js';
-import { recordButton, recordText } from './record.js';
+import { recordButton } from './record.js';
 import { comparedText, focusLeading, focusText, leadingForecastText, NO_BASELINE_TEXT, ramped, resultsLines, teamText, windowsText } from './rep-view.js';
+import { alertHeadline } from './alert.js';
 import { repRowText } from './teamkpis.js';
 
 /**
@@ -39,32 +39,11 @@ const MAX_SELECT_OPTIONS = 100;
 /** Alerts shown with their buttons (2 blocks each); the rest are counted. */
 const MAX_HOME_ALERTS = 5;
 
-const num = (a: AlertJson, key: string): number | null => {
-  const v = a.detail[key];
-  return typeof v === 'number' ? v : null;
-};
-const str = (a: AlertJson, key: string): string => {
-  const v = a.detail[key];
-  return typeof v === 'string' ? escapeMrkdwn(clip(v, 100)) : '—';
-};
-
-/** An alert in coaching words, with the numbers it rests on (metrics.md "Negative behaviours"). */
+/** An alert in coaching words, with the numbers it rests on (metrics.md "Negative behaviours"), and since when. */
 export function alertText(a: AlertJson, currency: string): string {
-  const subject = recordText(a.record, a.subject);
-  const since = `since ${localMoment(a.triggeredAt)}`;
-  switch (a.rule) {
-    case 'untouched_lead':
-      return `🕑 *Lead ${subject} is waiting for a first touch* — assigned ${num(a, 'hoursSinceAssigned') ?? '—'} h ago (${str(a, 'leadSource')}); the team’s SLA is ${num(a, 'slaHours') ?? '—'} h. A touch today still helps.\n_${since}_`;
-    case 'stalled_deal':
-      return `⏸️ *Deal ${subject} has gone quiet* — ${money(num(a, 'amount'), currency)}, no touch or stage change for ${num(a, 'daysSinceActivity') ?? '—'} days (stalled after ${num(a, 'stalledDays') ?? '—'}). A short check-in can restart it.\n_${since}_`;
-    case 'missed_follow_up':
-      return `📨 *No follow-up yet after the ${str(a, 'meetingType')} on ${subject}* — a touch within ${num(a, 'followUpHours') ?? '—'} h keeps it warm.\n_${since}_`;
-    case 'activity_drop': {
-      const mean = num(a, 'previousMean');
-      const unit = indicatorUnit(`cadence.${a.subject}`);
-      return `📉 *Fewer ${escapeMrkdwn(unit)} last week* — ${num(a, 'lastWeek') ?? '—'} against your usual ${mean === null ? '—' : mean.toFixed(1)} a week (the ${num(a, 'weeks') ?? '—'} weeks before).\n_${since}_`;
-    }
-  }
+  // The App Home knows no reader zone: a meeting's time is a Slack date token, read in the
+  // reader's own zone, with a UTC fallback.
+  return `${alertHeadline(a, currency, 'UTC')}\n_since ${localMoment(a.triggeredAt)}_`;
 }
 
 function alertBlocks(r: RepReport): KnownBlock[] {

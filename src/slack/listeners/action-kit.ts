@@ -97,7 +97,7 @@ export async function maySee(deps: SlackDeps, ctx: ActionContext, email: string)
 }
 
 /** The blocks of the message a button sits in (Slack sends them back with the click). */
-function messageBlocks(message: BlockAction['message']): KnownBlock[] | undefined {
+export function messageBlocks(message: BlockAction['message']): KnownBlock[] | undefined {
   const blocks: unknown = message?.blocks;
   return Array.isArray(blocks) ? (blocks as KnownBlock[]) : undefined;
 }

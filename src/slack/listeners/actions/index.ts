@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
 import { registerAlertActions } from './alert.js';
+import { registerAlertFeedback } from './alert-feedback.js';
 import { registerFeedback } from './feedback.js';
 import { registerOpenDashboard } from './open-dashboard.js';
 import { registerOpenRecord } from './open-record.js';
@@ -14,7 +15,7 @@ import { registerTeamKpisPage } from './teamkpis-page.js';
 
 /**
  * Buttons and menus, one listener each: App Home settings and drill-downs, /teamkpis's other teams, the See all reps modal,
- * alert snooze/dismiss/done and feedback (the shared preamble: action-kit.ts).
+ * alert snooze/dismiss/done, alert 👍/👎 and pause undo, and feedback (the shared preamble: action-kit.ts).
  */
 export function registerActions(app: App, deps: SlackDeps): void {
   registerOpenRecord(app);
@@ -27,5 +28,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   registerSettingsDigest(app, deps);
   registerSettingsSendTime(app, deps);
   registerAlertActions(app, deps);
+  registerAlertFeedback(app, deps);
   registerFeedback(app, deps);
 }
