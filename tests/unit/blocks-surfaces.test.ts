@@ -207,7 +207,7 @@ describe('/mykpis', () => {
     const help = renderMyKpisHelp({ unknown: '<b>' });
     expectWithinMessageLimits(help);
     const texts = allTexts(help.blocks).join('\n');
-    for (const usage of ['`/mykpis`', '`/mykpis last`', '`/mykpis help`', '`/mykpis @rep`']) expect(texts).toContain(usage);
+    for (const usage of ['`/mykpis`', '`/mykpis last week`', '`/mykpis help`', '`/mykpis @rep`']) expect(texts).toContain(usage);
     expect(texts).toContain('“&lt;b&gt;”');
     expect(allTexts(renderMyKpisHelp().blocks).join('\n')).not.toContain('understand');
   });

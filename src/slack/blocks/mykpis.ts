@@ -64,12 +64,12 @@ export function renderMyKpis(input: { report: RepReport; period: KpiWeek; appHom
 export function renderMyKpisHelp(input: { unknown?: string | null } = {}): SlackMessage {
   const usage = [
     '`/mykpis` — your focus indicators this week against your team’s top performers, your results against target and the one thing to focus on.',
-    '`/mykpis last` — the same for last week (the last complete week).',
+    '`/mykpis last week` — the same for last week (the last complete week).',
     '`/mykpis help` — this help.',
     'Managers: `/mykpis @rep` — the same for a rep of your team.',
   ];
   const blocks: KnownBlock[] = [header('Pacer — /mykpis')];
   if (input.unknown) blocks.push(section(`I didn’t understand “${escapeMrkdwn(clip(input.unknown, 100))}”. Here is what /mykpis does:`));
   blocks.push(section(usage.join('\n')), context('Only you see these answers. The numbers come from your CRM activity; nobody types them in.'));
-  return message('/mykpis: your KPIs this week (/mykpis) or last week (/mykpis last); managers: /mykpis @rep.', blocks);
+  return message('/mykpis: your KPIs this week (/mykpis) or last week (/mykpis last week); managers: /mykpis @rep.', blocks);
 }
