@@ -86,10 +86,13 @@ const ALERT_NOTES: Record<AlertAction, (until: Date | null) => string> = {
  * request's workspace and checks they may see what they ask for.
  */
 export function registerActions(app: App, deps: SlackDeps): void {
-  // A link button: Slack opens the link itself and still sends the click, which needs an answer.
-  app.action(OPEN_RECORD_ACTION, async ({ ack }) => {
-    await ack();
-  });
+  // Link buttons ("Open in CRM", /mykpis's "Open your dashboard"): Slack opens the link itself and
+  // still sends the click, which needs an answer.
+  for (const linkButton of [OPEN_RECORD_ACTION, 'open_dashboard']) {
+    app.action(linkButton, async ({ ack }) => {
+      await ack();
+    });
+  }
 
   const handle = <A extends BlockAction>(
     pattern: string | RegExp,
