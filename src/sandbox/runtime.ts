@@ -164,6 +164,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const clock = sandboxClock(new Date(Date.parse(state.end) + state.advancedDays * DAY_MS));
 
     const workspace = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: SANDBOX_WORKSPACE } });
+    // The local Slack starts empty every time, so the ledger of what was posted to the last one is
+    // forgotten with it: a restarted sandbox delivers the week again when asked, instead of showing
+    // empty conversations while the ledger says everything was sent.
+    await db.query('DELETE FROM delivery WHERE workspace_id = $1', [workspace.id]);
     let org: SeedOrg | null = null;
     /** The demo org as its first run generated it: "advance the clock" carries its activity on. */
     const demoOrg = async (s: SandboxState): Promise<SeedOrg> => {

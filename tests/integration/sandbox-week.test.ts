@@ -132,6 +132,10 @@ describe('the sandbox shows the week', () => {
     sandbox = await start();
     expect(await count()).toBe(total);
     expect(sandbox.backend.now().getTime()).toBeGreaterThanOrEqual(END.getTime() + 14 * DAY);
+    // The local Slack starts empty again, and so does the ledger of what was posted to it: the week is delivered again on request.
+    expect(sandbox.slack.messages()).toEqual([]);
+    expect(await sandbox.backend.runWeeklyJobs()).toMatchObject({ nudges: reps.length, digests: managers.length, recaps: teams });
+    for (const rep of reps) expect((await delivered('rep_nudge', rep)).filter((m) => m !== undefined)).toHaveLength(1);
     // The demo org's links keep the first run's address.
     expect(url).not.toBe(sandbox.url);
     await sandbox.backend.advanceClock(7);
