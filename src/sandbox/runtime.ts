@@ -187,6 +187,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const signingSecret = randomBytes(24).toString('hex');
     slack = await startLocalSlack({
       host: '127.0.0.1',
+      // Messages are stamped by the sandbox clock, so a message sent after "advance a week" shows that week's date.
+      now: () => clock.now().getTime(),
       workspaces: [
         {
           teamId: SANDBOX_WORKSPACE,
