@@ -190,21 +190,21 @@ export function lead(s: RepState, assignedAt: number, source: 'inbound' | 'outbo
 }
 
 /**
- * A worked lead's decision some working hours after `t`: qualified, disqualified or left to
- * nurture; most qualified leads become opportunities.
+ * A worked lead's decision some working hours after its last touch: qualified, disqualified or
+ * left to nurture; most qualified leads become opportunities.
  */
-export function decideLead(s: RepState, lead: OpenAtEnd['leads'][number], after: number): void {
+export function decideLead(s: RepState, worked: OpenAtEnd['leads'][number], lastTouch: number): void {
   const { rng } = s;
-  const t = later(s, after, 1, 30);
+  const t = later(s, lastTouch, 1, 30);
   const open = s.open;
-  if (open && lead.assignedAt < open.at && t >= open.at) open.leads.push(lead);
+  if (open && worked.assignedAt < open.at && t >= open.at) open.leads.push(worked);
   const qualified = rng.chance(s.rep.profile.qualifyRate);
-  if (qualified) s.drafts.push({ at: t, type: 'lead_qualified', leadId: lead.leadId });
-  else if (rng.chance(0.8)) s.drafts.push({ at: t, type: 'lead_disqualified', leadId: lead.leadId });
+  if (qualified) s.drafts.push({ at: t, type: 'lead_qualified', leadId: worked.leadId });
+  else if (rng.chance(0.8)) s.drafts.push({ at: t, type: 'lead_disqualified', leadId: worked.leadId });
   if (qualified && rng.chance(OPPORTUNITY_PER_QUALIFIED)) {
     const at = later(s, t, 0.5, 24);
-    if (open && t < open.at && at >= open.at) open.toOpen.push({ leadId: lead.leadId, assignedAt: lead.assignedAt });
-    deal(s, at, lead.leadId);
+    if (open && t < open.at && at >= open.at) open.toOpen.push({ leadId: worked.leadId, assignedAt: worked.assignedAt });
+    deal(s, at, worked.leadId);
   }
 }
 
