@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import { processClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/client.js';
+import type { JobSummary } from '../../src/jobs/context.js';
 import type { WeeklyKind } from '../../src/jobs/plan.js';
 import { jobContext } from '../../src/jobs/setup.js';
 import { runWeekly } from '../../src/jobs/weekly.js';
@@ -47,7 +48,7 @@ export interface JobsWorkerResult {
   firstPostAt: number | null;
   lastPostDoneAt: number | null;
   runSeconds: number;
-  summary: Record<string, number>;
+  summary: JobSummary;
   /** Calls made through the delivery client, by phase (auth.test inside clientFor is not seen). */
   apiCalls: { compute: Record<string, CallStats>; deliver: Record<string, CallStats> };
   posts: { ok: number; rateLimited: number; otherErrors: number };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseInstant } from '../ingest/event-schema.js';
 import { isJobName, JOBS, runJobNow } from '../jobs/registry.js';
+import { describeRuns } from '../jobs/run-summary.js';
 import { jobContext } from '../jobs/setup.js';
 import { messageAsText } from '../slack/blocks/as-text.js';
 import { deliveryClients, type DeliveryClients } from '../slack/delivery/clients.js';
@@ -11,7 +12,7 @@ const noClients: DeliveryClients = { clientFor: () => Promise.resolve(null) };
 export function registerRunJob(program: Command): void {
   program
     .command('run-job')
-    .description(`run a scheduled job now for the last complete week: ${Object.keys(JOBS).join(', ')}`)
+    .description(`run a scheduled job now for the last complete week, whatever its grace window (a message the schedule skipped is sent once): ${Object.keys(JOBS).join(', ')}`)
     .argument('<job>', Object.entries(JOBS).map(([name, job]) => `${name} (${job.description})`).join('; '))
     .option('--as-of <iso>', 'run as of this instant (default: now, or PACER_NOW)')
     .option('--dry-run', 'print the messages as text instead of posting them (nothing is recorded)')
@@ -39,7 +40,8 @@ export function registerRunJob(program: Command): void {
           process.stdout.write(
             opts.dryRun
               ? `${job}: ${summary.printed} message(s) printed, nothing posted\n`
-              : `${job}: ${summary.sent} sent, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.held} held back, ${summary.lost} taken over by another process\n`,
+              : `${job}: ${describeRuns([{ job, summary }])}\n` +
+                  `(${summary.sent} sent, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.held} held back, ${summary.lost} taken over by another process)\n`,
           );
           if (summary.failed > 0) process.exitCode = 1;
         });

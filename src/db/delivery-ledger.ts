@@ -103,6 +103,22 @@ export async function recordSkipped(db: Database, intent: DeliveryIntent, reason
 }
 
 /**
+ * An explicit run (`pacer run-job`, the sandbox's "Run the weekly jobs now") delivers what the
+ * schedule skipped past its grace window: the skipped rows among `keys` go back to pending for
+ * this run to claim. A row is skipped only when first seen late, so this happens once per row;
+ * sent, failed and unknown rows are never touched. Returns the keys it moved.
+ */
+export async function reviveSkipped(db: Database, keys: readonly string[], now: Date): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.query<{ key: string }>(
+    `UPDATE delivery SET status = 'pending', claimed_by = NULL, lease_until = NULL, not_before = NULL, error = NULL, updated_at = $2
+     WHERE key = ANY($1::text[]) AND status = 'skipped' RETURNING key`,
+    [keys, now],
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
+/**
  * Marks the claim as being posted, just before the Web API call, and extends the lease to cover
  * it. False when the claim was lost (its lease expired and another process took it over); a
  * claim with riders is marked whole or not at all (its rows are locked, then counted).

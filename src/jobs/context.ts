@@ -27,10 +27,24 @@ export interface JobSummary {
   /** Messages held back (alerts outside working hours or over the daily cap). */
   held: number;
   printed: number;
+  /** Of the sent: weekly messages the schedule had skipped past their grace window (an explicit run sends them). */
+  revived: number;
+  /** The weeks of those (their first day, team-local yyyy-MM-dd), sorted. */
+  revivedWeeks: string[];
 }
 
-export const emptySummary = (): JobSummary => ({ due: 0, sent: 0, failed: 0, skipped: 0, lost: 0, held: 0, printed: 0 });
+export const emptySummary = (): JobSummary => ({ due: 0, sent: 0, failed: 0, skipped: 0, lost: 0, held: 0, printed: 0, revived: 0, revivedWeeks: [] });
 
 export function addSummaries(a: JobSummary, b: JobSummary): JobSummary {
-  return { due: a.due + b.due, sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, lost: a.lost + b.lost, held: a.held + b.held, printed: a.printed + b.printed };
+  return {
+    due: a.due + b.due,
+    sent: a.sent + b.sent,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    lost: a.lost + b.lost,
+    held: a.held + b.held,
+    printed: a.printed + b.printed,
+    revived: a.revived + b.revived,
+    revivedWeeks: [...new Set([...a.revivedWeeks, ...b.revivedWeeks])].sort(),
+  };
 }

@@ -3,7 +3,7 @@ import { attachCharts, cadenceChart } from '../charts/attach.js';
 import { teamCadenceChartInput } from '../charts/from-report.js';
 import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
-import { claimDelivery, markFailed, recordSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
+import { claimDelivery, markFailed, recordSkipped, reviveSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
@@ -28,6 +28,8 @@ export interface ReadyMessage {
   claim: Claim;
   to: PlannedMessage['to'];
   parts: SlackMessage[];
+  /** The week of a weekly message the schedule had skipped, which this explicit run sends. */
+  revivedWeek?: string;
 }
 
 /** The team's reports, computed at most once per run: as of now, and a week earlier for "who improved". */
@@ -123,7 +125,9 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
 /**
  * One pass of the weekly messages: for every connected workspace and team, what is due now is
  * claimed in the ledger (or recorded as skipped past the grace window), computed from one team
- * report per team, then posted. Any number of processes may run it at once.
+ * report per team, then posted. Any number of processes may run it at once. `immediately` is an
+ * explicit run (run-job, the sandbox): every message of the last complete week is due, whatever
+ * the grace window, and one the schedule skipped is sent once after all.
  */
 export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }): Promise<JobSummary> {
   const { now } = options;
@@ -138,6 +142,8 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     for (const team of await loadRoster(ctx.db, workspace.id)) {
       const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
       if (plans.length === 0) continue;
+      const revived = ctx.dryRun || !options.immediately ? new Set<string>() : await reviveSkipped(ctx.db, plans.map((p) => p.intent.key), now);
+      for (const key of revived) log.info({ delivery: key }, 'weekly message skipped by the schedule: sent now on an explicit run');
       const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now);
       const reports = teamReports(ctx, workspace.id, team, now);
       for (const planned of plans) {
@@ -164,7 +170,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
           summary.failed++;
           continue;
         }
-        ready.push({ claim, to: planned.to, parts });
+        ready.push({ claim, to: planned.to, parts, ...(revived.has(planned.intent.key) ? { revivedWeek: planned.weekKey } : {}) });
       }
     }
     if (client) summary = addSummaries(summary, await deliver(ctx, client, workspace.slackTeamId, ready));
@@ -193,6 +199,10 @@ export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: s
     }
     const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
     summary[outcome.status] += rows;
+    if (outcome.status === 'sent' && item.revivedWeek !== undefined) {
+      summary.revived++;
+      if (!summary.revivedWeeks.includes(item.revivedWeek)) summary.revivedWeeks.push(item.revivedWeek);
+    }
   }
   return summary;
 }

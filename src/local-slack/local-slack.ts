@@ -41,6 +41,8 @@ export interface LocalSlack {
   newResponseUrl(): string;
   /** A trigger id for interaction payloads; views.open takes each once, as Slack does. */
   newTriggerId(): string;
+  /** A fresh message ts, unique among this server's: what Slack gives an ephemeral answer it shows. */
+  newMessageTs(): string;
   /** Files announced by files.getUploadURLExternal, with the bytes once uploaded. */
   readonly files: readonly StoredFile[];
   /** Makes the next `times` calls of `method` (or the upload / response URLs) fail as described. */
@@ -139,6 +141,10 @@ export class LocalSlackServer implements LocalSlack {
 
   newTriggerId(): string {
     return `${this.state.nextId('')}.${this.state.randomToken(12)}`;
+  }
+
+  newMessageTs(): string {
+    return this.state.nextTs();
   }
 
   get files(): readonly StoredFile[] {

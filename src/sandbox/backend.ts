@@ -62,6 +62,19 @@ export interface SandboxRecord {
   total: number;
 }
 
+/** What a run of the weekly jobs and the alert scan sent. */
+export interface SandboxJobsRun {
+  nudges: number;
+  digests: number;
+  recaps: number;
+  alerts: number;
+  failed: number;
+  /** Weeks (their first day, yyyy-MM-dd) whose messages the schedule had skipped and this run delivered. */
+  skippedWeeks: string[];
+  /** The status line: weekly messages and alerts counted apart, and any week the schedule had skipped. */
+  summary: string;
+}
+
 export interface SandboxBackend {
   /** The sandbox clock (starts at the end of the generated data). */
   now(): Date;
@@ -77,10 +90,16 @@ export interface SandboxBackend {
   runCommand(slackUserId: string, command: '/mykpis' | '/teamkpis', text: string): Promise<SandboxMessage[]>;
   /** Clicks a button or picks an option; returns the modal now open (if any) and answers posted. */
   click(slackUserId: string, click: SandboxClick): Promise<{ modal: SandboxModal | null; responses: SandboxMessage[] }>;
-  /** Runs every weekly job and the alert scan now, as `run-job` does; returns how many were sent. */
-  runWeeklyJobs(): Promise<{ sent: number; failed: number }>;
-  /** Moves the clock on (7 days for "advance a week") and lets the scheduler tick; returns the new now. */
-  advanceClock(days: number): Promise<Date>;
+  /**
+   * Runs every weekly job and the alert scan now, as `run-job` does: the last complete week's
+   * messages go out whatever the grace window (those the schedule skipped, once).
+   */
+  runWeeklyJobs(): Promise<SandboxJobsRun>;
+  /**
+   * Moves the clock on (7 days for "advance a week"): the demo org's generated activity of those
+   * days is stored first, then the weekly jobs run as runWeeklyJobs does.
+   */
+  advanceClock(days: number): Promise<{ now: Date; events: number; run: SandboxJobsRun }>;
   /** A deal or lead of the demo org as of the sandbox clock (what its record link opens); null when unknown. */
   crmRecord(kind: RecordKind, id: string): Promise<SandboxRecord | null>;
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sendError } from '../http/errors.js';
-import type { SandboxBackend, SandboxMessage, SandboxModal, SandboxPerson } from './backend.js';
+import type { SandboxBackend, SandboxJobsRun, SandboxMessage, SandboxModal, SandboxPerson } from './backend.js';
 import { messageToHtml, viewTitle, viewToHtml, type BlockHtmlOptions } from './block-kit-html.js';
 import { CRM_PAGE_CSP, renderCrmPage } from './crm-page.js';
 
@@ -148,6 +148,11 @@ function renderModal(modal: SandboxModal, options: BlockHtmlOptions): RenderedMo
   return { id: modal.id, ...renderView(v, options), closeLabel };
 }
 
+/** A run of the jobs as the page reads it: its counts, the total sent, and the status line. */
+function runBody(run: SandboxJobsRun) {
+  return { ...run, sent: run.nudges + run.digests + run.recaps + run.alerts };
+}
+
 function validBasePath(basePath: string | undefined): string {
   const base = (basePath ?? '').replace(/\/+$/, '');
   if (!/^(\/[A-Za-z0-9._~-]+)*$/.test(base)) throw new Error(`Sandbox basePath must look like "/demo": ${basePath}`);
@@ -245,8 +250,7 @@ export function registerSandboxRoutes(app: FastifyInstance, backend: SandboxBack
 
   app.post(`${api}/jobs/run`, async (request, reply) =>
     guarded(request, reply, 'run the weekly jobs', async () => {
-      const result = await backend.runWeeklyJobs();
-      return { sent: result.sent, failed: result.failed, ...nowBody(backend.now()) };
+      return { ...runBody(await backend.runWeeklyJobs()), ...nowBody(backend.now()) };
     }),
   );
 
@@ -264,6 +268,9 @@ export function registerSandboxRoutes(app: FastifyInstance, backend: SandboxBack
   app.post(`${api}/clock/advance`, async (request, reply) => {
     const b = parse(advanceBody, request.body, reply);
     if (!b.ok) return reply;
-    return guarded(request, reply, 'advance the clock', async () => ({ days: b.value.days, ...nowBody(await backend.advanceClock(b.value.days)) }));
+    return guarded(request, reply, 'advance the clock', async () => {
+      const advanced = await backend.advanceClock(b.value.days);
+      return { days: b.value.days, events: advanced.events, ...runBody(advanced.run), ...nowBody(advanced.now) };
+    });
   });
 }

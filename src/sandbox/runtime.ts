@@ -10,19 +10,24 @@ import { migrate } from '../db/migrator.js';
 import { recordHistory } from '../db/record-names.js';
 import { isAllowedHost, loopbackHosts } from '../http/host-guard.js';
 import { buildHttpServer } from '../http/server.js';
-import { runJobNow } from '../jobs/registry.js';
+import { runJobNow, type JobName } from '../jobs/registry.js';
+import { describeRuns, type JobRun } from '../jobs/run-summary.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { jobContext } from '../jobs/setup.js';
 import { startLocalSlack, type LocalSlack } from '../local-slack/index.js';
 import type { Logger } from '../logger.js';
+import { buildOrg } from '../seed/org.js';
 import { seedDatabase } from '../seed/run.js';
 import { DEMO_ORG } from './demo-org.js';
+import type { SeedOrg } from '../seed/types.js';
 import { deliveryClients } from '../slack/delivery/clients.js';
-import type { SandboxBackend, SandboxClick, SandboxMessage, SandboxPerson } from './backend.js';
+import { ingestActivity } from './activity.js';
+import type { SandboxBackend, SandboxClick, SandboxJobsRun, SandboxMessage, SandboxPerson } from './backend.js';
 import { sandboxClock } from './clock.js';
+import { escapeMentions } from './mentions.js';
 import { registerSandboxRoutes } from './routes.js';
 import { blockActionsBody, eventCallbackBody, postSigned, slashCommandBody } from './slack-requests.js';
-import { readSandboxState, writeSandboxState } from './state.js';
+import { readSandboxState, writeSandboxState, type SandboxState } from './state.js';
 
 export const SANDBOX_WORKSPACE = 'T0SANDBOX';
 const APP_ID = 'A0PACERSBX';
@@ -37,6 +42,8 @@ export interface Sandbox {
   backend: SandboxBackend;
   slack: LocalSlack;
   db: Database;
+  /** One scheduler tick now, as the minute timer runs it (tests). */
+  tick(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +54,9 @@ export interface SandboxOptions {
   logger: Logger;
   /** Seed size (tests use a smaller org). */
   demo?: { reps: number; weeks: number; seed: number };
-  /** Run the minute scheduler (default true). */
+  /** The end of the demo data on a first run, where the clock starts (default: the current hour; tests fix it). */
+  end?: Date;
+  /** Run the minute scheduler's timer (default true); without it the scheduler ticks only through tick(). */
   scheduler?: boolean;
 }
 
@@ -75,6 +84,34 @@ async function holdPort(host: string, port: number): Promise<{ port: number; rel
 }
 
 const slackId = (memberId: number) => `U${String(memberId).padStart(6, '0')}`;
+/** A person's Slack handle in the sandbox: their email's local part, as the local Slack directory has it. */
+const handleOf = (email: string) => email.split('@')[0]!;
+
+const WEEKLY_JOBS: readonly JobName[] = ['rep-nudges', 'manager-digests', 'team-recaps', 'alert-scan'];
+
+/** The page's view of a run of the jobs: weekly messages by kind and alerts, and the status line. */
+function jobsRun(runs: readonly JobRun[]): SandboxJobsRun {
+  const sent = (job: JobName) => runs.filter((r) => r.job === job).reduce((n, r) => n + r.summary.sent, 0);
+  return {
+    nudges: sent('rep-nudges'),
+    digests: sent('manager-digests'),
+    recaps: sent('team-recaps'),
+    alerts: sent('alert-scan'),
+    failed: runs.reduce((n, r) => n + r.summary.failed, 0),
+    skippedWeeks: [...new Set(runs.flatMap((r) => r.summary.revivedWeeks))].sort(),
+    summary: describeRuns(runs),
+  };
+}
+
+/** Runs `work` after everything queued before it: advancing the clock and running the jobs never interleave. */
+function serialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
 
 /** Polls until `probe` yields a value or `ms` pass (Pacer answers some gestures asynchronously). */
 async function eventually<T>(probe: () => T | undefined, ms: number): Promise<T | undefined> {
@@ -110,28 +147,38 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let scheduler: Scheduler | undefined;
   try {
     await migrate(db);
-    let state = await readSandboxState(options.dataDir);
+    let state: SandboxState | null = await readSandboxState(options.dataDir);
     if (!state) {
-      const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const end = options.end ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
       const demo = options.demo ?? DEMO_ORG;
+      // Links keep the address of this first run: a restart on another port leaves them pointing here.
+      const crmBaseUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${held.port}`;
       logger.info({ reps: demo.reps, weeks: demo.weeks }, 'sandbox: generating the demo org (first run)');
-      await seedDatabase(db, {
-        ...demo,
-        end,
-        workspace: SANDBOX_WORKSPACE,
-        // Links keep the address of this first run: a restart on another port leaves them pointing here.
-        crmBaseUrl: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${held.port}`,
-        verify: false,
-        configOut: path.join(options.dataDir, 'sandbox.config.yaml'),
-      });
+      await seedDatabase(db, { ...demo, end, workspace: SANDBOX_WORKSPACE, crmBaseUrl, verify: false, configOut: path.join(options.dataDir, 'sandbox.config.yaml') });
       const teams = await db.prisma.team.findMany({ where: { workspace: { slackTeamId: SANDBOX_WORKSPACE } } });
       for (const team of teams) await db.prisma.team.update({ where: { id: team.id }, data: { channel: `C${String(team.id).padStart(6, '0')}` } });
-      state = { workspace: SANDBOX_WORKSPACE, end: end.toISOString(), advancedDays: 0 };
+      state = { workspace: SANDBOX_WORKSPACE, end: end.toISOString(), advancedDays: 0, demo, crmBaseUrl };
       await writeSandboxState(options.dataDir, state);
     }
+    let saved: SandboxState = state;
     const clock = sandboxClock(new Date(Date.parse(state.end) + state.advancedDays * DAY_MS));
 
     const workspace = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: SANDBOX_WORKSPACE } });
+    // The local Slack starts empty every time, so the ledger of what was posted to the last one is
+    // forgotten with it: a restarted sandbox delivers the week again when asked, instead of showing
+    // empty conversations while the ledger says everything was sent.
+    await db.query('DELETE FROM delivery WHERE workspace_id = $1', [workspace.id]);
+    let org: SeedOrg | null = null;
+    /** The demo org as its first run generated it: "advance the clock" carries its activity on. */
+    const demoOrg = async (s: SandboxState): Promise<SeedOrg> => {
+      if (!org) {
+        // A sandbox made before advancing generated activity kept neither: the defaults then, and the address its links point at.
+        const link = s.crmBaseUrl ? null : await db.prisma.activityEvent.findFirst({ where: { workspaceId: workspace.id, url: { not: null } }, select: { url: true } });
+        const crmBaseUrl = s.crmBaseUrl ?? (link?.url ? new URL(link.url).origin : undefined);
+        org = buildOrg({ ...(s.demo ?? DEMO_ORG), end: new Date(s.end), workspace: SANDBOX_WORKSPACE, ...(crmBaseUrl ? { crmBaseUrl } : {}) });
+      }
+      return org;
+    };
     const [members, teams] = await Promise.all([
       db.prisma.member.findMany({ where: { workspaceId: workspace.id, active: true }, include: { memberships: { include: { team: true } } }, orderBy: { name: 'asc' } }),
       db.prisma.team.findMany({ where: { workspaceId: workspace.id, active: true }, orderBy: { name: 'asc' } }),
@@ -140,6 +187,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const signingSecret = randomBytes(24).toString('hex');
     slack = await startLocalSlack({
       host: '127.0.0.1',
+      // Messages are stamped by the sandbox clock, so a message sent after "advance a week" shows that week's date.
+      now: () => clock.now().getTime(),
       workspaces: [
         {
           teamId: SANDBOX_WORKSPACE,
@@ -161,7 +210,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     let ownHosts: ReadonlySet<string> = new Set();
     http = buildHttpServer({ db, logger, clock, acceptsHost: (h) => isAllowedHost(h, ownHosts), ...(app.listener ? { slackListener: app.listener } : {}) });
     const jobs = jobContext({ db, logger, clock, clients: deliveryClients({ kind: 'http', botToken, signingSecret }, local.apiUrl, db, logger) });
-    if (options.scheduler !== false) scheduler = startScheduler(jobs);
+    scheduler = startScheduler(jobs, { timer: options.scheduler !== false });
     const client = new WebClient(botToken, { slackApiUrl: local.apiUrl, retryConfig: { retries: 0 } });
 
     const people: SandboxPerson[] = members.map((m) => {
@@ -194,6 +243,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return local.responses(responseUrl).map((r) => r.body as { text?: string; blocks?: unknown[]; replace_original?: boolean });
     };
 
+    const serial = serialQueue();
+    /** Every weekly job and the alert scan, as `pacer run-job` runs each. */
+    const runJobs = async (): Promise<SandboxJobsRun> => {
+      const runs: JobRun[] = [];
+      for (const job of WEEKLY_JOBS) runs.push({ job, summary: await runJobNow(jobs, job, clock.now()) });
+      return jobsRun(runs);
+    };
+
     const backend: SandboxBackend = {
       now: () => clock.now(),
       people: () => Promise.resolve(people),
@@ -213,19 +270,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         await eventually(() => (local.callsTo('views.publish').length > before ? true : undefined), 10_000);
         return local.homeView(userId)?.payload ?? null;
       },
-      runCommand: async (userId, command, text) => {
+      runCommand: async (userId, command, typed) => {
         const responseUrl = local.newResponseUrl();
+        // Slack escapes @mentions in a command's text (should_escape), as the manifest asks.
+        const text = escapeMentions(typed, people.map((p) => ({ slackUserId: p.slackUserId, name: p.name, handle: handleOf(p.email) })));
         const res = await postSigned(`${selfUrl}/slack/events`, signingSecret, slashCommandBody({ command, text, teamId: SANDBOX_WORKSPACE, userId, responseUrl, apiAppId: APP_ID }), { contentType: 'application/x-www-form-urlencoded' });
-        const answers: SandboxMessage[] = [];
-        if (res.text) answers.push({ ...toMessage(res.json() as { text?: string; blocks?: unknown[] }), ephemeral: true });
-        else for (const body of await answersAt(responseUrl, 10_000)) answers.push({ ...toMessage(body), ephemeral: true });
-        return answers;
+        const bodies = res.text ? [res.json() as { text?: string; blocks?: unknown[] }] : await answersAt(responseUrl, 10_000);
+        // Slack shows each answer as an ephemeral message with its own ts, which a click on it names.
+        return bodies.map((body) => ({ ...toMessage(body), ts: local.newMessageTs(), ephemeral: true }));
       },
       click: async (userId, click: SandboxClick) => {
         const responseUrl = local.newResponseUrl();
         const viewsBefore = local.openedViews.length;
         const source = click.source;
-        const message = source.kind === 'message' ? local.messages(source.channel).find((m) => m.ts === source.ts) : undefined;
+        // A click on an ephemeral answer (not stored by Slack) comes with its ts and no message.
+        const message = source.kind === 'message' ? local.messages(source.channel).find((m) => m.ts === source.ts && !m.ephemeral) : undefined;
         const body = blockActionsBody({
           teamId: SANDBOX_WORKSPACE,
           userId,
@@ -234,7 +293,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           ...(click.value !== undefined ? { value: click.value } : {}),
           ...(click.selectedOption ? { selectedOption: click.selectedOption } : {}),
           triggerId: local.newTriggerId(),
-          ...(source.kind === 'message' ? { responseUrl, message: { text: message?.text ?? '', blocks: message?.blocks ?? [], ts: source.ts }, container: { type: 'message', message_ts: source.ts, channel_id: source.channel } } : {}),
+          ...(source.kind === 'message' && message ? { responseUrl, message: { text: message.text ?? '', blocks: message.blocks ?? [], ts: source.ts }, container: { type: 'message', message_ts: source.ts, channel_id: source.channel } } : {}),
+          ...(source.kind === 'message' && !message ? { responseUrl, container: { type: 'message', message_ts: source.ts, channel_id: source.channel, is_ephemeral: true } } : {}),
           ...(source.kind === 'home' ? { container: { type: 'view', view_id: local.homeView(userId)?.id ?? '' } } : {}),
           ...(source.kind === 'modal' ? { container: { type: 'view', view_id: source.viewId } } : {}),
         });
@@ -254,24 +314,28 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const modal = modalId ? local.view(modalId) : undefined;
         return { modal: modal ? { id: modal.id, view: modal.payload } : null, responses };
       },
-      runWeeklyJobs: async () => {
-        let sent = 0;
-        let failed = 0;
-        for (const job of ['rep-nudges', 'manager-digests', 'team-recaps', 'alert-scan'] as const) {
-          const summary = await runJobNow(jobs, job, clock.now());
-          sent += summary.sent;
-          failed += summary.failed;
-        }
-        return { sent, failed };
-      },
+      runWeeklyJobs: () => serial(runJobs),
       crmRecord: (kind, id) => recordHistory(db, workspace.id, { kind, id }, clock.now(), CRM_PAGE_EVENTS),
-      advanceClock: async (days) => {
-        clock.advance(days * DAY_MS);
-        const current = await readSandboxState(options.dataDir);
-        if (current) await writeSandboxState(options.dataDir, { ...current, advancedDays: current.advancedDays + days });
-        await scheduler?.tick();
-        return clock.now();
-      },
+      advanceClock: (days) =>
+        serial(async () => {
+          const current = saved;
+          const end = Date.parse(current.end);
+          // The days' activity is stored before the clock moves, so no tick sends a week's messages
+          // without it; were the process to stop before the state is saved, the next advance stores
+          // the same events again, as duplicates.
+          const generated = await ingestActivity(
+            db,
+            workspace.id,
+            await demoOrg(current),
+            { from: new Date(end + current.advancedDays * DAY_MS), until: new Date(end + (current.advancedDays + days) * DAY_MS) },
+            new Date(clock.now().getTime() + days * DAY_MS),
+          );
+          saved = { ...current, advancedDays: current.advancedDays + days };
+          await writeSandboxState(options.dataDir, saved);
+          clock.advance(days * DAY_MS);
+          logger.info({ days, events: generated.accepted }, 'sandbox: clock advanced, the demo org’s activity generated');
+          return { now: clock.now(), events: generated.accepted, run: await runJobs() };
+        }),
     };
 
     // Chart images live on the local Slack (as files on slack.com would), also on 127.0.0.1.
@@ -288,8 +352,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       backend,
       slack: local,
       db,
+      tick: () => runningScheduler.tick(),
       stop: async () => {
-        await runningScheduler?.stop();
+        await runningScheduler.stop();
         await runningApp.stop();
         await runningHttp.close();
         await local.close();

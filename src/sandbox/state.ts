@@ -7,8 +7,12 @@ const SandboxStateSchema = z.object({
   workspace: z.string(),
   /** The end of the generated data: the clock's start. */
   end: z.iso.datetime(),
-  /** Days the clock was advanced ("advance a week"). */
+  /** Days the clock was advanced ("advance a week"); the generated activity of those days is stored. */
   advancedDays: z.number().min(0),
+  /** The demo org's generator options (absent in sandboxes made before advancing generated activity). */
+  demo: z.object({ reps: z.number().int(), weeks: z.number().int(), seed: z.number().int() }).optional(),
+  /** Where the demo org's record links point (absent likewise). */
+  crmBaseUrl: z.string().optional(),
 });
 export type SandboxState = z.output<typeof SandboxStateSchema>;
 

@@ -72,7 +72,20 @@ export function teamWeeks(org: SeedOrg, team: SeedTeam): Interval[] {
   return teamTime(org, team).weeks;
 }
 
-interface RepState {
+/**
+ * What a rep had still moving at the end instant, noted while the history is generated (without
+ * drawing anything) so the weeks after the end can carry it on (continuation.ts).
+ */
+export interface OpenAtEnd {
+  /** Deals in a stage at the end that were to move on or be lost (not those going quiet). */
+  deals: { dealId: string; amount: number; stage: number; since: number; next: 'advance' | 'lost' }[];
+  /** Leads assigned before the end and not yet decided. */
+  leads: { leadId: string; source: 'inbound' | 'outbound'; assignedAt: number; touched: boolean }[];
+  /** Leads qualified before the end whose opportunity opens after it. */
+  toOpen: { leadId: string; assignedAt: number }[];
+}
+
+export interface RepState {
   org: SeedOrg;
   team: SeedTeam;
   rep: SeedRep;
@@ -81,10 +94,12 @@ interface RepState {
   drafts: DraftEvent[];
   leads: number;
   deals: number;
+  /** Set while generating the history: the end instant, and what is still moving there. */
+  open?: { at: number } & OpenAtEnd;
 }
 
 /** t plus a random number of working hours in [min, max). */
-const later = (s: RepState, t: number, min: number, max: number) => addWorkingHours(s.cal, t, s.rng.between(min, max));
+export const later = (s: RepState, t: number, min: number, max: number) => addWorkingHours(s.cal, t, s.rng.between(min, max));
 
 /** A meeting or demo soon after t, and (usually) its follow-up the same day. */
 function meeting(s: RepState, t: number, type: 'meeting' | 'demo', subject: Pick<DraftEvent, 'leadId' | 'dealId'>): void {
@@ -105,21 +120,27 @@ function dealAmount(s: RepState): number {
  * segment's cycle factor) with its touches; at its end the deal moves on with the rep's stage
  * conversion, else it is lost (72%) or simply stops (stalls) somewhere in the stage.
  */
-function deal(s: RepState, createdAt: number, leadId: string | null): void {
-  const { rng, team } = s;
+export function deal(s: RepState, createdAt: number, leadId: string | null): void {
   s.deals += 1;
   const id = dealIdOf(s.org.options.seed, s.rep.code, s.deals);
   const amount = dealAmount(s);
   s.drafts.push({ at: createdAt, type: 'opportunity_created', dealId: id, amount, ...(leadId === null ? {} : { leadId }) });
+  runStages(s, id, amount, 0, createdAt);
+}
+
+/** A deal's way through the pipeline from stage `from`, entered at t, to its end. */
+export function runStages(s: RepState, id: string, amount: number, from: number, entered: number): void {
+  const { rng, team } = s;
   const stages = team.pipelineStages;
-  let t = createdAt;
-  for (let k = 0; k < stages.length; k += 1) {
+  let t = entered;
+  for (let k = from; k < stages.length; k += 1) {
     const stage = stages[k]!;
     if (k > 0) s.drafts.push({ at: t, type: 'stage_changed', dealId: id, stage });
     const days = rng.between(4, 14) * team.cycleFactor;
     const stageEnd = addWorkingHours(s.cal, t, days * 9);
     const converted = rng.chance(s.rep.profile.stageConversion[k] ?? 0.5);
     const lost = !converted && rng.chance(0.72);
+    if (s.open && t < s.open.at && stageEnd >= s.open.at && (converted || lost)) s.open.deals.push({ dealId: id, amount, stage: k, since: t, next: converted ? 'advance' : 'lost' });
     // A stalled deal's activity stops somewhere inside the stage.
     const activeUntil = converted || lost ? stageEnd : (randomWorkingInstant(s.cal, rng, t, stageEnd) ?? t);
     if (stage === 'demo') meeting(s, later(s, t, 2, 18), 'demo', { dealId: id });
@@ -145,7 +166,7 @@ function deal(s: RepState, createdAt: number, leadId: string | null): void {
  * touches, perhaps a discovery meeting, then qualified, disqualified or left to nurture; most
  * qualified leads become opportunities.
  */
-function lead(s: RepState, assignedAt: number, source: 'inbound' | 'outbound'): void {
+export function lead(s: RepState, assignedAt: number, source: 'inbound' | 'outbound'): void {
   const { rng, rep } = s;
   const p = rep.profile;
   s.leads += 1;
@@ -154,7 +175,8 @@ function lead(s: RepState, assignedAt: number, source: 'inbound' | 'outbound'): 
   if (rng.chance(p.neverTouch)) return;
   const r = rng.float();
   const delay = r < p.fastResponse ? rng.between(0.05, 2.5) : r < p.fastResponse + (1 - p.fastResponse) * 0.7 ? rng.between(2.5, 8) : rng.between(10, 30);
-  let t = addWorkingHours(s.cal, assignedAt, delay);
+  const firstTouch = addWorkingHours(s.cal, assignedAt, delay);
+  let t = firstTouch;
   s.drafts.push({ at: t, type: source === 'inbound' ? rng.pick(['email', 'call']) : rng.pick(['call', 'call', 'email']), leadId: id });
   for (let i = rng.int(0, 3); i > 0; i -= 1) {
     t = later(s, t, 2, 20);
@@ -164,15 +186,30 @@ function lead(s: RepState, assignedAt: number, source: 'inbound' | 'outbound'): 
     t = meetingSlot(s.cal, later(s, t, 4, 24));
     meeting(s, t, 'meeting', { leadId: id });
   }
-  t = later(s, t, 1, 30);
-  const qualified = rng.chance(p.qualifyRate);
-  if (qualified) s.drafts.push({ at: t, type: 'lead_qualified', leadId: id });
-  else if (rng.chance(0.8)) s.drafts.push({ at: t, type: 'lead_disqualified', leadId: id });
-  if (qualified && rng.chance(OPPORTUNITY_PER_QUALIFIED)) deal(s, later(s, t, 0.5, 24), id);
+  decideLead(s, { leadId: id, source, assignedAt, touched: firstTouch < (s.open?.at ?? Infinity) }, t);
+}
+
+/**
+ * A worked lead's decision some working hours after its last touch: qualified, disqualified or
+ * left to nurture; most qualified leads become opportunities.
+ */
+export function decideLead(s: RepState, worked: OpenAtEnd['leads'][number], lastTouch: number): void {
+  const { rng } = s;
+  const t = later(s, lastTouch, 1, 30);
+  const open = s.open;
+  if (open && worked.assignedAt < open.at && t >= open.at) open.leads.push(worked);
+  const qualified = rng.chance(s.rep.profile.qualifyRate);
+  if (qualified) s.drafts.push({ at: t, type: 'lead_qualified', leadId: worked.leadId });
+  else if (rng.chance(0.8)) s.drafts.push({ at: t, type: 'lead_disqualified', leadId: worked.leadId });
+  if (qualified && rng.chance(OPPORTUNITY_PER_QUALIFIED)) {
+    const at = later(s, t, 0.5, 24);
+    if (open && t < open.at && at >= open.at) open.toOpen.push({ leadId: worked.leadId, assignedAt: worked.assignedAt });
+    deal(s, at, worked.leadId);
+  }
 }
 
 /** New hires ramp from 35% to full activity over their first 12 weeks. */
-function rampFactor(rep: SeedRep, activeFrom: number, week: Interval): number {
+export function rampFactor(rep: SeedRep, activeFrom: number, week: Interval): number {
   if (!rep.ramping) return 1;
   const weeksIn = Math.max(0, (week.start.getTime() - activeFrom) / (7 * 86_400_000));
   return Math.min(1, 0.35 + (0.65 * weeksIn) / RAMP_WEEKS);
@@ -197,11 +234,18 @@ function weekFinder(weeks: readonly Interval[]): (t: number) => number {
 
 /**
  * Tops up each week's touches to the rep's cadence: the week's quota of each type, less the
- * lead and deal touches it already holds, placed at random working instants.
+ * lead and deal touches it already holds, placed at random working instants before `end`.
  */
-function topUpTouches(s: RepState, drafts: DraftEvent[], weeks: readonly Interval[], factors: readonly number[], activeFrom: number, drop: Extract<Plant, { rule: 'activity_drop' }> | undefined): void {
+export function topUpTouches(
+  s: RepState,
+  drafts: DraftEvent[],
+  weeks: readonly Interval[],
+  factors: readonly number[],
+  activeFrom: number,
+  drop: Extract<Plant, { rule: 'activity_drop' }> | undefined,
+  end: number,
+): void {
   const { rng, cal, rep } = s;
-  const end = s.org.options.end.getTime();
   const weekOf = weekFinder(weeks);
   const counted = weeks.map(() => new Map<string, number>());
   for (const d of drafts) {
@@ -227,11 +271,29 @@ function topUpTouches(s: RepState, drafts: DraftEvent[], weeks: readonly Interva
   });
 }
 
+/** A rep's history (its draft events) and where it stopped, for the weeks after the end (continuation.ts). */
+export interface RepHistory {
+  /** Every one before the end, sorted by time. */
+  drafts: DraftEvent[];
+  /** Leads and deals numbered so far: the ids of later ones go on from these. */
+  leads: number;
+  deals: number;
+  /** The rep's first working day, epoch ms. */
+  activeFrom: number;
+  /** What was still moving at the end, among the leads and deals the history holds. */
+  open: OpenAtEnd;
+}
+
 /** The draft events of one rep, every one before the end, sorted by time. */
 export function repDrafts(org: SeedOrg, team: SeedTeam, rep: SeedRep): DraftEvent[] {
+  return repHistory(org, team, rep).drafts;
+}
+
+export function repHistory(org: SeedOrg, team: SeedTeam, rep: SeedRep): RepHistory {
   const end = org.options.end.getTime();
   const time = teamTime(org, team);
-  const s: RepState = { org, team, rep, cal: time.cal, rng: createRng(org.options.seed, 2, rep.index), drafts: [], leads: 0, deals: 0 };
+  const open: { at: number } & OpenAtEnd = { at: end, deals: [], leads: [], toOpen: [] };
+  const s: RepState = { org, team, rep, cal: time.cal, rng: createRng(org.options.seed, 2, rep.index), drafts: [], leads: 0, deals: 0, open };
   const { rng, cal } = s;
   const activeFrom = repActiveFrom(team, rep);
   const weeks = time.weeks.filter((w) => w.end.getTime() > activeFrom);
@@ -290,9 +352,16 @@ export function repDrafts(org: SeedOrg, team: SeedTeam, rep: SeedRep): DraftEven
     const [a, b] = [drop.week.start.getTime(), drop.week.end.getTime()];
     for (const d of drafts) if (d.type === drop.type && d.at >= a && d.at < b) d.type = other;
   }
-  topUpTouches(s, drafts, weeks, factors, activeFrom, drop);
-  // Stable sort: events at the same instant keep the order they were made in (open before touch).
-  return drafts.sort((x, y) => x.at - y.at);
+  topUpTouches(s, drafts, weeks, factors, activeFrom, drop, end);
+  const leadKept = (l: { leadId: string; assignedAt: number }) => l.assignedAt >= activeFrom || liveLeads.has(l.leadId);
+  return {
+    // Stable sort: events at the same instant keep the order they were made in (open before touch).
+    drafts: drafts.sort((x, y) => x.at - y.at),
+    leads: s.leads,
+    deals: s.deals,
+    activeFrom,
+    open: { deals: open.deals.filter((d) => live.has(d.dealId)), leads: open.leads.filter(leadKept), toOpen: open.toOpen.filter(leadKept) },
+  };
 }
 
 /**
@@ -319,10 +388,15 @@ export function leadingForecastBound(org: SeedOrg, team: SeedTeam, rep: SeedRep)
  * one of its own) and its lead.
  */
 export function repEvents(org: SeedOrg, team: SeedTeam, rep: SeedRep): SeedEvent[] {
+  return seedEvents(org, rep, repDrafts(org, team, rep), 1);
+}
+
+/** Draft events as the ingestion API takes them, numbered from `first` in the rep's id series. */
+export function seedEvents(org: SeedOrg, rep: SeedRep, drafts: readonly DraftEvent[], first: number): SeedEvent[] {
   const seed = org.options.seed;
   const base = org.options.crmBaseUrl ?? DEFAULT_CRM_BASE_URL;
-  return repDrafts(org, team, rep).map((d, i) => {
-    const e: SeedEvent = { id: eventId(seed, rep.code, i + 1), type: d.type, occurredAt: new Date(d.at).toISOString() };
+  return drafts.map((d, i) => {
+    const e: SeedEvent = { id: eventId(seed, rep.code, first + i), type: d.type, occurredAt: new Date(d.at).toISOString() };
     if (CRM_TYPES.has(d.type)) e.crmOwnerId = rep.crmOwnerId;
     else e.repEmail = rep.email;
     if (d.leadId !== undefined) e.leadId = d.leadId;

@@ -270,11 +270,13 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(JSON.stringify(refused.body)).toContain('isn’t available to you');
   });
 
-  it("acknowledges a click on an alert's \"Open in CRM\" link button at once (Slack opens the link itself)", async () => {
-    const started = Date.now();
-    const res = await action({ teamId: TEAM, userId: 'UANNA', actionId: 'open_record' });
-    expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(2500);
+  it("acknowledges a click on a link button (an alert's \"Open in CRM\", /mykpis's \"Open your dashboard\") at once: Slack opens the link itself", async () => {
+    for (const actionId of ['open_record', 'open_dashboard']) {
+      const started = Date.now();
+      const res = await action({ teamId: TEAM, userId: 'UANNA', actionId });
+      expect(res.status, actionId).toBe(200);
+      expect(Date.now() - started, actionId).toBeLessThan(2500);
+    }
     expect(app.logs()).not.toMatch(/not acknowledged|Unhandled/i);
   });
 

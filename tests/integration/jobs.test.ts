@@ -9,6 +9,7 @@ import type { JobContext } from '../../src/jobs/context.js';
 import { lastWeekKey } from '../../src/jobs/due.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { runJobNow } from '../../src/jobs/registry.js';
+import { describeRuns } from '../../src/jobs/run-summary.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { jobContext } from '../../src/jobs/setup.js';
 import { startLocalSlack, validateBlocks, type LocalSlack } from '../../src/local-slack/index.js';
@@ -315,6 +316,47 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(returnBlocks.length).toBeGreaterThanOrEqual(2);
     expect(returnBlocks[0].elements.some((e: any) => e.type === 'static_select')).toBe(true);
     expect(returnBlocks.at(-1).elements.map((e: any) => e.action_id).filter((id: string) => id !== 'open_record')).toEqual(['alert_done', 'alert_dismiss', 'alert_useful', 'alert_not_useful']);
+  });
+
+  it('an explicit run sends, once, the weekly messages the schedule skipped past the grace window; sent, failed and unknown ones never again', async () => {
+    // Wednesday 12:01Z: every nudge of last week was due on Monday or Tuesday, past the 6 h grace
+    // window, so the scheduler's ticks skip them (and scan no alerts: not a tenth minute).
+    const wednesday = new Date(END.getTime() + 2 * 86_400_000 + 60_000);
+    const roster = await loadRoster(db, ws);
+    const [wasSent, wasFailed, wasUnknown] = roster[0]!.reps;
+    const settledBefore = new Map([wasSent, wasFailed, wasUnknown].map((r, i) => [String(r!.memberId), ['sent', 'failed', 'unknown'][i]!]));
+    for (const [recipient, status] of settledBefore) {
+      await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, status, due_at, updated_at) VALUES ($1, $2, 'rep_nudge', $3, $4::"DeliveryStatus", $5, $5)`, [
+        ws,
+        `rep_nudge:${TEAM}:${recipient}:${lastWeekKey(wednesday, roster[0]!.week)}`,
+        recipient,
+        status,
+        END,
+      ]);
+    }
+    const tick = async (id: string) => {
+      const scheduler = startScheduler(processCtx(id, manualClock(wednesday)), { timer: false });
+      await scheduler.tick();
+      await scheduler.stop();
+    };
+    await tick('A');
+    await tick('B');
+    expect(logs.join('')).not.toContain('scheduler tick failed');
+    const skipped = (await statuses('rep_nudge')).filter((r) => r.status === 'skipped');
+    expect(skipped.map((r) => r.recipient).sort()).toEqual(reps.map((r) => String(r.memberId)).filter((r) => !settledBefore.has(r)).sort());
+    for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(0);
+
+    const run = await runJobNow(processCtx('C', manualClock(wednesday)), 'rep-nudges', wednesday);
+    expect(run).toMatchObject({ sent: reps.length - 3, failed: 0, revived: reps.length - 3 });
+    expect(run.revivedWeeks).toEqual([...new Set(roster.map((t) => lastWeekKey(wednesday, t.week)))].sort());
+    expect(describeRuns([{ job: 'rep-nudges', summary: run }])).toMatch(/^Sent \d+ weekly messages \(\d+ nudges\)\. The weeks? of .+ had been skipped by the schedule/);
+    for (const rep of reps) expect(dmsTo(rep.userId), rep.email).toHaveLength(settledBefore.has(String(rep.memberId)) ? 0 : 1);
+    for (const row of await statuses('rep_nudge')) expect(row.status).toBe(settledBefore.get(row.recipient) ?? 'sent');
+
+    // Nothing goes out twice: not on another explicit run, not on the scheduler's next tick.
+    expect(await runJobNow(processCtx('D', manualClock(wednesday)), 'rep-nudges', wednesday)).toMatchObject({ sent: 0, revived: 0, revivedWeeks: [] });
+    await tick('E');
+    for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(settledBefore.has(String(rep.memberId)) ? 0 : 1);
   });
 
   it('the scheduler sends what is due in each recipient zone and skips what is past the grace window', async () => {

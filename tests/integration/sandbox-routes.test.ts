@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import type { RecordKind } from '../../src/metrics/records.js';
-import type { SandboxBackend, SandboxClick, SandboxConversation, SandboxMessage, SandboxModal, SandboxPerson, SandboxRecord } from '../../src/sandbox/backend.js';
+import type { SandboxBackend, SandboxClick, SandboxConversation, SandboxJobsRun, SandboxMessage, SandboxModal, SandboxPerson, SandboxRecord } from '../../src/sandbox/backend.js';
 import { registerSandboxRoutes } from '../../src/sandbox/routes.js';
 import { renderMessageModal } from '../../src/slack/blocks/loading.js';
 import { renderMyKpisHelp } from '../../src/slack/blocks/mykpis.js';
@@ -66,14 +66,15 @@ class FakeBackend implements SandboxBackend {
     this.record('click', slackUserId, click);
     return { modal: this.modal, responses: [message('1764000003.000100', 'Snoozed :zzz: until _tomorrow_', [], true)] };
   }
-  async runWeeklyJobs(): Promise<{ sent: number; failed: number }> {
+  run: SandboxJobsRun = { nudges: 3, digests: 1, recaps: 0, alerts: 1, failed: 1, skippedWeeks: ['2026-11-16'], summary: 'Sent 4 weekly messages (3 nudges, 1 digest) and 1 alert.' };
+  async runWeeklyJobs(): Promise<SandboxJobsRun> {
     this.record('runWeeklyJobs');
-    return { sent: 5, failed: 1 };
+    return this.run;
   }
-  async advanceClock(days: number): Promise<Date> {
+  async advanceClock(days: number): Promise<{ now: Date; events: number; run: SandboxJobsRun }> {
     this.record('advanceClock', days);
     this.clock = new Date(this.clock.getTime() + days * 86_400_000);
-    return this.clock;
+    return { now: this.clock, events: 4321, run: this.run };
   }
   async crmRecord(kind: RecordKind, id: string): Promise<SandboxRecord | null> {
     this.record('crmRecord', kind, id);
@@ -304,10 +305,11 @@ describe('sandbox routes', () => {
     });
 
     it('runs the weekly jobs and advances the clock', async () => {
-      expect(await post(`${api}/jobs/run`, {})).toEqual({ status: 200, body: { sent: 5, failed: 1, now: '2026-11-23T12:00:00.000Z', label: 'Mon 23 Nov 2026 12:00 UTC' } });
+      const run = { ...backend.run, sent: 5 };
+      expect(await post(`${api}/jobs/run`, {})).toEqual({ status: 200, body: { ...run, now: '2026-11-23T12:00:00.000Z', label: 'Mon 23 Nov 2026 12:00 UTC' } });
       // Without a body at all, as a bare POST.
       expect((await fetch(`${api}/jobs/run`, { method: 'POST' })).status).toBe(200);
-      expect(await post(`${api}/clock/advance`, { days: 7 })).toEqual({ status: 200, body: { days: 7, now: '2026-11-30T12:00:00.000Z', label: 'Mon 30 Nov 2026 12:00 UTC' } });
+      expect(await post(`${api}/clock/advance`, { days: 7 })).toEqual({ status: 200, body: { days: 7, events: 4321, ...run, now: '2026-11-30T12:00:00.000Z', label: 'Mon 30 Nov 2026 12:00 UTC' } });
       expect(backend.calls).toEqual([
         { method: 'runWeeklyJobs', args: [] },
         { method: 'runWeeklyJobs', args: [] },

@@ -43,7 +43,8 @@ describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mod
 
   it('runs the weekly jobs: nudges in DMs, recaps in team channels; feedback updates the message; the clock advances', async () => {
     const result = await sandbox.backend.runWeeklyJobs();
-    expect(result.sent).toBeGreaterThan(0);
+    expect(result.nudges).toBeGreaterThan(0);
+    expect(result.recaps).toBeGreaterThan(0);
     expect(result.failed).toBe(0);
     const rep = (await sandbox.backend.people()).find((p) => p.role === 'rep')!;
     const conversations = await sandbox.backend.conversations(rep.slackUserId);
@@ -58,7 +59,7 @@ describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mod
     expect(JSON.stringify(after.blocks)).not.toContain('feedback_useful');
 
     const before = sandbox.backend.now().getTime();
-    const now = await sandbox.backend.advanceClock(7);
+    const { now } = await sandbox.backend.advanceClock(7);
     expect(now.getTime() - before).toBeGreaterThanOrEqual(7 * 86_400_000);
   });
 

@@ -234,7 +234,7 @@ describe('views and messages', () => {
     expect(html).not.toContain('unsupported');
     expectInert(html);
     expect(html).toContain('<div class="sk-block sk-header" data-block-id="b0">Pacer — /mykpis</div>');
-    expect(html).toContain('<code class="sk-code">/mykpis last</code>');
+    expect(html).toContain('<code class="sk-code">/mykpis last week</code>');
     expect(html).toContain('“&lt;script&gt;alert(1)&lt;/script&gt;”');
     expect(blocksToHtml(renderTeamKpisHelp().blocks)).not.toContain('unsupported');
   });

@@ -2,7 +2,7 @@
 // with Pacer, their team channels and their App Home; run /mykpis and /teamkpis; click buttons;
 // run the weekly jobs or move the clock on. No framework and no build: the server renders Block
 // Kit to escaped HTML (src/sandbox/block-kit-html.ts); everything else here is set as text.
-/* global document, window, fetch, history, location, URLSearchParams, Element, HTMLSelectElement */
+/* global document, window, fetch, history, location, URLSearchParams, Element, HTMLElement, HTMLSelectElement, CSS */
 
 const $ = (id) => {
   const el = document.getElementById(id);
@@ -32,6 +32,11 @@ const els = {
   modalBody: $('modal-body'),
   modalClose: $('modal-close'),
   modalX: $('modal-x'),
+  topbar: document.querySelector('.topbar'),
+  layout: document.querySelector('.layout'),
+  navToggle: $('nav-toggle'),
+  sidebar: $('sidebar'),
+  scrim: $('scrim'),
 };
 
 const state = {
@@ -49,6 +54,10 @@ const state = {
   seen: new Map(),
   /** @type {{id: string, title: string | null, html: string, closeLabel: string} | null} */
   modal: null,
+  /** The control a modal was opened from, to give focus back to when it closes. */
+  opener: null,
+  /** That control, when it could not take focus yet (disabled while its click runs, or drawn again): it gets focus once it can. */
+  refocus: null,
   /** Bumped on every person switch, so late answers for the previous person are dropped. */
   generation: 0,
 };
@@ -188,12 +197,34 @@ async function selectPerson(userId, view) {
   state.generation += 1;
   state.user = userId;
   state.conversations = [];
-  closeModal();
+  closeModal({ restore: false });
   els.picker.value = userId;
   showSummary();
   await loadConversations({ initial: true });
   const target = view && (view === 'home' || state.conversations.some((c) => c.id === view)) ? view : (state.conversations.find((c) => c.kind === 'dm')?.id ?? 'home');
   await openPane(target);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Focus across redraws
+
+/** A selector for a control that still finds it once the pane is drawn again: its action, block, value and message. */
+function controlSelector(control) {
+  const { actionId, blockId, value } = control.dataset;
+  let selector = `[data-action-id="${CSS.escape(actionId ?? '')}"][data-block-id="${CSS.escape(blockId ?? '')}"]`;
+  if (value !== undefined) selector += `[data-value="${CSS.escape(value)}"]`;
+  const message = control.closest('[data-testid="message"]');
+  return message instanceof HTMLElement && message.dataset.ts ? `[data-testid="message"][data-ts="${CSS.escape(message.dataset.ts)}"] ${selector}` : selector;
+}
+
+/** Replaces the pane's content, keeping focus on the control that had it (now the one in its place). */
+function redrawPane(...children) {
+  const active = document.activeElement;
+  const selector = active instanceof HTMLElement && els.pane.contains(active) && active.dataset.actionId !== undefined ? controlSelector(active) : null;
+  els.pane.replaceChildren(...children);
+  if (!selector) return;
+  const again = els.pane.querySelector(selector);
+  if (again instanceof HTMLElement) again.focus({ preventScroll: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,7 +302,7 @@ function renderConversation(c) {
   const list = el('div', { className: 'messages', 'data-testid': 'messages', 'data-conversation-id': c.id });
   if (items.length === 0) list.append(el('div', { className: 'empty', text: 'No messages yet. Run the weekly jobs or advance the clock to see what Pacer sends.' }));
   for (const { m, note } of items) list.append(messageNode(m, c.id, note));
-  els.pane.replaceChildren(list);
+  redrawPane(list);
   els.pane.scrollTop = els.pane.scrollHeight;
   state.seen.set(localKey(c.id), c.messages.length);
 }
@@ -295,7 +326,8 @@ async function renderHome() {
     for (const m of local) replies.append(messageNode(m, 'home', m.note));
     children.push(replies);
   }
-  els.pane.replaceChildren(...children);
+  redrawPane(...children);
+  refocusOpener();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,11 +335,15 @@ async function renderHome() {
 
 async function openPane(pane) {
   state.pane = pane;
+  if (drawerOpen()) {
+    setDrawer(false, { focus: false });
+    els.pane.focus({ preventScroll: true });
+  }
   saveLocation();
   renderConversationList();
   const isHome = pane === 'home';
   els.composer.disabled = isHome;
-  els.composer.placeholder = isHome ? 'Slash commands run in a conversation: pick Pacer or a channel' : 'Type /mykpis or /teamkpis (try /mykpis last, /teamkpis help)';
+  els.composer.placeholder = isHome ? 'Slash commands run in a conversation: pick Pacer or a channel' : 'Type /mykpis or /teamkpis (try /mykpis last, /mykpis @Name)';
   els.hint.textContent = '';
   if (isHome) {
     els.pane.replaceChildren(el('div', { className: 'empty', text: 'Opening the App Home…' }));
@@ -384,7 +420,7 @@ function sourceOf(node) {
   return null;
 }
 
-async function sendClick(control, click, label) {
+async function sendClick(control, click, label, { refresh = true } = {}) {
   const generation = state.generation;
   const pane = state.pane;
   control.disabled = true;
@@ -396,7 +432,7 @@ async function sendClick(control, click, label) {
     if (data.modal) showModal(data.modal);
     else if (click.source.kind === 'modal') closeModal();
     await loadConversations();
-    if (state.pane === pane) await refreshPane();
+    if (refresh && state.pane === pane) await refreshPane();
     const parts = [`Clicked “${label}”`];
     if (data.modal) parts.push(`a modal is open (${data.modal.title ?? 'untitled'})`);
     parts.push(data.responses.length === 0 ? 'no reply' : data.responses.length === 1 ? '1 reply' : `${data.responses.length} replies`);
@@ -405,6 +441,7 @@ async function sendClick(control, click, label) {
     showError(err);
   } finally {
     if (control.isConnected) control.disabled = false;
+    refocusOpener();
   }
 }
 
@@ -419,12 +456,13 @@ function onButton(event) {
   const label = button.textContent ?? actionId;
   const click = { actionId, blockId: blockId ?? '', source };
   if (value !== undefined) click.value = value;
-  // Slack opens a link button's URL and still tells the app about the click.
-  if (url) {
-    if (/^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
-    else if (url.startsWith('slack://app')) void openPane('home').catch(showError);
-  }
-  void sendClick(button, click, label);
+  remember(button);
+  // Slack opens a link button's URL and still tells the app about the click. A slack://app link
+  // opens the viewer's App Home, as the Slack client does.
+  const home = url !== undefined && url.startsWith('slack://app');
+  if (url && /^https?:\/\//i.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
+  if (home) void openPane('home').catch(showError);
+  void sendClick(button, click, label, { refresh: !home });
 }
 
 function onSelect(event) {
@@ -435,28 +473,115 @@ function onSelect(event) {
   const option = select.selectedOptions[0];
   const text = option ? (option.textContent ?? '') : select.value;
   const click = { actionId: select.dataset.actionId, blockId: select.dataset.blockId ?? '', selectedOption: { value: select.value, text }, source };
+  remember(select);
   void sendClick(select, click, text);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Modal
 
+/**
+ * Where focus goes back when the modal closes: the control that opened it, or (when the pane was
+ * drawn again meanwhile) the control with the same action in its place.
+ */
+function remember(control) {
+  if (state.modal) return;
+  state.opener = { node: control, selector: controlSelector(control) };
+}
+
+/** The opener, or the control that took its place, when it can take focus. */
+function focusTarget(opener) {
+  const target = opener.node.isConnected ? opener.node : els.pane.querySelector(opener.selector);
+  return target instanceof HTMLElement && !target.hasAttribute('disabled') ? target : null;
+}
+
+function restoreFocus() {
+  const opener = state.opener;
+  state.opener = null;
+  if (!opener) return;
+  const target = focusTarget(opener);
+  if (target) {
+    target.focus();
+    return;
+  }
+  els.pane.focus();
+  state.refocus = opener;
+}
+
+/** Gives focus to a modal's opener that could not take it when the modal closed. */
+function refocusOpener() {
+  if (!state.refocus || state.modal) return;
+  const target = focusTarget(state.refocus);
+  if (!target) return;
+  state.refocus = null;
+  // Only if focus has not moved on meanwhile.
+  if (document.activeElement === els.pane || document.activeElement === document.body) target.focus();
+}
+
+const FOCUSABLE = 'a[href], button:not([disabled]), select:not([disabled]), input:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** The controls Tab reaches inside `root`, in order (hidden ones left out). */
+function focusables(root) {
+  return [...root.querySelectorAll(FOCUSABLE)].filter((n) => n instanceof HTMLElement && n.getClientRects().length > 0);
+}
+
+/** Tab and Shift-Tab go round the controls of `root`; focus that has left it comes back. */
+function cycleFocus(event, root) {
+  const items = focusables(root);
+  event.preventDefault();
+  if (items.length === 0) {
+    root.focus();
+    return;
+  }
+  const at = items.indexOf(document.activeElement);
+  const next = at === -1 ? (event.shiftKey ? items.length - 1 : 0) : (at + (event.shiftKey ? -1 : 1) + items.length) % items.length;
+  items[next].focus();
+}
+
+/** While a modal is open the rest of the page is inert: no clicks, no focus, hidden from screen readers. */
+function setBackgroundInert(inert) {
+  for (const node of [els.topbar, els.layout]) node.inert = inert;
+}
+
 function showModal(modal) {
+  const opening = !state.modal;
   state.modal = modal;
   els.modal.dataset.viewId = modal.id;
   els.modalTitle.textContent = modal.title ?? '';
   els.modalClose.textContent = modal.closeLabel || 'Close';
   els.modalBody.replaceChildren(serverHtml(modal.html));
   els.backdrop.hidden = false;
-  els.modalClose.focus();
+  setBackgroundInert(true);
+  if (opening || !els.modal.contains(document.activeElement)) els.modalClose.focus();
 }
 
-function closeModal() {
+function closeModal({ restore = true } = {}) {
+  const wasOpen = state.modal !== null;
   state.modal = null;
   els.backdrop.hidden = true;
   els.modalBody.replaceChildren();
   delete els.modal.dataset.viewId;
+  setBackgroundInert(false);
+  if (wasOpen && restore) restoreFocus();
+  else if (!wasOpen) state.opener = null;
+  if (!restore) state.refocus = null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sidebar drawer (narrow screens)
+
+const narrow = () => window.matchMedia('(max-width: 720px)').matches;
+
+function setDrawer(open, { focus = true } = {}) {
+  document.body.classList.toggle('nav-open', open);
+  els.navToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  els.scrim.hidden = !open;
+  if (!focus) return;
+  if (open) els.picker.focus();
+  else els.navToggle.focus();
+}
+
+const drawerOpen = () => document.body.classList.contains('nav-open');
 
 // ---------------------------------------------------------------------------------------------
 // Top bar
@@ -469,7 +594,7 @@ async function runJobs() {
     showClock(result);
     const arrived = await loadConversations();
     await refreshPane();
-    setStatus(`Ran the weekly jobs: ${result.sent} sent, ${result.failed} failed. ${arrivedText(arrived)}`, result.failed > 0 ? 'warning' : 'info');
+    setStatus(`Ran the weekly jobs. ${result.summary} ${arrivedText(arrived)}`, result.failed > 0 ? 'warning' : 'info');
   } catch (err) {
     showError(err);
   } finally {
@@ -485,7 +610,8 @@ async function advanceClock() {
     showClock(result);
     const arrived = await loadConversations();
     await refreshPane();
-    setStatus(`Advanced the clock ${result.days} days to ${result.label}. ${arrivedText(arrived)}`);
+    const events = `${result.events.toLocaleString('en-US')} ${result.events === 1 ? 'event' : 'events'} of the demo org’s activity`;
+    setStatus(`Advanced the clock ${result.days} days to ${result.label}: ${events}. ${result.summary} ${arrivedText(arrived)}`, result.failed > 0 ? 'warning' : 'info');
   } catch (err) {
     showError(err);
   } finally {
@@ -506,13 +632,33 @@ function wire() {
   els.modal.addEventListener('click', onButton);
   els.pane.addEventListener('change', onSelect);
   els.modal.addEventListener('change', onSelect);
-  els.modalClose.addEventListener('click', closeModal);
-  els.modalX.addEventListener('click', closeModal);
+  els.modalClose.addEventListener('click', () => closeModal());
+  els.modalX.addEventListener('click', () => closeModal());
   els.backdrop.addEventListener('click', (e) => {
     if (e.target === els.backdrop) closeModal();
   });
+  els.navToggle.addEventListener('click', () => setDrawer(!drawerOpen()));
+  els.scrim.addEventListener('click', () => setDrawer(false));
+  window.matchMedia('(max-width: 720px)').addEventListener('change', () => {
+    if (!narrow() && drawerOpen()) setDrawer(false, { focus: false });
+  });
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && state.modal) closeModal();
+    if (state.modal) {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        closeModal();
+      } else if (e.key === 'Tab') {
+        cycleFocus(e, els.modal);
+      }
+    } else if (drawerOpen() && narrow()) {
+      if (e.key === 'Escape') setDrawer(false);
+      // The open drawer holds focus as a modal does, until Escape or a pick closes it.
+      else if (e.key === 'Tab') cycleFocus(e, els.sidebar);
+    }
+  });
+  // Focus that lands outside an open modal (a click on the backdrop's edge, the address bar) comes back.
+  document.addEventListener('focusin', (e) => {
+    if (state.modal && e.target instanceof Element && !els.modal.contains(e.target)) els.modalClose.focus();
   });
 }
 
@@ -530,7 +676,7 @@ async function start() {
     const wanted = params.get('user');
     const first = state.people.find((p) => p.slackUserId === wanted) ?? state.people.find((p) => p.role === 'manager') ?? state.people[0];
     await selectPerson(first.slackUserId, params.get('view') ?? undefined);
-    setStatus(`Viewing Slack as ${first.name}. Pick anyone on the left.`);
+    setStatus(`Viewing Slack as ${first.name}. Pick anyone ${narrow() ? 'under ☰' : 'on the left'}.`);
   } catch (err) {
     showError(err);
   }
