@@ -319,8 +319,10 @@ describe('a newcomer in the sandbox page (Chromium)', () => {
     const text = await shown.innerText();
     expect(text).not.toMatch(RECORD_ID);
     expect(alert!.text).not.toMatch(RECORD_ID);
-    const open = shown.locator('button[data-url*="/crm/"]');
-    await expect(open.count()).resolves.toBe(1);
+    // The alerts one scan found for the rep arrive as one message, each with its own button.
+    const buttons = shown.locator('button[data-url*="/crm/"]');
+    expect(await buttons.count()).toBeGreaterThanOrEqual(1);
+    const open = buttons.first();
     const href = (await open.getAttribute('data-url'))!;
     expect(href.startsWith(`${sandbox!.url}crm/`)).toBe(true);
     expect(href).toMatch(CRM_LINK);

@@ -343,7 +343,7 @@ async function openPane(pane) {
   renderConversationList();
   const isHome = pane === 'home';
   els.composer.disabled = isHome;
-  els.composer.placeholder = isHome ? 'Slash commands run in a conversation: pick Pacer or a channel' : 'Type /mykpis or /teamkpis (try /mykpis last, /mykpis @Name)';
+  els.composer.placeholder = isHome ? 'Slash commands run in a conversation: pick Pacer or a channel' : 'Type /mykpis or /teamkpis (try /mykpis last week, /mykpis @Name)';
   els.hint.textContent = '';
   if (isHome) {
     els.pane.replaceChildren(el('div', { className: 'empty', text: 'Opening the App Home…' }));
