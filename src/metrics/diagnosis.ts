@@ -161,11 +161,13 @@ function resultsLine(r: Diagnosis['results'], f: PromptFigures): string {
 
 function promptFor(outcome: DiagnosisOutcome, name: string, r: Diagnosis['results'], focus: FocusPace | null, stage: StageComparison | null, ramp: Ramp | null, f: PromptFigures): string {
   const num = (x: FocusPace, v: number | null) => f.value(x.key, v);
+  // "Calls per week: 42.8 a week" says the week twice.
+  const weekly = (x: FocusPace) => (/per week$/i.test(x.label) ? '' : ' a week');
   const rampLine = ramp ? `ramping: week ${ramp.week} of ${ramp.of}, expected at ${pct(ramp.share)} of the top-performer pace` : '';
   switch (outcome) {
     case 'coach_activity': {
       const a = focus!;
-      return `${name} is behind on results (${resultsLine(r, f)}) and on ${a.label}: ${num(a, a.value)} a week against an expected ${num(a, a.expectation)} (pace ${pct(a.pace)}). Agree on this week's goal and check in midweek.`;
+      return `${name} is behind on results (${resultsLine(r, f)}) and on ${a.label}: ${num(a, a.value)}${weekly(a)} against an expected ${num(a, a.expectation)} (pace ${pct(a.pace)}). Agree on this week's goal and check in midweek.`;
     }
     case 'coach_stage': {
       if (stage) {
@@ -180,7 +182,7 @@ function promptFor(outcome: DiagnosisOutcome, name: string, r: Diagnosis['result
       return `${name} is on track (${resultsLine(r, f)}). Recognise it, and ask what is working so the team can learn from it.`;
     case 'ramping':
       return focus
-        ? `${name} is ${rampLine}; ${focus.label} is far behind even that: ${num(focus, focus.value)} a week against an expected ${num(focus, focus.expectation)} (pace ${pct(focus.pace)}). Agree on this week's goal.`
+        ? `${name} is ${rampLine}; ${focus.label} is far behind even that: ${num(focus, focus.value)}${weekly(focus)} against an expected ${num(focus, focus.expectation)} (pace ${pct(focus.pace)}). Agree on this week's goal.`
         : `${name} is ${rampLine}, with no target of their own yet. The numbers are for information.`;
     case 'no_basis':
       return `${name} has no target and no team comparison yet (${resultsLine(r, f)}). The numbers are for information.`;

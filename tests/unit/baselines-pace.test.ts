@@ -167,6 +167,11 @@ describe('diagnosis', () => {
     expect(winRate.prompt).toContain('20% on the team\'s performance metric against a team median of 31%');
   });
 
+  it('says the week once when the indicator is named per week', () => {
+    const d = diag({ repName: 'Anna', forecast: behindForecast, focus: [{ ...focus('cadence.call', 2, 5, 0.4, 'far_behind'), label: 'Calls per week' }] });
+    expect(d.prompt).toContain('on Calls per week: 2 against an expected 5 (pace 40%)');
+  });
+
   it('coaches the activity with the lowest pace when results and an activity are behind', () => {
     const d = diag({
       repName: 'Anna',
