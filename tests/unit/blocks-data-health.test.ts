@@ -37,6 +37,13 @@ describe('while data is stale, rep-facing messages say when data last arrived an
     expect(staleDataText(STALE, false)).toBe('⚠️ No new CRM data since Nov 23, 09:00 (UTC−05:00) — figures may be behind.');
     expect(staleDataText({ ...STALE, reason: 'zero_activity' }, false)).toBe('⚠️ No activity has come in from the CRM this week (data last arrived Nov 23, 09:00 (UTC−05:00)) — figures may be behind.');
     expect(staleDataText({ ...STALE, reason: 'source_error' }, false)).toBe('⚠️ A CRM connection is failing (data last arrived Nov 23, 09:00 (UTC−05:00)) — figures may be behind.');
+    // A failing source is named with what failed, so the manager knows what to ask for.
+    const failing = (name: string, error: string | null) => ({ name, lastSuccessAt: null, error });
+    expect(staleDataText({ ...STALE, reason: 'source_error', sources: [failing('hubspot', 'the token was revoked (401)'), failing('salesforce', null)] }, false)).toBe(
+      '⚠️ The CRM sync is failing — hubspot: the token was revoked (401) (data last arrived Nov 23, 09:00 (UTC−05:00)) — figures may be behind.',
+    );
+    const three = [failing('a', 'x <y>'), failing('b', 'z'), failing('c', 'w')];
+    expect(staleDataText({ ...STALE, reason: 'source_error', sources: three })).toMatch(/^⚠️ CRM syncs are failing — a: x &lt;y&gt;; b: z, and 1 more \(/);
     expect(staleDataText({ ...STALE, stale: false, reason: null })).toBeNull();
     expect(staleDataText({ ...STALE, stale: null, reason: null })).toBeNull();
   });
