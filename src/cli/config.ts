@@ -15,12 +15,13 @@ export function formatProblem(file: string, p: LocatedProblem): string {
 
 export function describeConfig(config: CoachingConfig): string {
   const targets = config.teams.reduce((n, t) => n + t.targets.length, 0);
-  return `${plural(config.teams.length, 'team')}, ${plural(config.members.length, 'member')}, ${plural(targets, 'target')}`;
+  const sources = config.sources.length > 0 ? `, ${plural(config.sources.length, 'source')} (${config.sources.map((s) => s.name).join(', ')})` : '';
+  return `${plural(config.teams.length, 'team')}, ${plural(config.members.length, 'member')}, ${plural(targets, 'target')}${sources}`;
 }
 
 /** The output of `config check`: one line per problem (or per valid file), and whether all passed. */
-export async function runConfigCheck(file: string): Promise<{ ok: boolean; lines: string[] }> {
-  const checked = await checkConfigPath(file);
+export async function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; lines: string[] }> {
+  const checked = await checkConfigPath(file, { env });
   if (checked.kind === 'missing') return { ok: false, lines: [`${file}: not found`] };
   if (checked.files.length === 0) return { ok: false, lines: [`${file}: no *.yaml or *.yml file in this directory`] };
   const lines = checked.files.flatMap((f) =>
