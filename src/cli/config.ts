@@ -38,7 +38,10 @@ export function formatApplySummary(file: string, s: ApplySummary): string {
     `${file}: applied to workspace ${s.workspace.slackTeamId}${s.workspace.created ? ' (new)' : ''} — ` +
     `teams ${changes(s.teams)}; members ${changes(s.members)}; ` +
     `${plural(s.targets.total, 'target')} (${s.targets.added} added, ${s.targets.removed} removed); ` +
-    `identities ${s.identities.linked} linked, ${s.identities.unlinked} unlinked`
+    `identities ${s.identities.linked} linked, ${s.identities.unlinked} unlinked` +
+    (s.sources.added + s.sources.updated + s.sources.deactivated > 0
+      ? `; sources ${s.sources.added} added, ${s.sources.updated} updated, ${s.sources.deactivated} deactivated${s.sources.reset.length ? ` (next sync reads everything again: ${s.sources.reset.join(', ')})` : ''}`
+      : '')
   );
 }
 

@@ -15,11 +15,11 @@ import {
   type SyncDocument,
 } from './sources-schema.js';
 
+/** Pacer's own throttle; daily limits are learnt from the CRM's answers (headers, 429s), not configured. */
 export interface SourceLimits {
   per10Seconds: number;
   /** Search requests per second (HubSpot's search endpoints), or null when the CRM has no such limit. */
   searchPerSecond: number | null;
-  daily: number;
 }
 
 export interface LeadSourceRules {
@@ -75,7 +75,7 @@ export const HUBSPOT_API_URL = 'https://api.hubapi.com';
  * reps' own: outbound.
  */
 export const HUBSPOT_DEFAULTS = {
-  limits: { per10Seconds: 100, searchPerSecond: 5, daily: 250_000 },
+  limits: { per10Seconds: 100, searchPerSecond: 5 },
   meetings: { demoTypes: [] as string[], demoOutcomes: [] as string[], skipOutcomes: ['CANCELED', 'NO_SHOW'] },
   leads: {
     qualified: { property: 'lifecyclestage', values: ['salesqualifiedlead', 'opportunity', 'customer'] },
@@ -86,7 +86,7 @@ export const HUBSPOT_DEFAULTS = {
 
 /** Salesforce's standard Lead Status and Lead Source picklists. */
 export const SALESFORCE_DEFAULTS = {
-  limits: { per10Seconds: 100, searchPerSecond: null, daily: 15_000 },
+  limits: { per10Seconds: 100, searchPerSecond: null },
   leads: { qualified: ['Qualified', 'Closed - Converted'], disqualified: ['Unqualified', 'Closed - Not Converted'] },
   leadSource: { property: null, inbound: ['Web', 'Phone Inquiry', 'Partner Referral'], outbound: [] as string[], otherwise: 'outbound' as const },
 } as const;
@@ -101,7 +101,7 @@ function resolveHubSpot(doc: HubSpotSourceDocument, name: string): HubSpotSource
     name,
     token: doc.token,
     apiUrl: doc.apiUrl ?? HUBSPOT_API_URL,
-    limits: { per10Seconds: doc.limits?.per10Seconds ?? d.limits.per10Seconds, searchPerSecond: doc.limits?.searchPerSecond ?? d.limits.searchPerSecond, daily: doc.limits?.daily ?? d.limits.daily },
+    limits: { per10Seconds: doc.limits?.per10Seconds ?? d.limits.per10Seconds, searchPerSecond: doc.limits?.searchPerSecond ?? d.limits.searchPerSecond },
     stages: doc.stages ?? {},
     pipelines: doc.pipelines ?? null,
     meetings: {
@@ -135,7 +135,7 @@ function resolveSalesforce(doc: SalesforceSourceDocument, name: string): Salesfo
       privateKey: doc.auth.privateKey ?? null,
       refreshToken: doc.auth.refreshToken ?? null,
     },
-    limits: { per10Seconds: doc.limits?.per10Seconds ?? d.limits.per10Seconds, searchPerSecond: doc.limits?.searchPerSecond ?? d.limits.searchPerSecond, daily: doc.limits?.daily ?? d.limits.daily },
+    limits: { per10Seconds: doc.limits?.per10Seconds ?? d.limits.per10Seconds, searchPerSecond: doc.limits?.searchPerSecond ?? d.limits.searchPerSecond },
     stages: doc.stages ?? {},
     meetings: { demoTypes: doc.meetings?.demoTypes ?? [] },
     leads: { qualified: doc.leads?.qualified ?? [...d.leads.qualified], disqualified: doc.leads?.disqualified ?? [...d.leads.disqualified] },

@@ -102,7 +102,6 @@ const leadSourceMap = strict({
 const limits = strict({
   per10Seconds: optional(z.number().int().min(1).max(100_000)),
   searchPerSecond: optional(z.number().int().min(1).max(1000)),
-  daily: optional(z.number().int().min(1).max(100_000_000)),
 });
 
 export const HubSpotSourceSchema = strict({

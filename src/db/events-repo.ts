@@ -174,6 +174,24 @@ export async function deleteEvents(db: SqlRunner, workspaceId: number, externalI
   return rows[0]?.removed ?? 0;
 }
 
+/**
+ * A CRM record's stored events other than those it now makes: the record's events have ids equal
+ * to its key or starting with key + ':' (a range scan of the unique index: ids are COLLATE "C",
+ * where ';' follows ':').
+ */
+export async function staleRecordEvents(db: SqlRunner, workspaceId: number, records: readonly { key: string; eventIds: readonly string[] }[]): Promise<string[]> {
+  if (records.length === 0) return [];
+  const rows = await db.query<{ external_id: string }>(
+    `SELECT e.external_id
+     FROM jsonb_to_recordset($2::jsonb) AS r(key text, keep text[])
+     JOIN LATERAL (SELECT external_id FROM activity_event
+                   WHERE workspace_id = $1 AND (external_id = r.key OR (external_id > r.key || ':' AND external_id < r.key || ';'))) e ON true
+     WHERE NOT (e.external_id = ANY(r.keep))`,
+    [workspaceId, JSON.stringify(records.map((r) => ({ key: r.key, keep: r.eventIds })))],
+  );
+  return rows.map((r) => r.external_id);
+}
+
 export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId: string): Promise<boolean> {
   return (await deleteEvents(db, workspaceId, [externalId])) > 0;
 }
