@@ -102,6 +102,8 @@ export interface SyncDeps {
   createSource: SourceFactory;
   /** The system clock for leases (never PACER_NOW). */
   systemNow?: () => Date;
+  /** Aborted when the process shuts down: the run stops after the page it is storing. */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -215,6 +217,7 @@ async function runObjects(
   const objects = source.listObjects();
   const extraTouchTypes = options.dryRun ? (await ingestContext(db, row.workspaceId)).extraTouchTypes : new Set<string>();
   const keepLease = async () => {
+    if (deps.signal?.aborted) throw new SyncError('unavailable', 'Pacer is shutting down; the next sync carries on from the checkpoints');
     if (options.dryRun) return;
     if (!(await renewSource(db, row.id, deps.processId, new Date(systemNow().getTime() + LEASE_MS)))) {
       throw new SyncError('unavailable', 'another process took this source over (this one stalled past its lease); it carries on from the checkpoints');
@@ -248,6 +251,7 @@ async function runObjects(
         await keepLease();
       }
       options.onProgress?.({ source: row.name, object: object.name, read: summary.read, objectsDone: k, objects: objects.length });
+      if (options.dryRun) await keepLease();
     }
     const deletedStream = `${object.name}:deleted`;
     for await (const page of object.listDeletions(checkpoints.get(deletedStream) ?? null)) {

@@ -140,7 +140,7 @@ export class LocalHubSpotState {
     const add = (a: ObjectType, ai: string, b: ObjectType, bi: string) => {
       const key = `${a}/${b}`;
       let m = this.links.get(key);
-      if (!m) this.links.set(key, (m = new Map()));
+      if (!m) this.links.set(key, (m = new Map<string, Set<string>>()));
       let set = m.get(ai);
       if (!set) m.set(ai, (set = new Set()));
       set.add(bi);
