@@ -112,10 +112,11 @@ export async function clearCheckpoints(db: SqlRunner, sourceId: number): Promise
 /** Whether a success ended a failing spell (the statement that clears failing_since is the one that knows). */
 export async function recordSuccess(db: SqlRunner, sourceId: number, now: Date, lastRun: unknown): Promise<{ recovered: boolean }> {
   const rows = await db.query<{ was_failing: boolean }>(
-    `WITH before AS (SELECT failing_since IS NOT NULL AS was_failing FROM crm_source WHERE id = $1 FOR UPDATE)
-     UPDATE crm_source SET last_attempt_at = $2, last_success_at = $2, last_error = NULL, failing_since = NULL, last_run = $3::jsonb, updated_at = $2
-     WHERE id = $1
-     RETURNING (SELECT was_failing FROM before) AS was_failing`,
+    // The old value comes from a FROM subquery, read before the update (a CTE read in RETURNING would see the new one).
+    `UPDATE crm_source s SET last_attempt_at = $2, last_success_at = $2, last_error = NULL, failing_since = NULL, last_run = $3::jsonb, updated_at = $2
+     FROM (SELECT id, failing_since FROM crm_source WHERE id = $1 FOR UPDATE) old
+     WHERE s.id = old.id
+     RETURNING old.failing_since IS NOT NULL AS was_failing`,
     [sourceId, now, JSON.stringify(lastRun)],
   );
   return { recovered: rows[0]?.was_failing ?? false };
@@ -129,11 +130,11 @@ export async function recordSuccess(db: SqlRunner, sourceId: number, now: Date, 
  */
 export async function recordFailure(db: SqlRunner, sourceId: number, now: Date, error: string, stopping: boolean): Promise<'started' | 'continues' | 'transient'> {
   const rows = await db.query<{ started: boolean; failing: boolean }>(
-    `WITH before AS (SELECT failing_since FROM crm_source WHERE id = $1 FOR UPDATE)
-     UPDATE crm_source SET last_attempt_at = $2, last_error = $3,
-       failing_since = CASE WHEN $4::boolean THEN COALESCE(failing_since, $2) ELSE failing_since END, updated_at = $2
-     WHERE id = $1
-     RETURNING ((SELECT failing_since FROM before) IS NULL AND $4::boolean) AS started, failing_since IS NOT NULL AS failing`,
+    `UPDATE crm_source s SET last_attempt_at = $2, last_error = $3,
+       failing_since = CASE WHEN $4::boolean THEN COALESCE(s.failing_since, $2) ELSE s.failing_since END, updated_at = $2
+     FROM (SELECT id, failing_since FROM crm_source WHERE id = $1 FOR UPDATE) old
+     WHERE s.id = old.id
+     RETURNING (old.failing_since IS NULL AND $4::boolean) AS started, s.failing_since IS NOT NULL AS failing`,
     [sourceId, now, error, stopping],
   );
   const row = rows[0];

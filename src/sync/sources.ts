@@ -11,7 +11,7 @@ import type { SourceFactory, SourceFactoryOptions } from './runner.js';
 import type { Source } from './types.js';
 
 /** Knobs for the local CRM servers scaled down in tests and benchmarks (window lengths, backoff). */
-export type SourceTuning = Pick<HubSpotSourceOptions, 'windows' | 'timer' | 'backoffMs'>;
+export type SourceTuning = Pick<HubSpotSourceOptions, 'windows' | 'pages' | 'timer' | 'backoffMs'>;
 
 export function sourceFactory(tuning: SourceTuning = {}): SourceFactory {
   return (row: SourceRow, options: SourceFactoryOptions): Source => {

@@ -16,7 +16,7 @@ import { CrmHttp, type CrmDialect } from '../http.js';
 import { Throttle, type Timer } from '../rate-limit.js';
 
 /** Documented page sizes (see docs/crm-sync.md for the vendor pages). */
-export const HUBSPOT_PAGES = {
+export const HUBSPOT_PAGES: HubSpotPages = {
   list: 100,
   search: 200,
   /** Results of one search query that paging can reach. */
@@ -25,7 +25,17 @@ export const HUBSPOT_PAGES = {
   batchReadWithHistory: 50,
   associations: 1000,
   owners: 100,
-} as const;
+};
+
+export interface HubSpotPages {
+  list: number;
+  search: number;
+  searchResults: number;
+  batchRead: number;
+  batchReadWithHistory: number;
+  associations: number;
+  owners: number;
+}
 
 /** HubSpot's windows: the burst limit counts 10 rolling seconds, search one second. */
 export interface HubSpotWindows {
@@ -128,19 +138,26 @@ export interface HubSpotClientOptions {
   logger: Logger;
   /** Window lengths; shorter in tests against a scaled-down local HubSpot. */
   windows?: HubSpotWindows;
+  /** Page and batch sizes; smaller in tests that reach the caps with little data. */
+  pages?: Partial<HubSpotPages>;
   timer?: Timer;
   backoffMs?: number;
 }
 
 export class HubSpotClient {
   readonly http: CrmHttp;
+  readonly pages: HubSpotPages;
 
   constructor(options: HubSpotClientOptions) {
+    this.pages = { ...HUBSPOT_PAGES, ...options.pages };
     const windows = options.windows ?? HUBSPOT_WINDOWS;
+    // HubSpot counts a request when it arrives, Pacer when it leaves: a window a little longer
+    // than HubSpot's keeps network jitter from putting one request too many in its window.
+    const margin = (ms: number) => ms + Math.max(20, ms * 0.02);
     const throttle = new Throttle(
       {
-        general: [{ limit: options.limits.per10Seconds, windowMs: windows.generalMs }],
-        search: options.limits.searchPerSecond === null ? [] : [{ limit: options.limits.searchPerSecond, windowMs: windows.searchMs }],
+        general: [{ limit: options.limits.per10Seconds, windowMs: margin(windows.generalMs) }],
+        search: options.limits.searchPerSecond === null ? [] : [{ limit: options.limits.searchPerSecond, windowMs: margin(windows.searchMs) }],
       },
       options.timer,
     );
@@ -166,7 +183,7 @@ export class HubSpotClient {
       const page = await this.http.json<{ results: Owner[]; paging?: { next?: { after: string } } }>({
         method: 'GET',
         path: '/crm/v3/owners',
-        query: { limit: String(HUBSPOT_PAGES.owners), after, archived: String(archived) },
+        query: { limit: String(this.pages.owners), after, archived: String(archived) },
       });
       yield page.results;
       after = page.paging?.next?.after;
@@ -207,6 +224,6 @@ export class HubSpotClient {
 
   /** One page of archived (deleted) records. */
   archived(objectType: string, after: string | undefined): Promise<{ results: HubSpotObject[]; paging?: { next?: { after: string } } }> {
-    return this.http.json({ method: 'GET', path: `/crm/v3/objects/${objectType}`, query: { archived: 'true', limit: String(HUBSPOT_PAGES.list), after } });
+    return this.http.json({ method: 'GET', path: `/crm/v3/objects/${objectType}`, query: { archived: 'true', limit: String(this.pages.list), after } });
   }
 }

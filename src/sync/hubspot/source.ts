@@ -12,7 +12,7 @@ import type { HubSpotSourceConfig } from '../../config/sources-rules.js';
 import type { Logger } from '../../logger.js';
 import type { Timer } from '../rate-limit.js';
 import type { DeletionPage, MappedPage, Position, RecordPage, Source, SourceObject } from '../types.js';
-import { HUBSPOT_PAGES, HubSpotClient, type HubSpotObject, type HubSpotWindows, type SearchFilter } from './client.js';
+import { HubSpotClient, type HubSpotObject, type HubSpotPages, type HubSpotWindows, type SearchFilter } from './client.js';
 import {
   contactNeedsHistory,
   contactProperties,
@@ -32,8 +32,6 @@ import {
   type RecordResult,
 } from './mapping.js';
 
-/** Records per page handed to the runner: one association request per page and object. */
-export const PAGE_RECORDS = HUBSPOT_PAGES.associations;
 /** How far before its checkpoint a run starts reading (HubSpot's search index lags behind writes). */
 export const OVERLAP_MS = 5 * 60 * 1000;
 
@@ -46,6 +44,7 @@ export interface HubSpotSourceOptions {
   /** Stages of the teams' pipelines (labels that read as one of them need no map entry). */
   teamStages: ReadonlySet<string>;
   windows?: HubSpotWindows;
+  pages?: Partial<HubSpotPages>;
   timer?: Timer;
   backoffMs?: number;
 }
@@ -75,9 +74,12 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
     limits: config.limits,
     logger: options.logger,
     ...(options.windows ? { windows: options.windows } : {}),
+    ...(options.pages ? { pages: options.pages } : {}),
     ...(options.timer ? { timer: options.timer } : {}),
     ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
   });
+  // Records per page handed to the runner: one association request per page and object.
+  const pages = client.pages;
   let ctx: MappingContext | undefined;
   const context = (): MappingContext => {
     if (!ctx) throw new Error('prepare() must run before records are mapped');
@@ -100,7 +102,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
           filterGroups: [{ filters: [{ propertyName: modified, operator: 'GTE', value: String(from) }, ...filters] }],
           sorts: [{ propertyName: modified, direction: 'ASCENDING' }],
           properties: props,
-          limit: HUBSPOT_PAGES.search,
+          limit: pages.search,
           ...(after === undefined ? {} : { after }),
         });
         const fresh = answer.results.filter((r) => !(modifiedOf(r) === from && readAtFrom.has(r.id)));
@@ -115,7 +117,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
         if (fresh.length > 0) yield fresh;
         const next = answer.paging?.next?.after;
         if (next === undefined) return;
-        if (Number(next) >= HUBSPOT_PAGES.searchResults) break;
+        if (Number(next) >= pages.searchResults) break;
         after = next;
       }
       if (last === from) {
@@ -137,16 +139,16 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
         filterGroups: [{ filters: [{ propertyName: modified, operator: 'EQ', value: String(at) }, { propertyName: 'hs_object_id', operator: 'GT', value: lastId }, ...filters] }],
         sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
         properties: props,
-        limit: HUBSPOT_PAGES.search,
+        limit: pages.search,
       });
       const fresh = answer.results.filter((r) => !read.has(r.id));
       if (fresh.length > 0) yield fresh;
-      if (answer.results.length < HUBSPOT_PAGES.search) return;
+      if (answer.results.length < pages.search) return;
       lastId = answer.results.at(-1)!.id;
     }
   }
 
-  /** Search pages gathered into pages of up to PAGE_RECORDS, each with the position it completes. */
+  /** Search pages gathered into pages of up to one association batch, each with the position it completes. */
   async function* changes(objectType: string, modified: string, properties: readonly string[], filters: readonly SearchFilter[], since: Position | null): AsyncGenerator<RecordPage<HubSpotObject>> {
     const fromMs = since === null ? options.start.getTime() : Math.max(0, Number(since) - OVERLAP_MS);
     let records: HubSpotObject[] = [];
@@ -154,7 +156,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
     for await (const page of searchPages(objectType, modified, properties, filters, fromMs)) {
       for (const r of page) position = Math.max(position, parseTime(r.properties[modified]) ?? parseTime(r.updatedAt) ?? 0);
       records.push(...page);
-      if (records.length >= PAGE_RECORDS) {
+      if (records.length >= pages.associations) {
         yield { records, position: String(position) };
         records = [];
       }
@@ -199,7 +201,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
       const { qualified, disqualified } = config.leads;
       const needing = records.filter((r) => contactNeedsHistory(r, config)).map((r) => r.id);
       const history = new Map<string, HubSpotObject>();
-      for (const ids of chunk(needing, HUBSPOT_PAGES.batchReadWithHistory)) {
+      for (const ids of chunk(needing, pages.batchReadWithHistory)) {
         for (const r of await client.batchRead('contacts', ids, [qualified.property, disqualified.property], [...new Set([qualified.property, disqualified.property])])) history.set(r.id, r);
       }
       return collect(records.map((r) => mapContact({ ...r, propertiesWithHistory: history.get(r.id)?.propertiesWithHistory ?? {} }, context())));
@@ -215,7 +217,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
       // Deals of pipelines not synced need nothing more read: they only count as skipped.
       const wanted = records.filter((r) => ctx.stages.pipelineSkip(r.properties.pipeline) === null).map((r) => r.id);
       const full = new Map<string, HubSpotObject>();
-      for (const ids of chunk(wanted, HUBSPOT_PAGES.batchReadWithHistory)) {
+      for (const ids of chunk(wanted, pages.batchReadWithHistory)) {
         for (const r of await client.batchRead('deals', ids, DEAL_PROPERTIES, DEAL_HISTORY)) full.set(r.id, r);
       }
       const readable = [...full.keys()];
@@ -226,7 +228,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
         const first = [...ids].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
         return first === undefined ? [] : [[id, first] as const];
       }));
-      for (const ids of chunk([...new Set(primary.values())], HUBSPOT_PAGES.batchRead)) {
+      for (const ids of chunk([...new Set(primary.values())], pages.batchRead)) {
         for (const c of await client.batchRead('companies', ids, ['name', 'hs_lastmodifieddate'])) {
           companies.set(c.id, { name: c.properties.name ?? null, modifiedMs: parseTime(c.properties.hs_lastmodifieddate) ?? 0 });
         }
