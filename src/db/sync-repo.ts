@@ -70,16 +70,26 @@ export async function listSources(db: SqlRunner, options: { workspaceId?: number
 
 /**
  * Takes the source for `processId` until `leaseUntil` unless another process holds an unexpired
- * lease. Leases run on the system clock (interfaces.md: lock staleness never follows PACER_NOW).
+ * lease (then its holder is returned). Leases run on the system clock (interfaces.md: lock
+ * staleness never follows PACER_NOW). `deadHolder` may be taken over before its lease expires.
  */
-export async function claimSource(db: SqlRunner, sourceId: number, processId: string, leaseUntil: Date, now: Date): Promise<boolean> {
+export async function claimSource(
+  db: SqlRunner,
+  sourceId: number,
+  processId: string,
+  leaseUntil: Date,
+  now: Date,
+  deadHolder: string | null = null,
+): Promise<{ claimed: true } | { claimed: false; holder: string | null }> {
   const rows = await db.query(
     `UPDATE crm_source SET claimed_by = $2, lease_until = $3
-     WHERE id = $1 AND (lease_until IS NULL OR lease_until < $4 OR claimed_by = $2)
+     WHERE id = $1 AND (lease_until IS NULL OR lease_until < $4 OR claimed_by = $2 OR claimed_by = $5)
      RETURNING 1`,
-    [sourceId, processId, leaseUntil, now],
+    [sourceId, processId, leaseUntil, now, deadHolder],
   );
-  return rows.length > 0;
+  if (rows.length > 0) return { claimed: true };
+  const holder = await db.query<{ claimed_by: string | null }>('SELECT claimed_by FROM crm_source WHERE id = $1', [sourceId]);
+  return { claimed: false, holder: holder[0]?.claimed_by ?? null };
 }
 
 /** Extends this process's lease; false when it was lost (expired and taken by another process). */

@@ -7,9 +7,11 @@
  * duplicate, never a second copy. Deletions follow the same way. A lease keeps replicas from
  * syncing one source at once.
  */
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { bumpDataVersion, deleteEvents, ingestContext, staleRecordEvents } from '../db/events-repo.js';
+import { pidExists } from '../db/process-start.js';
 import {
   claimSource,
   readCheckpoints,
@@ -146,6 +148,24 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * Claims the source's lease. A holder that was a process of this machine and is gone (killed
+ * mid-sync) is taken over at once rather than after its lease: its checkpoints are all it left.
+ */
+async function claim(deps: SyncDeps, sourceId: number, systemNow: () => Date): Promise<boolean> {
+  const until = () => new Date(systemNow().getTime() + LEASE_MS);
+  const first = await claimSource(deps.db, sourceId, deps.processId, until(), systemNow());
+  if (first.claimed) return true;
+  if (first.holder === null || !holderIsGone(first.holder)) return false;
+  return (await claimSource(deps.db, sourceId, deps.processId, until(), systemNow(), first.holder)).claimed;
+}
+
+/** Whether a lease holder (host:pid:random, see newProcessId) was a process of this host that no longer runs. */
+export function holderIsGone(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !pidExists(Number(pid));
+}
+
 /** Syncs one source now. Never throws for the source's own failures: they are the result. */
 export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOptions = {}): Promise<SourceRunResult> {
   const log = deps.logger.child({ source: row.name, workspace: row.slackTeamId });
@@ -163,7 +183,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
     rateLimited: 0,
     seconds: 0,
   };
-  if (!options.dryRun && !(await claimSource(deps.db, row.id, deps.processId, new Date(systemNow().getTime() + LEASE_MS), systemNow()))) {
+  if (!options.dryRun && !(await claim(deps, row.id, systemNow))) {
     log.info('another process is syncing this source; skipped');
     return { ...result, status: 'busy' };
   }

@@ -8,6 +8,7 @@ import type { Database } from '../../src/db/client.js';
 import { listSources, readCheckpoints } from '../../src/db/sync-repo.js';
 import type { LocalHubSpot } from '../../src/local-crm/hubspot/index.js';
 import { repReport, teamReport } from '../../src/reports/build-report.js';
+import type { SourceRunResult } from '../../src/sync/runner.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import {
   applyDocument,
@@ -146,7 +147,7 @@ function expectedFirst(ids: Ids, portal: number): StoredEvent[] {
   return events.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-const byObject = (r: { objects: { object: string }[] }, object: string) => r.objects.find((o) => o.object === object)!;
+const byObject = (r: SourceRunResult, object: string) => r.objects.find((o) => o.object === object)!;
 
 describe.each(DATABASE_KINDS)('HubSpot sync on %s', (kind) => {
   let db: Database;
@@ -369,5 +370,49 @@ describe('HubSpot sync: limits and failures', () => {
     const unset = await syncNamed(testSyncDeps(db, { now: NOW, env: {} }), workspaceId);
     expect(unset).toMatchObject({ status: 'failed', stopping: true, error: 'environment variable HUBSPOT_TOKEN (the HubSpot private app token) is not set in this process', requests: 0 });
     expect((await syncNamed(testSyncDeps(db, { now: NOW }), workspaceId)).status).toBe('ok');
+  });
+});
+
+describe('HubSpot sync: more changed records than one search query reaches', () => {
+  let db: Database;
+  let hs: LocalHubSpot;
+  let workspaceId: number;
+  // Pages of 20 and a cap of 100 results per query stand for HubSpot's 200 and 10,000.
+  const pages = { search: 20, searchResults: 100, associations: 50 };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('embedded');
+    hs = await startTestHubSpot({ searchPage: pages.search, searchResults: pages.searchResults });
+    buildCrm(hs);
+    workspaceId = await applyDocument(db, configDoc(hs.url));
+  });
+  afterAll(async () => {
+    await hs?.close();
+    await db?.close();
+  });
+
+  it('reads every record exactly once across time ranges, ties at a range boundary and an instant holding more than the cap', async () => {
+    const base = at('11-16T15:00:00');
+    const made: string[] = [];
+    const call = (modified: number) => made.push(hs.state.upsert('calls', null, { hs_timestamp: new Date(modified).toISOString(), hubspot_owner_id: '702' }, modified));
+    for (let i = 0; i < 90; i += 1) call(base + i * 1000);
+    // 30 modified in one millisecond, straddling the end of the first query's reach (100 results).
+    for (let i = 0; i < 30; i += 1) call(base + 95_000);
+    for (let i = 0; i < 60; i += 1) call(base + 100_000 + i * 1000);
+    // 150 in one millisecond: more than a query reaches; paged by id.
+    for (let i = 0; i < 150; i += 1) call(base + 200_000);
+    for (let i = 0; i < 10; i += 1) call(base + 300_000 + i * 1000);
+    hs.clearRequests();
+    const result = await syncNamed(testSyncDeps(db, { now: NOW, tuning: { pages } }), workspaceId);
+    expect(result.status).toBe('ok');
+    const calls = byObject(result, 'calls');
+    // The four calls of the CRM above, then these; none read twice.
+    expect(calls).toMatchObject({ read: 4 + made.length, duplicates: 0, accepted: 3 + made.length, rejected: 1 });
+    const stored = new Set((await storedEvents(db, workspaceId)).map((e) => e.id));
+    expect(made.filter((id) => !stored.has(`hubspot:call:${id}`))).toEqual([]);
+    expect(hs.requests.filter((r) => r.status !== 200)).toEqual([]);
+    const searches = hs.requests.filter((r) => r.path === '/crm/v3/objects/calls/search').length;
+    // 344 records at 20 a page: 18 pages, plus a few the new ranges and the id paging repeat.
+    expect(searches).toBeLessThanOrEqual(26);
   });
 });
