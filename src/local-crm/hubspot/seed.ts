@@ -16,6 +16,8 @@ export interface HubSpotSeedResult {
   contacts: Map<string, string>;
   deals: Map<string, string>;
   owners: Map<string, string>;
+  /** Seed event id of each call, email, meeting and demo → its engagement, as `call:30001`. */
+  engagements: Map<string, string>;
   /** Pipeline of each team, by team name. */
   pipelines: Map<string, LocalPipeline>;
   /** Events of types HubSpot has no record for, by type. */
@@ -67,7 +69,7 @@ function pipelinesOf(org: SeedOrg): Map<string, LocalPipeline> {
 export function seedHubSpot(state: LocalHubSpotState, org: SeedOrg): HubSpotSeedResult {
   const pipelines = pipelinesOf(org);
   state.pipelines = [...new Set(pipelines.values())];
-  const result: HubSpotSeedResult = { contacts: new Map(), deals: new Map(), owners: new Map(), pipelines, leftOut: {}, records: {} };
+  const result: HubSpotSeedResult = { contacts: new Map(), deals: new Map(), owners: new Map(), engagements: new Map(), pipelines, leftOut: {}, records: {} };
   const counted = (type: string) => {
     result.records[type] = (result.records[type] ?? 0) + 1;
   };
@@ -104,6 +106,7 @@ export function seedHubSpot(state: LocalHubSpotState, org: SeedOrg): HubSpotSeed
       }
       const id = state.upsert(engagement.type, null, properties, at);
       counted(engagement.type);
+      result.engagements.set(e.id, `${engagement.kind}:${id}`);
       const deal = e.dealId === undefined ? undefined : result.deals.get(e.dealId);
       const contact = e.leadId === undefined ? undefined : result.contacts.get(e.leadId);
       if (deal) state.associate(engagement.type, id, 'deals', deal);
