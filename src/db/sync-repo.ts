@@ -158,5 +158,9 @@ export async function recordFailure(db: SqlRunner, sourceId: number, now: Date, 
  * reason to call the data stale).
  */
 export async function sourceHealth(db: SqlRunner, workspaceId: number): Promise<SourceHealth[]> {
-  return (await listSources(db, { workspaceId })).map((s) => ({ name: s.name, lastSuccessAt: s.lastSuccessAt, error: s.failingSince === null ? null : s.lastError }));
+  return (await listSources(db, { workspaceId })).map(toSourceHealth);
+}
+
+export function toSourceHealth(s: SourceRow): SourceHealth {
+  return { name: s.name, lastSuccessAt: s.lastSuccessAt, error: s.failingSince === null ? null : s.lastError };
 }

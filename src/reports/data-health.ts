@@ -4,7 +4,7 @@
  */
 import type { Database } from '../db/client.js';
 import { teamReceipts, workspaceReceipts } from '../db/data-health-repo.js';
-import { sourceHealth } from '../db/sync-repo.js';
+import { listSources, sourceHealth, toSourceHealth } from '../db/sync-repo.js';
 import { activitySpans, judgeDataHealth, type DataHealth } from '../metrics/data-health.js';
 import { loadTeamInput } from './build-report.js';
 import { instantIn, type TeamInput } from './compute.js';
@@ -41,10 +41,12 @@ export async function teamDataHealth(db: Database, workspaceId: number, team: Te
  */
 export async function workspaceDataHealth(db: Database, asOf: Date, now: Date, workspaceId: number | null = null): Promise<{ workspace: string; dataHealth: DataHealthJson }[]> {
   const rows = await workspaceReceipts(db, asOf, workspaceId);
+  // Every workspace's sources in one query: readiness answers within its deadline.
+  const allSources = await listSources(db, workspaceId === null ? {} : { workspaceId });
   const out = [];
   for (const w of rows) {
     const week = { timezone: w.timezone, weekStartsOn: MONDAY } as const;
-    const sources = await sourceHealth(db, w.id);
+    const sources = allSources.filter((s) => s.workspaceId === w.id).map(toSourceHealth);
     const health = judgeDataHealth({ asOf, now, week, staleAfterHours: w.staleAfterHours, lastReceivedAt: w.lastReceivedAt, lastOccurredAt: w.lastOccurredAt, touched: null, sources });
     out.push({ workspace: w.slackTeamId, dataHealth: dataHealthJson(health, w.timezone) });
   }

@@ -9,6 +9,8 @@ import { listSources, readCheckpoints } from '../../src/db/sync-repo.js';
 import type { LocalHubSpot } from '../../src/local-crm/hubspot/index.js';
 import { repReport, teamReport } from '../../src/reports/build-report.js';
 import type { SourceRunResult } from '../../src/sync/runner.js';
+import { sourceStatusLines } from '../../src/sync/status.js';
+import { startTestServer } from '../helpers/http.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import {
   applyDocument,
@@ -339,6 +341,7 @@ describe('HubSpot sync: limits and failures', () => {
 
   it('a revoked token stops the source and is reported through data health once per failing spell', async () => {
     const { logger, lines } = capturingLogger();
+    expect((await syncNamed(testSyncDeps(db, { now: NOW }), workspaceId)).status).toBe('ok');
     hs.revokeToken();
     const failedAt = new Date(NOW.getTime() + 10 * 60_000);
     const first = await syncNamed(testSyncDeps(db, { now: failedAt, logger }), workspaceId);
@@ -353,6 +356,21 @@ describe('HubSpot sync: limits and failures', () => {
     expect(row!.failingSince).toEqual(failedAt);
     const health = (await teamReport(db, workspaceId, 'Central', failedAt, failedAt)).dataHealth;
     expect(health).toMatchObject({ stale: true, reason: 'source_error', sources: [{ name: 'hubspot', error: first.error }] });
+    // /readyz says so in its body, its status unchanged; pacer status names the spell and the error.
+    const server = await startTestServer(db, failedAt);
+    try {
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { dataHealth: unknown[] }).dataHealth).toEqual([
+        expect.objectContaining({ workspace: 'T0HUBSPOT', stale: true, reason: 'source_error', sources: [{ name: 'hubspot', lastSuccessAt: expect.any(String), error: first.error }] }),
+      ]);
+    } finally {
+      await server.close();
+    }
+    expect(sourceStatusLines(await listSources(db, { workspaceId }), new Date(failedAt.getTime() + 30 * 60_000))).toEqual([
+      'CRM sources:',
+      `  hubspot (hubspot, every 10 min): last success ${NOW.toISOString()} (40 min ago); FAILING since ${failedAt.toISOString()}: ${first.error}`,
+    ]);
 
     hs.restoreToken();
     const back = await syncNamed(testSyncDeps(db, { now: new Date(failedAt.getTime() + 20 * 60_000), logger }), workspaceId);
