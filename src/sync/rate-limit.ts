@@ -40,13 +40,15 @@ export const realTimer: Timer = {
 
 /**
  * Rolling windows by class of request ('general' for every request, plus e.g. 'search'): a request
- * waits until every window it counts in has room. Requests are let through one at a time, in
- * order, so a burst of callers cannot overshoot.
+ * waits until every window it counts in has room. Requests of one combination of classes go out
+ * one at a time, in order, so a burst of callers cannot overshoot; a search waiting for its
+ * per-second window does not hold back requests that only count in the general one (checking
+ * and counting happen in one synchronous step, so two queues never both take the last room).
  */
 export class Throttle {
   private readonly windows = new Map<string, RollingWindow[]>();
   private pausedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     limits: Record<string, readonly WindowLimit[]>,
@@ -57,7 +59,8 @@ export class Throttle {
 
   /** Waits for room in the windows of `kinds`, then counts the request in them. */
   acquire(kinds: readonly string[]): Promise<void> {
-    const turn = this.queue.then(async () => {
+    const key = kinds.join('+');
+    const turn = (this.queues.get(key) ?? Promise.resolve()).then(async () => {
       for (;;) {
         const now = this.timer.now();
         const windows = kinds.flatMap((k) => this.windows.get(k) ?? []);
@@ -69,7 +72,7 @@ export class Throttle {
         await this.timer.sleep(wait);
       }
     });
-    this.queue = turn.catch(() => undefined);
+    this.queues.set(key, turn.catch(() => undefined));
     return turn;
   }
 

@@ -26,7 +26,7 @@ import { validateEvent } from '../ingest/event-schema.js';
 import { ingestEventsDetailed, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
 import type { Logger } from '../logger.js';
 import { describeSyncError, SyncError } from './errors.js';
-import type { RejectedRecord, Source } from './types.js';
+import type { RejectedRecord, Source, SourceObject } from './types.js';
 
 /** The first sync reads this far back when the config gives no `sync.since`. */
 export const DEFAULT_SINCE_WEEKS = 30;
@@ -223,6 +223,11 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
   return result;
 }
 
+/**
+ * Syncs every object of the source at once: their checkpoints are their own and their mappings
+ * do not read each other, so one object's wait for a limit (search's per second) is another's
+ * time to read and store. The first failure stops the others after the page each has in hand.
+ */
 async function runObjects(
   deps: SyncDeps,
   row: SourceRow,
@@ -236,16 +241,17 @@ async function runObjects(
   const checkpoints = options.full ? new Map<string, string>() : await readCheckpoints(db, row.id);
   const objects = source.listObjects();
   const extraTouchTypes = options.dryRun ? (await ingestContext(db, row.workspaceId)).extraTouchTypes : new Set<string>();
+  let failed = false;
+  let done = 0;
   const keepLease = async () => {
+    if (failed) throw new SyncError('unavailable', 'stopped: another object of the sync failed');
     if (deps.signal?.aborted) throw new SyncError('unavailable', 'Pacer is shutting down; the next sync carries on from the checkpoints');
     if (options.dryRun) return;
     if (!(await renewSource(db, row.id, deps.processId, new Date(systemNow().getTime() + LEASE_MS)))) {
       throw new SyncError('unavailable', 'another process took this source over (this one stalled past its lease); it carries on from the checkpoints');
     }
   };
-  for (const [k, object] of objects.entries()) {
-    const summary = emptyObject(object.name);
-    result.objects.push(summary);
+  const syncObject = async (object: SourceObject, summary: ObjectSummary) => {
     for await (const page of object.fetchChanges(checkpoints.get(object.name) ?? null)) {
       summary.read += page.records.length;
       const mapped = await object.mapRecords(page.records);
@@ -268,10 +274,9 @@ async function runObjects(
         }
         summary.removed += await deleteEvents(db, row.workspaceId, await staleRecordEvents(db, row.workspaceId, mapped.records));
         await saveCheckpoint(db, row.id, object.name, page.position, deps.clock.now());
-        await keepLease();
       }
-      options.onProgress?.({ source: row.name, object: object.name, read: summary.read, objectsDone: k, objects: objects.length });
-      if (options.dryRun) await keepLease();
+      options.onProgress?.({ source: row.name, object: object.name, read: summary.read, objectsDone: done, objects: objects.length });
+      await keepLease();
     }
     const deletedStream = `${object.name}:deleted`;
     for await (const page of object.listDeletions(checkpoints.get(deletedStream) ?? null)) {
@@ -281,9 +286,24 @@ async function runObjects(
       await saveCheckpoint(db, row.id, deletedStream, page.position, deps.clock.now());
       await keepLease();
     }
+    done += 1;
     const { rejections: _rejections, ...counts } = summary;
     log.info(counts, 'object synced');
-  }
+  };
+  const summaries = objects.map((o) => emptyObject(o.name));
+  result.objects.push(...summaries);
+  const settled = await Promise.allSettled(
+    objects.map((object, k) =>
+      syncObject(object, summaries[k]!).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    ),
+  );
+  // The first object's own failure, not another's "stopped because of it".
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const cause = failures.find((e) => !(e instanceof SyncError && e.message === 'stopped: another object of the sync failed')) ?? failures[0];
+  if (cause !== undefined) throw cause instanceof Error ? cause : new Error(describeSyncError(cause));
 }
 
 /** The sources due now: active, and not attempted within their `everyMinutes`. */

@@ -12,7 +12,7 @@ import type { HubSpotSourceConfig } from '../../config/sources-rules.js';
 import type { Logger } from '../../logger.js';
 import type { Timer } from '../rate-limit.js';
 import type { DeletionPage, MappedPage, Position, RecordPage, Source, SourceObject } from '../types.js';
-import { HubSpotClient, type HubSpotObject, type HubSpotPages, type HubSpotWindows, type SearchFilter } from './client.js';
+import { HubSpotClient, type HubSpotObject, type HubSpotPages, type HubSpotWindows, type SearchAnswer, type SearchFilter } from './client.js';
 import {
   contactNeedsHistory,
   contactProperties,
@@ -86,48 +86,66 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
     return ctx;
   };
 
-  /** The records of `objectType` modified at or after `fromMs`, oldest first, one search page at a time. */
+  /**
+   * The records of `objectType` modified at or after `fromMs`, oldest first, one search page at a
+   * time. The next page is asked for before this one is handed on, so the search limit's waits
+   * overlap with the work on the page (its associations, storing it).
+   */
   async function* searchPages(objectType: string, modified: string, properties: readonly string[], filters: readonly SearchFilter[], fromMs: number): AsyncGenerator<HubSpotObject[]> {
     const modifiedOf = (r: HubSpotObject) => parseTime(r.properties[modified]) ?? parseTime(r.updatedAt) ?? 0;
     const props = [...new Set([...properties, modified])];
+    const query = (from: number, after?: string): Promise<SearchAnswer> => {
+      const answer = client.search(objectType, {
+        filterGroups: [{ filters: [{ propertyName: modified, operator: 'GTE', value: String(from) }, ...filters] }],
+        sorts: [{ propertyName: modified, direction: 'ASCENDING' }],
+        properties: props,
+        limit: pages.search,
+        ...(after === undefined ? {} : { after }),
+      });
+      // Awaited below; until then a failure must not count as unhandled.
+      answer.catch(() => undefined);
+      return answer;
+    };
     let from = fromMs;
     /** Ids read with modification time `from`, which a query starting there returns again. */
     let readAtFrom = new Set<string>();
+    let last = from;
+    let readAtLast = new Set<string>();
+    let pending = query(from);
     for (;;) {
-      let after: string | undefined;
-      let last = from;
-      let readAtLast = new Set(readAtFrom);
-      for (;;) {
-        const answer = await client.search(objectType, {
-          filterGroups: [{ filters: [{ propertyName: modified, operator: 'GTE', value: String(from) }, ...filters] }],
-          sorts: [{ propertyName: modified, direction: 'ASCENDING' }],
-          properties: props,
-          limit: pages.search,
-          ...(after === undefined ? {} : { after }),
-        });
-        const fresh = answer.results.filter((r) => !(modifiedOf(r) === from && readAtFrom.has(r.id)));
-        for (const r of answer.results) {
-          const m = modifiedOf(r);
-          if (m > last) {
-            last = m;
-            readAtLast = new Set();
-          }
-          if (m === last) readAtLast.add(r.id);
+      const answer = await pending;
+      const fresh = answer.results.filter((r) => !(modifiedOf(r) === from && readAtFrom.has(r.id)));
+      for (const r of answer.results) {
+        const m = modifiedOf(r);
+        if (m > last) {
+          last = m;
+          readAtLast = new Set();
         }
-        if (fresh.length > 0) yield fresh;
-        const next = answer.paging?.next?.after;
-        if (next === undefined) return;
-        if (Number(next) >= pages.searchResults) break;
-        after = next;
+        if (m === last) readAtLast.add(r.id);
       }
-      if (last === from) {
+      const next = answer.paging?.next?.after;
+      let crowded = false;
+      if (next === undefined) {
+        if (fresh.length > 0) yield fresh;
+        return;
+      }
+      if (Number(next) < pages.searchResults) pending = query(from, next);
+      else if (last > from) {
+        // The query's reach ends here: a new time range from the last modification read.
+        from = last;
+        readAtFrom = readAtLast;
+        readAtLast = new Set(readAtFrom);
+        pending = query(from);
+      } else crowded = true;
+      if (fresh.length > 0) yield fresh;
+      if (crowded) {
         // Over 10,000 records modified in one millisecond (a bulk import): page them by id.
         yield* sameInstant(objectType, modified, props, filters, from, readAtLast);
         from += 1;
+        last = from;
         readAtFrom = new Set();
-      } else {
-        from = last;
-        readAtFrom = readAtLast;
+        readAtLast = new Set();
+        pending = query(from);
       }
     }
   }
