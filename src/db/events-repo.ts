@@ -184,8 +184,11 @@ export async function staleRecordEvents(db: SqlRunner, workspaceId: number, reco
   const rows = await db.query<{ external_id: string }>(
     `SELECT e.external_id
      FROM jsonb_to_recordset($2::jsonb) AS r(key text, keep text[])
-     JOIN LATERAL (SELECT external_id FROM activity_event
-                   WHERE workspace_id = $1 AND (external_id = r.key OR (external_id > r.key || ':' AND external_id < r.key || ';'))) e ON true
+     -- Two index probes, not one OR: with the OR the planner scanned the workspace's events per record.
+     JOIN LATERAL (SELECT external_id FROM activity_event WHERE workspace_id = $1 AND external_id = r.key
+                   UNION ALL
+                   SELECT external_id FROM activity_event
+                   WHERE workspace_id = $1 AND external_id > r.key || ':' AND external_id < r.key || ';') e ON true
      WHERE NOT (e.external_id = ANY(r.keep))`,
     [workspaceId, JSON.stringify(records.map((r) => ({ key: r.key, keep: r.eventIds })))],
   );

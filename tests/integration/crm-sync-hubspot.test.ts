@@ -395,12 +395,13 @@ describe('HubSpot sync: more changed records than one search query reaches', () 
   let db: Database;
   let hs: LocalHubSpot;
   let workspaceId: number;
-  // Pages of 20 and a cap of 100 results per query stand for HubSpot's 200 and 10,000.
+  // Pages of 20, a cap of 100 results per query and association reads of 50 stand for HubSpot's
+  // 200, 10,000 and 1,000 (50 is not a multiple of 20: pages must still fit one association read).
   const pages = { search: 20, searchResults: 100, associations: 50 };
 
   beforeAll(async () => {
     db = await createTestDatabase('embedded');
-    hs = await startTestHubSpot({ searchPage: pages.search, searchResults: pages.searchResults });
+    hs = await startTestHubSpot({ searchPage: pages.search, searchResults: pages.searchResults, associationsBatch: pages.associations });
     buildCrm(hs);
     workspaceId = await applyDocument(db, configDoc(hs.url));
   });

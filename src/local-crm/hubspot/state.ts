@@ -86,6 +86,10 @@ export class LocalHubSpotState {
   private readonly links = new Map<string, Map<string, Set<string>>>();
   owners: LocalOwner[] = [];
   pipelines: LocalPipeline[] = [];
+  /** Bumped by every write: a cached search answer is valid while it is unchanged. */
+  private version = 0;
+  /** The last searches' ranked results: paging through one query ranks the records once. */
+  private readonly searches = new Map<string, StoredRecord[]>();
 
   private table(type: ObjectType): Map<string, StoredRecord> {
     return this.records.get(type)!;
@@ -117,6 +121,7 @@ export class LocalHubSpotState {
     }
     record.updatedAt = Math.max(record.updatedAt, at);
     record.properties[modifiedProperty(type)] = iso(record.updatedAt);
+    this.version += 1;
     return record.id;
   }
 
@@ -124,6 +129,7 @@ export class LocalHubSpotState {
   archive(type: ObjectType, id: string, at: number): void {
     const record = this.table(type).get(id);
     if (record) record.archivedAt = at;
+    this.version += 1;
   }
 
   get(type: ObjectType, id: string): StoredRecord | undefined {
@@ -156,15 +162,32 @@ export class LocalHubSpotState {
 
   /** Live records matching any filter group (all, without groups), sorted, as HubSpot's search ranks them. */
   search(type: ObjectType, groups: readonly { filters: Filter[] }[], sort: { propertyName: string; direction: string } | undefined): StoredRecord[] {
+    const key = JSON.stringify([this.version, type, groups, sort]);
+    const cached = this.searches.get(key);
+    if (cached) return cached;
+    const ranked = this.rank(type, groups, sort);
+    this.searches.set(key, ranked);
+    if (this.searches.size > 16) this.searches.delete(this.searches.keys().next().value!);
+    return ranked;
+  }
+
+  private rank(type: ObjectType, groups: readonly { filters: Filter[] }[], sort: { propertyName: string; direction: string } | undefined): StoredRecord[] {
     const live = [...this.table(type).values()].filter((r) => r.archivedAt === null && (groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(r, f)))));
     if (!sort) return live.sort(byId);
     const dir = sort.direction === 'DESCENDING' ? -1 : 1;
-    const valueOf = (r: StoredRecord) => (sort.propertyName === 'hs_object_id' ? r.id : r.properties[sort.propertyName]);
-    return live.sort((a, b) => {
-      const [x, y] = [valueOf(a), valueOf(b)];
-      if (x === undefined || y === undefined) return x === y ? byId(a, b) : x === undefined ? 1 : -1;
-      return dir * compareValues(x, y) || byId(a, b);
+    // Each record's sort value is read once (an ISO date parsed per comparison made a search of
+    // 50,000 records hold the event loop for a second).
+    const keyed = live.map((r) => {
+      const value = sort.propertyName === 'hs_object_id' ? r.id : r.properties[sort.propertyName];
+      const n = value === undefined ? Number.NaN : asNumber(value);
+      return { r, value, n, id: Number(r.id) };
     });
+    keyed.sort((a, b) => {
+      if (a.value === undefined || b.value === undefined) return a.value === b.value ? a.id - b.id : a.value === undefined ? 1 : -1;
+      const c = !Number.isNaN(a.n) && !Number.isNaN(b.n) ? a.n - b.n : a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+      return dir * c || a.id - b.id;
+    });
+    return keyed.map((k) => k.r);
   }
 
   /** Records in id order, archived or live. */

@@ -37,12 +37,17 @@ export interface HubSpotPages {
   owners: number;
 }
 
-/** HubSpot's windows: the burst limit counts 10 rolling seconds, search one second. */
+/**
+ * HubSpot's windows: the burst limit counts 10 rolling seconds, search one second. HubSpot counts
+ * a request when it arrives, Pacer when it leaves: Pacer's windows are longer by `jitterMs` (or
+ * 2%, whichever is more), so network jitter never puts one request too many in HubSpot's.
+ */
 export interface HubSpotWindows {
   generalMs: number;
   searchMs: number;
+  jitterMs: number;
 }
-export const HUBSPOT_WINDOWS: HubSpotWindows = { generalMs: 10_000, searchMs: 1_000 };
+export const HUBSPOT_WINDOWS: HubSpotWindows = { generalMs: 10_000, searchMs: 1_000, jitterMs: 50 };
 
 export interface HubSpotObject {
   id: string;
@@ -151,9 +156,7 @@ export class HubSpotClient {
   constructor(options: HubSpotClientOptions) {
     this.pages = { ...HUBSPOT_PAGES, ...options.pages };
     const windows = options.windows ?? HUBSPOT_WINDOWS;
-    // HubSpot counts a request when it arrives, Pacer when it leaves: a window a little longer
-    // than HubSpot's keeps network jitter from putting one request too many in its window.
-    const margin = (ms: number) => ms + Math.max(20, ms * 0.02);
+    const margin = (ms: number) => ms + Math.max(windows.jitterMs, ms * 0.02);
     const throttle = new Throttle(
       {
         general: [{ limit: options.limits.per10Seconds, windowMs: margin(windows.generalMs) }],
@@ -209,16 +212,17 @@ export class HubSpotClient {
     return answer.results;
   }
 
-  /** The ids each record is associated with, up to 1,000 records a request. */
+  /** The ids each record is associated with, 1,000 records a request. */
   async associations(from: string, to: string, ids: readonly string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    if (ids.length === 0) return out;
-    const answer = await this.http.json<{ results: { from: { id: string }; to: { toObjectId: string | number }[] }[] }>({
-      method: 'POST',
-      path: `/crm/v4/associations/${from}/${to}/batch/read`,
-      body: { inputs: ids.map((id) => ({ id })) },
-    });
-    for (const r of answer.results) out.set(String(r.from.id), r.to.map((t) => String(t.toObjectId)));
+    for (let i = 0; i < ids.length; i += this.pages.associations) {
+      const answer = await this.http.json<{ results: { from: { id: string }; to: { toObjectId: string | number }[] }[] }>({
+        method: 'POST',
+        path: `/crm/v4/associations/${from}/${to}/batch/read`,
+        body: { inputs: ids.slice(i, i + this.pages.associations).map((id) => ({ id })) },
+      });
+      for (const r of answer.results) out.set(String(r.from.id), r.to.map((t) => String(t.toObjectId)));
+    }
     return out;
   }
 

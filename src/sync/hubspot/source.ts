@@ -166,20 +166,24 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
     }
   }
 
-  /** Search pages gathered into pages of up to one association batch, each with the position it completes. */
+  /**
+   * Search pages gathered into pages of exactly one association batch (the last may be smaller),
+   * each with the position it completes: the modification time of its last record (records of
+   * that same instant left for the next page are read again from there, never skipped).
+   */
   async function* changes(objectType: string, modified: string, properties: readonly string[], filters: readonly SearchFilter[], since: Position | null): AsyncGenerator<RecordPage<HubSpotObject>> {
     const fromMs = since === null ? options.start.getTime() : Math.max(0, Number(since) - OVERLAP_MS);
+    const modifiedOf = (r: HubSpotObject) => parseTime(r.properties[modified]) ?? parseTime(r.updatedAt) ?? 0;
+    const page = (records: HubSpotObject[]): RecordPage<HubSpotObject> => ({ records, position: String(Math.max(fromMs, ...records.map(modifiedOf))) });
     let records: HubSpotObject[] = [];
-    let position = fromMs;
-    for await (const page of searchPages(objectType, modified, properties, filters, fromMs)) {
-      for (const r of page) position = Math.max(position, parseTime(r.properties[modified]) ?? parseTime(r.updatedAt) ?? 0);
-      records.push(...page);
-      if (records.length >= pages.associations) {
-        yield { records, position: String(position) };
-        records = [];
+    for await (const found of searchPages(objectType, modified, properties, filters, fromMs)) {
+      records.push(...found);
+      while (records.length >= pages.associations) {
+        yield page(records.slice(0, pages.associations));
+        records = records.slice(pages.associations);
       }
     }
-    if (records.length > 0) yield { records, position: String(position) };
+    if (records.length > 0) yield page(records);
   }
 
   /**
