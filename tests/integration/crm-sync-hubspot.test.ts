@@ -435,3 +435,51 @@ describe('HubSpot sync: more changed records than one search query reaches', () 
     expect(searches).toBeLessThanOrEqual(26);
   });
 });
+
+describe('HubSpot sync: a first sync lists deals with their history, and resumes the listing', () => {
+  let db: Database;
+  let hs: LocalHubSpot;
+  let workspaceId: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('embedded');
+    hs = await startTestHubSpot({ associationsBatch: 50 });
+    buildCrm(hs);
+    for (let i = 0; i < 120; i += 1) {
+      const t = at('11-10T15:00:00') + i * 60_000;
+      const id = hs.state.upsert('deals', null, { dealname: `Bulk ${i}`, amount: '100', pipeline: 'default', dealstage: 'appointmentscheduled', hubspot_owner_id: '701' }, t);
+      hs.state.upsert('deals', id, { dealstage: 'demo1' }, t + 1000);
+    }
+    workspaceId = await applyDocument(db, configDoc(hs.url));
+  });
+  afterAll(async () => {
+    await hs?.close();
+    await db?.close();
+  });
+
+  it('lists 50 deals a page with their history (no search, no history reads); a listing stopped midway resumes from its cursor', async () => {
+    let listed = 0;
+    hs.onRequest(({ path }) => {
+      // The third page of the listing fails for good: the run stops after two stored pages.
+      if (path === '/crm/v3/objects/deals' && ++listed === 3) hs.failNext({ status: 503, path }, 8);
+    });
+    const tuning = { pages: { associations: 50 } };
+    const stopped = await syncNamed(testSyncDeps(db, { now: NOW, tuning }), workspaceId);
+    expect(stopped).toMatchObject({ status: 'failed', stopping: false });
+    expect(byObject(stopped, 'deals').read).toBe(100);
+    const sourceId = (await listSources(db, { workspaceId }))[0]!.id;
+    // The list's cursor after two pages, under the latest modification before the listing began (deal d1's).
+    const t0 = at('11-12T18:00:00');
+    expect((await readCheckpoints(db, sourceId)).get('deals')).toBe(`list:${t0}:100`);
+    hs.onRequest(null);
+    hs.clearRequests();
+    const resumed = await syncNamed(testSyncDeps(db, { now: NOW, tuning }), workspaceId);
+    expect(resumed.status).toBe('ok');
+    // The 24 deals of the last page; the checkpoint is then where the search takes over.
+    expect(byObject(resumed, 'deals').read).toBe(24);
+    const stored = (await storedEvents(db, workspaceId)).filter((e) => e.type === 'opportunity_created');
+    expect(stored).toHaveLength(2 + 120);
+    expect(hs.requests.filter((r) => r.path === '/crm/v3/objects/deals/search' || r.path === '/crm/v3/objects/deals/batch/read')).toEqual([]);
+    expect((await readCheckpoints(db, sourceId)).get('deals')).toBe(String(t0));
+  });
+});

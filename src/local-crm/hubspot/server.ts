@@ -19,7 +19,7 @@ export interface LocalHubSpot {
   readonly portalId: number;
   /** Every request, in arrival order, with the status it got. */
   readonly requests: readonly RecordedRequest[];
-  /** The next `times` requests (after authentication) get this failure. */
+  /** The next `times` requests (after authentication; of `failure.path` when given) get this failure. */
   failNext(failure: LocalHubSpotFailure, times?: number): void;
   /** Runs before each answer; null removes it. */
   onRequest(hook: RequestHook | null): void;
@@ -124,9 +124,11 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions): Promise<L
       return error(reply, 403, { message: "This app hasn't been granted all required scopes to make this call.", category: 'MISSING_SCOPES', errors: [{ message: `One or more of the following scopes are required: crm.objects.${object}.read` }] });
     }
     n += 1;
+    // The hook runs first: a failure it queues applies to this very request.
+    if (hook) await hook({ n, method: request.method, path });
     const at = now();
-    const failure = failures.shift();
-    let limited: LocalHubSpotFailure | null = failure ?? null;
+    const queued = failures.findIndex((f) => f.path === undefined || path.startsWith(f.path));
+    let limited: LocalHubSpotFailure | null = queued < 0 ? null : failures.splice(queued, 1)[0]!;
     if (!limited) {
       if (daily >= limits.daily) limited = { status: 429, policyName: 'DAILY' };
       else {
@@ -146,7 +148,6 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions): Promise<L
       'x-hubspot-ratelimit-daily': String(limits.daily),
       'x-hubspot-ratelimit-daily-remaining': String(Math.max(0, limits.daily - daily)),
     });
-    if (hook) await hook({ n, method: request.method, path });
     if (limited?.status === 429) {
       const messages = { TEN_SECONDLY_ROLLING: 'You have reached your ten secondly limit.', SECONDLY: 'You have reached your secondly limit.', DAILY: 'You have reached your daily limit.' };
       if (limited.retryAfterSeconds !== undefined) void reply.header('retry-after', String(limited.retryAfterSeconds));

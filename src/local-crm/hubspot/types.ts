@@ -75,10 +75,11 @@ export interface LocalPipeline {
   stages: { id: string; label: string; closed?: 'won' | 'lost' }[];
 }
 
-/** A failure the server answers with instead of the real answer. */
-export type LocalHubSpotFailure =
+/** A failure the server answers with instead of the real answer (to requests whose path starts with `path`, when given). */
+export type LocalHubSpotFailure = (
   | { status: 429; policyName: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY'; retryAfterSeconds?: number }
-  | { status: 500 | 502 | 503 };
+  | { status: 500 | 502 | 503 }
+) & { path?: string };
 
 export interface RecordedRequest {
   method: string;

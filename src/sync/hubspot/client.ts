@@ -226,6 +226,15 @@ export class HubSpotClient {
     return out;
   }
 
+  /** One page of a list of records (with their property history, at most 50 a page). */
+  list(objectType: string, query: { properties: readonly string[]; propertiesWithHistory: readonly string[]; limit: number; after: string | undefined }): Promise<{ results: HubSpotObject[]; paging?: { next?: { after: string } } }> {
+    return this.http.json({
+      method: 'GET',
+      path: `/crm/v3/objects/${objectType}`,
+      query: { limit: String(query.limit), after: query.after, properties: query.properties.join(','), propertiesWithHistory: query.propertiesWithHistory.join(',') },
+    });
+  }
+
   /** One page of archived (deleted) records. */
   archived(objectType: string, after: string | undefined): Promise<{ results: HubSpotObject[]; paging?: { next?: { after: string } } }> {
     return this.http.json({ method: 'GET', path: `/crm/v3/objects/${objectType}`, query: { archived: 'true', limit: String(this.pages.list), after } });
