@@ -14,8 +14,12 @@ import { realTimer, type Throttle, type Timer } from './rate-limit.js';
 export interface CrmDialect {
   /** "HubSpot", for messages. */
   name: string;
-  /** A 429 without Retry-After: how long to wait; `stopRun` (a daily limit) ends this run instead. */
-  rateLimited(body: unknown): { waitMs: number; stopRun: string | null };
+  /**
+   * A 429: how long to wait when it carries no Retry-After, which requests wait (a limit of one
+   * class, such as search's per second, holds back only that class), or `stopRun` (a daily limit)
+   * to end this run instead.
+   */
+  rateLimited(body: unknown): { waitMs: number; stopRun: string | null; holds?: string };
   /** Any other 4xx: the failure to report. */
   failure(status: number, body: unknown): SyncError;
 }
@@ -103,7 +107,7 @@ export class CrmHttp {
         const retryAfter = retryAfterMs(res.headers.get('retry-after'));
         const wait = retryAfter ?? limited.waitMs;
         if (wait > MAX_RETRY_AFTER_MS) throw new SyncError('rate_limit', `${dialect.name} asks to wait ${Math.ceil(wait / 1000)} s before the next request; the next sync carries on`);
-        throttle.pause(wait);
+        throttle.pause(wait, limited.holds);
         lastProblem = `${dialect.name} answered 429 (rate limited) ${this.rateLimited === 1 ? 'once' : `${this.rateLimited} times`}`;
         logger.debug({ path: req.path, attempt, waitMs: wait }, 'rate limited: waiting');
         continue;

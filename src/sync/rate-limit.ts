@@ -39,6 +39,17 @@ export const realTimer: Timer = {
 };
 
 /**
+ * A class of request whose limit is its own and also counts in the general one (HubSpot's
+ * searches: 5 a second, within 100 per 10 seconds): while it is in use, the other requests keep
+ * to `others`, leaving the rest of the general window to it, so a burst of batch reads cannot
+ * starve the searches a sync waits on. When it is idle for a window, the others have it all.
+ */
+export interface Reservation {
+  kind: string;
+  others: WindowLimit;
+}
+
+/**
  * Rolling windows by class of request ('general' for every request, plus e.g. 'search'): a request
  * waits until every window it counts in has room. Requests of one combination of classes go out
  * one at a time, in order, so a burst of callers cannot overshoot; a search waiting for its
@@ -47,37 +58,48 @@ export const realTimer: Timer = {
  */
 export class Throttle {
   private readonly windows = new Map<string, RollingWindow[]>();
-  private pausedUntil = 0;
+  /** Until when each class is held back ('general' holds back every request). */
+  private readonly pausedUntil = new Map<string, number>();
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly others: RollingWindow | null;
+  private reservedLastUsed = Number.NEGATIVE_INFINITY;
 
   constructor(
     limits: Record<string, readonly WindowLimit[]>,
     private readonly timer: Timer = realTimer,
+    private readonly reservation: Reservation | null = null,
   ) {
     for (const [kind, list] of Object.entries(limits)) this.windows.set(kind, list.map((w) => new RollingWindow(w)));
+    this.others = reservation ? new RollingWindow(reservation.others) : null;
   }
 
   /** Waits for room in the windows of `kinds`, then counts the request in them. */
   acquire(kinds: readonly string[]): Promise<void> {
     const key = kinds.join('+');
+    const reserved = this.reservation !== null && kinds.includes(this.reservation.kind);
     const turn = (this.queues.get(key) ?? Promise.resolve()).then(async () => {
       for (;;) {
         const now = this.timer.now();
         const windows = kinds.flatMap((k) => this.windows.get(k) ?? []);
-        const wait = Math.max(this.pausedUntil - now, ...windows.map((w) => w.waitMs(now)));
+        const paused = Math.max(0, ...kinds.map((k) => (this.pausedUntil.get(k) ?? 0) - now));
+        const reservationActive = this.reservation !== null && now - this.reservedLastUsed < this.reservation.others.windowMs;
+        const othersWait = !reserved && this.others && reservationActive ? this.others.waitMs(now) : 0;
+        const wait = Math.max(paused, othersWait, ...windows.map((w) => w.waitMs(now)));
         if (wait <= 0) {
           for (const w of windows) w.record(now);
+          if (reserved) this.reservedLastUsed = now;
+          else this.others?.record(now);
           return;
         }
-        await this.timer.sleep(wait);
+        await this.timer.sleep(reserved ? wait : Math.min(wait, 50));
       }
     });
     this.queues.set(key, turn.catch(() => undefined));
     return turn;
   }
 
-  /** Holds every request back for `ms` (a 429's Retry-After). */
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.timer.now() + ms);
+  /** Holds the requests of `kind` back for `ms` (a 429's Retry-After); 'general' holds back all. */
+  pause(ms: number, kind = 'general'): void {
+    this.pausedUntil.set(kind, Math.max(this.pausedUntil.get(kind) ?? 0, this.timer.now() + ms));
   }
 }

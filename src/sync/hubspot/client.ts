@@ -120,7 +120,10 @@ export const hubspotDialect = (windows: HubSpotWindows): CrmDialect => ({
     if (policyName === 'DAILY') {
       return { waitMs: 0, stopRun: `HubSpot's daily request limit is reached (${message ?? 'policy DAILY'}); syncing resumes after it resets at midnight in the account's time zone` };
     }
-    return { waitMs: policyName === 'TEN_SECONDLY_ROLLING' ? windows.generalMs : windows.searchMs, stopRun: null };
+    // Search's per-second limit holds back only the searches; the burst limit (or a policy not
+    // known here) every request.
+    if (policyName === 'SECONDLY') return { waitMs: windows.searchMs, stopRun: null, holds: 'search' };
+    return { waitMs: windows.generalMs, stopRun: null };
   },
   failure(status, body) {
     const { message, category } = errorBody(body);
@@ -157,12 +160,16 @@ export class HubSpotClient {
     this.pages = { ...HUBSPOT_PAGES, ...options.pages };
     const windows = options.windows ?? HUBSPOT_WINDOWS;
     const margin = (ms: number) => ms + Math.max(windows.jitterMs, ms * 0.02);
+    const { per10Seconds, searchPerSecond } = options.limits;
+    // While searching, the other requests leave the searches their share of the burst limit.
+    const searchShare = searchPerSecond === null ? 0 : Math.floor((searchPerSecond * windows.generalMs) / windows.searchMs);
     const throttle = new Throttle(
       {
-        general: [{ limit: options.limits.per10Seconds, windowMs: margin(windows.generalMs) }],
-        search: options.limits.searchPerSecond === null ? [] : [{ limit: options.limits.searchPerSecond, windowMs: margin(windows.searchMs) }],
+        general: [{ limit: per10Seconds, windowMs: margin(windows.generalMs) }],
+        search: searchPerSecond === null ? [] : [{ limit: searchPerSecond, windowMs: margin(windows.searchMs) }],
       },
       options.timer,
+      searchShare > 0 && searchShare < per10Seconds ? { kind: 'search', others: { limit: per10Seconds - searchShare, windowMs: margin(windows.generalMs) } } : null,
     );
     const token = options.token;
     this.http = new CrmHttp({

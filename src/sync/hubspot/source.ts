@@ -11,6 +11,7 @@
 import type { HubSpotSourceConfig } from '../../config/sources-rules.js';
 import type { Logger } from '../../logger.js';
 import type { Timer } from '../rate-limit.js';
+import { readAhead } from '../read-ahead.js';
 import type { DeletionPage, MappedPage, Position, RecordPage, Source, SourceObject } from '../types.js';
 import { HubSpotClient, type HubSpotObject, type HubSpotPages, type HubSpotWindows, type SearchAnswer, type SearchFilter } from './client.js';
 import {
@@ -176,7 +177,8 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
     const modifiedOf = (r: HubSpotObject) => parseTime(r.properties[modified]) ?? parseTime(r.updatedAt) ?? 0;
     const page = (records: HubSpotObject[]): RecordPage<HubSpotObject> => ({ records, position: String(Math.max(fromMs, ...records.map(modifiedOf))) });
     let records: HubSpotObject[] = [];
-    for await (const found of searchPages(objectType, modified, properties, filters, fromMs)) {
+    // Search pages keep coming while the pages in hand are mapped and stored (two pages' worth ahead).
+    for await (const found of readAhead(searchPages(objectType, modified, properties, filters, fromMs), 2 * Math.ceil(pages.associations / pages.search))) {
       records.push(...found);
       while (records.length >= pages.associations) {
         yield page(records.slice(0, pages.associations));
