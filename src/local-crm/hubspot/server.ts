@@ -109,7 +109,8 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions): Promise<L
   app.addHook('onResponse', async (request, reply) => {
     requests.push({ method: request.method, path: request.url.split('?')[0]!, status: reply.statusCode, kind: request.url.split('?')[0]!.endsWith('/search') ? 'search' : 'general' });
   });
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // onRequest, before the body is read: requests are counted as close to their arrival as this server can.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     const auth = request.headers.authorization;
     if (auth !== `Bearer ${options.token}` || tokenState === 'revoked') {
