@@ -7,8 +7,10 @@ import { openDatabase, type Database } from './db/client.js';
 import { onReachableDatabase } from './db/connect-errors.js';
 import { migrate } from './db/migrator.js';
 import { buildHttpServer } from './http/server.js';
+import { startSyncScheduler, type SyncScheduler } from './jobs/crm-sync.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
-import { jobContext } from './jobs/setup.js';
+import { jobContext, newProcessId } from './jobs/setup.js';
+import { sourceFactory } from './sync/sources.js';
 import { deliveryClients } from './slack/delivery/clients.js';
 import type { Logger } from './logger.js';
 
@@ -24,6 +26,8 @@ export interface Runtime {
   slack: SlackApp | undefined;
   /** The scheduled jobs, when Slack is set and PACER_SCHEDULER is not off. */
   scheduler: Scheduler | undefined;
+  /** The scheduled CRM syncs, when PACER_SCHEDULER is not off (Slack or not). */
+  syncScheduler: SyncScheduler | undefined;
   /** Re-reads and applies the coaching config (SIGHUP); an invalid config is logged and changes nothing. */
   reloadConfig(): Promise<void>;
   /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
@@ -50,6 +54,9 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       env.slack.kind !== 'none' && env.scheduler
         ? startScheduler(jobContext({ db, logger, clock, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) }))
         : undefined;
+    const syncScheduler = env.scheduler
+      ? startSyncScheduler({ db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory() })
+      : undefined;
     let stopping: Promise<void> | undefined;
     const runningHttp = http;
     return {
@@ -60,6 +67,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       config,
       slack: runningSlack,
       scheduler,
+      syncScheduler,
       reloadConfig: async () => {
         try {
           await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
@@ -70,6 +78,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       stop: () =>
         (stopping ??= (async () => {
           await scheduler?.stop();
+          await syncScheduler?.stop();
           await runningSlack?.stop();
           await runningHttp.close();
           await db.close();

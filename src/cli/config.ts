@@ -15,12 +15,13 @@ export function formatProblem(file: string, p: LocatedProblem): string {
 
 export function describeConfig(config: CoachingConfig): string {
   const targets = config.teams.reduce((n, t) => n + t.targets.length, 0);
-  return `${plural(config.teams.length, 'team')}, ${plural(config.members.length, 'member')}, ${plural(targets, 'target')}`;
+  const sources = config.sources.length > 0 ? `, ${plural(config.sources.length, 'source')} (${config.sources.map((s) => s.name).join(', ')})` : '';
+  return `${plural(config.teams.length, 'team')}, ${plural(config.members.length, 'member')}, ${plural(targets, 'target')}${sources}`;
 }
 
 /** The output of `config check`: one line per problem (or per valid file), and whether all passed. */
-export async function runConfigCheck(file: string): Promise<{ ok: boolean; lines: string[] }> {
-  const checked = await checkConfigPath(file);
+export async function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; lines: string[] }> {
+  const checked = await checkConfigPath(file, { env });
   if (checked.kind === 'missing') return { ok: false, lines: [`${file}: not found`] };
   if (checked.files.length === 0) return { ok: false, lines: [`${file}: no *.yaml or *.yml file in this directory`] };
   const lines = checked.files.flatMap((f) =>
@@ -37,7 +38,10 @@ export function formatApplySummary(file: string, s: ApplySummary): string {
     `${file}: applied to workspace ${s.workspace.slackTeamId}${s.workspace.created ? ' (new)' : ''} — ` +
     `teams ${changes(s.teams)}; members ${changes(s.members)}; ` +
     `${plural(s.targets.total, 'target')} (${s.targets.added} added, ${s.targets.removed} removed); ` +
-    `identities ${s.identities.linked} linked, ${s.identities.unlinked} unlinked`
+    `identities ${s.identities.linked} linked, ${s.identities.unlinked} unlinked` +
+    (s.sources.added + s.sources.updated + s.sources.deactivated > 0
+      ? `; sources ${s.sources.added} added, ${s.sources.updated} updated, ${s.sources.deactivated} deactivated${s.sources.reset.length ? ` (next sync reads everything again: ${s.sources.reset.join(', ')})` : ''}`
+      : '')
   );
 }
 

@@ -9,9 +9,10 @@ import { registerSandbox } from './sandbox.js';
 import { registerStatus } from './status.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
+import { registerSync } from './sync.js';
 
 const program = new Command('pacer')
-  .description('Pacer command line: database, configuration, data import and reports')
+  .description('Pacer command line: database, configuration, data import, CRM sync and reports')
   .showHelpAfterError();
 
 registerMigrate(program);
@@ -24,5 +25,6 @@ registerPurge(program);
 registerRunJob(program);
 registerSandbox(program);
 registerStatus(program);
+registerSync(program);
 
 await program.parseAsync(process.argv);

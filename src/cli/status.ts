@@ -3,8 +3,10 @@ import { alertFeedbackCounts, pausedAlertRules, type PausedAlertRule, type RuleF
 import { ledgerSummary } from '../db/delivery-ledger.js';
 import { missingScopes } from '../db/slack-scopes-repo.js';
 import { ALERT_RULE_WORDS } from '../reports/labels.js';
+import { listSources } from '../db/sync-repo.js';
 import { dataHealthLine, dataHealthStatus } from '../reports/data-health.js';
 import { missingScopesLine } from '../slack/scopes.js';
+import { sourceStatusLines } from '../sync/status.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
 /** 👍/👎 per alert rule per team over the last 30 days, and the rules reps paused, for `pacer status`. */
@@ -19,7 +21,7 @@ export function alertFeedbackLines(feedback: ReadonlyMap<string, readonly RuleFe
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; whether data is still arriving; alert feedback and paused alert rules')
+    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; CRM sources; whether data is still arriving; alert feedback and paused alert rules')
     .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
     .action(
       action(async (opts: { workspace?: string }) => {
@@ -33,6 +35,7 @@ export function registerStatus(program: Command): void {
           const line = Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', ');
           process.stdout.write(`deliveries: ${line || 'none yet'}\n`);
           for (const p of problems) process.stdout.write(`  ${p.status.padEnd(7)} ${p.updated_at.toISOString()}  ${p.key}  ${p.error ?? ''}\n`);
+          for (const line of sourceStatusLines(await listSources(db, { workspaceId: workspace.id }), clock.now())) process.stdout.write(`${line}\n`);
           const health = await dataHealthStatus(db, workspace.id, clock.now());
           if (health.workspace) process.stdout.write(`${dataHealthLine('data', health.workspace)}\n`);
           for (const t of health.teams) process.stdout.write(`${dataHealthLine(`  team ${t.team}`, t.dataHealth)}\n`);

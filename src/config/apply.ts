@@ -11,6 +11,7 @@ import { stringify } from 'safe-stable-stringify';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { applySources, type SourceChanges } from './apply-sources.js';
 import {
   DEFAULT_ALERT_LOOKBACK_DAYS,
   isoWeekday,
@@ -81,6 +82,8 @@ export interface ApplySummary {
   targets: { total: number; added: number; removed: number };
   /** Identities whose member changed: now naming a member (`linked`), or none (`unlinked`). */
   identities: { linked: number; unlinked: number };
+  /** CRM sources (config `sources:`). */
+  sources: SourceChanges;
 }
 
 const counts = (): ChangeCounts => ({ added: 0, updated: 0, deactivated: 0, unchanged: 0 });
@@ -347,7 +350,8 @@ export async function applyConfig(db: Database, config: CoachingConfig): Promise
       const memberships = await applyMemberships(tx, workspace.id, config.teams, teamIds, memberIds);
       const targets = await applyTargets(tx, workspace.id, config.teams, teamIds, memberIds);
       const identities = await relinkIdentities(tx, workspace.id);
-      const summary = { workspace, teams, members, memberships, targets, identities };
+      const sources = await applySources(tx, workspace.id, config.sources, config.sync);
+      const summary = { workspace, teams, members, memberships, targets, identities, sources };
       // Reports cached before a change of teams, members, targets or settings are stale.
       if (configChanged(summary)) await tx.workspace.update({ where: { id: workspace.id }, data: { dataVersion: { increment: 1 } } });
       return summary;

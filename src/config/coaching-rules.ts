@@ -25,6 +25,7 @@ import {
   type Weekday,
 } from './coaching-schema.js';
 import { describeValue } from './problems.js';
+import { resolveSources, resolveSync, type SourceConfig, type SyncConfig } from './sources-rules.js';
 
 /** One person of the workspace, as stored in `member` (the same in every team listing them). */
 export interface PersonConfig {
@@ -56,6 +57,9 @@ export interface CoachingConfig {
   /** `touchTypes`: the union of the teams' touch types (what ingestion accepts on top of the core types). */
   workspace: { id: string; name: string | null; currency: string; timezone: string; touchTypes: string[]; staleAfterHours: number };
   teams: TeamConfig[];
+  /** The CRMs to sync from, defaults applied (credentials still env:NAME references). */
+  sources: SourceConfig[];
+  sync: SyncConfig;
   /** Everyone listed in any team, once, in order of first listing. */
   members: PersonConfig[];
   /** Valid but probably not meant (`config check` prints them; they do not stop an apply). */
@@ -264,6 +268,8 @@ export function resolveDocument(doc: ConfigDocument, report: Report): CoachingCo
       staleAfterHours: doc.workspace.staleAfterHours ?? THRESHOLD_DEFAULTS.staleAfterHours,
     },
     teams,
+    sources: resolveSources(doc.sources ?? [], new Set(teams.flatMap((t) => t.pipelineStages)), report),
+    sync: resolveSync(doc.sync),
     members,
     warnings,
   };

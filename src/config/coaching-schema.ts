@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CORE_EVENT_TYPES } from '../ingest/event-types.js';
 import { quoteList } from '../text.js';
 import { describeValue } from './problems.js';
+import { SourceSchema, SyncSchema } from './sources-schema.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixed vocabularies and defaults (metrics.md)
@@ -333,5 +334,8 @@ export const ConfigDocumentSchema = strict({
   workspace: WorkspaceSchema,
   defaults: optional(DefaultsSchema),
   teams: z.array(TeamSchema).min(1, { error: 'list at least one team' }),
+  /** CRMs Pacer reads the events from (issue 13; sources-schema.ts). */
+  sources: optional(z.array(SourceSchema)),
+  sync: optional(SyncSchema),
 });
 export type ConfigDocument = z.output<typeof ConfigDocumentSchema>;

@@ -17,6 +17,8 @@ import { configErrorMap, formatPath, issuesToProblems, type ConfigProblem } from
 export * from './coaching-schema.js';
 export { focusIndicatorsFor, withDefined, type CoachingConfig, type PersonConfig, type TeamConfig } from './coaching-rules.js';
 export { describeValue, formatPath, type ConfigProblem } from './problems.js';
+export * from './sources-schema.js';
+export * from './sources-rules.js';
 
 /** The whole pipeline: document in, resolved config out (zod issues carry the paths). */
 export const CoachingConfigSchema = ConfigDocumentSchema.transform((doc, ctx) => {

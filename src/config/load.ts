@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ConfigError, type LocatedProblem } from '../errors.js';
-import { formatPath, parseCoachingConfig, type CoachingConfig } from './coaching.js';
+import { formatPath, parseCoachingConfig, sourceEnvironmentProblems, type CoachingConfig } from './coaching.js';
 
 /**
  * How many alias expansions (`*name`) one file may make. A real config needs a handful; nested
@@ -71,8 +71,17 @@ function aliasMessage(err: ReferenceError): string {
     : `a YAML alias cannot be resolved: ${bareMessage(err.message)}`;
 }
 
+export interface CheckOptions {
+  /**
+   * The environment the sources' `env:NAME` references are looked up in (`config check`): a
+   * variable not set there is a problem. Applying a config does not look (a source without its
+   * credentials reports that as its own error, and the rest of the config still applies).
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Checks one YAML text; `file` only names it in messages. */
-export function checkConfigText(text: string, file: string): FileCheck {
+export function checkConfigText(text: string, file: string, options: CheckOptions = {}): FileCheck {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   // yaml's warnings (unknown tags and the like) would silently change values: refuse them too.
@@ -97,6 +106,10 @@ export function checkConfigText(text: string, file: string): FileCheck {
     return { file, ok: false, problems: [{ path: '', message: aliasMessage(err), ...firstAlias(doc, lines) }] };
   }
   const parsed = parseCoachingConfig(value);
+  const missing = parsed.ok && options.env ? sourceEnvironmentProblems(parsed.config.sources, options.env) : [];
+  if (missing.length > 0) {
+    return { file, ok: false, problems: missing.map((p) => ({ path: formatPath(p.path), message: p.message, ...locate(doc, lines, p.path) })) };
+  }
   if (parsed.ok) {
     const warnings = parsed.config.warnings.map((w) => ({ path: formatPath(w.path), message: w.message, ...locate(doc, lines, w.path) }));
     return { file, ok: true, config: parsed.config, warnings };
@@ -119,14 +132,14 @@ function isMissing(err: unknown): boolean {
   return err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ENOTDIR');
 }
 
-async function checkFile(file: string): Promise<FileCheck> {
+async function checkFile(file: string, options: CheckOptions): Promise<FileCheck> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     return { file, ok: false, problems: [{ path: '', message: `cannot be read: ${err instanceof Error ? err.message : String(err)}` }] };
   }
-  return checkConfigText(text, file);
+  return checkConfigText(text, file, options);
 }
 
 /** Two files for one workspace would overwrite each other's teams on every apply. */
@@ -148,7 +161,7 @@ function flagRepeatedWorkspaces(files: FileCheck[]): FileCheck[] {
 }
 
 /** Checks the file or directory at `configPath` without throwing for invalid content. */
-export async function checkConfigPath(configPath: string): Promise<ConfigCheck> {
+export async function checkConfigPath(configPath: string, options: CheckOptions = {}): Promise<ConfigCheck> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(configPath)).isDirectory();
@@ -156,12 +169,12 @@ export async function checkConfigPath(configPath: string): Promise<ConfigCheck> 
     if (isMissing(err)) return { kind: 'missing', path: configPath };
     throw err;
   }
-  if (!isDirectory) return { kind: 'checked', path: configPath, files: [await checkFile(configPath)] };
+  if (!isDirectory) return { kind: 'checked', path: configPath, files: [await checkFile(configPath, options)] };
   const names = (await readdir(configPath, { withFileTypes: true }))
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
     .map((e) => e.name)
     .sort();
-  const files = await Promise.all(names.map((name) => checkFile(path.join(configPath, name))));
+  const files = await Promise.all(names.map((name) => checkFile(path.join(configPath, name), options)));
   return { kind: 'checked', path: configPath, files: flagRepeatedWorkspaces(files) };
 }
 

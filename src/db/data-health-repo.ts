@@ -49,6 +49,7 @@ export async function teamReceipts(
 
 /** The workspace's own figure, with what judging it needs. */
 export interface WorkspaceReceipts extends ReceiptInputs {
+  id: number;
   slackTeamId: string;
   timezone: string;
   staleAfterHours: number;
@@ -63,8 +64,8 @@ export const MAX_WORKSPACES_SHOWN = 50;
  * `/readyz`, `pacer status` and the reports.
  */
 export async function workspaceReceipts(db: SqlRunner, asOf: Date, workspaceId: number | null = null): Promise<WorkspaceReceipts[]> {
-  const rows = await db.query<{ slack_team_id: string; timezone: string; stale_after_hours: number; last_received_at: Date | null; last_occurred_at: Date | null }>(
-    `SELECT w.slack_team_id, w.timezone, w.stale_after_hours,
+  const rows = await db.query<{ id: number; slack_team_id: string; timezone: string; stale_after_hours: number; last_received_at: Date | null; last_occurred_at: Date | null }>(
+    `SELECT w.id, w.slack_team_id, w.timezone, w.stale_after_hours,
        (SELECT e.received_at FROM activity_event e WHERE e.workspace_id = w.id AND e.received_at <= $1
         ORDER BY e.received_at DESC LIMIT 1) AS last_received_at,
        (SELECT max(o.occurred_at) FROM identity i CROSS JOIN LATERAL (
@@ -78,6 +79,7 @@ export async function workspaceReceipts(db: SqlRunner, asOf: Date, workspaceId: 
     [asOf, workspaceId],
   );
   return rows.map((r) => ({
+    id: r.id,
     slackTeamId: r.slack_team_id,
     timezone: r.timezone,
     staleAfterHours: Number(r.stale_after_hours),

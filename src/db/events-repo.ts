@@ -23,7 +23,7 @@ export interface EventRow {
 
 const RECORD_COLUMNS = `external_id text, type text, occurred_at timestamptz, identity_id int, lead_id text, deal_id text,
   amount numeric, stage text, lead_source text, metadata jsonb, deal_name text, lead_name text, account_name text, url text,
-  version int, content_hash text`;
+  version bigint, content_hash text`;
 
 export interface ResolvedIdentity {
   id: number;
@@ -129,7 +129,8 @@ export async function storedVersions(db: SqlRunner, workspaceId: number, externa
   const rows = await db.query<{ external_id: string; content_hash: string; version: number | null }>(
     // A lateral lookup per id: the unique index serves each one even before the table has
     // statistics (a freshly loaded table made the planner scan the whole workspace).
-    `SELECT e.external_id, e.content_hash, e.version
+    // bigint comes back from the driver as text; float8 carries every version (≤ 2^53 − 1) exactly.
+    `SELECT e.external_id, e.content_hash, e.version::float8 AS version
      FROM unnest($2::text[]) AS x(id)
      JOIN LATERAL (SELECT external_id, content_hash, version FROM activity_event
                    WHERE workspace_id = $1 AND external_id = x.id) e ON true`,
@@ -171,6 +172,27 @@ export async function deleteEvents(db: SqlRunner, workspaceId: number, externalI
     [workspaceId, [...externalIds]],
   );
   return rows[0]?.removed ?? 0;
+}
+
+/**
+ * A CRM record's stored events other than those it now makes: the record's events have ids equal
+ * to its key or starting with key + ':' (a range scan of the unique index: ids are COLLATE "C",
+ * where ';' follows ':').
+ */
+export async function staleRecordEvents(db: SqlRunner, workspaceId: number, records: readonly { key: string; eventIds: readonly string[] }[]): Promise<string[]> {
+  if (records.length === 0) return [];
+  const rows = await db.query<{ external_id: string }>(
+    `SELECT e.external_id
+     FROM jsonb_to_recordset($2::jsonb) AS r(key text, keep text[])
+     -- Two index probes, not one OR: with the OR the planner scanned the workspace's events per record.
+     JOIN LATERAL (SELECT external_id FROM activity_event WHERE workspace_id = $1 AND external_id = r.key
+                   UNION ALL
+                   SELECT external_id FROM activity_event
+                   WHERE workspace_id = $1 AND external_id > r.key || ':' AND external_id < r.key || ';') e ON true
+     WHERE NOT (e.external_id = ANY(r.keep))`,
+    [workspaceId, JSON.stringify(records.map((r) => ({ key: r.key, keep: r.eventIds })))],
+  );
+  return rows.map((r) => r.external_id);
 }
 
 export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId: string): Promise<boolean> {

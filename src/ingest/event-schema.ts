@@ -4,6 +4,11 @@ import { clip, echo, findTextProblems, MAX_NESTING, quote, quoteList } from '../
 import { CORE_EVENT_TYPES, isCoreEventType, REQUIRED_FIELDS } from './event-types.js';
 
 export const METADATA_MAX_BYTES = 8 * 1024;
+/**
+ * The largest `version`: 2^53 − 1, the largest integer a JSON number carries exactly, so that a
+ * CRM record's modification time in epoch milliseconds can be its version.
+ */
+export const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 const ID_MAX = 256;
 
 /** ISO 8601 date-time with a UTC offset (Z or ±hh:mm / ±hhmm / ±hh); seconds and fractions optional. */
@@ -120,9 +125,10 @@ export const rawEventSchema = z.strictObject(
     url: recordUrl,
     version: z
       .number({ error: 'version must be a number' })
-      .int({ error: 'version must be a whole number' })
+      // Not .int(): zod's int stops at 2^53 − 1 with "not a whole number", which misleads about 2^53.
+      .refine(Number.isInteger, { error: 'version must be a whole number' })
       .min(1, { error: 'version must be ≥ 1' })
-      .max(2_147_483_647, { error: 'version is too large' })
+      .max(MAX_VERSION, { error: `version is larger than ${MAX_VERSION}` })
       .optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)}` : 'an event must be a JSON object') },

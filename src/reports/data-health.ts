@@ -4,6 +4,7 @@
  */
 import type { Database } from '../db/client.js';
 import { teamReceipts, workspaceReceipts } from '../db/data-health-repo.js';
+import { listSources, sourceHealth, toSourceHealth } from '../db/sync-repo.js';
 import { activitySpans, judgeDataHealth, type DataHealth } from '../metrics/data-health.js';
 import { loadTeamInput } from './build-report.js';
 import { instantIn, type TeamInput } from './compute.js';
@@ -28,7 +29,9 @@ export async function teamDataHealth(db: Database, workspaceId: number, team: Te
   const week = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
   const spans = activitySpans(asOf, week);
   const inputs = await teamReceipts(db, workspaceId, team.reps.map((r) => r.id), asOf, spans, [...team.touchTypes]);
-  const health = judgeDataHealth({ asOf, now, week, staleAfterHours: team.settings.thresholds.staleAfterHours, ...inputs, sources: [] });
+  // A failing CRM source starves every team of the workspace.
+  const sources = await sourceHealth(db, workspaceId);
+  const health = judgeDataHealth({ asOf, now, week, staleAfterHours: team.settings.thresholds.staleAfterHours, ...inputs, sources });
   return dataHealthJson(health, team.timezone);
 }
 
@@ -38,11 +41,16 @@ export async function teamDataHealth(db: Database, workspaceId: number, team: Te
  */
 export async function workspaceDataHealth(db: Database, asOf: Date, now: Date, workspaceId: number | null = null): Promise<{ workspace: string; dataHealth: DataHealthJson }[]> {
   const rows = await workspaceReceipts(db, asOf, workspaceId);
-  return rows.map((w) => {
+  // Every workspace's sources in one query: readiness answers within its deadline.
+  const allSources = await listSources(db, workspaceId === null ? {} : { workspaceId });
+  const out = [];
+  for (const w of rows) {
     const week = { timezone: w.timezone, weekStartsOn: MONDAY } as const;
-    const health = judgeDataHealth({ asOf, now, week, staleAfterHours: w.staleAfterHours, lastReceivedAt: w.lastReceivedAt, lastOccurredAt: w.lastOccurredAt, touched: null, sources: [] });
-    return { workspace: w.slackTeamId, dataHealth: dataHealthJson(health, w.timezone) };
-  });
+    const sources = allSources.filter((s) => s.workspaceId === w.id).map(toSourceHealth);
+    const health = judgeDataHealth({ asOf, now, week, staleAfterHours: w.staleAfterHours, lastReceivedAt: w.lastReceivedAt, lastOccurredAt: w.lastOccurredAt, touched: null, sources });
+    out.push({ workspace: w.slackTeamId, dataHealth: dataHealthJson(health, w.timezone) });
+  }
+  return out;
 }
 
 /** What `pacer status` shows: the workspace's figure and each active team's, as of now. */

@@ -149,7 +149,26 @@ describe.each(DATABASE_KINDS)('ingestion API on %s', (kind) => {
       const older = await postJson(eventsUrl, { events: [call('v-1', { type: 'meeting', version: 1 })] }, ingestKey);
       expect(older.body.rejected).toHaveLength(1);
       const row = await db.prisma.activityEvent.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId: 'v-1' } } });
-      expect(row).toMatchObject({ type: 'email', version: 2, metadata: null });
+      expect(row).toMatchObject({ type: 'email', version: 2n, metadata: null });
+    });
+
+    it('takes versions up to 2^53 − 1 (a modification time in epoch milliseconds), and refuses one above', async () => {
+      const modified = Date.parse('2026-11-02T16:00:00.123Z');
+      const first = await postJson(eventsUrl, { events: [call('big-1', { version: modified })] }, ingestKey);
+      expect(first.body).toMatchObject({ accepted: 1, rejected: [] });
+      // An edit a millisecond later replaces it; the same content again is a duplicate, whatever its version.
+      const edited = await postJson(eventsUrl, { events: [call('big-1', { type: 'email', version: modified + 1 })] }, ingestKey);
+      expect(edited.body).toMatchObject({ accepted: 1, rejected: [] });
+      const replay = await postJson(eventsUrl, { events: [call('big-1', { type: 'email', version: modified + 1 })] }, ingestKey);
+      expect(replay.body).toMatchObject({ accepted: 0, duplicates: 1 });
+      const stale = await postJson(eventsUrl, { events: [call('big-1', { type: 'meeting', version: modified })] }, ingestKey);
+      expect(stale.body.rejected).toHaveLength(1);
+      const max = await postJson(eventsUrl, { events: [call('big-1', { type: 'demo', version: Number.MAX_SAFE_INTEGER })] }, ingestKey);
+      expect(max.body).toMatchObject({ accepted: 1, rejected: [] });
+      const row = await db.prisma.activityEvent.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId: 'big-1' } } });
+      expect(row).toMatchObject({ type: 'demo', version: BigInt(Number.MAX_SAFE_INTEGER) });
+      const over = await postJson(eventsUrl, { events: [call('big-2', { version: 2 ** 53 })] }, ingestKey);
+      expect(over.body.rejected).toEqual([{ index: 0, id: 'big-2', errors: [{ path: 'version', message: `version is larger than ${Number.MAX_SAFE_INTEGER}` }] }]);
     });
 
     it('takes the events of one batch in order', async () => {

@@ -37,7 +37,7 @@ describe.each(['postgres', 'embedded'] as const)('versions sent at once on %s', 
       // Version 20 beats whatever was stored when it arrived.
       expect(replies[CLIENTS - 1]!.body).toMatchObject({ accepted: IDS, duplicates: 0, rejected: [] });
       const stored = await api.db.query<{ version: number; n: number }>(
-        `SELECT version, count(*)::int AS n FROM activity_event WHERE workspace_id = $1 AND external_id LIKE $2 GROUP BY version`,
+        `SELECT version::int AS version, count(*)::int AS n FROM activity_event WHERE workspace_id = $1 AND external_id LIKE $2 GROUP BY version`,
         [api.workspaceId, `r${round}-%`],
       );
       expect(stored, `round ${round}: stored versions`).toEqual([{ version: CLIENTS, n: IDS }]);

@@ -115,6 +115,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       memberships: { added: 6, updated: 0, removed: 0 },
       targets: { total: 3, added: 3, removed: 0 },
       identities: { linked: 0, unlinked: 0 },
+      sources: { added: 0, updated: 0, deactivated: 0, reset: [] },
     });
 
     const ws = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: id } });
@@ -186,6 +187,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       memberships: { added: 0, updated: 0, removed: 0 },
       targets: { total: 3, added: 0, removed: 0 },
       identities: { linked: 0, unlinked: 0 },
+      sources: { added: 0, updated: 0, deactivated: 0, reset: [] },
     });
     // Same ids, same updatedAt: nothing was rewritten.
     expect(await snapshot(db, id)).toEqual(before);
