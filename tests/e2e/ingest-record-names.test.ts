@@ -76,6 +76,6 @@ describe.each(DATABASE_KINDS)('record names and links through the ingestion API 
     expect(renamed.body.rejected).toEqual([{ index: 0, id: 'n-v', errors: [{ path: 'id', message: expect.stringMatching(/^conflict: /) }] }]);
     const newer = await postJson(api.eventsUrl, { events: [opened('n-v', { dealName: 'Acme — 60 seats', version: 2 })] }, api.ingestKey);
     expect(newer.body).toMatchObject({ accepted: 1, rejected: [] });
-    expect(await row('n-v')).toMatchObject({ dealName: 'Acme — 60 seats', version: 2 });
+    expect(await row('n-v')).toMatchObject({ dealName: 'Acme — 60 seats', version: 2n });
   });
 });
