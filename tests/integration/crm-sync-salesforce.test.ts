@@ -2,7 +2,7 @@
  * Issue 13: Salesforce sync end to end against the local Salesforce on real databases: what each
  * record becomes, an incremental sync after edits and deletions (Get Deleted, and queryAll's
  * deleted records once the checkpoint is older than Get Deleted reaches), owners outside the
- * config, REQUEST_LIMIT_EXCEEDED, expired sessions, a revoked refresh token, the JWT bearer flow.
+ * config, a full re-sync. Limits and failures: crm-sync-salesforce-limits.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
@@ -10,121 +10,15 @@ import { listSources, readCheckpoints } from '../../src/db/sync-repo.js';
 import type { LocalSalesforce } from '../../src/local-crm/salesforce/index.js';
 import { repReport, teamReport } from '../../src/reports/build-report.js';
 import type { SourceRunResult } from '../../src/sync/runner.js';
-import { sourceFactory } from '../../src/sync/sources.js';
-import { sourceStatusLines } from '../../src/sync/status.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
-import { startTestServer } from '../helpers/http.js';
-import { applyDocument, capturingLogger, eventVersions, storedEvents, syncNamed, type StoredEvent } from '../helpers/hubspot.js';
-import { SF_CLIENT_ID, SF_ENV, SF_REFRESH_TOKEN, salesforceSource, salesforceSyncDeps, startTestSalesforce, wallClock } from '../helpers/salesforce.js';
-
-const NOW = new Date('2026-11-23T12:00:00Z');
-const at = (s: string) => Date.parse(`2026-${s}Z`);
-const iso = (s: string) => new Date(at(s)).toISOString();
-const OWNERS_UPDATED = at('10-01T00:00:00');
-const QUEUE = '00G5g000000QUEUEAAA';
-
-function configDoc(instanceUrl: string, extraMembers: object[] = [], source: Record<string, unknown> = {}) {
-  return {
-    workspace: { id: 'T0SALESFORCE', currency: 'USD' },
-    teams: [
-      {
-        name: 'Central',
-        timezone: 'America/Chicago',
-        pipelineStages: ['discovery', 'demo', 'proposal'],
-        focus: ['cadence.call'],
-        members: [
-          { email: 'boss@x.com', name: 'Boss', role: 'manager' },
-          { email: 'anna@x.com', name: 'Anna' },
-          { email: 'ben@x.com', name: 'Ben' },
-          ...extraMembers,
-        ],
-      },
-    ],
-    sources: [
-      salesforceSource(instanceUrl, {
-        stages: { Prospecting: 'discovery' },
-        recordTypes: ['New_Business'],
-        meetings: { demoTypes: ['Demo'], demoSubjects: ['demo'] },
-        ...source,
-      }),
-    ],
-    sync: { since: '2026-11-01' },
-  };
-}
-
-/** The org of the tests: two reps and a user Pacer does not know, a record type synced and one not. */
-function buildOrg(sf: LocalSalesforce) {
-  const s = sf.state;
-  const anna = s.addUser({ email: 'anna@x.com', name: 'Anna', timeZone: 'America/Chicago' }, OWNERS_UPDATED);
-  const ben = s.addUser({ email: 'Ben@X.com', name: 'Ben', timeZone: 'America/Chicago' }, OWNERS_UPDATED);
-  const zed = s.addUser({ email: 'zed@x.com', name: 'Zed', timeZone: 'UTC' }, OWNERS_UPDATED);
-  s.setStages(
-    [
-      { apiName: 'Prospecting', label: 'Prospecting' },
-      { apiName: 'Qualification', label: 'Qualification' },
-      { apiName: 'Demo', label: 'Demo' },
-      { apiName: 'Proposal', label: 'Proposal' },
-      { apiName: 'Closed Won', label: 'Closed Won', closed: 'won' },
-      { apiName: 'Closed Lost', label: 'Closed Lost', closed: 'lost' },
-    ],
-    OWNERS_UPDATED,
-  );
-  const newBusiness = s.insert('RecordType', { Name: 'New Business', DeveloperName: 'New_Business', SobjectType: 'Opportunity' }, OWNERS_UPDATED);
-  const renewal = s.insert('RecordType', { Name: 'Renewal', DeveloperName: 'Renewal', SobjectType: 'Opportunity' }, OWNERS_UPDATED);
-  const acme = s.insert('Account', { Name: 'Acme Logistics' }, at('11-01T10:00:00'));
-
-  const lead = (fields: Record<string, string | boolean | null>, when: string) =>
-    s.insert('Lead', { Status: 'Open - Not Contacted', IsConverted: false, ConvertedOpportunityId: null, ConvertedDate: null, ...fields }, at(when));
-  const l1 = lead({ FirstName: 'Jo', LastName: 'Park', Company: 'Acme Logistics', OwnerId: anna, LeadSource: 'Web' }, '11-02T16:00:00');
-  s.update('Lead', l1, { Status: 'Qualified' }, at('11-03T16:00:00'));
-  const l2 = lead({ FirstName: 'Sam', LastName: 'Novak', Company: 'Harbor Foods', OwnerId: QUEUE, LeadSource: 'Purchased List' }, '11-02T17:00:00');
-  s.update('Lead', l2, { OwnerId: ben }, at('11-02T18:00:00'));
-  s.update('Lead', l2, { Status: 'Unqualified' }, at('11-04T17:00:00'));
-  const l3 = lead({ FirstName: 'Mei', LastName: 'Rao', Company: null, OwnerId: zed, LeadSource: 'Partner Referral' }, '11-05T15:00:00');
-  const l4 = lead({ FirstName: 'In', LastName: 'Queue', Company: 'Waiting Co', OwnerId: QUEUE, LeadSource: 'Web' }, '11-05T16:00:00');
-
-  const opp = (fields: Record<string, string | number | null>, when: string) => s.insert('Opportunity', { RecordTypeId: newBusiness, AccountId: null, CloseDate: '2026-12-31', ...fields }, at(when));
-  const o1 = opp({ Name: 'Acme Logistics — 40 seats', AccountId: acme, OwnerId: anna, Amount: 10000, StageName: 'Prospecting' }, '11-03T18:00:00');
-  s.update('Lead', l1, { IsConverted: true, ConvertedOpportunityId: o1, ConvertedDate: '2026-11-04', Status: 'Closed - Converted' }, at('11-04T16:00:00'));
-  s.update('Opportunity', o1, { StageName: 'Qualification' }, at('11-04T18:00:00'));
-  s.update('Opportunity', o1, { StageName: 'Demo' }, at('11-05T18:00:00'));
-  s.update('Opportunity', o1, { StageName: 'Proposal' }, at('11-09T18:00:00'));
-  s.update('Opportunity', o1, { StageName: 'Closed Won', Amount: 12000 }, at('11-12T18:00:00'));
-  // An amount corrected after the win: the win stays at 11-12, with the amount now.
-  s.update('Opportunity', o1, { Amount: 12500 }, at('11-13T10:00:00'));
-  const o2 = opp({ Name: 'Harbor pilot', OwnerId: ben, Amount: null, StageName: 'Prospecting' }, '11-04T19:00:00');
-  s.update('Opportunity', o2, { StageName: 'Closed Lost' }, at('11-10T19:00:00'));
-  const o3 = opp({ Name: 'Renewal', OwnerId: anna, Amount: 500, StageName: 'Prospecting', RecordTypeId: renewal }, '11-06T19:00:00');
-  const o4 = opp({ Name: 'Nobody’s', OwnerId: null, Amount: 1, StageName: 'Demo' }, '11-06T19:00:00');
-
-  const task = (fields: Record<string, string | boolean | null>, when: string) =>
-    s.insert('Task', { TaskSubtype: 'Call', Type: 'Call', Status: 'Completed', IsClosed: true, WhoId: null, WhatId: null, ...fields }, at(when));
-  const t1 = task({ OwnerId: anna, ActivityDate: '2026-11-03', WhoId: l1 }, '11-03T15:30:00');
-  const t2 = task({ OwnerId: zed, ActivityDate: '2026-11-05' }, '11-05T16:00:00');
-  const t3 = task({ OwnerId: anna, ActivityDate: '2026-11-06', WhoId: l1, WhatId: o1 }, '11-06T16:00:00');
-  // Logged on the 6th for the 4th: the day it names, at 00:00 in Ben's zone.
-  const t4 = task({ OwnerId: ben, TaskSubtype: 'Email', Type: 'Email', ActivityDate: '2026-11-04', WhoId: l2 }, '11-06T15:00:00');
-  const t5 = task({ OwnerId: ben, TaskSubtype: 'Task', Type: 'Call', ActivityDate: '2026-11-07' }, '11-07T15:00:00');
-  const t6 = task({ OwnerId: ben, Status: 'Not Started', IsClosed: false, ActivityDate: '2026-11-30' }, '11-07T15:10:00');
-  const t7 = task({ OwnerId: ben, TaskSubtype: 'Task', Type: 'Other', ActivityDate: '2026-11-07' }, '11-07T15:20:00');
-  const t8 = task({ OwnerId: ben, TaskSubtype: 'ListEmail', Type: 'Email', ActivityDate: '2026-11-07' }, '11-07T15:30:00');
-  const t9 = task({ OwnerId: ben, TaskSubtype: 'LinkedIn', Type: null, ActivityDate: '2026-11-07' }, '11-07T16:00:00');
-
-  const event = (fields: Record<string, string | boolean | null>, when: string) =>
-    s.insert('Event', { Type: 'Meeting', IsAllDayEvent: false, IsChild: false, WhoId: null, WhatId: null, ActivityDate: null, ...fields }, at(when));
-  const e1 = event({ OwnerId: anna, Subject: 'Product Demo for Acme', StartDateTime: '2026-11-05T15:00:00.000+0000', ActivityDate: '2026-11-05', WhatId: o1 }, '11-04T10:00:00');
-  const e2 = event({ OwnerId: ben, Subject: 'Discovery meeting', StartDateTime: '2026-11-07T15:00:00.000+0000', ActivityDate: '2026-11-07', WhoId: l2 }, '11-06T10:00:00');
-  const e3 = event({ OwnerId: anna, Subject: 'Discovery meeting', StartDateTime: '2026-11-07T15:00:00.000+0000', ActivityDate: '2026-11-07', IsChild: true }, '11-06T10:00:00');
-  const e4 = event({ OwnerId: anna, Subject: 'Onsite', Type: 'Demo', IsAllDayEvent: true, StartDateTime: null, ActivityDate: '2026-11-10' }, '11-06T11:00:00');
-  return { anna, ben, zed, l1, l2, l3, l4, o1, o2, o3, o4, t1, t2, t3, t4, t5, t6, t7, t8, t9, e1, e2, e3, e4 };
-}
-
-type Ids = ReturnType<typeof buildOrg>;
+import { applyDocument, eventVersions, storedEvents, syncNamed, type StoredEvent } from '../helpers/hubspot.js';
+import { salesforceSyncDeps, startTestSalesforce, wallClock } from '../helpers/salesforce.js';
+import { at, buildOrg, configDoc, iso, NOW, type Ids } from '../helpers/salesforce-org.js';
 
 const none = { leadId: null, dealId: null, amount: null, stage: null, leadSource: null, dealName: null, leadName: null, accountName: null, url: null };
 const byId = (a: StoredEvent, b: StoredEvent) => (a.id < b.id ? -1 : 1);
 
-/** What the first sync must store: the issue's mapping, worked out from the org above. */
+/** What the first sync must store: the issue's mapping, worked out from the org of buildOrg. */
 function expectedFirst(ids: Ids, url: string): StoredEvent[] {
   const page = (object: string, id: string) => `${url}/lightning/r/${object}/${id}/view`;
   const o1 = { dealId: ids.o1, dealName: 'Acme Logistics — 40 seats', accountName: 'Acme Logistics', url: page('Opportunity', ids.o1), rep: 'email:anna@x.com' };
@@ -321,124 +215,3 @@ describe.each(DATABASE_KINDS)('Salesforce sync on %s', (kind) => {
   });
 });
 
-describe('Salesforce sync: limits and failures', () => {
-  let db: Database;
-  let sf: LocalSalesforce;
-  let workspaceId: number;
-  const wall = wallClock(NOW);
-
-  beforeAll(async () => {
-    db = await createTestDatabase('embedded');
-    sf = await startTestSalesforce(wall);
-    buildOrg(sf);
-    workspaceId = await applyDocument(db, configDoc(sf.url));
-  });
-  afterAll(async () => {
-    await sf?.close();
-    await db?.close();
-  });
-
-  it('rides out a REQUEST_LIMIT_EXCEEDED storm with backoff, reports it, and stores everything once', async () => {
-    sf.failNext({ errorCode: 'REQUEST_LIMIT_EXCEEDED' }, 3);
-    sf.clearRequests();
-    const result = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall, tuning: { limitBackoffMs: 50 } }), workspaceId, 'salesforce');
-    expect(result).toMatchObject({ status: 'ok', rateLimited: 3 });
-    expect(sf.requests.filter((r) => r.status === 403)).toHaveLength(3);
-    // Three waits of 50, 100 and 200 ms: the storm passed before the fourth try.
-    expect(result.seconds).toBeGreaterThanOrEqual(0.35);
-    expect(await storedEvents(db, workspaceId)).toHaveLength(22);
-  });
-
-  it("the org's allowance used up ends the run without calling the source failing; the next run carries on", async () => {
-    sf.allowRequests(3);
-    const result = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall }), workspaceId, 'salesforce');
-    expect(result).toMatchObject({ status: 'failed', stopping: false, rateLimited: 5, requests: 8 });
-    expect(result.error).toBe(
-      "Salesforce's API request limit is exceeded (REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.) after 5 tries with backoff; the next sync carries on from the checkpoints",
-    );
-    const [row] = await listSources(db, { workspaceId });
-    expect(row).toMatchObject({ failingSince: null, lastError: result.error });
-    expect(sourceStatusLines([row!], NOW)[1]).toContain(`last attempt failed (retried every 10 min): ${result.error}`);
-    expect((await teamReport(db, workspaceId, 'Central', NOW, NOW)).dataHealth.sources).toEqual([{ name: 'salesforce', lastSuccessAt: expect.any(String), error: null }]);
-    sf.resetUsage();
-    const again = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall }), workspaceId, 'salesforce');
-    expect(again.status).toBe('ok');
-  });
-
-  it('an expired session is renewed once, in the middle of a run, and the run goes on', async () => {
-    const factory = sourceFactory({ backoffMs: 5, salesforce: { windowMs: 100, limitBackoffMs: 5, now: wall.now } });
-    const run = () => syncNamed(salesforceSyncDeps(db, { now: NOW, wall, factory }), workspaceId, 'salesforce');
-    const issued = sf.tokensIssued();
-    expect((await run()).status).toBe('ok');
-    // The process keeps its token between runs.
-    expect((await run()).status).toBe('ok');
-    expect(sf.tokensIssued()).toBe(issued + 1);
-    let expired = false;
-    sf.onRequest(({ soql }) => {
-      if (expired || !soql?.includes('FROM Task ')) return;
-      expired = true;
-      sf.expireSessions();
-    });
-    sf.clearRequests();
-    const result = await run();
-    sf.onRequest(null);
-    expect(result.status).toBe('ok');
-    expect(sf.tokensIssued()).toBe(issued + 2);
-    expect(sf.requests.filter((r) => r.status === 401)).toHaveLength(1);
-  });
-
-  it('a revoked refresh token stops the source and is reported through data health once per failing spell', async () => {
-    const { logger, lines } = capturingLogger();
-    sf.revokeGrant();
-    const failedAt = new Date(NOW.getTime() + 10 * 60_000);
-    const first = await syncNamed(salesforceSyncDeps(db, { now: failedAt, wall, logger }), workspaceId, 'salesforce');
-    expect(first).toMatchObject({ status: 'failed', stopping: true, requests: 0 });
-    expect(first.error).toBe(
-      "Salesforce refused the refresh token in SF_REFRESH_TOKEN (invalid_grant: expired access/refresh token): it was revoked or has expired. Authorize Pacer's connected app again and put the new refresh token in SF_REFRESH_TOKEN",
-    );
-    const second = await syncNamed(salesforceSyncDeps(db, { now: new Date(failedAt.getTime() + 10 * 60_000), wall, logger }), workspaceId, 'salesforce');
-    expect(second.status).toBe('failed');
-    expect(lines().filter((l) => l.msg === 'source failing: it stays stopped until this is fixed (reported through data health)')).toHaveLength(1);
-    const logged = JSON.stringify(lines());
-    for (const secret of [SF_REFRESH_TOKEN, SF_ENV.SF_CLIENT_SECRET, SF_CLIENT_ID]) expect(logged).not.toContain(secret);
-    const [row] = await listSources(db, { workspaceId });
-    expect(row!.failingSince).toEqual(failedAt);
-    const health = (await teamReport(db, workspaceId, 'Central', failedAt, failedAt)).dataHealth;
-    expect(health).toMatchObject({ stale: true, reason: 'source_error', sources: [{ name: 'salesforce', error: first.error }] });
-    const server = await startTestServer(db, failedAt);
-    try {
-      const ready = await fetch(`${server.url}/readyz`);
-      expect(ready.status).toBe(200);
-      expect(((await ready.json()) as { dataHealth: unknown[] }).dataHealth).toEqual([
-        expect.objectContaining({ workspace: 'T0SALESFORCE', stale: true, reason: 'source_error', sources: [{ name: 'salesforce', lastSuccessAt: expect.any(String), error: first.error }] }),
-      ]);
-    } finally {
-      await server.close();
-    }
-    expect(sourceStatusLines(await listSources(db, { workspaceId }), failedAt)[1]).toContain(`FAILING since ${failedAt.toISOString()}: ${first.error}`);
-
-    sf.restoreGrant();
-    const back = await syncNamed(salesforceSyncDeps(db, { now: new Date(failedAt.getTime() + 20 * 60_000), wall, logger }), workspaceId, 'salesforce');
-    expect(back.status).toBe('ok');
-    expect((await listSources(db, { workspaceId }))[0]).toMatchObject({ failingSince: null, lastError: null });
-    expect(lines().filter((l) => l.msg === 'source recovered: syncing again')).toHaveLength(1);
-  });
-
-  it('signs in by the JWT bearer flow; a key the connected app does not know stops the source', async () => {
-    await applyDocument(db, { ...configDoc(sf.url), sources: [salesforceSource(sf.url, { stages: { Prospecting: 'discovery' } }, true)] });
-    sf.clearRequests();
-    const ok = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall }), workspaceId, 'salesforce');
-    expect(ok.status).toBe('ok');
-    expect(sf.requests.filter((r) => r.path === '/services/oauth2/token').map((r) => r.status)).toEqual([200]);
-    const { generateKeyPairSync } = await import('node:crypto');
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    // Environments often hold a PEM with literal \n: read as line breaks.
-    const wrong = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall, env: { ...SF_ENV, SF_JWT_KEY: other.replace(/\n/g, '\\n') } }), workspaceId, 'salesforce');
-    expect(wrong).toMatchObject({ status: 'failed', stopping: true });
-    expect(wrong.error).toMatch(/^Salesforce refused the JWT bearer sign-in of pacer-integration@acme\.example \(invalid_grant: invalid assertion\)\. Check that the connected app holds the certificate of the key in SF_JWT_KEY/);
-    const garbled = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall, env: { ...SF_ENV, SF_JWT_KEY: 'not a key' } }), workspaceId, 'salesforce');
-    expect(garbled).toMatchObject({ status: 'failed', stopping: true });
-    expect(garbled.error).toMatch(/^SF_JWT_KEY does not hold a PEM private key/);
-    expect((await syncNamed(salesforceSyncDeps(db, { now: NOW, wall }), workspaceId, 'salesforce')).status).toBe('ok');
-  });
-});
