@@ -84,6 +84,19 @@ describe('Salesforce sync: limits and failures', () => {
     expect(result.status).toBe('ok');
     expect(sf.tokensIssued()).toBe(issued + 2);
     expect(sf.requests.filter((r) => r.status === 401)).toHaveLength(1);
+
+    // A new token refused too: once renewed, no more; the source stops with a token error.
+    sf.refuseSessions(true);
+    sf.clearRequests();
+    const refused = await run();
+    sf.refuseSessions(false);
+    expect(refused).toMatchObject({ status: 'failed', stopping: true });
+    expect(refused.error).toBe(
+      'Salesforce refused a new access token too (INVALID_SESSION_ID: Session expired or invalid); the integration user may be frozen, or its session settings may block API access',
+    );
+    expect(sf.tokensIssued()).toBe(issued + 3);
+    expect(sf.requests.map((r) => r.status)).toEqual([401, 200, 401]);
+    expect((await run()).status).toBe('ok');
   });
 
   it('a revoked refresh token stops the source and is reported through data health once per failing spell', async () => {

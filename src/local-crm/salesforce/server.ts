@@ -31,6 +31,8 @@ export interface LocalSalesforce {
   onRequest(hook: RequestHook | null): void;
   /** Every access token issued so far stops working (an admin ended the sessions). */
   expireSessions(): void;
+  /** Every access token, new ones too, is refused (session settings that keep the user off the API). */
+  refuseSessions(refuse: boolean): void;
   /** The refresh token (and the JWT user's approval) is revoked: the token endpoint answers invalid_grant. */
   revokeGrant(): void;
   restoreGrant(): void;
@@ -77,6 +79,7 @@ export async function startLocalSalesforce(options: LocalSalesforceOptions): Pro
   const cursors = new Map<string, Cursor>();
   const publicKey: KeyObject | null = options.jwt ? (typeof options.jwt.publicKey === 'string' ? createPublicKey(options.jwt.publicKey) : options.jwt.publicKey) : null;
   let granted = true;
+  let refused = false;
   let used = 0;
   let allowance = limits.dailyRequests;
   let issued = 0;
@@ -101,7 +104,7 @@ export async function startLocalSalesforce(options: LocalSalesforceOptions): Pro
     if (!path.startsWith('/services/data/')) return undefined;
     const auth = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const issuedAt = auth === undefined ? undefined : sessions.get(auth);
-    if (issuedAt === undefined || now() - issuedAt > limits.sessionMs) return apiError(reply, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (refused || issuedAt === undefined || now() - issuedAt > limits.sessionMs) return apiError(reply, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     n += 1;
     used += 1;
     void reply.header('sforce-limit-info', `api-usage=${Math.min(used, allowance)}/${allowance}`);
@@ -263,6 +266,9 @@ export async function startLocalSalesforce(options: LocalSalesforceOptions): Pro
       hook = h;
     },
     expireSessions: () => sessions.clear(),
+    refuseSessions: (refuse) => {
+      refused = refuse;
+    },
     revokeGrant: () => {
       granted = false;
       sessions.clear();

@@ -30,12 +30,14 @@ export interface SalesforceErrorItem {
   errorCode?: string;
 }
 
-/** A refusal of the REST API, with Salesforce's errorCode for the callers that act on one. */
+/** A refusal of the REST API, with Salesforce's errorCode (and its words) for the callers that act on one. */
 export class SalesforceApiError extends SyncError {
   constructor(
     kind: SyncFailureKind,
     message: string,
     readonly errorCode: string,
+    /** `ERROR_CODE: Salesforce's message`. */
+    readonly said: string,
   ) {
     super(kind, message);
   }
@@ -65,17 +67,17 @@ export function salesforceDialect(limitBackoffMs: number): CrmDialect {
     failure(status, body) {
       const { message, errorCode = String(status) } = firstError(body);
       const said = `${errorCode}${message ? `: ${message}` : ''}`;
-      if (status === 401) return new SalesforceApiError('auth', `Salesforce refused the access token (${said})`, errorCode);
+      const refusal = (kind: SyncFailureKind, text: string) => new SalesforceApiError(kind, text, errorCode, said);
+      if (status === 401) return refusal('auth', `Salesforce refused the access token (${said})`);
       if (errorCode === 'INVALID_FIELD' || errorCode === 'INVALID_TYPE' || status === 403) {
-        return new SalesforceApiError(
+        return refusal(
           'permission',
           `Salesforce refused the request for lack of access (${said}). Give the integration user the API Enabled permission and read access to Users, Leads, Opportunities, Tasks and Events and the fields listed in docs/crm-sync.md`,
-          errorCode,
         );
       }
-      if (errorCode === 'INVALID_QUERY_LOCATOR') return new SalesforceApiError('unavailable', `Salesforce dropped the query's cursor (${said}); the next sync carries on from the checkpoints`, errorCode);
-      if (status === 404) return new SalesforceApiError('refused', `Salesforce has no such resource (404 ${said}); check the source's instanceUrl`, errorCode);
-      return new SalesforceApiError('refused', `Salesforce refused the request (${status} ${said})`, errorCode);
+      if (errorCode === 'INVALID_QUERY_LOCATOR') return refusal('unavailable', `Salesforce dropped the query's cursor (${said}); the next sync carries on from the checkpoints`);
+      if (status === 404) return refusal('refused', `Salesforce has no such resource (404 ${said}); check the source's instanceUrl`);
+      return refusal('refused', `Salesforce refused the request (${status} ${said})`);
     },
   };
 }
@@ -182,7 +184,7 @@ export class SalesforceClient {
         return await this.api.json<T>(req);
       } catch (again) {
         if (again instanceof SalesforceApiError && again.errorCode === 'INVALID_SESSION_ID') {
-          throw new SyncError('auth', `Salesforce refused a new access token too (${again.message}); the integration user may be frozen, or its session settings may block API access`);
+          throw new SyncError('auth', `Salesforce refused a new access token too (${again.said}); the integration user may be frozen, or its session settings may block API access`);
         }
         throw again;
       }
