@@ -3,7 +3,7 @@
  * point a salesforce source's `instanceUrl` at `url`.
  */
 export { startLocalSalesforce, type LocalSalesforce } from './server.js';
-export { LocalSalesforceState, salesforceId, sfDateTime, STANDARD_STAGES, type LocalStage, type SObjectName } from './state.js';
+export { LocalSalesforceState, salesforceId, sfDateTime, type LocalStage, type SObjectName } from './state.js';
 export { parseSoql, SoqlError } from './soql.js';
 export { seedSalesforce, SEED_DEMO_SUBJECT, SEED_LEAD_SOURCES, stageLabel, type SalesforceSeedResult } from './seed.js';
 export {

@@ -224,10 +224,6 @@ export class LocalSalesforceState {
     return [...this.table(object).values()].filter((r) => withDeleted || r.deletedAt === null);
   }
 
-  count(object: SObjectName): number {
-    return this.list(object, false).length;
-  }
-
   addUser(user: { email: string | null; name: string; timeZone: string }, at: number): string {
     return this.insert('User', { Email: user.email, Name: user.name, TimeZoneSidKey: user.timeZone, IsActive: true }, at);
   }
@@ -249,16 +245,3 @@ export class LocalSalesforceState {
   }
 }
 
-/** Salesforce's standard StageName picklist. */
-export const STANDARD_STAGES: readonly LocalStage[] = [
-  { apiName: 'Prospecting', label: 'Prospecting' },
-  { apiName: 'Qualification', label: 'Qualification' },
-  { apiName: 'Needs Analysis', label: 'Needs Analysis' },
-  { apiName: 'Value Proposition', label: 'Value Proposition' },
-  { apiName: 'Id. Decision Makers', label: 'Id. Decision Makers' },
-  { apiName: 'Perception Analysis', label: 'Perception Analysis' },
-  { apiName: 'Proposal/Price Quote', label: 'Proposal/Price Quote' },
-  { apiName: 'Negotiation/Review', label: 'Negotiation/Review' },
-  { apiName: 'Closed Won', label: 'Closed Won', closed: 'won' },
-  { apiName: 'Closed Lost', label: 'Closed Lost', closed: 'lost' },
-];
