@@ -104,9 +104,13 @@ describe('Salesforce mapping', () => {
     const history = [
       { LeadId: '00QA', Field: 'Status', NewValue: 'Unqualified', CreatedDate: '2026-11-03T15:00:00.000+0000' },
       { LeadId: '00QA', Field: 'Owner', NewValue: 'Queue name', CreatedDate: '2026-11-04T15:00:00.000+0000' },
-      { LeadId: '00QA', Field: 'Owner', NewValue: '005A', CreatedDate: '2026-11-04T15:00:00.000+0000' },
+      // The owner's id in its 15-character form.
+      { LeadId: '00QA', Field: 'Owner', NewValue: '0055g000004AbCd', CreatedDate: '2026-11-04T15:00:00.000+0000' },
     ];
-    expect(times(mapLead(lead({ Status: 'Unqualified' }), history, context()))).toEqual({ assigned: '2026-11-04T15:00:00.000Z', disqualified: '2026-11-04T15:00:00.000Z' });
+    const owned = lead({ Status: 'Unqualified', OwnerId: '0055g000004AbCdAAK' });
+    const ctx = context();
+    const result = mapLead(owned, history, { ...ctx, users: new Map([...ctx.users, ['0055g000004AbCdAAK', { email: 'anna@x.com', timeZone: null, updatedMs: 1 }]]) });
+    expect(times(result)).toEqual({ assigned: '2026-11-04T15:00:00.000Z', disqualified: '2026-11-04T15:00:00.000Z' });
   });
 
   it('a win undone and won again is won at its last entry into the won stage, with the amount now', () => {

@@ -322,6 +322,9 @@ function leadSourceOf(value: string | null, config: SalesforceSourceConfig): 'in
   return config.leadSource.otherwise;
 }
 
+/** Ids compared by their case-sensitive 15 characters: history may hold the short form of an 18-character id. */
+const sameId = (a: string | null, b: string | null) => a !== null && b !== null && a.length >= 15 && a.slice(0, 15) === b.slice(0, 15);
+
 const historyOf = (rows: readonly LeadHistoryRow[], field: string) =>
   rows
     .filter((h) => h.Field === field)
@@ -354,7 +357,7 @@ export function mapLead(r: LeadRecord, history: readonly LeadHistoryRow[], ctx: 
   if (!rep) return { key, events: [], rejected: 'no owner (OwnerId is empty)' };
   const created = parseDateTime(r.CreatedDate);
   if (created === null) return { key, events: [], rejected: `bad date in CreatedDate: ${JSON.stringify(r.CreatedDate)}` };
-  const owners = historyOf(history, 'Owner').filter((h) => h.value === r.OwnerId);
+  const owners = historyOf(history, 'Owner').filter((h) => sameId(h.value, r.OwnerId));
   const assigned = Math.max(owners.at(-1)?.at ?? created, created);
   const statuses = historyOf(history, 'Status');
   const fallback = () => (r.IsConverted ? parseDate(r.ConvertedDate, rep.zone) : null) ?? parseDateTime(r.LastModifiedDate) ?? assigned;
