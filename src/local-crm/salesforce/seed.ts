@@ -37,9 +37,14 @@ const TASKS: Record<string, { subtype: string; type: string | null; subject: str
 /** A team stage as a StageName label: demo → Demo, needs_analysis → Needs analysis. */
 export const stageLabel = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1).replace(/_/g, ' ');
 
+/** One formatter per zone: building one costs far more than formatting with it. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date of an instant in a zone (a date field as the owner's Salesforce shows it). */
 function dateIn(ms: number, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  let format = DATE_FORMATS.get(zone);
+  if (!format) DATE_FORMATS.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(ms);
 }
 
 /** One StageName picklist for every team (Salesforce has one per org): each team's stages in order, then the closed ones. */

@@ -161,9 +161,14 @@ export function parseDate(value: string | null | undefined, zone: string): numbe
   return Number.isFinite(ms) && new Date(ms).getUTCFullYear() >= 1970 && new Date(ms).getUTCFullYear() <= 2999 ? ms : null;
 }
 
+/** One formatter per zone: building one costs far more than formatting with it. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date of an instant in `zone`. */
 function dateIn(ms: number, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  let format = DATE_FORMATS.get(zone);
+  if (!format) DATE_FORMATS.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(ms);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
