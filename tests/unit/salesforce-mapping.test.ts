@@ -132,6 +132,13 @@ describe('Salesforce mapping', () => {
     expect(result.events.find((e) => e.type === 'deal_won')).toMatchObject({ amount: 175 });
   });
 
+  it('an opportunity created without an amount opens with the first amount it was given', () => {
+    const history = [row('Discovery', '2026-11-02T15:00:00.000+0000', null), row('Discovery', '2026-11-03T15:00:00.000+0000', 800), row('Discovery', '2026-11-04T15:00:00.000+0000', 900)];
+    const created = (r: ReturnType<typeof mapOpportunity>) => r.events.find((e) => e.type === 'opportunity_created');
+    expect(created(mapOpportunity(opportunity({ Amount: 900 }), history, undefined, context()))).toMatchObject({ amount: 800, occurredAt: '2026-11-02T15:00:00.000Z' });
+    expect(created(mapOpportunity(opportunity({ Amount: null }), [row('Discovery', '2026-11-02T15:00:00.000+0000', null)], undefined, context()))).toMatchObject({ amount: 0 });
+  });
+
   it('a closed opportunity without history closes on its CloseDate, in its owner’s zone', () => {
     expect(times(mapOpportunity(opportunity({ StageName: 'Closed Lost', IsClosed: true }), [], undefined, context()))).toMatchObject({ lost: '2026-11-20T05:00:00.000Z' });
   });

@@ -401,8 +401,8 @@ export function recordTypeSkip(r: OpportunityRecord, config: SalesforceSourceCon
 }
 
 /**
- * An opportunity → opportunity_created at its CreatedDate (its amount then: the first of its
- * history; no amount is 0, as in the CSV import), stage_changed at the first entry into each
+ * An opportunity → opportunity_created at its CreatedDate (with the first amount its history
+ * holds; no amount is 0, as in the CSV import), stage_changed at the first entry into each
  * stage mapped to the team's pipeline (OpportunityHistory), and deal_won / deal_lost when it is
  * closed now (IsClosed, IsWon), at the moment it entered its closing stage (won with the amount
  * now). The lead converted into it gives its leadId.
@@ -419,7 +419,8 @@ export function mapOpportunity(r: OpportunityRecord, history: readonly Opportuni
     .map((h) => ({ stage: h.StageName, amount: h.Amount, at: parseDateTime(h.CreatedDate) }))
     .filter((h): h is { stage: string | null; amount: number | null; at: number } => h.at !== null)
     .sort((a, b) => a.at - b.at);
-  const opening = rows[0]?.amount ?? r.Amount;
+  // The first amount it was given (created without one and priced a day later: that price).
+  const opening = rows.find((h) => h.amount !== null)?.amount ?? r.Amount;
   for (const amount of [opening, r.Amount]) {
     if (amount !== null && !(Number.isFinite(amount) && amount >= 0 && amount < 1e15)) return { key, events: [], rejected: `bad amount ${JSON.stringify(amount)}` };
   }
