@@ -69,7 +69,6 @@ export function buildOrg(sf: LocalSalesforce) {
 
   const opp = (fields: Record<string, string | number | null>, when: string) => s.insert('Opportunity', { RecordTypeId: newBusiness, AccountId: null, CloseDate: '2026-12-31', ...fields }, at(when));
   const o1 = opp({ Name: 'Acme Logistics — 40 seats', AccountId: acme, OwnerId: anna, Amount: 10000, StageName: 'Prospecting' }, '11-03T18:00:00');
-  s.update('Lead', l1, { IsConverted: true, ConvertedOpportunityId: o1, ConvertedDate: '2026-11-04', Status: 'Closed - Converted' }, at('11-04T16:00:00'));
   s.update('Opportunity', o1, { StageName: 'Qualification' }, at('11-04T18:00:00'));
   s.update('Opportunity', o1, { StageName: 'Demo' }, at('11-05T18:00:00'));
   s.update('Opportunity', o1, { StageName: 'Proposal' }, at('11-09T18:00:00'));
@@ -84,11 +83,15 @@ export function buildOrg(sf: LocalSalesforce) {
   const task = (fields: Record<string, string | boolean | null>, when: string) =>
     s.insert('Task', { TaskSubtype: 'Call', Type: 'Call', Status: 'Completed', IsClosed: true, WhoId: null, WhatId: null, ...fields }, at(when));
   const t1 = task({ OwnerId: anna, ActivityDate: '2026-11-03', WhoId: l1 }, '11-03T15:30:00');
+  // Converted into o1: a contact takes Jo, and the call above moves to it (its WhoId).
+  const c1 = s.convertLead(l1, { opportunityId: o1, accountId: acme, date: '2026-11-04' }, at('11-04T16:00:00'));
+  // A contact no lead was converted into.
+  const c2 = s.insert('Contact', { FirstName: 'Kim', LastName: 'Lee', AccountId: acme, OwnerId: ben }, at('11-01T10:00:00'));
   const t2 = task({ OwnerId: zed, ActivityDate: '2026-11-05' }, '11-05T16:00:00');
-  const t3 = task({ OwnerId: anna, ActivityDate: '2026-11-06', WhoId: l1, WhatId: o1 }, '11-06T16:00:00');
+  const t3 = task({ OwnerId: anna, ActivityDate: '2026-11-06', WhoId: c1, WhatId: o1 }, '11-06T16:00:00');
   // Logged on the 6th for the 4th: the day it names, at 00:00 in Ben's zone.
   const t4 = task({ OwnerId: ben, TaskSubtype: 'Email', Type: 'Email', ActivityDate: '2026-11-04', WhoId: l2 }, '11-06T15:00:00');
-  const t5 = task({ OwnerId: ben, TaskSubtype: 'Task', Type: 'Call', ActivityDate: '2026-11-07' }, '11-07T15:00:00');
+  const t5 = task({ OwnerId: ben, TaskSubtype: 'Task', Type: 'Call', ActivityDate: '2026-11-07', WhoId: c2 }, '11-07T15:00:00');
   const t6 = task({ OwnerId: ben, Status: 'Not Started', IsClosed: false, ActivityDate: '2026-11-30' }, '11-07T15:10:00');
   const t7 = task({ OwnerId: ben, TaskSubtype: 'Task', Type: 'Other', ActivityDate: '2026-11-07' }, '11-07T15:20:00');
   const t8 = task({ OwnerId: ben, TaskSubtype: 'ListEmail', Type: 'Email', ActivityDate: '2026-11-07' }, '11-07T15:30:00');
@@ -100,7 +103,7 @@ export function buildOrg(sf: LocalSalesforce) {
   const e2 = event({ OwnerId: ben, Subject: 'Discovery meeting', StartDateTime: '2026-11-07T15:00:00.000+0000', ActivityDate: '2026-11-07', WhoId: l2 }, '11-06T10:00:00');
   const e3 = event({ OwnerId: anna, Subject: 'Discovery meeting', StartDateTime: '2026-11-07T15:00:00.000+0000', ActivityDate: '2026-11-07', IsChild: true }, '11-06T10:00:00');
   const e4 = event({ OwnerId: anna, Subject: 'Onsite', Type: 'Demo', IsAllDayEvent: true, StartDateTime: null, ActivityDate: '2026-11-10' }, '11-06T11:00:00');
-  return { anna, ben, zed, l1, l2, l3, l4, o1, o2, o3, o4, t1, t2, t3, t4, t5, t6, t7, t8, t9, e1, e2, e3, e4 };
+  return { anna, ben, zed, l1, l2, l3, l4, c1, c2, o1, o2, o3, o4, t1, t2, t3, t4, t5, t6, t7, t8, t9, e1, e2, e3, e4 };
 }
 
 export type Ids = ReturnType<typeof buildOrg>;

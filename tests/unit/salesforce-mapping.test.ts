@@ -155,7 +155,7 @@ describe('Salesforce mapping', () => {
     expect(result.events.filter((e) => e.type === 'stage_changed').map((e) => e.stage)).toEqual(['demo', 'proposal']);
   });
 
-  it('a task logged on another day than it names is placed at 00:00 of that day in the owner’s zone; an all-day event too', () => {
+  it('a task logged on another day than it names is placed at 00:00 of that day in the owner’s zone; an all-day event too; a contact’s touch carries its lead', () => {
     const task: TaskRecord = {
       Id: '00TA',
       TaskSubtype: 'Email',
@@ -185,6 +185,19 @@ describe('Salesforce mapping', () => {
       SystemModstamp: '2026-11-06T01:00:00.000+0000',
     };
     expect(mapEvent(allDay, context())).toMatchObject({ events: [], rejected: 'bad date in ActivityDate: "soon"' });
+    // On a contact two leads were converted into: the lead that existed at the touch, the latest created before it.
+    const leads = new Map([
+      [
+        '003C',
+        [
+          { Id: '00QOLD', ConvertedContactId: '003C', CreatedDate: '2026-10-01T00:00:00.000+0000', SystemModstamp: '2026-10-05T00:00:00.000+0000' },
+          { Id: '00QNEW', ConvertedContactId: '003C', CreatedDate: '2026-11-04T00:00:00.000+0000', SystemModstamp: '2026-11-08T00:00:00.000+0000' },
+        ],
+      ],
+    ]);
+    expect(mapTask({ ...task, WhoId: '003C' }, context(), leads).events[0]).toMatchObject({ leadId: '00QNEW', version: Date.parse('2026-11-08T00:00:00Z') });
+    expect(mapTask({ ...task, WhoId: '003C', ActivityDate: '2026-11-03' }, context(), leads).events[0]).toMatchObject({ leadId: '00QOLD' });
+    expect(mapTask({ ...task, WhoId: '003C', ActivityDate: '2026-09-30' }, context(), leads).events[0]).not.toHaveProperty('leadId');
     expect(mapEvent({ ...allDay, ActivityDate: '2026-11-05' }, context()).events[0]).toMatchObject({ type: 'meeting', occurredAt: '2026-11-05T05:00:00.000Z' });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Fills the local Salesforce from the demo generator's org (src/seed): each rep a user (in the
  * team's time zone), each lead a Lead (status changing when it is qualified or disqualified, and
- * converted when it becomes an opportunity), each deal an Opportunity of its account with its
- * stage and amount history as the events happened, calls, emails and social touches completed
- * Tasks (subtypes Call, Email, LinkedIn), meetings and demos Events, each on its lead (WhoId) and
- * opportunity (WhatId). Proposals have no Salesforce record and are counted as left out.
+ * converted when it becomes an opportunity: its activities then name the new contact), each deal
+ * an Opportunity of its account with its stage and amount history as the events happened, calls,
+ * emails and social touches completed Tasks (subtypes Call, Email, LinkedIn), meetings and demos
+ * Events, each on its lead or contact (WhoId) and opportunity (WhatId). Proposals have no
+ * Salesforce record and are counted as left out.
  */
 import { orgEvents } from '../../seed/events.js';
 import type { SeedEvent, SeedOrg } from '../../seed/types.js';
@@ -58,6 +59,8 @@ export function seedSalesforce(state: LocalSalesforceState, org: SeedOrg): Sales
   const since = org.options.end.getTime() - org.options.weeks * 7 * 86_400_000;
   state.setStages(stagesOf(org), since);
   const accounts = new Map<string, string>();
+  /** Lead id → the contact it was converted into. */
+  const contacts = new Map<string, string>();
   const insert = (object: SObjectName, fields: Parameters<LocalSalesforceState['insert']>[1], at: number) => {
     result.records[object] = (result.records[object] ?? 0) + 1;
     return state.insert(object, fields, at);
@@ -74,7 +77,8 @@ export function seedSalesforce(state: LocalSalesforceState, org: SeedOrg): Sales
   function apply(e: SeedEvent, owner: string, zone: string, firstStage: string): void {
     const at = Date.parse(e.occurredAt);
     const date = dateIn(at, zone);
-    const whoId = e.leadId === undefined ? null : (result.leads.get(e.leadId) ?? null);
+    const leadId = e.leadId === undefined ? null : (result.leads.get(e.leadId) ?? null);
+    const whoId = leadId === null ? null : (contacts.get(leadId) ?? leadId);
     const whatId = e.dealId === undefined ? null : (result.opportunities.get(e.dealId) ?? null);
     const task = TASKS[e.type];
     if (task) {
@@ -125,10 +129,10 @@ export function seedSalesforce(state: LocalSalesforceState, org: SeedOrg): Sales
         return;
       }
       case 'lead_qualified':
-        state.update('Lead', whoId!, { Status: 'Qualified' }, at);
+        state.update('Lead', leadId!, { Status: 'Qualified' }, at);
         return;
       case 'lead_disqualified':
-        state.update('Lead', whoId!, { Status: 'Unqualified' }, at);
+        state.update('Lead', leadId!, { Status: 'Unqualified' }, at);
         return;
       case 'opportunity_created': {
         const name = e.accountName ?? 'Unknown account';
@@ -140,8 +144,10 @@ export function seedSalesforce(state: LocalSalesforceState, org: SeedOrg): Sales
           at,
         );
         result.opportunities.set(e.dealId!, id);
-        // The lead converts into its opportunity (Salesforce sets a converted status).
-        if (whoId) state.update('Lead', whoId, { IsConverted: true, ConvertedOpportunityId: id, ConvertedDate: date, Status: 'Closed - Converted' }, at);
+        if (leadId) {
+          contacts.set(leadId, state.convertLead(leadId, { opportunityId: id, accountId: account, date }, at));
+          result.records.Contact = (result.records.Contact ?? 0) + 1;
+        }
         return;
       }
       case 'stage_changed':

@@ -9,7 +9,7 @@ import type { StoredRecord, Value } from './types.js';
 
 export type FieldType = 'id' | 'string' | 'datetime' | 'date' | 'boolean' | 'number' | 'any';
 
-export const SOBJECTS = ['User', 'Account', 'RecordType', 'OpportunityStage', 'Lead', 'LeadHistory', 'Opportunity', 'OpportunityHistory', 'Task', 'Event'] as const;
+export const SOBJECTS = ['User', 'Account', 'Contact', 'RecordType', 'OpportunityStage', 'Lead', 'LeadHistory', 'Opportunity', 'OpportunityHistory', 'Task', 'Event'] as const;
 export type SObjectName = (typeof SOBJECTS)[number];
 
 interface ObjectSchema {
@@ -24,6 +24,7 @@ const SYSTEM: Record<string, FieldType> = { Id: 'id', CreatedDate: 'datetime', L
 export const SCHEMA: Record<SObjectName, ObjectSchema> = {
   User: { prefix: '005', fields: { ...SYSTEM, Name: 'string', Email: 'string', TimeZoneSidKey: 'string', IsActive: 'boolean' } },
   Account: { prefix: '001', fields: { ...SYSTEM, Name: 'string' } },
+  Contact: { prefix: '003', fields: { ...SYSTEM, FirstName: 'string', LastName: 'string', AccountId: 'id', OwnerId: 'id' } },
   RecordType: { prefix: '012', fields: { ...SYSTEM, Name: 'string', DeveloperName: 'string', SobjectType: 'string' } },
   OpportunityStage: { prefix: '01J', fields: { ...SYSTEM, ApiName: 'string', MasterLabel: 'string', IsActive: 'boolean', IsClosed: 'boolean', IsWon: 'boolean', SortOrder: 'number' } },
   Lead: {
@@ -39,6 +40,7 @@ export const SCHEMA: Record<SObjectName, ObjectSchema> = {
       LeadSource: 'string',
       IsConverted: 'boolean',
       ConvertedOpportunityId: 'id',
+      ConvertedContactId: 'id',
       ConvertedDate: 'date',
     },
   },
@@ -100,7 +102,7 @@ export const isSObject = (name: string): name is SObjectName => (SOBJECTS as rea
 export const schemaOf = (name: SObjectName): ObjectSchema => SCHEMA[name];
 
 /** Objects whose deletions Get Deleted reports and queryAll returns. */
-export const REPLICATED: readonly SObjectName[] = ['Lead', 'Opportunity', 'Task', 'Event', 'Account', 'User'];
+export const REPLICATED: readonly SObjectName[] = ['Lead', 'Opportunity', 'Task', 'Event', 'Account', 'Contact', 'User'];
 
 /** `2026-11-23T12:00:00.000+0000`, as the REST API writes a datetime. */
 export const sfDateTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 23)}+0000`;
@@ -203,6 +205,22 @@ export class LocalSalesforceState {
         this.insert('LeadHistory', { LeadId: record.Id, Field: field, OldValue: before[f] ?? null, NewValue: record.fields[f] ?? null }, at);
       }
     }
+  }
+
+  /**
+   * Converts a lead at `at` as Salesforce does: a contact (of `accountId`) takes the person, the
+   * lead's tasks and events move to it (their WhoId), and the lead records its opportunity and
+   * contact and takes a converted status. Returns the contact's id.
+   */
+  convertLead(leadId: string, into: { opportunityId: string | null; accountId: string | null; date: string }, at: number): string {
+    const lead = this.get('Lead', leadId);
+    if (!lead || lead.deletedAt !== null) throw new Error(`no live Lead ${leadId}`);
+    const contact = this.insert('Contact', { FirstName: lead.fields.FirstName ?? null, LastName: lead.fields.LastName ?? null, AccountId: into.accountId, OwnerId: lead.fields.OwnerId ?? null }, at);
+    for (const object of ['Task', 'Event'] as const) {
+      for (const activity of this.list(object, false)) if (activity.fields.WhoId === leadId) this.update(object, activity.Id, { WhoId: contact }, at);
+    }
+    this.update('Lead', leadId, { IsConverted: true, ConvertedOpportunityId: into.opportunityId, ConvertedContactId: contact, ConvertedDate: into.date, Status: 'Closed - Converted' }, at);
+    return contact;
   }
 
   /** Moves a record to the recycle bin at `at` (written to the delete log). */

@@ -127,6 +127,17 @@ export interface ConvertedLead {
   SystemModstamp: string | null;
 }
 
+/** A lead converted into a contact: its activities now name the contact (WhoId 003…). */
+export interface LeadOfContact {
+  Id: string;
+  ConvertedContactId: string;
+  CreatedDate: string | null;
+  SystemModstamp: string | null;
+}
+
+/** Leads converted into each contact, oldest first. */
+export type ContactLeads = ReadonlyMap<string, readonly LeadOfContact[]>;
+
 /** The fields each object's query reads (the local Salesforce answers exactly these). */
 export const FIELDS = {
   User: ['Id', 'Email', 'TimeZoneSidKey', 'SystemModstamp'],
@@ -188,7 +199,7 @@ export function stageNameOf(label: string): string {
 }
 
 /** Key prefixes of Salesforce ids: which object a WhatId / WhoId / OwnerId points at. */
-export const ID_PREFIX = { opportunity: '006', lead: '00Q', queue: '00G' } as const;
+export const ID_PREFIX = { opportunity: '006', lead: '00Q', contact: '003', queue: '00G' } as const;
 
 const modified = (r: Base) => parseDateTime(r.SystemModstamp) ?? 0;
 
@@ -265,17 +276,30 @@ function taskTouch(r: TaskRecord): TouchType | { skip: string } {
 
 const related = (id: string | null, prefix: string) => (id?.startsWith(prefix) ? id : undefined);
 
-function touchEvent(key: string, type: string, at: number, r: TaskRecord | EventRecord, rep: Rep): EventInput {
+/**
+ * The touch's lead: its WhoId when a lead; when a contact (converting a lead moves its activities
+ * to the contact), the lead converted into it that existed at the touch — the latest created
+ * before it, as a contact may take several leads over time.
+ */
+function leadOf(r: TaskRecord | EventRecord, at: number, contacts: ContactLeads): { id: string; modifiedMs: number } | undefined {
+  const lead = related(r.WhoId, ID_PREFIX.lead);
+  if (lead !== undefined) return { id: lead, modifiedMs: 0 };
+  const converted = r.WhoId?.startsWith(ID_PREFIX.contact) ? contacts.get(r.WhoId) : undefined;
+  const existing = converted?.filter((l) => (parseDateTime(l.CreatedDate) ?? Number.POSITIVE_INFINITY) <= at).at(-1);
+  return existing ? { id: existing.Id, modifiedMs: parseDateTime(existing.SystemModstamp) ?? 0 } : undefined;
+}
+
+function touchEvent(key: string, type: string, at: number, r: TaskRecord | EventRecord, rep: Rep, contacts: ContactLeads): EventInput {
   const dealId = related(r.WhatId, ID_PREFIX.opportunity);
-  const leadId = related(r.WhoId, ID_PREFIX.lead);
+  const lead = leadOf(r, at, contacts);
   return {
     id: key,
     type,
     occurredAt: iso(at),
     ...rep.ref,
     ...(dealId === undefined ? {} : { dealId }),
-    ...(leadId === undefined ? {} : { leadId }),
-    version: Math.max(modified(r), rep.updatedMs, 1),
+    ...(lead === undefined ? {} : { leadId: lead.id }),
+    version: Math.max(modified(r), rep.updatedMs, lead?.modifiedMs ?? 0, 1),
   };
 }
 
@@ -284,7 +308,7 @@ function touchEvent(key: string, type: string, at: number, r: TaskRecord | Event
  * unless its ActivityDate names another day in the owner's time zone (logged after the fact):
  * then 00:00 of that day there, as metrics.md reads a date without a time.
  */
-export function mapTask(r: TaskRecord, ctx: MappingContext): RecordResult {
+export function mapTask(r: TaskRecord, ctx: MappingContext, contacts: ContactLeads = new Map()): RecordResult {
   const key = `${ctx.source}:task:${r.Id}`;
   const touch = taskTouch(r);
   if (typeof touch !== 'string') return { key, events: [], skipped: touch.skip };
@@ -299,11 +323,11 @@ export function mapTask(r: TaskRecord, ctx: MappingContext): RecordResult {
     if (day === null) return { key, events: [], rejected: `bad date in ActivityDate: ${JSON.stringify(r.ActivityDate)}` };
     at = day;
   }
-  return { key, events: [touchEvent(key, touch, at, r, rep)] };
+  return { key, events: [touchEvent(key, touch, at, r, rep, contacts)] };
 }
 
 /** A calendar event → a meeting (or a demo by `meetings.demoTypes` / `demoSubjects`) at its start. */
-export function mapEvent(r: EventRecord, ctx: MappingContext): RecordResult {
+export function mapEvent(r: EventRecord, ctx: MappingContext, contacts: ContactLeads = new Map()): RecordResult {
   const key = `${ctx.source}:event:${r.Id}`;
   if (r.IsChild) return { key, events: [], skipped: "an invitee's copy of a group event" };
   const rep = repOf(r.OwnerId, ctx);
@@ -314,7 +338,7 @@ export function mapEvent(r: EventRecord, ctx: MappingContext): RecordResult {
   const { demoTypes, demoSubjects } = ctx.config.meetings;
   const subject = (r.Subject ?? '').toLowerCase();
   const demo = demoTypes.includes(r.Type ?? '') || demoSubjects.some((s) => subject.includes(s.toLowerCase()));
-  return { key, events: [touchEvent(key, demo ? 'demo' : 'meeting', at, r, rep)] };
+  return { key, events: [touchEvent(key, demo ? 'demo' : 'meeting', at, r, rep, contacts)] };
 }
 
 // ---------------------------------------------------------------------------------------------

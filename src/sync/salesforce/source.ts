@@ -3,8 +3,9 @@
  * from SOQL by SystemModstamp (`WHERE SystemModstamp > :checkpoint less 5 minutes ORDER BY
  * SystemModstamp, Id`: the overlap catches transactions that committed late), paged by
  * `nextRecordsUrl`; each page of up to 2,000 records is mapped with what it needs (owner and
- * status history of leads, stage history and converted leads of opportunities, read by id lists
- * of 200) and stored before the next page is read. Deletions come from Get Deleted within its
+ * status history of leads, stage history and converted leads of opportunities, the leads
+ * converted into the contacts activities name; read by id lists of 200) and stored before the
+ * next page is read. Deletions come from Get Deleted within its
  * window (15 days), else from queryAll's deleted records (the recycle bin).
  */
 import type { SalesforceSourceConfig } from '../../config/sources-rules.js';
@@ -15,6 +16,7 @@ import type { SalesforceCredentials, TokenCache, VariableNames } from './auth.js
 import { SalesforceApiError, SalesforceClient, soqlDateTime } from './client.js';
 import {
   FIELDS,
+  ID_PREFIX,
   mapEvent,
   mapLead,
   mapOpportunity,
@@ -23,9 +25,11 @@ import {
   recordTypeSkip,
   StageMap,
   zoneOf,
+  type ContactLeads,
   type ConvertedLead,
   type EventRecord,
   type LeadHistoryRow,
+  type LeadOfContact,
   type LeadRecord,
   type MappingContext,
   type OpportunityHistoryRow,
@@ -230,17 +234,35 @@ export function createSalesforceSource(options: SalesforceSourceOptions): Source
     listDeletions: (since) => deletions('Opportunity', 'opportunity', since),
   };
 
+  /** Leads converted into contacts, as read this run (a contact asked about once). */
+  const contactLeads = new Map<string, LeadOfContact[]>();
+  /** The leads converted into the contacts these activities name. */
+  async function leadsOfContacts(records: readonly (TaskRecord | EventRecord)[]): Promise<ContactLeads> {
+    const contacts = [...new Set(records.map((r) => r.WhoId).filter((id): id is string => !!id?.startsWith(ID_PREFIX.contact)))];
+    const unknown = contacts.filter((id) => !contactLeads.has(id));
+    for (const id of unknown) contactLeads.set(id, []);
+    const rows = await byIds<LeadOfContact>(unknown, (list) => `SELECT Id, ConvertedContactId, CreatedDate, SystemModstamp FROM Lead WHERE ConvertedContactId IN (${list}) ORDER BY CreatedDate, Id`);
+    for (const row of rows) contactLeads.get(row.ConvertedContactId)?.push(row);
+    return contactLeads;
+  }
+
   const tasks: SourceObject<TaskRecord> = {
     name: 'tasks',
     fetchChanges: (since) => changes('Task', FIELDS.Task, since),
-    mapRecords: async (records) => collect(records.map((r) => mapTask(r, context()))),
+    async mapRecords(records) {
+      const contacts = await leadsOfContacts(records);
+      return collect(records.map((r) => mapTask(r, context(), contacts)));
+    },
     listDeletions: (since) => deletions('Task', 'task', since),
   };
 
   const events: SourceObject<EventRecord> = {
     name: 'events',
     fetchChanges: (since) => changes('Event', FIELDS.Event, since),
-    mapRecords: async (records) => collect(records.map((r) => mapEvent(r, context()))),
+    async mapRecords(records) {
+      const contacts = await leadsOfContacts(records);
+      return collect(records.map((r) => mapEvent(r, context(), contacts)));
+    },
     listDeletions: (since) => deletions('Event', 'event', since),
   };
 
