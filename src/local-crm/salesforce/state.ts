@@ -144,6 +144,8 @@ export interface LocalStage {
 export class LocalSalesforceState {
   private readonly tables = new Map<SObjectName, Map<string, StoredRecord>>();
   private readonly counters = new Map<SObjectName, number>();
+  /** Tasks and events by the lead or contact they name (WhoId), for conversions. */
+  private readonly activitiesOf = new Map<string, Set<{ object: 'Task' | 'Event'; id: string }>>();
   /** Every deletion, oldest first (Get Deleted's log). */
   readonly deleted: DeletedEntry[] = [];
 
@@ -182,6 +184,7 @@ export class LocalSalesforceState {
   private assign(object: SObjectName, record: StoredRecord, fields: Record<string, Value>, at: number, created: boolean): void {
     const before = { ...record.fields };
     Object.assign(record.fields, fields);
+    if ((object === 'Task' || object === 'Event') && before.WhoId !== record.fields.WhoId) this.indexActivity(object, record.Id, before.WhoId, record.fields.WhoId);
     if (object === 'Lead') record.fields.Name = [record.fields.FirstName, record.fields.LastName].filter((v) => typeof v === 'string' && v !== '').join(' ') || null;
     if (object === 'Opportunity' && 'StageName' in fields) {
       const stage = this.stages().find((s) => s.apiName === fields.StageName || s.label === fields.StageName);
@@ -216,11 +219,21 @@ export class LocalSalesforceState {
     const lead = this.get('Lead', leadId);
     if (!lead || lead.deletedAt !== null) throw new Error(`no live Lead ${leadId}`);
     const contact = this.insert('Contact', { FirstName: lead.fields.FirstName ?? null, LastName: lead.fields.LastName ?? null, AccountId: into.accountId, OwnerId: lead.fields.OwnerId ?? null }, at);
-    for (const object of ['Task', 'Event'] as const) {
-      for (const activity of this.list(object, false)) if (activity.fields.WhoId === leadId) this.update(object, activity.Id, { WhoId: contact }, at);
-    }
+    for (const { object, id } of [...(this.activitiesOf.get(leadId) ?? [])]) if (this.get(object, id)?.deletedAt === null) this.update(object, id, { WhoId: contact }, at);
     this.update('Lead', leadId, { IsConverted: true, ConvertedOpportunityId: into.opportunityId, ConvertedContactId: contact, ConvertedDate: into.date, Status: 'Closed - Converted' }, at);
     return contact;
+  }
+
+  private indexActivity(object: 'Task' | 'Event', id: string, from: Value | undefined, to: Value | undefined): void {
+    if (typeof from === 'string') {
+      const set = this.activitiesOf.get(from);
+      for (const entry of set ?? []) if (entry.id === id) set!.delete(entry);
+    }
+    if (typeof to === 'string') {
+      let set = this.activitiesOf.get(to);
+      if (!set) this.activitiesOf.set(to, (set = new Set()));
+      set.add({ object, id });
+    }
   }
 
   /** Moves a record to the recycle bin at `at` (written to the delete log). */
