@@ -42,16 +42,23 @@ describe('Salesforce sync: limits and failures', () => {
     sf.clearRequests();
     const result = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall, tuning: { limitBackoffMs: 50 } }), workspaceId, 'salesforce');
     expect(result).toMatchObject({ status: 'ok', rateLimited: 3 });
-    expect(sf.requests.filter((r) => r.status === 403)).toHaveLength(3);
-    // Three waits of 50, 100 and 200 ms: the storm passed before the fourth try.
-    expect(result.seconds).toBeGreaterThanOrEqual(0.35);
+    const limited = sf.requests.filter((r) => r.status === 403);
+    expect(limited).toHaveLength(3);
+    // Each refused request was sent again, after a wait of at least the first backoff (50 ms).
+    for (const r of limited) {
+      const retry = sf.requests.find((x) => x.arrivedMs > r.arrivedMs && x.path === r.path && x.soql === r.soql);
+      expect(retry).toBeDefined();
+      expect(retry!.arrivedMs - r.arrivedMs).toBeGreaterThanOrEqual(45);
+    }
     expect(await storedEvents(db, workspaceId)).toHaveLength(22);
   });
 
   it("the org's allowance used up ends the run without calling the source failing; the next run carries on", async () => {
     sf.allowRequests(3);
     const result = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall }), workspaceId, 'salesforce');
-    expect(result).toMatchObject({ status: 'failed', stopping: false, rateLimited: 5, requests: 8 });
+    expect(result).toMatchObject({ status: 'failed', stopping: false });
+    // Five tries of the request that gave up (others may have been refused meanwhile).
+    expect(result.rateLimited).toBeGreaterThanOrEqual(5);
     expect(result.error).toBe(
       "Salesforce's API request limit is exceeded (REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.) after 5 tries with backoff; the next sync carries on from the checkpoints",
     );
@@ -82,8 +89,9 @@ describe('Salesforce sync: limits and failures', () => {
     const result = await run();
     sf.onRequest(null);
     expect(result.status).toBe('ok');
+    // One new token, however many requests were refused with the old one.
     expect(sf.tokensIssued()).toBe(issued + 2);
-    expect(sf.requests.filter((r) => r.status === 401)).toHaveLength(1);
+    expect(sf.requests.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1);
 
     // A new token refused too: once renewed, no more; the source stops with a token error.
     sf.refuseSessions(true);

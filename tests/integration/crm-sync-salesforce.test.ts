@@ -167,7 +167,7 @@ describe.each(DATABASE_KINDS)('Salesforce sync on %s', (kind) => {
     expect((await eventVersions(db, workspaceId)).get(`salesforce:opportunity:${ids.o1}:won`)).toBe(edit);
     // Within Get Deleted's window now: each object's deletions from the last run's end.
     const deleted = sf.requests.filter((r) => /\/deleted\/?$/.test(r.path));
-    expect(deleted.map((r) => /sobjects\/(\w+)\/deleted/.exec(r.path)?.[1])).toEqual(['Lead', 'Opportunity', 'Task', 'Event']);
+    expect(deleted.map((r) => /sobjects\/(\w+)\/deleted/.exec(r.path)?.[1]).sort()).toEqual(['Event', 'Lead', 'Opportunity', 'Task']);
     expect(sf.requests.filter((r) => r.path.endsWith('/queryAll'))).toEqual([]);
   });
 

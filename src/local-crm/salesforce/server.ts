@@ -95,8 +95,12 @@ export async function startLocalSalesforce(options: LocalSalesforceOptions): Pro
     const q = (request.query as { q?: unknown } | undefined)?.q;
     return typeof q === 'string' ? q : null;
   };
+  const arrived = new WeakMap<FastifyRequest, number>();
+  app.addHook('onRequest', async (request) => {
+    arrived.set(request, performance.now());
+  });
   app.addHook('onResponse', async (request, reply) => {
-    requests.push({ method: request.method, path: request.url.split('?')[0]!, status: reply.statusCode, soql: soqlOf(request) });
+    requests.push({ method: request.method, path: request.url.split('?')[0]!, status: reply.statusCode, soql: soqlOf(request), arrivedMs: arrived.get(request) ?? performance.now() });
   });
 
   app.addHook('preHandler', async (request, reply) => {

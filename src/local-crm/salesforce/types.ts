@@ -51,6 +51,8 @@ export interface RecordedRequest {
   status: number;
   /** The SOQL of a query request (q), else null. */
   soql: string | null;
+  /** When it arrived (performance.now(), real time whatever the wall clock says). */
+  arrivedMs: number;
 }
 
 export interface LocalSalesforceOptions {

@@ -100,6 +100,8 @@ export interface DeletedResult {
   latestDateCovered?: string;
 }
 
+const sessionInvalid = (err: unknown): err is SalesforceApiError => err instanceof SalesforceApiError && err.errorCode === 'INVALID_SESSION_ID';
+
 /** Only a path of this instance's query resource is followed (a token is never sent elsewhere). */
 const NEXT_RECORDS = /^\/services\/data\/v\d+\.\d+\/query(All)?\/[A-Za-z0-9-]+$/;
 
@@ -130,6 +132,7 @@ export class SalesforceClient {
   private readonly oauth: CrmHttp;
   private readonly key: string;
   private token: AccessToken | null = null;
+  private renewing: Promise<void> | null = null;
 
   constructor(private readonly options: SalesforceClientOptions) {
     const timer = options.timer ?? realTimer;
@@ -167,23 +170,38 @@ export class SalesforceClient {
   }
 
   /**
-   * A REST call with the current token; on INVALID_SESSION_ID (expired, or revoked by an admin)
-   * the token is dropped, a new one obtained and the call tried once more.
+   * Drops `stale` and signs in again — once for every request that failed with it, as the
+   * objects of a sync may read at the same time.
    */
-  private async call<T>(req: HttpRequest): Promise<T> {
-    if (this.token === null) await this.signIn();
-    try {
-      return await this.api.json<T>(req);
-    } catch (err) {
-      if (!(err instanceof SalesforceApiError) || err.errorCode !== 'INVALID_SESSION_ID' || this.token === null) throw err;
-      this.options.tokens.invalidate(this.key, this.token);
+  private async renew(stale: AccessToken): Promise<void> {
+    if (this.token !== null && this.token !== stale) return;
+    this.renewing ??= (async () => {
+      this.options.tokens.invalidate(this.key, stale);
       this.token = null;
       this.options.logger.info('Salesforce session expired or invalid: signing in again');
       await this.signIn();
+    })().finally(() => {
+      this.renewing = null;
+    });
+    await this.renewing;
+  }
+
+  /**
+   * A REST call with the current token; on INVALID_SESSION_ID (expired, or ended by an admin) a
+   * new token is obtained and the call tried once more.
+   */
+  private async call<T>(req: HttpRequest): Promise<T> {
+    if (this.token === null) await (this.renewing ?? this.signIn());
+    const used = this.token!;
+    try {
+      return await this.api.json<T>(req);
+    } catch (err) {
+      if (!sessionInvalid(err)) throw err;
+      await this.renew(used);
       try {
         return await this.api.json<T>(req);
       } catch (again) {
-        if (again instanceof SalesforceApiError && again.errorCode === 'INVALID_SESSION_ID') {
+        if (sessionInvalid(again)) {
           throw new SyncError('auth', `Salesforce refused a new access token too (${again.said}); the integration user may be frozen, or its session settings may block API access`);
         }
         throw again;

@@ -234,16 +234,19 @@ export function createSalesforceSource(options: SalesforceSourceOptions): Source
     listDeletions: (since) => deletions('Opportunity', 'opportunity', since),
   };
 
-  /** Leads converted into contacts, as read this run (a contact asked about once). */
-  const contactLeads = new Map<string, LeadOfContact[]>();
+  /** Leads converted into contacts, as read this run: a contact is asked about once, whichever object names it first. */
+  const contactLeads = new Map<string, Promise<LeadOfContact[]>>();
   /** The leads converted into the contacts these activities name. */
   async function leadsOfContacts(records: readonly (TaskRecord | EventRecord)[]): Promise<ContactLeads> {
     const contacts = [...new Set(records.map((r) => r.WhoId).filter((id): id is string => !!id?.startsWith(ID_PREFIX.contact)))];
     const unknown = contacts.filter((id) => !contactLeads.has(id));
-    for (const id of unknown) contactLeads.set(id, []);
-    const rows = await byIds<LeadOfContact>(unknown, (list) => `SELECT Id, ConvertedContactId, CreatedDate, SystemModstamp FROM Lead WHERE ConvertedContactId IN (${list}) ORDER BY CreatedDate, Id`);
-    for (const row of rows) contactLeads.get(row.ConvertedContactId)?.push(row);
-    return contactLeads;
+    if (unknown.length > 0) {
+      const read = byIds<LeadOfContact>(unknown, (list) => `SELECT Id, ConvertedContactId, CreatedDate, SystemModstamp FROM Lead WHERE ConvertedContactId IN (${list}) ORDER BY CreatedDate, Id`).then((rows) =>
+        groupBy(rows, (l) => l.ConvertedContactId),
+      );
+      for (const id of unknown) contactLeads.set(id, read.then((byContact) => byContact.get(id) ?? []));
+    }
+    return new Map(await Promise.all(contacts.map(async (id) => [id, await contactLeads.get(id)!] as const)));
   }
 
   const tasks: SourceObject<TaskRecord> = {
