@@ -29,6 +29,7 @@ function salesforceCredentials(auth: SalesforceSourceConfig['auth'], env: NodeJS
 }
 
 export function sourceFactory(tuning: SourceTuning = {}): SourceFactory {
+  const { salesforce, ...hubspot } = tuning;
   // Salesforce access tokens, kept for the life of this process only.
   const tokens = new TokenCache();
   return (row: SourceRow, options: SourceFactoryOptions): Source => {
@@ -41,10 +42,7 @@ export function sourceFactory(tuning: SourceTuning = {}): SourceFactory {
           logger: options.logger,
           start: options.start,
           teamStages: options.teamStages,
-          ...(tuning.windows ? { windows: tuning.windows } : {}),
-          ...(tuning.pages ? { pages: tuning.pages } : {}),
-          ...(tuning.timer ? { timer: tuning.timer } : {}),
-          ...(tuning.backoffMs === undefined ? {} : { backoffMs: tuning.backoffMs }),
+          ...hubspot,
         });
       case 'salesforce':
         return createSalesforceSource({
@@ -57,7 +55,7 @@ export function sourceFactory(tuning: SourceTuning = {}): SourceFactory {
           tokens,
           ...(tuning.timer ? { timer: tuning.timer } : {}),
           ...(tuning.backoffMs === undefined ? {} : { backoffMs: tuning.backoffMs }),
-          ...tuning.salesforce,
+          ...salesforce,
         });
       default:
         return assertNever(config, 'source kind');
