@@ -12,7 +12,8 @@ at start) and stores their records as events, as the events API would: an edited
 replaces its events, a record read again is a duplicate, a deleted one's events are removed.
 Each source's objects start where the last sync stopped (a checkpoint per object); the first
 sync starts at sync.since (default: 30 weeks back). Credentials are read from the environment
-variables the config names (token: env:HUBSPOT_TOKEN).
+variables the config names (HubSpot's token: env:HUBSPOT_TOKEN; Salesforce's auth: clientId
+with privateKey or refreshToken).
 
   --full     read everything from the start again and make the stored events match the CRM
   --dry-run  read and map only: print what would be stored; nothing is written
@@ -22,6 +23,7 @@ The exit code is 1 when a source failed (its error is printed and kept for pacer
 Examples:
   HUBSPOT_TOKEN=pat-… npm run pacer -- sync
   npm run pacer -- sync hubspot --dry-run
+  SF_CLIENT_ID=3MVG… SF_JWT_KEY="$(cat sf.key)" npm run pacer -- sync salesforce
 `;
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -40,7 +42,7 @@ function objectLine(o: ObjectSummary, dryRun: boolean): string {
   const skipped = Object.values(o.skipped).reduce((a, b) => a + b, 0);
   if (skipped > 0) cells.push(`skipped ${count(skipped)}`);
   if (o.deletedRecords > 0 || o.removed > 0) cells.push(`deleted records ${count(o.deletedRecords)}`, `events removed ${count(o.removed)}`);
-  return `  ${o.object.padEnd(10)} ${cells.join(', ')}`;
+  return `  ${o.object.padEnd(13)} ${cells.join(', ')}`;
 }
 
 export function formatSyncResult(r: SourceRunResult): string {
@@ -49,7 +51,7 @@ export function formatSyncResult(r: SourceRunResult): string {
     r.status === 'failed'
       ? `${r.source} (workspace ${r.workspace}): FAILED after ${r.seconds.toFixed(1)} s — ${r.error}${r.stopping ? '\n  the source stays stopped until this is fixed; data health reports it' : ''}`
       : `${r.source} (workspace ${r.workspace}): ${r.status === 'dry-run' ? 'dry run, nothing stored' : r.full ? 'full sync done' : 'synced'} in ${r.seconds.toFixed(1)} s`;
-  const lines = [`${head}, ${count(r.requests)} requests${r.rateLimited > 0 ? ` (${count(r.rateLimited)} answered 429)` : ''}`];
+  const lines = [`${head}, ${count(r.requests)} requests${r.rateLimited > 0 ? ` (${count(r.rateLimited)} rate limited)` : ''}`];
   for (const o of r.objects) {
     lines.push(objectLine(o, r.status === 'dry-run'));
     for (const [reason, n] of Object.entries(o.skipped)) lines.push(`      skipped ${count(n)}: ${reason}`);
@@ -84,7 +86,7 @@ function progressBar(): { update(p: SyncProgress): void; stop(): void } {
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('read the CRM sources (HubSpot) into events now; a summary per object')
+    .description('read the CRM sources (HubSpot, Salesforce) into events now; a summary per object')
     .argument('[source]', 'the source to sync (its name in the config; default: every source)')
     .option('--full', 'read everything from the start again, not from the checkpoints')
     .option('--dry-run', 'read and map only; store nothing')

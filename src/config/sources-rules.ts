@@ -52,7 +52,9 @@ export interface SalesforceSourceConfig {
   auth: { clientId: string; clientSecret: string | null; username: string | null; privateKey: string | null; refreshToken: string | null };
   limits: SourceLimits;
   stages: Record<string, string>;
-  meetings: { demoTypes: string[] };
+  /** Only opportunities of these record types (DeveloperName or Name), or null: every one. */
+  recordTypes: string[] | null;
+  meetings: { demoTypes: string[]; demoSubjects: string[] };
   leads: { qualified: string[]; disqualified: string[] };
   leadSource: LeadSourceRules;
 }
@@ -137,7 +139,8 @@ function resolveSalesforce(doc: SalesforceSourceDocument, name: string): Salesfo
     },
     limits: { per10Seconds: doc.limits?.per10Seconds ?? d.limits.per10Seconds, searchPerSecond: doc.limits?.searchPerSecond ?? d.limits.searchPerSecond },
     stages: doc.stages ?? {},
-    meetings: { demoTypes: doc.meetings?.demoTypes ?? [] },
+    recordTypes: doc.recordTypes ?? null,
+    meetings: { demoTypes: doc.meetings?.demoTypes ?? [], demoSubjects: doc.meetings?.demoSubjects ?? [] },
     leads: { qualified: doc.leads?.qualified ?? [...d.leads.qualified], disqualified: doc.leads?.disqualified ?? [...d.leads.disqualified] },
     leadSource: {
       property: null,

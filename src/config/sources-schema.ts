@@ -159,9 +159,18 @@ export const SalesforceSourceSchema = strict({
   instanceUrl,
   auth: salesforceAuth,
   limits: optional(limits),
-  /** Opportunity StageName → a stage of the team's pipeline. */
+  /** Opportunity StageName (API name or label) → a stage of the team's pipeline. Labels that read as a team's stage name need no entry. */
   stages: optional(valueMap),
-  meetings: optional(strict({ demoTypes: optional(crmValues) })),
+  /** Only opportunities of these record types (DeveloperName or Name); by default every opportunity. */
+  recordTypes: optional(crmValues.min(1)),
+  meetings: optional(
+    strict({
+      /** Event types (the Type picklist) that make an event a demo. */
+      demoTypes: optional(crmValues),
+      /** Words that make an event whose Subject contains them (any case) a demo. */
+      demoSubjects: optional(crmValues),
+    }),
+  ),
   leads: optional(strict({ qualified: optional(crmValues), disqualified: optional(crmValues) })),
   leadSource: optional(leadSourceMap),
 });

@@ -1,7 +1,8 @@
 /**
  * JSON over HTTP to a CRM's REST API, with Pacer's backoff in charge: every request waits for
- * room in the throttle's windows; a 429 pauses every request for the CRM's Retry-After (or what
- * the CRM's rate-limit policy implies) and is tried again; a 5xx, a timeout or a dropped
+ * room in the throttle's windows; a 429 (or what the CRM's dialect calls rate limited, such as
+ * Salesforce's 403 REQUEST_LIMIT_EXCEEDED) pauses every request for the CRM's Retry-After (or
+ * what the CRM's rate-limit policy implies) and is tried again; a 5xx, a timeout or a dropped
  * connection is tried again with exponential backoff; any other answer is a failure the CRM's
  * dialect words. Node's own fetch, as everywhere in Pacer: no other HTTP client to trust.
  * Credentials go in headers only, and neither they nor the headers are ever logged.
@@ -14,12 +15,14 @@ import { realTimer, type Throttle, type Timer } from './rate-limit.js';
 export interface CrmDialect {
   /** "HubSpot", for messages. */
   name: string;
+  /** An answer other than 429 that means rate limited (Salesforce: 403 REQUEST_LIMIT_EXCEEDED). */
+  isRateLimited?(status: number, body: unknown): boolean;
   /**
-   * A 429: how long to wait when it carries no Retry-After, which requests wait (a limit of one
-   * class, such as search's per second, holds back only that class), or `stopRun` (a daily limit)
-   * to end this run instead.
+   * A rate-limited answer without Retry-After: how long to wait before try `attempt` + 1, which
+   * requests wait (a limit of one class, such as search's per second, holds back only that class),
+   * or `stopRun` (a daily limit) to end this run instead.
    */
-  rateLimited(body: unknown): { waitMs: number; stopRun: string | null; holds?: string };
+  rateLimited(body: unknown, attempt: number): { waitMs: number; stopRun: string | null; holds?: string };
   /** Any other 4xx: the failure to report. */
   failure(status: number, body: unknown): SyncError;
 }
@@ -28,15 +31,18 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   path: string;
   query?: Record<string, string | readonly string[] | undefined>;
+  /** A JSON body. */
   body?: unknown;
+  /** An application/x-www-form-urlencoded body instead (OAuth token endpoints). */
+  form?: Record<string, string>;
   /** Throttle classes the request counts in, besides 'general' (e.g. 'search'). */
   classes?: readonly string[];
 }
 
 export interface CrmHttpOptions {
   baseUrl: string;
-  /** The Authorization header, read when a request is made (tokens may be refreshed). */
-  authorization: () => string;
+  /** The Authorization header, read when a request is made (tokens may be refreshed); null sends none. */
+  authorization: () => string | null;
   dialect: CrmDialect;
   throttle: Throttle;
   logger: Logger;
@@ -82,14 +88,15 @@ export class CrmHttp {
       this.requests += 1;
       let res: Response;
       try {
+        const authorization = this.options.authorization();
         res = await fetch(this.url(req), {
           method: req.method,
           headers: {
-            authorization: this.options.authorization(),
+            ...(authorization === null ? {} : { authorization }),
             accept: 'application/json',
-            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(req.form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : req.body === undefined ? {} : { 'content-type': 'application/json' }),
           },
-          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+          ...(req.form !== undefined ? { body: new URLSearchParams(req.form).toString() } : req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
           signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULTS.timeoutMs),
         });
       } catch (err) {
@@ -100,15 +107,15 @@ export class CrmHttp {
       }
       const body = await readBody(res);
       if (res.ok) return body as T;
-      if (res.status === 429) {
+      if (res.status === 429 || dialect.isRateLimited?.(res.status, body)) {
         this.rateLimited += 1;
-        const limited = dialect.rateLimited(body);
+        const limited = dialect.rateLimited(body, attempt);
         if (limited.stopRun !== null) throw new SyncError('rate_limit', limited.stopRun);
         const retryAfter = retryAfterMs(res.headers.get('retry-after'));
         const wait = retryAfter ?? limited.waitMs;
         if (wait > MAX_RETRY_AFTER_MS) throw new SyncError('rate_limit', `${dialect.name} asks to wait ${Math.ceil(wait / 1000)} s before the next request; the next sync carries on`);
         throttle.pause(wait, limited.holds);
-        lastProblem = `${dialect.name} answered 429 (rate limited) ${this.rateLimited === 1 ? 'once' : `${this.rateLimited} times`}`;
+        lastProblem = `${dialect.name} answered ${res.status} (rate limited) ${this.rateLimited === 1 ? 'once' : `${this.rateLimited} times`}`;
         logger.debug({ path: req.path, attempt, waitMs: wait }, 'rate limited: waiting');
         continue;
       }
@@ -120,7 +127,7 @@ export class CrmHttp {
       }
       throw dialect.failure(res.status, body);
     }
-    throw new SyncError(lastProblem.includes('429') ? 'rate_limit' : 'unavailable', `${lastProblem}; gave up after ${maxAttempts} tries, the next sync carries on`);
+    throw new SyncError(lastProblem.includes('(rate limited)') ? 'rate_limit' : 'unavailable', `${lastProblem}; gave up after ${maxAttempts} tries, the next sync carries on`);
   }
 }
 
