@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseLockedError } from '../errors.js';
 import { pidExists, processStart } from './process-start.js';
@@ -11,6 +11,9 @@ interface LockOwner {
 }
 
 const LOCK_FILE = 'pacer.lock';
+/** Rounds of trying, and the wait while another process clears a dead owner's lock (about 2 s in all). */
+const TAKEOVER_ROUNDS = 100;
+const TAKEOVER_WAIT_MS = 20;
 
 function isCode(err: unknown, code: string): boolean {
   return err instanceof Error && 'code' in err && err.code === code;
@@ -60,23 +63,29 @@ async function create(file: string, text: string): Promise<boolean> {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Removes the lock if it still holds `staleText`. The lock is renamed away first (atomic), then
- * checked: if another process replaced it with its own lock in the meantime, that lock is put back.
+ * Removes the lock if it still holds `staleText`, under a takeover lock of its own: only its
+ * holder removes a lock it did not make, so no one can remove a lock that another starting
+ * process made meanwhile (putting back a lock renamed away could not be done atomically: two
+ * processes ended up holding the directory). Returns false when another process is taking over.
  */
-async function removeStale(file: string, staleText: string): Promise<void> {
-  const aside = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
-  try {
-    await rename(file, aside);
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return;
-    throw err;
+async function removeStale(file: string, staleText: string, mine: string): Promise<boolean> {
+  const takeover = `${file}.takeover`;
+  if (!(await create(takeover, mine))) {
+    // A process that died while taking over leaves its takeover lock: cleared the same way.
+    const text = await readLock(takeover);
+    const owner = text === undefined ? undefined : parseOwner(text);
+    if (text !== undefined && !(owner && (await isAlive(owner))) && (await readLock(takeover)) === text) await unlink(takeover).catch(() => undefined);
+    return false;
   }
   try {
-    if ((await readFile(aside, 'utf8')) !== staleText) await link(aside, file);
+    if ((await readLock(file)) === staleText) await unlink(file);
   } finally {
-    await unlink(aside);
+    await unlink(takeover);
   }
+  return true;
 }
 
 /**
@@ -90,9 +99,9 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const file = path.join(dir, LOCK_FILE);
   const start = await processStart(process.pid);
   const mine = JSON.stringify({ pid: process.pid, ...(start === undefined ? {} : { start }) });
-  // Each round either takes the lock, finds a live owner, or clears a dead one; three rounds cover
-  // a dead owner's lock being cleared by another starting process at the same time.
-  for (let round = 0; round < 3; round += 1) {
+  // Each round either takes the lock, finds a live owner, or clears a dead one's (waiting while
+  // another starting process clears it).
+  for (let round = 0; round < TAKEOVER_ROUNDS; round += 1) {
     if (await create(file, mine)) {
       return async () => {
         if ((await readLock(file)) === mine) await unlink(file);
@@ -102,7 +111,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     if (text === undefined) continue;
     const owner = parseOwner(text);
     if (owner && (await isAlive(owner))) throw new DatabaseLockedError(dir, owner.pid);
-    await removeStale(file, text);
+    if (!(await removeStale(file, text, mine))) await sleep(TAKEOVER_WAIT_MS);
   }
   throw new DatabaseLockedError(dir, undefined);
 }
