@@ -13,6 +13,7 @@
  * names the record). Alerts about a touch's deal or lead find the name on that record's events.
  */
 import { RECORD_NAME_MAX } from '../../ingest/event-schema.js';
+import type { RecordResult } from '../record-results.js';
 import type { EventInput } from '../../ingest/event-schema.js';
 import type { HubSpotSourceConfig } from '../../config/sources-rules.js';
 import type { HubSpotObject, Pipeline } from './client.js';
@@ -35,13 +36,6 @@ export interface MappingContext {
   stages: StageMap;
 }
 
-/** What the mapping makes of one record. */
-export interface RecordResult {
-  key: string;
-  events: EventInput[];
-  rejected?: string;
-  skipped?: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Values

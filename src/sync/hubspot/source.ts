@@ -8,11 +8,12 @@
  * needs beyond the search (associations, property history, companies' names) is read in
  * batches per page of up to 1,000 records. Deletions are HubSpot's archived records.
  */
+import { chunk, collect } from '../record-results.js';
 import type { HubSpotSourceConfig } from '../../config/sources-rules.js';
 import type { Logger } from '../../logger.js';
 import type { Timer } from '../rate-limit.js';
 import { readAhead } from '../read-ahead.js';
-import type { DeletionPage, MappedPage, Position, RecordPage, Source, SourceObject } from '../types.js';
+import type { DeletionPage, Position, RecordPage, Source, SourceObject } from '../types.js';
 import { HubSpotClient, type HubSpotObject, type HubSpotPages, type HubSpotWindows, type SearchAnswer, type SearchFilter } from './client.js';
 import {
   contactNeedsHistory,
@@ -30,7 +31,6 @@ import {
   type EngagementKind,
   type MappingContext,
   type OwnerInfo,
-  type RecordResult,
 } from './mapping.js';
 
 /** How far before its checkpoint a run starts reading (HubSpot's search index lags behind writes). */
@@ -48,23 +48,6 @@ export interface HubSpotSourceOptions {
   pages?: Partial<HubSpotPages>;
   timer?: Timer;
   backoffMs?: number;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function collect(results: readonly RecordResult[]): MappedPage {
-  const page: MappedPage = { events: [], records: [], rejected: [], skipped: {} };
-  for (const r of results) {
-    page.events.push(...r.events);
-    page.records.push({ key: r.key, eventIds: r.events.map((e) => e.id) });
-    if (r.rejected !== undefined) page.rejected.push({ id: r.key, reason: r.rejected });
-    if (r.skipped !== undefined) page.skipped[r.skipped] = (page.skipped[r.skipped] ?? 0) + 1;
-  }
-  return page;
 }
 
 export function createHubSpotSource(options: HubSpotSourceOptions): Source {

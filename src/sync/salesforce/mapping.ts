@@ -16,6 +16,7 @@ import { isTimeZone } from '../../config/coaching-schema.js';
 import type { SalesforceSourceConfig } from '../../config/sources-rules.js';
 import { RECORD_NAME_MAX, type EventInput } from '../../ingest/event-schema.js';
 import { startOfDateIn } from '../../metrics/windows.js';
+import type { RecordResult } from '../record-results.js';
 
 export interface UserInfo {
   email: string | null;
@@ -43,12 +44,6 @@ export interface MappingContext {
   recordUrl(object: 'Lead' | 'Opportunity', id: string): string;
 }
 
-export interface RecordResult {
-  key: string;
-  events: EventInput[];
-  rejected?: string;
-  skipped?: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Records as the REST API returns them (the fields Pacer asks for)

@@ -8,10 +8,11 @@
  * next page is read. Deletions come from Get Deleted within its
  * window (15 days), else from queryAll's deleted records (the recycle bin).
  */
+import { chunk, collect } from '../record-results.js';
 import type { SalesforceSourceConfig } from '../../config/sources-rules.js';
 import type { Logger } from '../../logger.js';
 import type { Timer } from '../rate-limit.js';
-import type { DeletionPage, MappedPage, Position, RecordPage, Source, SourceObject } from '../types.js';
+import type { DeletionPage, Position, RecordPage, Source, SourceObject } from '../types.js';
 import type { SalesforceCredentials, TokenCache, VariableNames } from './auth.js';
 import { SalesforceApiError, SalesforceClient, soqlDateTime } from './client.js';
 import {
@@ -34,7 +35,6 @@ import {
   type MappingContext,
   type OpportunityHistoryRow,
   type OpportunityRecord,
-  type RecordResult,
   type StageRow,
   type TaskRecord,
   type UserInfo,
@@ -75,26 +75,9 @@ type SfRecord = { Id: string; SystemModstamp: string | null };
 
 const SALESFORCE_ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** `'id1', 'id2'`: only well-formed Salesforce ids reach a query. */
 function idList(ids: readonly string[]): string {
   return ids.map((id) => (SALESFORCE_ID.test(id) ? `'${id}'` : '')).filter(Boolean).join(', ');
-}
-
-function collect(results: readonly RecordResult[]): MappedPage {
-  const page: MappedPage = { events: [], records: [], rejected: [], skipped: {} };
-  for (const r of results) {
-    page.events.push(...r.events);
-    page.records.push({ key: r.key, eventIds: r.events.map((e) => e.id) });
-    if (r.rejected !== undefined) page.rejected.push({ id: r.key, reason: r.rejected });
-    if (r.skipped !== undefined) page.skipped[r.skipped] = (page.skipped[r.skipped] ?? 0) + 1;
-  }
-  return page;
 }
 
 function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
