@@ -37,8 +37,10 @@ export interface DealHistory {
   stages: StageOutcome[];
   /** The latest close before the as-of instant, if any. */
   close: DealClose | null;
-  /** Times of touches carrying the deal id (any rep). */
-  touchTimes: number[];
+  /** Touches carrying the deal id (any rep). */
+  touches: number;
+  /** The latest of those touches (for stalled deals). */
+  lastTouchAt: number | null;
   /** Latest opportunity_created or stage_changed (for stalled deals). */
   lastStageChangeAt: number | null;
   eventIds: string[];
@@ -49,6 +51,8 @@ const TYPE_ORDER: Record<string, number> = { opportunity_created: 0, stage_chang
 
 /**
  * Builds the history of every deal in `events` as of `asOf` (events at or after it are ignored).
+ * A touch may stand for several (MetricEvent.count) at the time of the latest of them: a deal's
+ * touches only ever count, and only the latest is looked at.
  *
  * Stage rules (metrics.md, rev 2): opportunity_created enters the first stage; only a deal's
  * first entry into a stage counts; stages skipped on the way to a later stage count as entered
@@ -88,7 +92,8 @@ export function buildDeals(
       createdAmount: null,
       stages: pipeline.map(() => ({ enteredAt: null, skipped: false, decision: null })),
       close: null,
-      touchTimes: [],
+      touches: 0,
+      lastTouchAt: null,
       lastStageChangeAt: null,
       eventIds: [],
     };
@@ -163,7 +168,10 @@ export function buildDeals(
           }
           break;
         default:
-          if (touchTypes.has(e.type)) deal.touchTimes.push(e.at);
+          if (touchTypes.has(e.type)) {
+            deal.touches += e.count ?? 1;
+            deal.lastTouchAt = Math.max(deal.lastTouchAt ?? e.at, e.at);
+          }
       }
     }
     // Still undecided at the furthest stage: aged out once entry + timeout is at or before t.

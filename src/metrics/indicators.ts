@@ -110,8 +110,9 @@ export function cadence(w: RepWindow, type: string): IndicatorValue {
 export function pipelineCreated(w: RepWindow): IndicatorValue {
   const s = span(w);
   const opps = s ? eventsOfType(w, 'opportunity_created', s) : [];
+  // A summed event (MetricEvent.count) carries the sum of its opportunities' amounts.
   const total = opps.reduce((sum, e) => sum + (e.amount ?? 0), 0);
-  return { key: 'pipeline_created', value: s ? total / w.weeks.length : null, n: opps.length, higherIsBetter: true, eventIds: traced(w, () => opps.map((e) => e.id)) };
+  return { key: 'pipeline_created', value: s ? total / w.weeks.length : null, n: countOf(opps), higherIsBetter: true, eventIds: traced(w, () => opps.map((e) => e.id)) };
 }
 
 /**
@@ -218,7 +219,7 @@ export function touchesPerClosedDeal(w: RepWindow): IndicatorValue {
   const closed = s ? ownedDeals(w).filter((d) => d.close !== null && inSpan(s, d.close.at)) : [];
   return {
     key: 'touches_per_closed_deal',
-    value: s ? mean(closed.map((d) => d.touchTimes.length)) : null,
+    value: s ? mean(closed.map((d) => d.touches)) : null,
     n: closed.length,
     higherIsBetter: true,
     eventIds: traced(w, () => closed.flatMap((d) => d.eventIds)),

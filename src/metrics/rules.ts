@@ -73,8 +73,7 @@ export function stalledDeals(deals: Iterable<DealHistory>, asOf: number, s: Rule
   const out: AlertCandidate[] = [];
   for (const d of deals) {
     if (d.close !== null || d.ownerId === null || d.lastStageChangeAt === null) continue;
-    const lastTouch = d.touchTimes.length ? Math.max(...d.touchTimes) : null;
-    const lastActivity = Math.max(d.lastStageChangeAt, lastTouch ?? 0);
+    const lastActivity = Math.max(d.lastStageChangeAt, d.lastTouchAt ?? 0);
     const triggeredAt = lastActivity + s.stalledDays * DAY;
     if (!recent(triggeredAt, asOf, s)) continue;
     out.push({

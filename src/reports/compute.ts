@@ -120,6 +120,27 @@ const spanOf = (weeks: readonly Interval[], asOf: number) =>
   weeks.length === 0 ? null : { from: weeks[0]!.start.getTime(), to: Math.min(weeks[weeks.length - 1]!.end.getTime(), asOf) };
 
 /**
+ * What a team report is computed from, each list as the metrics engine reads it. From raw events
+ * all four are the same list (factsFromEvents); src/reports/team-facts.ts reads them from the
+ * rollups, each only as far as its use needs. Events at or after the as-of instant are ignored.
+ */
+export interface TeamFacts {
+  /** Counted per rep: cadences, pipeline created, activity drops (summed events allowed, MetricEvent.count). */
+  counted: readonly MetricEvent[];
+  /** Every event of every deal the report may need (a deal's touches may be summed). */
+  dealEvents: readonly MetricEvent[];
+  /** Every event of every lead the report may need. */
+  leadEvents: readonly MetricEvent[];
+  /** Meetings and demos that may be due a follow-up, and the touches on their leads and deals. */
+  followUpEvents: readonly MetricEvent[];
+}
+
+/** The facts of a list of raw events: every use reads them all. */
+export function factsFromEvents(events: readonly MetricEvent[]): TeamFacts {
+  return { counted: events, dealEvents: events, leadEvents: events, followUpEvents: events };
+}
+
+/**
  * The team report as of `asOf` from the team's events (metrics.md end to end): every rep's
  * leading and lagging indicators over the cadence and baseline windows, the cohort, top
  * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
@@ -135,7 +156,18 @@ export function computeTeamReport(
   links?: readonly IndicatorLink[],
   dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED,
 ): TeamReport {
-  return computeTeam(team, events, asOf, links, dataHealth).report;
+  return computeTeam(team, factsFromEvents(events), asOf, links, dataHealth).report;
+}
+
+/** computeTeamReport from facts read apart (src/reports/team-facts.ts). */
+export function computeTeamReportFromFacts(
+  team: TeamInput,
+  facts: TeamFacts,
+  asOf: Date,
+  links?: readonly IndicatorLink[],
+  dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED,
+): TeamReport {
+  return computeTeam(team, facts, asOf, links, dataHealth).report;
 }
 
 /** Data health nobody judged (a report computed without received times): stale null, as for a historical one. */
@@ -145,13 +177,18 @@ export const DATA_HEALTH_NOT_JUDGED: DataHealthJson = { lastReceivedAt: null, la
  * Per indicator, the cohort's (value over the baseline window, performance) pairs as of `asOf`:
  * what the team's links and its share of the workspace-wide ones are computed from.
  */
-export function teamCohortPairs(team: TeamInput, events: readonly MetricEvent[], asOf: Date): CohortPairs[] {
-  return computeTeam(team, events, asOf, [], DATA_HEALTH_NOT_JUDGED).cohort;
+export function teamCohortPairs(team: TeamInput, facts: TeamFacts, asOf: Date): CohortPairs[] {
+  return computeTeam(team, facts, asOf, [], DATA_HEALTH_NOT_JUDGED).cohort;
+}
+
+/** Events before `at`, by time then id: the one order every list is read in. */
+function chronological(events: readonly MetricEvent[], at: number): MetricEvent[] {
+  return events.filter((e) => e.at < at).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function computeTeam(
   team: TeamInput,
-  events: readonly MetricEvent[],
+  facts: TeamFacts,
   asOf: Date,
   givenLinks: readonly IndicatorLink[] | undefined,
   dataHealth: DataHealthJson,
@@ -174,9 +211,9 @@ function computeTeam(
   const fmt = (d: Date | number) => instantIn(team.timezone, d);
   const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
 
-  const sorted = [...events].filter((e) => e.at < at).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const deals = buildDeals(sorted, at, team.pipelineStages, team.touchTypes, t.stageTimeoutDays);
-  const leadsByRep = buildLeads(sorted, at, team.touchTypes);
+  const sorted = chronological(facts.counted, at);
+  const deals = buildDeals(facts.dealEvents === facts.counted ? sorted : chronological(facts.dealEvents, at), at, team.pipelineStages, team.touchTypes, t.stageTimeoutDays);
+  const leadsByRep = buildLeads(facts.leadEvents === facts.counted ? sorted : chronological(facts.leadEvents, at), at, team.touchTypes);
   const eventsByRep = new Map<number, MetricEvent[]>();
   for (const e of sorted) {
     const list = eventsByRep.get(e.repId);
@@ -254,7 +291,7 @@ function computeTeam(
 
   const thresholds = { onPace: t.onPace, behind: t.behind };
   // Follow-ups by anyone on the team count, so missed follow-ups are found over all the events.
-  const followUps = missedFollowUps(sorted, at, team.touchTypes, { ...t, alertLookbackDays: team.settings.alertLookbackDays });
+  const followUps = missedFollowUps(facts.followUpEvents === facts.counted ? sorted : chronological(facts.followUpEvents, at), at, team.touchTypes, { ...t, alertLookbackDays: team.settings.alertLookbackDays });
   const share = workingWeekElapsed(asOf, ws);
   const wtdInterval = weekToDate(asOf, ws);
 

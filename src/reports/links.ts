@@ -3,7 +3,7 @@ import { dataVersion, eventFingerprints, keepLinks, readKeptLinks, type KeptLink
 import { loadMetricEvents } from '../db/metrics-repo.js';
 import { indicatorLink, workspaceLinkTest, type CohortPairs, type IndicatorLink, type LinkTest } from '../metrics/correlation.js';
 import { completeWeeks } from '../metrics/windows.js';
-import { bareTouchBuckets, eventsFrom, teamCohortPairs, type TeamInput } from './compute.js';
+import { bareTouchBuckets, eventsFrom, factsFromEvents, teamCohortPairs, type TeamInput } from './compute.js';
 import { configFingerprint, linksBasis } from './link-fingerprints.js';
 
 export interface LinkTeam {
@@ -85,7 +85,7 @@ export async function keptTeamLinks(db: Database, workspaceId: number, team: Lin
     }
     const { input } = c.team;
     const loadedEvents = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), c.from, c.week.end, bareTouchBuckets(input, c.week.end));
-    cohorts.push(teamCohortPairs(input, loadedEvents, c.week.end));
+    cohorts.push(teamCohortPairs(input, factsFromEvents(loadedEvents), c.week.end));
   }
   const links = workspaceLinks(current.map((c, i) => ({ id: c.team.id, name: c.team.input.name, focus: c.team.input.focus, cohort: cohorts[i]! })));
   const rows: KeptLinks[] = current.map((c, i) => ({
