@@ -10,6 +10,7 @@
 import { stringify } from 'safe-stable-stringify';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import { syncRollupZones } from '../db/rollups-write.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { applySources, type SourceChanges } from './apply-sources.js';
 import {
@@ -340,6 +341,14 @@ function configChanged(s: ApplySummary): boolean {
 
 /** Applies one workspace's config, all or nothing. */
 export async function applyConfig(db: Database, config: CoachingConfig): Promise<ApplySummary> {
+  const summary = await applyConfigRows(db, config);
+  // Week counts follow the teams' zones and the reps' identities (src/db/rollups-write.ts). A report
+  // read before this commits finds the same identities out of zone and rebuilds them itself.
+  await db.transactionScript((tx) => syncRollupZones(tx, summary.workspace.id), { longRunning: true });
+  return summary;
+}
+
+async function applyConfigRows(db: Database, config: CoachingConfig): Promise<ApplySummary> {
   return db.prisma.$transaction(
     async (tx) => {
       const workspace = await applyWorkspace(tx, config.workspace);

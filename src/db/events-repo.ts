@@ -1,4 +1,5 @@
-import type { SqlRunner } from './client.js';
+import type { Database, SqlRunner } from './client.js';
+import { applyRollups, type RolledEvent } from './rollups-write.js';
 import type { RepRef } from '../ingest/event-schema.js';
 
 /** A row ready for activity_event (snake_case keys: they are the JSON record's columns). */
@@ -54,15 +55,18 @@ async function resolveIdentitiesOnce(db: SqlRunner, workspaceId: number, refs: R
   const rows = await db.query<{ id: number; kind: RepRef['kind']; value: string; member_id: number | null; pipeline_stages: string[] | null }>(
     `WITH refs AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS k(kind text, value text)),
      created AS (
-       INSERT INTO identity (workspace_id, kind, value, member_id)
-       SELECT $1, k.kind::"IdentityKind", k.value,
-         (SELECT m.id FROM member m
+       INSERT INTO identity (workspace_id, kind, value, member_id, rollup_zone)
+       SELECT $1, k.kind::"IdentityKind", k.value, m.member_id,
+         -- A new identity has no events yet: its week counts start in its rep team's zone (src/db/rollups-write.ts).
+         (SELECT t.timezone || '|' || t.week_starts_on FROM team_membership tm JOIN team t ON t.id = tm.team_id
+           WHERE tm.member_id = m.member_id AND tm.role = 'rep' AND t.active ORDER BY t.id LIMIT 1)
+       FROM refs k
+       CROSS JOIN LATERAL (SELECT (SELECT m.id FROM member m
            WHERE m.workspace_id = $1
              AND CASE k.kind WHEN 'email' THEN m.email = k.value
                              WHEN 'slack' THEN m.slack_user_id = k.value
                              ELSE m.crm_owner_id = k.value END
-           ORDER BY m.active DESC, m.id LIMIT 1)
-       FROM refs k
+           ORDER BY m.active DESC, m.id LIMIT 1) AS member_id) m
        -- One order for every batch, so concurrent batches naming the same new people cannot deadlock.
        ORDER BY k.kind, k.value
        ON CONFLICT (workspace_id, kind, value) DO NOTHING
@@ -139,39 +143,58 @@ export async function storedVersions(db: SqlRunner, workspaceId: number, externa
   return new Map(rows.map((r) => [r.external_id, { contentHash: r.content_hash, version: r.version }]));
 }
 
-/** Replaces stored events whose rows the caller's transaction holds locked (insertOrLockEvents). */
-export async function replaceEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
+/** What the rollups need of a stored event (src/db/rollups-write.ts RolledEvent), as SQL returns it. */
+const ROLLED_COLUMNS = (t: string) =>
+  `${t}.identity_id AS "identityId", ${t}.type, (extract(epoch FROM ${t}.occurred_at) * 1000)::float8 AS at, ${t}.amount::float8 AS amount, ${t}.lead_id AS "leadId", ${t}.deal_id AS "dealId"`;
+
+/**
+ * Replaces stored events whose rows the caller's transaction holds locked (insertOrLockEvents);
+ * returns what they held before, for the rollups.
+ */
+export async function replaceEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<RolledEvent[]> {
+  if (rows.length === 0) return [];
+  return tx.query<RolledEvent>(
+    // The FROM list's "old" is the row as it was before this statement: the values replaced.
     `UPDATE activity_event e SET
        type = r.type, occurred_at = r.occurred_at, identity_id = r.identity_id, lead_id = r.lead_id,
        deal_id = r.deal_id, amount = r.amount, stage = r.stage, lead_source = r.lead_source::"LeadSource",
        metadata = r.metadata, deal_name = r.deal_name, lead_name = r.lead_name, account_name = r.account_name, url = r.url,
        version = r.version, content_hash = r.content_hash, received_at = $3
      FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
-     WHERE e.workspace_id = $1 AND e.external_id = r.external_id`,
+     JOIN activity_event old ON old.workspace_id = $1 AND old.external_id = r.external_id
+     WHERE e.id = old.id
+     RETURNING ${ROLLED_COLUMNS('old')}`,
     [workspaceId, JSON.stringify(rows), receivedAt],
   );
 }
 
+/** An event row as the rollups see it. */
+export function rolledEvent(row: EventRow): RolledEvent {
+  return { identityId: row.identity_id, type: row.type, at: Date.parse(row.occurred_at), amount: row.amount, leadId: row.lead_id, dealId: row.deal_id };
+}
+
 /**
- * Deletes the events with these external ids (those that exist) and bumps the data version in
- * the same statement; returns how many it removed. Rows are locked in external id order, as
- * insertOrLockEvents takes them, so a delete and a batch sharing ids cannot deadlock.
+ * Deletes the events with these external ids (those that exist), updates the rollups and bumps the
+ * data version, in one transaction; returns how many it removed. Rows are locked in external id
+ * order, as insertOrLockEvents takes them, so a delete and a batch sharing ids cannot deadlock.
  */
-export async function deleteEvents(db: SqlRunner, workspaceId: number, externalIds: readonly string[]): Promise<number> {
+export async function deleteEvents(db: Database, workspaceId: number, externalIds: readonly string[]): Promise<number> {
   if (externalIds.length === 0) return 0;
-  const rows = await db.query<{ removed: number }>(
-    `WITH doomed AS (
-       SELECT id FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[])
-       ORDER BY external_id COLLATE "C" FOR UPDATE
-     ),
-     removed AS (DELETE FROM activity_event e USING doomed d WHERE e.id = d.id RETURNING 1),
-     bumped AS (UPDATE workspace SET data_version = data_version + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM removed))
-     SELECT count(*)::int AS removed FROM removed`,
-    [workspaceId, [...externalIds]],
-  );
-  return rows[0]?.removed ?? 0;
+  return db.transactionScript(async (tx) => {
+    const removed = await tx.query<RolledEvent>(
+      `WITH doomed AS (
+         SELECT id FROM activity_event WHERE workspace_id = $1 AND external_id = ANY($2::text[])
+         ORDER BY external_id COLLATE "C" FOR UPDATE
+       )
+       DELETE FROM activity_event e USING doomed d WHERE e.id = d.id
+       RETURNING ${ROLLED_COLUMNS('e')}`,
+      [workspaceId, [...externalIds]],
+    );
+    if (removed.length === 0) return 0;
+    await applyRollups(tx, workspaceId, [], removed);
+    await bumpDataVersion(tx, workspaceId);
+    return removed.length;
+  });
 }
 
 /**
@@ -195,7 +218,7 @@ export async function staleRecordEvents(db: SqlRunner, workspaceId: number, reco
   return rows.map((r) => r.external_id);
 }
 
-export async function deleteEvent(db: SqlRunner, workspaceId: number, externalId: string): Promise<boolean> {
+export async function deleteEvent(db: Database, workspaceId: number, externalId: string): Promise<boolean> {
   return (await deleteEvents(db, workspaceId, [externalId])) > 0;
 }
 

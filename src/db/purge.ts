@@ -2,7 +2,7 @@ import { PacerError } from '../errors.js';
 import type { Database } from './client.js';
 
 /** Tables keyed by workspace without a foreign key to it (kept lean on purpose), in delete order. */
-const UNLINKED_TABLES = ['activity_event', 'slack_user', 'alert_state', 'alert_feedback', 'alert_rule_pause', 'feedback', 'delivery'] as const;
+const UNLINKED_TABLES = ['activity_event', 'rollup_week', 'rollup_lead', 'rollup_deal', 'slack_user', 'alert_state', 'alert_feedback', 'alert_rule_pause', 'feedback', 'delivery'] as const;
 
 export interface PurgeResult {
   slackTeamId: string;

@@ -3,6 +3,7 @@ import {
   bumpDataVersion,
   insertOrLockEvents,
   replaceEvents,
+  rolledEvent,
   ingestContext,
   resolveIdentities,
   storedVersions,
@@ -10,6 +11,7 @@ import {
   type ResolvedIdentity,
   type StoredVersion,
 } from '../db/events-repo.js';
+import { applyRollups } from '../db/rollups-write.js';
 import { assertNever, type InputProblem } from '../errors.js';
 import { quote } from '../text.js';
 import { contentHash } from './content-hash.js';
@@ -198,12 +200,8 @@ export async function ingestEventsDetailed(
   const verdicts = new Map<string, Verdict[]>();
   if (byId.size > 0) await db.transactionScript(async (tx) => {
     const asIfNew = new Map([...byId].map(([id, occurrences]) => [id, decide(occurrences, undefined, onConflict)]));
-    const inserted = await insertOrLockEvents(
-      tx,
-      workspaceId,
-      [...asIfNew.values()].flatMap(({ write }) => (write ? [toRow(write, identityOf(write).id)] : [])),
-      receivedAt,
-    );
+    const newRows = [...asIfNew.values()].flatMap(({ write }) => (write ? [toRow(write, identityOf(write).id)] : []));
+    const inserted = await insertOrLockEvents(tx, workspaceId, newRows, receivedAt);
     const storedIds: string[] = [];
     for (const [id, decided] of asIfNew) {
       if (inserted.has(id)) verdicts.set(id, decided.verdicts);
@@ -218,7 +216,9 @@ export async function ingestEventsDetailed(
       verdicts.set(id, v);
       if (write) replacements.push(toRow(write, identityOf(write).id));
     }
-    await replaceEvents(tx, workspaceId, replacements, receivedAt);
+    const replaced = await replaceEvents(tx, workspaceId, replacements, receivedAt);
+    const added = [...newRows.filter((r) => inserted.has(r.external_id)), ...replacements].map(rolledEvent);
+    await applyRollups(tx, workspaceId, added, replaced);
     if (inserted.size > 0 || replacements.length > 0) await bumpDataVersion(tx, workspaceId);
   });
 

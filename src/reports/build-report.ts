@@ -1,7 +1,6 @@
 import { readTeamSettings } from '../config/apply.js';
 import { PERFORMANCE_METRICS } from '../config/coaching.js';
 import type { Database } from '../db/client.js';
-import { loadMetricEvents } from '../db/metrics-repo.js';
 import { recordInfos } from '../db/record-names.js';
 import { PacerError } from '../errors.js';
 import { clip, quote } from '../text.js';
@@ -9,10 +8,11 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
-import { bareTouchBuckets, computeTeamReport, eventsFrom, type TeamInput } from './compute.js';
+import { computeTeamReportFromFacts, type TeamInput } from './compute.js';
 import { teamDataHealth } from './data-health.js';
 import { keptTeamLinks, type LinkTeam } from './links.js';
 import { nameReportRecords, reportRecordRefs } from './records.js';
+import { loadTeamFacts } from './team-facts.js';
 import type { RepReport, TeamReport } from './types.js';
 
 export class NotFoundError extends PacerError {
@@ -83,12 +83,9 @@ async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<Li
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf): Promise<TeamReport> {
   const team = await loadTeamInput(db, workspaceId, teamName);
   const { input } = team;
-  const [events, health] = await Promise.all([
-    loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), eventsFrom(input, asOf), asOf, bareTouchBuckets(input, asOf)),
-    teamDataHealth(db, workspaceId, input, asOf, now),
-  ]);
+  const [facts, health] = await Promise.all([loadTeamFacts(db, workspaceId, input, asOf), teamDataHealth(db, workspaceId, input, asOf, now)]);
   const links = await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
-  const report = computeTeamReport(input, events, asOf, links, health);
+  const report = computeTeamReportFromFacts(input, facts, asOf, links, health);
   return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
 }
 

@@ -1,10 +1,10 @@
 import type { Database } from '../db/client.js';
 import { dataVersion, eventFingerprints, keepLinks, readKeptLinks, type KeptLinks } from '../db/links-repo.js';
-import { loadMetricEvents } from '../db/metrics-repo.js';
 import { indicatorLink, workspaceLinkTest, type CohortPairs, type IndicatorLink, type LinkTest } from '../metrics/correlation.js';
 import { completeWeeks } from '../metrics/windows.js';
-import { bareTouchBuckets, eventsFrom, factsFromEvents, teamCohortPairs, type TeamInput } from './compute.js';
+import { eventsFrom, teamCohortPairs, type TeamInput } from './compute.js';
 import { configFingerprint, linksBasis } from './link-fingerprints.js';
+import { loadTeamFacts } from './team-facts.js';
 
 export interface LinkTeam {
   id: number;
@@ -84,8 +84,7 @@ export async function keptTeamLinks(db: Database, workspaceId: number, team: Lin
       continue;
     }
     const { input } = c.team;
-    const loadedEvents = await loadMetricEvents(db, workspaceId, input.reps.map((r) => r.id), c.from, c.week.end, bareTouchBuckets(input, c.week.end));
-    cohorts.push(teamCohortPairs(input, factsFromEvents(loadedEvents), c.week.end));
+    cohorts.push(teamCohortPairs(input, await loadTeamFacts(db, workspaceId, input, c.week.end), c.week.end));
   }
   const links = workspaceLinks(current.map((c, i) => ({ id: c.team.id, name: c.team.input.name, focus: c.team.input.focus, cohort: cohorts[i]! })));
   const rows: KeptLinks[] = current.map((c, i) => ({

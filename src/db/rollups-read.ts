@@ -1,0 +1,130 @@
+import type { Database } from './client.js';
+import { syncRollupZones } from './rollups-write.js';
+
+/** A lead event in rollup_lead.events: [external id, type, epoch ms, identity id, lead source]. */
+export type LeadEventTuple = [string, string, number, number, 'inbound' | 'outbound' | null];
+/** A deal event in rollup_deal.events: [external id, type, epoch ms, identity id, amount, stage]. */
+export type DealEventTuple = [string, string, number, number, number | null, string | null];
+
+/** A raw event as the report reads it (identity, not yet member). */
+export interface RawEventRecord {
+  id: string;
+  identity: number;
+  type: string;
+  at: number;
+  lead: string | null;
+  deal: string | null;
+  amount: number | null;
+  stage: string | null;
+  source: 'inbound' | 'outbound' | null;
+}
+
+export interface TeamRollups {
+  /** The team's reps' identities and whom they belong to. */
+  identities: { id: number; memberId: number }[];
+  /** Week counts of the complete weeks in [weeksFrom, cut). */
+  weeks: { identity: number; weekStart: number; type: string; n: number; amount: number }[];
+  /** Leads assigned to the reps, active since leadsFrom (one row per lead). */
+  leads: { lead: string; events: LeadEventTuple[] }[];
+  /** Deals the reps are named on, active since dealsFrom (one row per deal), with their latest event. */
+  deals: { deal: string; lastAt: number; events: DealEventTuple[]; touches: Record<string, [number, number]> }[];
+  /** The reps' own events of the open week [cut, asOf): counted as they are. */
+  openWeek: RawEventRecord[];
+  /** Deals with events at or after asOf: their events before it, read raw (a report as of the past). */
+  dealsRaw: RawEventRecord[];
+  /** Meetings and demos of the reps in [followUpFrom, asOf) on a lead or deal, and every event on those leads and deals in that span. */
+  followUps: RawEventRecord[];
+}
+
+export interface TeamRollupQuery {
+  memberIds: readonly number[];
+  /** The team's rollup zone (identity.rollup_zone its reps' identities must have). */
+  zone: string;
+  weeksFrom: Date;
+  cut: Date;
+  asOf: Date;
+  leadsFrom: Date;
+  dealsFrom: Date;
+  followUpFrom: Date;
+}
+
+const RAW_COLUMNS = `'id', e.external_id, 'identity', e.identity_id, 'type', e.type, 'at', (extract(epoch FROM e.occurred_at) * 1000)::bigint,
+  'lead', e.lead_id, 'deal', e.deal_id, 'amount', e.amount::float8, 'stage', e.stage, 'source', e.lead_source`;
+
+/**
+ * What a team report reads (src/reports/team-facts.ts turns it into the metrics engine's facts),
+ * in one statement after the reps' identities are checked: identities whose week counts are not
+ * in the team's zone (new, relinked, or the team's zone changed) are rebuilt first, in a
+ * transaction of their own, so the statement reads only whole rollups.
+ */
+export async function loadTeamRollups(db: Database, workspaceId: number, q: TeamRollupQuery): Promise<TeamRollups> {
+  if (q.memberIds.length === 0) return { identities: [], weeks: [], leads: [], deals: [], openWeek: [], dealsRaw: [], followUps: [] };
+  const identityRows = await db.query<{ id: number; member_id: number; rollup_zone: string | null }>(
+    'SELECT id, member_id, rollup_zone FROM identity WHERE workspace_id = $1 AND member_id = ANY($2::int[]) ORDER BY id',
+    [workspaceId, [...q.memberIds]],
+  );
+  const stale = identityRows.filter((r) => r.rollup_zone !== q.zone).map((r) => r.id);
+  if (stale.length > 0) await db.transactionScript((tx) => syncRollupZones(tx, workspaceId, stale));
+  const ids = identityRows.map((r) => r.id);
+  const [row] = await db.query<{
+    weeks: { i: number; w: number; t: string; n: number; a: number }[] | null;
+    leads: { l: string; e: LeadEventTuple[] }[] | null;
+    deals: { d: string; at: number; e: DealEventTuple[]; t: Record<string, [number, number]> }[] | null;
+    open_week: RawEventRecord[] | null;
+    follow_ups: RawEventRecord[] | null;
+  }>(
+    `WITH leads AS (
+       SELECT DISTINCT ON (l.lead_id) l.lead_id, l.events FROM rollup_lead l
+       WHERE l.identity_id = ANY($2::int[]) AND l.last_at >= $6
+     ),
+     deals AS (
+       SELECT DISTINCT ON (d.deal_id) d.deal_id, d.last_at, d.events, d.touches FROM rollup_deal d
+       WHERE d.identity_id = ANY($2::int[]) AND d.last_at >= $7
+     ),
+     meetings AS (
+       SELECT e.deal_id, e.lead_id FROM activity_event e
+       WHERE e.identity_id = ANY($2::int[]) AND e.occurred_at >= $8 AND e.occurred_at < $5
+         AND e.type IN ('meeting', 'demo') AND (e.deal_id IS NOT NULL OR e.lead_id IS NOT NULL)
+     ),
+     follow_ups AS (
+       SELECT e.* FROM (SELECT DISTINCT deal_id FROM meetings WHERE deal_id IS NOT NULL) m
+       CROSS JOIN LATERAL (SELECT * FROM activity_event e
+         WHERE e.workspace_id = $1 AND e.deal_id = m.deal_id AND e.occurred_at >= $8 AND e.occurred_at < $5 OFFSET 0) e
+       UNION ALL
+       SELECT e.* FROM (SELECT DISTINCT lead_id FROM meetings WHERE deal_id IS NULL AND lead_id IS NOT NULL) m
+       CROSS JOIN LATERAL (SELECT * FROM activity_event e
+         WHERE e.workspace_id = $1 AND e.lead_id = m.lead_id AND e.deal_id IS NULL AND e.occurred_at >= $8 AND e.occurred_at < $5 OFFSET 0) e
+     )
+     SELECT
+       (SELECT json_agg(json_build_object('i', w.identity_id, 'w', (extract(epoch FROM w.week_start) * 1000)::bigint, 't', w.type, 'n', w.n, 'a', w.amount::float8))
+        FROM rollup_week w WHERE w.identity_id = ANY($2::int[]) AND w.week_start >= $3 AND w.week_start < $4) AS weeks,
+       (SELECT json_agg(json_build_object('l', lead_id, 'e', events)) FROM leads) AS leads,
+       (SELECT json_agg(json_build_object('d', deal_id, 'at', (extract(epoch FROM last_at) * 1000)::bigint, 'e', events, 't', touches)) FROM deals) AS deals,
+       (SELECT json_agg(json_build_object(${RAW_COLUMNS}))
+        FROM activity_event e WHERE e.identity_id = ANY($2::int[]) AND e.occurred_at >= $4 AND e.occurred_at < $5) AS open_week,
+       (SELECT json_agg(json_build_object(${RAW_COLUMNS})) FROM follow_ups e) AS follow_ups`,
+    [workspaceId, ids, q.weeksFrom, q.cut, q.asOf, q.leadsFrom, q.dealsFrom, q.followUpFrom],
+  );
+  const deals = (row?.deals ?? []).map((d) => ({ deal: d.d, lastAt: d.at, events: d.e, touches: d.t }));
+  const late = deals.filter((d) => d.lastAt >= q.asOf.getTime()).map((d) => d.deal);
+  const dealsRaw =
+    late.length === 0
+      ? []
+      : (
+          await db.query<{ r: RawEventRecord }>(
+            `SELECT json_build_object(${RAW_COLUMNS}) AS r FROM activity_event e
+             WHERE e.workspace_id = $1 AND e.deal_id = ANY($2::text[]) AND e.occurred_at < $3`,
+            [workspaceId, late, q.asOf],
+          )
+        ).map((r) => r.r);
+  return {
+    identities: identityRows.map((r) => ({ id: r.id, memberId: r.member_id })),
+    weeks: (row?.weeks ?? []).map((w) => ({ identity: w.i, weekStart: w.w, type: w.t, n: w.n, amount: w.a })),
+    leads: (row?.leads ?? []).map((l) => ({ lead: l.l, events: l.e })),
+    deals: deals.filter((d) => d.lastAt < q.asOf.getTime()),
+    openWeek: row?.open_week ?? [],
+    dealsRaw,
+    followUps: row?.follow_ups ?? [],
+  };
+}
+

@@ -1,0 +1,233 @@
+import { weekBoundaries, weekStartOf } from '../metrics/week-index.js';
+import type { SqlRunner } from './client.js';
+
+/**
+ * Keeps the rollups (rollup_week, rollup_lead, rollup_deal; prisma/schema.prisma) equal to what
+ * the events table holds, in the transaction of every write to it, so a report never reads a
+ * half-updated rollup and never one behind the events. Measured against a background folder:
+ * see docs/rollups.md.
+ *
+ * Concurrency: every writer holds the workspace's rollup lock in shared mode; rebuilds hold it
+ * exclusively. Week counts change by deltas (commutative: concurrent batches add up), upserted in
+ * key order; a lead's or deal's row is recomputed from its events under a lock on that lead or
+ * deal, taken in key order, by a statement that starts after the lock is held, so it sees every
+ * batch committed before it (READ COMMITTED takes a snapshot per statement).
+ */
+
+/** What a rollup needs of one event written or removed. */
+export interface RolledEvent {
+  identityId: number;
+  type: string;
+  /** Epoch milliseconds. */
+  at: number;
+  amount: number | null;
+  leadId: string | null;
+  dealId: string | null;
+}
+
+/** Advisory lock class of the workspace-wide rollup lock (the key is the workspace id). */
+const ROLLUP_LOCK_CLASS = 1_330_925_900;
+
+/** Event types that make a deal's history (the rest of its events are touches, summed). */
+export const DEAL_STAGE_TYPES = ['opportunity_created', 'stage_changed', 'deal_won', 'deal_lost'] as const;
+
+const STAGE_TYPES_SQL = `ARRAY[${DEAL_STAGE_TYPES.map((t) => `'${t}'`).join(',')}]`;
+const MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
+
+/** Brings the rollups up to date with events added and removed (or replaced: both) in the caller's transaction. */
+export async function applyRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
+  if (added.length === 0 && removed.length === 0) return;
+  await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock_shared($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+  await applyWeekDeltas(tx, workspaceId, added, removed);
+  const leads = new Set<string>();
+  const deals = new Set<string>();
+  for (const e of [...added, ...removed]) {
+    if (e.leadId !== null) leads.add(e.leadId);
+    if (e.dealId !== null) deals.add(e.dealId);
+  }
+  await lockRecords(tx, workspaceId, leads, deals);
+  await recomputeLeads(tx, workspaceId, [...leads]);
+  await recomputeDeals(tx, workspaceId, [...deals]);
+}
+
+async function applyWeekDeltas(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
+  const identityIds = [...new Set([...added, ...removed].map((e) => e.identityId))];
+  const zones = new Map(
+    (await tx.query<{ id: number; rollup_zone: string | null }>('SELECT id, rollup_zone FROM identity WHERE id = ANY($1::int[])', [identityIds])).map((r) => [
+      r.id,
+      r.rollup_zone,
+    ]),
+  );
+  const deltas = new Map<string, { identity_id: number; week_start: string; type: string; n: number; amount: number }>();
+  const add = (e: RolledEvent, sign: 1 | -1) => {
+    const zone = zones.get(e.identityId);
+    // No zone: nobody's rep (yet); linking it later rebuilds its weeks (rebuildIdentityRollups).
+    if (!zone) return;
+    const weekStart = new Date(weekStartOf(e.at, zone)).toISOString();
+    const key = `${e.identityId}\u0000${weekStart}\u0000${e.type}`;
+    const d = deltas.get(key) ?? { identity_id: e.identityId, week_start: weekStart, type: e.type, n: 0, amount: 0 };
+    d.n += sign;
+    d.amount += sign * (e.amount ?? 0);
+    deltas.set(key, d);
+  };
+  for (const e of added) add(e, 1);
+  for (const e of removed) add(e, -1);
+  const rows = [...deltas.values()].filter((d) => d.n !== 0 || d.amount !== 0);
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO rollup_week AS w (identity_id, week_start, type, workspace_id, n, amount)
+     SELECT r.identity_id, r.week_start, r.type, $1, r.n, r.amount
+     FROM jsonb_to_recordset($2::jsonb) AS r(identity_id int, week_start timestamptz, type text, n int, amount numeric)
+     -- One order for every writer: concurrent batches meeting the same weeks cannot deadlock.
+     ORDER BY r.identity_id, r.week_start, r.type COLLATE "C"
+     ON CONFLICT (identity_id, week_start, type) DO UPDATE SET n = w.n + excluded.n, amount = w.amount + excluded.amount`,
+    [workspaceId, JSON.stringify(rows)],
+  );
+  if (rows.some((r) => r.n < 0)) {
+    await tx.query(
+      `DELETE FROM rollup_week w USING jsonb_to_recordset($1::jsonb) AS r(identity_id int, week_start timestamptz, type text)
+       WHERE w.identity_id = r.identity_id AND w.week_start = r.week_start AND w.type = r.type AND w.n = 0`,
+      [JSON.stringify(rows.filter((r) => r.n < 0))],
+    );
+  }
+}
+
+/** Locks leads and deals for recomputing, in one order for every writer. */
+async function lockRecords(tx: SqlRunner, workspaceId: number, leads: ReadonlySet<string>, deals: ReadonlySet<string>): Promise<void> {
+  const keys = [...[...leads].map((l) => `${workspaceId}:lead:${l}`), ...[...deals].map((d) => `${workspaceId}:deal:${d}`)];
+  if (keys.length === 0) return;
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C") s`,
+    [keys],
+  );
+}
+
+/** Rewrites the rows of these leads from their events: one row per identity the lead was assigned to. */
+async function recomputeLeads(tx: SqlRunner, workspaceId: number, leadIds: readonly string[]): Promise<void> {
+  if (leadIds.length === 0) return;
+  await tx.query('DELETE FROM rollup_lead WHERE workspace_id = $1 AND lead_id = ANY($2::text[])', [workspaceId, leadIds]);
+  await tx.query(
+    `WITH agg AS (
+       SELECT e.lead_id, max(e.occurred_at) AS last_at,
+         array_agg(DISTINCT e.identity_id) FILTER (WHERE e.type = 'lead_assigned') AS assignees,
+         jsonb_agg(jsonb_build_array(e.external_id, e.type, ${MS('e.occurred_at')}, e.identity_id, e.lead_source)) AS events
+       FROM unnest($2::text[]) AS k(lead_id)
+       JOIN activity_event e ON e.workspace_id = $1 AND e.lead_id = k.lead_id
+       GROUP BY e.lead_id
+     )
+     INSERT INTO rollup_lead (identity_id, lead_id, workspace_id, last_at, events)
+     SELECT a.identity_id, agg.lead_id, $1, agg.last_at, agg.events
+     FROM agg CROSS JOIN LATERAL unnest(agg.assignees) AS a(identity_id)`,
+    [workspaceId, leadIds],
+  );
+}
+
+/**
+ * Rewrites the rows of these deals from their events: one row per identity named on an
+ * opportunity, stage or close event (a deal without one has no owner and counts nowhere).
+ */
+async function recomputeDeals(tx: SqlRunner, workspaceId: number, dealIds: readonly string[]): Promise<void> {
+  if (dealIds.length === 0) return;
+  await tx.query('DELETE FROM rollup_deal WHERE workspace_id = $1 AND deal_id = ANY($2::text[])', [workspaceId, dealIds]);
+  await tx.query(
+    `WITH ev AS (
+       SELECT e.deal_id, e.external_id, e.type, e.occurred_at, e.identity_id, e.amount, e.stage
+       FROM unnest($2::text[]) AS k(deal_id)
+       JOIN activity_event e ON e.workspace_id = $1 AND e.deal_id = k.deal_id
+     ),
+     history AS (
+       SELECT deal_id, array_agg(DISTINCT identity_id) AS parties,
+         jsonb_agg(jsonb_build_array(external_id, type, ${MS('occurred_at')}, identity_id, amount::float8, stage)) AS events
+       FROM ev WHERE type = ANY(${STAGE_TYPES_SQL}) GROUP BY deal_id
+     ),
+     touches AS (
+       SELECT deal_id, jsonb_object_agg(type, jsonb_build_array(n, last_at)) AS touches
+       FROM (SELECT deal_id, type, count(*)::int AS n, ${MS('max(occurred_at)')} AS last_at
+             FROM ev WHERE NOT (type = ANY(${STAGE_TYPES_SQL})) GROUP BY deal_id, type) t
+       GROUP BY deal_id
+     ),
+     latest AS (SELECT deal_id, max(occurred_at) AS last_at FROM ev GROUP BY deal_id)
+     INSERT INTO rollup_deal (identity_id, deal_id, workspace_id, last_at, events, touches)
+     SELECT p.identity_id, h.deal_id, $1, l.last_at, h.events, coalesce(t.touches, '{}'::jsonb)
+     FROM history h JOIN latest l USING (deal_id) LEFT JOIN touches t USING (deal_id)
+     CROSS JOIN LATERAL unnest(h.parties) AS p(identity_id)`,
+    [workspaceId, dealIds],
+  );
+}
+
+/** Leads and deals recomputed per statement in a rebuild (bounds each statement's memory). */
+const REBUILD_CHUNK = 2_000;
+
+/**
+ * Points each identity at its rollup zone and rebuilds its week counts from its events, with the
+ * leads and deals its events name; identities whose zone becomes null lose their weeks. Run in a
+ * transaction: it takes the workspace's rollup lock exclusively, so no batch writes meanwhile and
+ * no report reads a half-rebuilt rollup.
+ */
+export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number, identities: readonly { id: number; zone: string | null }[]): Promise<void> {
+  if (identities.length === 0) return;
+  await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+  const ids = identities.map((i) => i.id);
+  await tx.query('DELETE FROM rollup_week WHERE identity_id = ANY($1::int[])', [ids]);
+  await tx.query(
+    `UPDATE identity i SET rollup_zone = r.zone FROM jsonb_to_recordset($1::jsonb) AS r(id int, zone text) WHERE i.id = r.id`,
+    [JSON.stringify(identities)],
+  );
+  const byZone = new Map<string, number[]>();
+  for (const i of identities) if (i.zone !== null) byZone.set(i.zone, [...(byZone.get(i.zone) ?? []), i.id]);
+  for (const [zone, zoneIds] of byZone) {
+    const [span] = await tx.query<{ first: string | null; last: string | null }>(
+      'SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM activity_event WHERE identity_id = ANY($1::int[])',
+      [zoneIds],
+    );
+    if (!span?.first || !span.last) continue;
+    const bounds = weekBoundaries(new Date(span.first).getTime(), new Date(span.last).getTime(), zone).map((t) => new Date(t).toISOString());
+    await tx.query(
+      `INSERT INTO rollup_week (identity_id, week_start, type, workspace_id, n, amount)
+       SELECT identity_id, ($3::timestamptz[])[width_bucket(occurred_at, $3::timestamptz[])], type, $1, count(*)::int, coalesce(sum(amount), 0)
+       FROM activity_event WHERE identity_id = ANY($2::int[])
+       GROUP BY 1, 2, 3`,
+      [workspaceId, zoneIds, bounds],
+    );
+  }
+  const named = await tx.query<{ lead_id: string | null; deal_id: string | null }>(
+    `SELECT DISTINCT lead_id, deal_id FROM activity_event WHERE identity_id = ANY($1::int[]) AND (lead_id IS NOT NULL OR deal_id IS NOT NULL)`,
+    [ids],
+  );
+  const leads = [...new Set(named.flatMap((r) => (r.lead_id === null ? [] : [r.lead_id])))];
+  const deals = [...new Set(named.flatMap((r) => (r.deal_id === null ? [] : [r.deal_id])))];
+  for (let i = 0; i < leads.length; i += REBUILD_CHUNK) await recomputeLeads(tx, workspaceId, leads.slice(i, i + REBUILD_CHUNK));
+  for (let i = 0; i < deals.length; i += REBUILD_CHUNK) await recomputeDeals(tx, workspaceId, deals.slice(i, i + REBUILD_CHUNK));
+}
+
+/** Each identity of the workspace with the rollup zone it should have: its member's rep team's week. */
+export async function wantedRollupZones(db: SqlRunner, workspaceId: number, identityIds?: readonly number[]): Promise<{ id: number; current: string | null; zone: string | null }[]> {
+  return db.query(
+    `SELECT i.id, i.rollup_zone AS current,
+       (SELECT t.timezone || '|' || t.week_starts_on FROM team_membership tm JOIN team t ON t.id = tm.team_id
+         WHERE tm.member_id = i.member_id AND tm.role = 'rep' AND t.active ORDER BY t.id LIMIT 1) AS zone
+     FROM identity i
+     WHERE i.workspace_id = $1 AND ($2::int[] IS NULL OR i.id = ANY($2::int[]))`,
+    [workspaceId, identityIds ? [...identityIds] : null],
+  );
+}
+
+/**
+ * Rebuilds the identities whose rollup zone is not the one they should have (a config change of a
+ * team's zone or first day, a rep moving team, an identity linked or unlinked); returns how many.
+ */
+export async function syncRollupZones(tx: SqlRunner, workspaceId: number, identityIds?: readonly number[]): Promise<number> {
+  const stale = (await wantedRollupZones(tx, workspaceId, identityIds)).filter((r) => r.current !== r.zone);
+  await rebuildIdentityRollups(tx, workspaceId, stale);
+  return stale.length;
+}
+
+/** Rebuilds every rollup of the workspace from its events (`pacer rollups rebuild`). */
+export async function rebuildWorkspaceRollups(tx: SqlRunner, workspaceId: number): Promise<{ identities: number }> {
+  await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+  await tx.query('DELETE FROM rollup_lead WHERE workspace_id = $1', [workspaceId]);
+  await tx.query('DELETE FROM rollup_deal WHERE workspace_id = $1', [workspaceId]);
+  const all = await wantedRollupZones(tx, workspaceId);
+  await rebuildIdentityRollups(tx, workspaceId, all);
+  return { identities: all.length };
+}
