@@ -9,6 +9,7 @@ import { registerSandbox } from './sandbox.js';
 import { registerStatus } from './status.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
+import { registerRollups } from './rollups.js';
 import { registerSync } from './sync.js';
 
 const program = new Command('pacer')
@@ -25,6 +26,7 @@ registerPurge(program);
 registerRunJob(program);
 registerSandbox(program);
 registerStatus(program);
+registerRollups(program);
 registerSync(program);
 
 await program.parseAsync(process.argv);
