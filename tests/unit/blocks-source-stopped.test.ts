@@ -56,6 +56,9 @@ describe('the admins’ DM when a CRM source stops', () => {
       'Fix HUBSPOT_TOKEN for HubSpot: Pacer cannot sign in with it',
       'Check Pacer’s HubSpot settings: HubSpot refuses its requests',
     ]);
+    // In the message, a variable is code (copied as is, its underscores never read as italics).
+    const unset = renderSourceStopped({ ...base, problem: 'variable_unset' }).blocks[0];
+    expect(unset).toMatchObject({ type: 'section', text: { text: expect.stringMatching(/^\*Set `HUBSPOT_TOKEN` for HubSpot: Pacer cannot sync without it\*\n/) } });
     for (const problem of PROBLEMS) {
       const dm = renderSourceStopped({ ...base, problem });
       expect(visibleText(dm.blocks).split('\n')[0]).toBe(dm.text);

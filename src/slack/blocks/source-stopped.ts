@@ -58,10 +58,10 @@ function variableList(variables: readonly string[]): string {
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }
 
-/** The one thing asked, first: the notification's text too (so without mrkdwn). */
-function ask(input: SourceStoppedInput, crm: string): string {
+/** The one thing asked, first: the notification's text too (there without mrkdwn). */
+function ask(input: SourceStoppedInput, crm: string, mrkdwn: boolean): string {
   const [only, ...more] = input.variables;
-  const one = only !== undefined && more.length === 0 ? clip(only, MAX_VARIABLE) : null;
+  const one = only !== undefined && more.length === 0 ? (mrkdwn ? variableList([only]) : clip(only, MAX_VARIABLE)) : null;
   switch (input.problem) {
     case 'token_revoked':
       return `Reconnect ${crm}: its token was revoked`;
@@ -112,11 +112,11 @@ export function renderSourceStopped(input: SourceStoppedInput): SlackMessage {
   const crm = input.source === input.crm ? CRM_NAMES[input.crm] : `${CRM_NAMES[input.crm]} (${input.source})`;
   const synced = input.lastSuccessAt === null ? 'Nothing was synced from it yet' : `Reports keep what was synced until ${when(input.lastSuccessAt)}`;
   const blocks: KnownBlock[] = [
-    section(`*${ask(input, crm)}*\nSyncing stopped ${when(input.since)}. ${synced}; \`pacer status\` and the managers’ digests show it failing.`),
+    section(`*${ask(input, crm, true)}*\nSyncing stopped ${when(input.since)}. ${synced}; \`pacer status\` and the managers’ digests show it failing.`),
     section(`*To fix:* ${fix(input)}, then run \`${input.syncCommand}\`.`),
   ];
   const label = 'Error: ';
   const room = Math.min(MAX_ERROR, LENGTH_BUDGET.sourceStopped - visibleLength(blocks) - label.length);
   if (input.error !== null && room >= MIN_ERROR) blocks.push(context(`${label}${escapeMrkdwn(clip(input.error, room))}`));
-  return message(ask(input, crm), blocks);
+  return message(ask(input, crm, false), blocks);
 }
