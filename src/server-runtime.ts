@@ -10,6 +10,7 @@ import { buildHttpServer } from './http/server.js';
 import { startSyncScheduler, type SyncScheduler } from './jobs/crm-sync.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { jobContext, newProcessId } from './jobs/setup.js';
+import { tellAdminsWhenFailing } from './jobs/source-failing.js';
 import { sourceFactory } from './sync/sources.js';
 import { deliveryClients } from './slack/delivery/clients.js';
 import type { Logger } from './logger.js';
@@ -50,12 +51,11 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
     const url = await http.listen({ port: env.port, host: env.host });
     await slack?.start();
     const runningSlack = slack;
-    const scheduler =
-      env.slack.kind !== 'none' && env.scheduler
-        ? startScheduler(jobContext({ db, logger, clock, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) }))
-        : undefined;
+    const jobs = env.slack.kind !== 'none' ? jobContext({ db, logger, clock, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) }) : undefined;
+    const scheduler = jobs && env.scheduler ? startScheduler(jobs) : undefined;
+    const onFailing = tellAdminsWhenFailing({ db, logger, clock, env: process.env, slack: jobs ? { clients: jobs.clients, post: jobs.post } : null });
     const syncScheduler = env.scheduler
-      ? startSyncScheduler({ db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory() })
+      ? startSyncScheduler({ db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory(), onFailing })
       : undefined;
     let stopping: Promise<void> | undefined;
     const runningHttp = http;

@@ -41,7 +41,8 @@ export function formatApplySummary(file: string, s: ApplySummary): string {
     `identities ${s.identities.linked} linked, ${s.identities.unlinked} unlinked` +
     (s.sources.added + s.sources.updated + s.sources.deactivated > 0
       ? `; sources ${s.sources.added} added, ${s.sources.updated} updated, ${s.sources.deactivated} deactivated${s.sources.reset.length ? ` (next sync reads everything again: ${s.sources.reset.join(', ')})` : ''}`
-      : '')
+      : '') +
+    (s.admins.changed ? `; admins now ${s.admins.total === 0 ? 'none (nobody is told by DM when a source stops)' : s.admins.total}` : '')
   );
 }
 

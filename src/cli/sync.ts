@@ -1,7 +1,9 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { listSources } from '../db/sync-repo.js';
-import { newProcessId } from '../jobs/setup.js';
+import { jobContext, newProcessId } from '../jobs/setup.js';
+import { tellAdminsWhenFailing } from '../jobs/source-failing.js';
+import { deliveryClients } from '../slack/delivery/clients.js';
 import { syncSource, type ObjectSummary, type SourceRunResult, type SyncProgress } from '../sync/runner.js';
 import { sourceFactory } from '../sync/sources.js';
 import { action, chooseWorkspace, CliExit, withDatabase } from './context.js';
@@ -94,7 +96,7 @@ export function registerSync(program: Command): void {
     .addHelpText('after', HELP)
     .action(
       action(async (name: string | undefined, opts: { full?: boolean; dryRun?: boolean; workspace?: string }) => {
-        await withDatabase(async ({ db, logger, clock }) => {
+        await withDatabase(async ({ env, db, logger, clock }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const sources = await listSources(db, { workspaceId: workspace.id });
           if (sources.length === 0) {
@@ -102,7 +104,10 @@ export function registerSync(program: Command): void {
           }
           const chosen = name === undefined ? sources : sources.filter((s) => s.name === name);
           if (chosen.length === 0) throw new CliExit(`workspace ${workspace.slackTeamId} has no source "${name}"; its sources: ${sources.map((s) => s.name).join(', ')}`);
-          const deps = { db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory() };
+          // A source that stops here is told to the admins from here when Slack is configured, else by the scheduler's next attempt.
+          const jobs = env.slack.kind === 'none' ? null : jobContext({ db, logger, clock, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) });
+          const onFailing = tellAdminsWhenFailing({ db, logger, clock, env: process.env, slack: jobs && { clients: jobs.clients, post: jobs.post } });
+          const deps = { db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory(), onFailing };
           let failed = false;
           for (const row of chosen) {
             const bar = progressBar();

@@ -85,6 +85,8 @@ export interface ApplySummary {
   identities: { linked: number; unlinked: number };
   /** CRM sources (config `sources:`). */
   sources: SourceChanges;
+  /** Whether `admins:` changed (it decides who is told when a source stops, not what reports say). */
+  admins: { total: number; changed: boolean };
 }
 
 const counts = (): ChangeCounts => ({ added: 0, updated: 0, deactivated: 0, unchanged: 0 });
@@ -339,6 +341,11 @@ function configChanged(s: ApplySummary): boolean {
   return s.workspace.created || s.workspace.updated || changes.some((n) => n > 0);
 }
 
+async function applyAdmins(tx: Tx, workspaceId: number, admins: readonly string[]): Promise<ApplySummary['admins']> {
+  const { count } = await tx.workspace.updateMany({ where: { id: workspaceId, NOT: { admins: { equals: [...admins] } } }, data: { admins: [...admins] } });
+  return { total: admins.length, changed: count > 0 };
+}
+
 /** Applies one workspace's config, all or nothing. */
 export async function applyConfig(db: Database, config: CoachingConfig): Promise<ApplySummary> {
   const summary = await applyConfigRows(db, config);
@@ -360,7 +367,8 @@ async function applyConfigRows(db: Database, config: CoachingConfig): Promise<Ap
       const targets = await applyTargets(tx, workspace.id, config.teams, teamIds, memberIds);
       const identities = await relinkIdentities(tx, workspace.id);
       const sources = await applySources(tx, workspace.id, config.sources, config.sync);
-      const summary = { workspace, teams, members, memberships, targets, identities, sources };
+      const admins = await applyAdmins(tx, workspace.id, config.admins);
+      const summary = { workspace, teams, members, memberships, targets, identities, sources, admins };
       // Reports cached before a change of teams, members, targets or settings are stale.
       if (configChanged(summary)) await tx.workspace.update({ where: { id: workspace.id }, data: { dataVersion: { increment: 1 } } });
       return summary;

@@ -62,6 +62,11 @@ export interface CoachingConfig {
   sync: SyncConfig;
   /** Everyone listed in any team, once, in order of first listing. */
   members: PersonConfig[];
+  /**
+   * Who administers Pacer for the workspace and is told by DM when a CRM source stops: emails
+   * (lower case) and Slack user ids, as written, in order.
+   */
+  admins: string[];
   /** Valid but probably not meant (`config check` prints them; they do not stop an apply). */
   warnings: { path: Path; message: string }[];
 }
@@ -249,6 +254,24 @@ function mergePeople(teams: TeamConfig[], report: Report): PersonConfig[] {
   return [...people.values()].map((e) => e.person);
 }
 
+/**
+ * `admins:` as written; one person named twice (by a member's email and that member's Slack user
+ * id) is reported at the second naming, so nobody gets two DMs for one failure.
+ */
+function resolveAdmins(admins: readonly string[], members: readonly PersonConfig[], report: Report): string[] {
+  const emailOfSlackUser = new Map(members.flatMap((m) => (m.slackUserId === undefined ? [] : [[m.slackUserId, m.email] as const])));
+  const firstNamed = new Map<string, number>();
+  admins.forEach((admin, k) => {
+    const person = emailOfSlackUser.get(admin) ?? admin;
+    const first = firstNamed.get(person);
+    // Repeats of the same text are the schema's to report; here an email and a Slack user id meet.
+    if (first === undefined) firstNamed.set(person, k);
+    else if (person !== admin) report(['admins', k], `${describeValue(admin)} is the Slack user id of ${person}, named as admins[${first}] already; list each admin once`);
+    else report(['admins', k], `${describeValue(admin)} is the member whose Slack user id is admins[${first}] already; list each admin once`);
+  });
+  return [...admins];
+}
+
 export function resolveDocument(doc: ConfigDocument, report: Report): CoachingConfig {
   const defaults = doc.defaults ?? {};
   const warnings: CoachingConfig['warnings'] = [];
@@ -271,6 +294,7 @@ export function resolveDocument(doc: ConfigDocument, report: Report): CoachingCo
     sources: resolveSources(doc.sources ?? [], new Set(teams.flatMap((t) => t.pipelineStages)), report),
     sync: resolveSync(doc.sync),
     members,
+    admins: resolveAdmins(doc.admins ?? [], members, report),
     warnings,
   };
 }

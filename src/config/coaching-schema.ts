@@ -136,7 +136,10 @@ const clockTime = z
   .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: (iss) => `${describeValue(iss.input)} is not a time of day (HH:mm, 24-hour)` })
   .transform((s) => s.padStart(5, '0'));
 
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack user id (U… or W…)` });
+/** A Slack user id: U and capitals or digits (W… for an Enterprise Grid user). */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+const slackUserId = z.string().regex(SLACK_USER_ID, { error: (iss) => `${describeValue(iss.input)} is not a Slack user id (U… or W…)` });
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: (iss) => `${describeValue(iss.input)} is not a Slack channel id (C… or G…)` });
 /** A Slack team id: T and capitals or digits (E… for an Enterprise Grid organization). */
 export const SLACK_TEAM_ID = /^[TE][A-Z0-9]{2,}$/;
@@ -330,6 +333,25 @@ export const WorkspaceSchema = strict({
   staleAfterHours: optional(z.number().gt(0).max(24 * 60)),
 });
 
+/**
+ * One person who administers Pacer for the workspace (`admins:`), told by DM when a CRM source
+ * stops: an email (of a member, or of anyone in the Slack workspace: looked up by email when the
+ * DM goes out) or a Slack user id. Emails are kept lower-cased, as members' are.
+ */
+const admin = z
+  .string({ error: (iss) => (iss.input === undefined ? undefined : `${describeValue(iss.input)} is not an email or a Slack user id (U… or W…)`) })
+  .trim()
+  .superRefine((value, ctx) => {
+    if (SLACK_USER_ID.test(value) || z.email().safeParse(value).success) return;
+    const hint = /^[CGD][A-Z0-9]{2,}$/.test(value)
+      ? '; that is a channel’s id: admins are people, each told in a DM'
+      : /\s/.test(value)
+        ? '; write the person’s email or Slack user id, not their name'
+        : '';
+    ctx.addIssue({ code: 'custom', input: value, message: `${describeValue(value)} is neither an email nor a Slack user id (U… or W…)${hint}` });
+  })
+  .transform((value) => (SLACK_USER_ID.test(value) ? value : value.toLowerCase()));
+
 export const ConfigDocumentSchema = strict({
   workspace: WorkspaceSchema,
   defaults: optional(DefaultsSchema),
@@ -337,5 +359,7 @@ export const ConfigDocumentSchema = strict({
   /** CRMs Pacer reads the events from (issue 13; sources-schema.ts). */
   sources: optional(z.array(SourceSchema)),
   sync: optional(SyncSchema),
+  /** Who is told by DM when a CRM source stops (issue 13). */
+  admins: optional(z.array(admin).superRefine(uniqueItems((a: string) => a))),
 });
 export type ConfigDocument = z.output<typeof ConfigDocumentSchema>;

@@ -132,24 +132,26 @@ export async function recordSuccess(db: SqlRunner, sourceId: number, now: Date, 
   return { recovered: rows[0]?.was_failing ?? false };
 }
 
+export type FailureRecord = { spell: 'started' | 'continues'; failingSince: Date } | { spell: 'transient'; failingSince: null };
+
 /**
  * Records a failed attempt. A stopping failure (one only a person can fix) starts a failing
  * spell unless one is running: only the statement that sets failing_since sees 'started', so the
  * spell is told once however many processes and attempts there are. A transient one (the network,
- * a 5xx, a daily limit) is kept as the last error only.
+ * a 5xx, a daily limit) is kept as the last error only. `failingSince` names the spell.
  */
-export async function recordFailure(db: SqlRunner, sourceId: number, now: Date, error: string, stopping: boolean): Promise<'started' | 'continues' | 'transient'> {
-  const rows = await db.query<{ started: boolean; failing: boolean }>(
+export async function recordFailure(db: SqlRunner, sourceId: number, now: Date, error: string, stopping: boolean): Promise<FailureRecord> {
+  const rows = await db.query<{ started: boolean; failing_since: Date | null }>(
     `UPDATE crm_source s SET last_attempt_at = $2, last_error = $3,
        failing_since = CASE WHEN $4::boolean THEN COALESCE(s.failing_since, $2) ELSE s.failing_since END, updated_at = $2
      FROM (SELECT id, failing_since FROM crm_source WHERE id = $1 FOR UPDATE) old
      WHERE s.id = old.id
-     RETURNING (old.failing_since IS NULL AND $4::boolean) AS started, s.failing_since IS NOT NULL AS failing`,
+     RETURNING (old.failing_since IS NULL AND $4::boolean) AS started, s.failing_since`,
     [sourceId, now, error, stopping],
   );
   const row = rows[0];
-  if (!row || !row.failing) return 'transient';
-  return row.started ? 'started' : 'continues';
+  if (!row || row.failing_since === null) return { spell: 'transient', failingSince: null };
+  return { spell: row.started ? 'started' : 'continues', failingSince: row.failing_since };
 }
 
 /**

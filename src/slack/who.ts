@@ -1,4 +1,5 @@
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
+import { SLACK_USER_ID } from '../config/coaching-schema.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 
@@ -111,6 +112,33 @@ export async function slackUserForMember(
       where: { workspaceId_slackUserId: { workspaceId: member.workspaceId, slackUserId: user.id } },
       create: { workspaceId: member.workspaceId, slackUserId: user.id, memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now },
       update: { memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now },
+    });
+    return user.id;
+  } catch (err) {
+    if (err instanceof WebAPIPlatformError && err.data.error === 'users_not_found') return null;
+    throw err;
+  }
+}
+
+/**
+ * The Slack user id to DM one of the config's `admins:` at: a Slack user id as written; a
+ * member's email as slackUserForMember finds them; anyone else's email from an earlier lookup or
+ * users.lookupByEmail, remembered in slack_user (not as a member). Null when Slack knows no such email.
+ */
+export async function slackUserForAdmin(db: Database, client: WebClient, workspaceId: number, admin: string, now: Date): Promise<string | null> {
+  if (SLACK_USER_ID.test(admin)) return admin;
+  const member = await db.prisma.member.findFirst({ where: { workspaceId, email: admin, active: true }, select: { id: true, email: true, slackUserId: true } });
+  if (member) return slackUserForMember(db, client, { ...member, workspaceId }, now);
+  const known = await db.prisma.slackUser.findFirst({ where: { workspaceId, email: admin }, orderBy: { checkedAt: 'desc' } });
+  if (known) return known.slackUserId;
+  try {
+    const user = (await client.users.lookupByEmail({ email: admin })).user;
+    if (!user?.id) return null;
+    await db.prisma.slackUser.upsert({
+      where: { workspaceId_slackUserId: { workspaceId, slackUserId: user.id } },
+      create: { workspaceId, slackUserId: user.id, memberId: null, email: admin, timezone: user.tz ?? null, checkedAt: now },
+      // Who the user is as a member is identifySlackUser's to say; this only learns their email.
+      update: { email: admin, timezone: user.tz ?? null, checkedAt: now },
     });
     return user.id;
   } catch (err) {

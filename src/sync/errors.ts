@@ -12,13 +12,21 @@ export type SyncFailureKind = 'auth' | 'permission' | 'config' | 'refused' | 'ra
 
 const STOPPING: ReadonlySet<SyncFailureKind> = new Set(['auth', 'permission', 'config', 'refused']);
 
+export interface SyncErrorOptions extends ErrorOptions {
+  /** An auth failure the CRM explained: its token was revoked (or is not valid) or has expired. */
+  token?: 'revoked' | 'expired';
+}
+
 export class SyncError extends PacerError {
+  readonly token: 'revoked' | 'expired' | null;
+
   constructor(
     readonly kind: SyncFailureKind,
     message: string,
-    options?: ErrorOptions,
+    options?: SyncErrorOptions,
   ) {
     super(`sync_${kind}`, message, options);
+    this.token = options?.token ?? null;
   }
 
   /** Whether only a person can fix it (then the source is reported failing). */

@@ -25,7 +25,7 @@ import {
 import { validateEvent } from '../ingest/event-schema.js';
 import { ingestEventsDetailed, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
 import type { Logger } from '../logger.js';
-import { describeSyncError, SyncError } from './errors.js';
+import { describeSyncError, SyncError, type SyncFailureKind } from './errors.js';
 import type { RejectedRecord, Source, SourceObject } from './types.js';
 
 /** The first sync reads this far back when the config gives no `sync.since`. */
@@ -93,6 +93,26 @@ export interface SourceFactoryOptions {
 
 export type SourceFactory = (row: SourceRow, options: SourceFactoryOptions) => Source;
 
+/** A source left failing by a stopping failure: what the admins' DM is made from. */
+export interface FailingSource {
+  row: SourceRow;
+  /** The spell's start (crm_source.failing_since): with the source, it names the spell. */
+  since: Date;
+  /** 'started': this attempt began the spell (once per spell across processes). */
+  spell: 'started' | 'continues';
+  /** This attempt's failure, as recorded. */
+  error: string;
+  kind: SyncFailureKind;
+  token: 'revoked' | 'expired' | null;
+}
+
+/**
+ * Told after every attempt that ends in a stopping failure, the spell's first and each later one:
+ * a DM the first could not send (a process without Slack, a crash) goes out at a later attempt,
+ * and the delivery ledger keeps it to one per spell.
+ */
+export type FailingSourceListener = (failing: FailingSource) => Promise<void>;
+
 export interface SyncDeps {
   db: Database;
   logger: Logger;
@@ -106,6 +126,8 @@ export interface SyncDeps {
   systemNow?: () => Date;
   /** Aborted when the process shuts down: the run stops after the page it is storing. */
   signal?: AbortSignal;
+  /** Tells the workspace's admins (src/jobs/source-failing.ts); its errors are logged, never thrown. */
+  onFailing?: FailingSourceListener;
 }
 
 export interface RunOptions {
@@ -188,6 +210,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
     return { ...result, status: 'busy' };
   }
   let source: Source | undefined;
+  let failing: FailingSource | null = null;
   try {
     const { stages } = await ingestContext(deps.db, row.workspaceId);
     source = deps.createSource(row, { env: deps.env, logger: log, start: startOf(row, deps.clock.now()), teamStages: stages ?? new Set() });
@@ -208,7 +231,10 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
     Object.assign(result, { status: 'failed', error: message, stopping });
     if (!(err instanceof SyncError)) log.error({ err }, 'sync failed unexpectedly');
     if (!options.dryRun) {
-      const spell = await recordFailure(deps.db, row.id, deps.clock.now(), message, stopping);
+      const { spell, failingSince } = await recordFailure(deps.db, row.id, deps.clock.now(), message, stopping);
+      if (stopping && err instanceof SyncError && spell !== 'transient') {
+        failing = { row, since: failingSince, spell, error: message, kind: err.kind, token: err.token };
+      }
       if (spell === 'started') {
         await bumpDataVersion(deps.db, row.workspaceId);
         log.error({ error: message }, 'source failing: it stays stopped until this is fixed (reported through data health)');
@@ -219,6 +245,14 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
     if (source) Object.assign(result, { requests: source.usage().requests, rateLimited: source.usage().rateLimited });
     if (!options.dryRun) await releaseSource(deps.db, row.id, deps.processId);
     result.seconds = (performance.now() - started) / 1000;
+  }
+  // After the lease is released: telling people never holds the source.
+  if (failing && deps.onFailing) {
+    try {
+      await deps.onFailing(failing);
+    } catch (err) {
+      log.error({ err }, 'could not tell the admins that the source is failing; the next attempt tries again');
+    }
   }
   return result;
 }

@@ -12,6 +12,8 @@ export const LENGTH_BUDGET = {
   recap: 1500,
   digest: 2000,
   teamkpis: 2000,
+  /** The DM an admin gets when a CRM source stops (one ask and its fix). */
+  sourceStopped: 600,
 } as const;
 
 export type BudgetedSurface = keyof typeof LENGTH_BUDGET;

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { holdForRetry, markFailed, type Claim } from '../../db/delivery-ledger.js';
 import type { Recipient } from '../../db/roster-repo.js';
-import { slackUserForMember } from '../who.js';
+import { slackUserForAdmin, slackUserForMember } from '../who.js';
 import { classifySlackFailure } from './failure.js';
 import { backoffMs, type PostContext } from './post.js';
 
@@ -10,8 +10,6 @@ export type MemberRecipient = Pick<Recipient, 'memberId' | 'workspaceId' | 'emai
 
 export type RecipientOutcome = { status: 'found'; channel: string } | { status: 'failed'; error: string };
 
-const USERS_NOT_FOUND = 'users_not_found: no Slack user has this member\u2019s email';
-
 /**
  * The Slack user to DM a claimed message to, looked up by email when Pacer does not know them
  * yet. The lookup fails like a post does: a rate limit waits for Retry-After, a 5xx or transport
@@ -19,17 +17,28 @@ const USERS_NOT_FOUND = 'users_not_found: no Slack user has this member\u2019s e
  * (Slack knows no such email, a revoked token…) is recorded as failed, once.
  */
 export async function recipientChannel(ctx: PostContext, client: WebClient, member: MemberRecipient, claim: Claim): Promise<RecipientOutcome> {
+  return lookUpRecipient(ctx, claim, 'users_not_found: no Slack user has this member\u2019s email', () =>
+    slackUserForMember(ctx.db, client, { id: member.memberId, workspaceId: member.workspaceId, email: member.email, slackUserId: member.slackUserId }, ctx.clock.now()),
+  );
+}
+
+/** recipientChannel for one of the config's `admins:` (an email of anyone in the workspace, or a Slack user id). */
+export async function adminChannel(ctx: PostContext, client: WebClient, admin: { workspaceId: number; entry: string }, claim: Claim): Promise<RecipientOutcome> {
+  return lookUpRecipient(ctx, claim, 'users_not_found: no Slack user has this admin\u2019s email', () => slackUserForAdmin(ctx.db, client, admin.workspaceId, admin.entry, ctx.clock.now()));
+}
+
+async function lookUpRecipient(ctx: PostContext, claim: Claim, notFound: string, lookUp: () => Promise<string | null>): Promise<RecipientOutcome> {
   const log = ctx.logger.child({ delivery: claim.key });
   let failures = 0;
   for (;;) {
     let retryIn: number;
     let reason: string;
     try {
-      const userId = await slackUserForMember(ctx.db, client, { id: member.memberId, workspaceId: member.workspaceId, email: member.email, slackUserId: member.slackUserId }, ctx.clock.now());
+      const userId = await lookUp();
       if (userId) return { status: 'found', channel: userId };
-      await markFailed(ctx.db, claim, USERS_NOT_FOUND, ctx.clock.now());
+      await markFailed(ctx.db, claim, notFound, ctx.clock.now());
       log.warn('no Slack user for the recipient; recorded, not retried');
-      return { status: 'failed', error: USERS_NOT_FOUND };
+      return { status: 'failed', error: notFound };
     } catch (err) {
       const failure = classifySlackFailure(err);
       if (!failure) throw err;

@@ -129,7 +129,9 @@ export const hubspotDialect = (windows: HubSpotWindows): CrmDialect => ({
     const { message, category } = errorBody(body);
     const said = message ? `: ${message}` : '';
     if (status === 401) {
-      return new SyncError('auth', `HubSpot refused the token (${category ?? '401'})${said}. The private app's token may be revoked, rotated or expired: put a valid one in the source's token variable`);
+      return new SyncError('auth', `HubSpot refused the token (${category ?? '401'})${said}. The private app's token may be revoked, rotated or expired: put a valid one in the source's token variable`, {
+        token: category === 'EXPIRED_AUTHENTICATION' ? 'expired' : 'revoked',
+      });
     }
     if (status === 403) {
       return new SyncError('permission', `HubSpot refused the request for lack of permission (${category ?? '403'})${said}. Give the private app the read scopes listed in docs/crm-sync.md`);
