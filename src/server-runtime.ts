@@ -8,6 +8,7 @@ import { onReachableDatabase } from './db/connect-errors.js';
 import { migrate } from './db/migrator.js';
 import { buildHttpServer } from './http/server.js';
 import { startSyncScheduler, type SyncScheduler } from './jobs/crm-sync.js';
+import { startRollupFolder, type RollupFolder } from './jobs/rollup-fold.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { jobContext, newProcessId } from './jobs/setup.js';
 import { tellAdminsWhenFailing } from './jobs/source-failing.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   scheduler: Scheduler | undefined;
   /** The scheduled CRM syncs, when PACER_SCHEDULER is not off (Slack or not). */
   syncScheduler: SyncScheduler | undefined;
+  /** Folds event writes into the rollups every few seconds, when PACER_SCHEDULER is not off. */
+  rollupFolder: RollupFolder | undefined;
   /** Re-reads and applies the coaching config (SIGHUP); an invalid config is logged and changes nothing. */
   reloadConfig(): Promise<void>;
   /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
@@ -57,6 +60,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
     const syncScheduler = env.scheduler
       ? startSyncScheduler({ db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory(), onFailing })
       : undefined;
+    const rollupFolder = env.scheduler ? startRollupFolder({ db, logger }) : undefined;
     let stopping: Promise<void> | undefined;
     const runningHttp = http;
     return {
@@ -68,6 +72,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       slack: runningSlack,
       scheduler,
       syncScheduler,
+      rollupFolder,
       reloadConfig: async () => {
         try {
           await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
@@ -79,6 +84,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
         (stopping ??= (async () => {
           await scheduler?.stop();
           await syncScheduler?.stop();
+          await rollupFolder?.stop();
           await runningSlack?.stop();
           await runningHttp.close();
           await db.close();

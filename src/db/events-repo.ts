@@ -1,5 +1,5 @@
 import type { Database, SqlRunner } from './client.js';
-import { applyRollups, type RolledEvent } from './rollups-write.js';
+import { enqueueRollups, type RolledEvent } from './rollups-write.js';
 import type { RepRef } from '../ingest/event-schema.js';
 
 /** A row ready for activity_event (snake_case keys: they are the JSON record's columns). */
@@ -191,7 +191,7 @@ export async function deleteEvents(db: Database, workspaceId: number, externalId
       [workspaceId, [...externalIds]],
     );
     if (removed.length === 0) return 0;
-    await applyRollups(tx, workspaceId, [], removed);
+    await enqueueRollups(tx, workspaceId, [], removed);
     await bumpDataVersion(tx, workspaceId);
     return removed.length;
   });

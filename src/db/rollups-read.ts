@@ -1,5 +1,5 @@
 import type { Database } from './client.js';
-import { syncRollupZones } from './rollups-write.js';
+import { foldRollups, syncRollupZones } from './rollups-write.js';
 
 /** A lead event in rollup_lead.events: [external id, type, epoch ms, identity id, lead source]. */
 export type LeadEventTuple = [string, string, number, number, 'inbound' | 'outbound' | null];
@@ -53,12 +53,14 @@ const RAW_COLUMNS = `'id', e.external_id, 'identity', e.identity_id, 'type', e.t
 
 /**
  * What a team report reads (src/reports/team-facts.ts turns it into the metrics engine's facts),
- * in one statement after the reps' identities are checked: identities whose week counts are not
+ * in one statement after the pending rollup changes are folded and the reps' identities checked: identities whose week counts are not
  * in the team's zone (new, relinked, or the team's zone changed) are rebuilt first, in a
  * transaction of their own, so the statement reads only whole rollups.
  */
 export async function loadTeamRollups(db: Database, workspaceId: number, q: TeamRollupQuery): Promise<TeamRollups> {
   if (q.memberIds.length === 0) return { identities: [], weeks: [], leads: [], deals: [], openWeek: [], dealsRaw: [], followUps: [] };
+  // Everything written before this report is folded before it reads (usually nothing is left: the rollup-fold job runs every few seconds).
+  await foldRollups(db, workspaceId, 'wait');
   const identityRows = await db.query<{ id: number; member_id: number; rollup_zone: string | null }>(
     'SELECT id, member_id, rollup_zone FROM identity WHERE workspace_id = $1 AND member_id = ANY($2::int[]) ORDER BY id',
     [workspaceId, [...q.memberIds]],

@@ -1,17 +1,20 @@
 import { weekBoundaries, weekStartOf } from '../metrics/week-index.js';
-import type { SqlRunner } from './client.js';
+import type { Database, SqlRunner } from './client.js';
 
 /**
  * Keeps the rollups (rollup_week, rollup_lead, rollup_deal; prisma/schema.prisma) equal to what
- * the events table holds, in the transaction of every write to it, so a report never reads a
- * half-updated rollup and never one behind the events. Measured against a background folder:
- * see docs/rollups.md.
+ * the events table holds. Every event write leaves its changes in rollup_outbox in its own
+ * transaction (cheap: one row); folders apply them in batches, so a lead or deal named by many
+ * writes is recomputed once per fold, not once per write (docs/rollups.md has the measurements).
+ * A report folds whatever is pending for its workspace before it reads, so it never reads rollups
+ * behind the events; the rollup-fold job keeps that pending work small.
  *
- * Concurrency: every writer holds the workspace's rollup lock in shared mode; rebuilds hold it
- * exclusively. Week counts change by deltas (commutative: concurrent batches add up), upserted in
- * key order; a lead's or deal's row is recomputed from its events under a lock on that lead or
- * deal, taken in key order, by a statement that starts after the lock is held, so it sees every
- * batch committed before it (READ COMMITTED takes a snapshot per statement).
+ * Concurrency: writers and folders hold the workspace's rollup lock in shared mode, rebuilds
+ * exclusively. An outbox row is claimed (FOR UPDATE) and deleted in the transaction that applies
+ * it: applied exactly once. Week counts change by deltas (commutative), upserted in key order; a
+ * lead's or deal's row is recomputed from its events under a lock on that lead or deal, taken in
+ * key order, by a statement that starts after the lock is held, so it sees every write committed
+ * before it (READ COMMITTED takes a snapshot per statement).
  */
 
 /** What a rollup needs of one event written or removed. */
@@ -34,10 +37,81 @@ export const DEAL_STAGE_TYPES = ['opportunity_created', 'stage_changed', 'deal_w
 const STAGE_TYPES_SQL = `ARRAY[${DEAL_STAGE_TYPES.map((t) => `'${t}'`).join(',')}]`;
 const MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
 
-/** Brings the rollups up to date with events added and removed (or replaced: both) in the caller's transaction. */
-export async function applyRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
+/** An outbox entry's events, compact: [identity id, type, epoch ms, amount, lead id, deal id]. */
+type OutboxEvent = [number, string, number, number | null, string | null, string | null];
+
+const toOutbox = (e: RolledEvent): OutboxEvent => [e.identityId, e.type, e.at, e.amount, e.leadId, e.dealId];
+const fromOutbox = ([identityId, type, at, amount, leadId, dealId]: OutboxEvent): RolledEvent => ({ identityId, type, at, amount, leadId, dealId });
+
+/** Leaves the rollup changes of a write (events added and removed; a replaced one is both) for folding, in the writer's transaction. */
+export async function enqueueRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
   if (added.length === 0 && removed.length === 0) return;
-  await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock_shared($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+  await tx.query(
+    `WITH locked AS (SELECT 1 FROM pg_advisory_xact_lock_shared($1, $2))
+     INSERT INTO rollup_outbox (workspace_id, added, removed) SELECT $2, $3::jsonb, $4::jsonb FROM locked`,
+    [ROLLUP_LOCK_CLASS, workspaceId, JSON.stringify(added.map(toOutbox)), JSON.stringify(removed.map(toOutbox))],
+  );
+}
+
+/** Outbox rows folded per transaction: bounds a fold's memory (a row holds up to one batch, 5,000 events). */
+const FOLD_ROWS = 50;
+
+/**
+ * Folds the pending rollup changes of a workspace (or of every workspace) into the rollups, one
+ * transaction per chunk, until none is left. 'wait' also waits for rows another folder holds, so
+ * on return everything committed before the call is folded (what a report needs); 'skip' leaves
+ * them to that folder, and a workspace being rebuilt to its rebuild (the background job).
+ * Returns how many events it folded.
+ */
+export async function foldRollups(db: Database, workspaceId: number | null, mode: 'wait' | 'skip'): Promise<number> {
+  const workspaces =
+    workspaceId !== null ? [workspaceId] : (await db.query<{ workspace_id: number }>('SELECT DISTINCT workspace_id FROM rollup_outbox ORDER BY 1')).map((r) => r.workspace_id);
+  let folded = 0;
+  for (const id of workspaces) folded += await foldWorkspace(db, id, mode);
+  return folded;
+}
+
+async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | 'skip'): Promise<number> {
+  // 'wait' owes the caller what was committed before the call, not what arrives while it folds.
+  const [last] = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM rollup_outbox WHERE workspace_id = $1', [workspaceId]);
+  if (!last?.id) return 0;
+  let folded = 0;
+  for (;;) {
+    const n = await db.transactionScript(async (tx) => {
+      // The lock before the rows: a rebuild (exclusive) deletes rows, so it must never wait on a folder's claim while that folder waits on it.
+      if (mode === 'wait') await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock_shared($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+      else {
+        const [got] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, $2) AS locked', [ROLLUP_LOCK_CLASS, workspaceId]);
+        if (!got?.locked) return null;
+      }
+      const rows = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>(
+        `DELETE FROM rollup_outbox WHERE id IN (
+           SELECT id FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2 ORDER BY id LIMIT ${FOLD_ROWS} FOR UPDATE ${mode === 'skip' ? 'SKIP LOCKED' : ''}
+         ) RETURNING added, removed`,
+        [workspaceId, last.id],
+      );
+      if (rows.length === 0) {
+        // Waiting on another folder's rows can return none though more are pending (they were
+        // deleted while this waited): only an empty outbox up to `last` ends a wait.
+        if (mode === 'skip') return null;
+        const [more] = await tx.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2) AS pending', [
+          workspaceId,
+          last.id,
+        ]);
+        return more?.pending ? 0 : null;
+      }
+      const added = rows.flatMap((r) => r.added.map(fromOutbox));
+      const removed = rows.flatMap((r) => r.removed.map(fromOutbox));
+      await applyRollups(tx, workspaceId, added, removed);
+      return added.length + removed.length;
+    });
+    if (n === null) return folded;
+    folded += n;
+  }
+}
+
+/** Applies rollup changes (a fold's) in the caller's transaction, which holds the workspace's rollup lock. */
+async function applyRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
   await applyWeekDeltas(tx, workspaceId, added, removed);
   const leads = new Set<string>();
   const deals = new Set<string>();
@@ -167,6 +241,15 @@ const REBUILD_CHUNK = 2_000;
 export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number, identities: readonly { id: number; zone: string | null }[]): Promise<void> {
   if (identities.length === 0) return;
   await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+  // Pending changes of other identities stay valid; those of these are in the rebuild already.
+  // Folding all first keeps the two apart (no folder holds any: they hold the lock in shared mode).
+  const pending = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>(
+    'DELETE FROM rollup_outbox WHERE workspace_id = $1 RETURNING added, removed',
+    [workspaceId],
+  );
+  if (pending.length > 0) {
+    await applyRollups(tx, workspaceId, pending.flatMap((p) => p.added.map(fromOutbox)), pending.flatMap((p) => p.removed.map(fromOutbox)));
+  }
   const ids = identities.map((i) => i.id);
   await tx.query('DELETE FROM rollup_week WHERE identity_id = ANY($1::int[])', [ids]);
   await tx.query(
@@ -225,6 +308,8 @@ export async function syncRollupZones(tx: SqlRunner, workspaceId: number, identi
 /** Rebuilds every rollup of the workspace from its events (`pacer rollups rebuild`). */
 export async function rebuildWorkspaceRollups(tx: SqlRunner, workspaceId: number): Promise<{ identities: number }> {
   await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
+  // Everything pending is in the events the rebuild reads.
+  await tx.query('DELETE FROM rollup_outbox WHERE workspace_id = $1', [workspaceId]);
   await tx.query('DELETE FROM rollup_lead WHERE workspace_id = $1', [workspaceId]);
   await tx.query('DELETE FROM rollup_deal WHERE workspace_id = $1', [workspaceId]);
   const all = await wantedRollupZones(tx, workspaceId);

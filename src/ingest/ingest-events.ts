@@ -11,7 +11,7 @@ import {
   type ResolvedIdentity,
   type StoredVersion,
 } from '../db/events-repo.js';
-import { applyRollups } from '../db/rollups-write.js';
+import { enqueueRollups } from '../db/rollups-write.js';
 import { assertNever, type InputProblem } from '../errors.js';
 import { quote } from '../text.js';
 import { contentHash } from './content-hash.js';
@@ -218,7 +218,7 @@ export async function ingestEventsDetailed(
     }
     const replaced = await replaceEvents(tx, workspaceId, replacements, receivedAt);
     const added = [...newRows.filter((r) => inserted.has(r.external_id)), ...replacements].map(rolledEvent);
-    await applyRollups(tx, workspaceId, added, replaced);
+    await enqueueRollups(tx, workspaceId, added, replaced);
     if (inserted.size > 0 || replacements.length > 0) await bumpDataVersion(tx, workspaceId);
   });
 

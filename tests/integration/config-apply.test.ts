@@ -116,6 +116,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       targets: { total: 3, added: 3, removed: 0 },
       identities: { linked: 0, unlinked: 0 },
       sources: { added: 0, updated: 0, deactivated: 0, reset: [] },
+      admins: { total: 0, changed: false },
     });
 
     const ws = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: id } });
@@ -188,6 +189,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       targets: { total: 3, added: 0, removed: 0 },
       identities: { linked: 0, unlinked: 0 },
       sources: { added: 0, updated: 0, deactivated: 0, reset: [] },
+      admins: { total: 0, changed: false },
     });
     // Same ids, same updatedAt: nothing was rewritten.
     expect(await snapshot(db, id)).toEqual(before);

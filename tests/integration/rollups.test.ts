@@ -4,13 +4,14 @@ import { applyConfig } from '../../src/config/apply.js';
 import { parseCoachingConfig } from '../../src/config/coaching.js';
 import type { Database, SqlRunner } from '../../src/db/client.js';
 import { deleteEvents } from '../../src/db/events-repo.js';
-import { rebuildWorkspaceRollups } from '../../src/db/rollups-write.js';
+import { foldRollups, rebuildWorkspaceRollups } from '../../src/db/rollups-write.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 
-// The rollups are kept by every write (src/db/rollups-write.ts). Whatever the writes — new events,
-// new versions moving an event to another week, rep, lead or deal, deletes, writers at the same
-// time — what they hold must equal a rebuild from the events alone.
+// Every write leaves its rollup changes for folding (src/db/rollups-write.ts). Whatever the writes —
+// new events, new versions moving an event to another week, rep, lead or deal, deletes, writers
+// and background folders at the same time — once folded the rollups must equal a rebuild from the
+// events alone.
 
 const REPS = ['ana@example.com', 'bo@example.com', 'cy@example.com', 'stranger@example.com'];
 const TYPES = ['call', 'email', 'meeting', 'lead_assigned', 'lead_qualified', 'opportunity_created', 'stage_changed', 'deal_won', 'deal_lost'];
@@ -68,6 +69,8 @@ async function snapshot(db: SqlRunner, workspaceId: number) {
 }
 
 async function expectRollupsEqualRebuild(db: Database, workspaceId: number): Promise<void> {
+  await foldRollups(db, workspaceId, 'wait');
+  expect(await db.query('SELECT id FROM rollup_outbox WHERE workspace_id = $1', [workspaceId])).toEqual([]);
   const kept = await snapshot(db, workspaceId);
   await db.transactionScript((tx) => rebuildWorkspaceRollups(tx, workspaceId));
   const rebuilt = await snapshot(db, workspaceId);
@@ -122,9 +125,15 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
           run += 1;
           const { workspace } = await applyConfig(db, config(`TROLL${kind === 'postgres' ? 'P' : 'E'}${run}`, 'America/New_York', 'monday'));
           const receivedAt = new Date(START + SPAN);
-          // Writers at the same time: on PostgreSQL their transactions interleave.
+          // Writers and a background folder at the same time: on PostgreSQL their transactions interleave.
+          let writing = true;
+          const folder = (async () => {
+            while (writing) await foldRollups(db, null, 'skip');
+          })();
           await Promise.all(batches.map((batch) => ingestEvents(db, workspace.id, batch.map(wire), { receivedAt })));
           await deleteEvents(db, workspace.id, deletes);
+          writing = false;
+          await folder;
           await expectRollupsEqualRebuild(db, workspace.id);
         },
       ),
@@ -143,13 +152,14 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
       { id: 'z5', type: 'call', occurredAt: '2026-03-08T04:30:00Z', repEmail: 'cy@example.com' },
     ];
     expect((await ingestEvents(db, workspace.id, events, { receivedAt: new Date('2026-03-12T00:00:00Z') })).accepted).toBe(5);
-    const weekOf = async (email: string) =>
-      (
-        await db.query<{ week_start: Date }>(
-          `SELECT w.week_start FROM rollup_week w JOIN identity i ON i.id = w.identity_id WHERE i.value = $1 AND w.workspace_id = $2 ORDER BY 1`,
-          [email, workspace.id],
-        )
-      ).map((r) => new Date(r.week_start).toISOString());
+    const weekOf = async (email: string) => {
+      await foldRollups(db, workspace.id, 'wait');
+      const rows = await db.query<{ week_start: Date }>(
+        `SELECT w.week_start FROM rollup_week w JOIN identity i ON i.id = w.identity_id WHERE i.value = $1 AND w.workspace_id = $2 ORDER BY 1`,
+        [email, workspace.id],
+      );
+      return rows.map((r) => new Date(r.week_start).toISOString());
+    };
     expect(await weekOf('ana@example.com')).toEqual(['2026-03-02T05:00:00.000Z']);
     expect(await weekOf('late@example.com')).toEqual([]);
     // Kolkata (+05:30) weeks start on Monday 00:00 local, Sunday 18:30 UTC.
