@@ -50,63 +50,6 @@ export async function readKeptLinks(db: SqlRunner, keys: readonly { teamId: numb
   }));
 }
 
-/** The events a team's cohort pairs read: its reps' own events in [from, end), and what they link to. */
-export interface EventScope {
-  teamId: number;
-  memberIds: readonly number[];
-  from: Date;
-  end: Date;
-}
-
-/**
- * Per team, a fingerprint of exactly the rows loadMetricEvents(memberIds, from, end) reads: the
- * reps' own events in [from, end), every event before `end` of the deals they name, and the
- * opportunities opened before `end` from the leads assigned to them. It is the count, the sum of
- * the row ids and the sum of a 64-bit hash of (content hash, member the row counts for) seeded
- * with the id: an insert, a replace (new content hash), a delete or an identity now counting for
- * someone else changes it, and a delete plus an insert cannot leave all three unchanged unless
- * two 64-bit hash sums collide. Events after `end` (this week's) do not enter it. The same
- * index walks as loadMetricEvents (identity, time; deal, time; lead, time), with no rows returned.
- */
-export async function eventFingerprints(db: SqlRunner, workspaceId: number, scopes: readonly EventScope[]): Promise<Map<number, string>> {
-  if (scopes.length === 0) return new Map();
-  const rows = await db.query<{ team_id: number; fingerprint: string }>(
-    `SELECT s.team_id, f.fingerprint
-     FROM jsonb_to_recordset($2::jsonb) AS s(team_id int, member_ids int[], from_at timestamptz, end_at timestamptz)
-     CROSS JOIN LATERAL (
-       WITH own AS (
-         SELECT e.id, e.type, e.lead_id, e.deal_id, e.content_hash, i.member_id
-         FROM identity i
-         CROSS JOIN LATERAL (
-           SELECT * FROM activity_event e WHERE e.identity_id = i.id AND e.occurred_at >= s.from_at AND e.occurred_at < s.end_at OFFSET 0
-         ) e
-         WHERE i.workspace_id = $1 AND i.member_id = ANY(s.member_ids)
-       ),
-       linked AS (
-         SELECT e.id, e.content_hash, e.identity_id FROM (SELECT DISTINCT deal_id FROM own WHERE deal_id IS NOT NULL) d
-         CROSS JOIN LATERAL (
-           SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.deal_id = d.deal_id AND e.occurred_at < s.end_at OFFSET 0
-         ) e
-         UNION
-         SELECT e.id, e.content_hash, e.identity_id FROM (SELECT DISTINCT lead_id FROM own WHERE type = 'lead_assigned' AND lead_id IS NOT NULL) l
-         CROSS JOIN LATERAL (
-           SELECT * FROM activity_event e
-           WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < s.end_at AND e.type = 'opportunity_created' OFFSET 0
-         ) e
-       ),
-       everything AS (
-         SELECT id, content_hash, member_id FROM own
-         UNION ALL
-         SELECT l.id, l.content_hash, i.member_id FROM linked l JOIN identity i ON i.id = l.identity_id
-       )
-       SELECT count(*) || ':' || coalesce(sum(id), 0) || ':' || coalesce(sum(hashtextextended(content_hash || ':' || coalesce(member_id, 0), id)), 0) AS fingerprint
-       FROM everything
-     ) f`,
-    [workspaceId, JSON.stringify(scopes.map((s) => ({ team_id: s.teamId, member_ids: s.memberIds, from_at: s.from.toISOString(), end_at: s.end.toISOString() })))],
-  );
-  return new Map(rows.map((r) => [r.team_id, r.fingerprint]));
-}
-
 /**
  * Keeps links. A row whose pairs have the same fingerprint keeps its pairs and computed_at and
  * takes the new links (they were computed from the same pairs). A row with other pairs is

@@ -1,10 +1,12 @@
 import type { Database } from '../db/client.js';
-import { dataVersion, eventFingerprints, keepLinks, readKeptLinks, type KeptLinks } from '../db/links-repo.js';
+import { dataVersion, keepLinks, readKeptLinks, type KeptLinks } from '../db/links-repo.js';
+import { rollupFingerprints } from '../db/rollups-read.js';
+import { foldRollups } from '../db/rollups-write.js';
 import { indicatorLink, workspaceLinkTest, type CohortPairs, type IndicatorLink, type LinkTest } from '../metrics/correlation.js';
 import { completeWeeks } from '../metrics/windows.js';
-import { eventsFrom, teamCohortPairs, type TeamInput } from './compute.js';
+import { teamCohortPairs, type TeamInput } from './compute.js';
 import { configFingerprint, linksBasis } from './link-fingerprints.js';
-import { loadTeamFacts } from './team-facts.js';
+import { loadTeamFacts, teamRollupQuery } from './team-facts.js';
 
 export interface LinkTeam {
   id: number;
@@ -40,7 +42,7 @@ export function workspaceLinks(teams: readonly { id: number; name: string; focus
 /**
  * The links a team report shows as of `asOf` (metrics.md): computed once per team and complete
  * week, as of that week's end, and kept. Each team's kept cohort pairs stay valid while the
- * fingerprint of what they read (its config, and its events before that week's end: eventFingerprints)
+ * fingerprint of what they read (its config, and the rollups its facts come from as of that week's end: rollupFingerprints)
  * is unchanged, so an event of the current week invalidates nothing, and a late event only its
  * team's pairs. The workspace-wide test needs every team's pairs: `teams` loads the workspace's
  * active teams, the invalid teams' pairs are recomputed (their events loaded one team at a time),
@@ -53,7 +55,7 @@ export async function keptTeamLinks(db: Database, workspaceId: number, team: Lin
   const all = loaded.some((t) => t.id === team.id) ? loaded : [...loaded, team];
   const scopes = all.map((t) => {
     const week = lastCompleteWeek(t.input, asOf);
-    return { team: t, week, from: eventsFrom(t.input, week.end), config: configFingerprint(t.input) };
+    return { team: t, week, config: configFingerprint(t.input) };
   });
   const kept = new Map((await readKeptLinks(db, scopes.map((s) => ({ teamId: s.team.id, weekStart: s.week.start })))).map((k) => [k.teamId, k]));
   // Only the asking team's fingerprint is checked (a few dozen ms each): another team's kept pairs
@@ -62,10 +64,12 @@ export async function keptTeamLinks(db: Database, workspaceId: number, team: Lin
   // for the week yet are computed. Read before any events are loaded: pairs computed from newer
   // events than their fingerprint says are only recomputed once more, never wrongly kept.
   const checked = scopes.filter((s) => s.team.id === team.id || !kept.has(s.team.id));
-  const events = await eventFingerprints(
+  // Whatever is pending is folded first, so the fingerprints cover every write made before this report.
+  await foldRollups(db, workspaceId, 'wait');
+  const events = await rollupFingerprints(
     db,
     workspaceId,
-    checked.map((s) => ({ teamId: s.team.id, memberIds: s.team.input.reps.map((r) => r.id), from: s.from, end: s.week.end })),
+    checked.map((s) => ({ teamId: s.team.id, q: teamRollupQuery(s.team.input, s.week.end) })),
   );
   const current = scopes.map((s) => {
     const own = kept.get(s.team.id);
