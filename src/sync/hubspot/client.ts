@@ -68,7 +68,7 @@ export interface HubSpotObject {
 
 export interface SearchFilter {
   propertyName: string;
-  operator: 'EQ' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY' | 'IN';
+  operator: 'EQ' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY' | 'IN' | 'NOT_IN';
   value?: string;
   values?: string[];
 }
