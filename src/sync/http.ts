@@ -1,6 +1,7 @@
 /**
  * JSON over HTTP to a CRM's REST API, with Pacer's backoff in charge: every request waits for
- * room in the throttle's windows; a 429 (or what the CRM's dialect calls rate limited, such as
+ * room in the throttle's windows and holds its place there until a window after its answer
+ * arrived (when the CRM has surely counted it); a 429 (or what the CRM's dialect calls rate limited, such as
  * Salesforce's 403 REQUEST_LIMIT_EXCEEDED) pauses every request for the CRM's Retry-After (or
  * what the CRM's rate-limit policy implies) and is tried again; a 5xx, a timeout or a dropped
  * connection is tried again with exponential backoff; any other answer is a failure the CRM's
@@ -84,7 +85,7 @@ export class CrmHttp {
     const backoffMs = this.options.backoffMs ?? DEFAULTS.backoffMs;
     let lastProblem = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      await throttle.acquire(['general', ...(req.classes ?? [])]);
+      const permit = await throttle.acquire(['general', ...(req.classes ?? [])]);
       this.requests += 1;
       let res: Response;
       try {
@@ -100,11 +101,14 @@ export class CrmHttp {
           signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULTS.timeoutMs),
         });
       } catch (err) {
+        permit.done();
         lastProblem = `no answer from ${dialect.name} (${err instanceof Error ? err.message : String(err)})`;
         logger.debug({ path: req.path, attempt }, lastProblem);
         await this.timer.sleep(backoffMs * 2 ** (attempt - 1));
         continue;
       }
+      // The answer's headers are in: the CRM has counted the request by now.
+      permit.done();
       const body = await readBody(res);
       if (res.ok) return body as T;
       if (res.status === 429 || dialect.isRateLimited?.(res.status, body)) {

@@ -2,6 +2,13 @@
  * Pacer's own throttle for a CRM's API: rolling windows (HubSpot's "100 requests per 10
  * seconds" is a rolling window), so requests go out as fast as the limits allow and never
  * faster. A 429 still pauses everything until the CRM's Retry-After has passed.
+ *
+ * A request holds its place in a window from when it is let through until a window after its
+ * answer arrived (`Permit.done`). The CRM counts a request somewhere between its arrival and its
+ * answer, so that is the latest moment it can have been counted, on Pacer's own clock: the next
+ * request let through a window later cannot reach the CRM within the same window, whatever the
+ * network's latency, its jitter, or how late either side's event loop handled the bytes. No
+ * guessed margin is needed, and no agreement between the two clocks beyond their rate.
  */
 
 /** At most `limit` requests in any `windowMs`. */
@@ -10,21 +17,43 @@ export interface WindowLimit {
   windowMs: number;
 }
 
+/** A request's place in a window: `at` is when its answer arrived, +Infinity while it is in flight. */
+interface Entry {
+  at: number;
+}
+
 class RollingWindow {
-  private readonly times: number[] = [];
+  private entries: Entry[] = [];
 
   constructor(private readonly w: WindowLimit) {}
 
-  /** Milliseconds until one more request fits. */
+  /** Milliseconds until one more request fits; +Infinity while only an answer can make room. */
   waitMs(now: number): number {
-    while (this.times.length > 0 && this.times[0]! <= now - this.w.windowMs) this.times.shift();
-    if (this.times.length < this.w.limit) return 0;
-    return this.times[0]! + this.w.windowMs - now;
+    this.entries = this.entries.filter((e) => e.at > now - this.w.windowMs);
+    if (this.entries.length < this.w.limit) return 0;
+    // Entries settle out of order (answers do not come back in the order requests left).
+    const sorted = this.entries.map((e) => e.at).sort((a, b) => a - b);
+    return sorted[this.entries.length - this.w.limit]! + this.w.windowMs - now;
   }
 
-  record(now: number): void {
-    this.times.push(now);
+  record(): Entry {
+    const entry = { at: Number.POSITIVE_INFINITY };
+    this.entries.push(entry);
+    return entry;
   }
+}
+
+/** A promise and what resolves it (Promise.withResolvers is Node 22's). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A request let through the throttle. */
+export interface Permit {
+  /** Its answer arrived (or it failed): it counts in its windows for a window from now. Idempotent. */
+  done(): void;
 }
 
 export interface Timer {
@@ -63,6 +92,8 @@ export class Throttle {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly others: RollingWindow | null;
   private reservedLastUsed = Number.NEGATIVE_INFINITY;
+  /** Resolved (and replaced) whenever a request's answer arrives: a full window may have room. */
+  private answered = signal();
 
   constructor(
     limits: Record<string, readonly WindowLimit[]>,
@@ -73,11 +104,11 @@ export class Throttle {
     this.others = reservation ? new RollingWindow(reservation.others) : null;
   }
 
-  /** Waits for room in the windows of `kinds`, then counts the request in them. */
-  acquire(kinds: readonly string[]): Promise<void> {
+  /** Waits for room in the windows of `kinds`, then counts the request in them until a window after `done()`. */
+  acquire(kinds: readonly string[]): Promise<Permit> {
     const key = kinds.join('+');
     const reserved = this.reservation !== null && kinds.includes(this.reservation.kind);
-    const turn = (this.queues.get(key) ?? Promise.resolve()).then(async () => {
+    const turn = (this.queues.get(key) ?? Promise.resolve()).then(async (): Promise<Permit> => {
       for (;;) {
         const now = this.timer.now();
         const windows = kinds.flatMap((k) => this.windows.get(k) ?? []);
@@ -86,16 +117,35 @@ export class Throttle {
         const othersWait = !reserved && this.others && reservationActive ? this.others.waitMs(now) : 0;
         const wait = Math.max(paused, othersWait, ...windows.map((w) => w.waitMs(now)));
         if (wait <= 0) {
-          for (const w of windows) w.record(now);
+          const entries = windows.map((w) => w.record());
           if (reserved) this.reservedLastUsed = now;
-          else this.others?.record(now);
-          return;
+          else if (this.others) entries.push(this.others.record());
+          return this.permit(entries);
+        }
+        if (wait === Number.POSITIVE_INFINITY) {
+          // Every place is held by a request still in flight: its answer makes room.
+          await this.answered.promise;
+          continue;
         }
         await this.timer.sleep(reserved ? wait : Math.min(wait, 50));
       }
     });
-    this.queues.set(key, turn.catch(() => undefined));
+    this.queues.set(key, turn.then(() => undefined, () => undefined));
     return turn;
+  }
+
+  private permit(entries: Entry[]): Permit {
+    let settled = false;
+    return {
+      done: () => {
+        if (settled) return;
+        settled = true;
+        const now = this.timer.now();
+        for (const e of entries) e.at = now;
+        this.answered.resolve();
+        this.answered = signal();
+      },
+    };
   }
 
   /** Holds the requests of `kind` back for `ms` (a 429's Retry-After); 'general' holds back all. */

@@ -14,7 +14,7 @@ import { sourceFactory, type SourceTuning } from '../../src/sync/sources.js';
 export const HUBSPOT_TOKEN = 'pat-na1-00000000-test-token';
 /** Windows a hundred times shorter than HubSpot's: 100 requests per 100 ms, search 5 per 10 ms. */
 export const TEST_SCALE = 0.01;
-export const TEST_WINDOWS = { generalMs: 10_000 * TEST_SCALE, searchMs: 1_000 * TEST_SCALE, jitterMs: 20 };
+export const TEST_WINDOWS = { generalMs: 10_000 * TEST_SCALE, searchMs: 1_000 * TEST_SCALE };
 
 export function startTestHubSpot(overrides: Partial<LocalHubSpotLimits> = {}): Promise<LocalHubSpot> {
   return startLocalHubSpot({ token: HUBSPOT_TOKEN, limits: scaledLimits(TEST_SCALE, overrides) });

@@ -437,6 +437,36 @@ describe('HubSpot sync: more changed records than one search query reaches', () 
   });
 });
 
+describe('HubSpot sync: a new time range leaves out the records it starts with that were read', () => {
+  let db: Database;
+  let hs: LocalHubSpot;
+  let workspaceId: number;
+  const pages = { search: 20, searchResults: 100, associations: 50 };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('embedded');
+    hs = await startTestHubSpot({ searchPage: pages.search, searchResults: pages.searchResults, associationsBatch: pages.associations });
+    hs.state.owners.push({ id: '701', email: 'anna@x.com', updatedAt: OWNERS_UPDATED });
+    workspaceId = await applyDocument(db, configDoc(hs.url));
+  });
+  afterAll(async () => {
+    await hs?.close();
+    await db?.close();
+  });
+
+  it('reads 240 calls modified at distinct instants in 12 searches of 20, none twice', async () => {
+    const base = at('11-16T15:00:00');
+    for (let i = 0; i < 240; i += 1) hs.state.upsert('calls', null, { hs_timestamp: new Date(base + i * 1000).toISOString(), hubspot_owner_id: '701' }, base + i * 1000);
+    hs.clearRequests();
+    const result = await syncNamed(testSyncDeps(db, { now: NOW, tuning: { pages } }), workspaceId);
+    expect(result.status).toBe('ok');
+    expect(byObject(result, 'calls')).toMatchObject({ read: 240, accepted: 240, duplicates: 0 });
+    // Ranges of 100 results: 100 + 100 + 40 new records, 5 + 5 + 2 pages. Reading the range
+    // boundary's call again would make the last range 41 results, 3 pages.
+    expect(hs.requests.filter((r) => r.path === '/crm/v3/objects/calls/search')).toHaveLength(12);
+  });
+});
+
 describe('HubSpot sync: a first sync lists deals with their history, and resumes the listing', () => {
   let db: Database;
   let hs: LocalHubSpot;
@@ -446,10 +476,13 @@ describe('HubSpot sync: a first sync lists deals with their history, and resumes
     db = await createTestDatabase('embedded');
     hs = await startTestHubSpot({ associationsBatch: 50 });
     buildCrm(hs);
+    // Ten companies, each with deals on every page of the listing.
+    const companies = Array.from({ length: 10 }, (_, k) => hs.state.upsert('companies', null, { name: `Company ${k}` }, at('11-01T10:00:00')));
     for (let i = 0; i < 120; i += 1) {
       const t = at('11-10T15:00:00') + i * 60_000;
       const id = hs.state.upsert('deals', null, { dealname: `Bulk ${i}`, amount: '100', pipeline: 'default', dealstage: 'appointmentscheduled', hubspot_owner_id: '701' }, t);
       hs.state.upsert('deals', id, { dealstage: 'demo1' }, t + 1000);
+      hs.state.associate('deals', id, 'companies', companies[i % 10]!);
     }
     workspaceId = await applyDocument(db, configDoc(hs.url));
   });
@@ -482,5 +515,17 @@ describe('HubSpot sync: a first sync lists deals with their history, and resumes
     expect(stored).toHaveLength(2 + 120);
     expect(hs.requests.filter((r) => r.path === '/crm/v3/objects/deals/search' || r.path === '/crm/v3/objects/deals/batch/read')).toEqual([]);
     expect((await readCheckpoints(db, sourceId)).get('deals')).toBe(String(t0));
+  });
+
+  it('reads each company once per run, though its deals come on several pages', async () => {
+    hs.clearRequests();
+    const full = await syncNamed(testSyncDeps(db, { now: NOW, tuning: { pages: { associations: 50 } } }), workspaceId, 'hubspot', { full: true });
+    expect(full.status).toBe('ok');
+    expect(byObject(full, 'deals').read).toBe(124);
+    // Three pages of deals name eleven companies (Acme and the ten): one batch read.
+    expect(hs.requests.filter((r) => r.path === '/crm/v3/objects/companies/batch/read')).toHaveLength(1);
+    const created = (await storedEvents(db, workspaceId)).filter((e) => e.type === 'opportunity_created' && e.dealName?.startsWith('Bulk '));
+    expect(created).toHaveLength(120);
+    for (const e of created) expect(e.accountName).toBe(`Company ${Number(e.dealName!.slice(5)) % 10}`);
   });
 });

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Throttle } from '../../src/sync/rate-limit.js';
 
-/** Acquires in every class at once; returns when each was let through (ms from the start). */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Acquires in every class at once, each answered at once; returns when each was let through (ms from the start). */
 async function race(throttle: Throttle, classes: Record<string, { kinds: string[]; n: number }>): Promise<Record<string, number[]>> {
   const start = performance.now();
   const out: Record<string, number[]> = {};
   await Promise.all(
     Object.entries(classes).flatMap(([name, { kinds, n }]) =>
       Array.from({ length: n }, async () => {
-        await throttle.acquire(kinds);
+        (await throttle.acquire(kinds)).done();
         (out[name] ??= []).push(performance.now() - start);
       }),
     ),
@@ -42,5 +44,41 @@ describe('Throttle', () => {
     const throttle = new Throttle({ general: [{ limit: 20, windowMs: 200 }], search: [{ limit: 1, windowMs: 20 }] }, undefined, { kind: 'search', others: { limit: 10, windowMs: 200 } });
     const { other } = await race(throttle, { other: { kinds: ['general'], n: 20 } });
     expect(other!.filter((t) => t < 50)).toHaveLength(20);
+  });
+
+  it('keeps a request in its window until a window after its answer arrived', async () => {
+    const throttle = new Throttle({ general: [{ limit: 1, windowMs: 50 }] });
+    const start = performance.now();
+    const first = await throttle.acquire(['general']);
+    const second = throttle.acquire(['general']).then((p) => {
+      p.done();
+      return performance.now() - start;
+    });
+    // The first request is answered 80 ms after it left: its window runs from then, not from its start.
+    await sleep(80);
+    const answeredAt = performance.now() - start;
+    first.done();
+    first.done();
+    expect(await second).toBeGreaterThanOrEqual(answeredAt + 49);
+  });
+
+  it('frees places in the order answers arrive, not the order requests left', async () => {
+    const throttle = new Throttle({ general: [{ limit: 2, windowMs: 100 }] });
+    const start = performance.now();
+    const [a, b] = [await throttle.acquire(['general']), await throttle.acquire(['general'])];
+    const third = throttle.acquire(['general']).then((permit) => {
+      permit.done();
+      return performance.now() - start;
+    });
+    await sleep(40);
+    const bAnswered = performance.now() - start;
+    b.done();
+    await sleep(250);
+    const aAnswered = performance.now() - start;
+    a.done();
+    // b's place frees a window after b's answer, while a (sent first) is still in flight.
+    const thirdAt = await third;
+    expect(thirdAt).toBeGreaterThanOrEqual(bAnswered + 99);
+    expect(thirdAt).toBeLessThan(aAnswered);
   });
 });

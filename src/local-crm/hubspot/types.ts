@@ -100,5 +100,9 @@ export interface LocalHubSpotOptions {
   now?: () => number;
 }
 
-/** Called before each answer (after the request is counted): tests kill a sync process here. */
+/**
+ * Called when a request has passed authentication, before it is counted in the rate limits and
+ * answered (a delay here delays both, as a server counting late would): tests kill a sync process
+ * here, or queue a failure for this very request.
+ */
 export type RequestHook = (request: { n: number; method: string; path: string }) => void | Promise<void>;

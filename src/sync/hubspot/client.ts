@@ -38,16 +38,23 @@ export interface HubSpotPages {
 }
 
 /**
- * HubSpot's windows: the burst limit counts 10 rolling seconds, search one second. HubSpot counts
- * a request when it arrives, Pacer when it leaves: Pacer's windows are longer by `jitterMs` (or
- * 2%, whichever is more), so network jitter never puts one request too many in HubSpot's.
+ * HubSpot's windows: the burst limit counts 10 rolling seconds, search one second. Pacer's throttle
+ * keeps each request in its windows until a window after its answer arrived (../rate-limit.ts),
+ * by when HubSpot has surely counted it: network latency and its jitter need no margin.
  */
 export interface HubSpotWindows {
   generalMs: number;
   searchMs: number;
-  jitterMs: number;
 }
-export const HUBSPOT_WINDOWS: HubSpotWindows = { generalMs: 10_000, searchMs: 1_000, jitterMs: 50 };
+export const HUBSPOT_WINDOWS: HubSpotWindows = { generalMs: 10_000, searchMs: 1_000 };
+
+/**
+ * How much longer Pacer's windows are than HubSpot's: only for the two clocks running at different
+ * rates (clock offsets do not matter; every time compared is on Pacer's clock). NTP corrects a
+ * clock's frequency by at most 500 ppm (RFC 5905's tolerance, the Linux kernel's limit), so two
+ * clocks differ by at most 1,000 ppm: 1 ms a second, 10 ms over the burst window.
+ */
+export const CLOCK_RATE_TOLERANCE = 0.001;
 
 export interface HubSpotObject {
   id: string;
@@ -61,7 +68,7 @@ export interface HubSpotObject {
 
 export interface SearchFilter {
   propertyName: string;
-  operator: 'EQ' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY' | 'IN';
+  operator: 'EQ' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY' | 'IN' | 'NOT_IN';
   value?: string;
   values?: string[];
 }
@@ -161,7 +168,7 @@ export class HubSpotClient {
   constructor(options: HubSpotClientOptions) {
     this.pages = { ...HUBSPOT_PAGES, ...options.pages };
     const windows = options.windows ?? HUBSPOT_WINDOWS;
-    const margin = (ms: number) => ms + Math.max(windows.jitterMs, ms * 0.02);
+    const margin = (ms: number) => ms * (1 + CLOCK_RATE_TOLERANCE);
     const { per10Seconds, searchPerSecond } = options.limits;
     // While searching, the other requests leave the searches their share of the burst limit.
     const searchShare = searchPerSecond === null ? 0 : Math.floor((searchPerSecond * windows.generalMs) / windows.searchMs);

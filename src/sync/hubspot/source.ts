@@ -35,6 +35,14 @@ import {
 
 /** How far before its checkpoint a run starts reading (HubSpot's search index lags behind writes). */
 export const OVERLAP_MS = 5 * 60 * 1000;
+/**
+ * At most this many ids read already are left out of a new time range by `NOT_IN` (one filter);
+ * more (a bulk import's instant) are read again and skipped. The search pages cited in
+ * docs/crm-sync.md state no limit on a filter's values; this stays far from any.
+ */
+const MAX_EXCLUDED = 10;
+/** Companies' names kept per run (one entry is a few dozen bytes). */
+const MAX_COMPANIES_KEPT = 50_000;
 
 export interface HubSpotSourceOptions {
   config: HubSpotSourceConfig;
@@ -78,9 +86,12 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
   async function* searchPages(objectType: string, modified: string, properties: readonly string[], filters: readonly SearchFilter[], fromMs: number): AsyncGenerator<HubSpotObject[]> {
     const modifiedOf = (r: HubSpotObject) => parseTime(r.properties[modified]) ?? parseTime(r.updatedAt) ?? 0;
     const props = [...new Set([...properties, modified])];
+    /** Ids a new time range leaves out: read already at its first instant (see below). */
+    let excluded: string[] = [];
     const query = (from: number, after?: string): Promise<SearchAnswer> => {
+      const exclusion: SearchFilter[] = excluded.length > 0 ? [{ propertyName: 'hs_object_id', operator: 'NOT_IN', values: excluded }] : [];
       const answer = client.search(objectType, {
-        filterGroups: [{ filters: [{ propertyName: modified, operator: 'GTE', value: String(from) }, ...filters] }],
+        filterGroups: [{ filters: [{ propertyName: modified, operator: 'GTE', value: String(from) }, ...filters, ...exclusion] }],
         sorts: [{ propertyName: modified, direction: 'ASCENDING' }],
         properties: props,
         limit: pages.search,
@@ -115,10 +126,13 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
       }
       if (Number(next) < pages.searchResults) pending = query(from, next);
       else if (last > from) {
-        // The query's reach ends here: a new time range from the last modification read.
+        // The query's reach ends here: a new time range from the last modification read. The
+        // records of that instant already read are left out of it when they are few (usually
+        // one), so the new range does not spend its first page's places on them again.
         from = last;
         readAtFrom = readAtLast;
         readAtLast = new Set(readAtFrom);
+        excluded = readAtFrom.size <= MAX_EXCLUDED ? [...readAtFrom] : [];
         pending = query(from);
       } else crowded = true;
       if (fresh.length > 0) yield fresh;
@@ -129,6 +143,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
         last = from;
         readAtFrom = new Set();
         readAtLast = new Set();
+        excluded = [];
         pending = query(from);
       }
     }
@@ -249,6 +264,17 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
     yield { records, position: String(t0) };
   }
 
+  /**
+   * Deals' companies read in this run (null: not found), so the many deals of one company, spread
+   * over pages, read it once. A company renamed during the run is seen at its deals' next change,
+   * as one renamed between runs is (a company's change does not move its deals' modification time).
+   */
+  const companies = new Map<string, DealCompany | null>();
+  const keepCompany = (id: string, company: DealCompany | null) => {
+    if (companies.size >= MAX_COMPANIES_KEPT) companies.delete(companies.keys().next().value!);
+    companies.set(id, company);
+  };
+
   const deals: SourceObject<HubSpotObject> = {
     name: 'deals',
     fetchChanges: (since) =>
@@ -265,21 +291,32 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
       }
       const readable = [...full.keys()];
       const [companyIds, contactIds] = [await client.associations('deals', 'companies', readable), await client.associations('deals', 'contacts', readable)];
-      const companies = new Map<string, DealCompany>();
       const primary = new Map(readable.flatMap((id) => {
         const ids = companyIds.get(id) ?? [];
         const first = [...ids].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
         return first === undefined ? [] : [[id, first] as const];
       }));
-      for (const ids of chunk([...new Set(primary.values())], pages.batchRead)) {
-        for (const c of await client.batchRead('companies', ids, ['name', 'hs_lastmodifieddate'])) {
-          companies.set(c.id, { name: c.properties.name ?? null, modifiedMs: parseTime(c.properties.hs_lastmodifieddate) ?? 0 });
+      // This page's companies: those read on earlier pages, then the others.
+      const pageCompanies = new Map<string, DealCompany | null>();
+      const unreadCompanies: string[] = [];
+      for (const id of new Set(primary.values())) {
+        const known = companies.get(id);
+        if (known === undefined) unreadCompanies.push(id);
+        else pageCompanies.set(id, known);
+      }
+      for (const ids of chunk(unreadCompanies, pages.batchRead)) {
+        const found = new Map((await client.batchRead('companies', ids, ['name', 'hs_lastmodifieddate'])).map((c) => [c.id, c]));
+        for (const id of ids) {
+          const c = found.get(id);
+          const company = c ? { name: c.properties.name ?? null, modifiedMs: parseTime(c.properties.hs_lastmodifieddate) ?? 0 } : null;
+          pageCompanies.set(id, company);
+          keepCompany(id, company);
         }
       }
       return collect(
         records.map((r) => {
           const deal = full.get(r.id);
-          if (deal) return mapDeal(deal, companies.get(primary.get(r.id) ?? ''), contactIds.get(r.id), ctx);
+          if (deal) return mapDeal(deal, pageCompanies.get(primary.get(r.id) ?? '') ?? undefined, contactIds.get(r.id), ctx);
           const skip = ctx.stages.pipelineSkip(r.properties.pipeline);
           return { key: `${ctx.source}:deal:${r.id}`, events: [], skipped: skip ?? 'deal no longer readable (archived since the search)' };
         }),
