@@ -1,0 +1,303 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The tables as Kysely sees them: snake_case columns as in the database, written from
+ * prisma/schema.prisma and the migrations (tests/integration/kysely-tables.test.ts fails when they
+ * and the migrated database disagree). The select types are what both drivers return through
+ * src/db/kysely.ts, which reads bigint and date columns as text on PostgreSQL and PGlite alike.
+ * Kysely is for the hand-written SQL; plain CRUD may use the Prisma client.
+ */
+
+/** timestamptz: read as a Date; written as a Date or an ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** bigint: read as decimal text (ids and versions may pass 2^53). */
+export type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+/** numeric: read as decimal text, exactly as stored. */
+export type Numeric = ColumnType<string, string | number, string | number>;
+/** date: read as YYYY-MM-DD (no time zone to shift it). */
+export type DateColumn = ColumnType<string, string, string>;
+/** jsonb: read as the parsed value the application stores there; written as JSON text. */
+export type Json<T> = ColumnType<T, string, string>;
+
+export type MemberRole = 'rep' | 'manager';
+export type IdentityKind = 'email' | 'slack' | 'crm';
+export type LeadSource = 'inbound' | 'outbound';
+export type ApiKeyScope = 'ingest' | 'read';
+export type TargetPeriodKind = 'quarter' | 'month' | 'custom';
+export type AlertStatus = 'open' | 'snoozed' | 'dismissed' | 'done';
+export type DeliveryStatus = 'pending' | 'posting' | 'sent' | 'failed' | 'unknown' | 'skipped';
+
+export interface WorkspaceTable {
+  id: Generated<number>;
+  slack_team_id: string;
+  name: string | null;
+  currency: Generated<string>;
+  timezone: Generated<string>;
+  touch_types: Generated<string[] | null>;
+  stale_after_hours: Generated<number>;
+  data_version: Generated<Int8>;
+  slack_disconnected_at: Timestamp | null;
+  slack_missing_scopes: Generated<string[] | null>;
+  created_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface TeamTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  timezone: string;
+  channel: string | null;
+  pipeline_stages: string[] | null;
+  focus: string[] | null;
+  touch_types: Generated<string[] | null>;
+  performance_metric: Generated<string>;
+  week_starts_on: Generated<number>;
+  /** Resolved team settings; read them with readTeamSettings. */
+  settings: Generated<Json<unknown>>;
+  active: Generated<boolean>;
+  stale_since: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface MemberTable {
+  id: Generated<number>;
+  workspace_id: number;
+  email: string;
+  name: string;
+  slack_user_id: string | null;
+  crm_owner_id: string | null;
+  start_date: DateColumn | null;
+  timezone: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface TeamMembershipTable {
+  id: Generated<number>;
+  team_id: number;
+  member_id: number;
+  role: Generated<MemberRole>;
+  manager_id: number | null;
+}
+
+export interface IdentityTable {
+  id: Generated<number>;
+  workspace_id: number;
+  kind: IdentityKind;
+  value: string;
+  member_id: number | null;
+}
+
+export interface ActivityEventTable {
+  id: Generated<Int8>;
+  workspace_id: number;
+  external_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  identity_id: number;
+  lead_id: string | null;
+  deal_id: string | null;
+  amount: Numeric | null;
+  stage: string | null;
+  lead_source: LeadSource | null;
+  metadata: Json<Record<string, unknown>> | null;
+  deal_name: string | null;
+  lead_name: string | null;
+  account_name: string | null;
+  url: string | null;
+  version: Int8 | null;
+  content_hash: string;
+  received_at: Generated<Timestamp>;
+}
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  workspace_id: number;
+  scope: ApiKeyScope;
+  prefix: string;
+  hash: string;
+  created_at: Generated<Timestamp>;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface TargetTable {
+  id: Generated<number>;
+  workspace_id: number;
+  team_id: number;
+  member_id: number | null;
+  metric: string;
+  period_kind: TargetPeriodKind;
+  period_start: DateColumn | null;
+  period_end: DateColumn | null;
+  value: Numeric;
+  ramped: Generated<boolean>;
+}
+
+export interface TeamLinksTable {
+  team_id: number;
+  week_start: Timestamp;
+  data_version: Int8;
+  fingerprint: string;
+  /** CohortPairs[] (src/metrics/correlation.ts). */
+  cohort: Json<unknown>;
+  /** IndicatorLink[] (src/metrics/correlation.ts). */
+  links: Json<unknown>;
+  links_basis: string;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface SlackInstallationTable {
+  id: Generated<number>;
+  enterprise_id: Generated<string>;
+  slack_team_id: Generated<string>;
+  bot_user_id: string | null;
+  /** Bolt's Installation, serialised. */
+  installation: Json<unknown>;
+  installed_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface SlackUserTable {
+  workspace_id: number;
+  slack_user_id: string;
+  member_id: number | null;
+  email: string | null;
+  timezone: string | null;
+  checked_at: Timestamp;
+}
+
+export interface MemberPreferenceTable {
+  member_id: number;
+  nudges_enabled: boolean | null;
+  digest_enabled: boolean | null;
+  send_time: string | null;
+  updated_at: Timestamp;
+}
+
+export interface AlertStateTable {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  alert_key: string;
+  status: Generated<AlertStatus>;
+  snoozed_until: Timestamp | null;
+  snooze_count: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface FeedbackTable {
+  id: Generated<number>;
+  workspace_id: number;
+  slack_user_id: string;
+  member_id: number | null;
+  subject: string;
+  useful: boolean;
+  created_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface AlertFeedbackTable {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  alert_key: string;
+  rule: string;
+  useful: boolean;
+  at: Timestamp;
+}
+
+export interface AlertRulePauseTable {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  rule: string;
+  started_at: Timestamp;
+  until: Timestamp;
+  undone_at: Timestamp | null;
+}
+
+export interface SlackEventReceiptTable {
+  event_id: string;
+  received_at: Generated<Timestamp>;
+}
+
+export interface SlackRequestSignatureTable {
+  signature_hash: string;
+  signed_at: Timestamp;
+}
+
+export interface DeliveryTable {
+  id: Generated<Int8>;
+  workspace_id: number;
+  key: string;
+  kind: string;
+  recipient: string;
+  status: Generated<DeliveryStatus>;
+  claimed_by: string | null;
+  lease_until: Timestamp | null;
+  due_at: Timestamp;
+  attempts: Generated<number>;
+  not_before: Timestamp | null;
+  channel: string | null;
+  ts: string | null;
+  error: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface CrmSourceTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  kind: string;
+  /** StoredSourceSettings (src/config/apply-sources.ts). */
+  settings: Json<unknown>;
+  settings_hash: string;
+  every_minutes: number;
+  active: Generated<boolean>;
+  last_attempt_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  failing_since: Timestamp | null;
+  last_run: Json<unknown> | null;
+  claimed_by: string | null;
+  lease_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Timestamp;
+}
+
+export interface CrmCheckpointTable {
+  source_id: number;
+  stream: string;
+  position: string;
+  updated_at: Timestamp;
+}
+
+/** Every application table, by its name in the database. */
+export interface DB {
+  workspace: WorkspaceTable;
+  team: TeamTable;
+  member: MemberTable;
+  team_membership: TeamMembershipTable;
+  identity: IdentityTable;
+  activity_event: ActivityEventTable;
+  api_key: ApiKeyTable;
+  target: TargetTable;
+  team_links: TeamLinksTable;
+  slack_installation: SlackInstallationTable;
+  slack_user: SlackUserTable;
+  member_preference: MemberPreferenceTable;
+  alert_state: AlertStateTable;
+  feedback: FeedbackTable;
+  alert_feedback: AlertFeedbackTable;
+  alert_rule_pause: AlertRulePauseTable;
+  slack_event_receipt: SlackEventReceiptTable;
+  slack_request_signature: SlackRequestSignatureTable;
+  delivery: DeliveryTable;
+  crm_source: CrmSourceTable;
+  crm_checkpoint: CrmCheckpointTable;
+}
