@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 /**
  * The tables as Kysely sees them: snake_case columns as in the database, written from
@@ -8,6 +8,11 @@ import type { ColumnType, Generated } from 'kysely';
  * Kysely is for the hand-written SQL; plain CRUD may use the Prisma client.
  */
 
+/**
+ * A column the database fills when an insert leaves it out (a default, a serial). Kysely's own
+ * Defaulted<T> cannot wrap the ColumnTypes below, so this one passes theirs through.
+ */
+export type Defaulted<T> = [T] extends [ColumnType<infer S, infer I, infer U>] ? ColumnType<S, I | undefined, U> : ColumnType<T, T | undefined, T>;
 /** timestamptz: read as a Date; written as a Date or an ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** bigint: read as decimal text (ids and versions may pass 2^53). */
@@ -28,41 +33,41 @@ export type AlertStatus = 'open' | 'snoozed' | 'dismissed' | 'done';
 export type DeliveryStatus = 'pending' | 'posting' | 'sent' | 'failed' | 'unknown' | 'skipped';
 
 export interface WorkspaceTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   slack_team_id: string;
   name: string | null;
-  currency: Generated<string>;
-  timezone: Generated<string>;
-  touch_types: Generated<string[] | null>;
-  stale_after_hours: Generated<number>;
-  data_version: Generated<Int8>;
+  currency: Defaulted<string>;
+  timezone: Defaulted<string>;
+  touch_types: Defaulted<string[] | null>;
+  stale_after_hours: Defaulted<number>;
+  data_version: Defaulted<Int8>;
   slack_disconnected_at: Timestamp | null;
-  slack_missing_scopes: Generated<string[] | null>;
-  created_at: Generated<Timestamp>;
+  slack_missing_scopes: Defaulted<string[] | null>;
+  created_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 
 export interface TeamTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   name: string;
   timezone: string;
   channel: string | null;
   pipeline_stages: string[] | null;
   focus: string[] | null;
-  touch_types: Generated<string[] | null>;
-  performance_metric: Generated<string>;
-  week_starts_on: Generated<number>;
+  touch_types: Defaulted<string[] | null>;
+  performance_metric: Defaulted<string>;
+  week_starts_on: Defaulted<number>;
   /** Resolved team settings; read them with readTeamSettings. */
-  settings: Generated<Json<unknown>>;
-  active: Generated<boolean>;
+  settings: Defaulted<Json<unknown>>;
+  active: Defaulted<boolean>;
   stale_since: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 
 export interface MemberTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   email: string;
   name: string;
@@ -70,21 +75,21 @@ export interface MemberTable {
   crm_owner_id: string | null;
   start_date: DateColumn | null;
   timezone: string | null;
-  active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  active: Defaulted<boolean>;
+  created_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 
 export interface TeamMembershipTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   team_id: number;
   member_id: number;
-  role: Generated<MemberRole>;
+  role: Defaulted<MemberRole>;
   manager_id: number | null;
 }
 
 export interface IdentityTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   kind: IdentityKind;
   value: string;
@@ -92,7 +97,7 @@ export interface IdentityTable {
 }
 
 export interface ActivityEventTable {
-  id: Generated<Int8>;
+  id: Defaulted<Int8>;
   workspace_id: number;
   external_id: string;
   type: string;
@@ -110,22 +115,22 @@ export interface ActivityEventTable {
   url: string | null;
   version: Int8 | null;
   content_hash: string;
-  received_at: Generated<Timestamp>;
+  received_at: Defaulted<Timestamp>;
 }
 
 export interface ApiKeyTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   scope: ApiKeyScope;
   prefix: string;
   hash: string;
-  created_at: Generated<Timestamp>;
+  created_at: Defaulted<Timestamp>;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
 }
 
 export interface TargetTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   team_id: number;
   member_id: number | null;
@@ -134,7 +139,7 @@ export interface TargetTable {
   period_start: DateColumn | null;
   period_end: DateColumn | null;
   value: Numeric;
-  ramped: Generated<boolean>;
+  ramped: Defaulted<boolean>;
 }
 
 export interface TeamLinksTable {
@@ -147,17 +152,17 @@ export interface TeamLinksTable {
   /** IndicatorLink[] (src/metrics/correlation.ts). */
   links: Json<unknown>;
   links_basis: string;
-  computed_at: Generated<Timestamp>;
+  computed_at: Defaulted<Timestamp>;
 }
 
 export interface SlackInstallationTable {
-  id: Generated<number>;
-  enterprise_id: Generated<string>;
-  slack_team_id: Generated<string>;
+  id: Defaulted<number>;
+  enterprise_id: Defaulted<string>;
+  slack_team_id: Defaulted<string>;
   bot_user_id: string | null;
   /** Bolt's Installation, serialised. */
   installation: Json<unknown>;
-  installed_at: Generated<Timestamp>;
+  installed_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 
@@ -179,29 +184,29 @@ export interface MemberPreferenceTable {
 }
 
 export interface AlertStateTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   member_id: number;
   alert_key: string;
-  status: Generated<AlertStatus>;
+  status: Defaulted<AlertStatus>;
   snoozed_until: Timestamp | null;
-  snooze_count: Generated<number>;
+  snooze_count: Defaulted<number>;
   updated_at: Timestamp;
 }
 
 export interface FeedbackTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   slack_user_id: string;
   member_id: number | null;
   subject: string;
   useful: boolean;
-  created_at: Generated<Timestamp>;
+  created_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 
 export interface AlertFeedbackTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   member_id: number;
   alert_key: string;
@@ -211,7 +216,7 @@ export interface AlertFeedbackTable {
 }
 
 export interface AlertRulePauseTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   member_id: number;
   rule: string;
@@ -222,7 +227,7 @@ export interface AlertRulePauseTable {
 
 export interface SlackEventReceiptTable {
   event_id: string;
-  received_at: Generated<Timestamp>;
+  received_at: Defaulted<Timestamp>;
 }
 
 export interface SlackRequestSignatureTable {
@@ -231,26 +236,26 @@ export interface SlackRequestSignatureTable {
 }
 
 export interface DeliveryTable {
-  id: Generated<Int8>;
+  id: Defaulted<Int8>;
   workspace_id: number;
   key: string;
   kind: string;
   recipient: string;
-  status: Generated<DeliveryStatus>;
+  status: Defaulted<DeliveryStatus>;
   claimed_by: string | null;
   lease_until: Timestamp | null;
   due_at: Timestamp;
-  attempts: Generated<number>;
+  attempts: Defaulted<number>;
   not_before: Timestamp | null;
   channel: string | null;
   ts: string | null;
   error: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 
 export interface CrmSourceTable {
-  id: Generated<number>;
+  id: Defaulted<number>;
   workspace_id: number;
   name: string;
   kind: string;
@@ -258,7 +263,7 @@ export interface CrmSourceTable {
   settings: Json<unknown>;
   settings_hash: string;
   every_minutes: number;
-  active: Generated<boolean>;
+  active: Defaulted<boolean>;
   last_attempt_at: Timestamp | null;
   last_success_at: Timestamp | null;
   last_error: string | null;
@@ -266,7 +271,7 @@ export interface CrmSourceTable {
   last_run: Json<unknown> | null;
   claimed_by: string | null;
   lease_until: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
 

@@ -58,9 +58,9 @@ function expectedType(column: { data_type: string; udt_name: string }): RegExp {
   throw new Error(`no TypeScript type known for ${column.data_type} (${column.udt_name}): add it to src/db/tables.ts and to this test`);
 }
 
-/** A declared type without Generated<…> and `| null`, and whether each was there. */
+/** A declared type without Defaulted<…> and `| null`, and whether each was there. */
 function unwrap(declared: string): { base: string; generated: boolean; nullable: boolean } {
-  const generated = /^Generated<(.*)>$/s.exec(declared);
+  const generated = /^Defaulted<(.*)>$/s.exec(declared);
   const inner = generated ? generated[1]! : declared;
   const parts = inner.split('|').map((p) => p.trim());
   const nullable = parts.includes('null');
