@@ -18,8 +18,8 @@ export interface KeptLinks {
 
 /** The workspace's data version (bumped by every event and config write); null for no such workspace. */
 export async function dataVersion(db: SqlRunner, workspaceId: number): Promise<bigint | null> {
-  const rows = await db.query<{ v: string }>('SELECT data_version::text AS v FROM workspace WHERE id = $1', [workspaceId]);
-  return rows[0] ? BigInt(rows[0].v) : null;
+  const row = await db.kysely.selectFrom('workspace').select('data_version').where('id', '=', workspaceId).executeTakeFirst();
+  return row ? BigInt(row.data_version) : null;
 }
 
 /** The kept links of these teams, each for its own week; teams with none kept are left out. */
