@@ -53,10 +53,12 @@ function program(files: string[]): ts.Program {
   const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (p) => ts.sys.readFile(p));
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
   const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.fileExists = (f) => resolve(f) === PROBE || fileExists.call(host, f);
-  host.readFile = (f) => (resolve(f) === PROBE ? PROBE_TEXT : readFile.call(host, f));
-  host.getSourceFile = (f, lang, ...rest) => (resolve(f) === PROBE ? ts.createSourceFile(f, PROBE_TEXT, lang, true) : getSourceFile.call(host, f, lang, ...rest));
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  host.fileExists = (f) => resolve(f) === PROBE || fileExists(f);
+  host.readFile = (f) => (resolve(f) === PROBE ? PROBE_TEXT : readFile(f));
+  host.getSourceFile = (f, lang, ...rest) => (resolve(f) === PROBE ? ts.createSourceFile(f, PROBE_TEXT, lang, true) : getSourceFile(f, lang, ...rest));
   return ts.createProgram([...files, PROBE], options, host);
 }
 
