@@ -1,4 +1,6 @@
 import type { ColumnType } from 'kysely';
+import type { StoredSourceSettings } from '../config/apply-sources.js';
+import type { CohortPairs, IndicatorLink } from '../metrics/correlation.js';
 
 /**
  * The tables as Kysely sees them: snake_case columns as in the database, written from
@@ -147,10 +149,8 @@ export interface TeamLinksTable {
   week_start: Timestamp;
   data_version: Int8;
   fingerprint: string;
-  /** CohortPairs[] (src/metrics/correlation.ts). */
-  cohort: Json<unknown>;
-  /** IndicatorLink[] (src/metrics/correlation.ts). */
-  links: Json<unknown>;
+  cohort: Json<CohortPairs[]>;
+  links: Json<IndicatorLink[]>;
   links_basis: string;
   computed_at: Defaulted<Timestamp>;
 }
@@ -259,8 +259,7 @@ export interface CrmSourceTable {
   workspace_id: number;
   name: string;
   kind: string;
-  /** StoredSourceSettings (src/config/apply-sources.ts). */
-  settings: Json<unknown>;
+  settings: Json<StoredSourceSettings>;
   settings_hash: string;
   every_minutes: number;
   active: Defaulted<boolean>;
