@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CohortPairs, IndicatorLink } from '../metrics/correlation.js';
 import type { SqlRunner } from './client.js';
 
@@ -25,23 +26,15 @@ export async function dataVersion(db: SqlRunner, workspaceId: number): Promise<b
 /** The kept links of these teams, each for its own week; teams with none kept are left out. */
 export async function readKeptLinks(db: SqlRunner, keys: readonly { teamId: number; weekStart: Date }[]): Promise<KeptLinks[]> {
   if (keys.length === 0) return [];
-  const rows = await db.query<{
-    team_id: number;
-    week_start: Date | string;
-    data_version: string;
-    fingerprint: string;
-    cohort: CohortPairs[];
-    links: IndicatorLink[];
-    links_basis: string;
-  }>(
-    `SELECT l.team_id, l.week_start, l.data_version::text AS data_version, l.fingerprint, l.cohort, l.links, l.links_basis
-     FROM jsonb_to_recordset($1::jsonb) AS k(team_id int, week_start timestamptz)
-     JOIN team_links l ON l.team_id = k.team_id AND l.week_start = k.week_start`,
-    [JSON.stringify(keys.map((k) => ({ team_id: k.teamId, week_start: k.weekStart.toISOString() })))],
-  );
+  const wanted = JSON.stringify(keys.map((k) => ({ team_id: k.teamId, week_start: k.weekStart.toISOString() })));
+  const rows = await db.kysely
+    .selectFrom(sql<{ team_id: number; week_start: Date }>`jsonb_to_recordset(${wanted}::jsonb)`.as<'k'>(sql`k(team_id int, week_start timestamptz)`))
+    .innerJoin('team_links as l', (join) => join.onRef('l.team_id', '=', 'k.team_id').onRef('l.week_start', '=', 'k.week_start'))
+    .select(['l.team_id', 'l.week_start', 'l.data_version', 'l.fingerprint', 'l.cohort', 'l.links', 'l.links_basis'])
+    .execute();
   return rows.map((r) => ({
     teamId: r.team_id,
-    weekStart: new Date(r.week_start),
+    weekStart: r.week_start,
     dataVersion: BigInt(r.data_version),
     fingerprint: r.fingerprint,
     cohort: r.cohort,
@@ -70,9 +63,10 @@ export interface EventScope {
  */
 export async function eventFingerprints(db: SqlRunner, workspaceId: number, scopes: readonly EventScope[]): Promise<Map<number, string>> {
   if (scopes.length === 0) return new Map();
-  const rows = await db.query<{ team_id: number; fingerprint: string }>(
-    `SELECT s.team_id, f.fingerprint
-     FROM jsonb_to_recordset($2::jsonb) AS s(team_id int, member_ids int[], from_at timestamptz, end_at timestamptz)
+  const scopesJson = JSON.stringify(scopes.map((s) => ({ team_id: s.teamId, member_ids: s.memberIds, from_at: s.from.toISOString(), end_at: s.end.toISOString() })));
+  const { rows } = await sql<{ team_id: number; fingerprint: string }>`
+    SELECT s.team_id, f.fingerprint
+     FROM jsonb_to_recordset(${scopesJson}::jsonb) AS s(team_id int, member_ids int[], from_at timestamptz, end_at timestamptz)
      CROSS JOIN LATERAL (
        WITH own AS (
          SELECT e.id, e.type, e.lead_id, e.deal_id, e.content_hash, i.member_id
@@ -80,18 +74,18 @@ export async function eventFingerprints(db: SqlRunner, workspaceId: number, scop
          CROSS JOIN LATERAL (
            SELECT * FROM activity_event e WHERE e.identity_id = i.id AND e.occurred_at >= s.from_at AND e.occurred_at < s.end_at OFFSET 0
          ) e
-         WHERE i.workspace_id = $1 AND i.member_id = ANY(s.member_ids)
+         WHERE i.workspace_id = ${workspaceId} AND i.member_id = ANY(s.member_ids)
        ),
        linked AS (
          SELECT e.id, e.content_hash, e.identity_id FROM (SELECT DISTINCT deal_id FROM own WHERE deal_id IS NOT NULL) d
          CROSS JOIN LATERAL (
-           SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.deal_id = d.deal_id AND e.occurred_at < s.end_at OFFSET 0
+           SELECT * FROM activity_event e WHERE e.workspace_id = ${workspaceId} AND e.deal_id = d.deal_id AND e.occurred_at < s.end_at OFFSET 0
          ) e
          UNION
          SELECT e.id, e.content_hash, e.identity_id FROM (SELECT DISTINCT lead_id FROM own WHERE type = 'lead_assigned' AND lead_id IS NOT NULL) l
          CROSS JOIN LATERAL (
            SELECT * FROM activity_event e
-           WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < s.end_at AND e.type = 'opportunity_created' OFFSET 0
+           WHERE e.workspace_id = ${workspaceId} AND e.lead_id = l.lead_id AND e.occurred_at < s.end_at AND e.type = 'opportunity_created' OFFSET 0
          ) e
        ),
        everything AS (
@@ -101,9 +95,7 @@ export async function eventFingerprints(db: SqlRunner, workspaceId: number, scop
        )
        SELECT count(*) || ':' || coalesce(sum(id), 0) || ':' || coalesce(sum(hashtextextended(content_hash || ':' || coalesce(member_id, 0), id)), 0) AS fingerprint
        FROM everything
-     ) f`,
-    [workspaceId, JSON.stringify(scopes.map((s) => ({ team_id: s.teamId, member_ids: s.memberIds, from_at: s.from.toISOString(), end_at: s.end.toISOString() })))],
-  );
+     ) f`.execute(db.kysely);
   return new Map(rows.map((r) => [r.team_id, r.fingerprint]));
 }
 
@@ -116,29 +108,26 @@ export async function eventFingerprints(db: SqlRunner, workspaceId: number, scop
  */
 export async function keepLinks(db: SqlRunner, rows: readonly KeptLinks[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO team_links AS l (team_id, week_start, data_version, fingerprint, cohort, links, links_basis)
+  const records = JSON.stringify(
+    rows.map((r) => ({
+      team_id: r.teamId,
+      week_start: r.weekStart.toISOString(),
+      data_version: r.dataVersion.toString(),
+      fingerprint: r.fingerprint,
+      cohort: r.cohort,
+      links: r.links,
+      links_basis: r.linksBasis,
+    })),
+  );
+  await sql`
+    INSERT INTO team_links AS l (team_id, week_start, data_version, fingerprint, cohort, links, links_basis)
      SELECT r.team_id, r.week_start, r.data_version::bigint, r.fingerprint, r.cohort, r.links, r.links_basis
-     FROM jsonb_to_recordset($1::jsonb) AS r(team_id int, week_start timestamptz, data_version text, fingerprint text, cohort jsonb, links jsonb, links_basis text)
+     FROM jsonb_to_recordset(${records}::jsonb) AS r(team_id int, week_start timestamptz, data_version text, fingerprint text, cohort jsonb, links jsonb, links_basis text)
      -- One order for every writer, so concurrent ones cannot deadlock.
      ORDER BY r.team_id, r.week_start
      ON CONFLICT (team_id, week_start) DO UPDATE
        SET data_version = GREATEST(l.data_version, EXCLUDED.data_version), fingerprint = EXCLUDED.fingerprint, cohort = EXCLUDED.cohort,
          links = EXCLUDED.links, links_basis = EXCLUDED.links_basis,
          computed_at = CASE WHEN l.fingerprint = EXCLUDED.fingerprint THEN l.computed_at ELSE now() END
-       WHERE l.fingerprint = EXCLUDED.fingerprint OR l.data_version <= EXCLUDED.data_version`,
-    [
-      JSON.stringify(
-        rows.map((r) => ({
-          team_id: r.teamId,
-          week_start: r.weekStart.toISOString(),
-          data_version: r.dataVersion.toString(),
-          fingerprint: r.fingerprint,
-          cohort: r.cohort,
-          links: r.links,
-          links_basis: r.linksBasis,
-        })),
-      ),
-    ],
-  );
+       WHERE l.fingerprint = EXCLUDED.fingerprint OR l.data_version <= EXCLUDED.data_version`.execute(db.kysely);
 }
