@@ -1,6 +1,7 @@
 import { processClock, type Clock } from '../clock.js';
 import { loadEnv, type Env } from '../config/env.js';
 import { openDatabase, type Database } from '../db/client.js';
+import { listWorkspaces } from '../db/workspace-repo.js';
 import { onReachableDatabase } from '../db/connect-errors.js';
 import { migrate } from '../db/migrator.js';
 import { PacerError } from '../errors.js';
@@ -64,7 +65,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
  * than one): the one named, or the only one there is.
  */
 export async function chooseWorkspace(db: Database, slackTeamId: string | undefined): Promise<{ id: number; slackTeamId: string }> {
-  const all = await db.prisma.workspace.findMany({ select: { id: true, slackTeamId: true, name: true }, orderBy: { slackTeamId: 'asc' } });
+  const all = await listWorkspaces(db);
   const listed = all.map((w) => (w.name ? `${w.slackTeamId} (${w.name})` : w.slackTeamId)).join(', ');
   if (slackTeamId !== undefined) {
     const chosen = all.find((w) => w.slackTeamId === slackTeamId);

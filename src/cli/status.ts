@@ -4,6 +4,7 @@ import { ledgerSummary } from '../db/delivery-ledger.js';
 import { missingScopes } from '../db/slack-scopes-repo.js';
 import { ALERT_RULE_WORDS } from '../reports/labels.js';
 import { listSources } from '../db/sync-repo.js';
+import { slackDisconnectedSince } from '../db/workspace-repo.js';
 import { dataHealthLine, dataHealthStatus } from '../reports/data-health.js';
 import { missingScopesLine } from '../slack/scopes.js';
 import { sourceStatusLines } from '../sync/status.js';
@@ -27,9 +28,9 @@ export function registerStatus(program: Command): void {
       action(async (opts: { workspace?: string }) => {
         await withDatabase(async ({ db, clock }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
-          const connected = await db.prisma.workspace.findUnique({ where: { id: workspace.id }, select: { slackDisconnectedAt: true } });
+          const disconnectedSince = await slackDisconnectedSince(db, workspace.id);
           const { counts, problems } = await ledgerSummary(db, workspace.id);
-          process.stdout.write(`workspace ${workspace.slackTeamId}: ${connected?.slackDisconnectedAt ? `Slack disconnected since ${connected.slackDisconnectedAt.toISOString()} (reinstall to resume)` : 'Slack connected'}\n`);
+          process.stdout.write(`workspace ${workspace.slackTeamId}: ${disconnectedSince ? `Slack disconnected since ${disconnectedSince.toISOString()} (reinstall to resume)` : 'Slack connected'}\n`);
           const scopes = await missingScopes(db, workspace.id);
           if (scopes.length > 0) process.stdout.write(`${missingScopesLine(scopes)}\n`);
           const line = Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', ');

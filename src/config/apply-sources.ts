@@ -1,15 +1,10 @@
 /**
- * The config's `sources:` and `sync:` written to `crm_source`, inside applyConfig's transaction.
- * A source whose event-shaping settings changed (maps, `since`, the API it reads) loses its
- * checkpoints, so its next sync reads everything again under the new maps; one left out of the
- * config is deactivated (its events and history stay).
+ * What the config's `sources:` and `sync:` become in `crm_source` (src/db/config-repo.ts writes
+ * them): the stored settings, and the hash that tells when a source's events would change.
  */
 import { hash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { SourceConfig, SyncConfig } from './sources-rules.js';
-
-type Tx = Prisma.TransactionClient;
 
 /** What crm_source.settings holds. */
 export interface StoredSourceSettings {
@@ -33,40 +28,4 @@ export interface SourceChanges {
   deactivated: number;
   /** Sources whose checkpoints were cleared: their next sync is a full one. */
   reset: string[];
-}
-
-export async function applySources(tx: Tx, workspaceId: number, sources: readonly SourceConfig[], sync: SyncConfig): Promise<SourceChanges> {
-  const changes: SourceChanges = { added: 0, updated: 0, deactivated: 0, reset: [] };
-  const existing = new Map((await tx.crmSource.findMany({ where: { workspaceId } })).map((s) => [s.name, s]));
-  for (const source of sources) {
-    const settings: StoredSourceSettings = { source, since: sync.since };
-    const data = {
-      kind: source.kind,
-      settings: settings as unknown as Prisma.InputJsonValue,
-      settingsHash: settingsHash(source, sync),
-      everyMinutes: sync.everyMinutes,
-      active: true,
-    };
-    const row = existing.get(source.name);
-    existing.delete(source.name);
-    if (!row) {
-      await tx.crmSource.create({ data: { workspaceId, name: source.name, ...data } });
-      changes.added += 1;
-      continue;
-    }
-    const same = row.kind === data.kind && row.settingsHash === data.settingsHash && row.everyMinutes === data.everyMinutes && row.active && stringify(row.settings) === stringify(settings);
-    if (same) continue;
-    if (row.settingsHash !== data.settingsHash || row.kind !== data.kind) {
-      await tx.crmCheckpoint.deleteMany({ where: { sourceId: row.id } });
-      changes.reset.push(source.name);
-    }
-    await tx.crmSource.update({ where: { id: row.id }, data });
-    changes.updated += 1;
-  }
-  for (const gone of existing.values()) {
-    if (!gone.active) continue;
-    await tx.crmSource.update({ where: { id: gone.id }, data: { active: false } });
-    changes.deactivated += 1;
-  }
-  return changes;
 }

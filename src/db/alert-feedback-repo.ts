@@ -1,5 +1,6 @@
 import { ALERT_RULES, alertRuleOfKey, type AlertRule } from '../metrics/rules.js';
-import type { Database } from './client.js';
+import { sql } from 'kysely';
+import type { SqlRunner } from './client.js';
 
 /**
  * Feedback that changes something (issue 12): a rep's 👍/👎 on each alert, and the rules a rep
@@ -33,53 +34,71 @@ export class UnknownAlertRuleError extends Error {
  * rule within 30 days, with no pause running), else null: the rep is told once, in the click's answer.
  */
 export async function recordAlertFeedback(
-  db: Database,
+  db: SqlRunner,
   input: { workspaceId: number; memberId: number; alertKey: string; useful: boolean; now: Date },
 ): Promise<{ rule: AlertRule; pause: RulePause | null }> {
   const rule = alertRuleOfKey(input.alertKey);
   if (!rule) throw new UnknownAlertRuleError(input.alertKey);
   const { workspaceId, memberId, alertKey, useful, now } = input;
-  await db.query(
-    `INSERT INTO alert_feedback (workspace_id, member_id, alert_key, rule, useful, at) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (member_id, alert_key) DO UPDATE SET useful = EXCLUDED.useful, at = EXCLUDED.at`,
-    [workspaceId, memberId, alertKey, rule, useful, now],
-  );
+  await db.kysely
+    .insertInto('alert_feedback')
+    .values({ workspace_id: workspaceId, member_id: memberId, alert_key: alertKey, rule, useful, at: now })
+    .onConflict((oc) => oc.columns(['member_id', 'alert_key']).doUpdateSet((eb) => ({ useful: eb.ref('excluded.useful'), at: eb.ref('excluded.at') })))
+    .execute();
   if (useful) return { rule, pause: null };
-  const [count] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM alert_feedback f
-     WHERE f.member_id = $1 AND f.rule = $2 AND NOT f.useful AND f.at > $3 AND f.at <= $4
-       AND f.at > coalesce((SELECT p.started_at FROM alert_rule_pause p WHERE p.member_id = $1 AND p.rule = $2), '-infinity')`,
-    [memberId, rule, new Date(now.getTime() - PAUSE_AFTER_WINDOW_MS), now],
-  );
+  const count = await db.kysely
+    .selectFrom('alert_feedback as f')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('f.member_id', '=', memberId)
+    .where('f.rule', '=', rule)
+    .where('f.useful', '=', false)
+    .where('f.at', '>', new Date(now.getTime() - PAUSE_AFTER_WINDOW_MS))
+    .where('f.at', '<=', now)
+    // 👎s before the current or last pause started were spent on it.
+    .where('f.at', '>', sql<Date>`coalesce((SELECT p.started_at FROM alert_rule_pause p WHERE p.member_id = ${memberId} AND p.rule = ${rule}), '-infinity')`)
+    .executeTakeFirst();
   if ((count?.n ?? 0) < PAUSE_AFTER_NOT_USEFUL) return { rule, pause: null };
   // One pause per rep and rule at a time: of two clicks at once, only one starts it.
   const until = new Date(now.getTime() + PAUSE_MS);
-  const started = await db.query<{ until: Date }>(
-    `INSERT INTO alert_rule_pause (workspace_id, member_id, rule, started_at, until) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (member_id, rule) DO UPDATE SET started_at = EXCLUDED.started_at, until = EXCLUDED.until, undone_at = NULL
-       WHERE alert_rule_pause.until <= EXCLUDED.started_at OR alert_rule_pause.undone_at IS NOT NULL
-     RETURNING until`,
-    [workspaceId, memberId, rule, now, until],
-  );
-  return { rule, pause: started[0] ? { rule, until: new Date(started[0].until) } : null };
+  const started = await db.kysely
+    .insertInto('alert_rule_pause')
+    .values({ workspace_id: workspaceId, member_id: memberId, rule, started_at: now, until })
+    .onConflict((oc) =>
+      oc
+        .columns(['member_id', 'rule'])
+        .doUpdateSet((eb) => ({ started_at: eb.ref('excluded.started_at'), until: eb.ref('excluded.until'), undone_at: null }))
+        .where((eb) => eb.or([eb('alert_rule_pause.until', '<=', eb.ref('excluded.started_at')), eb('alert_rule_pause.undone_at', 'is not', null)])),
+    )
+    .returning('until')
+    .executeTakeFirst();
+  return { rule, pause: started ? { rule, until: started.until } : null };
 }
 
 /** Undoes the rep's pause of a rule that ends at `until` (the one the click's message announced); false when it already ended or was undone. */
-export async function undoRulePause(db: Database, input: { memberId: number; rule: AlertRule; until: Date; now: Date }): Promise<boolean> {
-  const rows = await db.query<{ id: number }>(
-    `UPDATE alert_rule_pause SET undone_at = $4 WHERE member_id = $1 AND rule = $2 AND until = $3 AND undone_at IS NULL AND until > $4 RETURNING id`,
-    [input.memberId, input.rule, input.until, input.now],
-  );
-  return rows.length === 1;
+export async function undoRulePause(db: SqlRunner, input: { memberId: number; rule: AlertRule; until: Date; now: Date }): Promise<boolean> {
+  const undone = await db.kysely
+    .updateTable('alert_rule_pause')
+    .set({ undone_at: input.now })
+    .where('member_id', '=', input.memberId)
+    .where('rule', '=', input.rule)
+    .where('until', '=', input.until)
+    .where('undone_at', 'is', null)
+    .where('until', '>', input.now)
+    .executeTakeFirst();
+  return undone.numUpdatedRows === 1n;
 }
 
 /** The rules paused right now for these members, as `${memberId}|${rule}`. */
-export async function pausedRuleKeys(db: Database, workspaceId: number, memberIds: readonly number[], now: Date): Promise<Set<string>> {
+export async function pausedRuleKeys(db: SqlRunner, workspaceId: number, memberIds: readonly number[], now: Date): Promise<Set<string>> {
   if (memberIds.length === 0) return new Set();
-  const rows = await db.query<{ member_id: number; rule: string }>(
-    'SELECT member_id, rule FROM alert_rule_pause WHERE workspace_id = $1 AND member_id = ANY($2::int[]) AND until > $3 AND undone_at IS NULL',
-    [workspaceId, [...memberIds], now],
-  );
+  const rows = await db.kysely
+    .selectFrom('alert_rule_pause')
+    .select(['member_id', 'rule'])
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb('member_id', '=', eb.fn.any(eb.val([...memberIds]))))
+    .where('until', '>', now)
+    .where('undone_at', 'is', null)
+    .execute();
   return new Set(rows.map((r) => `${r.member_id}|${r.rule}`));
 }
 
@@ -100,6 +119,15 @@ export interface PausedAlertRule {
 /** Teams by name, each holding what the query found for its active reps. */
 type ByTeam<T> = Map<string, T[]>;
 
+/** The active reps of the workspace's active teams, each with their team (t) and member (m) row. */
+const activeReps = (db: SqlRunner, workspaceId: number) =>
+  db.kysely
+    .selectFrom('team as t')
+    .innerJoin('team_membership as tm', (join) => join.onRef('tm.team_id', '=', 't.id').on('tm.role', '=', 'rep'))
+    .innerJoin('member as m', (join) => join.onRef('m.id', '=', 'tm.member_id').on('m.active', '=', true))
+    .where('t.workspace_id', '=', workspaceId)
+    .where('t.active', '=', true);
+
 const asRule = (rule: string): AlertRule | null => ALERT_RULES.find((r) => r === rule) ?? null;
 
 function byTeam<T>(rows: readonly { team: string; item: T }[]): ByTeam<T> {
@@ -116,18 +144,15 @@ function byTeam<T>(rows: readonly { team: string; item: T }[]): ByTeam<T> {
  * Per active team, 👍/👎 counts per rule over the 30 days before `now`, from the team's active
  * reps (rules in ALERT_RULES order; a rule nobody rated is left out).
  */
-export async function alertFeedbackCounts(db: Database, workspaceId: number, now: Date): Promise<ByTeam<RuleFeedbackCount>> {
-  const rows = await db.query<{ team: string; rule: string; useful: number; not_useful: number }>(
-    `SELECT t.name AS team, f.rule, count(*) FILTER (WHERE f.useful)::int AS useful, count(*) FILTER (WHERE NOT f.useful)::int AS not_useful
-     FROM team t
-     JOIN team_membership tm ON tm.team_id = t.id AND tm.role = 'rep'
-     JOIN member m ON m.id = tm.member_id AND m.active
-     JOIN alert_feedback f ON f.member_id = m.id
-     WHERE t.workspace_id = $1 AND t.active AND f.at > $2 AND f.at <= $3
-     GROUP BY t.name, f.rule
-     ORDER BY t.name`,
-    [workspaceId, new Date(now.getTime() - PAUSE_AFTER_WINDOW_MS), now],
-  );
+export async function alertFeedbackCounts(db: SqlRunner, workspaceId: number, now: Date): Promise<ByTeam<RuleFeedbackCount>> {
+  const rows = await activeReps(db, workspaceId)
+    .innerJoin('alert_feedback as f', 'f.member_id', 'm.id')
+    .select(['t.name as team', 'f.rule', sql<number>`count(*) FILTER (WHERE f.useful)::int`.as('useful'), sql<number>`count(*) FILTER (WHERE NOT f.useful)::int`.as('not_useful')])
+    .where('f.at', '>', new Date(now.getTime() - PAUSE_AFTER_WINDOW_MS))
+    .where('f.at', '<=', now)
+    .groupBy(['t.name', 'f.rule'])
+    .orderBy('t.name')
+    .execute();
   const items = rows.flatMap((r) => {
     const rule = asRule(r.rule);
     return rule ? [{ team: r.team, item: { rule, useful: r.useful, notUseful: r.not_useful } }] : [];
@@ -136,21 +161,21 @@ export async function alertFeedbackCounts(db: Database, workspaceId: number, now
 }
 
 /** Per active team, the rules paused right now for its active reps, soonest end first. */
-export async function pausedAlertRules(db: Database, workspaceId: number, now: Date): Promise<ByTeam<PausedAlertRule>> {
-  const rows = await db.query<{ team: string; name: string; rule: string; until: Date }>(
-    `SELECT t.name AS team, m.name, p.rule, p.until
-     FROM team t
-     JOIN team_membership tm ON tm.team_id = t.id AND tm.role = 'rep'
-     JOIN member m ON m.id = tm.member_id AND m.active
-     JOIN alert_rule_pause p ON p.member_id = m.id
-     WHERE t.workspace_id = $1 AND t.active AND p.until > $2 AND p.undone_at IS NULL
-     ORDER BY t.name, p.until, m.name, p.rule`,
-    [workspaceId, now],
-  );
+export async function pausedAlertRules(db: SqlRunner, workspaceId: number, now: Date): Promise<ByTeam<PausedAlertRule>> {
+  const rows = await activeReps(db, workspaceId)
+    .innerJoin('alert_rule_pause as p', 'p.member_id', 'm.id')
+    .select(['t.name as team', 'm.name', 'p.rule', 'p.until'])
+    .where('p.until', '>', now)
+    .where('p.undone_at', 'is', null)
+    .orderBy('t.name')
+    .orderBy('p.until')
+    .orderBy('m.name')
+    .orderBy('p.rule')
+    .execute();
   return byTeam(
     rows.flatMap((r) => {
       const rule = asRule(r.rule);
-      return rule ? [{ team: r.team, item: { name: r.name, rule, until: new Date(r.until) } }] : [];
+      return rule ? [{ team: r.team, item: { name: r.name, rule, until: r.until } }] : [];
     }),
   );
 }

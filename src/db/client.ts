@@ -1,21 +1,25 @@
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { createKysely, pgExecute, pgliteExecute, type Execute } from './kysely.js';
 import { lockDataDir } from './lock.js';
+import type { DB } from './tables.js';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
-/** Runs SQL on one connection inside one transaction (used by the migrator). */
-export interface ScriptRunner {
-  /** Runs a script of several statements (no parameters). */
-  exec(sql: string): Promise<void>;
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
-}
-
-/** Plain SQL on the driver, for hot paths where Prisma's parameter round trip costs too much. */
+/** SQL on the driver: typed through Kysely, or plain where a statement is only text. */
 export interface SqlRunner {
   query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Typed queries (src/db/tables.ts) on the same pool, connection or transaction as `query`. */
+  readonly kysely: Kysely<DB>;
+}
+
+/** Runs SQL on one connection inside one transaction (transactionScript). */
+export interface ScriptRunner extends SqlRunner {
+  /** Runs a script of several statements (no parameters). */
+  exec(sql: string): Promise<void>;
 }
 
 export interface TransactionOptions {
@@ -80,6 +84,17 @@ function requestLimits(): pg.PoolConfig {
   };
 }
 
+/** A transaction's runner; its Kysely is made on first use (most scripts never ask for it). */
+function scriptRunner(plain: Omit<ScriptRunner, 'kysely'>, execute: Execute): ScriptRunner {
+  let kysely: Kysely<DB> | undefined;
+  return {
+    ...plain,
+    get kysely() {
+      return (kysely ??= createKysely(execute));
+    },
+  };
+}
+
 async function openPostgres(url: string, max: number, profile: DatabaseProfile): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max, ...(profile === 'request' ? requestLimits() : {}) });
   // An idle connection the server ends (shutdown, restart) is dropped by the pool, which then
@@ -101,17 +116,23 @@ async function openPostgres(url: string, max: number, profile: DatabaseProfile):
     kind: 'postgres',
     prisma,
     query: async <T>(sql: string, params: readonly unknown[] = []) => (await pool.query(sql, [...params])).rows as T[],
+    kysely: createKysely(pgExecute(pool)),
     describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
     async transactionScript(fn, options = {}) {
       const { client, done } = await connect(options.longRunning === true && profile === 'request');
       try {
         await client.query('BEGIN');
-        const result = await fn({
-          exec: async (sql) => {
-            await client.query(sql);
-          },
-          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
-        });
+        const result = await fn(
+          scriptRunner(
+            {
+              exec: async (sql) => {
+                await client.query(sql);
+              },
+              query: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as T[],
+            },
+            pgExecute(client),
+          ),
+        );
         await client.query('COMMIT');
         done();
         return result;
@@ -147,15 +168,21 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     kind: 'embedded',
     prisma,
     query: async <T>(sql: string, params: readonly unknown[] = []) => (await pglite.query<T>(sql, [...params])).rows,
+    kysely: createKysely(pgliteExecute(pglite)),
     describe: inMemory ? 'embedded database in memory' : `embedded database in ${path.resolve(dbDir)}`,
     transactionScript: (fn) =>
       pglite.transaction((tx) =>
-        fn({
-          exec: async (sql) => {
-            await tx.exec(sql);
-          },
-          query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
-        }),
+        fn(
+          scriptRunner(
+            {
+              exec: async (sql) => {
+                await tx.exec(sql);
+              },
+              query: async <T>(sql: string, params: readonly unknown[] = []) => (await tx.query<T>(sql, [...params])).rows,
+            },
+            pgliteExecute(tx),
+          ),
+        ),
       ),
     async close() {
       await prisma.$disconnect();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Interval } from '../metrics/windows.js';
 import type { SqlRunner } from './client.js';
 
@@ -25,24 +26,22 @@ export async function teamReceipts(
   spans: readonly Interval[],
   touchTypes: readonly string[],
 ): Promise<TeamReceiptInputs> {
-  const rows = await db.query<{ last_received_at: Date | null; last_occurred_at: Date | null; touched: boolean[] | null }>(
-    `WITH ids AS (SELECT id FROM identity WHERE workspace_id = $1 AND member_id = ANY($2::int[]))
-     SELECT
-       (SELECT max(r.received_at) FROM ids CROSS JOIN LATERAL (
-          SELECT received_at FROM activity_event e WHERE e.identity_id = ids.id AND e.received_at <= $3
-          ORDER BY e.received_at DESC LIMIT 1) r) AS last_received_at,
-       (SELECT max(o.occurred_at) FROM ids CROSS JOIN LATERAL (
-          SELECT occurred_at FROM activity_event e WHERE e.identity_id = ids.id AND e.occurred_at <= $3 AND e.received_at <= $3
-          ORDER BY e.occurred_at DESC LIMIT 1) o) AS last_occurred_at,
-       (SELECT array_agg(EXISTS (
-          SELECT 1 FROM ids CROSS JOIN LATERAL (
-            SELECT 1 FROM activity_event e
-            WHERE e.identity_id = ids.id AND e.occurred_at >= s.span_start AND e.occurred_at < s.span_end
-              AND e.received_at <= $3 AND e.type = ANY($6::text[])
-            LIMIT 1) x) ORDER BY s.k)
-        FROM unnest($4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS s(span_start, span_end, k)) AS touched`,
-    [workspaceId, [...memberIds], asOf, spans.map((s) => s.start), spans.map((s) => s.end), [...touchTypes]],
-  );
+  const { rows } = await sql<{ last_received_at: Date | null; last_occurred_at: Date | null; touched: boolean[] | null }>`
+    WITH ids AS (SELECT id FROM identity WHERE workspace_id = ${workspaceId} AND member_id = ANY(${[...memberIds]}::int[]))
+    SELECT
+      (SELECT max(r.received_at) FROM ids CROSS JOIN LATERAL (
+         SELECT received_at FROM activity_event e WHERE e.identity_id = ids.id AND e.received_at <= ${asOf}
+         ORDER BY e.received_at DESC LIMIT 1) r) AS last_received_at,
+      (SELECT max(o.occurred_at) FROM ids CROSS JOIN LATERAL (
+         SELECT occurred_at FROM activity_event e WHERE e.identity_id = ids.id AND e.occurred_at <= ${asOf} AND e.received_at <= ${asOf}
+         ORDER BY e.occurred_at DESC LIMIT 1) o) AS last_occurred_at,
+      (SELECT array_agg(EXISTS (
+         SELECT 1 FROM ids CROSS JOIN LATERAL (
+           SELECT 1 FROM activity_event e
+           WHERE e.identity_id = ids.id AND e.occurred_at >= s.span_start AND e.occurred_at < s.span_end
+             AND e.received_at <= ${asOf} AND e.type = ANY(${[...touchTypes]}::text[])
+           LIMIT 1) x) ORDER BY s.k)
+       FROM unnest(${spans.map((s) => s.start)}::timestamptz[], ${spans.map((s) => s.end)}::timestamptz[]) WITH ORDINALITY AS s(span_start, span_end, k)) AS touched`.execute(db.kysely);
   const row = rows[0];
   return { lastReceivedAt: row?.last_received_at ?? null, lastOccurredAt: row?.last_occurred_at ?? null, touched: row?.touched ?? [] };
 }
@@ -64,25 +63,29 @@ export const MAX_WORKSPACES_SHOWN = 50;
  * `/readyz`, `pacer status` and the reports.
  */
 export async function workspaceReceipts(db: SqlRunner, asOf: Date, workspaceId: number | null = null): Promise<WorkspaceReceipts[]> {
-  const rows = await db.query<{ id: number; slack_team_id: string; timezone: string; stale_after_hours: number; last_received_at: Date | null; last_occurred_at: Date | null }>(
-    `SELECT w.id, w.slack_team_id, w.timezone, w.stale_after_hours,
-       (SELECT e.received_at FROM activity_event e WHERE e.workspace_id = w.id AND e.received_at <= $1
-        ORDER BY e.received_at DESC LIMIT 1) AS last_received_at,
-       (SELECT max(o.occurred_at) FROM identity i CROSS JOIN LATERAL (
-          SELECT occurred_at FROM activity_event e WHERE e.identity_id = i.id AND e.occurred_at <= $1 AND e.received_at <= $1
+  const rows = await db.kysely
+    .selectFrom('workspace as w')
+    .select([
+      'w.id',
+      'w.slack_team_id',
+      'w.timezone',
+      'w.stale_after_hours',
+      sql<Date | null>`(SELECT e.received_at FROM activity_event e WHERE e.workspace_id = w.id AND e.received_at <= ${asOf}
+        ORDER BY e.received_at DESC LIMIT 1)`.as('last_received_at'),
+      sql<Date | null>`(SELECT max(o.occurred_at) FROM identity i CROSS JOIN LATERAL (
+          SELECT occurred_at FROM activity_event e WHERE e.identity_id = i.id AND e.occurred_at <= ${asOf} AND e.received_at <= ${asOf}
           ORDER BY e.occurred_at DESC LIMIT 1) o
-        WHERE i.workspace_id = w.id) AS last_occurred_at
-     FROM workspace w
-     WHERE $2::int IS NULL OR w.id = $2
-     ORDER BY w.id
-     LIMIT ${MAX_WORKSPACES_SHOWN}`,
-    [asOf, workspaceId],
-  );
+        WHERE i.workspace_id = w.id)`.as('last_occurred_at'),
+    ])
+    .$if(workspaceId !== null, (q) => q.where('w.id', '=', workspaceId!))
+    .orderBy('w.id')
+    .limit(MAX_WORKSPACES_SHOWN)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     slackTeamId: r.slack_team_id,
     timezone: r.timezone,
-    staleAfterHours: Number(r.stale_after_hours),
+    staleAfterHours: r.stale_after_hours,
     lastReceivedAt: r.last_received_at,
     lastOccurredAt: r.last_occurred_at,
   }));
@@ -96,12 +99,13 @@ export type SpellChange = 'started' | 'continues' | 'ended' | 'none';
  * 'started' or 'ended'. Returns the change and when the current spell started (null when fresh).
  */
 export async function recordTeamStaleness(db: SqlRunner, teamId: number, stale: boolean, now: Date): Promise<{ change: SpellChange; since: Date | null }> {
+  const team = db.kysely.updateTable('team').where('id', '=', teamId);
   if (stale) {
-    const started = await db.query<{ stale_since: Date }>('UPDATE team SET stale_since = $2 WHERE id = $1 AND stale_since IS NULL RETURNING stale_since', [teamId, now]);
-    if (started[0]) return { change: 'started', since: started[0].stale_since };
-    const current = await db.query<{ stale_since: Date | null }>('SELECT stale_since FROM team WHERE id = $1', [teamId]);
-    return { change: 'continues', since: current[0]?.stale_since ?? null };
+    const started = await team.set({ stale_since: now }).where('stale_since', 'is', null).returning('stale_since').executeTakeFirst();
+    if (started) return { change: 'started', since: started.stale_since };
+    const current = await db.kysely.selectFrom('team').select('stale_since').where('id', '=', teamId).executeTakeFirst();
+    return { change: 'continues', since: current?.stale_since ?? null };
   }
-  const ended = await db.query('UPDATE team SET stale_since = NULL WHERE id = $1 AND stale_since IS NOT NULL RETURNING 1', [teamId]);
-  return { change: ended.length > 0 ? 'ended' : 'none', since: null };
+  const ended = await team.set({ stale_since: null }).where('stale_since', 'is not', null).executeTakeFirst();
+  return { change: ended.numUpdatedRows > 0n ? 'ended' : 'none', since: null };
 }

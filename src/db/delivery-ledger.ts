@@ -1,4 +1,6 @@
-import type { Database } from './client.js';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { SqlRunner } from './client.js';
+import type { DB, DeliveryStatus } from './tables.js';
 
 /** What a scheduled message is, before it is claimed. */
 export interface DeliveryIntent {
@@ -25,6 +27,17 @@ export interface Claim {
 /** The ledger rows a claim stands for: its own and its riders'. */
 const rowIds = (claim: Claim): string[] => [claim.id, ...(claim.riders ?? []).map((r) => r.id)];
 
+/** The claim's rows (one array parameter, however many riders). */
+const inClaim = (claim: Claim) => (eb: ExpressionBuilder<DB, 'delivery'>) => eb('id', '=', eb.fn.any(eb.val(rowIds(claim))));
+
+/** A pending row nobody holds now: no live lease, no back-off running. */
+const claimable = (now: Date) => (eb: ExpressionBuilder<DB, 'delivery'>) =>
+  eb.and([
+    eb('status', '=', 'pending'),
+    eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]),
+    eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
+  ]);
+
 /** One claim standing for several claimed rows, posted as one message; null when there are none. */
 export function claimGroup(claims: readonly Claim[]): Claim | null {
   const [lead, ...riders] = claims;
@@ -37,23 +50,33 @@ export function claimGroup(claims: readonly Claim[]): Claim | null {
  * row whose holder's lease expired (a process killed before posting) and whose back-off is over.
  * Null when another process has it, or it is already settled.
  */
-export async function claimDelivery(db: Database, intent: DeliveryIntent, processId: string, now: Date, leaseMs: number): Promise<Claim | null> {
+export async function claimDelivery(db: SqlRunner, intent: DeliveryIntent, processId: string, now: Date, leaseMs: number): Promise<Claim | null> {
   const lease = new Date(now.getTime() + leaseMs);
-  const inserted = await db.query<{ id: string; attempts: number }>(
-    `INSERT INTO delivery (workspace_id, key, kind, recipient, status, claimed_by, lease_until, due_at, updated_at)
-     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8)
-     ON CONFLICT (key) DO NOTHING
-     RETURNING id::text, attempts`,
-    [intent.workspaceId, intent.key, intent.kind, intent.recipient, processId, lease, intent.dueAt, now],
-  );
-  if (inserted[0]) return { id: inserted[0].id, key: intent.key, attempts: inserted[0].attempts };
-  const taken = await db.query<{ id: string; attempts: number }>(
-    `UPDATE delivery SET claimed_by = $2, lease_until = $3, updated_at = $4
-     WHERE key = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4) AND (not_before IS NULL OR not_before <= $4)
-     RETURNING id::text, attempts`,
-    [intent.key, processId, lease, now],
-  );
-  return taken[0] ? { id: taken[0].id, key: intent.key, attempts: taken[0].attempts } : null;
+  const inserted = await db.kysely
+    .insertInto('delivery')
+    .values({
+      workspace_id: intent.workspaceId,
+      key: intent.key,
+      kind: intent.kind,
+      recipient: intent.recipient,
+      status: 'pending',
+      claimed_by: processId,
+      lease_until: lease,
+      due_at: intent.dueAt,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning(['id', 'attempts'])
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, key: intent.key, attempts: inserted.attempts };
+  const taken = await db.kysely
+    .updateTable('delivery')
+    .set({ claimed_by: processId, lease_until: lease, updated_at: now })
+    .where('key', '=', intent.key)
+    .where(claimable(now))
+    .returning(['id', 'attempts'])
+    .executeTakeFirst();
+  return taken ? { id: taken.id, key: intent.key, attempts: taken.attempts } : null;
 }
 
 /**
@@ -63,43 +86,44 @@ export async function claimDelivery(db: Database, intent: DeliveryIntent, proces
  * and then finds them all taken. Rows left pending by a process whose lease expired are taken
  * over as claimDelivery does. Returns what this process got, in key order.
  */
-export async function claimDeliveries(db: Database, intents: readonly DeliveryIntent[], processId: string, now: Date, leaseMs: number): Promise<Claim[]> {
+export async function claimDeliveries(db: SqlRunner, intents: readonly DeliveryIntent[], processId: string, now: Date, leaseMs: number): Promise<Claim[]> {
   if (intents.length === 0) return [];
   const sorted = [...intents].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const lease = new Date(now.getTime() + leaseMs);
-  const inserted = await db.query<{ id: string; key: string; attempts: number }>(
-    `INSERT INTO delivery (workspace_id, key, kind, recipient, claimed_by, lease_until, due_at, updated_at)
-     SELECT i.workspace_id, i.key, i.kind, i.recipient, $6, $7, i.due_at, $8
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS i(workspace_id, key, kind, recipient, due_at, n)
-     ORDER BY i.n
-     ON CONFLICT (key) DO NOTHING
-     RETURNING id::text, key, attempts`,
-    [sorted.map((i) => i.workspaceId), sorted.map((i) => i.key), sorted.map((i) => i.kind), sorted.map((i) => i.recipient), sorted.map((i) => i.dueAt), processId, lease, now],
-  );
+  // One INSERT … SELECT in key order (a VALUES list's order is not a promise of insertion order).
+  const { rows: inserted } = await sql<{ id: string; key: string; attempts: number }>`
+    INSERT INTO delivery (workspace_id, key, kind, recipient, claimed_by, lease_until, due_at, updated_at)
+    SELECT i.workspace_id, i.key, i.kind, i.recipient, ${processId}, ${lease}, i.due_at, ${now}
+    FROM unnest(${sorted.map((i) => i.workspaceId)}::int[], ${sorted.map((i) => i.key)}::text[], ${sorted.map((i) => i.kind)}::text[],
+      ${sorted.map((i) => i.recipient)}::text[], ${sorted.map((i) => i.dueAt)}::timestamptz[]) WITH ORDINALITY AS i(workspace_id, key, kind, recipient, due_at, n)
+    ORDER BY i.n
+    ON CONFLICT (key) DO NOTHING
+    RETURNING id::text, key, attempts`.execute(db.kysely);
   const got = new Set(inserted.map((r) => r.key));
   const rest = sorted.filter((i) => !got.has(i.key)).map((i) => i.key);
   const taken =
     rest.length === 0
       ? []
-      : await db.query<{ id: string; key: string; attempts: number }>(
-          `UPDATE delivery SET claimed_by = $2, lease_until = $3, updated_at = $4
-           WHERE key = ANY($1::text[]) AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4) AND (not_before IS NULL OR not_before <= $4)
-           RETURNING id::text, key, attempts`,
-          [rest, processId, lease, now],
-        );
+      : await db.kysely
+          .updateTable('delivery')
+          .set({ claimed_by: processId, lease_until: lease, updated_at: now })
+          .where((eb) => eb('key', '=', eb.fn.any(eb.val(rest))))
+          .where(claimable(now))
+          .returning(['id', 'key', 'attempts'])
+          .execute();
   const byKey = new Map([...inserted, ...taken].map((r) => [r.key, { id: r.id, key: r.key, attempts: r.attempts }]));
   return sorted.flatMap((i) => byKey.get(i.key) ?? []);
 }
 
 /** Records a message first seen past its grace window; false when the key was already known. */
-export async function recordSkipped(db: Database, intent: DeliveryIntent, reason: string, now: Date): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO delivery (workspace_id, key, kind, recipient, status, due_at, error, updated_at)
-     VALUES ($1, $2, $3, $4, 'skipped', $5, $6, $7)
-     ON CONFLICT (key) DO NOTHING RETURNING id::text`,
-    [intent.workspaceId, intent.key, intent.kind, intent.recipient, intent.dueAt, reason, now],
-  );
-  return rows.length === 1;
+export async function recordSkipped(db: SqlRunner, intent: DeliveryIntent, reason: string, now: Date): Promise<boolean> {
+  const row = await db.kysely
+    .insertInto('delivery')
+    .values({ workspace_id: intent.workspaceId, key: intent.key, kind: intent.kind, recipient: intent.recipient, status: 'skipped', due_at: intent.dueAt, error: reason, updated_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -108,13 +132,15 @@ export async function recordSkipped(db: Database, intent: DeliveryIntent, reason
  * this run to claim. A row is skipped only when first seen late, so this happens once per row;
  * sent, failed and unknown rows are never touched. Returns the keys it moved.
  */
-export async function reviveSkipped(db: Database, keys: readonly string[], now: Date): Promise<Set<string>> {
+export async function reviveSkipped(db: SqlRunner, keys: readonly string[], now: Date): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const rows = await db.query<{ key: string }>(
-    `UPDATE delivery SET status = 'pending', claimed_by = NULL, lease_until = NULL, not_before = NULL, error = NULL, updated_at = $2
-     WHERE key = ANY($1::text[]) AND status = 'skipped' RETURNING key`,
-    [keys, now],
-  );
+  const rows = await db.kysely
+    .updateTable('delivery')
+    .set({ status: 'pending', claimed_by: null, lease_until: null, not_before: null, error: null, updated_at: now })
+    .where((eb) => eb('key', '=', eb.fn.any(eb.val([...keys]))))
+    .where('status', '=', 'skipped')
+    .returning('key')
+    .execute();
   return new Set(rows.map((r) => r.key));
 }
 
@@ -123,76 +149,81 @@ export async function reviveSkipped(db: Database, keys: readonly string[], now: 
  * it. False when the claim was lost (its lease expired and another process took it over); a
  * claim with riders is marked whole or not at all (its rows are locked, then counted).
  */
-export async function markPosting(db: Database, claim: Claim, processId: string, now: Date, leaseMs: number, channel: string): Promise<boolean> {
+export async function markPosting(db: SqlRunner, claim: Claim, processId: string, now: Date, leaseMs: number, channel: string): Promise<boolean> {
   const ids = rowIds(claim);
-  const rows = await db.query<{ id: string }>(
-    `WITH mine AS (SELECT id FROM delivery WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'pending' FOR UPDATE)
-     UPDATE delivery SET status = 'posting', attempts = attempts + 1, lease_until = $3, channel = $5, updated_at = $4
-     WHERE id IN (SELECT id FROM mine) AND (SELECT count(*) FROM mine) = cardinality($1::bigint[]) RETURNING id::text`,
-    [ids, processId, new Date(now.getTime() + leaseMs), now, channel],
-  );
+  const { rows } = await sql<{ id: string }>`
+    WITH mine AS (SELECT id FROM delivery WHERE id = ANY(${ids}::bigint[]) AND claimed_by = ${processId} AND status = 'pending' FOR UPDATE)
+    UPDATE delivery SET status = 'posting', attempts = attempts + 1, lease_until = ${new Date(now.getTime() + leaseMs)}, channel = ${channel}, updated_at = ${now}
+    WHERE id IN (SELECT id FROM mine) AND (SELECT count(*) FROM mine) = ${ids.length} RETURNING id::text`.execute(db.kysely);
   return rows.length === ids.length;
 }
 
-export async function markSent(db: Database, claim: Claim, ts: string, now: Date): Promise<void> {
-  await db.query(`UPDATE delivery SET status = 'sent', ts = $2, error = NULL, lease_until = NULL, updated_at = $3 WHERE id = ANY($1::bigint[])`, [rowIds(claim), ts, now]);
+export async function markSent(db: SqlRunner, claim: Claim, ts: string, now: Date): Promise<void> {
+  await db.kysely.updateTable('delivery').set({ status: 'sent', ts, error: null, lease_until: null, updated_at: now }).where(inClaim(claim)).execute();
 }
 
-export async function markFailed(db: Database, claim: Claim, error: string, now: Date): Promise<void> {
-  await db.query(`UPDATE delivery SET status = 'failed', error = $2, lease_until = NULL, updated_at = $3 WHERE id = ANY($1::bigint[])`, [rowIds(claim), error, now]);
+export async function markFailed(db: SqlRunner, claim: Claim, error: string, now: Date): Promise<void> {
+  await db.kysely.updateTable('delivery').set({ status: 'failed', error, lease_until: null, updated_at: now }).where(inClaim(claim)).execute();
 }
 
 /**
  * Gives a claim back after a failure that left nothing posted (rate limit, transient error) or
  * before posting: any process may retry it from `notBefore`.
  */
-export async function releaseClaim(db: Database, claim: Claim, notBefore: Date, error: string | null, now: Date): Promise<void> {
-  await db.query(
-    `UPDATE delivery SET status = 'pending', claimed_by = NULL, lease_until = NULL, not_before = $2, error = $3, updated_at = $4 WHERE id = ANY($1::bigint[])`,
-    [rowIds(claim), notBefore, error, now],
-  );
+export async function releaseClaim(db: SqlRunner, claim: Claim, notBefore: Date, error: string | null, now: Date): Promise<void> {
+  await db.kysely
+    .updateTable('delivery')
+    .set({ status: 'pending', claimed_by: null, lease_until: null, not_before: notBefore, error, updated_at: now })
+    .where(inClaim(claim))
+    .execute();
 }
 
 /**
  * Rows left 'posting' by a process that died inside its post call: whether Slack posted them is
  * unknowable, so they become 'unknown' and are never re-sent.
  */
-export async function settleAbandonedPosts(db: Database, now: Date): Promise<{ key: string }[]> {
-  return db.query<{ key: string }>(
-    `UPDATE delivery SET status = 'unknown', error = 'the posting process stopped during the Web API call', updated_at = $1
-     WHERE status = 'posting' AND lease_until <= $1 RETURNING key`,
-    [now],
-  );
+export async function settleAbandonedPosts(db: SqlRunner, now: Date): Promise<{ key: string }[]> {
+  return db.kysely
+    .updateTable('delivery')
+    .set({ status: 'unknown', error: 'the posting process stopped during the Web API call', updated_at: now })
+    .where('status', '=', 'posting')
+    .where('lease_until', '<=', now)
+    .returning('key')
+    .execute();
 }
 
 /** Keys already settled (sent, failed, unknown, skipped) or held by a live claim: nothing to do for them. */
-export async function settledKeys(db: Database, keys: readonly string[], now: Date): Promise<Set<string>> {
+export async function settledKeys(db: SqlRunner, keys: readonly string[], now: Date): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const rows = await db.query<{ key: string }>(
-    `SELECT key FROM delivery WHERE key = ANY($1::text[])
-       AND (status <> 'pending' OR (lease_until IS NOT NULL AND lease_until > $2) OR (not_before IS NOT NULL AND not_before > $2))`,
-    [keys, now],
-  );
+  const rows = await db.kysely
+    .selectFrom('delivery')
+    .select('key')
+    .where((eb) => eb('key', '=', eb.fn.any(eb.val([...keys]))))
+    .where((eb) => eb.or([eb('status', '<>', 'pending'), eb('lease_until', '>', now), eb('not_before', '>', now)]))
+    .execute();
   return new Set(rows.map((r) => r.key));
 }
 
 /** Puts a claim being retried in this process back to pending, its lease covering the wait. */
-export async function holdForRetry(db: Database, claim: Claim, processId: string, until: Date, error: string, now: Date): Promise<void> {
-  await db.query(
-    `UPDATE delivery SET status = 'pending', lease_until = $3, error = $4, updated_at = $5 WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
-    [rowIds(claim), processId, until, error, now],
-  );
+export async function holdForRetry(db: SqlRunner, claim: Claim, processId: string, until: Date, error: string, now: Date): Promise<void> {
+  await db.kysely
+    .updateTable('delivery')
+    .set({ status: 'pending', lease_until: until, error, updated_at: now })
+    .where(inClaim(claim))
+    .where('claimed_by', '=', processId)
+    .execute();
 }
 
 /** Counts by status, and the failures with their reasons, for `pacer status`. */
-export async function ledgerSummary(db: Database, workspaceId: number | null): Promise<{ counts: Record<string, number>; problems: { key: string; status: string; error: string | null; updated_at: Date }[] }> {
-  const where = workspaceId === null ? '' : 'WHERE workspace_id = $1';
-  const params = workspaceId === null ? [] : [workspaceId];
-  const counts = await db.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM delivery ${where} GROUP BY status ORDER BY status`, params);
-  const problems = await db.query<{ key: string; status: string; error: string | null; updated_at: Date }>(
-    `SELECT key, status::text, error, updated_at FROM delivery ${where ? `${where} AND` : 'WHERE'} status IN ('failed', 'unknown', 'skipped') ORDER BY updated_at DESC LIMIT 50`,
-    params,
-  );
+export async function ledgerSummary(
+  db: SqlRunner,
+  workspaceId: number | null,
+): Promise<{ counts: Record<string, number>; problems: { key: string; status: DeliveryStatus; error: string | null; updated_at: Date }[] }> {
+  const ledger = db.kysely.selectFrom('delivery').$if(workspaceId !== null, (q) => q.where('workspace_id', '=', workspaceId!));
+  const [counts, problems] = await Promise.all([
+    ledger.select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').orderBy('status').execute(),
+    ledger.select(['key', 'status', 'error', 'updated_at']).where('status', 'in', ['failed', 'unknown', 'skipped']).orderBy('updated_at', 'desc').limit(50).execute(),
+  ]);
   return { counts: Object.fromEntries(counts.map((c) => [c.status, c.n])), problems };
 }
 
@@ -200,10 +231,20 @@ export async function ledgerSummary(db: Database, workspaceId: number | null): P
  * Alerts sent to a member since an instant, or on their way (claimed by a scan, being posted,
  * waiting to be retried): the daily cap counts them, so two scans at once cannot both fill it.
  */
-export async function alertsSentSince(db: Database, workspaceId: number, memberId: number, since: Date): Promise<number> {
-  const rows = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM delivery WHERE workspace_id = $1 AND kind = 'behaviour_alert' AND recipient = $2 AND status IN ('pending', 'sent', 'posting', 'unknown') AND updated_at >= $3`,
-    [workspaceId, String(memberId), since],
-  );
-  return rows[0]?.n ?? 0;
+export async function alertsSentSince(db: SqlRunner, workspaceId: number, memberId: number, since: Date): Promise<number> {
+  const row = await db.kysely
+    .selectFrom('delivery')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'behaviour_alert')
+    .where('recipient', '=', String(memberId))
+    .where('status', 'in', ['pending', 'sent', 'posting', 'unknown'])
+    .where('updated_at', '>=', since)
+    .executeTakeFirst();
+  return row?.n ?? 0;
+}
+
+/** Forgets every delivery of a workspace: the sandbox's local Slack starts empty, and so does its ledger. */
+export async function forgetDeliveries(db: SqlRunner, workspaceId: number): Promise<void> {
+  await db.kysely.deleteFrom('delivery').where('workspace_id', '=', workspaceId).execute();
 }

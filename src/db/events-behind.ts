@@ -1,5 +1,6 @@
+import { sql, type RawBuilder } from 'kysely';
 import { recordKey, type RecordInfo, type RecordRef } from '../metrics/records.js';
-import type { Database } from './client.js';
+import type { SqlRunner } from './client.js';
 import { recordInfos } from './record-names.js';
 
 /** One stored event, as "show the events behind this figure" lists it. */
@@ -24,22 +25,23 @@ function recordOf(e: { dealId: string | null; leadId: string | null }): RecordRe
  * opportunities for pipeline, the lead trail for lead indicators, stage entries and closes for a
  * stage conversion, closes and deal touches for touches per closed deal. Null for an unknown key.
  */
-export function eventFilterFor(key: string, touchTypes: readonly string[]): { sql: string; params: unknown[] } | null {
-  if (key.startsWith('cadence.')) return { sql: 'e.type = $X', params: [key.slice('cadence.'.length)] };
+export function eventFilterFor(key: string, touchTypes: readonly string[]): RawBuilder<boolean> | null {
+  const touch = sql<boolean>`e.type = ANY(${[...touchTypes]}::text[])`;
+  if (key.startsWith('cadence.')) return sql<boolean>`e.type = ${key.slice('cadence.'.length)}`;
   if (key.startsWith('stage_conversion.')) {
-    return { sql: "((e.type = 'stage_changed' AND e.stage = $X) OR e.type IN ('deal_won', 'deal_lost'))", params: [key.slice('stage_conversion.'.length)] };
+    return sql<boolean>`((e.type = 'stage_changed' AND e.stage = ${key.slice('stage_conversion.'.length)}) OR e.type IN ('deal_won', 'deal_lost'))`;
   }
   switch (key) {
     case 'pipeline_created':
-      return { sql: "e.type = 'opportunity_created'", params: [] };
+      return sql<boolean>`e.type = 'opportunity_created'`;
     case 'speed_to_lead_hours':
     case 'sla_hit_rate':
-      return { sql: "e.lead_id IS NOT NULL AND (e.type = 'lead_assigned' OR e.type = ANY($X))", params: [[...touchTypes]] };
+      return sql<boolean>`e.lead_id IS NOT NULL AND (e.type = 'lead_assigned' OR ${touch})`;
     case 'qualification_rate':
     case 'opportunity_rate':
-      return { sql: "e.lead_id IS NOT NULL AND e.type IN ('lead_assigned', 'lead_qualified', 'opportunity_created')", params: [] };
+      return sql<boolean>`e.lead_id IS NOT NULL AND e.type IN ('lead_assigned', 'lead_qualified', 'opportunity_created')`;
     case 'touches_per_closed_deal':
-      return { sql: "e.deal_id IS NOT NULL AND (e.type IN ('deal_won', 'deal_lost') OR e.type = ANY($X))", params: [[...touchTypes]] };
+      return sql<boolean>`e.deal_id IS NOT NULL AND (e.type IN ('deal_won', 'deal_lost') OR ${touch})`;
     default:
       return null;
   }
@@ -50,22 +52,27 @@ export function eventFilterFor(key: string, touchTypes: readonly string[]): { sq
  * each with its deal or lead named as of `asOf`.
  */
 export async function eventsBehind(
-  db: Database,
+  db: SqlRunner,
   input: { workspaceId: number; memberId: number; key: string; touchTypes: readonly string[]; from: Date; to: Date; limit: number; asOf: Date },
 ): Promise<{ events: EventBehind[]; total: number } | null> {
   const filter = eventFilterFor(input.key, input.touchTypes);
   if (!filter) return null;
-  const base = [input.workspaceId, input.memberId, input.from, input.to];
-  const where = filter.sql.replaceAll('$X', `$${base.length + 1}`);
-  const sql = `FROM activity_event e JOIN identity i ON i.id = e.identity_id
-    WHERE i.member_id = $2 AND e.workspace_id = $1 AND e.occurred_at >= $3 AND e.occurred_at < $4 AND ${where}`;
-  const params = [...base, ...filter.params];
+  const events = db.kysely
+    .selectFrom('activity_event as e')
+    .innerJoin('identity as i', 'i.id', 'e.identity_id')
+    .where('i.member_id', '=', input.memberId)
+    .where('e.workspace_id', '=', input.workspaceId)
+    .where('e.occurred_at', '>=', input.from)
+    .where('e.occurred_at', '<', input.to)
+    .where(filter);
   const [rows, count] = await Promise.all([
-    db.query<{ occurred_at: Date; type: string; lead_id: string | null; deal_id: string | null; amount: string | null; stage: string | null }>(
-      `SELECT e.occurred_at, e.type, e.lead_id, e.deal_id, e.amount::text AS amount, e.stage ${sql} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${Math.max(1, Math.floor(input.limit))}`,
-      params,
-    ),
-    db.query<{ total: number }>(`SELECT count(*)::int AS total ${sql}`, params),
+    events
+      .select(['e.occurred_at', 'e.type', 'e.lead_id', 'e.deal_id', 'e.amount', 'e.stage'])
+      .orderBy('e.occurred_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(Math.max(1, Math.floor(input.limit)))
+      .execute(),
+    events.select(sql<number>`count(*)::int`.as('total')).executeTakeFirst(),
   ]);
   const refs = rows.flatMap((r) => recordOf({ dealId: r.deal_id, leadId: r.lead_id }) ?? []);
   const names = await recordInfos(db, input.workspaceId, refs, input.asOf);
@@ -82,6 +89,6 @@ export async function eventsBehind(
         record: ref && (names.get(recordKey(ref)) ?? null),
       };
     }),
-    total: count[0]?.total ?? 0,
+    total: count?.total ?? 0,
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CohortPairs, IndicatorLink } from '../metrics/correlation.js';
 import type { SqlRunner } from './client.js';
 
@@ -18,30 +19,22 @@ export interface KeptLinks {
 
 /** The workspace's data version (bumped by every event and config write); null for no such workspace. */
 export async function dataVersion(db: SqlRunner, workspaceId: number): Promise<bigint | null> {
-  const rows = await db.query<{ v: string }>('SELECT data_version::text AS v FROM workspace WHERE id = $1', [workspaceId]);
-  return rows[0] ? BigInt(rows[0].v) : null;
+  const row = await db.kysely.selectFrom('workspace').select('data_version').where('id', '=', workspaceId).executeTakeFirst();
+  return row ? BigInt(row.data_version) : null;
 }
 
 /** The kept links of these teams, each for its own week; teams with none kept are left out. */
 export async function readKeptLinks(db: SqlRunner, keys: readonly { teamId: number; weekStart: Date }[]): Promise<KeptLinks[]> {
   if (keys.length === 0) return [];
-  const rows = await db.query<{
-    team_id: number;
-    week_start: Date | string;
-    data_version: string;
-    fingerprint: string;
-    cohort: CohortPairs[];
-    links: IndicatorLink[];
-    links_basis: string;
-  }>(
-    `SELECT l.team_id, l.week_start, l.data_version::text AS data_version, l.fingerprint, l.cohort, l.links, l.links_basis
-     FROM jsonb_to_recordset($1::jsonb) AS k(team_id int, week_start timestamptz)
-     JOIN team_links l ON l.team_id = k.team_id AND l.week_start = k.week_start`,
-    [JSON.stringify(keys.map((k) => ({ team_id: k.teamId, week_start: k.weekStart.toISOString() })))],
-  );
+  const wanted = JSON.stringify(keys.map((k) => ({ team_id: k.teamId, week_start: k.weekStart.toISOString() })));
+  const rows = await db.kysely
+    .selectFrom(sql<{ team_id: number; week_start: Date }>`jsonb_to_recordset(${wanted}::jsonb)`.as<'k'>(sql`k(team_id int, week_start timestamptz)`))
+    .innerJoin('team_links as l', (join) => join.onRef('l.team_id', '=', 'k.team_id').onRef('l.week_start', '=', 'k.week_start'))
+    .select(['l.team_id', 'l.week_start', 'l.data_version', 'l.fingerprint', 'l.cohort', 'l.links', 'l.links_basis'])
+    .execute();
   return rows.map((r) => ({
     teamId: r.team_id,
-    weekStart: new Date(r.week_start),
+    weekStart: r.week_start,
     dataVersion: BigInt(r.data_version),
     fingerprint: r.fingerprint,
     cohort: r.cohort,
@@ -59,29 +52,26 @@ export async function readKeptLinks(db: SqlRunner, keys: readonly { teamId: numb
  */
 export async function keepLinks(db: SqlRunner, rows: readonly KeptLinks[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO team_links AS l (team_id, week_start, data_version, fingerprint, cohort, links, links_basis)
+  const records = JSON.stringify(
+    rows.map((r) => ({
+      team_id: r.teamId,
+      week_start: r.weekStart.toISOString(),
+      data_version: r.dataVersion.toString(),
+      fingerprint: r.fingerprint,
+      cohort: r.cohort,
+      links: r.links,
+      links_basis: r.linksBasis,
+    })),
+  );
+  await sql`
+    INSERT INTO team_links AS l (team_id, week_start, data_version, fingerprint, cohort, links, links_basis)
      SELECT r.team_id, r.week_start, r.data_version::bigint, r.fingerprint, r.cohort, r.links, r.links_basis
-     FROM jsonb_to_recordset($1::jsonb) AS r(team_id int, week_start timestamptz, data_version text, fingerprint text, cohort jsonb, links jsonb, links_basis text)
+     FROM jsonb_to_recordset(${records}::jsonb) AS r(team_id int, week_start timestamptz, data_version text, fingerprint text, cohort jsonb, links jsonb, links_basis text)
      -- One order for every writer, so concurrent ones cannot deadlock.
      ORDER BY r.team_id, r.week_start
      ON CONFLICT (team_id, week_start) DO UPDATE
        SET data_version = GREATEST(l.data_version, EXCLUDED.data_version), fingerprint = EXCLUDED.fingerprint, cohort = EXCLUDED.cohort,
          links = EXCLUDED.links, links_basis = EXCLUDED.links_basis,
          computed_at = CASE WHEN l.fingerprint = EXCLUDED.fingerprint THEN l.computed_at ELSE now() END
-       WHERE l.fingerprint = EXCLUDED.fingerprint OR l.data_version <= EXCLUDED.data_version`,
-    [
-      JSON.stringify(
-        rows.map((r) => ({
-          team_id: r.teamId,
-          week_start: r.weekStart.toISOString(),
-          data_version: r.dataVersion.toString(),
-          fingerprint: r.fingerprint,
-          cohort: r.cohort,
-          links: r.links,
-          links_basis: r.linksBasis,
-        })),
-      ),
-    ],
-  );
+       WHERE l.fingerprint = EXCLUDED.fingerprint OR l.data_version <= EXCLUDED.data_version`.execute(db.kysely);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordInfosAsOf, recordKey, type RecordInfo, type RecordNameEvent, type RecordRef } from '../metrics/records.js';
 import type { SqlRunner } from './client.js';
 
@@ -10,8 +11,8 @@ export async function recordNameEvents(db: SqlRunner, workspaceId: number, refs:
   const deals = [...new Set(refs.filter((r) => r.kind === 'deal').map((r) => r.id))];
   const leads = [...new Set(refs.filter((r) => r.kind === 'lead').map((r) => r.id))];
   if (deals.length === 0 && leads.length === 0) return [];
-  const carries = 'AND (e.deal_name IS NOT NULL OR e.lead_name IS NOT NULL OR e.account_name IS NOT NULL OR e.url IS NOT NULL) OFFSET 0';
-  const rows = await db.query<{
+  const carries = sql`AND (e.deal_name IS NOT NULL OR e.lead_name IS NOT NULL OR e.account_name IS NOT NULL OR e.url IS NOT NULL) OFFSET 0`;
+  const { rows } = await sql<{
     external_id: string;
     occurred_at: Date;
     deal_id: string | null;
@@ -20,16 +21,14 @@ export async function recordNameEvents(db: SqlRunner, workspaceId: number, refs:
     lead_name: string | null;
     account_name: string | null;
     url: string | null;
-  }>(
-    `SELECT DISTINCT e.external_id, e.occurred_at, e.deal_id, e.lead_id, e.deal_name, e.lead_name, e.account_name, e.url FROM (
-       SELECT e.* FROM unnest($2::text[]) AS d(id)
-       CROSS JOIN LATERAL (SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.deal_id = d.id AND e.occurred_at <= $4 ${carries}) e
-       UNION ALL
-       SELECT e.* FROM unnest($3::text[]) AS l(id)
-       CROSS JOIN LATERAL (SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.lead_id = l.id AND e.occurred_at <= $4 ${carries}) e
-     ) e`,
-    [workspaceId, deals, leads, asOf],
-  );
+  }>`
+    SELECT DISTINCT e.external_id, e.occurred_at, e.deal_id, e.lead_id, e.deal_name, e.lead_name, e.account_name, e.url FROM (
+      SELECT e.* FROM unnest(${deals}::text[]) AS d(id)
+      CROSS JOIN LATERAL (SELECT * FROM activity_event e WHERE e.workspace_id = ${workspaceId} AND e.deal_id = d.id AND e.occurred_at <= ${asOf} ${carries}) e
+      UNION ALL
+      SELECT e.* FROM unnest(${leads}::text[]) AS l(id)
+      CROSS JOIN LATERAL (SELECT * FROM activity_event e WHERE e.workspace_id = ${workspaceId} AND e.lead_id = l.id AND e.occurred_at <= ${asOf} ${carries}) e
+    ) e`.execute(db.kysely);
   return rows.map((r) => ({
     id: r.external_id,
     at: new Date(r.occurred_at).getTime(),
@@ -68,18 +67,27 @@ export async function recordHistory(
   asOf: Date,
   limit: number,
 ): Promise<{ record: RecordInfo; events: RecordHistoryEvent[]; total: number } | null> {
-  const column = ref.kind === 'deal' ? 'deal_id' : 'lead_id';
-  const where = `FROM activity_event e WHERE e.workspace_id = $1 AND e.${column} = $2 AND e.occurred_at <= $3`;
+  const events = db.kysely
+    .selectFrom('activity_event as e')
+    .where('e.workspace_id', '=', workspaceId)
+    .where(ref.kind === 'deal' ? 'e.deal_id' : 'e.lead_id', '=', ref.id)
+    .where('e.occurred_at', '<=', asOf);
   const [rows, count] = await Promise.all([
-    db.query<{ occurred_at: Date; type: string; stage: string | null; amount: string | null; rep_name: string | null }>(
-      `SELECT e.occurred_at, e.type, e.stage, e.amount::text AS amount,
-         (SELECT m.name FROM identity i JOIN member m ON m.id = i.member_id WHERE i.id = e.identity_id) AS rep_name
-       ${where} ORDER BY e.occurred_at DESC, e.external_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-      [workspaceId, ref.id, asOf],
-    ),
-    db.query<{ total: number }>(`SELECT count(*)::int AS total ${where}`, [workspaceId, ref.id, asOf]),
+    events
+      .select((eb) => [
+        'e.occurred_at',
+        'e.type',
+        'e.stage',
+        'e.amount',
+        eb.selectFrom('identity as i').innerJoin('member as m', 'm.id', 'i.member_id').select('m.name').whereRef('i.id', '=', 'e.identity_id').as('rep_name'),
+      ])
+      .orderBy('e.occurred_at', 'desc')
+      .orderBy('e.external_id', 'desc')
+      .limit(Math.max(1, Math.floor(limit)))
+      .execute(),
+    events.select(sql<number>`count(*)::int`.as('total')).executeTakeFirst(),
   ]);
-  const total = count[0]?.total ?? 0;
+  const total = count?.total ?? 0;
   if (total === 0) return null;
   const names = await recordInfos(db, workspaceId, [ref], asOf);
   return {

@@ -12,8 +12,8 @@ import type { Database, SqlRunner } from './client.js';
  * Concurrency: writers and folders hold the workspace's rollup lock in shared mode, rebuilds
  * exclusively. An outbox row is claimed (FOR UPDATE) and deleted in the transaction that applies
  * it: applied exactly once. Week counts change by deltas (commutative), upserted in key order; a
- * lead's or deal's row is recomputed from its events under a lock on that lead or deal, taken in
- * key order, by a statement that starts after the lock is held, so it sees every write committed
+ * lead's or deal's row is recomputed from its events under a lock on its bucket (lockRecords), taken in
+ * bucket order, by a statement that starts after the lock is held, so it sees every write committed
  * before it (READ COMMITTED takes a snapshot per statement).
  */
 
@@ -30,6 +30,8 @@ export interface RolledEvent {
 
 /** Advisory lock class of the workspace-wide rollup lock (the key is the workspace id). */
 const ROLLUP_LOCK_CLASS = 1_330_925_900;
+/** Advisory lock class of the lead and deal buckets (the key is workspace id × buckets + bucket). */
+const RECORD_LOCK_CLASS = 1_330_925_901;
 
 /** Event types that make a deal's history (the rest of its events are touches, summed). */
 export const DEAL_STAGE_TYPES = ['opportunity_created', 'stage_changed', 'deal_won', 'deal_lost'] as const;
@@ -53,8 +55,8 @@ export async function enqueueRollups(tx: SqlRunner, workspaceId: number, added: 
   );
 }
 
-/** Outbox rows folded per transaction: bounds a fold's memory (a row holds up to one batch, 5,000 events). */
-const FOLD_ROWS = 50;
+/** Outbox rows folded per transaction: bounds a fold's memory and time (a row holds up to one batch, 5,000 events). */
+const FOLD_ROWS = 20;
 
 /**
  * Folds the pending rollup changes of a workspace (or of every workspace) into the rollups, one
@@ -166,13 +168,21 @@ async function applyWeekDeltas(tx: SqlRunner, workspaceId: number, added: readon
   }
 }
 
-/** Locks leads and deals for recomputing, in one order for every writer. */
+/**
+ * Lock buckets per workspace for recomputing leads and deals: a fold naming tens of thousands of
+ * records takes at most this many advisory locks (PostgreSQL's lock table holds about 64 per
+ * connection), and two folds wait on each other only where their records share a bucket.
+ */
+const RECORD_LOCK_BUCKETS = 256;
+
+/** Locks the buckets of these leads and deals for recomputing, in one order for every folder. */
 async function lockRecords(tx: SqlRunner, workspaceId: number, leads: ReadonlySet<string>, deals: ReadonlySet<string>): Promise<void> {
-  const keys = [...[...leads].map((l) => `${workspaceId}:lead:${l}`), ...[...deals].map((d) => `${workspaceId}:deal:${d}`)];
+  const keys = [...[...leads].map((l) => `lead:${l}`), ...[...deals].map((d) => `deal:${d}`)];
   if (keys.length === 0) return;
   await tx.query(
-    `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C") s`,
-    [keys],
+    `SELECT count(pg_advisory_xact_lock($1, b))::int AS locked
+     FROM (SELECT DISTINCT $2::int * ${RECORD_LOCK_BUCKETS} + abs(hashtext(k) % ${RECORD_LOCK_BUCKETS}) AS b FROM unnest($3::text[]) AS k ORDER BY 1) s`,
+    [RECORD_LOCK_CLASS, workspaceId, keys],
   );
 }
 

@@ -1,4 +1,4 @@
-import { readTeamSettings } from '../config/apply.js';
+import { readTeamSettings } from '../config/team-settings.js';
 import type { Schedule } from '../config/coaching-schema.js';
 import { isoToDay, type WeekSettings } from '../metrics/windows.js';
 import type { Database } from './client.js';

@@ -71,12 +71,3 @@ export async function disconnectWorkspace(db: Database, slackTeamId: string, at:
     db.prisma.workspace.updateMany({ where: { slackTeamId }, data: { slackDisconnectedAt: at } }),
   ]);
 }
-
-/** Records an Events API event id; false when it was already handled (a Slack retry). */
-export async function firstDelivery(db: Database, eventId: string): Promise<boolean> {
-  const rows = await db.query<{ event_id: string }>(
-    'INSERT INTO slack_event_receipt (event_id) VALUES ($1) ON CONFLICT (event_id) DO NOTHING RETURNING event_id',
-    [eventId],
-  );
-  return rows.length === 1;
-}

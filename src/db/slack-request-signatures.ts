@@ -6,11 +6,12 @@ import type { SqlRunner } from './client.js';
  * request is a replay. One statement, so concurrent processes agree on who saw it first.
  */
 export async function firstSightOfSignature(db: SqlRunner, signatureHash: string, signedAt: Date, forgetBefore: Date): Promise<boolean> {
-  const rows = await db.query<{ signature_hash: string }>(
-    `WITH forgotten AS (DELETE FROM slack_request_signature WHERE signed_at < $3)
-     INSERT INTO slack_request_signature (signature_hash, signed_at) VALUES ($1, $2)
-     ON CONFLICT (signature_hash) DO NOTHING RETURNING signature_hash`,
-    [signatureHash, signedAt, forgetBefore],
-  );
-  return rows.length === 1;
+  const seen = await db.kysely
+    .with('forgotten', (q) => q.deleteFrom('slack_request_signature').where('signed_at', '<', forgetBefore))
+    .insertInto('slack_request_signature')
+    .values({ signature_hash: signatureHash, signed_at: signedAt })
+    .onConflict((oc) => oc.column('signature_hash').doNothing())
+    .returning('signature_hash')
+    .executeTakeFirst();
+  return seen !== undefined;
 }

@@ -12,6 +12,8 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { deleteEvents } from '../db/events-repo.js';
+import { importMembers } from '../db/member-teams-repo.js';
+import { workspaceTimezone } from '../db/workspace-repo.js';
 import {
   createLineCounter,
   formatReason,
@@ -95,35 +97,19 @@ const UNMATCHED_SHOWN = 10;
 
 /** Members of the workspace by each identity, with the time zone their dates are read in. */
 export async function loadDirectory(db: Database, workspaceId: number): Promise<Directory> {
-  const workspace = await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { timezone: true } });
-  const members = await db.prisma.member.findMany({
-    where: { workspaceId },
-    // The same member wins as in resolveIdentities: active first, then the oldest.
-    orderBy: [{ active: 'desc' }, { id: 'asc' }],
-    select: {
-      email: true,
-      slackUserId: true,
-      crmOwnerId: true,
-      memberships: {
-        where: { team: { active: true } },
-        // A rep's own team first; a manager listed in several teams takes the first.
-        orderBy: [{ role: 'asc' }, { teamId: 'asc' }],
-        select: { team: { select: { timezone: true } } },
-      },
-    },
-  });
+  const [workspaceZone, members] = await Promise.all([workspaceTimezone(db, workspaceId), importMembers(db, workspaceId)]);
   const byRef = new Map<string, { timezone: string | null }>();
   const key = (ref: RepRef) => `${ref.kind}\u0000${ref.value}`;
   const add = (ref: RepRef, person: { timezone: string | null }) => {
     if (!byRef.has(key(ref))) byRef.set(key(ref), person);
   };
   for (const m of members) {
-    const person = { timezone: m.memberships[0]?.team.timezone ?? null };
+    const person = { timezone: m.teamTimezone };
     add({ kind: 'email', value: m.email.toLowerCase() }, person);
     if (m.slackUserId) add({ kind: 'slack', value: m.slackUserId }, person);
     if (m.crmOwnerId) add({ kind: 'crm', value: m.crmOwnerId }, person);
   }
-  return { workspaceTimezone: workspace.timezone, find: (ref) => byRef.get(key(ref)) };
+  return { workspaceTimezone: workspaceZone, find: (ref) => byRef.get(key(ref)) };
 }
 
 /** Writes rejected rows as they come, opening the file on the first one. */

@@ -2,6 +2,7 @@ import { alertStates } from '../db/alert-states.js';
 import { pausedRuleKeys } from '../db/alert-feedback-repo.js';
 import { alertsSentSince, claimDeliveries, claimGroup, settledKeys } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
+import { connectedWorkspaces } from '../db/workspace-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
 import type { AlertJson, DataHealthJson } from '../reports/types.js';
@@ -38,7 +39,7 @@ async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataH
 export async function runAlertScan(ctx: JobContext, options: { now: Date; ignoreWorkingHours?: boolean }): Promise<JobSummary> {
   const { now } = options;
   let summary = emptySummary();
-  const workspaces = await ctx.db.prisma.workspace.findMany({ where: { slackDisconnectedAt: null }, select: { id: true, slackTeamId: true } });
+  const workspaces = await connectedWorkspaces(ctx.db);
   for (const workspace of workspaces) {
     const client = ctx.dryRun ? null : await ctx.clients.clientFor(workspace.slackTeamId);
     if (!ctx.dryRun && !client) continue;

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { settleAbandonedPosts } from '../db/delivery-ledger.js';
+import { forgetReceiptsBefore } from '../db/slack-event-receipts.js';
 import { runAlertScan } from './alert-scan.js';
 import type { JobContext } from './context.js';
 import { runWeekly } from './weekly.js';
@@ -32,7 +33,7 @@ export function startScheduler(ctx: JobContext, options: { timer?: boolean } = {
     if (now.getUTCMinutes() % 10 === 0) {
       const alerts = await runAlertScan({ ...ctx, logger: log }, { now });
       if (alerts.due > 0) log.info({ job: 'alert-scan', ...alerts }, 'behaviour alerts');
-      await ctx.db.query('DELETE FROM slack_event_receipt WHERE received_at < $1', [new Date(now.getTime() - RECEIPT_TTL_MS)]);
+      await forgetReceiptsBefore(ctx.db, new Date(now.getTime() - RECEIPT_TTL_MS));
     }
   };
   const guarded = async () => {

@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import { sourceEnvReferences, type SourceConfig } from '../config/sources-rules.js';
 import type { Database } from '../db/client.js';
 import { claimDelivery, settledKeys } from '../db/delivery-ledger.js';
+import { failingSince, sourceAdmins } from '../db/sync-repo.js';
 import type { Logger } from '../logger.js';
 import { renderSourceStopped, type SourceProblem } from '../slack/blocks/source-stopped.js';
 import type { DeliveryClients } from '../slack/delivery/clients.js';
@@ -86,8 +87,7 @@ export function tellAdminsWhenFailing(deps: SourceFailingDeps): FailingSourceLis
     const once = (message: string) => {
       if (failing.spell === 'started') log.warn(message);
     };
-    const workspace = await deps.db.prisma.workspace.findUnique({ where: { id: row.workspaceId }, select: { admins: true, slackDisconnectedAt: true } });
-    const admins = workspace?.admins ?? [];
+    const { admins, slackDisconnected, workspaces } = await sourceAdmins(deps.db, row.workspaceId);
     if (admins.length === 0) {
       once('no admins: in the coaching config, so nobody is told by DM that this source stopped; pacer status and the managers’ digests show it');
       return;
@@ -96,12 +96,11 @@ export function tellAdminsWhenFailing(deps: SourceFailingDeps): FailingSourceLis
       once('Slack is not configured in this process: the admins are told by the next failed attempt of a Pacer process connected to Slack');
       return;
     }
-    if (workspace?.slackDisconnectedAt) {
+    if (slackDisconnected) {
       once('the workspace disconnected Pacer from Slack: the admins cannot be told by DM until it is reinstalled');
       return;
     }
-    const current = await deps.db.query<{ failing_since: Date | null }>('SELECT failing_since FROM crm_source WHERE id = $1', [row.id]);
-    if (current[0]?.failing_since?.getTime() !== failing.since.getTime()) return; // the spell ended meanwhile
+    if ((await failingSince(deps.db, row.id))?.getTime() !== failing.since.getTime()) return; // the spell ended meanwhile
     const now = deps.clock.now();
     const keys = new Map(admins.map((admin) => [admin, sourceFailingKey(row.slackTeamId, admin, row.id, failing.since)]));
     const settled = await settledKeys(deps.db, [...keys.values()], now);
@@ -121,7 +120,7 @@ export function tellAdminsWhenFailing(deps: SourceFailingDeps): FailingSourceLis
       since: failing.since.toISOString(),
       lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
       variables,
-      syncCommand: syncCommand(row.name, row.slackTeamId, await deps.db.prisma.workspace.count()),
+      syncCommand: syncCommand(row.name, row.slackTeamId, workspaces),
       error: withoutCredentials(failing.error, source, deps.env),
     });
     const post = { ...deps.slack.post, logger: log };

@@ -5,6 +5,7 @@ import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
 import { claimDelivery, markFailed, recordSkipped, reviveSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
+import { connectedWorkspaces } from '../db/workspace-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { teamReport } from '../reports/build-report.js';
 import type { AlertJson, TeamReport } from '../reports/types.js';
@@ -132,7 +133,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
 export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }): Promise<JobSummary> {
   const { now } = options;
   let summary = emptySummary();
-  const workspaces = await ctx.db.prisma.workspace.findMany({ where: { slackDisconnectedAt: null }, select: { id: true, slackTeamId: true } });
+  const workspaces = await connectedWorkspaces(ctx.db);
   for (const workspace of workspaces) {
     const client = ctx.dryRun ? null : await ctx.clients.clientFor(workspace.slackTeamId);
     if (!ctx.dryRun && !client) continue;

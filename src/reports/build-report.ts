@@ -2,9 +2,9 @@ import { readTeamSettings } from '../config/apply.js';
 import { PERFORMANCE_METRICS } from '../config/coaching.js';
 import type { Database } from '../db/client.js';
 import { recordInfos } from '../db/record-names.js';
+import { activeTeamNames, readActiveTeamInputRows, readRepMember, readTeamInputRow, type TeamInputRow } from '../db/team-input-repo.js';
 import { PacerError } from '../errors.js';
 import { clip, quote } from '../text.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
@@ -25,15 +25,8 @@ const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 const isPerformanceMetric = (value: string): value is PerformanceMetric => (PERFORMANCE_METRICS as readonly string[]).includes(value);
 
-/** What a team's input is read from: the team with its workspace's currency, active reps and targets. */
-const TEAM_INPUT_INCLUDE = {
-  workspace: { select: { currency: true } },
-  memberships: { where: { role: 'rep', member: { active: true } }, include: { member: true }, orderBy: { member: { email: 'asc' } } },
-  targets: true,
-} satisfies Prisma.TeamInclude;
-
-/** The metrics engine's input for a team read with TEAM_INPUT_INCLUDE. */
-function teamInput(team: Prisma.TeamGetPayload<{ include: typeof TEAM_INPUT_INCLUDE }>): TeamInput {
+/** The metrics engine's input for a team as src/db/team-input-repo.ts reads it. */
+function teamInput(team: TeamInputRow): TeamInput {
   const performanceMetric = isPerformanceMetric(team.performanceMetric) ? team.performanceMetric : 'booked_revenue';
   const targets = team.targets.map((x) => ({
     memberId: x.memberId,
@@ -61,17 +54,17 @@ function teamInput(team: Prisma.TeamGetPayload<{ include: typeof TEAM_INPUT_INCL
 
 /** Reads a team and its active reps and targets into the metrics engine's input. */
 export async function loadTeamInput(db: Database, workspaceId: number, teamName: string): Promise<{ id: number; input: TeamInput }> {
-  const team = await db.prisma.team.findUnique({ where: { workspaceId_name: { workspaceId, name: teamName } }, include: TEAM_INPUT_INCLUDE });
+  const team = await readTeamInputRow(db, workspaceId, teamName);
   if (!team || !team.active) {
-    const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
-    throw new NotFoundError(`No team ${quote(teamName)} in this workspace${names.length ? `; teams: ${names.map((n) => n.name).join(', ')}` : ' (apply a config first)'}.`);
+    const names = await activeTeamNames(db, workspaceId);
+    throw new NotFoundError(`No team ${quote(teamName)} in this workspace${names.length ? `; teams: ${names.join(', ')}` : ' (apply a config first)'}.`);
   }
   return { id: team.id, input: teamInput(team) };
 }
 
 /** Every active team of the workspace, read as loadTeamInput reads one, in one query. */
 async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<LinkTeam[]> {
-  const teams = await db.prisma.team.findMany({ where: { workspaceId, active: true }, include: TEAM_INPUT_INCLUDE, orderBy: { name: 'asc' } });
+  const teams = await readActiveTeamInputRows(db, workspaceId);
   return teams.map((t) => ({ id: t.id, input: teamInput(t) }));
 }
 
@@ -91,20 +84,17 @@ export async function teamReport(db: Database, workspaceId: number, teamName: st
 
 /** The active team a rep belongs to, or a NotFoundError that says why there is none. */
 export async function repTeamOf(db: Database, workspaceId: number, email: string): Promise<{ team: string; email: string }> {
-  const member = await db.prisma.member.findUnique({
-    where: { workspaceId_email: { workspaceId, email: email.toLowerCase() } },
-    include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
-  });
+  const member = await readRepMember(db, workspaceId, email.toLowerCase());
   if (!member) throw new NotFoundError(`No member with email ${clip(email)} in this workspace.`);
-  const repTeam = member.memberships.find((m) => m.role === 'rep' && m.team.active);
+  const repTeam = member.memberships.find((m) => m.role === 'rep' && m.teamActive);
   if (!repTeam) {
-    const managed = member.memberships.filter((m) => m.role === 'manager').map((m) => m.team.name);
+    const managed = member.memberships.filter((m) => m.role === 'manager').map((m) => m.team);
     throw new NotFoundError(
       managed.length ? `${email} is a manager (${managed.join(', ')}); ask for a team report instead.` : `${email} is not a rep of any active team.`,
     );
   }
   if (!member.active) throw new NotFoundError(`${email} is no longer active.`);
-  return { team: repTeam.team.name, email: member.email };
+  return { team: repTeam.team, email: member.email };
 }
 
 /** A rep's report: computed with their whole team, since baselines come from the team's top performers. */

@@ -5,6 +5,7 @@
 import type { Database } from '../db/client.js';
 import { teamReceipts, workspaceReceipts } from '../db/data-health-repo.js';
 import { listSources, sourceHealth, toSourceHealth } from '../db/sync-repo.js';
+import { activeTeamNames } from '../db/team-input-repo.js';
 import { activitySpans, judgeDataHealth, type DataHealth } from '../metrics/data-health.js';
 import { loadTeamInput } from './build-report.js';
 import { instantIn, type TeamInput } from './compute.js';
@@ -56,9 +57,9 @@ export async function workspaceDataHealth(db: Database, asOf: Date, now: Date, w
 /** What `pacer status` shows: the workspace's figure and each active team's, as of now. */
 export async function dataHealthStatus(db: Database, workspaceId: number, now: Date): Promise<{ workspace: DataHealthJson | null; teams: { team: string; dataHealth: DataHealthJson }[] }> {
   const [workspace] = await workspaceDataHealth(db, now, now, workspaceId);
-  const names = await db.prisma.team.findMany({ where: { workspaceId, active: true }, select: { name: true }, orderBy: { name: 'asc' } });
+  const names = await activeTeamNames(db, workspaceId);
   const teams = [];
-  for (const { name } of names) {
+  for (const name of names) {
     const { input } = await loadTeamInput(db, workspaceId, name);
     teams.push({ team: name, dataHealth: await teamDataHealth(db, workspaceId, input, now, now) });
   }

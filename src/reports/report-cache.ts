@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.js';
+import { dataVersion } from '../db/links-repo.js';
 import { repTeamOf, teamReport } from './build-report.js';
 import type { RepReport, TeamReport } from './types.js';
 
@@ -65,7 +66,6 @@ export class TeamReportCache {
   }
 
   private async dataVersion(workspaceId: number): Promise<bigint> {
-    const row = await this.db.prisma.workspace.findUnique({ where: { id: workspaceId }, select: { dataVersion: true } });
-    return row?.dataVersion ?? -1n;
+    return (await dataVersion(this.db, workspaceId)) ?? -1n;
   }
 }

@@ -6,8 +6,11 @@ import { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import { buildSlackApp, type SlackApp } from '../app.js';
 import { openDatabase, type Database } from '../db/client.js';
+import { forgetDeliveries } from '../db/delivery-ledger.js';
 import { migrate } from '../db/migrator.js';
 import { recordHistory } from '../db/record-names.js';
+import { anyEventUrl, assignTeamChannels, sandboxDirectory } from '../db/sandbox-repo.js';
+import { workspaceBySlackTeam } from '../db/workspace-repo.js';
 import { isAllowedHost, loopbackHosts } from '../http/host-guard.js';
 import { buildHttpServer } from '../http/server.js';
 import { runJobNow, type JobName } from '../jobs/registry.js';
@@ -155,34 +158,31 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const crmBaseUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${held.port}`;
       logger.info({ reps: demo.reps, weeks: demo.weeks }, 'sandbox: generating the demo org (first run)');
       await seedDatabase(db, { ...demo, end, workspace: SANDBOX_WORKSPACE, crmBaseUrl, verify: false, configOut: path.join(options.dataDir, 'sandbox.config.yaml') });
-      const teams = await db.prisma.team.findMany({ where: { workspace: { slackTeamId: SANDBOX_WORKSPACE } } });
-      for (const team of teams) await db.prisma.team.update({ where: { id: team.id }, data: { channel: `C${String(team.id).padStart(6, '0')}` } });
+      await assignTeamChannels(db, SANDBOX_WORKSPACE);
       state = { workspace: SANDBOX_WORKSPACE, end: end.toISOString(), advancedDays: 0, demo, crmBaseUrl };
       await writeSandboxState(options.dataDir, state);
     }
     let saved: SandboxState = state;
     const clock = sandboxClock(new Date(Date.parse(state.end) + state.advancedDays * DAY_MS));
 
-    const workspace = await db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: SANDBOX_WORKSPACE } });
+    const workspace = await workspaceBySlackTeam(db, SANDBOX_WORKSPACE);
+    if (!workspace) throw new Error(`the sandbox database holds no workspace ${SANDBOX_WORKSPACE}; delete ${options.dataDir} to start afresh`);
     // The local Slack starts empty every time, so the ledger of what was posted to the last one is
     // forgotten with it: a restarted sandbox delivers the week again when asked, instead of showing
     // empty conversations while the ledger says everything was sent.
-    await db.query('DELETE FROM delivery WHERE workspace_id = $1', [workspace.id]);
+    await forgetDeliveries(db, workspace.id);
     let org: SeedOrg | null = null;
     /** The demo org as its first run generated it: "advance the clock" carries its activity on. */
     const demoOrg = async (s: SandboxState): Promise<SeedOrg> => {
       if (!org) {
         // A sandbox made before advancing generated activity kept neither: the defaults then, and the address its links point at.
-        const link = s.crmBaseUrl ? null : await db.prisma.activityEvent.findFirst({ where: { workspaceId: workspace.id, url: { not: null } }, select: { url: true } });
-        const crmBaseUrl = s.crmBaseUrl ?? (link?.url ? new URL(link.url).origin : undefined);
+        const link = s.crmBaseUrl ? null : await anyEventUrl(db, workspace.id);
+        const crmBaseUrl = s.crmBaseUrl ?? (link ? new URL(link).origin : undefined);
         org = buildOrg({ ...(s.demo ?? DEMO_ORG), end: new Date(s.end), workspace: SANDBOX_WORKSPACE, ...(crmBaseUrl ? { crmBaseUrl } : {}) });
       }
       return org;
     };
-    const [members, teams] = await Promise.all([
-      db.prisma.member.findMany({ where: { workspaceId: workspace.id, active: true }, include: { memberships: { include: { team: true } } }, orderBy: { name: 'asc' } }),
-      db.prisma.team.findMany({ where: { workspaceId: workspace.id, active: true }, orderBy: { name: 'asc' } }),
-    ]);
+    const { members, teams } = await sandboxDirectory(db, workspace.id);
     const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
     const signingSecret = randomBytes(24).toString('hex');
     slack = await startLocalSlack({

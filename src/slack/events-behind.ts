@@ -1,5 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { eventsBehind } from '../db/events-behind.js';
+import { findMemberTeams } from '../db/member-teams-repo.js';
 import { loadTeamInput } from '../reports/build-report.js';
 import { instantIn } from '../reports/compute.js';
 import { indicatorLabel } from '../reports/labels.js';
@@ -13,11 +14,8 @@ const SHOWN = 40;
 
 /** "Show the events behind this figure": the latest events that make up an indicator over the cadence window. */
 export async function renderEventsBehindFor(deps: SlackDeps, input: { workspaceId: number; email: string; key: string }): Promise<ModalView> {
-  const member = await deps.db.prisma.member.findUnique({
-    where: { workspaceId_email: { workspaceId: input.workspaceId, email: input.email.toLowerCase() } },
-    include: { memberships: { where: { role: 'rep', team: { active: true } }, include: { team: { select: { name: true } } } } },
-  });
-  const teamName = member?.memberships[0]?.team.name;
+  const member = await findMemberTeams(deps.db, input.workspaceId, { email: input.email.toLowerCase() });
+  const teamName = member?.memberships.find((m) => m.role === 'rep' && m.teamActive)?.team;
   if (!member || !teamName) return renderMessageModal('Events behind', renderNoData({ reason: `${input.email} is not a rep of an active team.` }));
   const { input: team } = await loadTeamInput(deps.db, input.workspaceId, teamName);
   const window = completeWeeks(deps.clock.now(), team.settings.thresholds.cadenceWeeks, { timezone: team.timezone, weekStartsOn: team.weekStartsOn });

@@ -1,6 +1,8 @@
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { SLACK_USER_ID } from '../config/coaching-schema.js';
 import type { Database } from '../db/client.js';
+import { activeMemberByEmail, findMemberTeams, type MemberKey } from '../db/member-teams-repo.js';
+import { knownSlackUser, learnedSlackUserId, learnedSlackUserIdByEmail, rememberSlackUser, rememberSlackUserEmail } from '../db/slack-users-repo.js';
 import type { Logger } from '../logger.js';
 
 /** How long a "not in the config" answer is trusted before Slack is asked again. */
@@ -23,19 +25,16 @@ export interface SlackPerson {
   } | null;
 }
 
-async function memberById(db: Database, workspaceId: number, where: { id: number } | { slackUserId: string }): Promise<SlackPerson['member']> {
-  const member = await db.prisma.member.findFirst({
-    where: { workspaceId, active: true, ...where },
-    include: { memberships: { include: { team: { select: { name: true, active: true } } } } },
-  });
+async function configMember(db: Database, workspaceId: number, key: MemberKey): Promise<SlackPerson['member']> {
+  const member = await findMemberTeams(db, workspaceId, key, { activeOnly: true });
   if (!member) return null;
-  const active = member.memberships.filter((m) => m.team.active);
+  const active = member.memberships.filter((m) => m.teamActive);
   return {
     id: member.id,
     email: member.email,
     name: member.name,
-    repTeam: active.find((m) => m.role === 'rep')?.team.name ?? null,
-    managedTeams: active.filter((m) => m.role === 'manager').map((m) => m.team.name).sort(),
+    repTeam: active.find((m) => m.role === 'rep')?.team ?? null,
+    managedTeams: active.filter((m) => m.role === 'manager').map((m) => m.team).sort(),
   };
 }
 
@@ -53,12 +52,12 @@ export async function identifySlackUser(
   logger: Logger,
 ): Promise<SlackPerson> {
   const [byConfig, known] = await Promise.all([
-    memberById(db, workspaceId, { slackUserId }),
-    db.prisma.slackUser.findUnique({ where: { workspaceId_slackUserId: { workspaceId, slackUserId } } }),
+    configMember(db, workspaceId, { slackUserId }),
+    knownSlackUser(db, workspaceId, slackUserId),
   ]);
   if (byConfig && known) return { workspaceId, slackUserId, email: known.email, member: byConfig };
   if (!byConfig && known?.memberId) {
-    const member = await memberById(db, workspaceId, { id: known.memberId });
+    const member = await configMember(db, workspaceId, { id: known.memberId });
     if (member) return { workspaceId, slackUserId, email: known.email, member };
   }
   if (!byConfig && known && known.memberId === null && now.getTime() - known.checkedAt.getTime() < UNKNOWN_RECHECK_MS) {
@@ -78,16 +77,8 @@ export async function identifySlackUser(
     return { workspaceId, slackUserId, email: null, member: null };
   }
   let member = byConfig;
-  if (!member && email) {
-    const row = await db.prisma.member.findUnique({ where: { workspaceId_email: { workspaceId, email } }, select: { id: true } });
-    if (row) member = await memberById(db, workspaceId, { id: row.id });
-  }
-  const data = { memberId: member?.id ?? null, email, timezone, checkedAt: now };
-  await db.prisma.slackUser.upsert({
-    where: { workspaceId_slackUserId: { workspaceId, slackUserId } },
-    create: { workspaceId, slackUserId, ...data },
-    update: data,
-  });
+  if (!member && email) member = await configMember(db, workspaceId, { email });
+  await rememberSlackUser(db, { workspaceId, slackUserId, memberId: member?.id ?? null, email, timezone, checkedAt: now });
   return { workspaceId, slackUserId, email, member };
 }
 
@@ -102,17 +93,13 @@ export async function slackUserForMember(
   now: Date,
 ): Promise<string | null> {
   if (member.slackUserId) return member.slackUserId;
-  const known = await db.prisma.slackUser.findFirst({ where: { workspaceId: member.workspaceId, memberId: member.id }, orderBy: { checkedAt: 'desc' } });
-  if (known) return known.slackUserId;
+  const known = await learnedSlackUserId(db, member.workspaceId, member.id);
+  if (known) return known;
   try {
     const found = await client.users.lookupByEmail({ email: member.email });
     const user = found.user;
     if (!user?.id) return null;
-    await db.prisma.slackUser.upsert({
-      where: { workspaceId_slackUserId: { workspaceId: member.workspaceId, slackUserId: user.id } },
-      create: { workspaceId: member.workspaceId, slackUserId: user.id, memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now },
-      update: { memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now },
-    });
+    await rememberSlackUser(db, { workspaceId: member.workspaceId, slackUserId: user.id, memberId: member.id, email: member.email, timezone: user.tz ?? null, checkedAt: now });
     return user.id;
   } catch (err) {
     if (err instanceof WebAPIPlatformError && err.data.error === 'users_not_found') return null;
@@ -127,19 +114,14 @@ export async function slackUserForMember(
  */
 export async function slackUserForAdmin(db: Database, client: WebClient, workspaceId: number, admin: string, now: Date): Promise<string | null> {
   if (SLACK_USER_ID.test(admin)) return admin;
-  const member = await db.prisma.member.findFirst({ where: { workspaceId, email: admin, active: true }, select: { id: true, email: true, slackUserId: true } });
+  const member = await activeMemberByEmail(db, workspaceId, admin);
   if (member) return slackUserForMember(db, client, { ...member, workspaceId }, now);
-  const known = await db.prisma.slackUser.findFirst({ where: { workspaceId, email: admin }, orderBy: { checkedAt: 'desc' } });
-  if (known) return known.slackUserId;
+  const known = await learnedSlackUserIdByEmail(db, workspaceId, admin);
+  if (known) return known;
   try {
     const user = (await client.users.lookupByEmail({ email: admin })).user;
     if (!user?.id) return null;
-    await db.prisma.slackUser.upsert({
-      where: { workspaceId_slackUserId: { workspaceId, slackUserId: user.id } },
-      create: { workspaceId, slackUserId: user.id, memberId: null, email: admin, timezone: user.tz ?? null, checkedAt: now },
-      // Who the user is as a member is identifySlackUser's to say; this only learns their email.
-      update: { email: admin, timezone: user.tz ?? null, checkedAt: now },
-    });
+    await rememberSlackUserEmail(db, { workspaceId, slackUserId: user.id, email: admin, timezone: user.tz ?? null, checkedAt: now });
     return user.id;
   } catch (err) {
     if (err instanceof WebAPIPlatformError && err.data.error === 'users_not_found') return null;

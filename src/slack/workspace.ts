@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.js';
+import { workspaceBySlackTeam } from '../db/workspace-repo.js';
 
 export interface SlackWorkspace {
   id: number;
@@ -10,7 +11,7 @@ export interface SlackWorkspace {
 
 /** The Pacer workspace of a Slack team id; every query of a Slack request is scoped to it. */
 export async function workspaceForSlackTeam(db: Database, slackTeamId: string): Promise<SlackWorkspace | null> {
-  const row = await db.prisma.workspace.findUnique({ where: { slackTeamId }, select: { id: true, slackTeamId: true, name: true, slackDisconnectedAt: true } });
+  const row = await workspaceBySlackTeam(db, slackTeamId);
   return row ? { id: row.id, slackTeamId: row.slackTeamId, name: row.name, disconnected: row.slackDisconnectedAt !== null } : null;
 }
 

@@ -2,6 +2,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { isActiveRepOfTeams } from '../../db/member-teams-repo.js';
 import { savePreferences } from '../../db/preferences-repo.js';
 import type { Logger } from '../../logger.js';
 import type { SlackDeps } from '../deps.js';
@@ -89,11 +90,7 @@ export async function maySee(deps: SlackDeps, ctx: ActionContext, email: string)
   if (!me) return false;
   if (me.email === email.toLowerCase()) return true;
   if (me.managedTeams.length === 0) return false;
-  const rep = await deps.db.prisma.teamMembership.findFirst({
-    where: { role: 'rep', member: { workspaceId: ctx.workspace.id, email: email.toLowerCase(), active: true }, team: { active: true, name: { in: me.managedTeams } } },
-    select: { id: true },
-  });
-  return rep !== null;
+  return isActiveRepOfTeams(deps.db, ctx.workspace.id, email.toLowerCase(), me.managedTeams);
 }
 
 /** The blocks of the message a button sits in (Slack sends them back with the click). */

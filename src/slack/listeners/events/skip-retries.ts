@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { firstDelivery } from '../../../db/slack-installations.js';
+import { firstDelivery } from '../../../db/slack-event-receipts.js';
 import type { SlackDeps } from '../../deps.js';
 
 /**
