@@ -21,7 +21,7 @@
  * Sizes: BENCH_REPS, BENCH_WEEKS, BENCH_EMBEDDED_REPS, BENCH_REP_SAMPLES, BENCH_TEAM_SAMPLES,
  * BENCH_SPLIT_TEAMS, BENCH_GROWTH_WEEKS (BENCH_GROWTH=0 skips growth); BENCH_PHASES=postgres,embedded
  * picks phases; BENCH_SEED, BENCH_END (ISO instant) change the org; BENCH_REPORT_NODE_FLAGS replaces
- * the report processes' node flags. The reports are computed by calling repReport and teamReport,
+ * the report processes' node flags; BENCH_PG_CONFIG adds PostgreSQL settings. The reports are computed by calling repReport and teamReport,
  * without the Slack report cache (src/reports/report-cache.ts), as of a fixed instant.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -62,6 +62,8 @@ const GROWTH_WORKSPACE = 'T0BENCHGROW';
 const ALL_PHASES = ['postgres', 'embedded'];
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
+/** PostgreSQL settings for experiments (e.g. max_locks_per_transaction=1024), reported in the JSON. */
+const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 /** Node flags of the report processes: by default those the `pacer` npm script passes (package.json). */
 const REPORT_NODE_FLAGS = (process.env.BENCH_REPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
 
@@ -212,7 +214,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = {};
   if (PHASES.has('postgres')) {
     log('starting PostgreSQL');
-    const pgServer = await startPostgres();
+    const pgServer = await startPostgres({ settings: PG_CONFIG });
     const stop = onCleanup('stop PostgreSQL', () => pgServer.stop());
     const pgResult = await postgresPhase(pgServer);
     await stop();
@@ -223,7 +225,7 @@ async function main(): Promise<void> {
     const e = await embeddedPhase(workDir);
     result.embedded = { ...e, note: `PGlite: ${e.sizes.reps} reps, ${e.sizes.events.toLocaleString('en-US')} events` };
   }
-  result.settings = { repSamples: REP_SAMPLES, teamSamples: TEAM_SAMPLES, splitTeams: SPLIT_TEAMS, reportNodeFlags: REPORT_NODE_FLAGS };
+  result.settings = { repSamples: REP_SAMPLES, teamSamples: TEAM_SAMPLES, splitTeams: SPLIT_TEAMS, reportNodeFlags: REPORT_NODE_FLAGS, postgresConfig: PG_CONFIG };
   result.machine = { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() };
   result.totalSeconds = round((performance.now() - started) / 1000, 1);
 
