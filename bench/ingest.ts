@@ -17,7 +17,7 @@
  * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../src/db/client.js';
@@ -239,7 +239,11 @@ async function embeddedPhase(workDir: string) {
   const bodies = serialisedBatches(EMBEDDED_EVENTS, BATCH, { prefix: 'emb' });
   const expected = bodies.map((_, i) => Math.min(BATCH, EMBEDDED_EVENTS - i * BATCH));
   const port = await freePort();
-  const { server, stop } = startServer('server/embedded', { PACER_DATA_DIR: dataDir, PORT: String(port) });
+  // An explicit, empty config directory: without any config and Slack, `npm start` on a data
+  // directory is the sandbox (it generates its demo org); the workspace is written above instead.
+  const noConfig = path.join(workDir, 'no-config');
+  await mkdir(noConfig, { recursive: true });
+  const { server, stop } = startServer('server/embedded', { PACER_DATA_DIR: dataDir, PACER_CONFIG: noConfig, PORT: String(port) });
   const rss = watchPeakRss(server.pid);
   await waitReady(server, `http://127.0.0.1:${port}/readyz`);
   const loadBefore = load();
