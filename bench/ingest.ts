@@ -4,6 +4,8 @@
  *  postgres: 1,000,000 events over HTTP in 1,000-event batches from 2 concurrent clients into
  *            PostgreSQL, against a plain COPY of the same rows into the same table (same
  *            indexes, same server, same run). Target ≥ 50,000 events/s and ≥ 50% of COPY.
+ *            Between the two, the rollup backlog the HTTP run left in rollup_outbox is folded and
+ *            timed: ratioToCopyWithFold counts the fold's seconds with the HTTP run's.
  *  embedded: the same into the embedded database (PGlite), with fewer events.
  *  import:   `pacer import` of a 1,000,000-row events CSV: rows/s and the process's peak RSS
  *            (target < 300 MB).
@@ -14,7 +16,8 @@
  * BENCH_PHASES=postgres,embedded,import picks phases; BENCH_CPU_PROF_DIR=<dir> runs the
  * PostgreSQL phase's server with --cpu-prof into that directory; BENCH_SERVER_NODE_FLAGS adds
  * node flags to the servers (e.g. --max-semi-space-size=64); BENCH_PG_CONFIG adds PostgreSQL
- * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON.
+ * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON;
+ * BENCH_SERVER_SCHEDULER=on runs the servers' scheduled jobs (the rollup-fold job among them).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
