@@ -4,6 +4,8 @@
  *  postgres: 1,000,000 events over HTTP in 1,000-event batches from 2 concurrent clients into
  *            PostgreSQL, against a plain COPY of the same rows into the same table (same
  *            indexes, same server, same run). Target ≥ 50,000 events/s and ≥ 50% of COPY.
+ *            Between the two, the rollup backlog the HTTP run left in rollup_outbox is folded and
+ *            timed: ratioToCopyWithFold counts the fold's seconds with the HTTP run's.
  *  embedded: the same into the embedded database (PGlite), with fewer events.
  *  import:   `pacer import` of a 1,000,000-row events CSV: rows/s and the process's peak RSS
  *            (target < 300 MB).
@@ -14,13 +16,14 @@
  * BENCH_PHASES=postgres,embedded,import picks phases; BENCH_CPU_PROF_DIR=<dir> runs the
  * PostgreSQL phase's server with --cpu-prof into that directory; BENCH_SERVER_NODE_FLAGS adds
  * node flags to the servers (e.g. --max-semi-space-size=64); BENCH_PG_CONFIG adds PostgreSQL
- * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON.
+ * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON;
+ * BENCH_SERVER_SCHEDULER=on runs the servers' scheduled jobs (the rollup-fold job among them).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, type Database } from '../src/db/client.js';
 import { freePort, startPostgres, type PostgresServer } from '../tests/helpers/postgres-server.js';
 import { serialisedBatches, writeEventsCsv } from './lib/generate.js';
 import { sendBatches } from './lib/load.js';
@@ -28,6 +31,7 @@ import { copyEvents, createDatabase, exportEvents, scalar, withClient } from './
 import { processCpuSeconds, treeCpuSeconds } from './lib/cpu-time.js';
 import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round } from './lib/run.js';
 import { childEnv, log, REPO_ROOT, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
+import { pendingRollups, rolledUpEvents, timeFold } from './lib/rollup-backlog.js';
 import { seedWorkspace } from './lib/seed.js';
 
 function sizeFromEnv(name: string, fallback: number): number {
@@ -52,6 +56,12 @@ for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHAS
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+/**
+ * PACER_SCHEDULER of the servers: off by default, so no rollup-fold job runs beside the HTTP
+ * writes and the fold after them is timed alone; BENCH_SERVER_SCHEDULER=on runs the job in the
+ * server (every 5 s), as `npm start` does.
+ */
+const SERVER_SCHEDULER = process.env.BENCH_SERVER_SCHEDULER === 'on' ? 'on' : 'off';
 
 const TARGET_EVENTS_PER_SECOND = 50_000;
 const TARGET_RATIO_TO_COPY = 0.5;
@@ -60,10 +70,45 @@ const TARGET_IMPORT_RSS_MB = 300;
 
 
 function startServer(label: string, vars: Record<string, string>, nodeFlags: string[] = []) {
-  const env = childEnv({ ...vars, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PACER_SCHEDULER: 'off' });
+  const env = childEnv({ ...vars, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PACER_SCHEDULER: SERVER_SCHEDULER });
   const server = spawnNode(label, 'src/main.ts', [], env, [...SERVER_NODE_FLAGS, ...nodeFlags]);
   const stop = onCleanup(`stop ${label}`, () => server.stop());
   return { server, stop };
+}
+
+/**
+ * After an HTTP run: what it left in rollup_outbox, then the fold of that backlog timed (the
+ * server's rollup-fold job, when it runs, folds beside it), checked to leave nothing pending and
+ * every event in the week rollups. `cpu` reads the CPU seconds of the processes to account.
+ */
+async function foldBacklog(label: string, db: Database, workspaceId: number, events: number, cpu: () => Record<string, number>) {
+  const pending = await pendingRollups(db, workspaceId);
+  log(`${label}: ${pending.events} events pending in ${pending.rows} outbox rows (${events - pending.events} folded by the server's job); folding`);
+  const cpuBefore = cpu();
+  const benchBefore = process.cpuUsage();
+  const fold = await timeFold(db, workspaceId);
+  const benchCpu = process.cpuUsage(benchBefore);
+  const cpuAfter = cpu();
+  const left = await pendingRollups(db, workspaceId);
+  const rolledUp = await rolledUpEvents(db, workspaceId);
+  if (left.rows !== 0) throw new Error(`${label}: ${left.rows} outbox rows still pending after the fold`);
+  if (rolledUp !== events) throw new Error(`${label}: the week rollups count ${rolledUp} events after the fold, not ${events}`);
+  const eventsPerSecond = fold.seconds > 0 ? Math.round(pending.events / fold.seconds) : null;
+  log(`${label}: folded ${pending.events} events in ${fold.seconds} s (${eventsPerSecond ?? '-'} events/s)`);
+  return {
+    seconds: fold.seconds,
+    eventsPerSecond,
+    folderInServer: SERVER_SCHEDULER === 'on',
+    pendingAtHttpEnd: pending,
+    foldedByServerDuringHttp: events - pending.events,
+    // The server's job may go on folding beside the bench's fold: this is the bench's share.
+    foldedByBench: fold.foldedHere,
+    rolledUpEvents: rolledUp,
+    cpuSeconds: {
+      ...Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, round(v - (cpuBefore[k] ?? 0), 1)])),
+      folder: round((benchCpu.user + benchCpu.system) / 1e6, 1),
+    },
+  };
 }
 
 async function postgresPhase(pgServer: PostgresServer, workDir: string) {
@@ -108,7 +153,15 @@ async function postgresPhase(pgServer: PostgresServer, workDir: string) {
     const serverPeakRssMb = rss.peakMb();
     rss.stop();
     bodies.length = 0;
-    log(`postgres: ${http.eventsPerSecond} events/s over ${http.seconds} s; stopping the server`);
+    log(`postgres: ${http.eventsPerSecond} events/s over ${http.seconds} s`);
+
+    // The rollup backlog the HTTP run left, folded as the rollup-fold job or a report would.
+    const foldDb = await openDatabase({ databaseUrl: url, maxConnections: 2 });
+    const fold = await foldBacklog('postgres', foldDb, seeded.workspaceId, EVENTS, () => ({
+      server: processCpuSeconds(server.pid),
+      postgres: treeCpuSeconds(postmasterPid),
+    })).finally(() => foldDb.close());
+    log('postgres: stopping the server');
     await stop();
 
     const stored = Number(await scalar<string>(client, 'SELECT count(*) AS v FROM activity_event WHERE workspace_id = $1', [seeded.workspaceId]));
@@ -135,10 +188,17 @@ async function postgresPhase(pgServer: PostgresServer, workDir: string) {
     const copyEventsPerSecond = Math.round(EVENTS / copySeconds);
     log(`postgres: COPY ${copyEventsPerSecond} rows/s over ${round(copySeconds)} s`);
 
+    const eventsPerSecondWithFold = Math.round(EVENTS / (http.seconds + fold.seconds));
     return {
       eventsPerSecond: http.eventsPerSecond,
       copyEventsPerSecond,
       ratioToCopy: round(http.eventsPerSecond / copyEventsPerSecond),
+      // Storing the events with their rollups: the HTTP run and then folding what it left pending.
+      ratioToCopyWithFold: round(eventsPerSecondWithFold / copyEventsPerSecond),
+      eventsPerSecondWithFold,
+      foldSeconds: fold.seconds,
+      foldEventsPerSecond: fold.eventsPerSecond,
+      fold,
       events: EVENTS,
       batchSize: BATCH,
       batches: http.batches,
@@ -152,6 +212,10 @@ async function postgresPhase(pgServer: PostgresServer, workDir: string) {
       cpuMicrosecondsPerEvent: {
         http: { server: Math.round((httpCpu.server / EVENTS) * 1e6), postgres: Math.round((httpCpu.postgres / EVENTS) * 1e6) },
         copy: { postgres: Math.round((copyPostgresCpu / EVENTS) * 1e6) },
+        // The fold's CPU over the events it had to fold (the server's only when its job runs).
+        fold: Object.fromEntries(
+          Object.entries(fold.cpuSeconds).map(([k, v]) => [k, fold.pendingAtHttpEnd.events > 0 ? Math.round((v / fold.pendingAtHttpEnd.events) * 1e6) : null]),
+        ),
       },
       requestBodyMb: round(bodyBytes / 2 ** 20, 1),
       tableWithIndexesMb: tableMb,
@@ -178,7 +242,11 @@ async function embeddedPhase(workDir: string) {
   const bodies = serialisedBatches(EMBEDDED_EVENTS, BATCH, { prefix: 'emb' });
   const expected = bodies.map((_, i) => Math.min(BATCH, EMBEDDED_EVENTS - i * BATCH));
   const port = await freePort();
-  const { server, stop } = startServer('server/embedded', { PACER_DATA_DIR: dataDir, PORT: String(port) });
+  // An explicit, empty config directory: without any config and Slack, `npm start` on a data
+  // directory is the sandbox (it generates its demo org); the workspace is written above instead.
+  const noConfig = path.join(workDir, 'no-config');
+  await mkdir(noConfig, { recursive: true });
+  const { server, stop } = startServer('server/embedded', { PACER_DATA_DIR: dataDir, PACER_CONFIG: noConfig, PORT: String(port) });
   const rss = watchPeakRss(server.pid);
   await waitReady(server, `http://127.0.0.1:${port}/readyz`);
   const loadBefore = load();
@@ -189,11 +257,20 @@ async function embeddedPhase(workDir: string) {
   log(`embedded: ${http.eventsPerSecond} events/s over ${http.seconds} s; stopping the server`);
   await stop();
 
+  // The embedded database has one process: the server is stopped, so the backlog is folded here, in process.
   db = await openDatabase({ dataDir });
-  const stored = await db.prisma.activityEvent.count({ where: { workspaceId: seeded.workspaceId } }).finally(() => db.close());
-  if (stored !== EMBEDDED_EVENTS) throw new Error(`embedded: the database holds ${stored} events after the run, not ${EMBEDDED_EVENTS}`);
+  const checked = async (opened: Database) => {
+    const stored = await opened.prisma.activityEvent.count({ where: { workspaceId: seeded.workspaceId } });
+    if (stored !== EMBEDDED_EVENTS) throw new Error(`embedded: the database holds ${stored} events after the run, not ${EMBEDDED_EVENTS}`);
+    return foldBacklog('embedded', opened, seeded.workspaceId, EMBEDDED_EVENTS, () => ({}));
+  };
+  const fold = await checked(db).finally(() => db.close());
   return {
     eventsPerSecond: http.eventsPerSecond,
+    eventsPerSecondWithFold: Math.round(EMBEDDED_EVENTS / (http.seconds + fold.seconds)),
+    foldSeconds: fold.seconds,
+    foldEventsPerSecond: fold.eventsPerSecond,
+    fold,
     events: EMBEDDED_EVENTS,
     note: `PGlite: ${EMBEDDED_EVENTS.toLocaleString('en-US')} events (not ${EVENTS.toLocaleString('en-US')}), same batches and clients`,
     batchSize: BATCH,
@@ -279,7 +356,9 @@ async function main(): Promise<void> {
   if (PHASES.has('postgres')) result.postgres = await postgresPhase(pgServer, workDir);
   if (PHASES.has('embedded')) result.embedded = await embeddedPhase(workDir);
   if (PHASES.has('import')) result.import = await importPhase(pgServer, workDir);
-  if (SERVER_NODE_FLAGS.length > 0 || PG_CONFIG.length > 0) result.experiment = { serverNodeFlags: SERVER_NODE_FLAGS, postgresConfig: PG_CONFIG };
+  if (SERVER_NODE_FLAGS.length > 0 || PG_CONFIG.length > 0 || SERVER_SCHEDULER === 'on') {
+    result.experiment = { serverNodeFlags: SERVER_NODE_FLAGS, postgresConfig: PG_CONFIG, serverScheduler: SERVER_SCHEDULER };
+  }
   result.machine = { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() };
   result.totalSeconds = round((performance.now() - started) / 1000, 1);
 

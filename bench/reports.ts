@@ -5,19 +5,24 @@
  *            weeks) seeded into PostgreSQL, then, in a separate report process:
  *            - repReport p50/p99 over 500 reps picked deterministically;
  *            - teamReport p50/p99 over every team, or 50 picked deterministically when there are more;
- *            - the load/compute split of a team report (loadTeamInput, loadMetricEvents,
- *              computeTeamReport timed apart) for a few teams;
- *            and, in a third process, every team report of the workspace one after the other
- *            (seconds, and that process's peak RSS).
- *  embedded: the same on the embedded database (PGlite) with 100 reps (~500,000 events).
+ *            - the split of a team report into the steps teamReport takes (loadTeamInput,
+ *              loadTeamFacts, data health, links, computeTeamReportFromFacts, record names, timed
+ *              apart), with the sizes of the facts it computes from, for a few teams;
+ *            in a third process, every team report of the workspace one after the other
+ *            (seconds, and that process's peak RSS); then growth: a second org alike but with 52
+ *            weeks of history, seeded into the same database, and in a fourth process the rep
+ *            reports of both orgs taken in turn: growth.ratio = p99 at 52 weeks ÷ p99 at 26.
+ *  embedded: the same but growth, on the embedded database (PGlite) with 100 reps (~500,000 events).
  *
  * Reports are computed as of the seed's end instant, so the figures do not move with the clock.
  * The report processes run as `pacer` does (`node --max-old-space-size=192 --import tsx`, flags
  * from package.json); their peak RSS is VmHWM from /proc. Progress goes to stderr; the last line
  * of stdout is the result as JSON.
  * Sizes: BENCH_REPS, BENCH_WEEKS, BENCH_EMBEDDED_REPS, BENCH_REP_SAMPLES, BENCH_TEAM_SAMPLES,
- * BENCH_SPLIT_TEAMS; BENCH_PHASES=postgres,embedded picks phases; BENCH_SEED, BENCH_END (ISO instant)
- * change the org; BENCH_REPORT_NODE_FLAGS replaces the report processes' node flags.
+ * BENCH_SPLIT_TEAMS, BENCH_GROWTH_WEEKS (BENCH_GROWTH=0 skips growth); BENCH_PHASES=postgres,embedded
+ * picks phases; BENCH_SEED, BENCH_END (ISO instant) change the org; BENCH_REPORT_NODE_FLAGS replaces
+ * the report processes' node flags; BENCH_PG_CONFIG adds PostgreSQL settings. The reports are computed by calling repReport and teamReport,
+ * without the Slack report cache (src/reports/report-cache.ts), as of a fixed instant.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -50,19 +55,25 @@ const SEED = sizeFromEnv('BENCH_SEED', 1);
 const END = new Date(process.env.BENCH_END ?? '2026-11-23T12:00:00Z');
 if (Number.isNaN(END.getTime())) throw new Error(`BENCH_END must be an ISO instant, not "${process.env.BENCH_END}"`);
 const WORKSPACE = 'T0BENCHREP';
+/** Growth: a second org like the first but with GROWTH_WEEKS of history (BENCH_GROWTH=0 skips it). */
+const GROWTH = !['0', 'off', 'false'].includes((process.env.BENCH_GROWTH ?? '').trim());
+const GROWTH_WEEKS = sizeFromEnv('BENCH_GROWTH_WEEKS', 52);
+const GROWTH_WORKSPACE = 'T0BENCHGROW';
 const ALL_PHASES = ['postgres', 'embedded'];
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
+/** PostgreSQL settings for experiments (e.g. max_locks_per_transaction=1024), reported in the JSON. */
+const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 /** Node flags of the report processes: by default those the `pacer` npm script passes (package.json). */
 const REPORT_NODE_FLAGS = (process.env.BENCH_REPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
 
 
 
 
-async function seed(label: string, db: Database, reps: number): Promise<SeedSummary> {
+async function seed(label: string, db: Database, reps: number, weeks = WEEKS, workspace = WORKSPACE): Promise<SeedSummary> {
   await migrate(db);
   let last = 0;
-  const summary = await seedDatabase(db, { reps, weeks: WEEKS, seed: SEED, end: END, workspace: WORKSPACE, verify: false }, (p) => {
+  const summary = await seedDatabase(db, { reps, weeks, seed: SEED, end: END, workspace, verify: false }, (p) => {
     if (p.seconds - last < 10) return;
     last = p.seconds;
     log(`${label}: seeding ${p.repsDone}/${p.reps} reps, ${p.events} events, ${Math.round(p.events / p.seconds)} events/s`);
@@ -133,7 +144,55 @@ async function postgresPhase(pgServer: PostgresServer) {
     };
   });
   log(`postgres: activity_event ${info.tableWithIndexesMb} MB with indexes (PostgreSQL ${info.version}), vacuumed and analysed`);
-  return { ...(await measure('postgres', { databaseUrl: url }, summary, Math.min(REP_SAMPLES, summary.reps))), postgres: info };
+  const measured = await measure('postgres', { databaseUrl: url }, summary, Math.min(REP_SAMPLES, summary.reps));
+  const growth = GROWTH ? await growthPhase(url, summary) : { skipped: 'BENCH_GROWTH=0' };
+  return { ...measured, growth, postgres: info };
+}
+
+/**
+ * Growth: seeds a second org into the same database, alike but for its history (GROWTH_WEEKS
+ * instead of WEEKS, same reps, seed and end instant), after the figures above are measured, and
+ * compares the rep reports of the two orgs in one fresh report process.
+ */
+async function growthPhase(url: string, base: SeedSummary) {
+  log(`growth: seeding ${REPS} reps over ${GROWTH_WEEKS} weeks into workspace ${GROWTH_WORKSPACE}`);
+  const db = await openDatabase({ databaseUrl: url, maxConnections: 3 });
+  const grown = await seed('growth', db, REPS, GROWTH_WEEKS, GROWTH_WORKSPACE).finally(() => db.close());
+  await withClient(url, async (c) => {
+    await c.query('VACUUM ANALYZE');
+    await c.query('CHECKPOINT');
+  });
+  const repSamples = Math.min(REP_SAMPLES, base.reps, grown.reps);
+  const loadBefore = load();
+  log(`growth: rep reports of both orgs (load ${loadBefore.join(' ')})`);
+  const run = await runWorker('postgres/growth', {
+    mode: 'growth',
+    databaseUrl: url,
+    workspaceId: base.workspaceId,
+    growthWorkspaceId: grown.workspaceId,
+    asOf: END.toISOString(),
+    repSamples,
+    teamSamples: TEAM_SAMPLES,
+    splitTeams: SPLIT_TEAMS,
+    seed: SEED,
+  });
+  const r = run.result as { base: { repReport: { p99Ms: number } }; grown: { repReport: { p99Ms: number } }; sameReps: boolean; peakRssMb: number | null };
+  const ratio = r.base.repReport.p99Ms > 0 ? round(r.grown.repReport.p99Ms / r.base.repReport.p99Ms, 3) : null;
+  log(`growth: ratio ${ratio} (p99 ${r.grown.repReport.p99Ms} ms at ${GROWTH_WEEKS} weeks, ${r.base.repReport.p99Ms} ms at ${WEEKS})`);
+  return {
+    ratio,
+    // Rep report p99 of the org with GROWTH_WEEKS of history (grown) and with WEEKS (base).
+    grownP99Ms: r.grown.repReport.p99Ms,
+    baseP99Ms: r.base.repReport.p99Ms,
+    weeks: { base: WEEKS, grown: GROWTH_WEEKS },
+    repSamples,
+    sameReps: r.sameReps,
+    base: { ...r.base, workspace: WORKSPACE, events: base.events },
+    grown: { ...r.grown, workspace: GROWTH_WORKSPACE, events: grown.events },
+    seed: { seconds: round(grown.seconds, 1), eventsPerSecond: Math.round(grown.eventsPerSecond) },
+    process: { peakRssMb: r.peakRssMb ?? run.polledPeakRssMb, seconds: run.seconds },
+    loadAverage: { before: loadBefore, after: load() },
+  };
 }
 
 async function embeddedPhase(workDir: string) {
@@ -155,7 +214,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = {};
   if (PHASES.has('postgres')) {
     log('starting PostgreSQL');
-    const pgServer = await startPostgres();
+    const pgServer = await startPostgres({ settings: PG_CONFIG });
     const stop = onCleanup('stop PostgreSQL', () => pgServer.stop());
     const pgResult = await postgresPhase(pgServer);
     await stop();
@@ -166,7 +225,7 @@ async function main(): Promise<void> {
     const e = await embeddedPhase(workDir);
     result.embedded = { ...e, note: `PGlite: ${e.sizes.reps} reps, ${e.sizes.events.toLocaleString('en-US')} events` };
   }
-  result.settings = { repSamples: REP_SAMPLES, teamSamples: TEAM_SAMPLES, splitTeams: SPLIT_TEAMS, reportNodeFlags: REPORT_NODE_FLAGS };
+  result.settings = { repSamples: REP_SAMPLES, teamSamples: TEAM_SAMPLES, splitTeams: SPLIT_TEAMS, reportNodeFlags: REPORT_NODE_FLAGS, postgresConfig: PG_CONFIG };
   result.machine = { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() };
   result.totalSeconds = round((performance.now() - started) / 1000, 1);
 

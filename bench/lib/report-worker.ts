@@ -5,24 +5,33 @@
  * figures as one JSON object on the last line of stdout.
  *
  *  mode "samples":  one untimed warm-up team report, then `repSamples` rep reports (reps picked
- *                   deterministically), `teamSamples` team reports, and the load/compute split
- *                   (loadTeamInput, loadMetricEvents and computeTeamReport timed apart) for
- *                   `splitTeams` teams.
+ *                   deterministically), `teamSamples` team reports, and the split of a team
+ *                   report into its steps (loadTeamInput, loadTeamFacts, data health, links,
+ *                   computeTeamReportFromFacts, record names, timed apart) for `splitTeams` teams.
  *  mode "allTeams": every team report of the workspace, one after the other.
+ *  mode "growth":   rep reports of two orgs alike but for their history (workspaceId and
+ *                   growthWorkspaceId), the same `repSamples` reps of each, taken in turn so that
+ *                   both see the same machine load, after an untimed warm-up team report of each;
+ *                   with the facts' sizes of `splitTeams` teams of each.
  */
 import { readFileSync } from 'node:fs';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { loadMetricEvents } from '../../src/db/metrics-repo.js';
-import { loadTeamInput, repReport, teamReport } from '../../src/reports/build-report.js';
-import { bareTouchBuckets, computeTeamReport, eventsFrom } from '../../src/reports/compute.js';
+import { recordInfos } from '../../src/db/record-names.js';
+import { loadTeamInput, loadWorkspaceTeams, repReport, teamReport } from '../../src/reports/build-report.js';
+import { computeTeamReportFromFacts, type TeamFacts } from '../../src/reports/compute.js';
 import { teamDataHealth } from '../../src/reports/data-health.js';
+import { keptTeamLinks } from '../../src/reports/links.js';
+import { nameReportRecords, reportRecordRefs } from '../../src/reports/records.js';
+import { loadTeamFacts } from '../../src/reports/team-facts.js';
 import { createRng } from '../../src/seed/rng.js';
 
 export interface ReportJob {
-  mode: 'samples' | 'allTeams';
+  mode: 'samples' | 'allTeams' | 'growth';
   databaseUrl?: string;
   dataDir?: string;
   workspaceId: number;
+  /** Mode "growth": the workspace of the org with the longer history, compared with workspaceId's. */
+  growthWorkspaceId?: number;
   /** ISO instant the reports are computed as of (the seed's end). */
   asOf: string;
   repSamples: number;
@@ -75,16 +84,67 @@ async function teamsOf(db: Database, workspaceId: number): Promise<string[]> {
   return teams.map((t) => t.name);
 }
 
+/** How many facts of each kind a team report computes from (src/reports/compute.ts TeamFacts). */
+function factSizes(facts: TeamFacts) {
+  return { counted: facts.counted.length, dealEvents: facts.dealEvents.length, leadEvents: facts.leadEvents.length, followUpEvents: facts.followUpEvents.length };
+}
+
+/**
+ * Where a team report's time goes: the steps teamReport takes (src/reports/build-report.ts; keep
+ * them in step with it), timed apart and one after the other (teamReport reads the facts and the
+ * data health at once), with how many facts the report computed from.
+ */
+async function splitOf(db: Database, workspaceId: number, teamNames: readonly string[], asOf: Date) {
+  const steps = ['loadTeamInput', 'loadTeamFacts', 'dataHealth', 'links', 'compute', 'recordNames'] as const;
+  const rows: ({ team: string; reps: number; facts: ReturnType<typeof factSizes>; loadTeamFactsNodeCpuMs: number } & Record<`${(typeof steps)[number]}Ms`, number>)[] = [];
+  for (const name of teamNames) {
+    const input = await timed(() => loadTeamInput(db, workspaceId, name));
+    const team = input.value;
+    const facts = await timed(() => loadTeamFacts(db, workspaceId, team.input, asOf));
+    const health = await timed(() => teamDataHealth(db, workspaceId, team.input, asOf, asOf));
+    const links = await timed(() => keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId)));
+    const compute = await timed(async () => computeTeamReportFromFacts(team.input, facts.value, asOf, links.value, health.value));
+    const names = await timed(async () => nameReportRecords(compute.value, await recordInfos(db, workspaceId, reportRecordRefs(compute.value), asOf)));
+    const row = {
+      team: name,
+      reps: team.input.reps.length,
+      facts: factSizes(facts.value),
+      loadTeamInputMs: round(input.ms),
+      loadTeamFactsMs: round(facts.ms),
+      // Node's own CPU while reading the facts (decoding rows, building facts); the rest is the database's work and the wire.
+      loadTeamFactsNodeCpuMs: round(facts.cpuMs),
+      dataHealthMs: round(health.ms),
+      linksMs: round(links.ms),
+      computeMs: round(compute.ms),
+      recordNamesMs: round(names.ms),
+    };
+    rows.push(row);
+    log(
+      `split ${name}: ${row.reps} reps, facts ${JSON.stringify(row.facts)}; input ${row.loadTeamInputMs} ms, facts ${row.loadTeamFactsMs} ms ` +
+        `(node CPU ${row.loadTeamFactsNodeCpuMs} ms), data health ${row.dataHealthMs} ms, links ${row.linksMs} ms, compute ${row.computeMs} ms, names ${row.recordNamesMs} ms`,
+    );
+  }
+  const sum = (step: (typeof steps)[number]) => rows.reduce((n, r) => n + r[`${step}Ms`], 0);
+  const total = steps.reduce((n, step) => n + sum(step), 0);
+  return {
+    teams: rows,
+    /** Each step's share of the steps' summed time over these teams. */
+    share: Object.fromEntries(steps.map((step) => [step, total > 0 ? round(sum(step) / total, 3) : null])),
+  };
+}
+
+/** The emails of the workspace's active reps of active teams, sorted. */
+async function repsOf(db: Database, workspaceId: number): Promise<string[]> {
+  const rows = await db.prisma.teamMembership.findMany({
+    where: { role: 'rep', team: { workspaceId, active: true }, member: { active: true } },
+    select: { member: { select: { email: true } } },
+  });
+  return rows.map((m) => m.member.email).sort();
+}
+
 async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
   const teams = await teamsOf(db, job.workspaceId);
-  const reps = (
-    await db.prisma.teamMembership.findMany({
-      where: { role: 'rep', team: { workspaceId: job.workspaceId, active: true }, member: { active: true } },
-      select: { member: { select: { email: true } } },
-    })
-  )
-    .map((m) => m.member.email)
-    .sort();
+  const reps = await repsOf(db, job.workspaceId);
   if (teams.length === 0 || reps.length === 0) throw new Error(`workspace ${job.workspaceId} has ${teams.length} teams and ${reps.length} reps`);
 
   // Warm-up (JIT, Prisma's query plans, the database's caches): untimed in the figures below.
@@ -106,55 +166,14 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
   const team = summarise(teamMs);
   log(`team reports: p50 ${team.p50Ms} ms, p99 ${team.p99Ms} ms over ${team.samples}`);
 
-  // Where a team report's time goes: the same three steps teamReport takes (src/reports/build-report.ts;
-  // keep them in step with it), timed apart.
-  const split: {
-    team: string;
-    reps: number;
-    events: number;
-    loadTeamInputMs: number;
-    loadMetricEventsMs: number;
-    /** Node's own CPU during loadMetricEvents (decoding the rows); the rest is the database's work and the wire. */
-    loadMetricEventsNodeCpuMs: number;
-    computeTeamReportMs: number;
-    dataHealthMs: number;
-  }[] = [];
-  for (const name of pick(teams, job.splitTeams, job.seed + 2)) {
-    const input = await timed(() => loadTeamInput(db, job.workspaceId, name));
-    const reps = input.value.input.reps;
-    const events = await timed(() => loadMetricEvents(db, job.workspaceId, reps.map((r) => r.id), eventsFrom(input.value.input, asOf), asOf, bareTouchBuckets(input.value.input, asOf)));
-    // Data health runs beside loadMetricEvents in teamReport; timed here on its own.
-    const health = await timed(() => teamDataHealth(db, job.workspaceId, input.value.input, asOf, asOf));
-    const compute = await timed(async () => computeTeamReport(input.value.input, events.value, asOf, undefined, health.value));
-    split.push({
-      team: name,
-      reps: reps.length,
-      events: events.value.length,
-      loadTeamInputMs: round(input.ms),
-      loadMetricEventsMs: round(events.ms),
-      loadMetricEventsNodeCpuMs: round(events.cpuMs),
-      computeTeamReportMs: round(compute.ms),
-      dataHealthMs: round(health.ms),
-    });
-    log(`split ${name}: ${reps.length} reps, ${events.value.length} events; input ${round(input.ms)} ms, events ${round(events.ms)} ms (node CPU ${round(events.cpuMs)} ms), compute ${round(compute.ms)} ms, data health ${round(health.ms)} ms`);
-  }
-  const sum = (k: 'loadTeamInputMs' | 'loadMetricEventsMs' | 'computeTeamReportMs') => split.reduce((n, s) => n + s[k], 0);
-  const total = sum('loadTeamInputMs') + sum('loadMetricEventsMs') + sum('computeTeamReportMs');
-  const share = (n: number) => (total > 0 ? round(n / total, 3) : null);
+  const split = await splitOf(db, job.workspaceId, pick(teams, job.splitTeams, job.seed + 2), asOf);
   return {
     teams: teams.length,
     reps: reps.length,
     warmUpMs: round(warm.ms),
     repReport: rep,
     teamReport: team,
-    split: {
-      teams: split,
-      share: {
-        loadTeamInput: share(sum('loadTeamInputMs')),
-        loadMetricEvents: share(sum('loadMetricEventsMs')),
-        computeTeamReport: share(sum('computeTeamReportMs')),
-      },
-    },
+    split,
     peakRssMb: selfPeakRssMb(),
   };
 }
@@ -172,6 +191,47 @@ async function allTeamsMode(db: Database, job: ReportJob, asOf: Date) {
   return { teams: teams.length, seconds: round(seconds, 3), perTeam: summarise(ms), peakRssMb: selfPeakRssMb() };
 }
 
+async function growthMode(db: Database, job: ReportJob, asOf: Date) {
+  if (job.growthWorkspaceId === undefined) throw new Error('mode "growth" needs growthWorkspaceId');
+  const loadOrg = async (workspaceId: number) => {
+    const [teams, reps] = [await teamsOf(db, workspaceId), await repsOf(db, workspaceId)];
+    if (teams.length === 0 || reps.length === 0) throw new Error(`workspace ${workspaceId} has ${teams.length} teams and ${reps.length} reps`);
+    return { workspaceId, teams, picks: pick(reps, job.repSamples, job.seed), ms: [] as number[] };
+  };
+  const base = await loadOrg(job.workspaceId);
+  const grown = await loadOrg(job.growthWorkspaceId);
+  for (const org of [base, grown]) {
+    // Also computes and keeps every team's links of the workspace (the first report of a workspace does).
+    const warm = await timed(() => teamReport(db, org.workspaceId, org.teams[0]!, asOf));
+    log(`growth: warm-up team report of workspace ${org.workspaceId}: ${round(warm.ms)} ms`);
+  }
+  const samples = Math.min(base.picks.length, grown.picks.length);
+  for (let i = 0; i < samples; i += 1) {
+    // Alternating which goes first, so neither is always the one after the other's cache misses.
+    for (const org of i % 2 === 0 ? [base, grown] : [grown, base]) {
+      org.ms.push((await timed(() => repReport(db, org.workspaceId, org.picks[i]!, asOf))).ms);
+    }
+    if ((i + 1) % 50 === 0) log(`growth: rep reports ${i + 1}/${samples} of each`);
+  }
+  const facts = async (org: typeof base) => {
+    const sizes = [];
+    for (const name of pick(org.teams, job.splitTeams, job.seed + 2)) {
+      const { input } = await loadTeamInput(db, org.workspaceId, name);
+      sizes.push({ team: name, ...factSizes(await loadTeamFacts(db, org.workspaceId, input, asOf)) });
+    }
+    return sizes;
+  };
+  const [baseRep, grownRep] = [summarise(base.ms), summarise(grown.ms)];
+  log(`growth: rep report p99 ${baseRep.p99Ms} ms (workspace ${base.workspaceId}) and ${grownRep.p99Ms} ms (workspace ${grown.workspaceId}) over ${samples} each`);
+  return {
+    base: { repReport: baseRep, facts: await facts(base) },
+    grown: { repReport: grownRep, facts: await facts(grown) },
+    // The seed makes the same reps in both orgs: the same picks then compare rep with rep.
+    sameReps: base.picks.slice(0, samples).every((email, i) => email === grown.picks[i]),
+    peakRssMb: selfPeakRssMb(),
+  };
+}
+
 const raw = process.env.BENCH_REPORT_JOB;
 if (!raw) throw new Error('BENCH_REPORT_JOB is not set (this script is started by bench/reports.ts)');
 const job = JSON.parse(raw) as ReportJob;
@@ -179,7 +239,8 @@ const asOf = new Date(job.asOf);
 const opened = await timed(() => openDatabase(job.databaseUrl ? { databaseUrl: job.databaseUrl, maxConnections: 2 } : { dataDir: job.dataDir! }));
 const db = opened.value;
 try {
-  const result = job.mode === 'samples' ? await samplesMode(db, job, asOf) : await allTeamsMode(db, job, asOf);
+  const modes = { samples: samplesMode, allTeams: allTeamsMode, growth: growthMode };
+  const result = await modes[job.mode](db, job, asOf);
   process.stdout.write(`${JSON.stringify({ openMs: round(opened.ms), ...result })}\n`);
 } finally {
   await db.close();

@@ -62,8 +62,8 @@ export async function loadTeamInput(db: Database, workspaceId: number, teamName:
   return { id: team.id, input: teamInput(team) };
 }
 
-/** Every active team of the workspace, read as loadTeamInput reads one, in one query. */
-async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<LinkTeam[]> {
+/** Every active team of the workspace, read as loadTeamInput reads one, in one query (exported for bench:reports' split). */
+export async function loadWorkspaceTeams(db: Database, workspaceId: number): Promise<LinkTeam[]> {
   const teams = await readActiveTeamInputRows(db, workspaceId);
   return teams.map((t) => ({ id: t.id, input: teamInput(t) }));
 }
