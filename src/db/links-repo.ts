@@ -60,8 +60,8 @@ export interface EventScope {
 
 /**
  * Per team, a fingerprint of exactly the rows loadMetricEvents(memberIds, from, end) reads: the
- * reps' own events in [from, end), every event before `end` of the deals they name, and the
- * opportunities opened before `end` from the leads assigned to them. It is the count, the sum of
+ * reps' own events in [from, end), every event before `end` of the leads they name, and every
+ * event before `end` of the deals they or those leads' events name. It is the count, the sum of
  * the row ids and the sum of a 64-bit hash of (content hash, member the row counts for) seeded
  * with the id: an insert, a replace (new content hash), a delete or an identity now counting for
  * someone else changes it, and a delete plus an insert cannot leave all three unchanged unless
@@ -82,16 +82,19 @@ export async function eventFingerprints(db: SqlRunner, workspaceId: number, scop
          ) e
          WHERE i.workspace_id = $1 AND i.member_id = ANY(s.member_ids)
        ),
+       lead_events AS (
+         SELECT e.id, e.content_hash, e.identity_id, e.deal_id FROM (SELECT DISTINCT lead_id FROM own WHERE lead_id IS NOT NULL) l
+         CROSS JOIN LATERAL (
+           SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < s.end_at OFFSET 0
+         ) e
+       ),
        linked AS (
-         SELECT e.id, e.content_hash, e.identity_id FROM (SELECT DISTINCT deal_id FROM own WHERE deal_id IS NOT NULL) d
+         SELECT id, content_hash, identity_id FROM lead_events
+         UNION
+         SELECT e.id, e.content_hash, e.identity_id
+         FROM (SELECT deal_id FROM own WHERE deal_id IS NOT NULL UNION SELECT deal_id FROM lead_events WHERE deal_id IS NOT NULL) d
          CROSS JOIN LATERAL (
            SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.deal_id = d.deal_id AND e.occurred_at < s.end_at OFFSET 0
-         ) e
-         UNION
-         SELECT e.id, e.content_hash, e.identity_id FROM (SELECT DISTINCT lead_id FROM own WHERE type = 'lead_assigned' AND lead_id IS NOT NULL) l
-         CROSS JOIN LATERAL (
-           SELECT * FROM activity_event e
-           WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < s.end_at AND e.type = 'opportunity_created' OFFSET 0
          ) e
        ),
        everything AS (
