@@ -73,6 +73,8 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
     // The oldest trend week's rate reads the rate window ending there.
     completeWeeks(asOf, TREND_WEEKS + t.rateWeeks - 1, s).start,
     ...team.targets.map((target) => targetPeriod(target.period, asOf, team.timezone).start),
+    // A forecast without a target of its own (forecastFor) is over the current quarter.
+    targetPeriod({ kind: 'quarter' }, asOf, team.timezone).start,
   ];
   return new Date(Math.min(...starts.map((d) => d.getTime())));
 }
