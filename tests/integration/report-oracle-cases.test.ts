@@ -20,22 +20,23 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** A workspace with team Gap (reps a and b) and team Other (rep o), holding these events. */
-async function workspace(events: Record<string, unknown>[]): Promise<{ db: Database; ws: number }> {
+/** A workspace with team Gap (reps a and b, with `settings` on top) and team Other (rep o), holding these events. */
+async function workspace(events: Record<string, unknown>[], settings: Record<string, unknown> = {}): Promise<{ db: Database; ws: number }> {
   db ??= await createTestDatabase('postgres');
   workspaces += 1;
-  const team = (name: string, emails: string[], thresholds: Record<string, number> = {}) => ({
+  const team = (name: string, emails: string[], thresholds: Record<string, number> = {}, more: Record<string, unknown> = {}) => ({
     name,
     timezone: 'UTC',
     pipelineStages: ['discovery', 'demo'],
     focus: ['cadence.call'],
     thresholds,
     members: emails.map((email) => ({ email, name: email.split('@')[0] })),
+    ...more,
   });
   const parsed = parseCoachingConfig({
     workspace: { id: `T0CASE${workspaces}`, currency: 'USD' },
     teams: [
-      team('Gap', ['a@example.com', 'b@example.com'], { cadenceWeeks: 1, baselineWeeks: 1, rateWeeks: 1, stageTimeoutDays: 14, minCohort: 1, minRateN: 1 }),
+      team('Gap', ['a@example.com', 'b@example.com'], { cadenceWeeks: 1, baselineWeeks: 1, rateWeeks: 1, stageTimeoutDays: 14, minCohort: 1, minRateN: 1 }, settings),
       team('Other', ['o@example.com']),
     ],
   });
@@ -88,6 +89,14 @@ describe('the report loader reads what the raw oracle reads', () => {
     // from Oct 12; the win of Oct 5 is in the quarter (bookedSoFar 100, not 0).
     const { db, ws } = await workspace([event('won', 'deal_won', '2026-10-05T10:00:00Z', 'a', { dealId: 'D6', amount: 100 })]);
     await assertReportsEqualOracle(db, ws, 'Gap', new Date('2026-12-07T12:00:00Z'));
+  });
+
+  it('an alert whose trigger lies within a long lookback is raised even when its lead was assigned before the loader\'s start', async () => {
+    // Found by the equivalence property (alertLookbackDays 96+): the loader's range ignored the
+    // lookback. With 90 days, the lead assigned Aug 31 and never touched (deadline Sep 1) is an
+    // untouched_lead as of Nov 23; the loader read from Sep 28.
+    const { db, ws } = await workspace([event('assigned', 'lead_assigned', '2026-08-31T10:00:00Z', 'a', { leadId: 'L7', leadSource: 'inbound' })], { alertLookbackDays: 90 });
+    await assertReportsEqualOracle(db, ws, 'Gap', AS_OF);
   });
 });
 
