@@ -219,11 +219,12 @@ export const localInstant = (at: Date, timezone: string) => new TZDate(at.getTim
 
 /**
  * The product's team report (teamReport, as the API, Slack and jobs compute it) equals the
- * oracle's, field for field, as of `asOf` with the clock at `now`. Pass `state` to reuse one
- * reading of the workspace for several instants and teams (it must be read after the last write).
+ * oracle's, field for field, as of `asOf` with the clock at `now`; returns the report. Pass `state`
+ * to reuse one reading of the workspace for several instants and teams (read after the last write).
  */
-export async function assertReportsEqualOracle(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, state?: OracleState): Promise<void> {
+export async function assertReportsEqualOracle(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, state?: OracleState): Promise<TeamReport> {
   const product = await teamReport(db, workspaceId, teamName, asOf, now);
   const oracle = oracleTeamReport(state ?? (await readOracleState(db, workspaceId)), teamName, asOf, now);
   assertSameReport(product, oracle, `workspace ${workspaceId}, team ${teamName}, as of ${asOf.toISOString()} (${localInstant(asOf, product.timezone)}), now ${now.toISOString()}`);
+  return product;
 }
