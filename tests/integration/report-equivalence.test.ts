@@ -122,7 +122,7 @@ async function runWriters<T>(work: T[][], write: (item: T) => Promise<void>): Pr
 
 const PROPERTY: Record<DatabaseKind, fc.Parameters<[unknown]>> = {
   embedded: { numRuns: 40, interruptAfterTimeLimit: 18_000 },
-  postgres: { numRuns: 1 },
+  postgres: { numRuns: 1, interruptAfterTimeLimit: 15_000 },
 };
 
 describe.each(['embedded', 'postgres'] as const)('team reports equal the raw oracle on %s', (kind) => {
