@@ -2,7 +2,8 @@
  * Random workspaces for the report equivalence property (tests/integration/report-equivalence.test.ts):
  * a config of 1–2 teams, an event stream over ~12 weeks that spans the DST changes of spring or
  * autumn, and the corrections that follow it — new versions, deletes, late events, people linked
- * by a later config that also moves a team to another zone or first day of the week.
+ * by a later config that also moves a team to another zone or first day of the week and may change
+ * its pipeline, windows, ramp and stage timeout.
  *
  * Plans are plain data made by fast-check (so they shrink); `materialize` turns one into the
  * config documents and API events to send. Lead and deal ids come from small pools shared by
@@ -73,8 +74,8 @@ interface TeamPlan {
   teamTarget: number | null;
   repTargets: ({ value: number; ramped: boolean } | null)[];
   period: 'quarter' | 'month' | 'custom';
-  /** The later config's zone and first day. */
-  next: { timezone: string; weekStartsOn: Weekday };
+  /** The later config's zone and first day, and what else it may change: the pipeline, windows, ramp, timeout. */
+  next: { timezone: string; weekStartsOn: Weekday; stages: boolean[] | null; thresholds: Record<string, number> };
 }
 
 export interface StreamPlan {
@@ -152,7 +153,20 @@ const teamPlan: fc.Arbitrary<TeamPlan> = fc.record({
   teamTarget: fc.option(fc.integer({ min: 10_000, max: 300_000 })),
   repTargets: fc.array(fc.option(fc.record({ value: fc.integer({ min: 5_000, max: 100_000 }), ramped: fc.boolean() })), { maxLength: 5 }),
   period: fc.constantFrom('quarter', 'month', 'custom'),
-  next: fc.record({ timezone: fc.constantFrom(...ZONES), weekStartsOn: fc.constantFrom(...WEEKDAYS) }),
+  next: fc.record({
+    timezone: fc.constantFrom(...ZONES),
+    weekStartsOn: fc.constantFrom(...WEEKDAYS),
+    stages: fc.option(fc.array(fc.boolean(), { minLength: STAGES.length, maxLength: STAGES.length }), { freq: 3 }),
+    thresholds: fc.record(
+      {
+        cadenceWeeks: fc.integer({ min: 1, max: 4 }),
+        rateWeeks: fc.integer({ min: 1, max: 10 }),
+        rampWeeks: fc.integer({ min: 0, max: 12 }),
+        stageTimeoutDays: fc.integer({ min: 2, max: 60 }),
+      },
+      { requiredKeys: [] },
+    ),
+  }),
 });
 
 export const streamPlan: fc.Arbitrary<StreamPlan> = fc.record({
@@ -268,11 +282,12 @@ export function materialize(plan: StreamPlan, workspaceId: string): Materialized
   const start = anchor.start;
   const end = anchor.end + plan.endShiftHours * HOUR;
   const teamNames = plan.teams.map((_, t) => ['Alpha', 'Beta'][t]!);
-  const pipelines = plan.teams.map((t) => {
-    const picked = STAGES.filter((_, k) => t.stages[k]);
+  const pipelineOf = (stages: boolean[]) => {
+    const picked = STAGES.filter((_, k) => stages[k]);
     return picked.length > 0 ? picked : [STAGES[0]!];
-  });
-  const anyPipeline = [...new Set(pipelines.flat())];
+  };
+  const pipelines = { before: plan.teams.map((t) => pipelineOf(t.stages)), after: plan.teams.map((t) => pipelineOf(t.next.stages ?? t.stages)) };
+  const anyPipeline = { before: [...new Set(pipelines.before.flat())], after: [...new Set(pipelines.after.flat())] };
   const extraTouch = plan.teams.some((t) => t.extraTouch);
 
   // People of the first config: reps and one manager per team.
@@ -330,7 +345,7 @@ export function materialize(plan: StreamPlan, workspaceId: string): Materialized
   /** The stages an identity's events may name: its member's team pipeline (as ingestion checks), else any team's. */
   const stageOf = (who: Identity, phase: 'before' | 'after', k: number) => {
     const team = teamOf(phase === 'before' ? members : after, who[phase]);
-    const pipeline = team === null || team === -1 ? anyPipeline : pipelines[team]!;
+    const pipeline = team === null || team === -1 ? anyPipeline[phase] : pipelines[phase][team]!;
     return pipeline[k % pipeline.length]!;
   };
 
@@ -410,10 +425,10 @@ export function materialize(plan: StreamPlan, workspaceId: string): Materialized
   }
   plan.late.forEach((e, i) => corrections[i % plan.writers]!.push({ kind: 'ingest', events: [event(`late${i}`, e, 'before')] }));
 
-  const config = (people: Person[][], zones: 'before' | 'after') => ({
+  const config = (people: Person[][], phase: 'before' | 'after') => ({
     workspace: { id: workspaceId, currency: 'USD' },
     teams: plan.teams.map((team, t) => {
-      const stages = pipelines[t]!;
+      const stages = pipelines[phase][t]!;
       const touchTypes = team.extraTouch ? [EXTRA_TOUCH] : [];
       const candidates = focusIndicatorsFor({ touchTypes, pipelineStages: stages });
       const teamReps = people[t]!.filter((p) => p.role === 'rep');
@@ -421,14 +436,14 @@ export function materialize(plan: StreamPlan, workspaceId: string): Materialized
         team.period === 'custom' ? { start: dateIn(start + 2 * WEEK, team.timezone), end: dateIn(end + 4 * WEEK, team.timezone) } : team.period;
       return {
         name: teamNames[t],
-        timezone: zones === 'before' ? team.timezone : team.next.timezone,
-        weekStartsOn: zones === 'before' ? team.weekStartsOn : team.next.weekStartsOn,
+        timezone: phase === 'before' ? team.timezone : team.next.timezone,
+        weekStartsOn: phase === 'before' ? team.weekStartsOn : team.next.weekStartsOn,
         pipelineStages: stages,
         touchTypes,
         focus: [...new Set(team.focus.map((k) => candidates[k % candidates.length]!))],
         performanceMetric: team.performanceMetric,
         alertLookbackDays: team.alertLookbackDays,
-        thresholds: team.thresholds,
+        thresholds: phase === 'before' ? team.thresholds : { ...team.thresholds, ...team.next.thresholds },
         members: people[t]!,
         targets: [
           ...(team.teamTarget === null ? [] : [{ metric: 'booked_revenue', period, value: team.teamTarget }]),

@@ -2,7 +2,8 @@
  * Proof of equivalence (issue 14): the product's team reports equal the raw oracle's
  * (tests/helpers/report-oracle.ts) for random workspaces — two or three concurrent writers,
  * versions, deletes, late events, people linked by a later config that also moves a team to
- * another zone and first day of the week, streams across DST changes — as of several instants
+ * another zone and first day of the week (and may change its pipeline, windows, ramp and stage
+ * timeout), streams across DST changes — as of several instants
  * in each team's zone: mid-week, a week start, the DST week, a random one and now.
  * Reproduce a failure with REPORT_EQUIVALENCE_SEED (and REPORT_EQUIVALENCE_PATH) from its message;
  * REPORT_EQUIVALENCE_RUNS=N runs N workspaces without the time limit and stops at the first
