@@ -32,9 +32,13 @@ export interface BareTouchBuckets {
 /**
  * Every event the metrics of these members need, as of `asOf` (exclusive):
  * - their own events from `from` (bare touches summed per week when `buckets` is given);
- * - the whole history (before asOf) of every deal those events name, whoever's events they are,
- *   since deal ownership, first stage entries and cycle times depend on it;
- * - opportunities opened (by anyone) from the leads assigned to them, for the opportunity rate.
+ * - the whole history (before asOf) of every lead those events name, whoever's events they are:
+ *   a lead qualified in a window may have been assigned before `from` (the opportunity rate counts
+ *   it), the rep's first assignment and first touch may lie before it, opportunities from the lead
+ *   are opened by anyone, and anyone's touch follows a meeting on it up;
+ * - the whole history (before asOf) of every deal those events, or those leads' events, name,
+ *   since deal ownership, first stage entries and cycle times depend on it (a deal known from one
+ *   event only would read as open, aged out or owned by the wrong rep).
  * Rows come back as one JSON document: far cheaper to decode than row-by-row values.
  */
 export async function loadMetricEvents(
@@ -68,16 +72,18 @@ export async function loadMetricEvents(
        FROM own_all WHERE bare
        GROUP BY member_id, type, bucket
      ),
+     lead_events AS (
+       SELECT e.* FROM (SELECT DISTINCT lead_id FROM own WHERE lead_id IS NOT NULL) l
+       CROSS JOIN LATERAL (
+         SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < $4 OFFSET 0
+       ) e
+     ),
      linked_raw AS (
-       SELECT e.* FROM (SELECT DISTINCT deal_id FROM own WHERE deal_id IS NOT NULL) d
+       SELECT * FROM lead_events
+       UNION
+       SELECT e.* FROM (SELECT deal_id FROM own WHERE deal_id IS NOT NULL UNION SELECT deal_id FROM lead_events WHERE deal_id IS NOT NULL) d
        CROSS JOIN LATERAL (
          SELECT * FROM activity_event e WHERE e.workspace_id = $1 AND e.deal_id = d.deal_id AND e.occurred_at < $4 OFFSET 0
-       ) e
-       UNION
-       SELECT e.* FROM (SELECT DISTINCT lead_id FROM own WHERE type = 'lead_assigned' AND lead_id IS NOT NULL) l
-       CROSS JOIN LATERAL (
-         SELECT * FROM activity_event e
-         WHERE e.workspace_id = $1 AND e.lead_id = l.lead_id AND e.occurred_at < $4 AND e.type = 'opportunity_created' OFFSET 0
        ) e
      ),
      linked AS (

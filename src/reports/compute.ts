@@ -59,6 +59,9 @@ export interface TeamInput {
   targets: { memberId: number | null; metric: string; period: TargetPeriod; value: number; ramped: boolean }[];
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 /** Cadence is reported for the touch types and these pipeline events. */
 const COUNTED_TYPES = ['lead_assigned', 'lead_qualified', 'opportunity_created', 'deal_won'];
 
@@ -73,6 +76,11 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
     // The oldest trend week's rate reads the rate window ending there.
     completeWeeks(asOf, TREND_WEEKS + t.rateWeeks - 1, s).start,
     ...team.targets.map((target) => targetPeriod(target.period, asOf, team.timezone).start),
+    // A forecast without a target of its own (forecastFor) is over the current quarter.
+    targetPeriod({ kind: 'quarter' }, asOf, team.timezone).start,
+    // Alerts look at triggers within the lookback: a lead assigned slaHours, a meeting
+    // followUpHours, a deal's last activity stalledDays before their trigger.
+    new Date(asOf.getTime() - team.settings.alertLookbackDays * DAY - Math.max(t.slaHours * HOUR, t.followUpHours * HOUR, t.stalledDays * DAY)),
   ];
   return new Date(Math.min(...starts.map((d) => d.getTime())));
 }
