@@ -1,3 +1,6 @@
+/** Member id for events naming nobody in the config: they can touch a deal but own nothing. */
+export const NOBODY = 0;
+
 /** One activity event as the metrics engine sees it: already credited to a member. */
 export interface MetricEvent {
   /** The sender's id, so every figure can be traced to its events. */

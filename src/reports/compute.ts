@@ -86,14 +86,14 @@ export function eventsFrom(team: TeamInput, asOf: Date): Date {
 }
 
 /**
- * The weeks whose bare touches the database may sum (metrics-repo BareTouchBuckets): every week
- * a window of the report can cover — cadence, baseline, trend, activity drop — and the current one.
+ * The start of the oldest complete week whose counts the report can read: every week a window
+ * can cover — cadence, rate, baseline, trend, activity drop (src/reports/team-facts.ts reads week
+ * rollups from here).
  */
-export function bareTouchBuckets(team: TeamInput, asOf: Date): { touchTypes: string[]; weekStarts: Date[] } {
+export function firstCountedWeek(team: TeamInput, asOf: Date): Date {
   const s = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
   const t = team.settings.thresholds;
-  const weeks = completeWeeks(asOf, Math.max(t.baselineWeeks, t.rateWeeks, TREND_WEEKS, t.cadenceWeeks + 1), s);
-  return { touchTypes: [...team.touchTypes], weekStarts: [...weeks.weeks.map((w) => w.start), weeks.end] };
+  return completeWeeks(asOf, Math.max(t.baselineWeeks, t.rateWeeks, TREND_WEEKS, t.cadenceWeeks + 1), s).start;
 }
 
 /** An instant as ISO 8601 with the team's offset and no milliseconds. */

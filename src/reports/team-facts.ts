@@ -1,10 +1,10 @@
 import type { Database } from '../db/client.js';
-import { NOBODY } from '../db/metrics-repo.js';
+import { NOBODY } from '../metrics/types.js';
 import { loadTeamRollups, type RawEventRecord, type TeamRollupQuery, type TeamRollups } from '../db/rollups-read.js';
 import type { MetricEvent } from '../metrics/types.js';
 import { rollupZone } from '../metrics/week-index.js';
 import { targetPeriod, weekContaining } from '../metrics/windows.js';
-import { bareTouchBuckets, eventsFrom, type TeamFacts, type TeamInput } from './compute.js';
+import { eventsFrom, firstCountedWeek, type TeamFacts, type TeamInput } from './compute.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -26,7 +26,7 @@ export function teamRollupQuery(team: TeamInput, asOf: Date): TeamRollupQuery {
   return {
     memberIds: team.reps.map((r) => r.id),
     zone: rollupZone(team.timezone, isoWeekStartsOn),
-    weeksFrom: bareTouchBuckets(team, asOf).weekStarts[0]!,
+    weeksFrom: firstCountedWeek(team, asOf),
     cut: weekContaining(asOf, { timezone: team.timezone, weekStartsOn: team.weekStartsOn }).start,
     asOf,
     leadsFrom: new Date(Math.min(from, at - lookback - t.slaHours * HOUR)),

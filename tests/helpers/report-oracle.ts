@@ -20,7 +20,7 @@
 import { TZDate } from '@date-fns/tz';
 import { isDeepStrictEqual } from 'node:util';
 import type { Database } from '../../src/db/client.js';
-import { NOBODY } from '../../src/db/metrics-repo.js';
+import { NOBODY } from '../../src/metrics/types.js';
 import { sourceHealth } from '../../src/db/sync-repo.js';
 import { activitySpans, judgeDataHealth, type SourceHealth } from '../../src/metrics/data-health.js';
 import type { CohortPairs, IndicatorLink } from '../../src/metrics/correlation.js';
