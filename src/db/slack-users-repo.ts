@@ -32,26 +32,10 @@ export async function rememberSlackUser(
     .execute();
 }
 
-/** The Slack user id last learned for a member, or null. */
-export async function learnedSlackUserId(db: SqlRunner, workspaceId: number, memberId: number): Promise<string | null> {
-  const row = await db.kysely
-    .selectFrom('slack_user')
-    .select('slack_user_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('member_id', '=', memberId)
-    .orderBy('checked_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.slack_user_id ?? null;
-}
-
-/** The Slack user id last learned for an email (a config admin who need not be a member), or null. */
-export async function learnedSlackUserIdByEmail(db: SqlRunner, workspaceId: number, email: string): Promise<string | null> {
-  const row = await db.kysely
-    .selectFrom('slack_user')
-    .select('slack_user_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('email', '=', email)
+/** The Slack user id last learned for a member, or for an email (a config admin need not be a member); null when none. */
+export async function learnedSlackUserId(db: SqlRunner, workspaceId: number, who: { memberId: number } | { email: string }): Promise<string | null> {
+  const query = db.kysely.selectFrom('slack_user').select('slack_user_id').where('workspace_id', '=', workspaceId);
+  const row = await ('memberId' in who ? query.where('member_id', '=', who.memberId) : query.where('email', '=', who.email))
     .orderBy('checked_at', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -2,7 +2,7 @@ import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { SLACK_USER_ID } from '../config/coaching-schema.js';
 import type { Database } from '../db/client.js';
 import { activeMemberByEmail, findMemberTeams, type MemberKey } from '../db/member-teams-repo.js';
-import { knownSlackUser, learnedSlackUserId, learnedSlackUserIdByEmail, rememberSlackUser, rememberSlackUserEmail } from '../db/slack-users-repo.js';
+import { knownSlackUser, learnedSlackUserId, rememberSlackUser, rememberSlackUserEmail } from '../db/slack-users-repo.js';
 import type { Logger } from '../logger.js';
 
 /** How long a "not in the config" answer is trusted before Slack is asked again. */
@@ -93,7 +93,7 @@ export async function slackUserForMember(
   now: Date,
 ): Promise<string | null> {
   if (member.slackUserId) return member.slackUserId;
-  const known = await learnedSlackUserId(db, member.workspaceId, member.id);
+  const known = await learnedSlackUserId(db, member.workspaceId, { memberId: member.id });
   if (known) return known;
   try {
     const found = await client.users.lookupByEmail({ email: member.email });
@@ -116,7 +116,7 @@ export async function slackUserForAdmin(db: Database, client: WebClient, workspa
   if (SLACK_USER_ID.test(admin)) return admin;
   const member = await activeMemberByEmail(db, workspaceId, admin);
   if (member) return slackUserForMember(db, client, { ...member, workspaceId }, now);
-  const known = await learnedSlackUserIdByEmail(db, workspaceId, admin);
+  const known = await learnedSlackUserId(db, workspaceId, { email: admin });
   if (known) return known;
   try {
     const user = (await client.users.lookupByEmail({ email: admin })).user;
