@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { alertFeedbackCounts, pausedAlertRules, type PausedAlertRule, type RuleFeedbackCount } from '../db/alert-feedback-repo.js';
+import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
+import type { PausedAlertRule, RuleFeedbackCount } from '../metrics/rules.js';
 import { ledgerSummary } from '../db/delivery-ledger.js';
 import { missingScopes } from '../db/slack-scopes-repo.js';
 import { ALERT_RULE_WORDS } from '../reports/labels.js';

@@ -1,4 +1,4 @@
-import { ALERT_RULES, alertRuleOfKey, type AlertRule } from '../metrics/rules.js';
+import { ALERT_RULES, alertRuleOfKey, type AlertRule, type PausedAlertRule, type RuleFeedbackCount } from '../metrics/rules.js';
 import { sql } from 'kysely';
 import type { SqlRunner } from './client.js';
 
@@ -100,20 +100,6 @@ export async function pausedRuleKeys(db: SqlRunner, workspaceId: number, memberI
     .where('undone_at', 'is', null)
     .execute();
   return new Set(rows.map((r) => `${r.member_id}|${r.rule}`));
-}
-
-/** 👍 and 👎 on one rule's alerts. */
-export interface RuleFeedbackCount {
-  rule: AlertRule;
-  useful: number;
-  notUseful: number;
-}
-
-/** A rule paused for a rep of the team, for the manager. */
-export interface PausedAlertRule {
-  name: string;
-  rule: AlertRule;
-  until: Date;
 }
 
 /** Teams by name, each holding what the query found for its active reps. */

@@ -11,6 +11,20 @@ export type AlertRule = 'untouched_lead' | 'stalled_deal' | 'missed_follow_up' |
 
 export const ALERT_RULES: readonly AlertRule[] = ['untouched_lead', 'stalled_deal', 'missed_follow_up', 'activity_drop'];
 
+/** 👍 and 👎 on one rule's alerts (a team's, over the last 30 days). */
+export interface RuleFeedbackCount {
+  rule: AlertRule;
+  useful: number;
+  notUseful: number;
+}
+
+/** A rep's alert rule paused after two 👎 within 30 days, until when. */
+export interface PausedAlertRule {
+  name: string;
+  rule: AlertRule;
+  until: Date;
+}
+
 /** The rule an alert key belongs to: every key starts with its rule (see the rules below). */
 export function alertRuleOfKey(key: string): AlertRule | null {
   const prefix = key.slice(0, key.indexOf(':'));

@@ -4,7 +4,8 @@ import { validateBlocks, validateView } from '../../src/local-slack/block-kit.js
 import type { DataHealthJson, RepReport, TeamReport } from '../../src/reports/types.js';
 import { ALL_REPS_NEXT_ACTION, ALL_REPS_PREVIOUS_ACTION, renderAllRepsModal, SEE_ALL_REPS_ACTION } from '../../src/slack/blocks/all-reps.js';
 import { LENGTH_BUDGET } from '../../src/slack/blocks/budgets.js';
-import { renderManagerDigest, type AlertFeedbackCount, type PausedAlertRule } from '../../src/slack/blocks/digest.js';
+import type { PausedAlertRule, RuleFeedbackCount } from '../../src/metrics/rules.js';
+import { renderManagerDigest } from '../../src/slack/blocks/digest.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
 import { renderTeamKpis } from '../../src/slack/blocks/teamkpis.js';
 import { visibleLength, visibleText } from '../../src/slack/blocks/visible-text.js';
@@ -54,7 +55,7 @@ function noBaseline(r: TeamReport): TeamReport {
   return { ...r, hasBaseline: false, topPerformers: [], members: r.members.map(unpaced), totals: { ...r.totals, paceAgainstTop: Object.fromEntries(Object.keys(r.totals.paceAgainstTop).map((k) => [k, null])) } };
 }
 
-const FEEDBACK: AlertFeedbackCount[] = [
+const FEEDBACK: RuleFeedbackCount[] = [
   { rule: 'untouched_lead', useful: 12, notUseful: 3 },
   { rule: 'stalled_deal', useful: 4, notUseful: 7 },
   { rule: 'missed_follow_up', useful: 0, notUseful: 2 },

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { AlertRule } from '../../metrics/rules.js';
+import type { PausedAlertRule, RuleFeedbackCount } from '../../metrics/rules.js';
 import { ALERT_RULE_WORDS } from '../../reports/labels.js';
 import type { AlertJson, TeamReport } from '../../reports/types.js';
 import { seeAllRepsButton } from './all-reps.js';
@@ -19,20 +19,6 @@ import { coachEntryText, coachFirst, coachFirstHeadline, MAX_NAME, nameText, nee
  * reps"). It names reps' gaps, so it goes only to their manager.
  */
 
-/** A team's 👍/👎 on one alert rule over the last 30 days (stored by the alert feedback of metrics.md "Negative behaviours"). */
-export interface AlertFeedbackCount {
-  rule: AlertRule;
-  useful: number;
-  notUseful: number;
-}
-
-/** A rep's alert rule paused after two 👎 within 30 days, until when. */
-export interface PausedAlertRule {
-  name: string;
-  rule: AlertRule;
-  until: Date;
-}
-
 /** Paused rules named in the footer; the rest are counted, so the digest keeps to its budget. */
 const PAUSED_NAMED = 2;
 
@@ -47,7 +33,7 @@ function alertsClause(r: TeamReport, openAlerts: Record<string, readonly AlertJs
 }
 
 /** The footer's context: per-rule 👍/👎 on alerts (rules nobody rated left out) and the rules paused for a rep. */
-function footer(r: TeamReport, feedback: readonly AlertFeedbackCount[], paused: readonly PausedAlertRule[]): string[] {
+function footer(r: TeamReport, feedback: readonly RuleFeedbackCount[], paused: readonly PausedAlertRule[]): string[] {
   const rated = feedback.filter((f) => f.useful + f.notUseful > 0);
   const lines: string[] = [];
   if (rated.length > 0) lines.push(`Alert feedback, last 30 days: ${rated.map((f) => `${ALERT_RULE_WORDS[f.rule]} 👍 ${f.useful} 👎 ${f.notUseful}`).join(' · ')}`);
@@ -75,7 +61,7 @@ export function renderManagerDigest(input: {
   feedbackSubject: string;
   /** The first digest of a stale spell says so (metrics.md "Data health": once per spell). */
   firstOfStaleSpell?: boolean;
-  alertFeedback?: readonly AlertFeedbackCount[];
+  alertFeedback?: readonly RuleFeedbackCount[];
   pausedAlertRules?: readonly PausedAlertRule[];
 }): SlackMessage {
   const r = input.report;
