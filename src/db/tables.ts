@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { StoredSourceSettings } from '../config/apply-sources.js';
 import type { CohortPairs, IndicatorLink } from '../metrics/correlation.js';
+import type { KeptRepPaces } from './team-paces-repo.js';
 
 /**
  * The tables as Kysely sees them: snake_case columns as in the database, written from
@@ -155,6 +156,13 @@ export interface TeamLinksTable {
   links: Json<IndicatorLink[]>;
   links_basis: string;
   computed_at: Defaulted<Timestamp>;
+}
+
+export interface TeamPacesTable {
+  team_id: number;
+  week_end: Timestamp;
+  as_of: Timestamp;
+  paces: Json<KeptRepPaces[]>;
 }
 
 export interface SlackInstallationTable {
@@ -328,6 +336,7 @@ export interface DB {
   api_key: ApiKeyTable;
   target: TargetTable;
   team_links: TeamLinksTable;
+  team_paces: TeamPacesTable;
   slack_installation: SlackInstallationTable;
   slack_user: SlackUserTable;
   member_preference: MemberPreferenceTable;

@@ -9,7 +9,7 @@ import type { AlertJson, DataHealthJson } from '../reports/types.js';
 import { MAX_ALERTS_PER_MESSAGE, renderBehaviourAlerts } from '../slack/blocks/alert.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { inWorkingHours, startOfLocalDay } from './due.js';
-import { deliver, type ReadyMessage } from './weekly.js';
+import { deliver, type ReadyMessage } from './deliver.js';
 
 const CLAIM_LEASE_MS = 10 * 60 * 1000;
 

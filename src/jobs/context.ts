@@ -31,9 +31,14 @@ export interface JobSummary {
   revived: number;
   /** The weeks of those (their first day, team-local yyyy-MM-dd), sorted. */
   revivedWeeks: string[];
+  /**
+   * Milliseconds spent computing the messages claimed (reports, rendering, chart uploads): the
+   * rest of a weekly run is claiming and posting, which overlap the computing.
+   */
+  computeMs: number;
 }
 
-export const emptySummary = (): JobSummary => ({ due: 0, sent: 0, failed: 0, skipped: 0, lost: 0, held: 0, printed: 0, revived: 0, revivedWeeks: [] });
+export const emptySummary = (): JobSummary => ({ due: 0, sent: 0, failed: 0, skipped: 0, lost: 0, held: 0, printed: 0, revived: 0, revivedWeeks: [], computeMs: 0 });
 
 export function addSummaries(a: JobSummary, b: JobSummary): JobSummary {
   return {
@@ -46,5 +51,6 @@ export function addSummaries(a: JobSummary, b: JobSummary): JobSummary {
     printed: a.printed + b.printed,
     revived: a.revived + b.revived,
     revivedWeeks: [...new Set([...a.revivedWeeks, ...b.revivedWeeks])].sort(),
+    computeMs: a.computeMs + b.computeMs,
   };
 }

@@ -3,43 +3,57 @@ import { attachCharts, cadenceChart } from '../charts/attach.js';
 import { teamCadenceChartInput } from '../charts/from-report.js';
 import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
-import { claimDelivery, markFailed, recordSkipped, reviveSkipped, settledKeys, type Claim } from '../db/delivery-ledger.js';
+import { claimDelivery, markFailed, recordSkipped, reviveSkipped, settledKeys } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { connectedWorkspaces } from '../db/workspace-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
+import { keepTeamPaces, readTeamPaces, type KeptTeamPaces } from '../db/team-paces-repo.js';
 import { teamReport } from '../reports/build-report.js';
 import type { AlertJson, TeamReport } from '../reports/types.js';
 import type { SlackMessage } from '../slack/answer-within.js';
 import { renderManagerDigest } from '../slack/blocks/digest.js';
 import { renderRepNudge } from '../slack/blocks/nudge.js';
 import { renderTeamRecap } from '../slack/blocks/recap.js';
-import { postClaimed } from '../slack/delivery/post.js';
+import type { PacesAWeekEarlier } from '../slack/blocks/team-view.js';
 import { scopeWatch } from '../slack/scope-watch.js';
-import { recipientChannel } from '../slack/delivery/recipient.js';
 import { appHomeUrlFor } from '../slack/workspace.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
+import { lastWeekEnd } from './due.js';
 import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
+import { postingQueue } from './posting-queue.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 /** A claim covers computing the team's messages and waiting for its turn to post. */
 const CLAIM_LEASE_MS = 10 * 60 * 1000;
 
-/** A claimed, computed message: where it goes and its parts. */
-export interface ReadyMessage {
-  claim: Claim;
-  to: PlannedMessage['to'];
-  parts: SlackMessage[];
-  /** The week of a weekly message the schedule had skipped, which this explicit run sends. */
-  revivedWeek?: string;
+/** What "who improved" needs of a report: each rep's leading paces, kept for next week. */
+function pacesOf(report: TeamReport): KeptTeamPaces {
+  return { asOf: new Date(report.asOf), reps: report.members.map((m) => ({ email: m.rep.email, leading: m.leading.map(({ key, pace, n }) => ({ key, pace, n })) })) };
 }
 
-/** The team's reports, computed at most once per run: as of now, and a week earlier for "who improved". */
+/**
+ * The team's report as of now, computed at most once per run, and each rep's paces a week earlier
+ * for "who improved": the ones kept when last week's messages were computed, or (none kept: a
+ * first run, a new team) a report as of a week earlier. A real run keeps what it computed; a dry
+ * run writes nothing.
+ */
 function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now: Date) {
+  const weekEnd = lastWeekEnd(now, team.week);
+  const keep = async (end: Date, report: TeamReport) => {
+    if (!ctx.dryRun) await keepTeamPaces(ctx.db, team.id, end, pacesOf(report));
+    return report;
+  };
+  const aWeekEarlier = async (): Promise<PacesAWeekEarlier> => {
+    const end = lastWeekEnd(new Date(weekEnd.getTime() - 1), team.week);
+    const kept = await readTeamPaces(ctx.db, team.id, end);
+    if (kept) return { members: kept.reps.map((r) => ({ rep: { email: r.email }, leading: r.leading })) };
+    return keep(end, await teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now));
+  };
   let current: Promise<TeamReport> | undefined;
-  let previous: Promise<TeamReport> | undefined;
+  let previous: Promise<PacesAWeekEarlier> | undefined;
   return {
-    current: () => (current ??= teamReport(ctx.db, workspaceId, team.name, now)),
-    previous: () => (previous ??= teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now)),
+    current: () => (current ??= teamReport(ctx.db, workspaceId, team.name, now).then((report) => keep(weekEnd, report))),
+    previous: () => (previous ??= aWeekEarlier()),
   };
 }
 
@@ -126,7 +140,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
 /**
  * One pass of the weekly messages: for every connected workspace and team, what is due now is
  * claimed in the ledger (or recorded as skipped past the grace window), computed from one team
- * report per team, then posted. Any number of processes may run it at once. `immediately` is an
+ * report per team, and posted while the next are computed (src/jobs/posting-queue.ts). Any number of processes may run it at once. `immediately` is an
  * explicit run (run-job, the sandbox): every message of the last complete week is due, whatever
  * the grace window, and one the schedule skipped is sent once after all.
  */
@@ -138,7 +152,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     const client = ctx.dryRun ? null : await ctx.clients.clientFor(workspace.slackTeamId);
     if (!ctx.dryRun && !client) continue;
     const log = ctx.logger.child({ workspace: workspace.slackTeamId, job: [...kinds].join(',') });
-    const ready: ReadyMessage[] = [];
+    const posting = client ? postingQueue(ctx, client, workspace.slackTeamId) : null;
     const dashboard = dashboardLink(ctx, client, workspace.slackTeamId);
     for (const team of await loadRoster(ctx.db, workspace.id)) {
       const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
@@ -165,45 +179,18 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         }
         const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
         if (!claim) continue;
+        const computing = performance.now();
         const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
+        summary.computeMs += performance.now() - computing;
         if (!parts || parts.length === 0) {
           await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
           summary.failed++;
           continue;
         }
-        ready.push({ claim, to: planned.to, parts, ...(revived.has(planned.intent.key) ? { revivedWeek: planned.weekKey } : {}) });
+        await posting?.add({ claim, to: planned.to, parts, ...(revived.has(planned.intent.key) ? { revivedWeek: planned.weekKey } : {}) });
       }
     }
-    if (client) summary = addSummaries(summary, await deliver(ctx, client, workspace.slackTeamId, ready));
-  }
-  return summary;
-}
-
-/**
- * Posts computed messages; a member is messaged in their DM (their Slack id, or found by email).
- * Counts ledger rows: a message carrying several alerts counts each.
- */
-export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: string, ready: readonly ReadyMessage[]): Promise<JobSummary> {
-  const summary = emptySummary();
-  for (const item of ready) {
-    const rows = 1 + (item.claim.riders?.length ?? 0);
-    let channel: string;
-    if (item.to.kind === 'channel') {
-      channel = item.to.channel;
-    } else {
-      const found = await recipientChannel(ctx.post, client, item.to.recipient, item.claim);
-      if (found.status === 'failed') {
-        summary.failed += rows;
-        continue;
-      }
-      channel = found.channel;
-    }
-    const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
-    summary[outcome.status] += rows;
-    if (outcome.status === 'sent' && item.revivedWeek !== undefined) {
-      summary.revived++;
-      if (!summary.revivedWeeks.includes(item.revivedWeek)) summary.revivedWeeks.push(item.revivedWeek);
-    }
+    if (posting) summary = addSummaries(summary, await posting.done());
   }
   return summary;
 }

@@ -17,18 +17,21 @@ export interface PacedFigure {
   status: PaceStatus;
 }
 
+/** What "Improved" reads of a figure: kept a week (src/db/team-paces-repo.ts), so no more. */
+export type ComparedPace = Pick<PacedFigure, 'key' | 'pace' | 'n'>;
+
 /**
  * The mean pace that "Improved" compares, over the focus indicators counted at both dates: counts
  * paced at both, rates paced at both with n ≥ minRateN at both (a rate on one lead is no progress).
  */
 export function improvement(
   focus: readonly string[],
-  before: readonly PacedFigure[],
-  after: readonly PacedFigure[],
+  before: readonly ComparedPace[],
+  after: readonly ComparedPace[],
   minRateN: number,
 ): { before: number; after: number; improved: boolean } | null {
-  const at = (list: readonly PacedFigure[], key: string) => list.find((l) => l.key === key);
-  const counted = (l: PacedFigure | undefined): l is PacedFigure & { pace: number } =>
+  const at = (list: readonly ComparedPace[], key: string) => list.find((l) => l.key === key);
+  const counted = (l: ComparedPace | undefined): l is ComparedPace & { pace: number } =>
     l !== undefined && l.pace !== null && (isActivityIndicator(l.key) || l.n >= minRateN);
   const keys = focus.filter((k) => counted(at(before, k)) && counted(at(after, k)));
   const was = mean(keys.map((k) => at(before, k)!.pace!));

@@ -6,7 +6,10 @@ import type { Database } from '../../src/db/client.js';
 import { alertsSentSince, claimDelivery, claimGroup, ledgerSummary, markPosting, settleAbandonedPosts, settledKeys } from '../../src/db/delivery-ledger.js';
 import { loadRoster } from '../../src/db/roster-repo.js';
 import type { JobContext } from '../../src/jobs/context.js';
-import { lastWeekKey } from '../../src/jobs/due.js';
+import { lastWeekEnd, lastWeekKey } from '../../src/jobs/due.js';
+import { keepTeamPaces, readTeamPaces } from '../../src/db/team-paces-repo.js';
+import { improvement } from '../../src/metrics/attention.js';
+import { pacePercent } from '../../src/slack/blocks/format.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { runJobNow } from '../../src/jobs/registry.js';
 import { describeRuns } from '../../src/jobs/run-summary.js';
@@ -72,6 +75,7 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
   beforeEach(async () => {
     await db.query('DELETE FROM delivery');
     await db.query('DELETE FROM alert_state');
+    await db.query('DELETE FROM team_paces');
     slack.clearRecords();
   });
 
@@ -196,6 +200,69 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(slack.callsTo('chat.postMessage')).toHaveLength(reps.length + 7);
     // The throttle waited out each Retry-After on the process clock.
     expect(ctx.clock.now().getTime() - END.getTime()).toBeGreaterThanOrEqual(5 * 2000);
+  });
+
+  it('posts the first team’s messages while the next teams’ are still being computed', async () => {
+    const roster = await loadRoster(db, ws);
+    expect(roster.length).toBeGreaterThan(1);
+    const base = processCtx('A');
+    let claimedAtFirstPost: number | null = null;
+    const ctx: JobContext = {
+      ...base,
+      clients: {
+        async clientFor(teamId) {
+          const client = await base.clients.clientFor(teamId);
+          if (!client) return null;
+          const post = client.chat.postMessage.bind(client.chat);
+          client.chat.postMessage = async (args) => {
+            claimedAtFirstPost ??= (await statuses('rep_nudge')).length;
+            return post(args);
+          };
+          return client;
+        },
+      },
+    };
+    const summary = await runJobNow(ctx, 'rep-nudges', END);
+    expect(summary).toMatchObject({ sent: reps.length, failed: 0 });
+    expect(summary.computeMs).toBeGreaterThan(0);
+    // The first post went out before the last team's nudges were claimed (a claim precedes computing).
+    const lastTeam = roster.at(-1)!;
+    expect(claimedAtFirstPost).toBeGreaterThan(0);
+    expect(claimedAtFirstPost).toBeLessThanOrEqual(reps.length - lastTeam.reps.length);
+    for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(1);
+  });
+
+  it('"who improved" compares with the paces kept last week, and keeps this week’s for the next', async () => {
+    const roster = await loadRoster(db, ws);
+    const team = roster[0]!;
+    const thisWeek = lastWeekEnd(END, team.week);
+    const weekBefore = lastWeekEnd(new Date(thisWeek.getTime() - 1), team.week);
+    const kept = async (end: Date) => readTeamPaces(db, team.id, end);
+    const manager = team.managers[0]!;
+    const digestTo = () => dmsTo(`U${manager.memberId}`).at(-1)!;
+
+    // No paces kept yet: last week's are computed from a report a week earlier, and both weeks kept.
+    await runJobNow(processCtx('A'), 'manager-digests', END);
+    const current = await teamReport(db, ws, team.name, END);
+    const thisWeeks = (await kept(thisWeek))!;
+    expect(thisWeeks.asOf).toEqual(END);
+    expect(thisWeeks.reps).toEqual(current.members.map((m) => ({ email: m.rep.email, leading: m.leading.map(({ key, pace, n }) => ({ key, pace, n })) })));
+    const before = (await teamReport(db, ws, team.name, new Date(END.getTime() - 7 * 86_400_000), END)).members;
+    expect((await kept(weekBefore))!.reps.map((r) => r.leading)).toEqual(before.map((m) => m.leading.map(({ key, pace, n }) => ({ key, pace, n }))));
+
+    // Last week's kept paces are what the digest compares with: one rep's, lowered, make them the win.
+    const rep = current.members.find((m) => improvement(current.focus, m.leading.map((l) => ({ ...l, pace: l.pace === null ? null : 0.01 })), m.leading, current.minRateN)?.improved)!;
+    expect(rep).toBeDefined();
+    const lowered = (await kept(weekBefore))!.reps.map((r) => (r.email === rep.rep.email ? { ...r, leading: r.leading.map((l) => ({ ...l, pace: l.pace === null ? null : 0.01 })) } : r));
+    await keepTeamPaces(db, team.id, weekBefore, { asOf: new Date(END.getTime() - 7 * 86_400_000), reps: lowered });
+    await db.query('DELETE FROM delivery');
+    await runJobNow(processCtx('B'), 'manager-digests', END);
+    const change = improvement(current.focus, lowered.find((r) => r.email === rep.rep.email)!.leading, rep.leading, current.minRateN)!;
+    expect(JSON.stringify(digestTo().blocks)).toContain(`focus pace rose ${pacePercent(change.before)} → ${pacePercent(change.after)}`);
+
+    // Of two computations of one week, the later one's paces are kept.
+    await keepTeamPaces(db, team.id, thisWeek, { asOf: new Date(END.getTime() - 60_000), reps: [] });
+    expect((await kept(thisWeek))!.reps).toEqual(thisWeeks.reps);
   });
 
   it('waits out a 429 and backs off a 503 on the recipient lookup, then delivers each message once', async () => {

@@ -10,7 +10,7 @@ import { context, header, message, section, type SlackMessage } from './kit.js';
 import { clip } from './limits.js';
 import { linksBlocks } from './links.js';
 import { feedbackActions } from './nudge.js';
-import { coachEntryText, coachFirst, coachFirstHeadline, MAX_NAME, nameText, needsAttentionWith, plural, teamPaceText, teamResultsText, winsText, withinBudget } from './team-view.js';
+import { coachEntryText, coachFirst, coachFirstHeadline, MAX_NAME, nameText, needsAttentionWith, type PacesAWeekEarlier, plural, teamPaceText, teamResultsText, winsText, withinBudget } from './team-view.js';
 
 /**
  * The manager's weekly coaching digest, one phone screen (issue 12: at most 2,000 visible
@@ -46,7 +46,7 @@ function footer(r: TeamReport, feedback: readonly RuleFeedbackCount[], paused: r
 }
 
 /**
- * The digest as one message. `previous` is the report as of a week earlier (null: nobody is
+ * The digest as one message. `previous` is each rep's paces a week earlier (null: nobody is
  * called improved); `openAlerts` each rep's alerts still open; `heldAlerts` counts alerts waiting
  * for the reps' working hours; `includeLinks` adds which indicators track results on this team
  * (monthly; the workspace-wide line is always there once computed). `alertFeedback` and
@@ -54,7 +54,7 @@ function footer(r: TeamReport, feedback: readonly RuleFeedbackCount[], paused: r
  */
 export function renderManagerDigest(input: {
   report: TeamReport;
-  previous: TeamReport | null;
+  previous: PacesAWeekEarlier | null;
   openAlerts: Record<string, readonly AlertJson[]>;
   heldAlerts?: number;
   includeLinks: boolean;

@@ -8,7 +8,7 @@ import { ASK_BLOCK } from './ask.js';
 import { compactMoney, intervalDays, localMoment, paceBar, percent, slackDate, weekDays } from './format.js';
 import { context, fields, header, message, section, type SlackMessage } from './kit.js';
 import { clip, escapeMrkdwn } from './limits.js';
-import { figureText, improvedReps, leadingForecast, MAX_NAME, nameText, plural, shortLabel, winnersLastWeek } from './team-view.js';
+import { figureText, improvedReps, type PacesAWeekEarlier, leadingForecast, MAX_NAME, nameText, plural, shortLabel, winnersLastWeek } from './team-view.js';
 
 /**
  * The weekly recap in the team channel: the team's activity against the top-performer pace,
@@ -70,7 +70,7 @@ function resultsFields(r: TeamReport): string[] {
 }
 
 /** Wins to celebrate; null when there is nothing to name (the recap then says nothing about people). */
-function winsText(r: TeamReport, previous: TeamReport | null): string | null {
+function winsText(r: TeamReport, previous: PacesAWeekEarlier | null): string | null {
   const lines: string[] = [];
   const winners = winnersLastWeek(r) ?? [];
   const total = winners.reduce((n, w) => n + w.won, 0);
@@ -106,7 +106,7 @@ const focusText = (r: TeamReport, f: { key: string; reps: number }): string =>
   `🎯 *Next week’s focus: ${escapeMrkdwn(shortLabel(f.key))}* — the one thing for ${f.reps} of ${r.members.length} reps this week; each sees their own numbers in \`/mykpis\`.`;
 
 /** The notification: the recognition (deals won, steps up) and the ask (next week's focus), in one line. */
-function headline(r: TeamReport, previous: TeamReport | null, focus: { key: string } | null): string {
+function headline(r: TeamReport, previous: PacesAWeekEarlier | null, focus: { key: string } | null): string {
   const won = (winnersLastWeek(r) ?? []).reduce((n, w) => n + w.won, 0);
   const movers = improvedReps(r, previous).length;
   const recognition = won > 0 ? `${plural(won, 'deal')} won last week — congratulations!` : movers > 0 ? `${plural(movers, 'rep')} stepped up their pace last week.` : `weekly recap, ${weekDays(r.windows, 'last_week')}.`;
@@ -114,10 +114,10 @@ function headline(r: TeamReport, previous: TeamReport | null, focus: { key: stri
 }
 
 /**
- * The team channel's weekly recap; `previous` is the report as of a week earlier (null: no steps
+ * The team channel's weekly recap; `previous` is each rep's paces a week earlier (null: no steps
  * up named); `chart`, an uploaded chart of the team's activity, shown under the activity lines.
  */
-export function renderTeamRecap(input: { report: TeamReport; previous: TeamReport | null; chart?: { fileId: string; altText: string } }): SlackMessage {
+export function renderTeamRecap(input: { report: TeamReport; previous: PacesAWeekEarlier | null; chart?: { fileId: string; altText: string } }): SlackMessage {
   const r = input.report;
   const days = weekDays(r.windows, 'last_week');
   const activity = teamActivities(r);

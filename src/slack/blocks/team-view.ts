@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { improvement, needsAttention } from '../../metrics/attention.js';
+import { improvement, needsAttention, type ComparedPace } from '../../metrics/attention.js';
 import { attainment } from '../../metrics/forecast.js';
 import { isActivityIndicator } from '../../metrics/indicators.js';
 import { askOf } from '../../reports/ask.js';
@@ -122,10 +122,18 @@ export interface Improvement {
 }
 
 /**
- * Reps who improved (metrics.md "Improved", src/metrics/attention.ts) since `previous` (the
- * report as of a week earlier), biggest rise first.
+ * Each rep's focus paces a week earlier: the paces kept when last week's messages were computed
+ * (src/db/team-paces-repo.ts), or a team report as of a week earlier.
  */
-export function improvedReps(report: TeamReport, previous: TeamReport | null): Improvement[] {
+export interface PacesAWeekEarlier {
+  members: readonly { rep: { email: string }; leading: readonly ComparedPace[] }[];
+}
+
+/**
+ * Reps who improved (metrics.md "Improved", src/metrics/attention.ts) since `previous`, biggest
+ * rise first.
+ */
+export function improvedReps(report: TeamReport, previous: PacesAWeekEarlier | null): Improvement[] {
   const before = new Map((previous?.members ?? []).map((m) => [m.rep.email, m]));
   return report.members
     .flatMap((m) => {
@@ -153,7 +161,7 @@ export function winnersLastWeek(r: TeamReport): { name: string; won: number }[] 
  * whose focus pace rose the most since `previous` (or the two first of either); null when there
  * is nothing to name.
  */
-export function winsText(r: TeamReport, previous: TeamReport | null): string | null {
+export function winsText(r: TeamReport, previous: PacesAWeekEarlier | null): string | null {
   const winners = winnersLastWeek(r) ?? [];
   const total = winners.reduce((n, w) => n + w.won, 0);
   const won = winners.map((w, i) => `${nameText(w.name)} won ${plural(w.won, 'deal')} last week${i === 0 && total > w.won ? ` (${total} for the team)` : ''}`);
