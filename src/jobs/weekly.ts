@@ -14,6 +14,7 @@ import type { SlackMessage } from '../slack/answer-within.js';
 import { renderManagerDigest } from '../slack/blocks/digest.js';
 import { renderRepNudge } from '../slack/blocks/nudge.js';
 import { renderTeamRecap } from '../slack/blocks/recap.js';
+import { countSettled } from '../slack/delivery/post.js';
 import type { PacesAWeekEarlier } from '../slack/blocks/team-view.js';
 import { scopeWatch } from '../slack/scope-watch.js';
 import { appHomeUrlFor } from '../slack/workspace.js';
@@ -173,6 +174,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         if (!options.immediately && now.getTime() - planned.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000) {
           if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
             log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
+            ctx.post.telemetry?.deliveriesSettled(planned.intent.kind, 'skipped');
             summary.skipped++;
           }
           continue;
@@ -184,6 +186,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
         summary.computeMs += performance.now() - computing;
         if (!parts || parts.length === 0) {
           await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
+          countSettled(ctx.post, claim, 'failed');
           summary.failed++;
           continue;
         }

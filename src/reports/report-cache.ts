@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.js';
 import { dataVersion } from '../db/links-repo.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { repTeamOf, teamReport } from './build-report.js';
 import type { RepReport, TeamReport } from './types.js';
 
@@ -32,15 +33,39 @@ export class TeamReportCache {
   constructor(
     private readonly db: Database,
     private readonly options: ReportCacheOptions = DEFAULT_REPORT_CACHE,
+    /** Each report served is timed here (surface slack), cached or not. */
+    private readonly telemetry?: Telemetry,
   ) {}
 
   async teamReport(workspaceId: number, teamName: string, now: Date): Promise<TeamReport> {
+    const started = performance.now();
+    const { report, cached } = await this.team(workspaceId, teamName, now);
+    this.telemetry?.reportServed('team', 'slack', cached, (performance.now() - started) / 1000);
+    return report;
+  }
+
+  async repReport(workspaceId: number, email: string, now: Date): Promise<RepReport> {
+    const started = performance.now();
+    const { team, email: normalised } = await repTeamOf(this.db, workspaceId, email);
+    const { report, cached } = await this.team(workspaceId, team, now);
+    let mine = report.members.find((m) => m.rep.email === normalised);
+    if (!mine) {
+      // The team changed under the cached report: compute afresh.
+      const fresh = await teamReport(this.db, workspaceId, team, now);
+      mine = fresh.members.find((m) => m.rep.email === normalised);
+      if (!mine) throw new Error(`${email} is missing from the report of ${team}`);
+    }
+    this.telemetry?.reportServed('rep', 'slack', cached, (performance.now() - started) / 1000);
+    return mine;
+  }
+
+  private async team(workspaceId: number, teamName: string, now: Date): Promise<{ report: TeamReport; cached: boolean }> {
     const version = await this.dataVersion(workspaceId);
     const key = `${workspaceId}\u0000${teamName}`;
     const entry = this.entries.get(key);
     if (entry && entry.version === version && now.getTime() - entry.computedAt < this.options.maxAgeMs) {
       const report = await entry.report;
-      if (now.getTime() < Date.parse(report.windows.cadence.end) + WEEK_MS) return report;
+      if (now.getTime() < Date.parse(report.windows.cadence.end) + WEEK_MS) return { report, cached: true };
     }
     const fresh: Entry = { version, computedAt: now.getTime(), report: teamReport(this.db, workspaceId, teamName, now) };
     this.entries.delete(key);
@@ -50,19 +75,7 @@ export class TeamReportCache {
       if (this.entries.get(key) === fresh) this.entries.delete(key);
     });
     while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return fresh.report;
-  }
-
-  async repReport(workspaceId: number, email: string, now: Date): Promise<RepReport> {
-    const { team, email: normalised } = await repTeamOf(this.db, workspaceId, email);
-    const report = await this.teamReport(workspaceId, team, now);
-    const mine = report.members.find((m) => m.rep.email === normalised);
-    if (mine) return mine;
-    // The team changed under the cached report: compute afresh.
-    const fresh = await teamReport(this.db, workspaceId, team, now);
-    const found = fresh.members.find((m) => m.rep.email === normalised);
-    if (!found) throw new Error(`${email} is missing from the report of ${team}`);
-    return found;
+    return { report: await fresh.report, cached: false };
   }
 
   private async dataVersion(workspaceId: number): Promise<bigint> {

@@ -25,6 +25,7 @@ import {
 import { validateEvent } from '../ingest/event-schema.js';
 import { ingestEventsDetailed, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
 import type { Logger } from '../logger.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { describeSyncError, SyncError, type SyncFailureKind } from './errors.js';
 import type { RejectedRecord, Source, SourceObject } from './types.js';
 
@@ -128,6 +129,8 @@ export interface SyncDeps {
   signal?: AbortSignal;
   /** Tells the workspace's admins (src/jobs/source-failing.ts); its errors are logged, never thrown. */
   onFailing?: FailingSourceListener;
+  /** The process's metrics: runs, errors by kind, and the events the sync ingests. */
+  telemetry?: Telemetry | undefined;
 }
 
 export interface RunOptions {
@@ -207,10 +210,12 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
   };
   if (!options.dryRun && !(await claim(deps, row.id, systemNow))) {
     log.info('another process is syncing this source; skipped');
+    deps.telemetry?.syncRun(row.name, 'busy', null);
     return { ...result, status: 'busy' };
   }
   let source: Source | undefined;
   let failing: FailingSource | null = null;
+  let errorKind: string | null = null;
   try {
     const { stages } = await ingestContext(deps.db, row.workspaceId);
     source = deps.createSource(row, { env: deps.env, logger: log, start: startOf(row, deps.clock.now()), teamStages: stages ?? new Set() });
@@ -228,6 +233,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
   } catch (err) {
     const message = describeSyncError(err);
     const stopping = err instanceof SyncError ? err.stopping : false;
+    errorKind = err instanceof SyncError ? err.kind : 'unexpected';
     Object.assign(result, { status: 'failed', error: message, stopping });
     if (!(err instanceof SyncError)) log.error({ err }, 'sync failed unexpectedly');
     if (!options.dryRun) {
@@ -245,6 +251,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
     if (source) Object.assign(result, { requests: source.usage().requests, rateLimited: source.usage().rateLimited });
     if (!options.dryRun) await releaseSource(deps.db, row.id, deps.processId);
     result.seconds = (performance.now() - started) / 1000;
+    if (!options.dryRun) deps.telemetry?.syncRun(row.name, result.status === 'failed' ? 'failed' : 'ok', errorKind);
   }
   // After the lease is released: telling people never holds the source.
   if (failing && deps.onFailing) {
@@ -304,6 +311,7 @@ async function runObjects(
           summary.updated += outcome.updated;
           summary.duplicates += outcome.duplicates;
           summary.unmatched += outcome.unmatched;
+          deps.telemetry?.eventsIngested('crm', { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected.length, unmatched: outcome.unmatched });
           for (const r of outcome.rejected) reject(summary, log, { id: r.id ?? `#${r.index}`, reason: r.errors.map((p) => `${p.path}: ${p.message}`).join('; ') });
         }
         summary.removed += await deleteEvents(db, row.workspaceId, await staleRecordEvents(db, row.workspaceId, mapped.records));
