@@ -31,6 +31,7 @@ const envSchema = z.object({
   ),
   PACER_SCHEDULER: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   PACER_NOW: z.preprocess(emptyAsUndefined, isoInstant.optional()),
+  PACER_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, { message: 'must be at least 16 characters (a bearer token for GET /metrics)' }).optional()),
 });
 
 export type SlackMode =
@@ -53,6 +54,8 @@ export interface Env {
   logLevelExplicit: boolean;
   scheduler: boolean;
   now: Date | undefined;
+  /** PACER_METRICS_TOKEN: GET /metrics asks for it as a bearer token when set. */
+  metricsToken: string | undefined;
 }
 
 function pickSlackMode(e: z.infer<typeof envSchema>, problems: string[]): SlackMode {
@@ -125,5 +128,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevelExplicit: emptyAsUndefined(source.LOG_LEVEL) !== undefined,
     scheduler: e.PACER_SCHEDULER === 'on',
     now: e.PACER_NOW ? new Date(e.PACER_NOW) : undefined,
+    metricsToken: e.PACER_METRICS_TOKEN,
   };
 }

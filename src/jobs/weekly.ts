@@ -24,8 +24,6 @@ import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
 import { postingQueue } from './posting-queue.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-/** A claim covers computing the team's messages and waiting for its turn to post. */
-const CLAIM_LEASE_MS = 10 * 60 * 1000;
 
 /** What "who improved" needs of a report: each rep's leading paces, kept for next week. */
 function pacesOf(report: TeamReport): KeptTeamPaces {
@@ -145,7 +143,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
  * explicit run (run-job, the sandbox): every message of the last complete week is due, whatever
  * the grace window, and one the schedule skipped is sent once after all.
  */
-export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }): Promise<JobSummary> {
+export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean; claimLeaseMs: number }): Promise<JobSummary> {
   const { now } = options;
   let summary = emptySummary();
   const workspaces = await connectedWorkspaces(ctx.db);
@@ -179,7 +177,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
           }
           continue;
         }
-        const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
+        const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, options.claimLeaseMs);
         if (!claim) continue;
         const computing = performance.now();
         const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
