@@ -12,6 +12,7 @@ import { jobContext, newProcessId } from './jobs/setup.js';
 import { tellAdminsWhenFailing } from './jobs/source-failing.js';
 import { listSources } from './db/sync-repo.js';
 import { sourceFactory } from './sync/sources.js';
+import { sourceSyncStates } from './sync/status.js';
 import { deliveryClients } from './slack/delivery/clients.js';
 import type { Logger } from './logger.js';
 import { Telemetry } from './telemetry/telemetry.js';
@@ -41,15 +42,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, profile: 'request' });
   const telemetry = new Telemetry();
   telemetry.watchPool(() => db.poolUsage());
-  telemetry.watchSources(async () => {
-    const now = clock.now().getTime();
-    return (await listSources(db)).map((s) => ({
-      workspace: s.slackTeamId,
-      source: s.name,
-      lagSeconds: s.lastSuccessAt ? Math.max(0, (now - s.lastSuccessAt.getTime()) / 1000) : null,
-      failing: s.failingSince !== null,
-    }));
-  });
+  telemetry.watchSources(async () => sourceSyncStates(await listSources(db), clock.now()));
   let http: FastifyInstance | undefined;
   let slack: SlackApp | undefined;
   try {

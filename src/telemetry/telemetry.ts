@@ -182,6 +182,7 @@ export class Telemetry {
   /** Where the CRM sync gauges read from; a failed read leaves them empty rather than failing the scrape. */
   watchSources(read: () => Promise<SourceSyncState[]>): void {
     this.sources = read;
+    this.sourcesRead = undefined;
   }
 
   /** Every job the process can run starts at zero, so a job that never ran is visible as such. */

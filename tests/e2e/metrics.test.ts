@@ -139,9 +139,12 @@ describe('GET /metrics (Pacer on PostgreSQL, Slack over signed HTTP, the local S
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(await ok.text()).toContain('# TYPE pacer_http_request_duration_seconds histogram');
-    // The refusals are counted by route like any request.
+    // The refusals are counted by route like any request; a path no route serves is "unmatched", never itself.
+    expect((await fetch(`${runtime.url}/api/v1/reports/nobody/anna%40example.com?key=${METRICS_TOKEN}`)).status).toBe(404);
     const samples = await scrape(runtime.url, METRICS_TOKEN);
     expect(total(samples, 'pacer_http_request_duration_seconds_count', { route: '/metrics', status: '401' })).toBeGreaterThanOrEqual(4);
+    expect(total(samples, 'pacer_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(samples.flatMap((s) => Object.values(s.labels)).filter((v) => v.includes('anna') || v.includes('nobody'))).toEqual([]);
     expect(logged.join('')).not.toContain(METRICS_TOKEN);
     expect(logged.join('')).not.toContain(METRICS_TOKEN.slice(0, -1));
   });
