@@ -10,6 +10,7 @@ import { settleAbandonedPosts } from '../db/delivery-ledger.js';
 import { foldRollups } from '../db/rollups-write.js';
 import { forgetReceiptsBefore } from '../db/slack-event-receipts.js';
 import type { Logger } from '../logger.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { LEASE_MS as SOURCE_LEASE_MS, type SyncDeps } from '../sync/runner.js';
 import { runAlertScan } from './alert-scan.js';
 import type { JobContext, JobSummary } from './context.js';
@@ -33,7 +34,7 @@ export interface JobLease {
 /** What each kind of job needs from its process. */
 export interface JobNeeds {
   /** The database alone: every process with the scheduler on runs these. */
-  database: { db: Database; logger: Logger; clock: Clock };
+  database: { db: Database; logger: Logger; clock: Clock; telemetry?: Telemetry | undefined };
   /** Slack's delivery path: only processes connected to Slack run these. */
   messaging: JobContext;
   /** CRM sync: processes that sync (the server, not the sandbox). */
@@ -117,7 +118,10 @@ const settleAbandonedPostsJob: JobDefinition<'settle-abandoned-posts', 'database
   lease: { ms: null, says: 'none needed: one UPDATE of rows whose posting lease expired' },
   run: async (ctx) => {
     const abandoned = await settleAbandonedPosts(ctx.db, ctx.clock.now());
-    for (const { key } of abandoned) ctx.logger.warn({ delivery: key }, 'a process stopped while posting this message; recorded as unknown, not re-sent');
+    for (const { key, kind } of abandoned) {
+      ctx.logger.warn({ delivery: key }, 'a process stopped while posting this message; recorded as unknown, not re-sent');
+      ctx.telemetry?.deliveriesSettled(kind, 'unknown');
+    }
     return { summary: { unknown: abandoned.length }, notable: abandoned.length > 0 };
   },
 };

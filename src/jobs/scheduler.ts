@@ -40,7 +40,7 @@ export function startScheduler(deps: SchedulerDeps, options: { timer?: boolean }
   const stopping = new AbortController();
   const logger = deps.logger.child({ component: 'scheduler' });
   const contexts: { [N in keyof JobNeeds]: JobNeeds[N] | null } = {
-    database: { db: deps.db, logger, clock: deps.clock },
+    database: { db: deps.db, logger, clock: deps.clock, telemetry: deps.telemetry },
     messaging: deps.messaging ? { ...deps.messaging, logger } : null,
     sync: deps.sync ? { ...deps.sync, logger, signal: stopping.signal } : null,
   };

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import cron from 'node-cron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
+import { findOrCreateWorkspace } from '../../src/db/api-keys.js';
 import type { Database } from '../../src/db/client.js';
 import { jobLines } from '../../src/cli/status.js';
 import { EXPLICIT_JOBS, JOBS, type JobDefinition } from '../../src/jobs/registry.js';
@@ -164,6 +165,12 @@ describe('the scheduler', () => {
   it('with the registry’s own jobs, a process without Slack or CRM sync runs the database jobs, for real', async () => {
     const { logger, text } = bufferLogger();
     const telemetry = new Telemetry();
+    // A message whose process died inside the Slack call: settled as unknown by this tick.
+    const workspace = await findOrCreateWorkspace(db, 'T0REGISTRY');
+    await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, status, claimed_by, lease_until, due_at, updated_at) VALUES ($1, 'rep_nudge:T0REGISTRY:1:2026-11-16', 'rep_nudge', '1', 'posting', 'dead:1:x', $2, $2, $2)`, [
+      workspace.id,
+      new Date('2026-11-23T10:00:00Z'),
+    ]);
     const scheduler = startScheduler({ db, logger, clock: manualClock(new Date('2026-11-23T10:20:00Z')), telemetry, messaging: null, sync: null }, { timer: false });
     const databaseJobs = JOBS.filter((j) => j.needs === 'database').map((j) => j.id);
     expect(scheduler.jobs.map((j) => j.id)).toEqual(databaseJobs);
@@ -171,6 +178,8 @@ describe('the scheduler', () => {
     await scheduler.tick();
     await scheduler.stop();
     for (const job of databaseJobs) expect(await counted(telemetry, 'pacer_job_runs_total', { job, outcome: 'ok' }), job).toBe(1);
+    expect(await counted(telemetry, 'pacer_deliveries_total', { kind: 'rep_nudge', status: 'unknown' })).toBe(1);
+    expect(text()).toContain('recorded as unknown, not re-sent');
     expect(text()).not.toMatch(/job [\w-]+ failed/);
   });
 });
