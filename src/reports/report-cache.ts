@@ -1,12 +1,15 @@
 import type { Database } from '../db/client.js';
 import { dataVersion } from '../db/links-repo.js';
-import { repTeamOf, teamReport } from './build-report.js';
+import { repTeamOf, teamLinks, teamReport } from './build-report.js';
 import type { RepReport, TeamReport } from './types.js';
 
 interface Entry {
   version: bigint;
   computedAt: number;
+  /** The report without its links, which rep reports need no more of. */
   report: Promise<TeamReport>;
+  /** The report with its links, computed when a team report is first asked for. */
+  withLinks?: Promise<TeamReport>;
 }
 
 export interface ReportCacheOptions {
@@ -18,6 +21,8 @@ export interface ReportCacheOptions {
 export const DEFAULT_REPORT_CACHE: ReportCacheOptions = { maxAgeMs: 5 * 60 * 1000, maxEntries: 1000 };
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+const keyOf = (workspaceId: number, teamName: string) => `${workspaceId}\u0000${teamName}`;
 
 /**
  * Team reports "as of now" for Slack (/mykpis, /teamkpis, App Home): a rep's report needs their
@@ -35,34 +40,49 @@ export class TeamReportCache {
   ) {}
 
   async teamReport(workspaceId: number, teamName: string, now: Date): Promise<TeamReport> {
-    const version = await this.dataVersion(workspaceId);
-    const key = `${workspaceId}\u0000${teamName}`;
-    const entry = this.entries.get(key);
-    if (entry && entry.version === version && now.getTime() - entry.computedAt < this.options.maxAgeMs) {
-      const report = await entry.report;
-      if (now.getTime() < Date.parse(report.windows.cadence.end) + WEEK_MS) return report;
+    const key = keyOf(workspaceId, teamName);
+    const entry = await this.entry(key, workspaceId, teamName, now);
+    if (!entry.withLinks) {
+      const links = teamLinks(this.db, workspaceId, teamName, now);
+      entry.withLinks = Promise.all([entry.report, links]).then(([report, l]) => ({ ...report, links: l }));
+      this.forgetOnFailure(key, entry, entry.withLinks);
     }
-    const fresh: Entry = { version, computedAt: now.getTime(), report: teamReport(this.db, workspaceId, teamName, now) };
-    this.entries.delete(key);
-    this.entries.set(key, fresh);
-    // A failed computation is not kept.
-    fresh.report.catch(() => {
-      if (this.entries.get(key) === fresh) this.entries.delete(key);
-    });
-    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return fresh.report;
+    return entry.withLinks;
   }
 
   async repReport(workspaceId: number, email: string, now: Date): Promise<RepReport> {
     const { team, email: normalised } = await repTeamOf(this.db, workspaceId, email);
-    const report = await this.teamReport(workspaceId, team, now);
+    const report = await (await this.entry(keyOf(workspaceId, team), workspaceId, team, now)).report;
     const mine = report.members.find((m) => m.rep.email === normalised);
     if (mine) return mine;
     // The team changed under the cached report: compute afresh.
-    const fresh = await teamReport(this.db, workspaceId, team, now);
+    const fresh = await teamReport(this.db, workspaceId, team, now, now, { links: false });
     const found = fresh.members.find((m) => m.rep.email === normalised);
     if (!found) throw new Error(`${email} is missing from the report of ${team}`);
     return found;
+  }
+
+  /** The team's entry: the one kept while still valid, else one computing afresh. */
+  private async entry(key: string, workspaceId: number, teamName: string, now: Date): Promise<Entry> {
+    const version = await this.dataVersion(workspaceId);
+    const entry = this.entries.get(key);
+    if (entry && entry.version === version && now.getTime() - entry.computedAt < this.options.maxAgeMs) {
+      const report = await entry.report;
+      if (now.getTime() < Date.parse(report.windows.cadence.end) + WEEK_MS) return entry;
+    }
+    const fresh: Entry = { version, computedAt: now.getTime(), report: teamReport(this.db, workspaceId, teamName, now, now, { links: false }) };
+    this.forgetOnFailure(key, fresh, fresh.report);
+    this.entries.delete(key);
+    this.entries.set(key, fresh);
+    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return fresh;
+  }
+
+  /** A failed computation is not kept. */
+  private forgetOnFailure(key: string, entry: Entry, work: Promise<unknown>): void {
+    work.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
   }
 
   private async dataVersion(workspaceId: number): Promise<bigint> {
