@@ -60,7 +60,7 @@ const optionalId = (field: string) => externalId(field).optional();
 export const RECORD_NAME_MAX = 200;
 export const RECORD_URL_MAX = 2000;
 
-/** A deal's, lead's or account's name as people read it (metrics.md "Events", rev 2). */
+/** A deal's, lead's or account's name as people read it (docs/metrics.md "Events", rev 2). */
 const recordName = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
@@ -211,7 +211,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Checks one event against metrics.md: shape, known type, fields the type needs, a real instant
+ * Checks one event against docs/metrics.md: shape, known type, fields the type needs, a real instant
  * with an offset, and a rep named by repEmail, slackUserId or crmOwnerId. Every problem is
  * reported, not just the first. The pipeline stage is checked later, once the rep's team is known.
  */
