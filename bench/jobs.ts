@@ -1,6 +1,6 @@
 /**
  * npm run bench:jobs — the weekly messages of a whole org, computed and delivered within Slack's
- * rate limits (interfaces.md, "Benchmarks").
+ * rate limits (docs/interfaces.md, "Benchmarks").
  *
  * The generator's org (src/seed: 1,000 reps in 100 teams, ~5,000,000 events over 26 weeks, seed
  * 1, ending 2026-11-23T12:00:00Z) seeded into a throwaway PostgreSQL; every team gets a recap

@@ -52,7 +52,7 @@ function webClientOptions(slackApiUrl: string | undefined): WebClientOptions {
   };
 }
 
-/** Builds the Bolt app for the run mode and registers every listener (architecture.md). */
+/** Builds the Bolt app for the run mode and registers every listener (docs/architecture.md). */
 export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp> {
   const { slack, db, logger, clock } = options;
   const deps: SlackDeps = { db, logger, clock, answerBudgetMs: options.answerBudgetMs ?? ANSWER_BUDGET_MS, reports: new TeamReportCache(db) };

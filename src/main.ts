@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   onShutdown(logger, () => runtime.stop());
 }
 
-/** interfaces.md: no Slack variables, no DATABASE_URL and no config file → the local sandbox. */
+/** docs/interfaces.md: no Slack variables, no DATABASE_URL and no config file → the local sandbox. */
 function isSandbox(env: Env): boolean {
   return env.slack.kind === 'none' && !env.databaseUrl && !env.configPathExplicit && !existsSync(env.configPath);
 }

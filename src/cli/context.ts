@@ -61,7 +61,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
 }
 
 /**
- * The workspace a command reads (interfaces.md: `--workspace ID` when the database holds more
+ * The workspace a command reads (docs/interfaces.md: `--workspace ID` when the database holds more
  * than one): the one named, or the only one there is.
  */
 export async function chooseWorkspace(db: Database, slackTeamId: string | undefined): Promise<{ id: number; slackTeamId: string }> {

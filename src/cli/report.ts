@@ -15,7 +15,7 @@ interface ReportOptions {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description("a rep's or a team's leading and lagging indicators against the top-performer baseline (metrics.md)")
+    .description("a rep's or a team's leading and lagging indicators against the top-performer baseline (docs/metrics.md)")
     .option('--rep <email>', 'the rep, by email')
     .option('--team <name>', 'the team, by name')
     .option('--as-of <iso>', 'the instant to report as of (ISO 8601 with offset); default now')

@@ -33,6 +33,9 @@ const envSchema = z.object({
   PACER_NOW: z.preprocess(emptyAsUndefined, isoInstant.optional()),
 });
 
+/** Every environment variable Pacer reads at start (docs/config.md describes each). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type SlackMode =
   | { kind: 'none' }
   | { kind: 'socket'; botToken: string; appToken: string }

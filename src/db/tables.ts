@@ -5,7 +5,7 @@ import type { KeptRepPaces } from './team-paces-repo.js';
 
 /**
  * The tables as Kysely sees them: snake_case columns as in the database, written from
- * prisma/schema.prisma and the migrations (tests/integration/kysely-tables.test.ts fails when they
+ * prisma/schema.prisma and the migrations (tests/integration/kysely.test.ts fails when they
  * and the migrated database disagree). The select types are what both drivers return through
  * src/db/kysely.ts, which reads bigint and date columns as text on PostgreSQL and PGlite alike.
  * Kysely is for the hand-written SQL; plain CRUD may use the Prisma client.

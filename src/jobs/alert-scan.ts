@@ -14,7 +14,7 @@ import { deliver, type ReadyMessage } from './deliver.js';
 const CLAIM_LEASE_MS = 10 * 60 * 1000;
 
 /**
- * While a team's data is stale no alert is raised or delivered (metrics.md "Data health"): an
+ * While a team's data is stale no alert is raised or delivered (docs/metrics.md "Data health"): an
  * alert on data that stopped arriving blames the rep for the CRM. Said in the log once per spell.
  */
 async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataHealthJson, now: Date): Promise<boolean> {
@@ -28,7 +28,7 @@ async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataH
 }
 
 /**
- * The behaviour-alert scan (every 10 minutes): each rep's open alerts of metrics.md, once each
+ * The behaviour-alert scan (every 10 minutes): each rep's open alerts of docs/metrics.md, once each
  * (ledger key per rep and alert), in the rep's working hours and at most `alertsPerDay` alerts a
  * day — the rest wait for the next allowed moment, never subject to the grace window. The alerts
  * one scan finds for a rep go out as one message (at most MAX_ALERTS_PER_MESSAGE; more wait for

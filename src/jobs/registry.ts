@@ -3,7 +3,7 @@ import type { JobContext, JobSummary } from './context.js';
 import type { WeeklyKind } from './plan.js';
 import { runWeekly } from './weekly.js';
 
-/** The jobs `pacer run-job` names (interfaces.md), each with what it runs. */
+/** The jobs `pacer run-job` names (docs/interfaces.md), each with what it runs. */
 export const JOBS = {
   'rep-nudges': { description: 'weekly nudge to each rep', kinds: ['rep_nudge'] },
   'manager-digests': { description: 'weekly coaching digest to each manager', kinds: ['manager_digest'] },

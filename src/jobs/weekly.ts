@@ -66,7 +66,7 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
 }
 
 /**
- * Whether this digest is the first of the team's stale spell (metrics.md: managers are told once
+ * Whether this digest is the first of the team's stale spell (docs/metrics.md: managers are told once
  * per spell): the spell started after the digest a week earlier was due, so that one did not say it.
  */
 async function firstDigestOfStaleSpell(ctx: JobContext, team: RosterTeam, report: TeamReport, planned: PlannedMessage, now: Date): Promise<boolean> {

@@ -70,7 +70,7 @@ export async function loadWorkspaceTeams(db: Database, workspaceId: number): Pro
 }
 
 /**
- * The team report of interfaces.md as of an instant, with the links kept for its last complete
+ * The team report of docs/interfaces.md as of an instant, with the links kept for its last complete
  * week. `now` is Pacer's clock: data health is judged against it (a report well before it is
  * historical); it defaults to `asOf`, a report as of now. `links: false` leaves `links` empty:
  * nothing else in the report depends on them, and they are its costliest part (the first report

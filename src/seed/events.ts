@@ -365,7 +365,7 @@ export function repHistory(org: SeedOrg, team: SeedTeam, rep: SeedRep): RepHisto
 }
 
 /**
- * The most the leading forecast (metrics.md "Pace to target") can make of a rep's quarter, from
+ * The most the leading forecast (docs/metrics.md "Pace to target") can make of a rep's quarter, from
  * their generated events: booked so far in the quarter, plus the pipeline they created per week
  * over the cadence window for every week a quarter has, as if every deal were won.
  */

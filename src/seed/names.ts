@@ -1,5 +1,5 @@
 /**
- * Names of seeded deals, leads and accounts, and their record pages (metrics.md "Events", rev 2:
+ * Names of seeded deals, leads and accounts, and their record pages (docs/metrics.md "Events", rev 2:
  * people read names, not ids). Each is a pure function of the seed and the record's id, so it
  * draws nothing from the reps' random streams and a record is named the same wherever it appears.
  */

@@ -23,7 +23,7 @@ export const MIN_WEEKS = 6;
 export const MAX_WEEKS = 104;
 export const MIN_TEAM = 6;
 export const MAX_TEAM = 12;
-/** Reports run with metrics.md's defaults; the org is shaped around them. */
+/** Reports run with docs/metrics.md's defaults; the org is shaped around them. */
 const RAMP_WEEKS = 12;
 const BASELINE_WEEKS = 13;
 
@@ -334,8 +334,8 @@ export function buildOrg(options: SeedOptions): SeedOrg {
 }
 
 /**
- * The coaching config document (interfaces.md) of the org, as written to YAML: thresholds are
- * left to metrics.md's defaults, which the org is shaped around.
+ * The coaching config document (docs/interfaces.md) of the org, as written to YAML: thresholds are
+ * left to docs/metrics.md's defaults, which the org is shaped around.
  */
 export function seedConfigDocument(org: SeedOrg) {
   return {
