@@ -62,8 +62,11 @@ async function launch(argv) {
   if (production) process.env.NODE_ENV = 'production';
   const problem = buildProblem(ROOT);
   let file;
-  if (!problem) file = path.join(ROOT, 'dist', `${entry}.js`);
-  else if (process.env.NODE_ENV === 'production') {
+  if (!problem) {
+    file = path.join(ROOT, 'dist', `${entry}.js`);
+    // Stack traces then name the TypeScript lines (the build's source maps; a few % more start-up CPU).
+    process.setSourceMapsEnabled(true);
+  } else if (process.env.NODE_ENV === 'production') {
     process.stderr.write(`${problem.message}: run \`npm run build\` first (with NODE_ENV=production only a current build runs)\n`);
     return 1;
   } else {
