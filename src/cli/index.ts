@@ -11,9 +11,11 @@ import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
 import { registerRollups } from './rollups.js';
 import { registerSync } from './sync.js';
+import { PACER_VERSION } from '../version.js';
 
 const program = new Command('pacer')
   .description('Pacer command line: database, configuration, data import, CRM sync and reports')
+  .version(PACER_VERSION, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 registerMigrate(program);

@@ -27,9 +27,9 @@ import {
   type DealStatus,
   type Directory,
   type ImportField,
-  type ImportKind,
   type RowContext,
 } from './csv-rows.js';
+import type { ImportKind } from './import-kinds.js';
 import type { InputProblem } from '../errors.js';
 import type { RepRef } from './event-schema.js';
 import { ingestEventsDetailed } from './ingest-events.js';

@@ -7,9 +7,7 @@ import { format as formatDate, isValid, parse as parseWithFormat } from 'date-fn
 import { assertNever, PacerError, type InputProblem } from '../errors.js';
 import { quote } from '../text.js';
 import type { EventInput, RepRef } from './event-schema.js';
-
-export type ImportKind = 'events' | 'opportunities';
-export const IMPORT_KINDS: readonly ImportKind[] = ['events', 'opportunities'];
+import { IMPORT_KINDS, type ImportKind } from './import-kinds.js';
 
 /** Columns of `--kind events`: the event fields of docs/metrics.md "Events". */
 export const EVENT_FIELDS = [

@@ -13,7 +13,8 @@ import { completeWeeks, startOfDateIn, targetPeriod, weekContaining, type Interv
 import { addWorkingHours, LAST_MEETING_MARGIN_MS, meetingSlot, randomWorkingInstant, workCalendar, workingMs, type WorkCalendar } from './calendar.js';
 import { dealId as dealIdOf, eventId, leadId as leadIdOf } from './ids.js';
 import { OPPORTUNITY_PER_QUALIFIED, repActiveFrom, STANDALONE_OPPORTUNITIES_PER_WEEK } from './flow.js';
-import { accountNameOf, dealNameOf, DEFAULT_CRM_BASE_URL, leadNameOf, recordUrl } from './names.js';
+import { DEFAULT_CRM_BASE_URL } from './defaults.js';
+import { accountNameOf, dealNameOf, leadNameOf, recordUrl } from './names.js';
 import { plantedEvents, shapeDealEvents } from './plant.js';
 import { createRng, type Rng } from './rng.js';
 import type { DraftEvent, Plant, SeedEvent, SeedOrg, SeedRep, SeedTeam } from './types.js';

@@ -54,6 +54,3 @@ export function dealNameOf(seed: number, dealId: string, account: string, amount
 export function recordUrl(base: string, kind: 'deal' | 'lead', id: string): string {
   return `${base.replace(/\/+$/, '')}/crm/${kind}s/${encodeURIComponent(id)}`;
 }
-
-/** Where `pacer seed` points record links by default: the sandbox at its default address (PORT 3000). */
-export const DEFAULT_CRM_BASE_URL = 'http://127.0.0.1:3000';

@@ -14,7 +14,6 @@ import { planBehaviours, planShapeDeals } from './plant.js';
 import { createRng, type Rng } from './rng.js';
 import type { Archetype, RepProfile, SeedOptions, SeedOrg, SeedPerson, SeedRep, SeedTeam, Segment } from './types.js';
 
-export const SEED_DEFAULTS = { seed: 1, workspace: 'T0SEED' } as const;
 /** A team needs 2 ramping reps, 2 closers, a top performer and a rep with a results gap. */
 export const MIN_REPS = 6;
 export const MAX_REPS = 100_000;
