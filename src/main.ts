@@ -55,7 +55,7 @@ async function runSandbox(env: Env): Promise<void> {
   const firstRun = !existsSync(`${env.dataDir}/sandbox.json`);
   if (firstRun) process.stderr.write(`Pacer sandbox: generating a demo org in ${env.dataDir} (first run only, about half a minute)…\n`);
   try {
-    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger });
+    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger, encryption: env.encryption });
     process.stdout.write(`Pacer sandbox: ${sandbox.url}/\n`);
     onShutdown(logger, () => sandbox.stop());
   } catch (err) {

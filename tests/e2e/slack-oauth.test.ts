@@ -7,6 +7,7 @@ import { createTestDatabase } from '../helpers/db.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 import { startSlackTestApp, type SlackTestApp } from '../helpers/slack-app.js';
 import { commandAnswer, eventCallbackBody, postSigned, slashCommandBody } from '../helpers/slack.js';
+import { testKeys } from '../helpers/secrets.js';
 
 const TEAM = 'T0OAUTH';
 const BOT_TOKEN = 'xoxb-issued-at-install';
@@ -41,7 +42,7 @@ describe('multi-workspace OAuth mode', () => {
     });
     app = await startSlackTestApp({
       db,
-      slack: { kind: 'oauth', clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, stateSecret: STATE_SECRET, signingSecret: SIGNING_SECRET },
+      slack: { kind: 'oauth', clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, stateSecret: STATE_SECRET, signingSecret: SIGNING_SECRET, encryption: testKeys() },
       slackApiUrl: slack.apiUrl,
       now: SCENARIO_AS_OF,
     });
