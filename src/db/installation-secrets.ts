@@ -133,9 +133,12 @@ export async function sealPlainInstallations(tx: SqlRunner, key: EncryptionKey):
   return plain.length;
 }
 
-/** The start-up step: every plain row sealed under `key`, in one transaction. */
+/**
+ * The start-up step: every plain row sealed under `key`, in one transaction. Without the request
+ * timeouts: a process starting next to one sealing many rows waits for the lock as long as it takes.
+ */
 export function sealPlainInstallationsNow(db: Database, key: EncryptionKey): Promise<number> {
-  return db.transactionScript((tx) => sealPlainInstallations(tx, key));
+  return db.transactionScript((tx) => sealPlainInstallations(tx, key), { longRunning: true });
 }
 
 /** How many rows are plain, and the workspaces of rows under each key id. */
