@@ -57,7 +57,7 @@ export async function storePlain(db: Database, installation: Installation): Prom
   ]);
 }
 
-export function capturingLogger(): { logger: Logger; lines: () => { level: number; msg: string }[] } {
+export function capturingLogger(): { logger: Logger; lines: () => ({ level: number; msg: string } & Record<string, unknown>)[] } {
   const chunks: string[] = [];
   const logger = createLogger({
     level: 'info',
@@ -75,6 +75,6 @@ export function capturingLogger(): { logger: Logger; lines: () => { level: numbe
         .join('')
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as { level: number; msg: string }),
+        .map((l) => JSON.parse(l) as { level: number; msg: string } & Record<string, unknown>),
   };
 }

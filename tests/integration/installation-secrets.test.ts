@@ -4,6 +4,7 @@ import { migrate } from '../../src/db/migrator.js';
 import { rotateInstallationSecrets, sealPlainInstallations, sealPlainInstallationsNow } from '../../src/db/installation-secrets.js';
 import { databaseInstallationStore } from '../../src/db/slack-installations.js';
 import { secureStoredSecrets } from '../../src/secrets/at-start.js';
+import { deliveryClients } from '../../src/slack/delivery/clients.js';
 import { SecretsError, type EncryptionKeys } from '../../src/secrets/keys.js';
 import { createPostgresDatabase, createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { capturingLogger, credentialsOf, installationOf, newKeyText, query, rawRows, storePlain, testKeys } from '../helpers/secrets.js';
@@ -44,6 +45,19 @@ describe.each(DATABASE_KINDS)('Slack installation tokens at rest (%s)', (kind) =
       `The Slack installation of workspace T0SEALED is encrypted under key id ${keys.current.id}, which this process does not have (PACER_ENCRYPTION_KEY has id ${wrong.current.id}). ` +
         'Set PACER_ENCRYPTION_KEY, or PACER_ENCRYPTION_KEY_PREVIOUS while rotating, to the key it was encrypted with.',
     );
+  });
+
+  it('scheduled deliveries skip a workspace whose token this process cannot decrypt, logging the fix', async () => {
+    const stranger = testKeys();
+    await databaseInstallationStore(db, stranger).storeInstallation(installationOf('T0OTHERKEY'));
+    const mine = testKeys();
+    await databaseInstallationStore(db, mine).storeInstallation(installationOf('T0MINE'));
+    const { logger, lines } = capturingLogger();
+    const clients = deliveryClients({ kind: 'oauth', clientId: '1.2', clientSecret: 'c', stateSecret: 's', signingSecret: 'g', encryption: mine }, 'http://127.0.0.1:9/api/', db, logger);
+    expect(await clients.clientFor('T0OTHERKEY')).toBeNull();
+    expect(await clients.clientFor('T0MINE')).not.toBeNull();
+    expect(await clients.clientFor('T0NEVER')).toBeNull();
+    expect(lines()).toMatchObject([{ level: 50, workspace: 'T0OTHERKEY', code: 'secret_key_unknown', msg: expect.stringContaining(`is encrypted under key id ${stranger.current.id}`) as unknown }]);
   });
 
   it('a sealed value moved to another workspace’s row does not open there', async () => {
