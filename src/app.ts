@@ -83,7 +83,7 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
         clientSecret: slack.clientSecret,
         stateSecret: slack.stateSecret,
         scopes: [...BOT_SCOPES],
-        installationStore: databaseInstallationStore(db),
+        installationStore: databaseInstallationStore(db, slack.encryption),
         installerOptions: { installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect', directInstall: true, clientOptions },
       });
       app = new App({ receiver, logger: slackLogger, clientOptions, deferInitialization: true });

@@ -5,6 +5,7 @@ export type { Logger };
 /** Paths pino blanks out wherever they appear in a log line. Tokens and keys never reach logs. */
 export const REDACTED_PATHS = [
   'token',
+  'refreshToken',
   'botToken',
   'appToken',
   'signingSecret',
@@ -15,6 +16,7 @@ export const REDACTED_PATHS = [
   'password',
   'databaseUrl',
   '*.token',
+  '*.refreshToken',
   '*.botToken',
   '*.appToken',
   '*.signingSecret',

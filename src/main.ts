@@ -56,7 +56,7 @@ async function runSandbox(env: Env): Promise<void> {
   try {
     // Only here: the sandbox brings the local Slack, the local CRM pages and the generator with it.
     const { startSandbox } = await import('./sandbox/runtime.js');
-    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger });
+    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger, encryption: env.encryption });
     process.stdout.write(`Pacer sandbox: ${sandbox.url}/\n`);
     onShutdown(logger, () => sandbox.stop());
   } catch (err) {

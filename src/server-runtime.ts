@@ -12,6 +12,7 @@ import { startRollupFolder, type RollupFolder } from './jobs/rollup-fold.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { jobContext, newProcessId } from './jobs/setup.js';
 import { tellAdminsWhenFailing } from './jobs/source-failing.js';
+import { secureStoredSecrets } from './secrets/at-start.js';
 import { sourceFactory } from './sync/sources.js';
 import { deliveryClients } from './slack/delivery/clients.js';
 import type { Logger } from './logger.js';
@@ -46,6 +47,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   try {
     const { applied } = await onReachableDatabase(db.describe, () => migrate(db));
     logger.info({ database: db.describe, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+    await secureStoredSecrets(db, env.encryption, logger);
     const config = await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
     if (env.slack.kind !== 'none') {
       slack = await buildSlackApp({ slack: env.slack, slackApiUrl: env.slackApiUrl, db, logger, clock });

@@ -9,6 +9,7 @@ import { registerSandbox } from './sandbox.js';
 import { registerStatus } from './status.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
+import { registerSecrets } from './secrets.js';
 import { registerRollups } from './rollups.js';
 import { registerSync } from './sync.js';
 import { PACER_VERSION } from '../version.js';
@@ -30,5 +31,6 @@ registerSandbox(program);
 registerStatus(program);
 registerRollups(program);
 registerSync(program);
+registerSecrets(program);
 
 await program.parseAsync(process.argv);

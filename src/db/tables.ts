@@ -170,8 +170,11 @@ export interface SlackInstallationTable {
   enterprise_id: Defaulted<string>;
   slack_team_id: Defaulted<string>;
   bot_user_id: string | null;
-  /** Bolt's Installation, serialised. */
+  /** Bolt's Installation, serialised; without its tokens when sealed. */
   installation: Json<unknown>;
+  /** The tokens, AES-256-GCM under the key `key_id` names; null while the row is plain. */
+  secrets: string | null;
+  key_id: string | null;
   installed_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }
