@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { rotateInstallationSecrets } from '../db/installation-secrets.js';
 import { KEY_VARIABLE, MAKE_KEY, PREVIOUS_KEY_VARIABLE } from '../secrets/keys.js';
 import { action, CliExit, withDatabase } from './context.js';
 
@@ -35,6 +34,7 @@ export function registerSecrets(program: Command): void {
       action(async () => {
         await withDatabase(async ({ env, db }) => {
           if (!env.encryption) throw new CliExit(`${KEY_VARIABLE} is not set: set it to the new key (${MAKE_KEY}) and ${PREVIOUS_KEY_VARIABLE} to the key being replaced`);
+          const { rotateInstallationSecrets } = await import('../db/installation-secrets.js');
           const result = await rotateInstallationSecrets(db, env.encryption);
           const under = `${KEY_VARIABLE} (key id ${result.keyId})`;
           const changed = result.reencrypted + result.sealed;
