@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['src/generated/**', 'node_modules/**', '.data/**', 'coverage/**'] },
+  { ignores: ['src/generated/**', 'node_modules/**', '.data/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

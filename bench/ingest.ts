@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest — ingestion throughput (interfaces.md, "Benchmarks").
+ * npm run bench:ingest — ingestion throughput (docs/interfaces.md, "Benchmarks").
  *
  *  postgres: 1,000,000 events over HTTP in 1,000-event batches from 2 concurrent clients into
  *            PostgreSQL, against a plain COPY of the same rows into the same table (same

@@ -1,5 +1,5 @@
 /**
- * npm run bench:reports — report latency (interfaces.md, "Benchmarks").
+ * npm run bench:reports — report latency (docs/interfaces.md, "Benchmarks").
  *
  *  postgres: the generator's org (src/seed: 1,000 reps in 100 teams, ~5,000,000 events over 26
  *            weeks) seeded into PostgreSQL, then, in a separate report process:

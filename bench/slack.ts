@@ -1,5 +1,5 @@
 /**
- * npm run bench:slack — /mykpis latency (interfaces.md, "Benchmarks").
+ * npm run bench:slack — /mykpis latency (docs/interfaces.md, "Benchmarks").
  *
  * The generator's org (src/seed: 1,000 reps in 100 teams, ~5,000,000 events over 26 weeks, seed
  * 1, ending 2026-11-23T12:00:00Z) seeded into a throwaway PostgreSQL; a local Slack (src/local-slack)

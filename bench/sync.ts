@@ -1,6 +1,6 @@
 /**
  * npm run bench:sync — a first HubSpot sync of 100,000 engagements and 10,000 deals with stage
- * history, from the local HubSpot at HubSpot's documented limits (interfaces.md, "Benchmarks";
+ * history, from the local HubSpot at HubSpot's documented limits (docs/interfaces.md, "Benchmarks";
  * issue 13).
  *
  * The local HubSpot (src/local-crm/hubspot, DOCUMENTED_LIMITS: 100 requests per rolling 10 s,

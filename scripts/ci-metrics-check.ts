@@ -7,7 +7,8 @@
  *   node --import tsx scripts/ci-metrics-check.ts [-- <server command…>]
  *
  * The server command: the arguments after `--`, else PACER_SERVER_COMMAND (split on spaces),
- * else `node dist/main.js` when the compiled build exists, else `node --import tsx src/main.ts`.
+ * else the compiled build when dist/ exists (`npm run start:prod`'s launcher, which refuses a
+ * stale build: the check then fails saying so), else `node --import tsx src/main.ts`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,7 +46,7 @@ function serverCommand(): string[] {
   if (dash >= 0 && process.argv.length > dash + 1) return process.argv.slice(dash + 1);
   const fromEnv = process.env.PACER_SERVER_COMMAND?.trim();
   if (fromEnv) return fromEnv.split(/\s+/);
-  return existsSync(path.join(ROOT, 'dist/main.js')) ? ['node', 'dist/main.js'] : ['node', '--import', 'tsx', 'src/main.ts'];
+  return existsSync(path.join(ROOT, 'dist')) ? ['node', 'scripts/launch.mjs', '--production', 'main'] : ['node', '--import', 'tsx', 'src/main.ts'];
 }
 
 async function createDatabase(adminUrl: string): Promise<string> {

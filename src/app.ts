@@ -54,7 +54,7 @@ function webClientOptions(slackApiUrl: string | undefined): WebClientOptions {
   };
 }
 
-/** Builds the Bolt app for the run mode and registers every listener (architecture.md). */
+/** Builds the Bolt app for the run mode and registers every listener (docs/architecture.md). */
 export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp> {
   const { slack, db, logger, clock } = options;
   const { telemetry } = options;
@@ -93,7 +93,7 @@ export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp>
         clientSecret: slack.clientSecret,
         stateSecret: slack.stateSecret,
         scopes: [...BOT_SCOPES],
-        installationStore: databaseInstallationStore(db),
+        installationStore: databaseInstallationStore(db, slack.encryption),
         installerOptions: { installPath: '/slack/install', redirectUriPath: '/slack/oauth_redirect', directInstall: true, clientOptions },
       });
       app = new App({ receiver, logger: slackLogger, clientOptions, deferInitialization: true });

@@ -13,7 +13,7 @@ export function startClockAt(start: Date, monotonic: () => number = () => perfor
   return { now: () => new Date(start.getTime() + (monotonic() - origin)) };
 }
 
-/** The process clock: started at PACER_NOW when given (interfaces.md), else the system clock. */
+/** The process clock: started at PACER_NOW when given (docs/interfaces.md), else the system clock. */
 export function processClock(now: Date | undefined): Clock {
   return now ? startClockAt(now) : systemClock;
 }

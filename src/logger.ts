@@ -5,6 +5,7 @@ export type { Logger };
 /** Paths pino blanks out wherever they appear in a log line. Tokens and keys never reach logs. */
 export const REDACTED_PATHS = [
   'token',
+  'refreshToken',
   'botToken',
   'appToken',
   'signingSecret',
@@ -16,6 +17,7 @@ export const REDACTED_PATHS = [
   'databaseUrl',
   'metricsToken',
   '*.token',
+  '*.refreshToken',
   '*.botToken',
   '*.appToken',
   '*.signingSecret',

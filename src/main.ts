@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { loadEnv, type Env } from './config/env.js';
 import { PacerError } from './errors.js';
 import { createLogger } from './logger.js';
-import { startSandbox } from './sandbox/runtime.js';
 import { startRuntime, type Runtime } from './server-runtime.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   onShutdown(logger, () => runtime.stop());
 }
 
-/** interfaces.md: no Slack variables, no DATABASE_URL and no config file → the local sandbox. */
+/** docs/interfaces.md: no Slack variables, no DATABASE_URL and no config file → the local sandbox. */
 function isSandbox(env: Env): boolean {
   return env.slack.kind === 'none' && !env.databaseUrl && !env.configPathExplicit && !existsSync(env.configPath);
 }
@@ -55,7 +54,9 @@ async function runSandbox(env: Env): Promise<void> {
   const firstRun = !existsSync(`${env.dataDir}/sandbox.json`);
   if (firstRun) process.stderr.write(`Pacer sandbox: generating a demo org in ${env.dataDir} (first run only, about half a minute)…\n`);
   try {
-    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger });
+    // Only here: the sandbox brings the local Slack, the local CRM pages and the generator with it.
+    const { startSandbox } = await import('./sandbox/runtime.js');
+    const sandbox = await startSandbox({ dataDir: env.dataDir, port: env.port, host: '127.0.0.1', logger, encryption: env.encryption });
     process.stdout.write(`Pacer sandbox: ${sandbox.url}/\n`);
     onShutdown(logger, () => sandbox.stop());
   } catch (err) {

@@ -11,6 +11,7 @@ import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { jobContext, newProcessId } from './jobs/setup.js';
 import { tellAdminsWhenFailing } from './jobs/source-failing.js';
 import { listSources } from './db/sync-repo.js';
+import { secureStoredSecrets } from './secrets/at-start.js';
 import { sourceFactory } from './sync/sources.js';
 import { sourceSyncStates } from './sync/status.js';
 import { deliveryClients } from './slack/delivery/clients.js';
@@ -48,6 +49,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   try {
     const { applied } = await onReachableDatabase(db.describe, () => migrate(db));
     logger.info({ database: db.describe, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+    await secureStoredSecrets(db, env.encryption, logger);
     const config = await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
     if (env.slack.kind !== 'none') {
       slack = await buildSlackApp({ slack: env.slack, slackApiUrl: env.slackApiUrl, db, logger, clock, telemetry });

@@ -6,10 +6,11 @@
  * limits and a clock started at the seed's end, then one `runWeekly` of all three kinds with
  * `immediately` (every message due now, as `pacer run-job` does).
  *
- * Phases are timed from outside the job code: the Web API client that `clientFor` returns is
- * wrapped (a Proxy that notes and times every Web API call). runWeekly posts nothing before every
- * message of the workspace is claimed and built (charts uploaded included), so its first
- * chat.postMessage ends the compute phase; the last one's answer ends the delivery.
+ * runWeekly posts while it computes (src/jobs/posting-queue.ts), so the two overlap: the time spent
+ * computing is the run's own `summary.computeMs`; from outside, the Web API client that
+ * `clientFor` returns is wrapped (a Proxy that notes and times every Web API call), so the first
+ * chat.postMessage is seen, splitting the run into before and after it; the last one's answer
+ * ends the delivery.
  *
  * Reads its job as JSON from BENCH_JOBS_JOB; progress and Pacer's logs (LOG_LEVEL, default warn)
  * go to stderr; its figures are one JSON object on the last line of stdout.
@@ -44,18 +45,19 @@ export interface CallStats {
 
 /** What the worker prints: times in seconds from the start of runWeekly. */
 export interface JobsWorkerResult {
-  /** Until the first chat.postMessage (the whole run when nothing was posted). */
+  /** Time the run spent computing messages (its summary's computeMs), overlapping the posting. */
   computeSeconds: number;
+  /** The first chat.postMessage's start. */
   firstPostAt: number | null;
   lastPostDoneAt: number | null;
   runSeconds: number;
   summary: JobSummary;
-  /** Calls made through the delivery client, by phase (auth.test inside clientFor is not seen). */
-  apiCalls: { compute: Record<string, CallStats>; deliver: Record<string, CallStats> };
+  /** Calls made through the delivery client, started before and after the first post (auth.test inside clientFor is not seen). */
+  apiCalls: { beforeFirstPost: Record<string, CallStats>; afterFirstPost: Record<string, CallStats> };
   posts: { ok: number; rateLimited: number; otherErrors: number };
-  cpuSeconds: { compute: number; deliver: number };
-  /** VmHWM when the compute phase ended and at the end. */
-  peakRssMbAtComputed: number | null;
+  cpuSeconds: { beforeFirstPost: number; afterFirstPost: number };
+  /** VmHWM at the first post and at the end. */
+  peakRssMbAtFirstPost: number | null;
   peakRssMb: number | null;
   openDatabaseMs: number;
 }
@@ -133,24 +135,22 @@ const openDatabaseMs = performance.now() - openedAt;
 try {
   const clock = processClock(asOf);
   let started = 0;
-  let computedAt: number | null = null;
-  let cpuAtComputed: NodeJS.CpuUsage | null = null;
-  let peakRssMbAtComputed: number | null = null;
   let firstPostAt: number | null = null;
+  let cpuAtFirstPost: NodeJS.CpuUsage | null = null;
+  let peakRssMbAtFirstPost: number | null = null;
   let lastPostDoneAt: number | null = null;
-  const apiCalls: JobsWorkerResult['apiCalls'] = { compute: {}, deliver: {} };
+  const apiCalls: JobsWorkerResult['apiCalls'] = { beforeFirstPost: {}, afterFirstPost: {} };
   const posts = { ok: 0, rateLimited: 0, otherErrors: 0 };
   const hook: Hook = {
     before(method, startedAt) {
-      if (method !== 'chat.postMessage' || computedAt !== null) return;
-      computedAt = startedAt;
+      if (method !== 'chat.postMessage' || firstPostAt !== null) return;
       firstPostAt = startedAt;
-      cpuAtComputed = process.cpuUsage();
-      peakRssMbAtComputed = selfPeakRssMb();
-      log(`computed and claimed every message in ${round((computedAt - started) / 1000, 1)} s; delivering`);
+      cpuAtFirstPost = process.cpuUsage();
+      peakRssMbAtFirstPost = selfPeakRssMb();
+      log(`first post ${round((firstPostAt - started) / 1000, 1)} s after the start`);
     },
     after(method, error, startedAt) {
-      const phase = computedAt === null || startedAt < computedAt ? apiCalls.compute : apiCalls.deliver;
+      const phase = firstPostAt === null || startedAt < firstPostAt ? apiCalls.beforeFirstPost : apiCalls.afterFirstPost;
       const stats = (phase[method] ??= { calls: 0, seconds: 0 });
       stats.calls++;
       stats.seconds += (performance.now() - startedAt) / 1000;
@@ -177,7 +177,7 @@ try {
 
   const progress = setInterval(() => {
     const s = round((performance.now() - started) / 1000, 0);
-    if (computedAt === null) log(`${s} s: computing`);
+    if (firstPostAt === null) log(`${s} s: computing`);
     else log(`${s} s: ${posts.ok} posted, ${posts.rateLimited} answered 429`);
   }, 10_000);
   log(`runWeekly(${job.kinds.join(', ')}) as of ${asOf.toISOString()}, immediately`);
@@ -193,18 +193,17 @@ try {
   const ended = performance.now();
   const cpuEnd = process.cpuUsage();
   const cpuSeconds = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage) => round((to.user - from.user + to.system - from.system) / 1e6, 2);
-  const computed = computedAt ?? ended;
   const sinceStart = (t: number | null) => (t === null ? null : round((t - started) / 1000));
   const result: JobsWorkerResult = {
-    computeSeconds: round((computed - started) / 1000),
+    computeSeconds: round(summary.computeMs / 1000),
     firstPostAt: sinceStart(firstPostAt),
     lastPostDoneAt: sinceStart(lastPostDoneAt),
     runSeconds: round((ended - started) / 1000),
     summary: { ...summary },
-    apiCalls: { compute: roundStats(apiCalls.compute), deliver: roundStats(apiCalls.deliver) },
+    apiCalls: { beforeFirstPost: roundStats(apiCalls.beforeFirstPost), afterFirstPost: roundStats(apiCalls.afterFirstPost) },
     posts,
-    cpuSeconds: { compute: cpuSeconds(cpuStart, cpuAtComputed ?? cpuEnd), deliver: cpuAtComputed ? cpuSeconds(cpuAtComputed, cpuEnd) : 0 },
-    peakRssMbAtComputed,
+    cpuSeconds: { beforeFirstPost: cpuSeconds(cpuStart, cpuAtFirstPost ?? cpuEnd), afterFirstPost: cpuAtFirstPost ? cpuSeconds(cpuAtFirstPost, cpuEnd) : 0 },
+    peakRssMbAtFirstPost,
     peakRssMb: selfPeakRssMb(),
     openDatabaseMs: round(openDatabaseMs, 1),
   };

@@ -62,7 +62,8 @@ function headerOf(message: PostedMessage): string | null {
 }
 
 const DIGEST = 'Coaching digest — ';
-const NUDGE = 'Your week — ';
+/** A nudge's header: "👋 Hi Ana — your week of Nov 16 – 22" (src/slack/blocks/nudge.ts). */
+const NUDGE = /^👋 Hi .+ — your week of /u;
 
 /** The part of a digest post ("… (2/3)" at the end of its header; a lone part is 1/1), when it is one of `team`'s. */
 function digestPart(header: string, team: string): { i: number; n: number } | null {
@@ -128,7 +129,7 @@ export function checkDeliveries(planned: readonly PlannedDelivery[], ledger: rea
       if (n > 1) result.digests.multiPart++;
       result.digests.maxParts = Math.max(result.digests.maxParts, n);
     } else {
-      const matches = p.kind === 'rep_nudge' ? (h: string) => h.startsWith(NUDGE) : (h: string) => h.startsWith(`${p.team} — weekly recap`);
+      const matches = p.kind === 'rep_nudge' ? (h: string) => NUDGE.test(h) : (h: string) => h.startsWith(`${p.team} — weekly recap`);
       found = inConversation.filter((m) => matches(headerOf(m) ?? ''));
       sets = found.length;
       most = found.length;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { SLACK_TEAM_ID } from '../config/coaching-schema.js';
 import { describeValue } from '../config/problems.js';
 import { createApiKey, findOrCreateWorkspace, findWorkspace, listApiKeys, revokeApiKey, type ApiKeyScope } from '../db/api-keys.js';
 import type { Database } from '../db/client.js';
@@ -10,6 +9,7 @@ import { action, CliExit, withDatabase } from './context.js';
  * shape (a typo such as "acme" would otherwise create a workspace no Slack team ever matches).
  */
 async function keyWorkspace(db: Database, slackTeamId: string): Promise<{ id: number; created: boolean }> {
+  const { SLACK_TEAM_ID } = await import('../config/coaching-schema.js');
   if (SLACK_TEAM_ID.test(slackTeamId)) return findOrCreateWorkspace(db, slackTeamId);
   const existing = await findWorkspace(db, slackTeamId);
   if (existing !== undefined) return { id: existing, created: false };

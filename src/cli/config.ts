@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { applyConfig, type ApplySummary } from '../config/apply.js';
+import type { ApplySummary } from '../config/apply.js';
 import type { CoachingConfig } from '../config/coaching.js';
-import { loadEnv } from '../config/env.js';
-import { checkConfigPath, loadCoachingConfig } from '../config/load.js';
 import { describeProblem, type LocatedProblem } from '../errors.js';
 import { action, CliExit, withDatabase } from './context.js';
 
@@ -21,6 +19,7 @@ export function describeConfig(config: CoachingConfig): string {
 
 /** The output of `config check`: one line per problem (or per valid file), and whether all passed. */
 export async function runConfigCheck(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; lines: string[] }> {
+  const { checkConfigPath } = await import('../config/load.js');
   const checked = await checkConfigPath(file, { env });
   if (checked.kind === 'missing') return { ok: false, lines: [`${file}: not found`] };
   if (checked.files.length === 0) return { ok: false, lines: [`${file}: no *.yaml or *.yml file in this directory`] };
@@ -55,6 +54,7 @@ export function registerConfig(program: Command): void {
     .argument('[file]', 'config file or directory (default: PACER_CONFIG, else pacer.config.yaml)')
     .action(
       action(async (file: string | undefined) => {
+        const { loadEnv } = await import('../config/env.js');
         const { ok, lines } = await runConfigCheck(file ?? loadEnv().configPath);
         for (const line of lines) process.stdout.write(`${line}\n`);
         if (!ok) process.exitCode = 1;
@@ -67,6 +67,9 @@ export function registerConfig(program: Command): void {
     .argument('[file]', 'config file or directory (default: PACER_CONFIG, else pacer.config.yaml)')
     .action(
       action(async (file: string | undefined) => {
+        const { loadEnv } = await import('../config/env.js');
+        const { loadCoachingConfig } = await import('../config/load.js');
+        const { applyConfig } = await import('../config/apply.js');
         const target = file ?? loadEnv().configPath;
         // Every file is validated before the database is opened, so a typo changes nothing.
         const loaded = await loadCoachingConfig(target);

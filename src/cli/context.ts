@@ -1,11 +1,11 @@
 import { processClock, type Clock } from '../clock.js';
-import { loadEnv, type Env } from '../config/env.js';
-import { openDatabase, type Database } from '../db/client.js';
-import { listWorkspaces } from '../db/workspace-repo.js';
-import { onReachableDatabase } from '../db/connect-errors.js';
-import { migrate } from '../db/migrator.js';
+import type { Env } from '../config/env.js';
+import type { Database } from '../db/client.js';
 import { PacerError } from '../errors.js';
-import { createLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
+
+// Every command module imports this one, and `pacer --help` loads them all: what a command needs
+// to run (the database client above all) is imported when it runs, not at start.
 
 export interface CliContext {
   env: Env;
@@ -32,6 +32,11 @@ export class CliExit extends Error {
  * CLI logs go to stderr so that stdout carries only the command's output.
  */
 export async function withDatabase<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const { loadEnv } = await import('../config/env.js');
+  const { createLogger } = await import('../logger.js');
+  const { openDatabase } = await import('../db/client.js');
+  const { onReachableDatabase } = await import('../db/connect-errors.js');
+  const { migrate } = await import('../db/migrator.js');
   const env = loadEnv();
   const logger = createLogger({ level: env.logLevel === 'info' ? 'warn' : env.logLevel, destination: process.stderr });
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
@@ -61,10 +66,11 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
 }
 
 /**
- * The workspace a command reads (interfaces.md: `--workspace ID` when the database holds more
+ * The workspace a command reads (docs/interfaces.md: `--workspace ID` when the database holds more
  * than one): the one named, or the only one there is.
  */
 export async function chooseWorkspace(db: Database, slackTeamId: string | undefined): Promise<{ id: number; slackTeamId: string }> {
+  const { listWorkspaces } = await import('../db/workspace-repo.js');
   const all = await listWorkspaces(db);
   const listed = all.map((w) => (w.name ? `${w.slackTeamId} (${w.name})` : w.slackTeamId)).join(', ');
   if (slackTeamId !== undefined) {

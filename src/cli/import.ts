@@ -1,8 +1,8 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { checkInputFile, importCsv, type ImportProgress, type ImportSummary } from '../ingest/csv-import.js';
-import { checkDateFormat, IMPORT_KINDS, parseFieldMap, parseImportKind, parseStatusMap } from '../ingest/csv-rows.js';
+import type { ImportProgress, ImportSummary } from '../ingest/csv-import.js';
+import { IMPORT_KINDS } from '../ingest/import-kinds.js';
 import { action, chooseWorkspace, CliExit, withDatabase } from './context.js';
 
 const HELP = `
@@ -112,6 +112,8 @@ export function registerImport(program: Command): void {
     .addHelpText('after', HELP)
     .action(
       action(async (file: string, opts: ImportCliOptions) => {
+        const { checkDateFormat, parseFieldMap, parseImportKind, parseStatusMap } = await import('../ingest/csv-rows.js');
+        const { checkInputFile, importCsv } = await import('../ingest/csv-import.js');
         // Everything that needs no database is checked first, so a typo fails fast.
         const kind = parseImportKind(opts.kind);
         const fieldMap = parseFieldMap(kind, opts.map ?? []);

@@ -9,11 +9,14 @@ import { registerSandbox } from './sandbox.js';
 import { registerStatus } from './status.js';
 import { registerReport } from './report.js';
 import { registerSeed } from './seed.js';
+import { registerSecrets } from './secrets.js';
 import { registerRollups } from './rollups.js';
 import { registerSync } from './sync.js';
+import { PACER_VERSION } from '../version.js';
 
 const program = new Command('pacer')
   .description('Pacer command line: database, configuration, data import, CRM sync and reports')
+  .version(PACER_VERSION, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 registerMigrate(program);
@@ -28,5 +31,6 @@ registerSandbox(program);
 registerStatus(program);
 registerRollups(program);
 registerSync(program);
+registerSecrets(program);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { parseInstant } from '../ingest/event-schema.js';
-import { repReport, teamReport } from '../reports/build-report.js';
-import { repReportText, teamReportText } from '../reports/text.js';
 import { action, chooseWorkspace, CliExit, withDatabase } from './context.js';
 
 interface ReportOptions {
@@ -15,7 +12,7 @@ interface ReportOptions {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description("a rep's or a team's leading and lagging indicators against the top-performer baseline (metrics.md)")
+    .description("a rep's or a team's leading and lagging indicators against the top-performer baseline (docs/metrics.md)")
     .option('--rep <email>', 'the rep, by email')
     .option('--team <name>', 'the team, by name')
     .option('--as-of <iso>', 'the instant to report as of (ISO 8601 with offset); default now')
@@ -24,6 +21,9 @@ export function registerReport(program: Command): void {
     .action(
       action(async (opts: ReportOptions) => {
         if ((opts.rep === undefined) === (opts.team === undefined)) throw new CliExit('give exactly one of --rep EMAIL or --team NAME');
+        const { parseInstant } = await import('../ingest/event-schema.js');
+        const { repReport, teamReport } = await import('../reports/build-report.js');
+        const { repReportText, teamReportText } = await import('../reports/text.js');
         let asOf: Date | undefined;
         if (opts.asOf !== undefined) {
           const parsed = parseInstant(opts.asOf);

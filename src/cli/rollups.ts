@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { rebuildWorkspaceRollups } from '../db/rollups-write.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
 export function registerRollups(program: Command): void {
@@ -10,6 +9,7 @@ export function registerRollups(program: Command): void {
     .option('--workspace <id>', 'Slack team id of the workspace (needed when the database holds several)')
     .action(
       action(async (opts: { workspace?: string }) => {
+        const { rebuildWorkspaceRollups } = await import('../db/rollups-write.js');
         await withDatabase(async ({ db }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const started = performance.now();

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { parseInstant } from '../ingest/event-schema.js';
 import { EXPLICIT_JOBS, isJobName, runJobNow } from '../jobs/registry.js';
-import { describeRuns } from '../jobs/run-summary.js';
-import { jobContext } from '../jobs/setup.js';
-import { messageAsText } from '../slack/blocks/as-text.js';
-import { deliveryClients, type DeliveryClients } from '../slack/delivery/clients.js';
+import type { DeliveryClients } from '../slack/delivery/clients.js';
 import { action, CliExit, withDatabase } from './context.js';
 
 const noClients: DeliveryClients = { clientFor: () => Promise.resolve(null) };
@@ -21,6 +17,11 @@ export function registerRunJob(program: Command): void {
     .action(
       action(async (job: string, opts: { asOf?: string; dryRun?: boolean }) => {
         if (!isJobName(job)) throw new CliExit(`unknown job "${job}"; jobs: ${jobNames}`);
+        const { parseInstant } = await import('../ingest/event-schema.js');
+        const { describeRuns } = await import('../jobs/run-summary.js');
+        const { jobContext } = await import('../jobs/setup.js');
+        const { messageAsText } = await import('../slack/blocks/as-text.js');
+        const { deliveryClients } = await import('../slack/delivery/clients.js');
         let asOf: Date | undefined;
         if (opts.asOf !== undefined) {
           const parsed = parseInstant(opts.asOf);

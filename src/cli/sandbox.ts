@@ -1,8 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadEnv } from '../config/env.js';
 import { lockDataDir } from '../db/lock.js';
-import { resetSandbox } from '../sandbox/state.js';
 import { action, CliExit } from './context.js';
 
 export function registerSandbox(program: Command): void {
@@ -13,6 +11,8 @@ export function registerSandbox(program: Command): void {
     .action(
       action(async (opts: { reset?: boolean }) => {
         if (!opts.reset) throw new CliExit('nothing to do: `npm start` runs the sandbox; `npm run pacer -- sandbox --reset` starts it over');
+        const { loadEnv } = await import('../config/env.js');
+        const { resetSandbox } = await import('../sandbox/state.js');
         const env = loadEnv();
         if (env.databaseUrl) throw new CliExit('DATABASE_URL is set: the sandbox only ever uses the embedded database; unset it to reset the sandbox');
         // Holding the lock proves no running Pacer has the directory open.

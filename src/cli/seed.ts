@@ -1,11 +1,8 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { parseInstant } from '../ingest/event-schema.js';
-import { DEFAULT_CRM_BASE_URL } from '../seed/names.js';
-import { checkSeedOptions, defaultEnd, SEED_DEFAULTS } from '../seed/org.js';
-import { SeedCheckError, seedDatabase, type RuleCounts, type SeedProgress, type SeedSummary } from '../seed/run.js';
-import { PLANT_RULES } from '../seed/types.js';
+import { DEFAULT_CRM_BASE_URL, SEED_DEFAULTS } from '../seed/defaults.js';
+import type { RuleCounts, SeedProgress, SeedSummary } from '../seed/run.js';
 import { action, CliExit, withDatabase } from './context.js';
 
 const HELP = `
@@ -51,7 +48,7 @@ function wholeNumber(flag: string, value: string): number {
 
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
-const rules = (c: RuleCounts) => PLANT_RULES.map((r) => `${r} ${count(c[r])}`).join(', ');
+const rules = (c: RuleCounts) => Object.entries(c).map(([r, n]) => `${r} ${count(n)}`).join(', ');
 
 export function formatSeedSummary(s: SeedSummary): string {
   const lines = [
@@ -104,6 +101,9 @@ export function registerSeed(program: Command): void {
     .addHelpText('after', HELP)
     .action(
       action(async (opts: SeedCliOptions) => {
+        const { parseInstant } = await import('../ingest/event-schema.js');
+        const { checkSeedOptions, defaultEnd } = await import('../seed/org.js');
+        const { SeedCheckError, seedDatabase } = await import('../seed/run.js');
         const reps = wholeNumber('--reps', opts.reps);
         const weeks = wholeNumber('--weeks', opts.weeks);
         const seed = wholeNumber('--seed', opts.seed);

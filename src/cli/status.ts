@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
 import type { PausedAlertRule, RuleFeedbackCount } from '../metrics/rules.js';
-import { ledgerSummary } from '../db/delivery-ledger.js';
-import { missingScopes } from '../db/slack-scopes-repo.js';
 import { JOBS, type JobDefinition, type JobNeeds } from '../jobs/registry.js';
 import { ALERT_RULE_WORDS } from '../reports/labels.js';
-import { listSources } from '../db/sync-repo.js';
-import { slackDisconnectedSince } from '../db/workspace-repo.js';
-import { dataHealthLine, dataHealthStatus } from '../reports/data-health.js';
-import { missingScopesLine } from '../slack/scopes.js';
-import { sourceStatusLines } from '../sync/status.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
 /** 👍/👎 per alert rule per team over the last 30 days, and the rules reps paused, for `pacer status`. */
@@ -44,6 +36,14 @@ export function registerStatus(program: Command): void {
     .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
     .action(
       action(async (opts: { workspace?: string }) => {
+        const { alertFeedbackCounts, pausedAlertRules } = await import('../db/alert-feedback-repo.js');
+        const { ledgerSummary } = await import('../db/delivery-ledger.js');
+        const { missingScopes } = await import('../db/slack-scopes-repo.js');
+        const { listSources } = await import('../db/sync-repo.js');
+        const { slackDisconnectedSince } = await import('../db/workspace-repo.js');
+        const { dataHealthLine, dataHealthStatus } = await import('../reports/data-health.js');
+        const { missingScopesLine } = await import('../slack/scopes.js');
+        const { sourceStatusLines } = await import('../sync/status.js');
         await withDatabase(async ({ db, clock }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const disconnectedSince = await slackDisconnectedSince(db, workspace.id);

@@ -1,11 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { listSources } from '../db/sync-repo.js';
-import { jobContext, newProcessId } from '../jobs/setup.js';
-import { tellAdminsWhenFailing } from '../jobs/source-failing.js';
-import { deliveryClients } from '../slack/delivery/clients.js';
-import { syncSource, type ObjectSummary, type SourceRunResult, type SyncProgress } from '../sync/runner.js';
-import { sourceFactory } from '../sync/sources.js';
+import type { ObjectSummary, SourceRunResult, SyncProgress } from '../sync/runner.js';
 import { action, chooseWorkspace, CliExit, withDatabase } from './context.js';
 
 const HELP = `
@@ -96,6 +91,12 @@ export function registerSync(program: Command): void {
     .addHelpText('after', HELP)
     .action(
       action(async (name: string | undefined, opts: { full?: boolean; dryRun?: boolean; workspace?: string }) => {
+        const { listSources } = await import('../db/sync-repo.js');
+        const { jobContext, newProcessId } = await import('../jobs/setup.js');
+        const { tellAdminsWhenFailing } = await import('../jobs/source-failing.js');
+        const { deliveryClients } = await import('../slack/delivery/clients.js');
+        const { syncSource } = await import('../sync/runner.js');
+        const { sourceFactory } = await import('../sync/sources.js');
         await withDatabase(async ({ env, db, logger, clock }) => {
           const workspace = await chooseWorkspace(db, opts.workspace);
           const sources = await listSources(db, { workspaceId: workspace.id });

@@ -134,7 +134,7 @@ function resolveTeam(team: TeamDocument, i: number, defaults: DefaultsDocument, 
     report([...(own ? here('thresholds') : ['defaults', 'thresholds']), key], `behind (${thresholds.behind}) must be below onPace (${thresholds.onPace})`);
   }
 
-  // metrics.md: R is 4 × the curve's length when a curve is set; a different rampWeeks is probably a slip.
+  // docs/metrics.md: R is 4 × the curve's length when a curve is set; a different rampWeeks is probably a slip.
   if (thresholds.rampCurve !== null && 4 * thresholds.rampCurve.length !== thresholds.rampWeeks) {
     const own = team.thresholds?.rampCurve !== undefined;
     const weeks = 4 * thresholds.rampCurve.length;

@@ -1,6 +1,6 @@
 /**
- * The coaching config document as written (interfaces.md "Coaching config"): vocabularies,
- * the defaults of metrics.md, and a zod schema for every value where it stands. Rules that
+ * The coaching config document as written (docs/interfaces.md "Coaching config"): vocabularies,
+ * the defaults of docs/metrics.md, and a zod schema for every value where it stands. Rules that
  * need several values at once live in coaching-rules.ts; coaching.ts joins the two.
  */
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { describeValue } from './problems.js';
 import { SourceSchema, SyncSchema } from './sources-schema.js';
 
 // ---------------------------------------------------------------------------------------------
-// Fixed vocabularies and defaults (metrics.md)
+// Fixed vocabularies and defaults (docs/metrics.md)
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -187,7 +187,7 @@ export const ThresholdsSchema = strict({
   stepShare: fraction,
   /** Ramp shares, one per 4 weeks (e.g. [0.25, 0.5, 0.75]); null: w ÷ rampWeeks (rev 2). */
   rampCurve: z.array(fraction).min(1).max(26).nullable(),
-  /** Data is stale after this many hours without events (rev 2, metrics.md "Data health"). */
+  /** Data is stale after this many hours without events (rev 2, docs/metrics.md "Data health"). */
   staleAfterHours: z.number().gt(0).max(24 * 60),
 });
 export type Thresholds = z.output<typeof ThresholdsSchema>;
@@ -327,9 +327,9 @@ export const WorkspaceSchema = strict({
   id: slackTeamId,
   name: optional(text),
   currency: z.string().regex(/^[A-Z]{3}$/, { error: (iss) => `${describeValue(iss.input)} is not an ISO 4217 currency code (3 upper-case letters, e.g. USD)` }),
-  /** For people not in any team (metrics.md "Periods"). */
+  /** For people not in any team (docs/metrics.md "Periods"). */
   timezone: optional(timeZone),
-  /** The workspace-wide data health figure (metrics.md "Data health"); teams set theirs in thresholds. */
+  /** The workspace-wide data health figure (docs/metrics.md "Data health"); teams set theirs in thresholds. */
   staleAfterHours: optional(z.number().gt(0).max(24 * 60)),
 });
 

@@ -1,6 +1,6 @@
 /**
- * The coaching config (interfaces.md "Coaching config"): one zod pipeline from the document
- * read from YAML to the resolved config — defaults of metrics.md applied, every team complete,
+ * The coaching config (docs/interfaces.md "Coaching config"): one zod pipeline from the document
+ * read from YAML to the resolved config — defaults of docs/metrics.md applied, every team complete,
  * people merged across teams. Pure: reading files is load.ts, writing the database apply.ts.
  *
  * The pipeline has two phases: the document schema (coaching-schema.ts) checks every value

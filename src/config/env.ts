@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EnvError } from '../errors.js';
+import { KEY_VARIABLE, keysFromEnv, MAKE_KEY, type EncryptionKeys } from '../secrets/keys.js';
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -31,14 +32,28 @@ const envSchema = z.object({
   ),
   PACER_SCHEDULER: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   PACER_NOW: z.preprocess(emptyAsUndefined, isoInstant.optional()),
+  // Checked by keysFromEnv, whose messages never repeat the value.
+  PACER_ENCRYPTION_KEY: optionalString,
+  PACER_ENCRYPTION_KEY_PREVIOUS: optionalString,
   PACER_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, { message: 'must be at least 16 characters (a bearer token for GET /metrics)' }).optional()),
 });
+
+/** Every environment variable Pacer reads at start (docs/config.md describes each). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export type SlackMode =
   | { kind: 'none' }
   | { kind: 'socket'; botToken: string; appToken: string }
   | { kind: 'http'; botToken: string; signingSecret: string }
-  | { kind: 'oauth'; clientId: string; clientSecret: string; stateSecret: string; signingSecret: string };
+  | {
+      kind: 'oauth';
+      clientId: string;
+      clientSecret: string;
+      stateSecret: string;
+      signingSecret: string;
+      /** What the installation store seals each workspace's tokens with (OAuth mode needs them). */
+      encryption: EncryptionKeys;
+    };
 
 export interface Env {
   databaseUrl: string | undefined;
@@ -54,11 +69,13 @@ export interface Env {
   logLevelExplicit: boolean;
   scheduler: boolean;
   now: Date | undefined;
+  /** PACER_ENCRYPTION_KEY (and _PREVIOUS while rotating): stored Slack tokens are sealed under it. */
+  encryption: EncryptionKeys | undefined;
   /** PACER_METRICS_TOKEN: GET /metrics asks for it as a bearer token when set. */
   metricsToken: string | undefined;
 }
 
-function pickSlackMode(e: z.infer<typeof envSchema>, problems: string[]): SlackMode {
+function pickSlackMode(e: z.infer<typeof envSchema>, encryption: EncryptionKeys | undefined, problems: string[]): SlackMode {
   const oauthVars = { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET };
   const anyOauth = Object.values(oauthVars).some(Boolean);
   const missing = (vars: Record<string, string | undefined>) =>
@@ -73,12 +90,21 @@ function pickSlackMode(e: z.infer<typeof envSchema>, problems: string[]): SlackM
       return { kind: 'none' };
     }
     if (e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN must not be set in OAuth mode: each workspace gets its token at install');
+    if (!encryption) {
+      if (!e.PACER_ENCRYPTION_KEY) {
+        problems.push(
+          `multi-workspace OAuth mode needs ${KEY_VARIABLE}: it encrypts the Slack tokens each workspace's install stores in the database; ${MAKE_KEY}, keep it in your secret store and set it on every Pacer process`,
+        );
+      }
+      return { kind: 'none' };
+    }
     return {
       kind: 'oauth',
       clientId: e.SLACK_CLIENT_ID!,
       clientSecret: e.SLACK_CLIENT_SECRET!,
       stateSecret: e.SLACK_STATE_SECRET!,
       signingSecret: e.SLACK_SIGNING_SECRET!,
+      encryption,
     };
   }
   if (e.SLACK_APP_TOKEN) {
@@ -113,7 +139,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(problems);
   }
   const e = parsed.data;
-  const slack = pickSlackMode(e, problems);
+  const keys = keysFromEnv(e.PACER_ENCRYPTION_KEY, e.PACER_ENCRYPTION_KEY_PREVIOUS);
+  problems.push(...keys.problems);
+  const slack = pickSlackMode(e, keys.keys, problems);
   if (problems.length > 0) throw new EnvError(problems);
   return {
     databaseUrl: e.DATABASE_URL,
@@ -128,6 +156,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevelExplicit: emptyAsUndefined(source.LOG_LEVEL) !== undefined,
     scheduler: e.PACER_SCHEDULER === 'on',
     now: e.PACER_NOW ? new Date(e.PACER_NOW) : undefined,
+    encryption: keys.keys,
     metricsToken: e.PACER_METRICS_TOKEN,
   };
 }

@@ -15,7 +15,7 @@ import {
 /**
  * The resolved thresholds, alert lookback and schedule. Reading is lenient where writing is
  * strict — keys left out (a team created before a setting existed, or by other code with `{}`)
- * take the metrics.md defaults, and unknown keys are ignored.
+ * take the docs/metrics.md defaults, and unknown keys are ignored.
  */
 export const TeamSettingsSchema = z.object({
   thresholds: z

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Interval } from '../metrics/windows.js';
 import type { SqlRunner } from './client.js';
 
-/** What data health is judged from (metrics.md "Data health"), read as of an instant. */
+/** What data health is judged from (docs/metrics.md "Data health"), read as of an instant. */
 export interface ReceiptInputs {
   lastReceivedAt: Date | null;
   lastOccurredAt: Date | null;

@@ -15,13 +15,13 @@ export interface EventBehind {
   record: RecordInfo | null;
 }
 
-/** The deal an event names, else its lead (metrics.md "Events": whose record). */
+/** The deal an event names, else its lead (docs/metrics.md "Events": whose record). */
 function recordOf(e: { dealId: string | null; leadId: string | null }): RecordRef | null {
   return e.dealId !== null ? { kind: 'deal', id: e.dealId } : e.leadId !== null ? { kind: 'lead', id: e.leadId } : null;
 }
 
 /**
- * Which events make up an indicator (metrics.md): its own type for a cadence, created
+ * Which events make up an indicator (docs/metrics.md): its own type for a cadence, created
  * opportunities for pipeline, the lead trail for lead indicators, stage entries and closes for a
  * stage conversion, closes and deal touches for touches per closed deal. Null for an unknown key.
  */

@@ -104,7 +104,7 @@ export async function bumpDataVersion(tx: SqlRunner, workspaceId: number): Promi
  * DO UPDATE locks the row it meets even when its WHERE skips the update) until the transaction
  * ends, so what the caller then reads of them cannot change before it writes. Rows are taken in
  * external id order: concurrent batches lock the ids they share in one order and cannot deadlock.
- * Returns the ids inserted. Run it in a transaction. `receivedAt` is Pacer's clock (metrics.md
+ * Returns the ids inserted. Run it in a transaction. `receivedAt` is Pacer's clock (docs/metrics.md
  * "Data health"), not the database's: PACER_NOW runs must agree with it.
  */
 export async function insertOrLockEvents(tx: SqlRunner, workspaceId: number, rows: EventRow[], receivedAt: Date): Promise<Set<string>> {

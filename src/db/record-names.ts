@@ -3,7 +3,7 @@ import { recordInfosAsOf, recordKey, type RecordInfo, type RecordNameEvent, type
 import type { SqlRunner } from './client.js';
 
 /**
- * The events up to `asOf` (inclusive, as metrics.md says for names) that carry a name or a link
+ * The events up to `asOf` (inclusive, as docs/metrics.md says for names) that carry a name or a link
  * and name one of these deals or leads. Lateral lookups per id walk the (deal, time) and
  * (lead, time) indexes.
  */

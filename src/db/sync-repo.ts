@@ -69,7 +69,7 @@ export async function listSources(db: SqlRunner, options: { workspaceId?: number
 
 /**
  * Takes the source for `processId` until `leaseUntil` unless another process holds an unexpired
- * lease (then its holder is returned). Leases run on the system clock (interfaces.md: lock
+ * lease (then its holder is returned). Leases run on the system clock (docs/interfaces.md: lock
  * staleness never follows PACER_NOW). `deadHolder` may be taken over before its lease expires.
  */
 export async function claimSource(
@@ -152,7 +152,7 @@ export async function recordFailure(db: SqlRunner, sourceId: number, now: Date, 
 }
 
 /**
- * Data health's `sources` for a workspace (metrics.md "Data health"): each active source's last
+ * Data health's `sources` for a workspace (docs/metrics.md "Data health"): each active source's last
  * success, and its error while it is failing (a stopping failure; a transient one is not a
  * reason to call the data stale).
  */

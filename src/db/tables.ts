@@ -5,7 +5,7 @@ import type { KeptRepPaces } from './team-paces-repo.js';
 
 /**
  * The tables as Kysely sees them: snake_case columns as in the database, written from
- * prisma/schema.prisma and the migrations (tests/integration/kysely-tables.test.ts fails when they
+ * prisma/schema.prisma and the migrations (tests/integration/kysely.test.ts fails when they
  * and the migrated database disagree). The select types are what both drivers return through
  * src/db/kysely.ts, which reads bigint and date columns as text on PostgreSQL and PGlite alike.
  * Kysely is for the hand-written SQL; plain CRUD may use the Prisma client.
@@ -170,8 +170,11 @@ export interface SlackInstallationTable {
   enterprise_id: Defaulted<string>;
   slack_team_id: Defaulted<string>;
   bot_user_id: string | null;
-  /** Bolt's Installation, serialised. */
+  /** Bolt's Installation, serialised; without its tokens when sealed. */
   installation: Json<unknown>;
+  /** The tokens, AES-256-GCM under the key `key_id` names; null while the row is plain. */
+  secrets: string | null;
+  key_id: string | null;
   installed_at: Defaulted<Timestamp>;
   updated_at: Timestamp;
 }

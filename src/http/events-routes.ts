@@ -14,7 +14,7 @@ const batchSchema = z.strictObject(
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${quoteList(iss.keys)}; the body is {"events":[…]}` : 'the body must be a JSON object {"events":[…]}') },
 );
 
-/** POST /api/v1/events and DELETE /api/v1/events/:id (interfaces.md). */
+/** POST /api/v1/events and DELETE /api/v1/events/:id (docs/interfaces.md). */
 export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock; telemetry?: Telemetry | undefined }): void {
   const ingestKey = requireApiKey(deps, 'ingest');
   app.post('/api/v1/events', { onRequest: ingestKey }, async (request, reply) => {

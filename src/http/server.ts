@@ -10,6 +10,7 @@ import { clip } from '../text.js';
 import { sendDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 import { sendError } from './errors.js';
 import { registerEventRoutes } from './events-routes.js';
+import { buildOpenApiDocument, type OpenApiDocument, type RegisteredRoute } from './openapi.js';
 import { checkReadiness } from './readiness.js';
 import { registerReportRoutes } from './reports-routes.js';
 import { handleSlackRequest, routeSlackRequest, writeJsonError, type SlackHttpListener } from './slack-routes.js';
@@ -127,6 +128,14 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${clip(request.url)}.`));
+
+  // The API's description is built from the routes registered below, so it lists every one.
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  let openApi: OpenApiDocument | undefined;
+  app.get('/api/v1/openapi.json', async () => (openApi ??= buildOpenApiDocument(routes)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

@@ -1,5 +1,5 @@
 /**
- * `pacer import` as a use-case (interfaces.md "Commands"): streams a CSV file in batches through
+ * `pacer import` as a use-case (docs/interfaces.md "Commands"): streams a CSV file in batches through
  * ingestEvents, awaiting each batch so memory stays flat whatever the file's size, and writes
  * rejected rows beside the input. No console output: the CLI renders progress and the summary.
  */
@@ -27,9 +27,9 @@ import {
   type DealStatus,
   type Directory,
   type ImportField,
-  type ImportKind,
   type RowContext,
 } from './csv-rows.js';
+import type { ImportKind } from './import-kinds.js';
 import type { InputProblem } from '../errors.js';
 import type { RepRef } from './event-schema.js';
 import { ingestEventsDetailed } from './ingest-events.js';
@@ -47,7 +47,7 @@ export interface CsvImportOptions {
   /** Lower-cased export status → status (`--status-map`). */
   statusMap?: ReadonlyMap<string, DealStatus>;
   batchRows?: number;
-  /** Pacer's clock: each batch is received at its now (metrics.md "Data health"). */
+  /** Pacer's clock: each batch is received at its now (docs/metrics.md "Data health"). */
   clock: Clock;
   /** Called after each batch is stored. */
   onProgress?: (progress: ImportProgress) => void;

@@ -1,5 +1,5 @@
 /**
- * Pure part of `pacer import` (interfaces.md "Commands"): command-line settings, the header, and
+ * Pure part of `pacer import` (docs/interfaces.md "Commands"): command-line settings, the header, and
  * one CSV row → the events it stands for. No I/O, so every rule here is unit-tested directly.
  */
 import { TZDate, tz } from '@date-fns/tz';
@@ -7,11 +7,9 @@ import { format as formatDate, isValid, parse as parseWithFormat } from 'date-fn
 import { assertNever, PacerError, type InputProblem } from '../errors.js';
 import { quote } from '../text.js';
 import type { EventInput, RepRef } from './event-schema.js';
+import { IMPORT_KINDS, type ImportKind } from './import-kinds.js';
 
-export type ImportKind = 'events' | 'opportunities';
-export const IMPORT_KINDS: readonly ImportKind[] = ['events', 'opportunities'];
-
-/** Columns of `--kind events`: the event fields of metrics.md "Events". */
+/** Columns of `--kind events`: the event fields of docs/metrics.md "Events". */
 export const EVENT_FIELDS = [
   'id',
   'type',
@@ -188,7 +186,7 @@ function isRealDateTime(y: number, mo: number, d: number, h: number, mi: number,
 /**
  * Reads a date cell as an instant (ISO 8601 with offset). A value with an offset is that instant;
  * a date alone is 00:00 of that day in `zone`, and a date-time without an offset is wall-clock
- * time in `zone` (metrics.md "Periods"). With `dateFormat`, date-fns parses in `zone`.
+ * time in `zone` (docs/metrics.md "Periods"). With `dateFormat`, date-fns parses in `zone`.
  */
 export function parseDateCell(value: string, zone: string, dateFormat?: string): { ok: true; iso: string } | { ok: false; reason: string; expected: string } {
   if (dateFormat !== undefined) {

@@ -11,8 +11,11 @@ export const METADATA_MAX_BYTES = 8 * 1024;
 export const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 const ID_MAX = 256;
 
-/** ISO 8601 date-time with a UTC offset (Z or ±hh:mm / ±hhmm / ±hh); seconds and fractions optional. */
-const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+/**
+ * ISO 8601 date-time with a UTC offset (Z or ±hh:mm / ±hhmm / ±hh); seconds and fractions
+ * optional. Letters as classes rather than a flag, so the API description can publish it as is.
+ */
+export const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/;
 
 /** Parses an instant that must carry an offset; returns a reason when it cannot. */
 export function parseInstant(value: string): { ok: true; date: Date } | { ok: false; reason: string } {
@@ -57,7 +60,7 @@ const optionalId = (field: string) => externalId(field).optional();
 export const RECORD_NAME_MAX = 200;
 export const RECORD_URL_MAX = 2000;
 
-/** A deal's, lead's or account's name as people read it (metrics.md "Events", rev 2). */
+/** A deal's, lead's or account's name as people read it (docs/metrics.md "Events", rev 2). */
 const recordName = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
@@ -74,6 +77,7 @@ const recordUrl = z
   .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), {
     error: (iss) => `${JSON.stringify(iss.input)} is not an http:// or https:// link to the record in the CRM`,
   })
+  .meta({ pattern: '^\\s*[Hh][Tt][Tt][Pp][Ss]?:', description: 'An http:// or https:// link to the record in the CRM.' })
   .optional();
 
 /**
@@ -83,9 +87,15 @@ const recordUrl = z
  */
 export const rawEventSchema = z.strictObject(
   {
-    id: externalId('id'),
-    type: z.string({ error: 'type is required' }).trim().min(1, { error: 'type must not be empty' }),
-    occurredAt: z.string({ error: 'occurredAt is required (ISO 8601 with offset)' }),
+    id: externalId('id').meta({ description: 'Your id for the event, unique in the workspace: the idempotency key.' }),
+    type: z
+      .string({ error: 'type is required' })
+      .trim()
+      .min(1, { error: 'type must not be empty' })
+      .meta({ description: `One of ${CORE_EVENT_TYPES.join(', ')}, or a touch type a team added with touchTypes in the config.` }),
+    occurredAt: z
+      .string({ error: 'occurredAt is required (ISO 8601 with offset)' })
+      .meta({ pattern: ISO_WITH_OFFSET.source, description: 'ISO 8601 date and time with its UTC offset, e.g. 2026-11-02T10:15:00-06:00.' }),
     repEmail: z
       .email({ error: (iss) => `${echo(iss.input)} is not an email` })
       .transform((s) => s.toLowerCase())
@@ -102,6 +112,7 @@ export const rawEventSchema = z.strictObject(
       .refine(Number.isFinite, { error: 'must be a finite number' })
       .refine((n) => n >= 0, { error: (iss) => `${String(iss.input)} is negative; amounts must be ≥ 0` })
       .refine((n) => n < 1e15, { error: 'is too large' })
+      .meta({ minimum: 0, exclusiveMaximum: 1e15, description: 'In the workspace currency.' })
       .optional(),
     stage: z.string().trim().min(1, { error: 'stage must not be empty' }).optional(),
     leadSource: z
@@ -118,6 +129,7 @@ export const rawEventSchema = z.strictObject(
           ctx.addIssue({ code: 'custom', message: `metadata is ${bytes} bytes; at most ${METADATA_MAX_BYTES} allowed` });
         }
       })
+      .meta({ type: 'object', description: `Any JSON object of at most ${METADATA_MAX_BYTES} bytes as JSON.` })
       .optional(),
     dealName: recordName('dealName'),
     leadName: recordName('leadName'),
@@ -129,6 +141,7 @@ export const rawEventSchema = z.strictObject(
       .refine(Number.isInteger, { error: 'version must be a whole number' })
       .min(1, { error: 'version must be ≥ 1' })
       .max(MAX_VERSION, { error: `version is larger than ${MAX_VERSION}` })
+      .meta({ type: 'integer', description: 'A higher version replaces the stored event with the same id.' })
       .optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)}` : 'an event must be a JSON object') },
@@ -198,7 +211,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Checks one event against metrics.md: shape, known type, fields the type needs, a real instant
+ * Checks one event against docs/metrics.md: shape, known type, fields the type needs, a real instant
  * with an offset, and a rep named by repEmail, slackUserId or crmOwnerId. Every problem is
  * reported, not just the first. The pipeline stage is checked later, once the rep's team is known.
  */

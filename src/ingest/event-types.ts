@@ -1,4 +1,4 @@
-/** Event types of metrics.md. Teams may add touch types in the config (`touchTypes`). */
+/** Event types of docs/metrics.md. Teams may add touch types in the config (`touchTypes`). */
 export const CORE_TOUCH_TYPES = ['call', 'email', 'meeting', 'demo', 'social_touch', 'proposal_sent'] as const;
 
 export const CORE_EVENT_TYPES = [

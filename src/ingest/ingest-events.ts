@@ -130,13 +130,13 @@ function decide(
 }
 
 /**
- * Stores a batch of events for one workspace, in order, idempotently (metrics.md, interfaces.md):
+ * Stores a batch of events for one workspace, in order, idempotently (docs/metrics.md, docs/interfaces.md):
  * each valid event is stored even when others are rejected; the same id with the same content is
  * a duplicate; with other content it is a conflict unless its `version` is higher than the stored
  * one (or than an earlier event of the batch with that id), which it then replaces.
  * The batch is written in one transaction with its data version bump: a batch cut short by a
  * database error stores nothing, and resending it is safe.
- * Returns exactly the API's reply (interfaces.md); ingestEventsDetailed also counts updates.
+ * Returns exactly the API's reply (docs/interfaces.md); ingestEventsDetailed also counts updates.
  */
 export async function ingestEvents(db: Database, workspaceId: number, inputs: readonly unknown[], options: IngestWrite): Promise<IngestOutcome> {
   const { updated: _updated, ...outcome } = await ingestEventsDetailed(db, workspaceId, inputs, options);

@@ -12,7 +12,7 @@ import { inWorkingHours, startOfLocalDay } from './due.js';
 import { deliver, type ReadyMessage } from './deliver.js';
 
 /**
- * While a team's data is stale no alert is raised or delivered (metrics.md "Data health"): an
+ * While a team's data is stale no alert is raised or delivered (docs/metrics.md "Data health"): an
  * alert on data that stopped arriving blames the rep for the CRM. Said in the log once per spell.
  */
 async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataHealthJson, now: Date): Promise<boolean> {
@@ -26,7 +26,7 @@ async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataH
 }
 
 /**
- * The behaviour-alert scan (every 10 minutes): each rep's open alerts of metrics.md, once each
+ * The behaviour-alert scan (every 10 minutes): each rep's open alerts of docs/metrics.md, once each
  * (ledger key per rep and alert), in the rep's working hours and at most `alertsPerDay` alerts a
  * day — the rest wait for the next allowed moment, never subject to the grace window. The alerts
  * one scan finds for a rep go out as one message (at most MAX_ALERTS_PER_MESSAGE; more wait for
@@ -44,7 +44,7 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
     const ready: ReadyMessage[] = [];
     for (const team of await loadRoster(ctx.db, workspace.id)) {
       if (team.reps.length === 0) continue;
-      const report = await teamReport(ctx.db, workspace.id, team.name, now);
+      const report = await teamReport(ctx.db, workspace.id, team.name, now, now, { links: false });
       if (await heldForStaleData(ctx, team, report.dataHealth, now)) continue;
       const memberIds = team.reps.map((r) => r.memberId);
       const states = await alertStates(ctx.db, workspace.id, memberIds);

@@ -6,18 +6,15 @@
  */
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { settleAbandonedPosts } from '../db/delivery-ledger.js';
-import { foldRollups } from '../db/rollups-write.js';
-import { forgetReceiptsBefore } from '../db/slack-event-receipts.js';
 import type { Logger } from '../logger.js';
+import type { SyncDeps } from '../sync/runner.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
-import { LEASE_MS as SOURCE_LEASE_MS, type SyncDeps } from '../sync/runner.js';
-import { runAlertScan } from './alert-scan.js';
 import type { JobContext, JobSummary } from './context.js';
-import { runDueSyncs } from './crm-sync.js';
-import { runJob, type JobResult } from './job-run.js';
+import type { JobResult } from './job-run.js';
 import type { WeeklyKind } from './plan.js';
-import { runWeekly } from './weekly.js';
+
+// Handlers import what they run when they run: `pacer --help` and `pacer status` read this
+// module without loading the jobs' code.
 
 /** When a job runs: a cron expression read in UTC (six fields when it counts seconds), and the same in words. */
 export interface JobSchedule {
@@ -67,6 +64,8 @@ const TEN_MINUTES = '*/10 * * * *';
 const FOLD_EVERY_SECONDS = 5;
 /** Events API receipts older than this cannot be retries any more (Slack retries within minutes). */
 const RECEIPT_TTL_MS = 24 * 60 * 60 * 1000;
+/** A CRM source's lease, renewed after every page (src/sync/runner.ts takes it; `pacer sync` too). */
+export const SOURCE_LEASE_MS = 10 * 60 * 1000;
 
 /** A ledger claim covers computing a team's messages and waiting for its turn to post. */
 const MESSAGE_LEASE: JobLease = {
@@ -84,8 +83,8 @@ function weeklyJob<Id extends string>(id: Id, kind: WeeklyKind, description: str
     needs: 'messaging',
     schedule: { cron: EVERY_MINUTE, says: 'every minute: each message at its recipient’s local send time after the week ends, within the grace window' },
     lease: MESSAGE_LEASE,
-    run: async (ctx, { now, lease }) => summaryResult(await runWeekly(ctx, kinds, { now, claimLeaseMs: lease.ms! })),
-    explicit: (ctx, { now, lease }) => runWeekly(ctx, kinds, { now, immediately: true, claimLeaseMs: lease.ms! }),
+    run: async (ctx, { now, lease }) => summaryResult(await (await import('./weekly.js')).runWeekly(ctx, kinds, { now, claimLeaseMs: lease.ms! })),
+    explicit: async (ctx, { now, lease }) => (await import('./weekly.js')).runWeekly(ctx, kinds, { now, immediately: true, claimLeaseMs: lease.ms! }),
   };
 }
 
@@ -95,12 +94,12 @@ const alertScan: ExplicitJob<'alert-scan'> = {
   needs: 'messaging',
   schedule: { cron: TEN_MINUTES, says: 'every 10 minutes, within each rep’s working hours' },
   lease: MESSAGE_LEASE,
-  run: async (ctx, { now, lease }) => summaryResult(await runAlertScan(ctx, { now, claimLeaseMs: lease.ms! })),
+  run: async (ctx, { now, lease }) => summaryResult(await (await import('./alert-scan.js')).runAlertScan(ctx, { now, claimLeaseMs: lease.ms! })),
   // Run by hand, alerts ignore working hours; the daily cap and the ledger still hold.
-  explicit: (ctx, { now, lease }) => runAlertScan(ctx, { now, ignoreWorkingHours: true, claimLeaseMs: lease.ms! }),
+  explicit: async (ctx, { now, lease }) => (await import('./alert-scan.js')).runAlertScan(ctx, { now, ignoreWorkingHours: true, claimLeaseMs: lease.ms! }),
 };
 
-/** The jobs `pacer run-job` names (interfaces.md: these names are fixed). */
+/** The jobs `pacer run-job` names (docs/interfaces.md: these names are fixed). */
 export const EXPLICIT_JOBS = [
   weeklyJob('rep-nudges', 'rep_nudge', 'weekly nudge to each rep'),
   weeklyJob('manager-digests', 'manager_digest', 'weekly coaching digest to each manager'),
@@ -117,6 +116,7 @@ const settleAbandonedPostsJob: JobDefinition<'settle-abandoned-posts', 'database
   schedule: { cron: EVERY_MINUTE, says: 'every minute' },
   lease: { ms: null, says: 'none needed: one UPDATE of rows whose posting lease expired' },
   run: async (ctx) => {
+    const { settleAbandonedPosts } = await import('../db/delivery-ledger.js');
     const abandoned = await settleAbandonedPosts(ctx.db, ctx.clock.now());
     for (const { key, kind } of abandoned) {
       ctx.logger.warn({ delivery: key }, 'a process stopped while posting this message; recorded as unknown, not re-sent');
@@ -133,7 +133,7 @@ const crmSync: JobDefinition<'crm-sync', 'sync'> = {
   schedule: { cron: EVERY_MINUTE, says: 'every minute: the sources that are due' },
   lease: { ms: SOURCE_LEASE_MS, says: 'a lease per source on crm_source (10 minutes, renewed after every page; a dead process on this host is taken over at once)' },
   run: async (ctx) => {
-    const results = await runDueSyncs(ctx);
+    const results = await (await import('./crm-sync.js')).runDueSyncs(ctx);
     for (const r of results) {
       if (r.status === 'ok') ctx.logger.info({ source: r.source, workspace: r.workspace, requests: r.requests, seconds: Math.round(r.seconds * 10) / 10 }, 'source synced');
     }
@@ -149,7 +149,7 @@ const rollupFold: JobDefinition<'rollup-fold', 'database'> = {
   schedule: { cron: `*/${FOLD_EVERY_SECONDS} * * * * *`, says: `every ${FOLD_EVERY_SECONDS} seconds` },
   lease: { ms: null, says: 'outbox rows claimed FOR UPDATE SKIP LOCKED under a shared workspace lock: processes share the work' },
   run: async (ctx) => {
-    const events = await foldRollups(ctx.db, null, 'skip');
+    const events = await (await import('../db/rollups-write.js')).foldRollups(ctx.db, null, 'skip');
     return { summary: { events }, notable: false };
   },
 };
@@ -161,7 +161,7 @@ const forgetReceipts: JobDefinition<'forget-slack-receipts', 'database'> = {
   schedule: { cron: TEN_MINUTES, says: 'every 10 minutes' },
   lease: { ms: null, says: 'none needed: one DELETE of old rows' },
   run: async (ctx, { now }) => {
-    await forgetReceiptsBefore(ctx.db, new Date(now.getTime() - RECEIPT_TTL_MS));
+    await (await import('../db/slack-event-receipts.js')).forgetReceiptsBefore(ctx.db, new Date(now.getTime() - RECEIPT_TTL_MS));
     return { summary: {}, notable: false };
   },
 };
@@ -180,7 +180,8 @@ export function explicitJob(name: JobName): ExplicitJob {
  * once (not at each recipient's local time), alerts ignore working hours; the ledger still makes
  * each message go out once.
  */
-export function runJobNow(ctx: JobContext, name: JobName, now: Date): Promise<JobSummary> {
+export async function runJobNow(ctx: JobContext, name: JobName, now: Date): Promise<JobSummary> {
   const job = explicitJob(name);
+  const { runJob } = await import('./job-run.js');
   return runJob(job, ctx, ctx.post.telemetry, (c) => job.explicit(c, { now, lease: job.lease }), summaryResult);
 }

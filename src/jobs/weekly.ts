@@ -8,7 +8,7 @@ import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { connectedWorkspaces } from '../db/workspace-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
 import { keepTeamPaces, readTeamPaces, type KeptTeamPaces } from '../db/team-paces-repo.js';
-import { teamReport } from '../reports/build-report.js';
+import { teamLinks, teamReport } from '../reports/build-report.js';
 import type { AlertJson, TeamReport } from '../reports/types.js';
 import type { SlackMessage } from '../slack/answer-within.js';
 import { renderManagerDigest } from '../slack/blocks/digest.js';
@@ -36,7 +36,7 @@ function pacesOf(report: TeamReport): KeptTeamPaces {
  * first run, a new team) a report as of a week earlier. A real run keeps what it computed; a dry
  * run writes nothing.
  */
-function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now: Date) {
+function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now: Date, linksWarmed: Promise<unknown>) {
   const weekEnd = lastWeekEnd(now, team.week);
   const keep = async (end: Date, report: TeamReport) => {
     if (!ctx.dryRun) await keepTeamPaces(ctx.db, team.id, end, pacesOf(report));
@@ -49,15 +49,23 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
     return keep(end, await teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now));
   };
   let current: Promise<TeamReport> | undefined;
+  let withLinks: Promise<TeamReport> | undefined;
   let previous: Promise<PacesAWeekEarlier> | undefined;
+  const currentReport = () => (current ??= teamReport(ctx.db, workspaceId, team.name, now, now, { links: false }).then((report) => keep(weekEnd, report)));
   return {
-    current: () => (current ??= teamReport(ctx.db, workspaceId, team.name, now).then((report) => keep(weekEnd, report))),
+    /** Without links: a nudge shows none. */
+    current: currentReport,
+    withLinks: () =>
+      (withLinks ??= linksWarmed.then(async () => {
+        const [report, links] = await Promise.all([currentReport(), teamLinks(ctx.db, workspaceId, team.name, now)]);
+        return { ...report, links };
+      })),
     previous: () => (previous ??= aWeekEarlier()),
   };
 }
 
 /**
- * Whether this digest is the first of the team's stale spell (metrics.md: managers are told once
+ * Whether this digest is the first of the team's stale spell (docs/metrics.md: managers are told once
  * per spell): the spell started after the digest a week earlier was due, so that one did not say it.
  */
 async function firstDigestOfStaleSpell(ctx: JobContext, team: RosterTeam, report: TeamReport, planned: PlannedMessage, now: Date): Promise<boolean> {
@@ -98,7 +106,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       return report ? [renderRepNudge({ report, feedbackSubject, appHomeUrl: await dashboard() })] : null;
     }
     case 'manager_digest': {
-      const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
+      const [report, previous] = await Promise.all([reports.withLinks(), reports.previous()]);
       const states = await alertStates(ctx.db, workspaceId, team.reps.map((r) => r.memberId));
       const idOf = new Map(team.reps.map((r) => [r.email, r.memberId]));
       const openAlerts: Record<string, AlertJson[]> = {};
@@ -123,7 +131,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       ];
     }
     case 'team_recap': {
-      const [report, previous] = await Promise.all([reports.current(), reports.previous()]);
+      const [report, previous] = await Promise.all([reports.withLinks(), reports.previous()]);
       const [chart] = client
         ? await attachCharts(client, [cadenceChart(teamCadenceChartInput(report))], {
             logger: ctx.logger.child({ delivery: planned.intent.key }),
@@ -153,45 +161,73 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     const log = ctx.logger.child({ workspace: workspace.slackTeamId, job: [...kinds].join(',') });
     const posting = client ? postingQueue(ctx, client, workspace.slackTeamId) : null;
     const dashboard = dashboardLink(ctx, client, workspace.slackTeamId);
-    for (const team of await loadRoster(ctx.db, workspace.id)) {
-      const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
-      if (plans.length === 0) continue;
-      const revived = ctx.dryRun || !options.immediately ? new Set<string>() : await reviveSkipped(ctx.db, plans.map((p) => p.intent.key), now);
-      for (const key of revived) log.info({ delivery: key }, 'weekly message skipped by the schedule: sent now on an explicit run');
-      const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now);
-      const reports = teamReports(ctx, workspace.id, team, now);
-      for (const planned of plans) {
-        if (settled.has(planned.intent.key)) continue;
-        summary.due++;
-        if (ctx.dryRun) {
-          const parts = await buildMessage(ctx, null, workspace, team, planned, reports, now, dashboard);
-          for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
-          summary.printed++;
-          continue;
-        }
-        if (!options.immediately && now.getTime() - planned.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000) {
-          if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
-            log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
-            ctx.post.telemetry?.deliveriesSettled(planned.intent.kind, 'skipped');
-            summary.skipped++;
+    const planned = await planTeams(ctx, workspace, kinds, options, log);
+    const linksWarmed = warmLinks(ctx, workspace.id, planned, now, log);
+    const teams = planned.map((t) => ({ ...t, reports: teamReports(ctx, workspace.id, t.team, now, linksWarmed) }));
+    // Nudges first (no links needed), while the links are computed beside them; then the rest.
+    for (const kind of SEND_ORDER) {
+      for (const { team, plans, revived, settled, reports } of teams) {
+        for (const planned of plans) {
+          if (planned.kind !== kind || settled.has(planned.intent.key)) continue;
+          summary.due++;
+          if (ctx.dryRun) {
+            const parts = await buildMessage(ctx, null, workspace, team, planned, reports, now, dashboard);
+            for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
+            summary.printed++;
+            continue;
           }
-          continue;
+          if (!options.immediately && now.getTime() - planned.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000) {
+            if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
+              log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
+              ctx.post.telemetry?.deliveriesSettled(planned.intent.kind, 'skipped');
+              summary.skipped++;
+            }
+            continue;
+          }
+          const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, options.claimLeaseMs);
+          if (!claim) continue;
+          const computing = performance.now();
+          const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
+          summary.computeMs += performance.now() - computing;
+          if (!parts || parts.length === 0) {
+            await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
+            countSettled(ctx.post, claim, 'failed');
+            summary.failed++;
+            continue;
+          }
+          await posting?.add({ claim, to: planned.to, parts, ...(revived.has(planned.intent.key) ? { revivedWeek: planned.weekKey } : {}) });
         }
-        const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, options.claimLeaseMs);
-        if (!claim) continue;
-        const computing = performance.now();
-        const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
-        summary.computeMs += performance.now() - computing;
-        if (!parts || parts.length === 0) {
-          await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
-          countSettled(ctx.post, claim, 'failed');
-          summary.failed++;
-          continue;
-        }
-        await posting?.add({ claim, to: planned.to, parts, ...(revived.has(planned.intent.key) ? { revivedWeek: planned.weekKey } : {}) });
       }
     }
     if (posting) summary = addSummaries(summary, await posting.done());
   }
   return summary;
+}
+
+const SEND_ORDER: readonly WeeklyKind[] = ['rep_nudge', 'manager_digest', 'team_recap'];
+
+/** Each team's messages due now, which of them an explicit run revives and which are settled already. */
+async function planTeams(ctx: JobContext, workspace: { id: number; slackTeamId: string }, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }, log: JobContext['logger']) {
+  const { now } = options;
+  const teams = [];
+  for (const team of await loadRoster(ctx.db, workspace.id)) {
+    const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
+    if (plans.length === 0) continue;
+    const revived = ctx.dryRun || !options.immediately ? new Set<string>() : await reviveSkipped(ctx.db, plans.map((p) => p.intent.key), now);
+    for (const key of revived) log.info({ delivery: key }, 'weekly message skipped by the schedule: sent now on an explicit run');
+    const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now);
+    teams.push({ team, plans, revived, settled });
+  }
+  return teams;
+}
+
+/**
+ * Starts computing the links of the first team whose digest or recap is due, which computes and
+ * keeps every team's cohort for the week (the costliest step of a week's first team report), while
+ * the nudges are computed and posted. A failure is logged; each team's own links are asked again.
+ */
+function warmLinks(ctx: JobContext, workspaceId: number, teams: readonly { team: RosterTeam; plans: readonly PlannedMessage[]; settled: ReadonlySet<string> }[], now: Date, log: JobContext['logger']): Promise<unknown> {
+  const first = teams.find((t) => t.plans.some((p) => p.kind !== 'rep_nudge' && !t.settled.has(p.intent.key)));
+  if (!first) return Promise.resolve();
+  return teamLinks(ctx.db, workspaceId, first.team.name, now).catch((err: unknown) => log.warn({ err, team: first.team.name }, 'could not compute the links ahead of the digests; each digest computes its own'));
 }

@@ -2,14 +2,14 @@ import { isActivityIndicator } from './indicators.js';
 import type { PaceStatus } from './pace.js';
 import { mean } from './stats.js';
 
-/** metrics.md "Improved": the mean focus pace rose by at least this much from the week before. */
+/** docs/metrics.md "Improved": the mean focus pace rose by at least this much from the week before. */
 export const IMPROVED_BY = 0.1;
 /** Paces are sums of floating-point ratios: a rise of 0.1 must not miss by a rounding error. */
 const EPSILON = 1e-9;
-/** metrics.md "Needs attention": an open alert older than 2 days. */
+/** docs/metrics.md "Needs attention": an open alert older than 2 days. */
 export const ATTENTION_ALERT_AGE_MS = 2 * 86_400_000;
 
-/** A leading figure as the words of metrics.md read it. */
+/** A leading figure as the words of docs/metrics.md read it. */
 export interface PacedFigure {
   key: string;
   pace: number | null;

@@ -10,7 +10,7 @@ export interface CohortCandidate {
 }
 
 /**
- * The cohort (metrics.md): the team's active reps whose start date, if any, is at least
+ * The cohort (docs/metrics.md): the team's active reps whose start date, if any, is at least
  * `rampWeeks` weeks before the start of the baseline window (00:00 of that date, team zone).
  */
 export function cohort<T extends CohortCandidate>(reps: readonly T[], baselineStart: Date, rampWeeks: number, startOfDate: (date: string) => Date): T[] {

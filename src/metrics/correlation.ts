@@ -1,7 +1,7 @@
 import { EXACT_MAX_N, EXACT_MIN_N, exactP, permutationP, stratifiedPermutationP, type StratumScores } from './spearman-null.js';
 import { averageRanks, spearman } from './stats.js';
 
-/** metrics.md "Do the indicators predict results on this team?" (revision 2). */
+/** docs/metrics.md "Do the indicators predict results on this team?" (revision 2). */
 export type LinkLabel = 'tracks_results' | 'possible_link' | 'weak_or_no_link' | 'too_few_reps';
 
 /** A significance test of ρ > 0: ρ, n and the one-sided p-value P(ρ' ≥ ρ) under random orderings. */

@@ -1,5 +1,5 @@
 /**
- * Data health (metrics.md revision 2, "Data health"): whether the events a figure rests on are
+ * Data health (docs/metrics.md revision 2, "Data health"): whether the events a figure rests on are
  * still arriving, as of `t` and judged on Pacer's clock. Pure: the caller reads the inputs.
  */
 import { tz, TZDate } from '@date-fns/tz';

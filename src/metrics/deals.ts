@@ -9,7 +9,7 @@ export interface DealClose {
 }
 
 /**
- * A deal's outcome at one stage (metrics.md "Stage conversion", rev 2). `decision` is null while
+ * A deal's outcome at one stage (docs/metrics.md "Stage conversion", rev 2). `decision` is null while
  * the deal is undecided there: still in the stage (or beyond it without a decision yet) and
  * younger than the timeout, or never entered.
  */
@@ -25,7 +25,7 @@ export interface StageOutcome {
 export interface DealHistory {
   dealId: string;
   /**
-   * The deal owner (metrics.md): the rep named on the deal's latest opportunity_created or
+   * The deal owner (docs/metrics.md): the rep named on the deal's latest opportunity_created or
    * stage_changed before the as-of instant. A deal known only from its close (e.g. imported
    * history) belongs to the rep who closed it; a deal with neither has no owner.
    */
@@ -54,7 +54,7 @@ const TYPE_ORDER: Record<string, number> = { opportunity_created: 0, stage_chang
  * A touch may stand for several (MetricEvent.count) at the time of the latest of them: a deal's
  * touches only ever count, and only the latest is looked at.
  *
- * Stage rules (metrics.md, rev 2): opportunity_created enters the first stage; only a deal's
+ * Stage rules (docs/metrics.md, rev 2): opportunity_created enters the first stage; only a deal's
  * first entry into a stage counts; stages skipped on the way to a later stage count as entered
  * and converted at that moment. A stage's outcome is decided at the first of: entering a later
  * stage or a win (converted; a win converts every stage entered and enters none); a loss while
@@ -182,7 +182,7 @@ export function buildDeals(
   return deals;
 }
 
-/** Stage conversion at one stage over a set of deals (metrics.md, rev 2): decided deals only. */
+/** Stage conversion at one stage over a set of deals (docs/metrics.md, rev 2): decided deals only. */
 export interface StageTally {
   /** Deals whose decision moment at the stage lies in the span. */
   decided: DealHistory[];

@@ -10,7 +10,7 @@ export interface FocusPace {
   label: string;
   value: number | null;
   baseline: number | null;
-  /** The baseline, ramped for a ramping rep on a count (metrics.md "Pace"). */
+  /** The baseline, ramped for a ramping rep on a count (docs/metrics.md "Pace"). */
   expectation: number | null;
   pace: number | null;
   status: PaceStatus;
@@ -70,7 +70,7 @@ export interface PromptFigures {
 const behind = (f: FocusPace) => (f.status === 'behind' || f.status === 'far_behind') && f.pace !== null;
 const byPace = <T extends { pace: number | null }>(list: readonly T[]): T | null => [...list].sort((a, b) => a.pace! - b.pace!)[0] ?? null;
 
-/** Step 1: the results verdict (metrics.md "Diagnosis", rev 2). */
+/** Step 1: the results verdict (docs/metrics.md "Diagnosis for coaching", rev 2). */
 function resultsOf(input: { forecast: Forecast | null; ramping: boolean; metric: PerformanceMetric; performance: number | null; teamMedianPerformance: number | null }): Diagnosis['results'] {
   const f = input.forecast;
   const common = { metric: input.metric, performance: input.performance, teamMedian: input.teamMedianPerformance };
@@ -88,7 +88,7 @@ function resultsOf(input: { forecast: Forecast | null; ramping: boolean; metric:
 }
 
 /**
- * Results first (metrics.md "Diagnosis for coaching", rev 2):
+ * Results first (docs/metrics.md "Diagnosis for coaching", rev 2):
  * 1. results: against the rep's own target (leading forecast, else run-rate), else the team median
  *    on the performance metric — except a ramping rep, who then has no basis (`ramping`); with no
  *    basis at all the outcome is `no_basis`;

@@ -18,7 +18,7 @@ export interface Forecast {
   wholeWeeksLeft: number;
 }
 
-/** Pace to target of metrics.md, for a rep or a team (totals), as of t inside the period. */
+/** Pace to target of docs/metrics.md, for a rep or a team (totals), as of t inside the period. */
 export function forecast(input: {
   asOf: Date;
   period: Interval;

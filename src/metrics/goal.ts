@@ -1,4 +1,4 @@
-/** This week's goal (metrics.md "Words used in messages", rev 2): a stepping stone, not the whole gap. */
+/** This week's goal (docs/metrics.md "Words used in messages", rev 2): a stepping stone, not the whole gap. */
 export interface WeekGoal {
   key: string;
   /** The rep's cadence-window weekly value. */

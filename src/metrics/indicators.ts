@@ -27,14 +27,14 @@ export function isLowerBetter(key: string): boolean {
   return key === 'speed_to_lead_hours';
 }
 
-/** Whether a focus indicator is an activity (volume) rather than methodology (metrics.md). */
+/** Whether a focus indicator is an activity (volume) rather than methodology (docs/metrics.md). */
 export function isActivityIndicator(key: string): boolean {
   return key.startsWith('cadence.') || key === 'pipeline_created';
 }
 
 export interface RepWindow {
   repId: number;
-  /** The rep's active weeks of the window (metrics.md); empty when none. */
+  /** The rep's active weeks of the window (docs/metrics.md); empty when none. */
   weeks: Interval[];
   asOf: number;
   /** Events credited to the rep (activities). */
@@ -117,7 +117,7 @@ export function pipelineCreated(w: RepWindow): IndicatorValue {
 
 /**
  * Speed to lead over the leads assigned in the window: median hours to the rep's first touch
- * (touched leads only), and the SLA hit rate. Reading of metrics.md: a lead counts in the hit
+ * (touched leads only), and the SLA hit rate. Reading of docs/metrics.md: a lead counts in the hit
  * rate once its outcome is known — touched within the SLA (a hit, even before the deadline), or
  * past the deadline (touched in time or not); untouched leads inside the SLA are left out.
  */
@@ -191,7 +191,7 @@ function ownedDeals(w: RepWindow): readonly DealHistory[] {
 }
 
 /**
- * Stage conversion for each pipeline stage (metrics.md, rev 2): of the rep's deals whose outcome
+ * Stage conversion for each pipeline stage (docs/metrics.md, rev 2): of the rep's deals whose outcome
  * at the stage was decided in the window, the share converted; `n` counts the decided deals, with
  * their amount and the velocity (median days in the stage over the converted ones that spent
  * time in it). Deals still open in the stage and younger than the timeout are left out.
@@ -237,7 +237,7 @@ export function rateIndicators(w: RepWindow): IndicatorValue[] {
   return [stl.hours, stl.slaHitRate, ...qualificationRates(w), opportunityRate(w), ...stageConversions(w), touchesPerClosedDeal(w)];
 }
 
-/** Every leading indicator of metrics.md for one rep and window, by key. */
+/** Every leading indicator of docs/metrics.md for one rep and window, by key. */
 export function leadingIndicators(w: RepWindow, cadenceTypes: readonly string[]): Map<string, IndicatorValue> {
   return new Map([...activityIndicators(w, cadenceTypes), ...rateIndicators(w)].map((v) => [v.key, v]));
 }

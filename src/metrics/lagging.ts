@@ -3,7 +3,7 @@ import { median, ratio } from './stats.js';
 
 const DAY = 86_400_000;
 
-/** Lagging results (metrics.md) over [from, to): all deal-level, credited to each deal's owner. */
+/** Lagging results (docs/metrics.md) over [from, to): all deal-level, credited to each deal's owner. */
 export interface Lagging {
   bookedRevenue: number | null;
   dealsWon: number | null;

@@ -9,7 +9,7 @@ export interface PaceThresholds {
 export const MAX_PACE = 2;
 
 /**
- * Pace of a value against a baseline (metrics.md): value ÷ baseline, or baseline ÷ value where
+ * Pace of a value against a baseline (docs/metrics.md): value ÷ baseline, or baseline ÷ value where
  * lower is better; clamped to [0, 2] so one outlier cannot dominate a mean pace. A zero
  * denominator gives 2 (or 1 when both are zero: equal).
  */

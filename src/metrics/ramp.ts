@@ -4,7 +4,7 @@ import type { Interval } from './windows.js';
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 
-/** How a team ramps new reps (metrics.md "Ramping", rev 2). */
+/** How a team ramps new reps (docs/metrics.md "Ramping", rev 2). */
 export interface RampSettings {
   rampWeeks: number;
   /** One share per 4 weeks of ramp, e.g. [0.25, 0.5, 0.75]; null for a straight line w ÷ R. */
@@ -58,7 +58,7 @@ export function meanWeeklyShare(weeks: readonly Interval[], start: number, timez
 }
 
 /**
- * Mean ramp share over a target period, day by day (metrics.md: an own target of a ramping rep is
+ * Mean ramp share over a target period, day by day (docs/metrics.md: an own target of a ramping rep is
  * prorated by it). Reading: days before the rep's start count with share 0 — nobody sells for
  * the team before joining it.
  */

@@ -1,5 +1,5 @@
 /**
- * Names and links of deals and leads (metrics.md "Events", rev 2), so that people read names,
+ * Names and links of deals and leads (docs/metrics.md "Events", rev 2), so that people read names,
  * not ids. Pure: the events come from src/db/record-names.ts.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The null distributions behind Spearman's p-value (metrics.md "Do the indicators predict
+ * The null distributions behind Spearman's p-value (docs/metrics.md "Do the indicators predict
  * results on this team?"): exact counts of D = Σd² over all n! orderings for small n without ties,
  * and a seeded permutation estimate for everything else.
  */

@@ -30,7 +30,7 @@ export function countOf(events: readonly MetricEvent[]): number {
   return n;
 }
 
-/** Team settings the metrics depend on (thresholds default as in metrics.md). */
+/** Team settings the metrics depend on (thresholds default as in docs/metrics.md). */
 export interface MetricSettings {
   timezone: string;
   /** date-fns Day: 0 = Sunday … 6 = Saturday. */

@@ -31,7 +31,7 @@ export function weekContaining(t: Date, s: WeekSettings): Interval {
 }
 
 /**
- * The last `count` complete weeks before `t` (metrics.md "Periods"): a week is complete once it
+ * The last `count` complete weeks before `t` (docs/metrics.md "Periods"): a week is complete once it
  * has ended, so at exactly a week's start the week just ended is the last complete one.
  */
 export function completeWeeks(t: Date, count: number, s: WeekSettings): WeekWindow {

@@ -4,13 +4,13 @@ import { isActivityIndicator } from '../metrics/indicators.js';
 import type { RepReport } from './types.js';
 
 /**
- * What a rep is asked for this week (metrics.md "Diagnosis for coaching", rev 2), the one
+ * What a rep is asked for this week (docs/metrics.md "Diagnosis for coaching", rev 2), the one
  * decision every surface renders: /mykpis, App Home, the nudge, the digest, the recap, /teamkpis
  * and the CLI. Only `coach_activity` and `coach_stage` ask, and `ramping` when an activity is far
  * behind the ramped expectation; every other outcome shows its numbers as information.
  */
 export type Ask =
-  /** A count: this week's goal, the stepping stone of metrics.md "Words used in messages". */
+  /** A count: this week's goal, the stepping stone of docs/metrics.md "Words used in messages". */
   | { kind: 'goal'; key: string; label: string; goal: WeekGoal; expectation: number; ramping: boolean }
   /** A rate, hours or a stage: no number to add, the rep's value against what they are compared with. */
   | {
@@ -33,7 +33,7 @@ export function askOf(r: RepReport): Ask | null {
   const asks = d.outcome === 'coach_activity' || d.outcome === 'coach_stage' || (d.outcome === 'ramping' && focus.status === 'far_behind');
   if (!asks) return null;
   if (isActivityIndicator(focus.key)) {
-    // metrics.md "Data health": while the data is stale no activity ask is made (the goal stays in the report as information).
+    // docs/metrics.md "Data health": while the data is stale no activity ask is made (the goal stays in the report as information).
     if (r.dataHealth.stale === true) return null;
     // A count behind its expectation always has a goal (compute.ts); without one there is no number to ask for.
     if (!r.goal || r.goal.key !== focus.key || focus.expectation === null) return null;

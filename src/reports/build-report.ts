@@ -7,6 +7,7 @@ import { PacerError } from '../errors.js';
 import { clip, quote } from '../text.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
+import type { IndicatorLink } from '../metrics/correlation.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
 import { computeTeamReportFromFacts, type TeamInput } from './compute.js';
 import { teamDataHealth } from './data-health.js';
@@ -69,17 +70,25 @@ export async function loadWorkspaceTeams(db: Database, workspaceId: number): Pro
 }
 
 /**
- * The team report of interfaces.md as of an instant, with the links kept for its last complete
+ * The team report of docs/interfaces.md as of an instant, with the links kept for its last complete
  * week. `now` is Pacer's clock: data health is judged against it (a report well before it is
- * historical); it defaults to `asOf`, a report as of now.
+ * historical); it defaults to `asOf`, a report as of now. `links: false` leaves `links` empty:
+ * nothing else in the report depends on them, and they are its costliest part (the first report
+ * of a week computes every team's cohort), so rep surfaces and the alert scan go without.
  */
-export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf): Promise<TeamReport> {
+export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, options: { links?: boolean } = {}): Promise<TeamReport> {
   const team = await loadTeamInput(db, workspaceId, teamName);
   const { input } = team;
   const [facts, health] = await Promise.all([loadTeamFacts(db, workspaceId, input, asOf), teamDataHealth(db, workspaceId, input, asOf, now)]);
-  const links = await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
+  const links = options.links === false ? [] : await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
   const report = computeTeamReportFromFacts(input, facts, asOf, links, health);
   return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
+}
+
+/** The links a team report as of `asOf` shows (teamReport's, alone). */
+export async function teamLinks(db: Database, workspaceId: number, teamName: string, asOf: Date): Promise<IndicatorLink[]> {
+  const team = await loadTeamInput(db, workspaceId, teamName);
+  return keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
 }
 
 /** The active team a rep belongs to, or a NotFoundError that says why there is none. */
@@ -100,7 +109,7 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
 /** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
 export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf): Promise<RepReport> {
   const { team, email: normalised } = await repTeamOf(db, workspaceId, email);
-  const report = await teamReport(db, workspaceId, team, asOf, now);
+  const report = await teamReport(db, workspaceId, team, asOf, now, { links: false });
   const mine = report.members.find((m) => m.rep.email === normalised);
   if (!mine) throw new NotFoundError(`${email} is not a rep of ${team}.`);
   return mine;

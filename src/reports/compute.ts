@@ -109,7 +109,7 @@ interface RepState {
   cadence: Map<string, IndicatorValue>;
   /** Rates and speed to lead over the rate window. */
   rate: Map<string, IndicatorValue>;
-  /** Each indicator over its own window (metrics.md, rev 2): counts over the cadence window, the rest over the rate window. */
+  /** Each indicator over its own window (docs/metrics.md, rev 2): counts over the cadence window, the rest over the rate window. */
   current: Map<string, IndicatorValue>;
   baseline: Map<string, IndicatorValue>;
   laggingCadence: Lagging;
@@ -119,7 +119,7 @@ interface RepState {
   leads: LeadRecord[];
 }
 
-/** Counts are measured over the cadence window; rates and speed to lead over the rate window (metrics.md, rev 2). */
+/** Counts are measured over the cadence window; rates and speed to lead over the rate window (docs/metrics.md, rev 2). */
 function currentValues(cadence: Map<string, IndicatorValue>, rate: Map<string, IndicatorValue>): Map<string, IndicatorValue> {
   return new Map([...cadence.keys()].map((key) => [key, (isActivityIndicator(key) ? cadence : rate).get(key)!]));
 }
@@ -149,7 +149,7 @@ export function factsFromEvents(events: readonly MetricEvent[]): TeamFacts {
 }
 
 /**
- * The team report as of `asOf` from the team's events (metrics.md end to end): every rep's
+ * The team report as of `asOf` from the team's events (docs/metrics.md end to end): every rep's
  * leading and lagging indicators over the cadence and baseline windows, the cohort, top
  * performers, baselines and team medians, paces, forecasts, diagnoses, alerts, week to date and
  * trends. Pure: the same input gives the same report whatever the order of `events`.
@@ -269,7 +269,7 @@ function computeTeam(
     };
   });
 
-  // Cohort, ranking, top performers (metrics.md "Top performers and baselines").
+  // Cohort, ranking, top performers (docs/metrics.md "Top performers and baselines").
   const cohortStates = cohortOf(
     states.map((s) => ({ ...s, repId: s.rep.id, email: s.rep.email, startDate: s.rep.startDate })),
     baselineWindow.start,
@@ -285,7 +285,7 @@ function computeTeam(
   const keys = [...(states[0]?.baseline.keys() ?? leadingIndicators(repWindow(-1, []), cadenceTypes).keys())];
   // A rate resting on fewer than minRateN leads or deals is too few to tell: left out of medians too.
   const usable = (v: IndicatorValue | undefined) => (v === undefined || (!isActivityIndicator(v.key) && v.n < t.minRateN) ? null : v.value);
-  // Baselines and team medians over the same team-wide window as the rep's value (metrics.md, rev 2).
+  // Baselines and team medians over the same team-wide window as the rep's value (docs/metrics.md, rev 2).
   const baselines = new Map<string, number | null>();
   const baselinesLongRun = new Map<string, number | null>();
   const teamMedians = new Map<string, number | null>();
@@ -349,7 +349,7 @@ function computeTeam(
       }
     }
 
-    // Trend (metrics.md): counts in each week; rates over the rate window ending at each week's end.
+    // Trend (docs/metrics.md): counts in each week; rates over the rate window ending at each week's end.
     const weekly = trendWindow.weeks.map((w, i) => {
       const counts = activityIndicators(repWindow(s.rep.id, activeWeeks({ ...w, weeks: [w] }, s.rep.startDate, team.timezone)), cadenceTypes);
       const rates = rateIndicators(repWindow(s.rep.id, activeWeeks(trendRateWindows[i]!, s.rep.startDate, team.timezone)));
@@ -496,7 +496,7 @@ function performanceOf(metric: PerformanceMetric, l: Lagging, target: TeamInput[
   }
 }
 
-/** The team's conversion at each stage: the cohort's decided deals pooled over the rate window (metrics.md, rev 2). */
+/** The team's conversion at each stage: the cohort's decided deals pooled over the rate window (docs/metrics.md, rev 2). */
 function pooledStageRates(deals: ReadonlyMap<string, DealHistory>, owners: ReadonlySet<number>, stages: readonly string[], span: { from: number; to: number } | null): Map<string, number | null> {
   const cohortDeals = [...deals.values()].filter((d) => d.ownerId !== null && owners.has(d.ownerId));
   return new Map(
@@ -537,7 +537,7 @@ function forecastJson(f: Forecast, fmt: (d: Date) => string): ForecastJson {
 }
 
 /**
- * This week's goal (metrics.md, rev 2): only when the thing to focus on is a count whose pace is
+ * This week's goal (docs/metrics.md, rev 2): only when the thing to focus on is a count whose pace is
  * below onPace; a stepping stone from the rep's weekly average toward the expectation.
  */
 function goalFor(focus: FocusPace | null, wtd: Record<string, WeekToDateJson>, onPace: number, stepShare: number): WeekGoal | null {

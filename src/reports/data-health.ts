@@ -1,6 +1,6 @@
 /**
- * Data health for the reports and health checks (metrics.md "Data health"): reads the inputs,
- * judges them with Pacer's clock and shapes the JSON of interfaces.md.
+ * Data health for the reports and health checks (docs/metrics.md "Data health"): reads the inputs,
+ * judges them with Pacer's clock and shapes the JSON of docs/interfaces.md.
  */
 import type { Database } from '../db/client.js';
 import { teamReceipts, workspaceReceipts } from '../db/data-health-repo.js';
@@ -11,7 +11,7 @@ import { loadTeamInput } from './build-report.js';
 import { instantIn, type TeamInput } from './compute.js';
 import type { DataHealthJson } from './types.js';
 
-/** The workspace figure's week: metrics.md's working week, Monday first. */
+/** The workspace figure's week: docs/metrics.md's working week, Monday first. */
 const MONDAY = 1;
 
 export function dataHealthJson(h: DataHealth, timezone: string): DataHealthJson {

@@ -63,7 +63,7 @@ export function indicatorUnit(key: string): string {
   return '';
 }
 
-/** metrics.md: the correlation labels in managers' words. */
+/** docs/metrics.md: the correlation labels in managers' words. */
 export const LINK_WORDS: Record<LinkLabel, string> = {
   tracks_results: 'tracks results',
   possible_link: 'possible link',

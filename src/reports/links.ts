@@ -40,7 +40,7 @@ export function workspaceLinks(teams: readonly { id: number; name: string; focus
 }
 
 /**
- * The links a team report shows as of `asOf` (metrics.md): computed once per team and complete
+ * The links a team report shows as of `asOf` (docs/metrics.md): computed once per team and complete
  * week, as of that week's end, and kept. Each team's kept cohort pairs stay valid while the
  * fingerprint of what they read (its config, and the rollups its facts come from as of that week's end: rollupFingerprints)
  * is unchanged, so an event of the current week invalidates nothing, and a late event only its

@@ -1,5 +1,5 @@
 /**
- * Record names and links in reports (metrics.md "Events", rev 2): wherever a report names a deal
+ * Record names and links in reports (docs/metrics.md "Events", rev 2): wherever a report names a deal
  * or a lead it carries `record {kind, id, name, accountName, url}`. The metrics engine knows only
  * ids; the names are filled in afterwards from the events that carry them (db/record-names.ts).
  */

@@ -9,7 +9,7 @@ import type { PaceStatus } from '../metrics/pace.js';
 import type { Ramp } from '../metrics/ramp.js';
 import type { RecordInfo } from '../metrics/records.js';
 
-/** The report JSON of interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
+/** The report JSON of docs/interfaces.md. Instants are ISO strings with the team's offset, no milliseconds. */
 export interface WindowJson {
   start: string;
   end: string;
@@ -39,7 +39,7 @@ export interface LeadingJson {
 
 export type LaggingJson = Lagging;
 
-/** The pace to target of metrics.md, with the period's instants as strings. */
+/** The pace to target of docs/metrics.md, with the period's instants as strings. */
 export type ForecastJson = Omit<Forecast, 'period'> & { metric: 'booked_revenue'; period: { start: string; end: string } };
 
 export interface WeekToDateJson {
@@ -71,10 +71,10 @@ export interface AlertJson {
   record: RecordJson | null;
 }
 
-/** A deal or lead as reports name it (metrics.md "Events", rev 2). */
+/** A deal or lead as reports name it (docs/metrics.md "Events", rev 2). */
 export type RecordJson = RecordInfo;
 
-/** Data health (metrics.md "Data health"): instants with the figure's offset; `stale` null for a historical report. */
+/** Data health (docs/metrics.md "Data health"): instants with the figure's offset; `stale` null for a historical report. */
 export interface DataHealthJson {
   lastReceivedAt: string | null;
   lastOccurredAt: string | null;
@@ -118,7 +118,7 @@ export interface TeamTotalsJson {
   /** Team activity per rep-week against the top-performer baseline. */
   paceAgainstTop: Record<string, number | null>;
   /**
-   * Per activity focus indicator, the team's own pace against its usual one (metrics.md "Top
+   * Per activity focus indicator, the team's own pace against its usual one (docs/metrics.md "Top
    * performers and baselines"): the mean weekly count per rep over the cadence window and over the
    * baseline window (rep-weeks of active weeks), and cadence ÷ baseline (null on a zero baseline).
    */
@@ -138,7 +138,7 @@ export interface TeamReport {
   currency: string;
   windows: { cadence: WindowJson; rate: WindowJson; baseline: WindowJson };
   focus: string[];
-  /** Rates with a smaller n are `too_few` (metrics.md, rev 2). */
+  /** Rates with a smaller n are `too_few` (docs/metrics.md, rev 2). */
   minRateN: number;
   cohort: string[];
   topPerformers: string[];

@@ -24,6 +24,8 @@ import { buildOrg } from '../seed/org.js';
 import { seedDatabase } from '../seed/run.js';
 import { DEMO_ORG } from './demo-org.js';
 import type { SeedOrg } from '../seed/types.js';
+import { secureStoredSecrets } from '../secrets/at-start.js';
+import type { EncryptionKeys } from '../secrets/keys.js';
 import { deliveryClients } from '../slack/delivery/clients.js';
 import { ingestActivity } from './activity.js';
 import type { SandboxBackend, SandboxClick, SandboxJobsRun, SandboxMessage, SandboxPerson } from './backend.js';
@@ -62,6 +64,8 @@ export interface SandboxOptions {
   end?: Date;
   /** Run the minute scheduler's timer (default true); without it the scheduler ticks only through tick(). */
   scheduler?: boolean;
+  /** PACER_ENCRYPTION_KEY's keys, when set (the sandbox's own Slack token is never stored). */
+  encryption?: EncryptionKeys | undefined;
 }
 
 /**
@@ -151,6 +155,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let scheduler: Scheduler | undefined;
   try {
     await migrate(db);
+    await secureStoredSecrets(db, options.encryption, logger);
     let state: SandboxState | null = await readSandboxState(options.dataDir);
     if (!state) {
       const end = options.end ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);

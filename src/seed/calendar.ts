@@ -1,6 +1,6 @@
 /**
  * Working time of a team: Monday–Friday 09:00–18:00 in its zone (the working week of
- * metrics.md), as a sorted list of [open, close) intervals in epoch milliseconds. Every seeded
+ * docs/metrics.md), as a sorted list of [open, close) intervals in epoch milliseconds. Every seeded
  * event is placed with these helpers, so every event falls in the team's working hours, and
  * durations such as "touched 3 working hours later" skip nights and weekends as people do.
  */

@@ -13,7 +13,8 @@ import { completeWeeks, startOfDateIn, targetPeriod, weekContaining, type Interv
 import { addWorkingHours, LAST_MEETING_MARGIN_MS, meetingSlot, randomWorkingInstant, workCalendar, workingMs, type WorkCalendar } from './calendar.js';
 import { dealId as dealIdOf, eventId, leadId as leadIdOf } from './ids.js';
 import { OPPORTUNITY_PER_QUALIFIED, repActiveFrom, STANDALONE_OPPORTUNITIES_PER_WEEK } from './flow.js';
-import { accountNameOf, dealNameOf, DEFAULT_CRM_BASE_URL, leadNameOf, recordUrl } from './names.js';
+import { DEFAULT_CRM_BASE_URL } from './defaults.js';
+import { accountNameOf, dealNameOf, leadNameOf, recordUrl } from './names.js';
 import { plantedEvents, shapeDealEvents } from './plant.js';
 import { createRng, type Rng } from './rng.js';
 import type { DraftEvent, Plant, SeedEvent, SeedOrg, SeedRep, SeedTeam } from './types.js';
@@ -365,7 +366,7 @@ export function repHistory(org: SeedOrg, team: SeedTeam, rep: SeedRep): RepHisto
 }
 
 /**
- * The most the leading forecast (metrics.md "Pace to target") can make of a rep's quarter, from
+ * The most the leading forecast (docs/metrics.md "Pace to target") can make of a rep's quarter, from
  * their generated events: booked so far in the quarter, plus the pipeline they created per week
  * over the cadence window for every week a quarter has, as if every deal were won.
  */

@@ -1,5 +1,5 @@
 /**
- * Names of seeded deals, leads and accounts, and their record pages (metrics.md "Events", rev 2:
+ * Names of seeded deals, leads and accounts, and their record pages (docs/metrics.md "Events", rev 2:
  * people read names, not ids). Each is a pure function of the seed and the record's id, so it
  * draws nothing from the reps' random streams and a record is named the same wherever it appears.
  */
@@ -54,6 +54,3 @@ export function dealNameOf(seed: number, dealId: string, account: string, amount
 export function recordUrl(base: string, kind: 'deal' | 'lead', id: string): string {
   return `${base.replace(/\/+$/, '')}/crm/${kind}s/${encodeURIComponent(id)}`;
 }
-
-/** Where `pacer seed` points record links by default: the sandbox at its default address (PORT 3000). */
-export const DEFAULT_CRM_BASE_URL = 'http://127.0.0.1:3000';

@@ -14,7 +14,6 @@ import { planBehaviours, planShapeDeals } from './plant.js';
 import { createRng, type Rng } from './rng.js';
 import type { Archetype, RepProfile, SeedOptions, SeedOrg, SeedPerson, SeedRep, SeedTeam, Segment } from './types.js';
 
-export const SEED_DEFAULTS = { seed: 1, workspace: 'T0SEED' } as const;
 /** A team needs 2 ramping reps, 2 closers, a top performer and a rep with a results gap. */
 export const MIN_REPS = 6;
 export const MAX_REPS = 100_000;
@@ -23,7 +22,7 @@ export const MIN_WEEKS = 6;
 export const MAX_WEEKS = 104;
 export const MIN_TEAM = 6;
 export const MAX_TEAM = 12;
-/** Reports run with metrics.md's defaults; the org is shaped around them. */
+/** Reports run with docs/metrics.md's defaults; the org is shaped around them. */
 const RAMP_WEEKS = 12;
 const BASELINE_WEEKS = 13;
 
@@ -334,8 +333,8 @@ export function buildOrg(options: SeedOptions): SeedOrg {
 }
 
 /**
- * The coaching config document (interfaces.md) of the org, as written to YAML: thresholds are
- * left to metrics.md's defaults, which the org is shaped around.
+ * The coaching config document (docs/interfaces.md) of the org, as written to YAML: thresholds are
+ * left to docs/metrics.md's defaults, which the org is shaped around.
  */
 export function seedConfigDocument(org: SeedOrg) {
   return {

@@ -1,5 +1,5 @@
 /**
- * Planted negative behaviours (metrics.md "Negative behaviours"): per team one untouched lead,
+ * Planted negative behaviours (docs/metrics.md "Negative behaviours"): per team one untouched lead,
  * one stalled deal, one missed follow-up and one activity drop, each timed so that the rule
  * finds it as of the seed's end instant — its trigger moment lies inside the alert lookback
  * (7 days) before the end — whatever else the random data holds.

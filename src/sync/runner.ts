@@ -24,6 +24,7 @@ import {
 } from '../db/sync-repo.js';
 import { validateEvent } from '../ingest/event-schema.js';
 import { ingestEventsDetailed, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
+import { SOURCE_LEASE_MS } from '../jobs/registry.js';
 import type { Logger } from '../logger.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { describeSyncError, SyncError, type SyncFailureKind } from './errors.js';
@@ -32,8 +33,6 @@ import type { RejectedRecord, Source, SourceObject } from './types.js';
 /** The first sync reads this far back when the config gives no `sync.since`. */
 export const DEFAULT_SINCE_WEEKS = 30;
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-/** How long a process holds a source without renewing (it renews after every page). */
-export const LEASE_MS = 10 * 60 * 1000;
 /** Rejections kept per object in the summary (all are counted and logged). */
 const REJECTIONS_KEPT = 100;
 
@@ -178,7 +177,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * mid-sync) is taken over at once rather than after its lease: its checkpoints are all it left.
  */
 async function claim(deps: SyncDeps, sourceId: number, systemNow: () => Date): Promise<boolean> {
-  const until = () => new Date(systemNow().getTime() + LEASE_MS);
+  const until = () => new Date(systemNow().getTime() + SOURCE_LEASE_MS);
   const first = await claimSource(deps.db, sourceId, deps.processId, until(), systemNow());
   if (first.claimed) return true;
   if (first.holder === null || !holderIsGone(first.holder)) return false;
@@ -288,7 +287,7 @@ async function runObjects(
     if (failed) throw new SyncError('unavailable', 'stopped: another object of the sync failed');
     if (deps.signal?.aborted) throw new SyncError('unavailable', 'Pacer is shutting down; the next sync carries on from the checkpoints');
     if (options.dryRun) return;
-    if (!(await renewSource(db, row.id, deps.processId, new Date(systemNow().getTime() + LEASE_MS)))) {
+    if (!(await renewSource(db, row.id, deps.processId, new Date(systemNow().getTime() + SOURCE_LEASE_MS)))) {
       throw new SyncError('unavailable', 'another process took this source over (this one stalled past its lease); it carries on from the checkpoints');
     }
   };

@@ -52,9 +52,9 @@ process.once('exit', () => {
 });
 
 /**
- * `node --import tsx src/main.ts` as `npm start` runs it, with no Slack variables, no
- * DATABASE_URL and no config (PACER_CONFIG empty): the local sandbox, in a fresh data directory
- * on a free port. Resolves once the process prints its one stdout line with the address.
+ * `node --import tsx src/main.ts`, as `npm start` runs it on a fresh clone, with no Slack
+ * variables, no DATABASE_URL and no config (PACER_CONFIG empty): the local sandbox, in a fresh
+ * data directory on a free port. Resolves once the process prints its one stdout line with the address.
  */
 export async function startSandbox(timeoutMs = 150_000): Promise<Sandbox> {
   if (existsSync(path.join(ROOT, 'pacer.config.yaml'))) {

@@ -3,7 +3,7 @@ import { DATABASE_KINDS } from '../helpers/db.js';
 import { postJson } from '../helpers/http.js';
 import { startIngestApi, type IngestApi } from '../helpers/ingest-api.js';
 
-// metrics.md "Events" (rev 2): optional dealName, leadName, accountName (≤ 200 characters) and
+// docs/metrics.md "Events" (rev 2): optional dealName, leadName, accountName (≤ 200 characters) and
 // url (http:// or https://, ≤ 2,000 characters), stored and part of the event's content.
 
 const AT = '2026-11-02T10:00:00-06:00';

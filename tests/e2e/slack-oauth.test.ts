@@ -7,12 +7,14 @@ import { createTestDatabase } from '../helpers/db.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 import { startSlackTestApp, type SlackTestApp } from '../helpers/slack-app.js';
 import { commandAnswer, eventCallbackBody, postSigned, slashCommandBody } from '../helpers/slack.js';
+import { testKeys } from '../helpers/secrets.js';
 
 const TEAM = 'T0OAUTH';
 const BOT_TOKEN = 'xoxb-issued-at-install';
 const OAUTH = { clientId: '1234.5678', clientSecret: 'oauth-client-secret-value' };
 const SIGNING_SECRET = 'oauth-mode-signing-secret';
 const STATE_SECRET = 'oauth-state-secret-value';
+const KEYS = testKeys();
 
 describe('multi-workspace OAuth mode', () => {
   let db: Database;
@@ -41,7 +43,7 @@ describe('multi-workspace OAuth mode', () => {
     });
     app = await startSlackTestApp({
       db,
-      slack: { kind: 'oauth', clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, stateSecret: STATE_SECRET, signingSecret: SIGNING_SECRET },
+      slack: { kind: 'oauth', clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, stateSecret: STATE_SECRET, signingSecret: SIGNING_SECRET, encryption: KEYS },
       slackApiUrl: slack.apiUrl,
       now: SCENARIO_AS_OF,
     });
@@ -84,6 +86,11 @@ describe('multi-workspace OAuth mode', () => {
     expect(access).toHaveLength(1);
     const stored = await db.prisma.slackInstallation.findUnique({ where: { enterpriseId_slackTeamId: { enterpriseId: '', slackTeamId: TEAM } } });
     expect(stored?.botUserId).toBe('UPACER');
+    // The token is kept encrypted under PACER_ENCRYPTION_KEY: not in the row as the database holds it.
+    expect(stored?.keyId).toBe(KEYS.current.id);
+    const [raw] = await db.query<{ text: string }>('SELECT row_to_json(s)::text AS text FROM slack_installation s');
+    expect(raw!.text).toContain('UPACER');
+    expect(raw!.text).not.toContain(BOT_TOKEN);
 
     expect((await mykpisAnswer()).blocks.length).toBeGreaterThan(3);
     const lookups = slack.callsTo('users.info');

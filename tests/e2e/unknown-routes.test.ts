@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { freePort } from '../helpers/postgres-server.js';
 import { startSlackTestApp, type SlackTestApp } from '../helpers/slack-app.js';
+import { testKeys } from '../helpers/secrets.js';
 
 const TEAM = 'T0ROUTES';
 const BOT_TOKEN = 'xoxb-routes-test-token';
@@ -95,7 +96,7 @@ describe('requests Bolt does not serve never stop Pacer', () => {
     try {
       app = await startSlackTestApp({
         db,
-        slack: { kind: 'oauth', clientId: '1.2', clientSecret: 'routes-client-secret', stateSecret: 'routes-state-secret', signingSecret: SIGNING_SECRET },
+        slack: { kind: 'oauth', clientId: '1.2', clientSecret: 'routes-client-secret', stateSecret: 'routes-state-secret', signingSecret: SIGNING_SECRET, encryption: testKeys() },
         slackApiUrl: slack.apiUrl,
         now: new Date('2026-11-30T12:00:00Z'),
       });

@@ -7,6 +7,7 @@ import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startTestServer, type TestServer } from '../helpers/http.js';
 import { startSlackTestApp, type SlackTestApp } from '../helpers/slack-app.js';
+import { testKeys } from '../helpers/secrets.js';
 
 /** Each secret-named parameter (in any case, one percent-encoded) with a value that must not be logged. */
 const SECRETS: [name: string, value: string][] = [
@@ -43,7 +44,7 @@ describe('secrets in a request URL never reach the log', () => {
     slack = await startLocalSlack({ oauth: { clientId: '1234.5678', clientSecret: 'oauth-client-secret-value' }, workspaces: [] });
     oauthApp = await startSlackTestApp({
       db,
-      slack: { kind: 'oauth', clientId: '1234.5678', clientSecret: 'oauth-client-secret-value', stateSecret: 'oauth-state-secret-value', signingSecret: 'signing-secret' },
+      slack: { kind: 'oauth', clientId: '1234.5678', clientSecret: 'oauth-client-secret-value', stateSecret: 'oauth-state-secret-value', signingSecret: 'signing-secret', encryption: testKeys() },
       slackApiUrl: slack.apiUrl,
       now: new Date('2026-11-23T12:00:00Z'),
     });

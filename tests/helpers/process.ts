@@ -19,8 +19,13 @@ afterEach(() => {
 
 /** Runs `node --import tsx <args>` from the repository root with only PATH, HOME and `env`. */
 export function run(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
+  return runNode(['--import', 'tsx', ...args], env, ROOT);
+}
+
+/** Runs `node <args>` in `cwd` with only PATH, HOME and `env`. */
+export function runNode(args: string[], env: Record<string, string>, cwd: string): Running {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

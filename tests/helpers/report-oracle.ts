@@ -114,7 +114,7 @@ export async function readOracleState(db: Database, workspaceId: number): Promis
   return { workspaceId, events: raw.map((r) => r.event), raw, teams, sources: await sourceHealth(db, workspaceId), cohorts: new Map() };
 }
 
-/** The links of metrics.md as kept for the team's last complete week, from every team's raw cohort pairs. */
+/** The links of docs/metrics.md as kept for the team's last complete week, from every team's raw cohort pairs. */
 function oracleLinks(state: OracleState, teamId: number, asOf: Date): IndicatorLink[] {
   const teams = state.teams.map((t) => {
     const weekEnd = completeWeeks(asOf, 1, { timezone: t.input.timezone, weekStartsOn: t.input.weekStartsOn }).end;
@@ -129,7 +129,7 @@ function oracleLinks(state: OracleState, teamId: number, asOf: Date): IndicatorL
   return workspaceLinks(teams).get(teamId) ?? [];
 }
 
-/** Data health (metrics.md) from the team's reps' raw receipts as of `asOf`, judged on the clock's `now`. */
+/** Data health (docs/metrics.md) from the team's reps' raw receipts as of `asOf`, judged on the clock's `now`. */
 function oracleDataHealth(state: OracleState, team: TeamInput, asOf: Date, now: Date): DataHealthJson {
   const reps = new Set(team.reps.map((r) => r.id));
   const t = asOf.getTime();

@@ -13,7 +13,7 @@ import { parsePrometheusText, total } from '../../scripts/lib/prometheus-text.js
 import { createTestDatabase } from '../helpers/db.js';
 import { run } from '../helpers/process.js';
 
-/** interfaces.md: `run-job <rep-nudges|manager-digests|team-recaps|alert-scan>`; these names are fixed. */
+/** docs/interfaces.md: `run-job <rep-nudges|manager-digests|team-recaps|alert-scan>`; these names are fixed. */
 const RUN_JOB_NAMES = ['rep-nudges', 'manager-digests', 'team-recaps', 'alert-scan'];
 
 function bufferLogger() {

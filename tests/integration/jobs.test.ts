@@ -373,7 +373,7 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(alert).toBeDefined();
     const alertKey = alert.key.split(':').slice(3).join(':');
     await recordAlertAction(db, { workspaceId: ws, memberId: Number(alert.recipient), alertKey, action: 'snooze_1d', now: nextDay });
-    // The CRM keeps sending (alerts are held while data is stale, metrics.md "Data health").
+    // The CRM keeps sending (alerts are held while data is stale, docs/metrics.md "Data health").
     await dataArrives(afterSnooze);
     await runJobNow(processCtx('C', manualClock(afterSnooze)), 'alert-scan', afterSnooze);
     await dataArrives(new Date(afterSnooze.getTime() + 86_400_000));

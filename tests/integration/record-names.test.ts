@@ -8,7 +8,7 @@ import { renderBehaviourAlerts } from '../../src/slack/blocks/alert.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
 
-// Record names and links from ingestion to the report (metrics.md "Events", rev 2): alerts and
+// Record names and links from ingestion to the report (docs/metrics.md "Events", rev 2): alerts and
 // "events behind" carry the deal's or lead's name, account and link as of the report's t.
 
 const DEAL_URL = 'https://crm.example.com/deals/S1';

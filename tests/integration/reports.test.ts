@@ -37,7 +37,7 @@ describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
     expect(ben.trend['cadence.call']).toEqual([0, 0, 0, 0, 5, 5, 5, 5]);
     const devTrend = report.members.find((m) => m.rep.email === 'dev@example.com')!.trend['cadence.call'];
     expect(devTrend).toEqual([null, null, null, null, null, null, 3, 3]); // before the start date: no value, not 0
-    // Updated for metrics.md revision 2 (results first): Ben is at the team median (4,000), so he
+    // Updated for docs/metrics.md revision 2 (results first): Ben is at the team median (4,000), so he
     // has no results gap and is asked for nothing, however far behind his calls are.
     expect(ben.diagnosis.outcome).toBe('recognise');
     expect(ben.goal).toBeNull();

@@ -1,23 +1,27 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBlocks } from '../../src/local-slack/index.js';
-import { createLogger } from '../../src/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/runtime.js';
+import { capturingLogger } from '../helpers/secrets.js';
 
-const quiet = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mode)', () => {
   let dir: string;
   let sandbox: Sandbox;
+  const log = capturingLogger();
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pacer-sandbox-'));
-    sandbox = await startSandbox({ dataDir: dir, port: 0, logger: quiet, demo: { reps: 10, weeks: 8, seed: 3 }, scheduler: false });
+    sandbox = await startSandbox({ dataDir: dir, port: 0, logger: log.logger, demo: { reps: 10, weeks: 8, seed: 3 }, scheduler: false });
   });
   afterAll(async () => {
     await sandbox?.stop();
+  });
+
+  it('says once that Slack tokens would be stored unencrypted, as PACER_ENCRYPTION_KEY is not set', () => {
+    const said = log.lines().filter((l) => l.msg.includes('PACER_ENCRYPTION_KEY'));
+    expect(said.map((l) => l.msg)).toEqual([expect.stringMatching(/^PACER_ENCRYPTION_KEY is not set: Slack installation tokens would be stored unencrypted/)]);
   });
 
   it('lets a rep run /mykpis, open the App Home and see the events behind a figure', async () => {

@@ -38,7 +38,7 @@ describe.each(DATABASE_KINDS)('seed on %s', (kind) => {
       expect([...rules].sort()).toEqual([...PLANT_RULES].sort());
     }
 
-    // Every alert about a deal or lead names it and links its page (metrics.md rev 2).
+    // Every alert about a deal or lead names it and links its page (docs/metrics.md rev 2).
     const records = reports.flatMap((r) => r.members.flatMap((m) => m.alerts.flatMap((a) => (a.record ? [a.record] : []))));
     expect(records.length).toBeGreaterThanOrEqual(3 * org.teams.length);
     for (const record of records) {

@@ -42,7 +42,7 @@ describe.each([7, 11])('the seeded org, seed %i, as of a Wednesday 14:00', (seed
         const who = `${team.name} / ${m.rep.email}`;
         if (hasAsk(m)) asked += 1;
         // Results judged and on track: never an ask. A ramping rep without a target of their own has
-        // no results basis (metrics.md): asked only when a focus activity is far behind the ramped expectation.
+        // no results basis (docs/metrics.md): asked only when a focus activity is far behind the ramped expectation.
         if (!m.diagnosis.results.gap && m.diagnosis.results.basis !== 'none') {
           expect({ who, outcome: m.diagnosis.outcome, ask: hasAsk(m) }).toEqual({ who, outcome: m.diagnosis.outcome, ask: false });
         }

@@ -184,7 +184,7 @@ describe('diagnosis', () => {
     expect(d.prompt).toContain('2 a week against an expected 5 (pace 40%)');
   });
 
-  // Updated for metrics.md revision 2: a stage needs minRateN (8) decided deals, not 5.
+  // Updated for docs/metrics.md revision 2: a stage needs minRateN (8) decided deals, not 5.
   it('coaches the stage when activities are on pace but a conversion lags the team', () => {
     const d = diag({
       repName: 'Bo',

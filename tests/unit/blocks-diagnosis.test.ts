@@ -18,7 +18,7 @@ import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
 import { allTexts, escapeRe, sections, sectionText } from '../helpers/blocks.js';
 import { seededTeamReport } from '../helpers/seeded-report.js';
 
-// metrics.md revision 2, "Diagnosis for coaching": only coach_activity and coach_stage ask (and
+// docs/metrics.md revision 2, "Diagnosis for coaching": only coach_activity and coach_stage ask (and
 // ramping with an activity far behind); every surface shows the same goal.goal for the ask. Real
 // reports from the seed generator at the weekly send moment (Monday 08:00 in New York), and the
 // same reports with their diagnosis, ramp and figures generated over.
@@ -146,7 +146,7 @@ const coachActivityReport = ({ member: i, keyIndex, goal, weekToDate, ramping }:
   return { team: member.team, rep: { ...r, ramp: ramping ? { week: 5, of: 12, share: 5 / 12 } : null } };
 };
 
-describe('only coach_activity and coach_stage ask (metrics.md revision 2)', () => {
+describe('only coach_activity and coach_stage ask (docs/metrics.md revision 2)', () => {
   it('asks nothing on any surface for any other outcome, whatever else the report holds', () => {
     fc.assert(
       fc.property(arbNoAsk, (spec) => {

@@ -7,7 +7,7 @@ import { visibleText } from '../../src/slack/blocks/visible-text.js';
 import { escapeRe } from '../helpers/blocks.js';
 import { renderEventsBehind } from '../../src/slack/blocks/events-behind.js';
 
-// metrics.md "Events" (rev 2): messages show a record's name, clipped to 60 characters (else the
+// docs/metrics.md "Events" (rev 2): messages show a record's name, clipped to 60 characters (else the
 // id), and a link button when there is a link.
 
 const LONG_NAME = 'Acme Logistics & <Freight> — 40 seats, renewal with the EMEA warehouse expansion';

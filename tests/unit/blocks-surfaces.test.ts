@@ -247,7 +247,7 @@ describe('/teamkpis', () => {
   });
 
   it('marks a rep to coach who needs attention by the alerts still open, not those the rep dealt with', () => {
-    // A results gap, nothing far behind: only an alert open over 2 days makes the rep need attention (metrics.md).
+    // A results gap, nothing far behind: only an alert open over 2 days makes the rep need attention (docs/metrics.md).
     const base = ny.members.find((m) => m.diagnosis.results.gap && m.alerts.length > 0)!;
     const old = { ...base.alerts[0]!, triggeredAt: new Date(Date.parse(base.asOf) - 3 * 86_400_000).toISOString() };
     const rep: RepReport = { ...base, alerts: [old], leading: base.leading.map((l) => (l.status === 'far_behind' ? { ...l, status: 'behind' as const } : l)) };

@@ -40,7 +40,7 @@ function widen(report: TeamReport, copies: number): TeamReport {
 const ny = computeTeam(nyTeam);
 /**
  * The report a week earlier, with two reps' focus paces lowered by 0.25 then: the seed's own
- * week-to-week moves are too small since baselines move with the weeks (metrics.md revision 2),
+ * week-to-week moves are too small since baselines move with the weeks (docs/metrics.md revision 2),
  * and "improved" needs someone to name.
  */
 const nyBefore = ((): TeamReport => {
@@ -82,14 +82,14 @@ const repWith = (t: TeamReport, pick: (m: RepReport) => boolean) => {
   return m!;
 };
 
-/** metrics.md "Improved", computed here independently: mean focus pace (paced both weeks) up by ≥ 0.1. */
+/** docs/metrics.md "Improved", computed here independently: mean focus pace (paced both weeks) up by ≥ 0.1. */
 function expectedImproved(now: TeamReport, before: TeamReport): Map<string, { before: number; after: number }> {
   const out = new Map<string, { before: number; after: number }>();
   for (const m of now.members) {
     const p = before.members.find((x) => x.rep.email === m.rep.email);
     if (!p) continue;
     const paceOf = (r: RepReport, k: string) => r.leading.find((l) => l.key === k)!.pace;
-    // metrics.md revision 2: a rate counts only with n ≥ minRateN at both dates.
+    // docs/metrics.md revision 2: a rate counts only with n ≥ minRateN at both dates.
     const enough = (r: RepReport, k: string) => k.startsWith('cadence.') || k === 'pipeline_created' || r.leading.find((l) => l.key === k)!.n >= now.minRateN;
     const keys = now.focus.filter((k) => paceOf(m, k) !== null && paceOf(p, k) !== null && enough(m, k) && enough(p, k));
     if (keys.length === 0) continue;
@@ -473,7 +473,7 @@ describe('manager digest', () => {
       const a = d.activities.indicator;
       if (a) {
         expect(capture(text, /\*Activities:\* behind on [^:]+: (\S+) a week/)).toBe(shown(a.key, a.value, m.currency));
-        // Against the expectation: the baseline, ramped on counts for a ramping rep (metrics.md revision 2).
+        // Against the expectation: the baseline, ramped on counts for a ramping rep (docs/metrics.md revision 2).
         const against = m.ramp ? 'expected while ramping' : 'for top performers';
         expect(capture(text, new RegExp(`a week vs (\\S+) ${against} \\(`))).toBe(shown(a.key, a.expectation, m.currency));
         expect(Number(capture(text, new RegExp(`${against} \\((\\d+)%\\)`)))).toBe(pct(a.pace!));
@@ -504,7 +504,7 @@ describe('manager digest', () => {
   });
 
   it('marks who needs attention, in the digest and in “See all reps”: only reps with a results gap', () => {
-    // metrics.md revision 2: only a rep with a results gap needs attention (London has both kinds).
+    // docs/metrics.md revision 2: only a rep with a results gap needs attention (London has both kinds).
     const alerts = Object.fromEntries(london.members.map((m) => [m.rep.email, m.alerts]));
     const needs = (m: RepReport) =>
       m.diagnosis.results.gap && (focusOf(m).some((l) => l.status === 'far_behind') || m.alerts.some((a) => Date.parse(m.asOf) - Date.parse(a.triggeredAt) > 2 * 86_400_000));

@@ -39,7 +39,7 @@ function withWorkspaceLinks(r: TeamReport): TeamReport {
   return { ...r, links: r.links.map((l, i) => ({ ...l, workspace: { rho: 0.41 - i / 10, n: 36 + i, p: [0.0004, 0.12, 0.61, null][i % 4]!, label: labels[i % 4]! } })) };
 }
 
-/** No events for two days: the team's data and every rep's is stale (metrics.md "Data health"). */
+/** No events for two days: the team's data and every rep's is stale (docs/metrics.md "Data health"). */
 function stale(r: TeamReport): TeamReport {
   const dataHealth: DataHealthJson = { ...r.dataHealth, stale: true, reason: 'no_events', lastReceivedAt: '2026-11-23T10:00:00-05:00' };
   return { ...r, dataHealth, members: r.members.map((m) => ({ ...m, dataHealth })) };

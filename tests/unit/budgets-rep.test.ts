@@ -31,7 +31,7 @@ const noBaseline = (() => {
   return seededTeamReport(org, team, BUDGET_AS_OF, { reps: 2 });
 })();
 
-/** The longest stale-data line (metrics.md "Data health"), with when data last arrived. */
+/** The longest stale-data line (docs/metrics.md "Data health"), with when data last arrived. */
 const STALE: DataHealthJson = { lastReceivedAt: '2026-11-23T09:00:00-05:00', lastOccurredAt: '2026-11-23T08:30:00-05:00', stale: true, reason: 'zero_activity', sources: [] };
 const LONG_NAME = `${'Maximiliana-Josefina '.repeat(10)}Okonkwo-Vanderberg`;
 

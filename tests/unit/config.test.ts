@@ -1,4 +1,5 @@
 import { SCHEDULE_DEFAULTS } from '../../src/config/coaching-schema.js';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,33 +80,17 @@ describe('the example config', () => {
   });
 });
 
-/** The example of interfaces.md "Coaching config", verbatim: the contract's own sample must pass. */
-const INTERFACES_EXAMPLE = `
-workspace:
-  id: T0123ABCD            # Slack team id
-  currency: USD
-defaults:                  # any team setting below; a team's own value wins
-  thresholds: { cadenceWeeks: 4, baselineWeeks: 13 }
-teams:
-  - name: Central
-    timezone: America/Chicago
-    channel: C0123ABCD     # recap channel
-    pipelineStages: [discovery, demo, proposal, negotiation]
-    focus: [cadence.call, cadence.meeting, speed_to_lead_hours, stage_conversion.demo]  # at most 4
-    performanceMetric: booked_revenue
-    members:
-      - { email: dana@example.com, name: Dana Cole, role: manager, slackUserId: U01 }
-      - { email: anna@example.com, name: Anna Snelling, crmOwnerId: "Anna Snelling", startDate: 2024-02-01 }
-    targets:
-      - { metric: booked_revenue, period: quarter, value: 250000 }                       # team
-      - { metric: booked_revenue, period: quarter, value: 60000, member: anna@example.com }
-    thresholds: { topFraction: 0.25, minCohort: 3, rampWeeks: 12, onPace: 0.9, behind: 0.6,
-                  slaHours: 24, stalledDays: 14, followUpHours: 48, dropShare: 0.4, dropMinPerWeek: 5 }
-`;
+/** The example of docs/interfaces.md "Coaching config", read from the page: the contract's own sample must pass. */
+const INTERFACES_EXAMPLE = (() => {
+  const page = readFileSync(path.resolve(import.meta.dirname, '../../docs/interfaces.md'), 'utf8');
+  const block = /\n## Coaching config\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(page)?.[1];
+  if (block === undefined) throw new Error('docs/interfaces.md has no yaml example under "Coaching config"');
+  return block;
+})();
 
-describe('the interfaces.md example', () => {
+describe('the example of docs/interfaces.md', () => {
   it('passes, with the team thresholds it spells out and the defaults it does not', () => {
-    const config = parseConfigText(INTERFACES_EXAMPLE, 'interfaces.md');
+    const config = parseConfigText(INTERFACES_EXAMPLE, 'docs/interfaces.md');
     const central = config.teams[0]!;
     expect(central.thresholds).toEqual(THRESHOLD_DEFAULTS);
     expect(central.members.map((m) => [m.email, m.role, m.startDate])).toEqual([
@@ -344,7 +329,7 @@ describe('people across teams', () => {
 });
 
 describe('resolution', () => {
-  it('applies the metrics.md defaults; defaults override them; a team overrides defaults, key by key', () => {
+  it('applies the docs/metrics.md defaults; defaults override them; a team overrides defaults, key by key', () => {
     const d = doc();
     d.defaults = {
       performanceMetric: 'win_rate',
@@ -407,7 +392,7 @@ describe('resolution', () => {
     expect(lines[1]).toMatch(/: teams\[0\]\.thresholds\.rampCurve: warning: 2 entries cover 8 weeks of ramp, but rampWeeks is 12; .* \(line \d+, column \d+\)$/);
   });
 
-  it('with nothing set, every team gets the metrics.md defaults and the workspace UTC', () => {
+  it('with nothing set, every team gets the docs/metrics.md defaults and the workspace UTC', () => {
     const config = resolved(doc());
     expect(config.workspace).toEqual({ id: 'T0TEST', name: null, currency: 'EUR', timezone: 'UTC', touchTypes: [], staleAfterHours: 36 });
     expect(config.teams[0]!.thresholds).toEqual({

@@ -4,7 +4,7 @@ import { improvement, needsAttention, type PacedFigure } from '../../src/metrics
 import { weekGoal } from '../../src/metrics/goal.js';
 import { rampAt, rampShare } from '../../src/metrics/ramp.js';
 
-describe('this week’s goal: a stepping stone (metrics.md revision 2)', () => {
+describe('this week’s goal: a stepping stone (docs/metrics.md revision 2)', () => {
   const goal = (average: number, expectation: number, weekToDate = 0, stepShare = 0.5) => weekGoal({ key: 'cadence.call', average, expectation, weekToDate, stepShare });
 
   it('asks for half the gap, at least one more than the average, never beyond the expectation (hand table)', () => {
@@ -53,7 +53,7 @@ describe('ramp (hand table)', () => {
   });
 });
 
-describe('needs attention and improved (metrics.md "Words used in messages")', () => {
+describe('needs attention and improved (docs/metrics.md "Words used in messages")', () => {
   const fig = (key: string, pace: number | null, n = 20, status: PacedFigure['status'] = 'on_pace'): PacedFigure => ({ key, pace, n, status });
   const asOf = Date.parse('2026-11-23T12:00:00Z');
 

@@ -5,7 +5,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layering of src/slack and src/commands (architecture.md): slash commands use Slack's
+ * The layering of src/slack and src/commands (docs/architecture.md): slash commands use Slack's
  * renderers and helpers, never the other way round, so neither side can start a cycle.
  */
 

@@ -138,7 +138,7 @@ describe('stage conversion and deals', () => {
     ev(2, 'deal_won', at('2026-11-06T00:00:00Z'), { dealId: 'D5', amount: 50 }),
   ];
 
-  // Updated for metrics.md revision 2 (decided deals): D4, young and open, is left out instead of
+  // Updated for docs/metrics.md revision 2 (decided deals): D4, young and open, is left out instead of
   // counting as not converted, and D3's win from discovery converts only the stage it entered.
   it('follows first entries, skipped stages and wins over decided deals', () => {
     const k = leadingIndicators(repWindow(1, events), []);

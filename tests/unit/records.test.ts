@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordInfoAsOf, recordInfosAsOf, type RecordNameEvent } from '../../src/metrics/records.js';
 
-// metrics.md "Events" (rev 2): dealName, accountName and url describe the deal when the event has a
+// docs/metrics.md "Events" (rev 2): dealName, accountName and url describe the deal when the event has a
 // dealId, else the lead; leadName always the lead. A record's name and link are those of its event
 // with the highest occurredAt ≤ t that carries one (ties: the highest id).
 

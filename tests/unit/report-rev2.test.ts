@@ -9,7 +9,7 @@ import type { RepReport, TeamReport } from '../../src/reports/types.js';
 import { renderTeamRecap } from '../../src/slack/blocks/recap.js';
 import { allTexts } from '../helpers/blocks.js';
 
-// metrics.md revision 2 end to end, on a hand-checkable team (UTC, weeks from Monday).
+// docs/metrics.md revision 2 end to end, on a hand-checkable team (UTC, weeks from Monday).
 // As of Monday 2026-11-23 12:00 the cadence window is the 4 weeks from Oct 26; the rate and
 // baseline windows are the 13 weeks from Aug 24.
 const AS_OF = new Date('2026-11-23T12:00:00Z');

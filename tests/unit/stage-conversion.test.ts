@@ -4,7 +4,7 @@ import { buildDeals, tallyStage } from '../../src/metrics/deals.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 
-// metrics.md "Stage conversion" (revision 2): over decided deals. Pipeline discovery → demo → proposal,
+// docs/metrics.md "Stage conversion" (revision 2): over decided deals. Pipeline discovery → demo → proposal,
 // stageTimeoutDays 90, as of 2026-11-23 00:00 UTC.
 const STAGES = ['discovery', 'demo', 'proposal'];
 const TOUCH = new Set(CORE_TOUCH_TYPES);

@@ -9,7 +9,7 @@ import { clip, escapeMrkdwn, MAX_BUTTON_VALUE } from './limits.js';
 import { MAX_RECORD_NAME, recordButton, recordText } from './record.js';
 
 /**
- * Behaviour alerts, sent privately to the rep (metrics.md "Negative behaviours"): per alert, what
+ * Behaviour alerts, sent privately to the rep (docs/metrics.md "Negative behaviours"): per alert, what
  * was found about which deal or lead (by name, never an internal id) with its numbers, one concrete
  * thing to do, and its own buttons — open the record, done, snooze, dismiss, 👍/👎. The alerts one
  * scan finds for a rep arrive as one message. Worded as a nudge from a coach: the rep can still fix
@@ -38,7 +38,7 @@ const SNOOZES = [
 /** The snooze a menu option asks for; undefined for a value the menu never offers. */
 export const snoozeOfOption = (value: string): 'snooze_1d' | 'snooze_1w' | undefined => SNOOZES.find((s) => s.value === value)?.snooze;
 
-/** Who sees an alert (product.md: individual gaps go only to the rep and their manager). */
+/** Who sees an alert (docs/architecture.md "Principles": individual gaps go only to the rep and their manager). */
 export const ALERT_FOOTER = '🔒 Sent only to you; your manager sees open alerts in the weekly digest.';
 
 /**

@@ -81,7 +81,7 @@ function recognitionText(r: RepReport): string {
 /**
  * What a rep surface leads with: the ask, in its own section marked ASK_BLOCK, or for a rep with
  * nothing asked the recognition (`recognise`), or nothing. `asks` false: a message about a past
- * week only, which asks nothing (metrics.md "This week's goal").
+ * week only, which asks nothing (docs/metrics.md "This week's goal").
  */
 export function leadSection(r: RepReport, asks: boolean): SectionBlock | null {
   const ask = asks ? askOf(r) : null;

@@ -3,7 +3,7 @@ import { localMoment, slackDate } from './format.js';
 import { clip, escapeMrkdwn } from './limits.js';
 
 /**
- * The line every rep-facing message carries while data is stale (metrics.md "Data health"):
+ * The line every rep-facing message carries while data is stale (docs/metrics.md "Data health"):
  * when data last arrived, and that the figures may be behind. Null while data is fresh or the
  * message is about a past week (stale null). `mrkdwn` false gives the notification text.
  */

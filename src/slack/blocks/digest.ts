@@ -59,7 +59,7 @@ export function renderManagerDigest(input: {
   heldAlerts?: number;
   includeLinks: boolean;
   feedbackSubject: string;
-  /** The first digest of a stale spell says so (metrics.md "Data health": once per spell). */
+  /** The first digest of a stale spell says so (docs/metrics.md "Data health": once per spell). */
   firstOfStaleSpell?: boolean;
   alertFeedback?: readonly RuleFeedbackCount[];
   pausedAlertRules?: readonly PausedAlertRule[];

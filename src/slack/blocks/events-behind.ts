@@ -38,7 +38,7 @@ function eventLine(e: EventBehindItem, currency: string | undefined): string {
 }
 
 /**
- * "Events behind this": the events a figure is made of, so every number can be traced (product.md).
+ * "Events behind this": the events a figure is made of, so every number can be traced (docs/architecture.md "Principles").
  * The latest 40 (newest first), times in the reader's own zone, and how many more there are.
  * With `key` and `currency` the value and amounts are formatted as in the report.
  */

@@ -55,14 +55,14 @@ const STATUS: Record<PaceStatus, { emoji: string; words: string }> = {
   too_few: { emoji: '⚪', words: 'too few to compare' },
 };
 
-/** A figure's status: its key, and its n for a `too_few` one (metrics.md, rev 2). */
+/** A figure's status: its key, and its n for a `too_few` one (docs/metrics.md, rev 2). */
 export interface FigureStatus {
   key: string;
   status: PaceStatus;
   n: number;
 }
 
-/** The pace status in the words of metrics.md; a `too_few` figure with its n: "3 leads — too few to compare". */
+/** The pace status in the words of docs/metrics.md; a `too_few` figure with its n: "3 leads — too few to compare". */
 export const statusWords = (f: FigureStatus): string => (f.status === 'too_few' ? `${sampleNoun(f.key, f.n)} — ${STATUS.too_few.words}` : STATUS[f.status].words);
 
 /** The pace status as an emoji and its words. */
@@ -107,7 +107,7 @@ export const intervalDays = (w: { start: string; end: string }): string => dayRa
 
 /**
  * The days of the team's current week ('this_week') or of the last complete week. The cadence
- * window ends where the current week starts (metrics.md: windows are complete weeks before t).
+ * window ends where the current week starts (docs/metrics.md: windows are complete weeks before t).
  */
 export function weekDays(windows: { cadence: WindowJson }, week: 'this_week' | 'last_week'): string {
   const offset = week === 'this_week' ? 0 : -7;

@@ -32,14 +32,14 @@ export const ALERT_ACTIONS = [
   { action: 'dismiss', text: 'Dismiss' },
 ] as const;
 
-/** No alert is raised on stale data (metrics.md "Data health"); the list would be one. */
+/** No alert is raised on stale data (docs/metrics.md "Data health"); the list would be one. */
 export const STALE_ALERTS_TEXT = '*Open alerts:* paused until new CRM data arrives.';
 /** Slack's cap on a menu's options. */
 const MAX_SELECT_OPTIONS = 100;
 /** Alerts shown with their buttons (2 blocks each); the rest are counted. */
 const MAX_HOME_ALERTS = 5;
 
-/** An alert in coaching words, with the numbers it rests on (metrics.md "Negative behaviours"), and since when. */
+/** An alert in coaching words, with the numbers it rests on (docs/metrics.md "Negative behaviours"), and since when. */
 export function alertText(a: AlertJson, currency: string): string {
   // The App Home knows no reader zone: a meeting's time is a Slack date token, read in the
   // reader's own zone, with a UTC fallback.
@@ -154,7 +154,7 @@ export function renderRepHome(input: {
   return { type: 'home', blocks };
 }
 
-/** metrics.md "Needs attention" (src/metrics/attention.ts) for a rep report and the alerts open on it. */
+/** docs/metrics.md "Needs attention" (src/metrics/attention.ts) for a rep report and the alerts open on it. */
 export function needsAttention(m: RepReport): boolean {
   return repNeedsAttention({
     resultsGap: m.diagnosis.results.gap,

@@ -7,7 +7,7 @@ import { escapeMrkdwn } from './limits.js';
 import { shortLabel } from './team-view.js';
 
 /**
- * Which focus indicators track results (metrics.md "Do the indicators predict results"): for a
+ * Which focus indicators track results (docs/metrics.md "Do the indicators predict results on this team?"): for a
  * manager the labels in words, grouped ("tracks results: Calls, Demos"), and ρ, n and p of every
  * one of them in a context line under them (a label is always shown with its numbers).
  */

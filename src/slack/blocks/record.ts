@@ -3,7 +3,7 @@ import type { RecordJson } from '../../reports/types.js';
 import { button } from './kit.js';
 import { clip, escapeMrkdwn } from './limits.js';
 
-/** metrics.md "Events" (rev 2): messages show a record's name clipped to this many characters. */
+/** docs/metrics.md "Events" (rev 2): messages show a record's name clipped to this many characters. */
 export const MAX_RECORD_NAME = 60;
 
 /** A link to the record's page; Slack opens it, Pacer only acknowledges the click. */

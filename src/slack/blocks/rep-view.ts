@@ -15,9 +15,9 @@ import { clip, escapeMrkdwn } from './limits.js';
 
 export type KpiWeek = 'this_week' | 'last_week';
 
-/** The config allows at most 4 focus indicators (metrics.md: "few metrics that matter"). */
+/** The config allows at most 4 focus indicators (docs/architecture.md "Principles": few metrics that matter). */
 const MAX_FOCUS = 4;
-/** metrics.md "Events": names are clipped to 60 characters in messages. */
+/** docs/metrics.md "Events": names are clipped to 60 characters in messages. */
 const MAX_NAME = 60;
 
 /** The rep's focus indicators, in the team's order. */
@@ -38,7 +38,7 @@ export function windowLabel(r: RepReport): string {
   return active === weeks ? `Last ${weeks} weeks` : `Last ${weeks} weeks (${active} active)`;
 }
 
-/** A count paced against a ramped expectation (metrics.md "Pace", rev 2): rates and hours never are. */
+/** A count paced against a ramped expectation (docs/metrics.md "Pace", rev 2): rates and hours never are. */
 export const ramped = (r: RepReport, l: LeadingJson) => r.ramp !== null && isActivityIndicator(l.key) && l.expectation !== null;
 
 /**

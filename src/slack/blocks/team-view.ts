@@ -16,12 +16,12 @@ import { visibleLength } from './visible-text.js';
  * The pieces of a team's report that the manager's surfaces (the digest, /teamkpis, the "See all
  * reps" modal) and the team recap show: who to coach first and in which order, the team's pace,
  * results and wins. Money in sentences is compact ($1.8M); names are clipped to 60 characters
- * (metrics.md "Events").
+ * (docs/metrics.md "Events").
  */
 
 /** Reps a manager's message names to coach first; every rep is one click away ("See all reps"). */
 export const COACH_FIRST = 3;
-/** metrics.md: messages show names clipped to 60 characters. */
+/** docs/metrics.md: messages show names clipped to 60 characters. */
 export const MAX_NAME = 60;
 
 /** A person's or team's name as messages show it: clipped, made literal for mrkdwn. */
@@ -58,7 +58,7 @@ const hasNeed = (m: RepReport) => m.diagnosis.results.gap || focusLeading(m).som
 /** The reps to coach first: the first COACH_FIRST in order of need among those with something to coach. */
 export const coachFirst = (members: readonly RepReport[]): RepReport[] => byNeed(members).filter(hasNeed).slice(0, COACH_FIRST);
 
-/** metrics.md "Needs attention" (src/metrics/attention.ts), counting only the alerts still open on the rep (`openAlerts`). */
+/** docs/metrics.md "Needs attention" (src/metrics/attention.ts), counting only the alerts still open on the rep (`openAlerts`). */
 export const needsAttentionWith = (m: RepReport, openAlerts: readonly AlertJson[]): boolean =>
   needsAttention({
     resultsGap: m.diagnosis.results.gap,
@@ -130,7 +130,7 @@ export interface PacesAWeekEarlier {
 }
 
 /**
- * Reps who improved (metrics.md "Improved", src/metrics/attention.ts) since `previous`, biggest
+ * Reps who improved (docs/metrics.md "Improved", src/metrics/attention.ts) since `previous`, biggest
  * rise first.
  */
 export function improvedReps(report: TeamReport, previous: PacesAWeekEarlier | null): Improvement[] {

@@ -41,7 +41,7 @@ const OUTCOME: Record<RepReport['diagnosis']['outcome'], (m: RepReport) => strin
   no_basis: () => 'ℹ️ information only: no target or team comparison yet',
 };
 
-/** A rep's coaching status in words, from the diagnosis (metrics.md), with its numbers. */
+/** A rep's coaching status in words, from the diagnosis (docs/metrics.md), with its numbers. */
 const outcomeText = (m: RepReport): string => OUTCOME[m.diagnosis.outcome](m);
 
 /** One rep: name (★ for top performers), status, pace on each focus indicator, results; the manager's App Home lists reps with it. */

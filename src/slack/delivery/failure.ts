@@ -1,6 +1,6 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 
-/** Errors that will not change on retry: recorded, logged once, never retried (style.md #8). */
+/** Errors that will not change on retry: recorded, logged once, never retried. */
 const PERMANENT_ERRORS = new Set([
   'user_not_found',
   'channel_not_found',

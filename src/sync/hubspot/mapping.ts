@@ -6,7 +6,7 @@
  * made from — the record, its owner (whose email names the rep) and, for a deal, its company (the
  * account name) — so any change upstream replaces the stored event and a replay is a duplicate.
  *
- * Names and links (metrics.md "Events"): a deal's events carry the deal's name, its company and
+ * Names and links (docs/metrics.md "Events"): a deal's events carry the deal's name, its company and
  * its page; a contact's events the person's name, company and page. Touches carry the deal and
  * lead ids but no copies of their names: a touch is not re-read when its deal is renamed, and a
  * stale copy on a later touch would win over the deal's own (the latest event carrying a name

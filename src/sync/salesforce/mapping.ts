@@ -7,7 +7,7 @@
  * zone places a date), the opportunity's account (its name) and the lead converted into it — so a
  * change upstream replaces the stored event and a replay is a duplicate.
  *
- * Names and links (metrics.md "Events"): an opportunity's events carry its name, its account and
+ * Names and links (docs/metrics.md "Events"): an opportunity's events carry its name, its account and
  * its Lightning record page; a lead's events the person's name, company and page. Tasks and
  * Events carry the opportunity and lead ids but never their own page nor copies of the names (a
  * stale copy on a later touch would win over the record's own name).
@@ -160,7 +160,7 @@ export function parseDateTime(value: string | null | undefined): number | null {
   return year >= 1970 && year <= 2999 ? ms : null;
 }
 
-/** A date field (`2026-11-23`) as 00:00 of that day in `zone` (metrics.md: a date without a time). */
+/** A date field (`2026-11-23`) as 00:00 of that day in `zone` (docs/metrics.md: a date without a time). */
 export function parseDate(value: string | null | undefined, zone: string): number | null {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
   const ms = startOfDateIn(value, zone).getTime();
@@ -301,7 +301,7 @@ function touchEvent(key: string, type: string, at: number, r: TaskRecord | Event
 /**
  * A completed task → a call, email or social touch at the moment it was logged (CreatedDate),
  * unless its ActivityDate names another day in the owner's time zone (logged after the fact):
- * then 00:00 of that day there, as metrics.md reads a date without a time.
+ * then 00:00 of that day there, as docs/metrics.md reads a date without a time.
  */
 export function mapTask(r: TaskRecord, ctx: MappingContext, contacts: ContactLeads = new Map()): RecordResult {
   const key = `${ctx.source}:task:${r.Id}`;
