@@ -9,8 +9,9 @@ import { PacerError } from './errors.js';
 import { guardSlackRequests } from './http/slack-request-guard.js';
 import type { SlackHttpListener } from './http/slack-routes.js';
 import type { Logger } from './logger.js';
-import { TeamReportCache } from './reports/report-cache.js';
+import { DEFAULT_REPORT_CACHE, TeamReportCache } from './reports/report-cache.js';
 import { BOT_SCOPES } from './slack/scopes.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 import { registerActions } from './slack/listeners/actions/index.js';
 import { registerEvents } from './slack/listeners/events/index.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -38,6 +39,7 @@ export interface SlackAppOptions {
   logger: Logger;
   clock: Clock;
   answerBudgetMs?: number;
+  telemetry?: Telemetry;
 }
 
 /**
@@ -55,7 +57,15 @@ function webClientOptions(slackApiUrl: string | undefined): WebClientOptions {
 /** Builds the Bolt app for the run mode and registers every listener (docs/architecture.md). */
 export async function buildSlackApp(options: SlackAppOptions): Promise<SlackApp> {
   const { slack, db, logger, clock } = options;
-  const deps: SlackDeps = { db, logger, clock, answerBudgetMs: options.answerBudgetMs ?? ANSWER_BUDGET_MS, reports: new TeamReportCache(db) };
+  const { telemetry } = options;
+  const deps: SlackDeps = {
+    db,
+    logger,
+    clock,
+    answerBudgetMs: options.answerBudgetMs ?? ANSWER_BUDGET_MS,
+    reports: new TeamReportCache(db, DEFAULT_REPORT_CACHE, telemetry),
+    ...(telemetry ? { telemetry } : {}),
+  };
   const slackLogger = boltLogger(logger);
   const clientOptions = webClientOptions(options.slackApiUrl);
   let app: App;

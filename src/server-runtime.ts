@@ -7,15 +7,16 @@ import { openDatabase, type Database } from './db/client.js';
 import { onReachableDatabase } from './db/connect-errors.js';
 import { migrate } from './db/migrator.js';
 import { buildHttpServer } from './http/server.js';
-import { startSyncScheduler, type SyncScheduler } from './jobs/crm-sync.js';
-import { startRollupFolder, type RollupFolder } from './jobs/rollup-fold.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { jobContext, newProcessId } from './jobs/setup.js';
 import { tellAdminsWhenFailing } from './jobs/source-failing.js';
+import { listSources } from './db/sync-repo.js';
 import { secureStoredSecrets } from './secrets/at-start.js';
 import { sourceFactory } from './sync/sources.js';
+import { sourceSyncStates } from './sync/status.js';
 import { deliveryClients } from './slack/delivery/clients.js';
 import type { Logger } from './logger.js';
+import { Telemetry } from './telemetry/telemetry.js';
 
 /** A running Pacer process: what main starts and what tests start in-process. */
 export interface Runtime {
@@ -27,12 +28,10 @@ export interface Runtime {
   config: ConfigState;
   /** The Bolt app, when Slack variables are set. */
   slack: SlackApp | undefined;
-  /** The scheduled jobs, when Slack is set and PACER_SCHEDULER is not off. */
+  /** The registry's jobs (src/jobs/registry.ts) this process can run, when PACER_SCHEDULER is not off: the messaging ones only with Slack. */
   scheduler: Scheduler | undefined;
-  /** The scheduled CRM syncs, when PACER_SCHEDULER is not off (Slack or not). */
-  syncScheduler: SyncScheduler | undefined;
-  /** Folds event writes into the rollups every few seconds, when PACER_SCHEDULER is not off. */
-  rollupFolder: RollupFolder | undefined;
+  /** What GET /metrics serves. */
+  telemetry: Telemetry;
   /** Re-reads and applies the coaching config (SIGHUP); an invalid config is logged and changes nothing. */
   reloadConfig(): Promise<void>;
   /** Stops taking work, finishes in-flight requests, closes the database. Safe to call twice. */
@@ -42,6 +41,9 @@ export interface Runtime {
 export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
   const clock = processClock(env.now);
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, profile: 'request' });
+  const telemetry = new Telemetry();
+  telemetry.watchPool(() => db.poolUsage());
+  telemetry.watchSources(async () => sourceSyncStates(await listSources(db), clock.now()));
   let http: FastifyInstance | undefined;
   let slack: SlackApp | undefined;
   try {
@@ -50,19 +52,18 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
     await secureStoredSecrets(db, env.encryption, logger);
     const config = await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
     if (env.slack.kind !== 'none') {
-      slack = await buildSlackApp({ slack: env.slack, slackApiUrl: env.slackApiUrl, db, logger, clock });
+      slack = await buildSlackApp({ slack: env.slack, slackApiUrl: env.slackApiUrl, db, logger, clock, telemetry });
     }
-    http = buildHttpServer({ db, logger, clock, ...(slack?.listener ? { slackListener: slack.listener } : {}) });
+    http = buildHttpServer({ db, logger, clock, telemetry, metricsToken: env.metricsToken, ...(slack?.listener ? { slackListener: slack.listener } : {}) });
     const url = await http.listen({ port: env.port, host: env.host });
     await slack?.start();
     const runningSlack = slack;
-    const jobs = env.slack.kind !== 'none' ? jobContext({ db, logger, clock, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) }) : undefined;
-    const scheduler = jobs && env.scheduler ? startScheduler(jobs) : undefined;
-    const onFailing = tellAdminsWhenFailing({ db, logger, clock, env: process.env, slack: jobs ? { clients: jobs.clients, post: jobs.post } : null });
-    const syncScheduler = env.scheduler
-      ? startSyncScheduler({ db, logger, clock, env: process.env, processId: newProcessId(), createSource: sourceFactory(), onFailing })
+    const processId = newProcessId();
+    const messaging = env.slack.kind !== 'none' ? jobContext({ db, logger, clock, processId, telemetry, clients: deliveryClients(env.slack, env.slackApiUrl, db, logger) }) : null;
+    const onFailing = tellAdminsWhenFailing({ db, logger, clock, env: process.env, slack: messaging ? { clients: messaging.clients, post: messaging.post } : null });
+    const scheduler = env.scheduler
+      ? startScheduler({ db, logger, clock, telemetry, messaging, sync: { db, logger, clock, env: process.env, processId, createSource: sourceFactory(), onFailing, telemetry } })
       : undefined;
-    const rollupFolder = env.scheduler ? startRollupFolder({ db, logger }) : undefined;
     let stopping: Promise<void> | undefined;
     const runningHttp = http;
     return {
@@ -73,8 +74,7 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       config,
       slack: runningSlack,
       scheduler,
-      syncScheduler,
-      rollupFolder,
+      telemetry,
       reloadConfig: async () => {
         try {
           await applyConfigFromPath(db, env.configPath, env.configPathExplicit, logger);
@@ -85,8 +85,6 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       stop: () =>
         (stopping ??= (async () => {
           await scheduler?.stop();
-          await syncScheduler?.stop();
-          await rollupFolder?.stop();
           await runningSlack?.stop();
           await runningHttp.close();
           await db.close();

@@ -21,6 +21,7 @@ import { processClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/client.js';
 import type { JobSummary } from '../../src/jobs/context.js';
 import type { WeeklyKind } from '../../src/jobs/plan.js';
+import { explicitJob } from '../../src/jobs/registry.js';
 import { jobContext } from '../../src/jobs/setup.js';
 import { runWeekly } from '../../src/jobs/weekly.js';
 import { createLogger } from '../../src/logger.js';
@@ -184,7 +185,8 @@ try {
   started = performance.now();
   let summary;
   try {
-    summary = await runWeekly(ctx, new Set(job.kinds), { now: asOf, immediately: true });
+    // The weekly jobs' lease, as the registry declares it (all three share it).
+    summary = await runWeekly(ctx, new Set(job.kinds), { now: asOf, immediately: true, claimLeaseMs: explicitJob('rep-nudges').lease.ms! });
   } finally {
     clearInterval(progress);
   }

@@ -1,20 +1,22 @@
 import type { Command } from 'commander';
-import { isJobName, JOBS, runJobNow } from '../jobs/registry.js';
+import { EXPLICIT_JOBS, isJobName, runJobNow } from '../jobs/registry.js';
 import type { DeliveryClients } from '../slack/delivery/clients.js';
 import { action, CliExit, withDatabase } from './context.js';
 
 const noClients: DeliveryClients = { clientFor: () => Promise.resolve(null) };
+/** The jobs with an explicit run, from the registry; the others run on their schedule only (`pacer status` lists them). */
+const jobNames = EXPLICIT_JOBS.map((job) => job.id).join(', ');
 
 export function registerRunJob(program: Command): void {
   program
     .command('run-job')
-    .description(`run a scheduled job now for the last complete week, whatever its grace window (a message the schedule skipped is sent once): ${Object.keys(JOBS).join(', ')}`)
-    .argument('<job>', Object.entries(JOBS).map(([name, job]) => `${name} (${job.description})`).join('; '))
+    .description(`run a scheduled job now for the last complete week, whatever its grace window (a message the schedule skipped is sent once): ${jobNames}`)
+    .argument('<job>', EXPLICIT_JOBS.map((job) => `${job.id} (${job.description})`).join('; '))
     .option('--as-of <iso>', 'run as of this instant (default: now, or PACER_NOW)')
     .option('--dry-run', 'print the messages as text instead of posting them (nothing is recorded)')
     .action(
       action(async (job: string, opts: { asOf?: string; dryRun?: boolean }) => {
-        if (!isJobName(job)) throw new CliExit(`unknown job "${job}"; jobs: ${Object.keys(JOBS).join(', ')}`);
+        if (!isJobName(job)) throw new CliExit(`unknown job "${job}"; jobs: ${jobNames}`);
         const { parseInstant } = await import('../ingest/event-schema.js');
         const { describeRuns } = await import('../jobs/run-summary.js');
         const { jobContext } = await import('../jobs/setup.js');

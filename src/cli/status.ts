@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { PausedAlertRule, RuleFeedbackCount } from '../metrics/rules.js';
+import { JOBS, type JobDefinition, type JobNeeds } from '../jobs/registry.js';
 import { ALERT_RULE_WORDS } from '../reports/labels.js';
 import { action, chooseWorkspace, withDatabase } from './context.js';
 
@@ -12,10 +13,26 @@ export function alertFeedbackLines(feedback: ReadonlyMap<string, readonly RuleFe
   return lines;
 }
 
+const RUN_BY: Record<keyof JobNeeds, string> = {
+  database: 'every process with PACER_SCHEDULER on',
+  messaging: 'processes connected to Slack with PACER_SCHEDULER on',
+  sync: 'server processes with PACER_SCHEDULER on',
+};
+
+/** The registry's jobs for `pacer status`: what each does, when, where it runs and how processes share it. */
+export function jobLines(jobs: readonly JobDefinition[]): string[] {
+  const lines = ['jobs:'];
+  for (const job of jobs) {
+    lines.push(`  ${job.id}: ${job.description}`);
+    lines.push(`    ${job.schedule.says}; run by ${RUN_BY[job.needs]}; ${job.lease.says}`);
+  }
+  return lines;
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; CRM sources; whether data is still arriving; alert feedback and paused alert rules')
+    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; CRM sources; whether data is still arriving; alert feedback and paused alert rules; the scheduled jobs')
     .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
     .action(
       action(async (opts: { workspace?: string }) => {
@@ -43,6 +60,7 @@ export function registerStatus(program: Command): void {
           for (const t of health.teams) process.stdout.write(`${dataHealthLine(`  team ${t.team}`, t.dataHealth)}\n`);
           const [feedback, pauses] = await Promise.all([alertFeedbackCounts(db, workspace.id, clock.now()), pausedAlertRules(db, workspace.id, clock.now())]);
           for (const line of alertFeedbackLines(feedback, pauses)) process.stdout.write(`${line}\n`);
+          for (const line of jobLines(JOBS)) process.stdout.write(`${line}\n`);
         });
       }),
     );

@@ -35,6 +35,7 @@ const envSchema = z.object({
   // Checked by keysFromEnv, whose messages never repeat the value.
   PACER_ENCRYPTION_KEY: optionalString,
   PACER_ENCRYPTION_KEY_PREVIOUS: optionalString,
+  PACER_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, { message: 'must be at least 16 characters (a bearer token for GET /metrics)' }).optional()),
 });
 
 /** Every environment variable Pacer reads at start (docs/config.md describes each). */
@@ -70,6 +71,8 @@ export interface Env {
   now: Date | undefined;
   /** PACER_ENCRYPTION_KEY (and _PREVIOUS while rotating): stored Slack tokens are sealed under it. */
   encryption: EncryptionKeys | undefined;
+  /** PACER_METRICS_TOKEN: GET /metrics asks for it as a bearer token when set. */
+  metricsToken: string | undefined;
 }
 
 function pickSlackMode(e: z.infer<typeof envSchema>, encryption: EncryptionKeys | undefined, problems: string[]): SlackMode {
@@ -154,5 +157,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     scheduler: e.PACER_SCHEDULER === 'on',
     now: e.PACER_NOW ? new Date(e.PACER_NOW) : undefined,
     encryption: keys.keys,
+    metricsToken: e.PACER_METRICS_TOKEN,
   };
 }

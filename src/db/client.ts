@@ -30,6 +30,15 @@ export interface TransactionOptions {
   longRunning?: boolean;
 }
 
+/** The database's connections now, for /metrics. */
+export interface PoolUsage {
+  max: number;
+  total: number;
+  /** Unknown (null) for the embedded database, which queues queries inside itself. */
+  idle: number | null;
+  waiting: number | null;
+}
+
 export interface Database extends SqlRunner {
   kind: DatabaseKind;
   prisma: PrismaClient;
@@ -37,6 +46,7 @@ export interface Database extends SqlRunner {
   describe: string;
   /** Runs fn in one transaction on one connection. */
   transactionScript<T>(fn: (runner: ScriptRunner) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  poolUsage(): PoolUsage;
   close(): Promise<void>;
 }
 
@@ -118,6 +128,7 @@ async function openPostgres(url: string, max: number, profile: DatabaseProfile):
     query: async <T>(sql: string, params: readonly unknown[] = []) => (await pool.query(sql, [...params])).rows as T[],
     kysely: createKysely(pgExecute(pool)),
     describe: `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    poolUsage: () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transactionScript(fn, options = {}) {
       const { client, done } = await connect(options.longRunning === true && profile === 'request');
       try {
@@ -170,6 +181,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     query: async <T>(sql: string, params: readonly unknown[] = []) => (await pglite.query<T>(sql, [...params])).rows,
     kysely: createKysely(pgliteExecute(pglite)),
     describe: inMemory ? 'embedded database in memory' : `embedded database in ${path.resolve(dbDir)}`,
+    // One connection, in the process: it is always open.
+    poolUsage: () => ({ max: 1, total: 1, idle: null, waiting: null }),
     transactionScript: (fn) =>
       pglite.transaction((tx) =>
         fn(

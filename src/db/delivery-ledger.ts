@@ -15,6 +15,8 @@ export interface DeliveryIntent {
 export interface Claim {
   id: string;
   key: string;
+  /** The intent's kind (rep_nudge, behaviour_alert…), for counting outcomes. */
+  kind: string;
   attempts: number;
   /**
    * Other rows claimed by this process that go out in the same message (the alerts one scan
@@ -68,7 +70,7 @@ export async function claimDelivery(db: SqlRunner, intent: DeliveryIntent, proce
     .onConflict((oc) => oc.column('key').doNothing())
     .returning(['id', 'attempts'])
     .executeTakeFirst();
-  if (inserted) return { id: inserted.id, key: intent.key, attempts: inserted.attempts };
+  if (inserted) return { id: inserted.id, key: intent.key, kind: intent.kind, attempts: inserted.attempts };
   const taken = await db.kysely
     .updateTable('delivery')
     .set({ claimed_by: processId, lease_until: lease, updated_at: now })
@@ -76,7 +78,7 @@ export async function claimDelivery(db: SqlRunner, intent: DeliveryIntent, proce
     .where(claimable(now))
     .returning(['id', 'attempts'])
     .executeTakeFirst();
-  return taken ? { id: taken.id, key: intent.key, attempts: taken.attempts } : null;
+  return taken ? { id: taken.id, key: intent.key, kind: intent.kind, attempts: taken.attempts } : null;
 }
 
 /**
@@ -111,8 +113,11 @@ export async function claimDeliveries(db: SqlRunner, intents: readonly DeliveryI
           .where(claimable(now))
           .returning(['id', 'key', 'attempts'])
           .execute();
-  const byKey = new Map([...inserted, ...taken].map((r) => [r.key, { id: r.id, key: r.key, attempts: r.attempts }]));
-  return sorted.flatMap((i) => byKey.get(i.key) ?? []);
+  const byKey = new Map([...inserted, ...taken].map((r) => [r.key, r]));
+  return sorted.flatMap((i) => {
+    const row = byKey.get(i.key);
+    return row ? [{ id: row.id, key: row.key, kind: i.kind, attempts: row.attempts }] : [];
+  });
 }
 
 /** Records a message first seen past its grace window; false when the key was already known. */
@@ -182,13 +187,13 @@ export async function releaseClaim(db: SqlRunner, claim: Claim, notBefore: Date,
  * Rows left 'posting' by a process that died inside its post call: whether Slack posted them is
  * unknowable, so they become 'unknown' and are never re-sent.
  */
-export async function settleAbandonedPosts(db: SqlRunner, now: Date): Promise<{ key: string }[]> {
+export async function settleAbandonedPosts(db: SqlRunner, now: Date): Promise<{ key: string; kind: string }[]> {
   return db.kysely
     .updateTable('delivery')
     .set({ status: 'unknown', error: 'the posting process stopped during the Web API call', updated_at: now })
     .where('status', '=', 'posting')
     .where('lease_until', '<=', now)
-    .returning('key')
+    .returning(['key', 'kind'])
     .execute();
 }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { deleteEvent } from '../db/events-repo.js';
 import { ingestEvents, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { quote, quoteList, unstorableText } from '../text.js';
 import { requireApiKey, verifiedKey } from './auth.js';
 import { sendError } from './errors.js';
@@ -14,7 +15,7 @@ const batchSchema = z.strictObject(
 );
 
 /** POST /api/v1/events and DELETE /api/v1/events/:id (docs/interfaces.md). */
-export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
+export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock; telemetry?: Telemetry | undefined }): void {
   const ingestKey = requireApiKey(deps, 'ingest');
   app.post('/api/v1/events', { onRequest: ingestKey }, async (request, reply) => {
     const key = verifiedKey(request);
@@ -34,7 +35,9 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; 
     }
     const log = request.log.child({ workspaceId: key.workspaceId });
     const outcome = await ingestEvents(deps.db, key.workspaceId, events, { receivedAt: deps.clock.now() });
-    log.info({ batch: events.length, accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected.length, unmatched: outcome.unmatched }, 'events ingested');
+    const counts = { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected.length, unmatched: outcome.unmatched };
+    log.info({ batch: events.length, ...counts }, 'events ingested');
+    deps.telemetry?.eventsIngested('api', counts);
     return reply.code(200).send(outcome);
   });
 

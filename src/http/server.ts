@@ -14,6 +14,8 @@ import { buildOpenApiDocument, type OpenApiDocument, type RegisteredRoute } from
 import { checkReadiness } from './readiness.js';
 import { registerReportRoutes } from './reports-routes.js';
 import { handleSlackRequest, routeSlackRequest, writeJsonError, type SlackHttpListener } from './slack-routes.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { countRawRequest, registerMetricsRoute } from './metrics-route.js';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -25,6 +27,10 @@ export interface HttpDeps {
   slackListener?: SlackHttpListener;
   /** When set, requests whose Host header it refuses get 403 before any route (the sandbox's DNS-rebinding guard). */
   acceptsHost?: (host: string | undefined) => boolean;
+  /** The process's metrics: with them, requests are counted and GET /metrics serves them. */
+  telemetry?: Telemetry;
+  /** PACER_METRICS_TOKEN: when set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -65,10 +71,13 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     serverFactory: (handler) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
         if (deps.acceptsHost && !deps.acceptsHost(req.headers.host)) {
+          countRawRequest(deps.telemetry, req, res, undefined);
           writeJsonError(req, res, 403, 'host_not_allowed', 'This server answers only requests addressed to its own address (127.0.0.1, localhost or [::1] with its port).');
           return;
         }
         const routing = routeSlackRequest(deps.slackListener, req.method, req.url);
+        // Fastify counts its own requests; Slack's (a fixed set of paths) are counted here.
+        if (routing.kind !== 'not_slack') countRawRequest(deps.telemetry, req, res, req.url?.split('?', 1)[0]);
         switch (routing.kind) {
           case 'bolt':
             handleSlackRequest(deps.slackListener!, req, res, (err) => deps.logger.error({ err, method: req.method, path: req.url?.split('?', 1)[0] }, 'Slack request failed'));
@@ -84,6 +93,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         }
       }),
   });
+
+  if (deps.telemetry) registerMetricsRoute(app, { telemetry: deps.telemetry, metricsToken: deps.metricsToken });
 
   // Only JSON is accepted: without this, Fastify would parse text/plain bodies as strings.
   app.removeContentTypeParser('text/plain');

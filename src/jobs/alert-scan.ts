@@ -11,8 +11,6 @@ import { addSummaries, emptySummary, type JobContext, type JobSummary } from './
 import { inWorkingHours, startOfLocalDay } from './due.js';
 import { deliver, type ReadyMessage } from './deliver.js';
 
-const CLAIM_LEASE_MS = 10 * 60 * 1000;
-
 /**
  * While a team's data is stale no alert is raised or delivered (docs/metrics.md "Data health"): an
  * alert on data that stopped arriving blames the rep for the CRM. Said in the log once per spell.
@@ -36,7 +34,7 @@ async function heldForStaleData(ctx: JobContext, team: RosterTeam, health: DataH
  * ones never do; a rule the rep paused with 👎 sends nothing until the pause ends. The summary
  * counts alerts (`printed` counts messages).
  */
-export async function runAlertScan(ctx: JobContext, options: { now: Date; ignoreWorkingHours?: boolean }): Promise<JobSummary> {
+export async function runAlertScan(ctx: JobContext, options: { now: Date; ignoreWorkingHours?: boolean; claimLeaseMs: number }): Promise<JobSummary> {
   const { now } = options;
   let summary = emptySummary();
   const workspaces = await connectedWorkspaces(ctx.db);
@@ -90,7 +88,7 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
           chosen.map((c) => ({ workspaceId: workspace.id, key: c.key, kind: 'behaviour_alert', recipient: String(rep.memberId), dueAt: now })),
           ctx.post.processId,
           now,
-          CLAIM_LEASE_MS,
+          options.claimLeaseMs,
         );
         const claimedKeys = new Set(claims.map((c) => c.key));
         const group = claimGroup(claims);

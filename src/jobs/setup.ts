@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { DeliveryClients } from '../slack/delivery/clients.js';
 import { DEFAULT_POST_POLICY, type PostPolicy } from '../slack/delivery/post.js';
 import { DEFAULT_POST_LIMITS, PostThrottle, type PostLimits } from '../slack/delivery/throttle.js';
@@ -20,6 +21,7 @@ export function jobContext(deps: {
   policy?: PostPolicy;
   processId?: string;
   sleep?: (ms: number) => Promise<void>;
+  telemetry?: Telemetry | undefined;
 }): JobContext {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
@@ -35,6 +37,7 @@ export function jobContext(deps: {
       throttle: new PostThrottle(deps.limits ?? DEFAULT_POST_LIMITS, () => deps.clock.now().getTime(), sleep),
       policy: deps.policy ?? DEFAULT_POST_POLICY,
       sleep,
+      telemetry: deps.telemetry,
     },
   };
 }

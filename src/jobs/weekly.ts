@@ -14,6 +14,7 @@ import type { SlackMessage } from '../slack/answer-within.js';
 import { renderManagerDigest } from '../slack/blocks/digest.js';
 import { renderRepNudge } from '../slack/blocks/nudge.js';
 import { renderTeamRecap } from '../slack/blocks/recap.js';
+import { countSettled } from '../slack/delivery/post.js';
 import type { PacesAWeekEarlier } from '../slack/blocks/team-view.js';
 import { scopeWatch } from '../slack/scope-watch.js';
 import { appHomeUrlFor } from '../slack/workspace.js';
@@ -23,8 +24,6 @@ import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
 import { postingQueue } from './posting-queue.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-/** A claim covers computing the team's messages and waiting for its turn to post. */
-const CLAIM_LEASE_MS = 10 * 60 * 1000;
 
 /** What "who improved" needs of a report: each rep's leading paces, kept for next week. */
 function pacesOf(report: TeamReport): KeptTeamPaces {
@@ -152,7 +151,7 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
  * explicit run (run-job, the sandbox): every message of the last complete week is due, whatever
  * the grace window, and one the schedule skipped is sent once after all.
  */
-export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }): Promise<JobSummary> {
+export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean; claimLeaseMs: number }): Promise<JobSummary> {
   const { now } = options;
   let summary = emptySummary();
   const workspaces = await connectedWorkspaces(ctx.db);
@@ -180,17 +179,19 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
           if (!options.immediately && now.getTime() - planned.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000) {
             if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
               log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
+              ctx.post.telemetry?.deliveriesSettled(planned.intent.kind, 'skipped');
               summary.skipped++;
             }
             continue;
           }
-          const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, CLAIM_LEASE_MS);
+          const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, options.claimLeaseMs);
           if (!claim) continue;
           const computing = performance.now();
           const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
           summary.computeMs += performance.now() - computing;
           if (!parts || parts.length === 0) {
             await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
+            countSettled(ctx.post, claim, 'failed');
             summary.failed++;
             continue;
           }

@@ -18,6 +18,7 @@ import { describeRuns, type JobRun } from '../jobs/run-summary.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { jobContext } from '../jobs/setup.js';
 import { startLocalSlack, type LocalSlack } from '../local-slack/index.js';
+import { Telemetry } from '../telemetry/telemetry.js';
 import type { Logger } from '../logger.js';
 import { buildOrg } from '../seed/org.js';
 import { seedDatabase } from '../seed/run.js';
@@ -210,12 +211,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ],
     });
     const local = slack;
-    app = await buildSlackApp({ slack: { kind: 'http', botToken, signingSecret }, slackApiUrl: local.apiUrl, db, logger, clock });
+    const telemetry = new Telemetry();
+    const openDb = db;
+    telemetry.watchPool(() => openDb.poolUsage());
+    app = await buildSlackApp({ slack: { kind: 'http', botToken, signingSecret }, slackApiUrl: local.apiUrl, db, logger, clock, telemetry });
     // Filled in once the server listens (the port may be chosen then); until then nothing is accepted.
     let ownHosts: ReadonlySet<string> = new Set();
-    http = buildHttpServer({ db, logger, clock, acceptsHost: (h) => isAllowedHost(h, ownHosts), ...(app.listener ? { slackListener: app.listener } : {}) });
-    const jobs = jobContext({ db, logger, clock, clients: deliveryClients({ kind: 'http', botToken, signingSecret }, local.apiUrl, db, logger) });
-    scheduler = startScheduler(jobs, { timer: options.scheduler !== false });
+    http = buildHttpServer({ db, logger, clock, telemetry, acceptsHost: (h) => isAllowedHost(h, ownHosts), ...(app.listener ? { slackListener: app.listener } : {}) });
+    const jobs = jobContext({ db, logger, clock, telemetry, clients: deliveryClients({ kind: 'http', botToken, signingSecret }, local.apiUrl, db, logger) });
+    // The sandbox has no CRM sources: its scheduler runs the messaging and database jobs.
+    scheduler = startScheduler({ db, logger, clock, telemetry, messaging: jobs, sync: null }, { timer: options.scheduler !== false });
     const client = new WebClient(botToken, { slackApiUrl: local.apiUrl, retryConfig: { retries: 0 } });
 
     const people: SandboxPerson[] = members.map((m) => {

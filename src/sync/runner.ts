@@ -24,15 +24,15 @@ import {
 } from '../db/sync-repo.js';
 import { validateEvent } from '../ingest/event-schema.js';
 import { ingestEventsDetailed, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
+import { SOURCE_LEASE_MS } from '../jobs/registry.js';
 import type { Logger } from '../logger.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { describeSyncError, SyncError, type SyncFailureKind } from './errors.js';
 import type { RejectedRecord, Source, SourceObject } from './types.js';
 
 /** The first sync reads this far back when the config gives no `sync.since`. */
 export const DEFAULT_SINCE_WEEKS = 30;
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-/** How long a process holds a source without renewing (it renews after every page). */
-export const LEASE_MS = 10 * 60 * 1000;
 /** Rejections kept per object in the summary (all are counted and logged). */
 const REJECTIONS_KEPT = 100;
 
@@ -128,6 +128,8 @@ export interface SyncDeps {
   signal?: AbortSignal;
   /** Tells the workspace's admins (src/jobs/source-failing.ts); its errors are logged, never thrown. */
   onFailing?: FailingSourceListener;
+  /** The process's metrics: runs, errors by kind, and the events the sync ingests. */
+  telemetry?: Telemetry | undefined;
 }
 
 export interface RunOptions {
@@ -175,7 +177,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * mid-sync) is taken over at once rather than after its lease: its checkpoints are all it left.
  */
 async function claim(deps: SyncDeps, sourceId: number, systemNow: () => Date): Promise<boolean> {
-  const until = () => new Date(systemNow().getTime() + LEASE_MS);
+  const until = () => new Date(systemNow().getTime() + SOURCE_LEASE_MS);
   const first = await claimSource(deps.db, sourceId, deps.processId, until(), systemNow());
   if (first.claimed) return true;
   if (first.holder === null || !holderIsGone(first.holder)) return false;
@@ -207,10 +209,12 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
   };
   if (!options.dryRun && !(await claim(deps, row.id, systemNow))) {
     log.info('another process is syncing this source; skipped');
+    deps.telemetry?.syncRun(row.name, 'busy', null);
     return { ...result, status: 'busy' };
   }
   let source: Source | undefined;
   let failing: FailingSource | null = null;
+  let errorKind: string | null = null;
   try {
     const { stages } = await ingestContext(deps.db, row.workspaceId);
     source = deps.createSource(row, { env: deps.env, logger: log, start: startOf(row, deps.clock.now()), teamStages: stages ?? new Set() });
@@ -228,6 +232,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
   } catch (err) {
     const message = describeSyncError(err);
     const stopping = err instanceof SyncError ? err.stopping : false;
+    errorKind = err instanceof SyncError ? err.kind : 'unexpected';
     Object.assign(result, { status: 'failed', error: message, stopping });
     if (!(err instanceof SyncError)) log.error({ err }, 'sync failed unexpectedly');
     if (!options.dryRun) {
@@ -245,6 +250,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
     if (source) Object.assign(result, { requests: source.usage().requests, rateLimited: source.usage().rateLimited });
     if (!options.dryRun) await releaseSource(deps.db, row.id, deps.processId);
     result.seconds = (performance.now() - started) / 1000;
+    if (!options.dryRun) deps.telemetry?.syncRun(row.name, result.status === 'failed' ? 'failed' : 'ok', errorKind);
   }
   // After the lease is released: telling people never holds the source.
   if (failing && deps.onFailing) {
@@ -281,7 +287,7 @@ async function runObjects(
     if (failed) throw new SyncError('unavailable', 'stopped: another object of the sync failed');
     if (deps.signal?.aborted) throw new SyncError('unavailable', 'Pacer is shutting down; the next sync carries on from the checkpoints');
     if (options.dryRun) return;
-    if (!(await renewSource(db, row.id, deps.processId, new Date(systemNow().getTime() + LEASE_MS)))) {
+    if (!(await renewSource(db, row.id, deps.processId, new Date(systemNow().getTime() + SOURCE_LEASE_MS)))) {
       throw new SyncError('unavailable', 'another process took this source over (this one stalled past its lease); it carries on from the checkpoints');
     }
   };
@@ -304,6 +310,7 @@ async function runObjects(
           summary.updated += outcome.updated;
           summary.duplicates += outcome.duplicates;
           summary.unmatched += outcome.unmatched;
+          deps.telemetry?.eventsIngested('crm', { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected.length, unmatched: outcome.unmatched });
           for (const r of outcome.rejected) reject(summary, log, { id: r.id ?? `#${r.index}`, reason: r.errors.map((p) => `${p.path}: ${p.message}`).join('; ') });
         }
         summary.removed += await deleteEvents(db, row.workspaceId, await staleRecordEvents(db, row.workspaceId, mapped.records));

@@ -1,5 +1,6 @@
-/** `pacer status`'s lines about the CRM sources: last success, how far behind, the error. */
+/** `pacer status`'s lines about the CRM sources (last success, how far behind, the error), and the same for /metrics. */
 import type { SourceRow } from '../db/sync-repo.js';
+import type { SourceSyncState } from '../telemetry/telemetry.js';
 
 function ago(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -23,4 +24,14 @@ export function sourceStatusLines(rows: readonly SourceRow[], now: Date): string
       return `  ${s.name} (${s.kind}, every ${s.everyMinutes} min): ${success}${state}`;
     }),
   ];
+}
+
+/** What /metrics shows of each source: seconds since its last success (Pacer's clock, as the success was stamped) and whether it is failing. */
+export function sourceSyncStates(rows: readonly SourceRow[], now: Date): SourceSyncState[] {
+  return rows.map((s) => ({
+    workspace: s.slackTeamId,
+    source: s.name,
+    lagSeconds: s.lastSuccessAt === null ? null : Math.max(0, (now.getTime() - s.lastSuccessAt.getTime()) / 1000),
+    failing: s.failingSince !== null,
+  }));
 }

@@ -23,6 +23,8 @@ import { migrate } from '../../src/db/migrator.js';
 import { createPostgresDatabase, createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { postJson, startTestServer, type TestServer } from '../helpers/http.js';
 import { loadScenario, SCENARIO_AS_OF } from '../helpers/scenario.js';
+import { jobLines } from '../../src/cli/status.js';
+import { JOBS } from '../../src/jobs/registry.js';
 
 const CLOCK_AT = new Date('2026-11-23T12:00:00Z');
 
@@ -260,6 +262,7 @@ describe('pacer status (a process on PostgreSQL, PACER_NOW)', () => {
       '  team Central: STALE (no_events) — last event received 2026-11-23T09:00:00-06:00, latest occurred 2026-11-23T08:30:00-06:00',
       'alert feedback (last 30 days): none',
       'alert rules paused by reps: none',
+      ...jobLines(JOBS),
       '',
     ]);
     const fresh = await status({ DATABASE_URL: url, PACER_NOW: '2026-11-23T16:00:00Z' });

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { holdForRetry, markFailed, markPosting, markSent, type Claim } from '../../db/delivery-ledger.js';
 import type { Logger } from '../../logger.js';
+import type { DeliveryOutcome, Telemetry } from '../../telemetry/telemetry.js';
 import type { SlackMessage } from '../answer-within.js';
 import { scopeWatch } from '../scope-watch.js';
 import { neededScopes, tokenScopes } from '../scopes.js';
@@ -37,6 +38,13 @@ export interface PostContext {
   throttle: PostThrottle;
   policy: PostPolicy;
   sleep: (ms: number) => Promise<void>;
+  /** The process's metrics: every claim settled here is counted by kind and status. */
+  telemetry?: Telemetry | undefined;
+}
+
+/** Counts a claim's rows (its own and its riders') as settled with `status`. */
+export function countSettled(ctx: Pick<PostContext, 'telemetry'>, claim: Claim, status: DeliveryOutcome): void {
+  ctx.telemetry?.deliveriesSettled(claim.kind, status, 1 + (claim.riders?.length ?? 0));
 }
 
 export type PostOutcome = { status: 'sent'; ts: string } | { status: 'failed'; error: string } | { status: 'lost' };
@@ -72,6 +80,18 @@ async function noteChannelScopes(ctx: PostContext, target: { workspace: string; 
  * The WebClient must not retry on its own (retries: 0, rejectRateLimitedCalls).
  */
 export async function postClaimed(
+  ctx: PostContext,
+  client: WebClient,
+  target: { workspace: string; channel: string },
+  claim: Claim,
+  messageParts: readonly SlackMessage[],
+): Promise<PostOutcome> {
+  const outcome = await postParts(ctx, client, target, claim, messageParts);
+  countSettled(ctx, claim, outcome.status);
+  return outcome;
+}
+
+async function postParts(
   ctx: PostContext,
   client: WebClient,
   target: { workspace: string; channel: string },

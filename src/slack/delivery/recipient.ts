@@ -3,7 +3,7 @@ import { holdForRetry, markFailed, type Claim } from '../../db/delivery-ledger.j
 import type { Recipient } from '../../db/roster-repo.js';
 import { slackUserForAdmin, slackUserForMember } from '../who.js';
 import { classifySlackFailure } from './failure.js';
-import { backoffMs, type PostContext } from './post.js';
+import { backoffMs, countSettled, type PostContext } from './post.js';
 
 /** The member a claimed message goes to, as the roster knows them. */
 export type MemberRecipient = Pick<Recipient, 'memberId' | 'workspaceId' | 'email' | 'slackUserId'>;
@@ -28,6 +28,12 @@ export async function adminChannel(ctx: PostContext, client: WebClient, admin: {
 }
 
 async function lookUpRecipient(ctx: PostContext, claim: Claim, notFound: string, lookUp: () => Promise<string | null>): Promise<RecipientOutcome> {
+  const outcome = await lookUpWithRetries(ctx, claim, notFound, lookUp);
+  if (outcome.status === 'failed') countSettled(ctx, claim, 'failed');
+  return outcome;
+}
+
+async function lookUpWithRetries(ctx: PostContext, claim: Claim, notFound: string, lookUp: () => Promise<string | null>): Promise<RecipientOutcome> {
   const log = ctx.logger.child({ delivery: claim.key });
   let failures = 0;
   for (;;) {
