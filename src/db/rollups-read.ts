@@ -132,36 +132,27 @@ export async function loadTeamRollups(db: Database, workspaceId: number, q: Team
 
 
 /**
- * Per team, a fingerprint of the rollup rows loadTeamRollups reads for a query whose cut is a
- * week start (no open week to read raw): its reps' identities and members, week counts, leads
- * and deals. A write that changes what the team's facts would be changes a row it covers (a fold
- * rewrites the rows of every lead and deal a write names), so kept figures computed from those
- * facts are recomputed. Call it after folding (a report folds before it reads).
+ * Per team, a fingerprint of what its facts as of `weekEnd` (a week start of its zone) read from
+ * the rollups: its reps' identities with their members and rollup zones, and the sum of their
+ * rollup_revision counts for the weeks before `weekEnd`. The folder and rebuilds count a change
+ * for every identity whose rows they change, in the week of the earliest event changed (or every
+ * week), and counts are only ever incremented: the sum changes exactly when a change before
+ * `weekEnd` has been made since, while the identities stay the same. Call it after folding (a
+ * report folds before it reads).
  */
-export async function rollupFingerprints(db: SqlRunner, workspaceId: number, scopes: readonly { teamId: number; q: TeamRollupQuery }[]): Promise<Map<number, string>> {
+export async function rollupRevisions(db: SqlRunner, workspaceId: number, scopes: readonly { teamId: number; memberIds: readonly number[]; weekEnd: Date }[]): Promise<Map<number, string>> {
   if (scopes.length === 0) return new Map();
   const rows = await db.query<{ team_id: number; fingerprint: string }>(
-    `SELECT s.team_id, f.fingerprint
-     FROM jsonb_to_recordset($2::jsonb) AS s(team_id int, member_ids int[], weeks_from timestamptz, cut timestamptz, leads_from timestamptz, deals_from timestamptz)
+    `SELECT s.team_id, md5(coalesce(i.identities, '') || '|' || r.revisions) AS fingerprint
+     FROM jsonb_to_recordset($2::jsonb) AS s(team_id int, member_ids int[], week_end timestamptz)
      CROSS JOIN LATERAL (
-       WITH ids AS (SELECT id, member_id, rollup_zone FROM identity WHERE workspace_id = $1 AND member_id = ANY(s.member_ids))
-       SELECT md5(
-         coalesce((SELECT string_agg(i.id || ':' || i.member_id || ':' || coalesce(i.rollup_zone, ''), ',' ORDER BY i.id) FROM ids i), '') || '|' ||
-         coalesce((SELECT string_agg(w.identity_id || ':' || (extract(epoch FROM w.week_start) * 1000)::bigint || ':' || w.type || ':' || w.n || ':' || w.amount, ','
-                     ORDER BY w.identity_id, w.week_start, w.type)
-                   FROM rollup_week w WHERE w.identity_id IN (SELECT id FROM ids) AND w.week_start >= s.weeks_from AND w.week_start < s.cut), '') || '|' ||
-         coalesce((SELECT string_agg(l.identity_id || ':' || l.lead_id || ':' || md5(l.events::text), ',' ORDER BY l.identity_id, l.lead_id)
-                   FROM rollup_lead l WHERE l.identity_id IN (SELECT id FROM ids) AND l.last_at >= s.leads_from), '') || '|' ||
-         coalesce((SELECT string_agg(d.identity_id || ':' || d.deal_id || ':' || md5(d.events::text || d.touches::text || d.last_at::text), ',' ORDER BY d.identity_id, d.deal_id)
-                   FROM rollup_deal d WHERE d.identity_id IN (SELECT id FROM ids) AND d.last_at >= s.deals_from), '')
-       ) AS fingerprint
-     ) f`,
-    [
-      workspaceId,
-      JSON.stringify(
-        scopes.map(({ teamId, q }) => ({ team_id: teamId, member_ids: q.memberIds, weeks_from: q.weeksFrom, cut: q.cut, leads_from: q.leadsFrom, deals_from: q.dealsFrom })),
-      ),
-    ],
+       SELECT string_agg(id || ':' || member_id || ':' || coalesce(rollup_zone, ''), ',' ORDER BY id) AS identities, array_agg(id) AS ids
+       FROM identity WHERE workspace_id = $1 AND member_id = ANY(s.member_ids)
+     ) i
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(v.revision), 0)::text AS revisions FROM rollup_revision v WHERE v.identity_id = ANY(i.ids) AND v.week_start < s.week_end
+     ) r`,
+    [workspaceId, JSON.stringify(scopes.map((s) => ({ team_id: s.teamId, member_ids: s.memberIds, week_end: s.weekEnd })))],
   );
   return new Map(rows.map((r) => [r.team_id, r.fingerprint]));
 }
