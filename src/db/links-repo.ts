@@ -43,6 +43,38 @@ export async function readKeptLinks(db: SqlRunner, keys: readonly { teamId: numb
   }));
 }
 
+/** What checking a team's kept links needs of each team's kept row: its fingerprints, and the links of `linksOf` alone. */
+export interface KeptBasis {
+  teamId: number;
+  fingerprint: string;
+  linksBasis: string;
+  /** The kept links of the team asked for; null for every other team. */
+  links: IndicatorLink[] | null;
+}
+
+/** The kept rows of these teams, each for its own week, without their cohort pairs; teams with none kept are left out. */
+export async function readKeptBasis(db: SqlRunner, keys: readonly { teamId: number; weekStart: Date }[], linksOf: number): Promise<KeptBasis[]> {
+  if (keys.length === 0) return [];
+  const wanted = JSON.stringify(keys.map((k) => ({ team_id: k.teamId, week_start: k.weekStart.toISOString() })));
+  const rows = await db.kysely
+    .selectFrom(sql<{ team_id: number; week_start: Date }>`jsonb_to_recordset(${wanted}::jsonb)`.as<'k'>(sql`k(team_id int, week_start timestamptz)`))
+    .innerJoin('team_links as l', (join) => join.onRef('l.team_id', '=', 'k.team_id').onRef('l.week_start', '=', 'k.week_start'))
+    .select(['l.team_id', 'l.fingerprint', 'l.links_basis', sql<IndicatorLink[] | null>`CASE WHEN l.team_id = ${linksOf} THEN l.links END`.as('links')])
+    .execute();
+  return rows.map((r) => ({ teamId: r.team_id, fingerprint: r.fingerprint, linksBasis: r.links_basis, links: r.links }));
+}
+
+/** The week every active team of the workspace counts in: what finding each team's kept links needs. */
+export async function activeTeamWeeks(db: SqlRunner, workspaceId: number): Promise<{ id: number; timezone: string; weekStartsOn: number }[]> {
+  const rows = await db.kysely
+    .selectFrom('team')
+    .select(['id', 'timezone', 'week_starts_on'])
+    .where('workspace_id', '=', workspaceId)
+    .where('active', '=', true)
+    .execute();
+  return rows.map((r) => ({ id: r.id, timezone: r.timezone, weekStartsOn: r.week_starts_on }));
+}
+
 /**
  * Keeps links. A row whose pairs have the same fingerprint keeps its pairs and computed_at and
  * takes the new links (they were computed from the same pairs). A row with other pairs is

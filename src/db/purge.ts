@@ -7,6 +7,7 @@ const UNLINKED_TABLES = [
   'rollup_week',
   'rollup_lead',
   'rollup_deal',
+  'rollup_revision',
   'rollup_outbox',
   'slack_user',
   'alert_state',

@@ -14,7 +14,9 @@ import type { Database, SqlRunner } from './client.js';
  * it: applied exactly once. Week counts change by deltas (commutative), upserted in key order; a
  * lead's or deal's row is recomputed from its events under a lock on its bucket (lockRecords), taken in
  * bucket order, by a statement that starts after the lock is held, so it sees every write committed
- * before it (READ COMMITTED takes a snapshot per statement).
+ * before it (READ COMMITTED takes a snapshot per statement). Last, in the same transaction, each
+ * identity whose rows changed has its rollup_revision count incremented (reviseRollups), upserted
+ * in key order: kept links check those counts instead of the rows (src/reports/links.ts).
  */
 
 /** What a rollup needs of one event written or removed. */
@@ -115,15 +117,55 @@ async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | '
 /** Applies rollup changes (a fold's) in the caller's transaction, which holds the workspace's rollup lock. */
 async function applyRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
   await applyWeekDeltas(tx, workspaceId, added, removed);
-  const leads = new Set<string>();
-  const deals = new Set<string>();
-  for (const e of [...added, ...removed]) {
-    if (e.leadId !== null) leads.add(e.leadId);
-    if (e.dealId !== null) deals.add(e.dealId);
+  const changed = [...added, ...removed];
+  // Each lead's and deal's earliest changed event: what its rows' identities read changes from then on.
+  const leads = new Map<string, number>();
+  const deals = new Map<string, number>();
+  for (const e of changed) {
+    if (e.leadId !== null) leads.set(e.leadId, Math.min(leads.get(e.leadId) ?? Infinity, e.at));
+    if (e.dealId !== null) deals.set(e.dealId, Math.min(deals.get(e.dealId) ?? Infinity, e.at));
   }
-  await lockRecords(tx, workspaceId, leads, deals);
-  await recomputeLeads(tx, workspaceId, [...leads]);
-  await recomputeDeals(tx, workspaceId, [...deals]);
+  await lockRecords(tx, workspaceId, new Set(leads.keys()), new Set(deals.keys()));
+  const leadRows = await recomputeLeads(tx, workspaceId, [...leads.keys()]);
+  const dealRows = await recomputeDeals(tx, workspaceId, [...deals.keys()]);
+  await reviseRollups(tx, workspaceId, [
+    ...changed.map((e) => ({ identityId: e.identityId, at: e.at })),
+    ...leadRows.map((r) => ({ identityId: r.identityId, at: leads.get(r.id)! })),
+    ...dealRows.map((r) => ({ identityId: r.identityId, at: deals.get(r.id)! })),
+  ]);
+}
+
+/** A change to what reports read for an identity, from `at` (epoch ms; -Infinity: every week) on. */
+interface Revision {
+  identityId: number;
+  at: number;
+}
+
+/**
+ * Counts changes in rollup_revision: one per identity, in the week (of its rollup zone) of the
+ * earliest instant it changed from, so every week end after that instant sees it; kept links
+ * compare the sum before their week's end (src/reports/links.ts). An identity without a zone is
+ * no active team's rep: a team's links also check its reps' identities and zones, and linking one
+ * rebuilds it. Upserted in key order, after the week rows and record locks, as every folder does.
+ */
+async function reviseRollups(tx: SqlRunner, workspaceId: number, revisions: readonly Revision[]): Promise<void> {
+  const earliest = new Map<number, number>();
+  for (const r of revisions) earliest.set(r.identityId, Math.min(earliest.get(r.identityId) ?? Infinity, r.at));
+  if (earliest.size === 0) return;
+  const zones = await tx.query<{ id: number; rollup_zone: string | null }>('SELECT id, rollup_zone FROM identity WHERE id = ANY($1::int[])', [[...earliest.keys()]]);
+  const rows = zones.flatMap(({ id, rollup_zone: zone }) => {
+    const at = earliest.get(id)!;
+    if (zone === null) return [];
+    return [{ identity_id: id, week_start: at === -Infinity ? '-infinity' : new Date(weekStartOf(at, zone)).toISOString() }];
+  });
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO rollup_revision AS r (identity_id, week_start, workspace_id, revision)
+     SELECT x.identity_id, x.week_start, $1, 1 FROM jsonb_to_recordset($2::jsonb) AS x(identity_id int, week_start timestamptz)
+     ORDER BY x.identity_id, x.week_start
+     ON CONFLICT (identity_id, week_start) DO UPDATE SET revision = r.revision + 1`,
+    [workspaceId, JSON.stringify(rows)],
+  );
 }
 
 async function applyWeekDeltas(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
@@ -186,11 +228,23 @@ async function lockRecords(tx: SqlRunner, workspaceId: number, leads: ReadonlySe
   );
 }
 
-/** Rewrites the rows of these leads from their events: one row per identity the lead was assigned to. */
-async function recomputeLeads(tx: SqlRunner, workspaceId: number, leadIds: readonly string[]): Promise<void> {
-  if (leadIds.length === 0) return;
-  await tx.query('DELETE FROM rollup_lead WHERE workspace_id = $1 AND lead_id = ANY($2::text[])', [workspaceId, leadIds]);
-  await tx.query(
+/** A lead's or deal's row of one identity, as it was before a recompute or is after. */
+interface RecordRow {
+  identityId: number;
+  id: string;
+}
+
+/**
+ * Rewrites the rows of these leads from their events: one row per identity the lead was assigned
+ * to. Returns the rows it deleted and wrote: the identities whose reads of these leads changed.
+ */
+async function recomputeLeads(tx: SqlRunner, workspaceId: number, leadIds: readonly string[]): Promise<RecordRow[]> {
+  if (leadIds.length === 0) return [];
+  const before = await tx.query<{ identity_id: number; lead_id: string }>(
+    'DELETE FROM rollup_lead WHERE workspace_id = $1 AND lead_id = ANY($2::text[]) RETURNING identity_id, lead_id',
+    [workspaceId, leadIds],
+  );
+  const after = await tx.query<{ identity_id: number; lead_id: string }>(
     `WITH agg AS (
        SELECT e.lead_id, max(e.occurred_at) AS last_at,
          array_agg(DISTINCT e.identity_id) FILTER (WHERE e.type = 'lead_assigned') AS assignees,
@@ -201,19 +255,25 @@ async function recomputeLeads(tx: SqlRunner, workspaceId: number, leadIds: reado
      )
      INSERT INTO rollup_lead (identity_id, lead_id, workspace_id, last_at, events)
      SELECT a.identity_id, agg.lead_id, $1, agg.last_at, agg.events
-     FROM agg CROSS JOIN LATERAL unnest(agg.assignees) AS a(identity_id)`,
+     FROM agg CROSS JOIN LATERAL unnest(agg.assignees) AS a(identity_id)
+     RETURNING identity_id, lead_id`,
     [workspaceId, leadIds],
   );
+  return [...before, ...after].map((r) => ({ identityId: r.identity_id, id: r.lead_id }));
 }
 
 /**
  * Rewrites the rows of these deals from their events: one row per identity named on an
  * opportunity, stage or close event (a deal without one has no owner and counts nowhere).
+ * Returns the rows it deleted and wrote, as recomputeLeads does.
  */
-async function recomputeDeals(tx: SqlRunner, workspaceId: number, dealIds: readonly string[]): Promise<void> {
-  if (dealIds.length === 0) return;
-  await tx.query('DELETE FROM rollup_deal WHERE workspace_id = $1 AND deal_id = ANY($2::text[])', [workspaceId, dealIds]);
-  await tx.query(
+async function recomputeDeals(tx: SqlRunner, workspaceId: number, dealIds: readonly string[]): Promise<RecordRow[]> {
+  if (dealIds.length === 0) return [];
+  const before = await tx.query<{ identity_id: number; deal_id: string }>(
+    'DELETE FROM rollup_deal WHERE workspace_id = $1 AND deal_id = ANY($2::text[]) RETURNING identity_id, deal_id',
+    [workspaceId, dealIds],
+  );
+  const after = await tx.query<{ identity_id: number; deal_id: string }>(
     `WITH ev AS (
        SELECT e.deal_id, e.external_id, e.type, e.occurred_at, e.identity_id, e.amount, e.stage
        FROM unnest($2::text[]) AS k(deal_id)
@@ -234,9 +294,11 @@ async function recomputeDeals(tx: SqlRunner, workspaceId: number, dealIds: reado
      INSERT INTO rollup_deal (identity_id, deal_id, workspace_id, last_at, events, touches)
      SELECT p.identity_id, h.deal_id, $1, l.last_at, h.events, coalesce(t.touches, '{}'::jsonb)
      FROM history h JOIN latest l USING (deal_id) LEFT JOIN touches t USING (deal_id)
-     CROSS JOIN LATERAL unnest(h.parties) AS p(identity_id)`,
+     CROSS JOIN LATERAL unnest(h.parties) AS p(identity_id)
+     RETURNING identity_id, deal_id`,
     [workspaceId, dealIds],
   );
+  return [...before, ...after].map((r) => ({ identityId: r.identity_id, id: r.deal_id }));
 }
 
 /** Leads and deals recomputed per statement in a rebuild (bounds each statement's memory). */
@@ -289,8 +351,11 @@ export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number,
   );
   const leads = [...new Set(named.flatMap((r) => (r.lead_id === null ? [] : [r.lead_id])))];
   const deals = [...new Set(named.flatMap((r) => (r.deal_id === null ? [] : [r.deal_id])))];
-  for (let i = 0; i < leads.length; i += REBUILD_CHUNK) await recomputeLeads(tx, workspaceId, leads.slice(i, i + REBUILD_CHUNK));
-  for (let i = 0; i < deals.length; i += REBUILD_CHUNK) await recomputeDeals(tx, workspaceId, deals.slice(i, i + REBUILD_CHUNK));
+  const rewritten = new Set(ids);
+  for (let i = 0; i < leads.length; i += REBUILD_CHUNK) for (const r of await recomputeLeads(tx, workspaceId, leads.slice(i, i + REBUILD_CHUNK))) rewritten.add(r.identityId);
+  for (let i = 0; i < deals.length; i += REBUILD_CHUNK) for (const r of await recomputeDeals(tx, workspaceId, deals.slice(i, i + REBUILD_CHUNK))) rewritten.add(r.identityId);
+  // A rebuild may change any week of what it rewrote (it is also how wrong rollups are repaired).
+  await reviseRollups(tx, workspaceId, [...rewritten].map((identityId) => ({ identityId, at: -Infinity })));
 }
 
 /** Each identity of the workspace with the rollup zone it should have: its member's rep team's week. */

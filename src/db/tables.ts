@@ -321,6 +321,13 @@ export interface RollupDealTable {
   touches: Json<Record<string, [number, number]>>;
 }
 
+export interface RollupRevisionTable {
+  identity_id: number;
+  week_start: Timestamp;
+  workspace_id: number;
+  revision: number;
+}
+
 export interface RollupOutboxTable {
   id: Defaulted<Int8>;
   workspace_id: number;
@@ -355,5 +362,6 @@ export interface DB {
   rollup_week: RollupWeekTable;
   rollup_lead: RollupLeadTable;
   rollup_deal: RollupDealTable;
+  rollup_revision: RollupRevisionTable;
   rollup_outbox: RollupOutboxTable;
 }

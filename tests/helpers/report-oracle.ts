@@ -114,19 +114,50 @@ export async function readOracleState(db: Database, workspaceId: number): Promis
   return { workspaceId, events: raw.map((r) => r.event), raw, teams, sources: await sourceHealth(db, workspaceId), cohorts: new Map() };
 }
 
+/** A team's cohort pairs as of its last complete week's end at `asOf`, from the raw events. */
+function oracleCohort(state: OracleState, team: LinkTeam, asOf: Date): CohortPairs[] {
+  const weekEnd = completeWeeks(asOf, 1, { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn }).end;
+  const key = `${team.id}@${weekEnd.getTime()}`;
+  let cohort = state.cohorts.get(key);
+  if (!cohort) {
+    cohort = teamCohortPairs(team.input, factsFromEvents(state.events), weekEnd);
+    state.cohorts.set(key, cohort);
+  }
+  return cohort;
+}
+
 /** The links of docs/metrics.md as kept for the team's last complete week, from every team's raw cohort pairs. */
 function oracleLinks(state: OracleState, teamId: number, asOf: Date): IndicatorLink[] {
-  const teams = state.teams.map((t) => {
-    const weekEnd = completeWeeks(asOf, 1, { timezone: t.input.timezone, weekStartsOn: t.input.weekStartsOn }).end;
-    const key = `${t.id}@${weekEnd.getTime()}`;
-    let cohort = state.cohorts.get(key);
-    if (!cohort) {
-      cohort = teamCohortPairs(t.input, factsFromEvents(state.events), weekEnd);
-      state.cohorts.set(key, cohort);
-    }
-    return { id: t.id, name: t.input.name, focus: t.input.focus, cohort };
-  });
+  const teams = state.teams.map((t) => ({ id: t.id, name: t.input.name, focus: t.input.focus, cohort: oracleCohort(state, t, asOf) }));
   return workspaceLinks(teams).get(teamId) ?? [];
+}
+
+/**
+ * Kept links stay exact: after each team's own report as of `asOf` (made without forgetKeptLinks,
+ * after any writes), the cohort pairs kept for its last complete week are the ones the raw events
+ * give. A change the kept pairs' fingerprint misses (src/reports/links.ts) leaves stale pairs here.
+ * Returns how many teams' pairs were kept from before (computed_at unchanged) and how many computed.
+ */
+export async function assertKeptPairsEqualOracle(db: Database, state: OracleState, asOf: Date): Promise<{ kept: number; computed: number }> {
+  const tally = { kept: 0, computed: 0 };
+  for (const team of state.teams) {
+    const weekStart = completeWeeks(asOf, 1, { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn }).start;
+    const read = () =>
+      db.query<{ cohort: CohortPairs[]; computed_at: Date | string }>('SELECT cohort, computed_at FROM team_links WHERE team_id = $1 AND week_start = $2', [team.id, weekStart]);
+    const [before] = await read();
+    await teamReport(db, state.workspaceId, team.input.name, asOf);
+    const [kept] = await read();
+    if (!kept) throw new Error(`workspace ${state.workspaceId}, team ${team.input.name}: no links kept for the week of ${weekStart.toISOString()} after its report`);
+    const differences = jsonDifferences(kept.cohort, oracleCohort(state, team, asOf));
+    if (differences.length > 0) {
+      throw new Error(
+        `workspace ${state.workspaceId}, team ${team.input.name}, as of ${asOf.toISOString()}: the kept cohort pairs differ from the raw oracle's at:\n  ${differences.join('\n  ')}`,
+      );
+    }
+    if (before && time(before.computed_at) === time(kept.computed_at)) tally.kept += 1;
+    else tally.computed += 1;
+  }
+  return tally;
 }
 
 /** Data health (docs/metrics.md) from the team's reps' raw receipts as of `asOf`, judged on the clock's `now`. */

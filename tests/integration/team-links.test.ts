@@ -3,6 +3,7 @@ import { applyConfig } from '../../src/config/apply.js';
 import { parseCoachingConfig } from '../../src/config/coaching.js';
 import type { Database } from '../../src/db/client.js';
 import { deleteEvents } from '../../src/db/events-repo.js';
+import { rebuildWorkspaceRollups } from '../../src/db/rollups-write.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import type { IndicatorLink } from '../../src/metrics/correlation.js';
 import { teamReport } from '../../src/reports/build-report.js';
@@ -25,7 +26,8 @@ const TEAMS = [
 ];
 const email = (team: string, i: number) => `${team.toLowerCase()}${i}@example.com`;
 
-async function applyTeams(db: Database, slackTeamId: string, eastFocus = ['cadence.call', 'cadence.email']): Promise<number> {
+/** `crm`: CRM owner ids of members, by email (linking the identities events by that owner id made). */
+async function applyTeams(db: Database, slackTeamId: string, eastFocus = ['cadence.call', 'cadence.email'], crm: Record<string, string> = {}): Promise<number> {
   const parsed = parseCoachingConfig({
     workspace: { id: slackTeamId, currency: 'USD' },
     teams: TEAMS.map((t) => ({
@@ -34,7 +36,7 @@ async function applyTeams(db: Database, slackTeamId: string, eastFocus = ['caden
       pipelineStages: ['discovery', 'demo'],
       focus: t.name === 'East' ? eastFocus : ['cadence.call', 'cadence.email'],
       thresholds: { cadenceWeeks: 4, baselineWeeks: 4 },
-      members: [{ email: `mgr.${t.name.toLowerCase()}@example.com`, name: `${t.name} Manager`, role: 'manager' }, ...t.results.map((_, i) => ({ email: email(t.name, i), name: `${t.name} ${i}` }))],
+      members: [{ email: `mgr.${t.name.toLowerCase()}@example.com`, name: `${t.name} Manager`, role: 'manager' }, ...t.results.map((_, i) => ({ email: email(t.name, i), name: `${t.name} ${i}`, ...(crm[email(t.name, i)] ? { crmOwnerId: crm[email(t.name, i)] } : {}) }))],
     })),
   });
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
@@ -150,6 +152,21 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
     expect(await keptRows(db, ws)).toEqual(before);
   });
 
+  it('keeps them through events of the current week on a team’s leads and deals, by its reps or another team’s', async () => {
+    await db.query(`UPDATE team_links SET links = jsonb_set(links, '{0,p}', '0.5') WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
+    const before = await keptRows(db, ws);
+    // Each rewrites a rollup row of East's (a deal of East's rep 0, a lead assigned to East's rep 1), from the current week on.
+    const thisWeek = [
+      { id: 'this-week-deal-call', type: 'call', occurredAt: '2026-11-24T09:00:00Z', repEmail: email('West', 3), dealId: `${email('East', 0)}-D` },
+      { id: 'this-week-lead', type: 'lead_assigned', occurredAt: '2026-11-24T10:00:00Z', repEmail: email('East', 1), leadId: 'L-this-week', leadSource: 'inbound' },
+      { id: 'this-week-lead-call', type: 'call', occurredAt: '2026-11-24T11:00:00Z', repEmail: email('West', 3), leadId: 'L-this-week' },
+    ];
+    const outcome = await ingestEvents(db, ws, thisWeek, { receivedAt: AS_OF });
+    expect(outcome.accepted).toBe(thisWeek.length);
+    expect((await eastReport()).links[0]!.p).toBe(0.5);
+    expect(await keptRows(db, ws)).toEqual(before);
+  });
+
   it('recomputes only the pairs of the team a late event belongs to, and both teams’ workspace-wide links', async () => {
     const before = await keptRows(db, ws);
     await ingestEvents(db, ws, lateCalls, { receivedAt: AS_OF });
@@ -187,6 +204,56 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
     expect(after.get('West')!.computedAt).toBe(before.get('West')!.computedAt);
     expect(east.links[0]!.rho).toBeCloseTo(0.9429, 4);
     expect(east.links[0]!.workspace!.n).toBe(12);
+  });
+
+  it('recomputes a team’s pairs after a late close of one of its deals by someone in no team', async () => {
+    const before = await keptRows(db, ws);
+    // East's rep 0 owns its deal (it opened it) and has the lowest results: a bigger close makes them the highest.
+    const close = { id: 'late-close', type: 'deal_won', occurredAt: iso(WEDNESDAYS[3]!), crmOwnerId: 'OWN-NOBODY', dealId: `${email('East', 0)}-D`, amount: 50_000 };
+    expect((await ingestEvents(db, ws, [close], { receivedAt: AS_OF })).unmatched).toBe(1);
+    const east = await eastReport();
+    const after = await keptRows(db, ws);
+    expect(after.get('East')!.computedAt).not.toBe(before.get('East')!.computedAt);
+    expect(after.get('West')!.computedAt).toBe(before.get('West')!.computedAt);
+    expect(east.links[0]!.rho).toBeLessThan(0.5);
+    expect(await deleteEvents(db, ws, ['late-close'])).toBe(1);
+    expect((await eastReport()).links[0]!.rho).toBeCloseTo(0.9429, 4);
+  });
+
+  it('recomputes a team’s pairs when an identity with events in its complete week is linked to one of its reps, or to another', async () => {
+    // Calls by a CRM owner no member has: nobody's, so East's pairs stay as they are.
+    const calls = lateCalls.map((c) => ({ id: `crm-${c.id}`, type: c.type, occurredAt: c.occurredAt, crmOwnerId: 'OWN-EAST' }));
+    expect((await ingestEvents(db, ws, calls, { receivedAt: AS_OF })).unmatched).toBe(calls.length);
+    const before = await keptRows(db, ws);
+    expect((await eastReport()).links[0]!.rho).toBeCloseTo(0.9429, 4);
+    expect(await keptRows(db, ws)).toEqual(before);
+    const relink = async (to: string) => {
+      const computedAt = (await keptRows(db, ws)).get('East')!.computedAt;
+      // Only which member the owner id names changes: East's own input (its reps, their emails) does not.
+      await applyTeams(db, `T0INVAL${kind.toUpperCase()}`, undefined, { [to]: 'OWN-EAST' });
+      const east = await eastReport();
+      expect((await keptRows(db, ws)).get('East')!.computedAt).not.toBe(computedAt);
+      return east.links[0]!.rho;
+    };
+    // East's rep 0 (the lowest results) becomes its busiest caller.
+    expect(await relink(email('East', 0))).toBeLessThan(0.5);
+    // Moved to rep 5, its busiest caller already, in the same team and week: no rollup changes, the calls are rep 5's.
+    expect(await relink(email('East', 5))).toBeCloseTo(0.9429, 4);
+    await applyTeams(db, `T0INVAL${kind.toUpperCase()}`);
+    expect((await eastReport()).links[0]!.rho).toBeCloseTo(0.9429, 4);
+  });
+
+  it('recomputes a team’s pairs after a rebuild of its rollups (what repairs wrong ones)', async () => {
+    // Wrong rollups: 60 more calls of East's rep 0 in its last complete week than its events hold, and pairs computed from them.
+    await db.query(
+      `UPDATE rollup_week SET n = n + 60 WHERE type = 'call' AND week_start = '2026-11-16T00:00:00Z'
+         AND identity_id IN (SELECT i.id FROM identity i JOIN member m ON m.id = i.member_id WHERE m.workspace_id = $1 AND m.email = $2)`,
+      [ws, email('East', 0)],
+    );
+    await db.query(`DELETE FROM team_links WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
+    expect((await eastReport()).links[0]!.rho).toBeLessThan(0.5);
+    await db.transactionScript((tx) => rebuildWorkspaceRollups(tx, ws));
+    expect((await eastReport()).links[0]!.rho).toBeCloseTo(0.9429, 4);
   });
 
   it('recomputes a team’s pairs after a change of its focus, and only its own', async () => {
