@@ -21,7 +21,7 @@ import { createApiKey, findOrCreateWorkspace } from '../src/db/api-keys.js';
 import { openDatabase } from '../src/db/client.js';
 import { startLocalSlack, type LocalSlack } from '../src/local-slack/index.js';
 import { freePort, startPostgres, type PostgresServer } from '../tests/helpers/postgres-server.js';
-import { EXERCISE_NOW, EXERCISE_TEAM_ID, EXERCISE_USER, EXPECTED_MOVES, exercise, scrape, unmoved, writeExerciseConfig, type ExpectedMove } from './lib/metrics-exercise.js';
+import { EXERCISE_NOW, EXERCISE_TEAM_ID, EXPECTED_MOVES, exerciseSlackWorkspace, exercise, scrape, unmoved, writeExerciseConfig, type ExpectedMove } from './lib/metrics-exercise.js';
 import { total, type Sample } from './lib/prometheus-text.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -96,17 +96,7 @@ async function main(): Promise<number> {
   try {
     postgres = await startPostgres();
     const databaseUrl = await createDatabase(postgres.adminUrl);
-    slack = await startLocalSlack({
-      workspaces: [
-        {
-          teamId: EXERCISE_TEAM_ID,
-          botToken: BOT_TOKEN,
-          botUserId: 'UPACER',
-          appId: 'A0PACER',
-          users: [EXERCISE_USER, { id: 'UBEN', name: 'ben', email: 'ben@example.com' }, { id: 'UCARA', name: 'cara', email: 'cara@example.com' }, { id: 'UMGR', name: 'mo', email: 'mgr@example.com' }],
-        },
-      ],
-    });
+    slack = await startLocalSlack({ workspaces: [exerciseSlackWorkspace(BOT_TOKEN)] });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     process.stdout.write(`metrics check: ${command.join(' ')} on ${url}, PostgreSQL ${postgres.adminUrl.replace(/:[^:@/]*@/, ':[redacted]@')}\n`);

@@ -15,6 +15,17 @@ export const EXERCISE_TEAM_ID = 'T0METRICS';
 /** The rep who asks /mykpis: the local Slack knows this user by anna@example.com's email. */
 export const EXERCISE_USER = { id: 'UANNA', name: 'anna', email: 'anna@example.com', tz: 'UTC' };
 
+/** The local Slack workspace the exercise's config names: its members, the asking rep first. */
+export function exerciseSlackWorkspace(botToken: string) {
+  return {
+    teamId: EXERCISE_TEAM_ID,
+    botToken,
+    botUserId: 'UPACER',
+    appId: 'A0PACER',
+    users: [EXERCISE_USER, { id: 'UBEN', name: 'ben', email: 'ben@example.com' }, { id: 'UCARA', name: 'cara', email: 'cara@example.com' }, { id: 'UMGR', name: 'mo', email: 'mgr@example.com' }],
+  };
+}
+
 const WEEK_MS = 7 * 86_400_000;
 const REPS = ['anna', 'ben', 'cara'];
 

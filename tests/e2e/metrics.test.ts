@@ -11,7 +11,7 @@ import { startLocalSlack, type LocalSlack } from '../../src/local-slack/index.js
 import { createLogger } from '../../src/logger.js';
 import { startRuntime, type Runtime } from '../../src/server-runtime.js';
 import { deliveryClients } from '../../src/slack/delivery/clients.js';
-import { EXERCISE_NOW, EXERCISE_TEAM_ID, EXERCISE_USER, EXPECTED_INGEST, EXPECTED_MOVES, exercise, scrape, unmoved, writeExerciseConfig } from '../../scripts/lib/metrics-exercise.js';
+import { EXERCISE_NOW, EXERCISE_TEAM_ID, EXPECTED_INGEST, exerciseSlackWorkspace, EXPECTED_MOVES, exercise, scrape, unmoved, writeExerciseConfig } from '../../scripts/lib/metrics-exercise.js';
 import { total, type Sample } from '../../scripts/lib/prometheus-text.js';
 import { createPostgresDatabase } from '../helpers/db.js';
 
@@ -37,17 +37,7 @@ describe('GET /metrics (Pacer on PostgreSQL, Slack over signed HTTP, the local S
 
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pacer-metrics-'));
-    slack = await startLocalSlack({
-      workspaces: [
-        {
-          teamId: EXERCISE_TEAM_ID,
-          botToken: BOT_TOKEN,
-          botUserId: 'UPACER',
-          appId: 'A0PACER',
-          users: [EXERCISE_USER, { id: 'UBEN', name: 'ben', email: 'ben@example.com' }, { id: 'UCARA', name: 'cara', email: 'cara@example.com' }, { id: 'UMGR', name: 'mo', email: 'mgr@example.com' }],
-        },
-      ],
-    });
+    slack = await startLocalSlack({ workspaces: [exerciseSlackWorkspace(BOT_TOKEN)] });
     const env = loadEnv({
       DATABASE_URL: await createPostgresDatabase(),
       PORT: '0',
