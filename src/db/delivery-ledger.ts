@@ -24,6 +24,8 @@ export interface Claim {
    * (sent once, counted against the daily cap) while the message is posted once.
    */
   riders?: readonly { id: string; key: string }[];
+  /** Claimed by an explicit run from a row the schedule had skipped past its grace window. */
+  revived?: true;
 }
 
 /** The ledger rows a claim stands for: its own and its riders'. */
@@ -50,9 +52,12 @@ export function claimGroup(claims: readonly Claim[]): Claim | null {
 /**
  * Claims a message for this process: inserting its key (first sight), or taking over a pending
  * row whose holder's lease expired (a process killed before posting) and whose back-off is over.
- * Null when another process has it, or it is already settled.
+ * With `revive` (an explicit run: `pacer run-job`, the sandbox's "Run the weekly jobs now") a row
+ * the schedule recorded as skipped past its grace window is claimed too, in the same statement, so
+ * a scheduled run recording skips at that moment cannot take the message from the explicit one;
+ * the claim then says it was `revived`. Null when another process has it, or it is settled.
  */
-export async function claimDelivery(db: SqlRunner, intent: DeliveryIntent, processId: string, now: Date, leaseMs: number): Promise<Claim | null> {
+export async function claimDelivery(db: SqlRunner, intent: DeliveryIntent, processId: string, now: Date, leaseMs: number, options: { revive?: boolean } = {}): Promise<Claim | null> {
   const lease = new Date(now.getTime() + leaseMs);
   const inserted = await db.kysely
     .insertInto('delivery')
@@ -71,14 +76,20 @@ export async function claimDelivery(db: SqlRunner, intent: DeliveryIntent, proce
     .returning(['id', 'attempts'])
     .executeTakeFirst();
   if (inserted) return { id: inserted.id, key: intent.key, kind: intent.kind, attempts: inserted.attempts };
-  const taken = await db.kysely
-    .updateTable('delivery')
-    .set({ claimed_by: processId, lease_until: lease, updated_at: now })
-    .where('key', '=', intent.key)
-    .where(claimable(now))
-    .returning(['id', 'attempts'])
-    .executeTakeFirst();
-  return taken ? { id: taken.id, key: intent.key, kind: intent.kind, attempts: taken.attempts } : null;
+  const revive = options.revive === true;
+  // The row's status before the update, read under its lock: whether this claim revived it.
+  const { rows } = await sql<{ id: string; attempts: number; revived: boolean }>`
+    WITH before AS (SELECT id, status FROM delivery WHERE key = ${intent.key} FOR UPDATE)
+    UPDATE delivery d SET status = 'pending', claimed_by = ${processId}, lease_until = ${lease}, updated_at = ${now},
+      error = CASE WHEN before.status = 'skipped' THEN NULL ELSE d.error END
+    FROM before
+    WHERE d.id = before.id AND (
+      (before.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= ${now}) AND (d.not_before IS NULL OR d.not_before <= ${now}))
+      OR (${revive} AND before.status = 'skipped'))
+    RETURNING d.id::text, d.attempts, before.status = 'skipped' AS revived`.execute(db.kysely);
+  const taken = rows[0];
+  if (!taken) return null;
+  return { id: taken.id, key: intent.key, kind: intent.kind, attempts: taken.attempts, ...(taken.revived ? { revived: true } : {}) };
 }
 
 /**
@@ -132,24 +143,6 @@ export async function recordSkipped(db: SqlRunner, intent: DeliveryIntent, reaso
 }
 
 /**
- * An explicit run (`pacer run-job`, the sandbox's "Run the weekly jobs now") delivers what the
- * schedule skipped past its grace window: the skipped rows among `keys` go back to pending for
- * this run to claim. A row is skipped only when first seen late, so this happens once per row;
- * sent, failed and unknown rows are never touched. Returns the keys it moved.
- */
-export async function reviveSkipped(db: SqlRunner, keys: readonly string[], now: Date): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const rows = await db.kysely
-    .updateTable('delivery')
-    .set({ status: 'pending', claimed_by: null, lease_until: null, not_before: null, error: null, updated_at: now })
-    .where((eb) => eb('key', '=', eb.fn.any(eb.val([...keys]))))
-    .where('status', '=', 'skipped')
-    .returning('key')
-    .execute();
-  return new Set(rows.map((r) => r.key));
-}
-
-/**
  * Marks the claim as being posted, just before the Web API call, and extends the lease to cover
  * it. False when the claim was lost (its lease expired and another process took it over); a
  * claim with riders is marked whole or not at all (its rows are locked, then counted).
@@ -197,14 +190,18 @@ export async function settleAbandonedPosts(db: SqlRunner, now: Date): Promise<{ 
     .execute();
 }
 
-/** Keys already settled (sent, failed, unknown, skipped) or held by a live claim: nothing to do for them. */
-export async function settledKeys(db: SqlRunner, keys: readonly string[], now: Date): Promise<Set<string>> {
+/**
+ * Keys already settled (sent, failed, unknown, skipped) or held by a live claim: nothing to do for
+ * them. With `revive` (an explicit run) a skipped key is still to do: claimDelivery revives it.
+ */
+export async function settledKeys(db: SqlRunner, keys: readonly string[], now: Date, options: { revive?: boolean } = {}): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
+  const open: DeliveryStatus[] = options.revive === true ? ['pending', 'skipped'] : ['pending'];
   const rows = await db.kysely
     .selectFrom('delivery')
     .select('key')
     .where((eb) => eb('key', '=', eb.fn.any(eb.val([...keys]))))
-    .where((eb) => eb.or([eb('status', '<>', 'pending'), eb('lease_until', '>', now), eb('not_before', '>', now)]))
+    .where((eb) => eb.or([eb('status', 'not in', open), eb('lease_until', '>', now), eb('not_before', '>', now)]))
     .execute();
   return new Set(rows.map((r) => r.key));
 }

@@ -3,7 +3,7 @@ import { attachCharts, cadenceChart } from '../charts/attach.js';
 import { teamCadenceChartInput } from '../charts/from-report.js';
 import { alertFeedbackCounts, pausedAlertRules } from '../db/alert-feedback-repo.js';
 import { alertIsOpen, alertStates } from '../db/alert-states.js';
-import { claimDelivery, markFailed, recordSkipped, reviveSkipped, settledKeys } from '../db/delivery-ledger.js';
+import { claimDelivery, markFailed, recordSkipped, settledKeys } from '../db/delivery-ledger.js';
 import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { connectedWorkspaces } from '../db/workspace-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
@@ -162,11 +162,15 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     const posting = client ? postingQueue(ctx, client, workspace.slackTeamId) : null;
     const dashboard = dashboardLink(ctx, client, workspace.slackTeamId);
     const planned = await planTeams(ctx, workspace, kinds, options, log);
+    // Skipped messages were due too: a run's summary counts them in both.
+    const skipped = planned.reduce((n, t) => n + t.skipped, 0);
+    summary.due += skipped;
+    summary.skipped += skipped;
     const linksWarmed = warmLinks(ctx, workspace.id, planned, now, log);
     const teams = planned.map((t) => ({ ...t, reports: teamReports(ctx, workspace.id, t.team, now, linksWarmed) }));
     // Nudges first (no links needed), while the links are computed beside them; then the rest.
     for (const kind of SEND_ORDER) {
-      for (const { team, plans, revived, settled, reports } of teams) {
+      for (const { team, plans, settled, reports } of teams) {
         for (const planned of plans) {
           if (planned.kind !== kind || settled.has(planned.intent.key)) continue;
           summary.due++;
@@ -176,16 +180,9 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
             summary.printed++;
             continue;
           }
-          if (!options.immediately && now.getTime() - planned.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000) {
-            if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
-              log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
-              ctx.post.telemetry?.deliveriesSettled(planned.intent.kind, 'skipped');
-              summary.skipped++;
-            }
-            continue;
-          }
-          const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, options.claimLeaseMs);
+          const claim = await claimDelivery(ctx.db, planned.intent, ctx.post.processId, now, options.claimLeaseMs, { revive: options.immediately === true });
           if (!claim) continue;
+          if (claim.revived) log.info({ delivery: planned.intent.key }, 'weekly message skipped by the schedule: sent now on an explicit run');
           const computing = performance.now();
           const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
           summary.computeMs += performance.now() - computing;
@@ -195,7 +192,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
             summary.failed++;
             continue;
           }
-          await posting?.add({ claim, to: planned.to, parts, ...(revived.has(planned.intent.key) ? { revivedWeek: planned.weekKey } : {}) });
+          await posting?.add({ claim, to: planned.to, parts, ...(claim.revived ? { revivedWeek: planned.weekKey } : {}) });
         }
       }
     }
@@ -206,17 +203,32 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
 
 const SEND_ORDER: readonly WeeklyKind[] = ['rep_nudge', 'manager_digest', 'team_recap'];
 
-/** Each team's messages due now, which of them an explicit run revives and which are settled already. */
+/**
+ * Each team's messages due now and those already settled. A scheduled run first records the ones
+ * past their grace window as skipped (in `skipped`, and left out of `plans`), so no report is
+ * computed for them; an explicit run keeps them, and its claims revive the skipped ones.
+ */
 async function planTeams(ctx: JobContext, workspace: { id: number; slackTeamId: string }, kinds: ReadonlySet<WeeklyKind>, options: { now: Date; immediately?: boolean }, log: JobContext['logger']) {
   const { now } = options;
+  const immediately = options.immediately === true;
   const teams = [];
   for (const team of await loadRoster(ctx.db, workspace.id)) {
-    const plans = planWeekly(team, workspace, now, kinds, { immediately: options.immediately ?? false });
-    if (plans.length === 0) continue;
-    const revived = ctx.dryRun || !options.immediately ? new Set<string>() : await reviveSkipped(ctx.db, plans.map((p) => p.intent.key), now);
-    for (const key of revived) log.info({ delivery: key }, 'weekly message skipped by the schedule: sent now on an explicit run');
-    const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now);
-    teams.push({ team, plans, revived, settled });
+    let plans = planWeekly(team, workspace, now, kinds, { immediately });
+    let skipped = 0;
+    if (!ctx.dryRun && !immediately) {
+      const late = (p: PlannedMessage) => now.getTime() - p.intent.dueAt.getTime() > team.schedule.graceHours * 3_600_000;
+      for (const planned of plans.filter(late)) {
+        if (await recordSkipped(ctx.db, planned.intent, `due ${planned.intent.dueAt.toISOString()}, more than ${team.schedule.graceHours} h before any process could send it`, now)) {
+          log.info({ delivery: planned.intent.key }, 'weekly message skipped: past its grace window');
+          ctx.post.telemetry?.deliveriesSettled(planned.intent.kind, 'skipped');
+          skipped++;
+        }
+      }
+      plans = plans.filter((p) => !late(p));
+    }
+    if (plans.length === 0 && skipped === 0) continue;
+    const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now, { revive: immediately });
+    teams.push({ team, plans, settled, skipped });
   }
   return teams;
 }

@@ -428,6 +428,39 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(settledBefore.has(String(rep.memberId)) ? 0 : 1);
   });
 
+  it('a skipped message is claimed only by an explicit run, in one statement that says it revived it', async () => {
+    const rep = reps[0]!;
+    const intent = { workspaceId: ws, key: `rep_nudge:${TEAM}:${rep.memberId}:revive`, kind: 'rep_nudge', recipient: String(rep.memberId), dueAt: END };
+    const later = new Date(END.getTime() + 86_400_000);
+    await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, status, due_at, error, updated_at) VALUES ($1, $2, 'rep_nudge', $3, 'skipped', $4, 'past its grace window', $4)`, [ws, intent.key, intent.recipient, END]);
+    expect(await settledKeys(db, [intent.key], later)).toEqual(new Set([intent.key]));
+    expect(await settledKeys(db, [intent.key], later, { revive: true })).toEqual(new Set());
+    expect(await claimDelivery(db, intent, 'scheduled', later, 60_000)).toBeNull();
+    const claim = await claimDelivery(db, intent, 'explicit', later, 60_000, { revive: true });
+    expect(claim).toMatchObject({ key: intent.key, revived: true });
+    const [row] = await db.query<{ status: string; claimed_by: string; error: string | null }>('SELECT status::text, claimed_by, error FROM delivery WHERE key = $1', [intent.key]);
+    expect(row).toEqual({ status: 'pending', claimed_by: 'explicit', error: null });
+    // Now held by a live claim: nobody else gets it, revive or not.
+    expect(await claimDelivery(db, intent, 'other', later, 60_000, { revive: true })).toBeNull();
+    expect(await settledKeys(db, [intent.key], later, { revive: true })).toEqual(new Set([intent.key]));
+  });
+
+  it('an explicit run sends every message of the week even while a scheduled run records them skipped', async () => {
+    // The sandbox's "Run the weekly jobs now" met the minute scheduler this way: the schedule's
+    // run, past the grace window, recorded skips between the explicit run's planning and its claims.
+    const wednesday = new Date(END.getTime() + 2 * 86_400_000 + 60_000);
+    const tick = async (id: string) => {
+      const scheduler = startScheduler(schedulerDeps(processCtx(id, manualClock(wednesday))), { timer: false });
+      await scheduler.tick();
+      await scheduler.stop();
+    };
+    const [run] = await Promise.all([runJobNow(processCtx('explicit', manualClock(wednesday)), 'rep-nudges', wednesday), tick('A'), tick('B')]);
+    expect(logs.join('')).not.toMatch(/job [\w-]+ failed/);
+    expect(run.sent).toBe(reps.length);
+    for (const rep of reps) expect(dmsTo(rep.userId), rep.email).toHaveLength(1);
+    for (const row of await statuses('rep_nudge')) expect(row.status).toBe('sent');
+  });
+
   it('the scheduler sends what is due in each recipient zone and skips what is past the grace window', async () => {
     // Monday 15:01Z: a nudge due at 08:30 in London (08:30Z) is 6.5 h late, over the 6 h grace;
     // one due at 08:30 in New York (13:30Z) is within it; Asia's are due on Tuesday. The rep whose
