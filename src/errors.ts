@@ -21,6 +21,27 @@ export class DatabaseLockedError extends PacerError {
   }
 }
 
+/** The HTTP port cannot be listened on: taken by another process, or not allowed. */
+export class PortUnavailableError extends PacerError {
+  constructor(host: string, port: number, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    super(
+      'port_unavailable',
+      code === 'EACCES'
+        ? `Pacer may not listen on ${host}:${port} (permission denied): set PORT to a port above 1023.`
+        : `Port ${port} on ${host} is already in use (another Pacer, or another program, is listening there): stop it, or set PORT to a free port.`,
+      { cause },
+    );
+  }
+}
+
+/** A listen() failure as PortUnavailableError when it is the port's fault (in use, not allowed); anything else as it was. */
+export function listenFailure(err: unknown, host: string, port: number): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') return new PortUnavailableError(host, port, err);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** Environment variables are missing, malformed or combined in a way Pacer cannot run with. */
 export class EnvError extends PacerError {
   constructor(readonly problems: string[]) {

@@ -5,6 +5,7 @@ import { applyConfigFromPath, type ConfigState } from './config/apply-at-start.j
 import type { Env } from './config/env.js';
 import { openDatabase, type Database } from './db/client.js';
 import { onReachableDatabase } from './db/connect-errors.js';
+import { listenFailure } from './errors.js';
 import { migrate } from './db/migrator.js';
 import { buildHttpServer } from './http/server.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
@@ -55,7 +56,9 @@ export async function startRuntime(env: Env, logger: Logger): Promise<Runtime> {
       slack = await buildSlackApp({ slack: env.slack, slackApiUrl: env.slackApiUrl, db, logger, clock, telemetry });
     }
     http = buildHttpServer({ db, logger, clock, telemetry, metricsToken: env.metricsToken, ...(slack?.listener ? { slackListener: slack.listener } : {}) });
-    const url = await http.listen({ port: env.port, host: env.host });
+    const url = await http.listen({ port: env.port, host: env.host }).catch((err: unknown) => {
+      throw listenFailure(err, env.host, env.port);
+    });
     await slack?.start();
     const runningSlack = slack;
     const processId = newProcessId();

@@ -34,6 +34,7 @@ import { escapeMentions } from './mentions.js';
 import { registerSandboxRoutes } from './routes.js';
 import { blockActionsBody, eventCallbackBody, postSigned, slashCommandBody } from './slack-requests.js';
 import { readSandboxState, writeSandboxState, type SandboxState } from './state.js';
+import { listenFailure } from '../errors.js';
 
 export const SANDBOX_WORKSPACE = 'T0SANDBOX';
 const APP_ID = 'A0PACERSBX';
@@ -75,7 +76,7 @@ export interface SandboxOptions {
 async function holdPort(host: string, port: number): Promise<{ port: number; release(): Promise<void> }> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(listenFailure(err, host, port)));
     server.listen({ port, host, exclusive: true }, resolve);
   });
   const address = server.address();
