@@ -74,6 +74,9 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** Directory of the embedded database; `memory://` keeps it in memory (tests). */
   dataDir?: string;
+  /** An in-memory embedded database's starting contents (a PGlite data directory dump): tests
+   * start from one migrated image instead of running initdb and the migrations each time. */
+  initialData?: Blob;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
   /** Default 'long-running'; servers open theirs with 'request'. */
@@ -82,7 +85,7 @@ export interface OpenOptions {
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10, options.profile ?? 'long-running');
-  return openEmbedded(options.dataDir ?? './.data');
+  return openEmbedded(options.dataDir ?? './.data', options.initialData);
 }
 
 function requestLimits(): pg.PoolConfig {
@@ -161,7 +164,7 @@ async function openPostgres(url: string, max: number, profile: DatabaseProfile):
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(dataDir: string, initialData: Blob | undefined): Promise<Database> {
   // Loaded only here: PGlite and its adapter cost ~50 MB that PostgreSQL deployments never need.
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const inMemory = dataDir.startsWith('memory://');
@@ -169,7 +172,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   const release = inMemory ? async () => undefined : await lockDataDir(path.resolve(dataDir));
   let pglite: InstanceType<typeof PGlite>;
   try {
-    pglite = await PGlite.create(dbDir);
+    pglite = await PGlite.create(dbDir, inMemory && initialData ? { loadDataDir: initialData } : {});
   } catch (err) {
     await release();
     throw err;
