@@ -6,7 +6,7 @@
  *
  *  mode "samples":  one untimed warm-up team report, then `repSamples` rep reports (reps picked
  *                   deterministically), `teamSamples` team reports, and the split of a team
- *                   report into its steps (loadTeamInput, loadTeamFacts, data health, links,
+ *                   report into its steps (loadTeamInput, loadReportFacts, data health, links,
  *                   computeTeamReportFromFacts, record names, timed apart) for `splitTeams` teams.
  *  mode "allTeams": every team report of the workspace, one after the other.
  *  mode "growth":   rep reports of two orgs alike but for their history (workspaceId and
@@ -22,6 +22,7 @@ import { computeTeamReportFromFacts, type TeamFacts } from '../../src/reports/co
 import { teamDataHealth } from '../../src/reports/data-health.js';
 import { keptTeamLinks } from '../../src/reports/links.js';
 import { nameReportRecords, reportRecordRefs } from '../../src/reports/records.js';
+import { loadReportFacts } from '../../src/reports/snapshot.js';
 import { loadTeamFacts } from '../../src/reports/team-facts.js';
 import { createRng } from '../../src/seed/rng.js';
 
@@ -86,7 +87,13 @@ async function teamsOf(db: Database, workspaceId: number): Promise<string[]> {
 
 /** How many facts of each kind a team report computes from (src/reports/compute.ts TeamFacts). */
 function factSizes(facts: TeamFacts) {
-  return { counted: facts.counted.length, dealEvents: facts.dealEvents.length, leadEvents: facts.leadEvents.length, followUpEvents: facts.followUpEvents.length };
+  return {
+    counted: facts.counted.length,
+    dealEvents: facts.dealEvents.length,
+    leadEvents: facts.leadEvents.length,
+    followUpEvents: facts.followUpEvents.length,
+    ...(facts.settled ? { settledLeads: facts.settled.leads.length, settledDeals: facts.settled.deals.length } : {}),
+  };
 }
 
 /**
@@ -100,7 +107,7 @@ async function splitOf(db: Database, workspaceId: number, teamNames: readonly st
   for (const name of teamNames) {
     const input = await timed(() => loadTeamInput(db, workspaceId, name));
     const team = input.value;
-    const facts = await timed(() => loadTeamFacts(db, workspaceId, team.input, asOf));
+    const facts = await timed(() => loadReportFacts(db, workspaceId, team, asOf));
     const health = await timed(() => teamDataHealth(db, workspaceId, team.input, asOf, asOf));
     const links = await timed(() => keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId)));
     const compute = await timed(async () => computeTeamReportFromFacts(team.input, facts.value, asOf, links.value, health.value));

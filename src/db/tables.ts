@@ -158,6 +158,14 @@ export interface TeamLinksTable {
   computed_at: Defaulted<Timestamp>;
 }
 
+export interface TeamSnapshotTable {
+  team_id: number;
+  week_start: Timestamp;
+  fingerprint: string;
+  body: Json<unknown>;
+  computed_at: Defaulted<Timestamp>;
+}
+
 export interface TeamPacesTable {
   team_id: number;
   week_end: Timestamp;
@@ -347,6 +355,7 @@ export interface DB {
   target: TargetTable;
   team_links: TeamLinksTable;
   team_paces: TeamPacesTable;
+  team_snapshot: TeamSnapshotTable;
   slack_installation: SlackInstallationTable;
   slack_user: SlackUserTable;
   member_preference: MemberPreferenceTable;

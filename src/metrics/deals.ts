@@ -44,6 +44,11 @@ export interface DealHistory {
   /** Latest opportunity_created or stage_changed (for stalled deals). */
   lastStageChangeAt: number | null;
   eventIds: string[];
+  /**
+   * The timeout still running at the furthest stage (undecided there): it is decided, not
+   * converted, at `at` once that is before the as-of instant and no event came first (dealAsOf).
+   */
+  pendingTimeout?: { stage: number; at: number };
 }
 
 const DAY = 86_400_000;
@@ -176,10 +181,23 @@ export function buildDeals(
     }
     // Still undecided at the furthest stage: aged out once entry + timeout is at or before t.
     ageOut(asOf);
+    if (reached >= 0 && deal.stages[reached]!.decision === null) deal.pendingTimeout = { stage: reached, at: clockFrom + timeout };
     deal.ownerId = stageOwner ?? deal.close?.repId ?? null;
     deals.set(dealId, deal);
   }
   return deals;
+}
+
+/**
+ * A deal built as of an earlier instant, as of `asOf` (later), when none of its events lies
+ * between the two: buildDeals over the same events as of `asOf` gives the same history.
+ */
+export function dealAsOf(deal: DealHistory, asOf: number): DealHistory {
+  const pending = deal.pendingTimeout;
+  if (!pending || pending.at > asOf) return deal;
+  const stages = deal.stages.map((s, k) => (k === pending.stage ? { ...s, decision: { converted: false, at: pending.at } } : s));
+  const { pendingTimeout: _decided, ...rest } = deal;
+  return { ...rest, stages };
 }
 
 /** Stage conversion at one stage over a set of deals (docs/metrics.md, rev 2): decided deals only. */

@@ -47,11 +47,21 @@ export function completeWeeks(t: Date, count: number, s: WeekSettings): WeekWind
   return { start: weeks[0]?.start ?? new Date(current.getTime()), end: new Date(current.getTime()), weeks };
 }
 
+/** startOfDateIn's answers (epoch ms) by zone and date: a report asks for each rep's start date in every window it reads. */
+const datesIn = new Map<string, number>();
+
 /** 00:00 of a calendar date (YYYY-MM-DD) in a zone. */
 export function startOfDateIn(date: string, timezone: string): Date {
+  const key = `${timezone}|${date}`;
+  const known = datesIn.get(key);
+  if (known !== undefined) return new Date(known);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new Error(`not a calendar date: ${date}`);
-  return new Date(new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), timezone).getTime());
+  const at = new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), timezone).getTime();
+  // Bounded: start dates and zones are few, but a long-lived process should not grow without end.
+  if (datesIn.size >= 10_000) datesIn.clear();
+  datesIn.set(key, at);
+  return new Date(at);
 }
 
 /**

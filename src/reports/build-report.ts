@@ -13,7 +13,7 @@ import { computeTeamReportFromFacts, type TeamInput } from './compute.js';
 import { teamDataHealth } from './data-health.js';
 import { keptTeamLinks, type LinkTeam } from './links.js';
 import { nameReportRecords, reportRecordRefs } from './records.js';
-import { loadTeamFacts } from './team-facts.js';
+import { loadReportFacts } from './snapshot.js';
 import type { RepReport, TeamReport } from './types.js';
 
 export class NotFoundError extends PacerError {
@@ -79,7 +79,7 @@ export async function loadWorkspaceTeams(db: Database, workspaceId: number): Pro
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, options: { links?: boolean } = {}): Promise<TeamReport> {
   const team = await loadTeamInput(db, workspaceId, teamName);
   const { input } = team;
-  const [facts, health] = await Promise.all([loadTeamFacts(db, workspaceId, input, asOf), teamDataHealth(db, workspaceId, input, asOf, now)]);
+  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf), teamDataHealth(db, workspaceId, input, asOf, now)]);
   const links = options.links === false ? [] : await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
   const report = computeTeamReportFromFacts(input, facts, asOf, links, health);
   return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));

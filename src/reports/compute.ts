@@ -3,7 +3,7 @@ import { formatISO } from 'date-fns';
 import type { TeamSettings } from '../config/apply.js';
 import { cohort as cohortOf, medianOf, topPerformers, type PerformanceMetric } from '../metrics/baselines.js';
 import { indicatorLink, type CohortPairs, type IndicatorLink } from '../metrics/correlation.js';
-import { buildDeals, tallyStage, type DealHistory } from '../metrics/deals.js';
+import { buildDeals, dealAsOf, tallyStage, type DealHistory } from '../metrics/deals.js';
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
 import { weekGoal, type WeekGoal } from '../metrics/goal.js';
@@ -141,6 +141,68 @@ export interface TeamFacts {
   leadEvents: readonly MetricEvent[];
   /** Meetings and demos that may be due a follow-up, and the touches on their leads and deals. */
   followUpEvents: readonly MetricEvent[];
+  /**
+   * Leads and deals built as of an earlier instant (a team snapshot, src/reports/snapshot.ts),
+   * none of whose events lies between it and the as-of instant, and none named by dealEvents or
+   * leadEvents: taken as they are (a deal's running stage timeout decided as of the report).
+   */
+  settled?: SettledFacts;
+}
+
+/** A deal built as of an earlier instant, with where the first of its facts falls (time, id): the order deals are read in. */
+export interface SettledDeal {
+  first: [number, string];
+  deal: DealHistory;
+}
+
+export interface SettledFacts {
+  leads: readonly LeadRecord[];
+  deals: readonly SettledDeal[];
+}
+
+const byTimeThenId = (a: [number, string], b: [number, string]) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/** Each deal's first event in a chronological list: the order buildDeals builds them in. */
+function firstOfDeals(sorted: readonly MetricEvent[]): Map<string, [number, string]> {
+  const first = new Map<string, [number, string]>();
+  for (const e of sorted) if (e.dealId !== null && !first.has(e.dealId)) first.set(e.dealId, [e.at, e.id]);
+  return first;
+}
+
+/** The deals built from events and the settled ones, as of `at`, in one map ordered as buildDeals orders them (by first event). */
+function withSettledDeals(built: Map<string, DealHistory>, sorted: readonly MetricEvent[], settled: readonly SettledDeal[] | undefined, at: number): Map<string, DealHistory> {
+  if (!settled || settled.length === 0) return built;
+  const first = firstOfDeals(sorted);
+  const all: SettledDeal[] = [...built.values()].map((deal) => ({ first: first.get(deal.dealId)!, deal }));
+  for (const s of settled) all.push({ first: s.first, deal: dealAsOf(s.deal, at) });
+  all.sort((a, b) => byTimeThenId(a.first, b.first));
+  return new Map(all.map((s) => [s.deal.dealId, s.deal]));
+}
+
+/** The leads built from events and the settled ones, per rep, ordered as buildLeads orders them (by assignment). */
+function withSettledLeads(built: Map<number, LeadRecord[]>, settled: readonly LeadRecord[] | undefined): Map<number, LeadRecord[]> {
+  if (!settled || settled.length === 0) return built;
+  for (const record of settled) {
+    const list = built.get(record.repId);
+    if (list) list.push(record);
+    else built.set(record.repId, [record]);
+  }
+  for (const list of built.values()) list.sort((a, b) => byTimeThenId([a.assignedAt, a.eventIds[0]!], [b.assignedAt, b.eventIds[0]!]));
+  return built;
+}
+
+/**
+ * The team's leads and deals as of `asOf` built from its facts (a team snapshot keeps them for the
+ * week starting at `asOf`): what computeTeam builds first, kept to be taken as settled.
+ */
+export function settleFacts(team: TeamInput, facts: TeamFacts, asOf: Date): SettledFacts {
+  const at = asOf.getTime();
+  const t = team.settings.thresholds;
+  const dealSorted = chronological(facts.dealEvents, at);
+  const first = firstOfDeals(dealSorted);
+  const deals = [...buildDeals(dealSorted, at, team.pipelineStages, team.touchTypes, t.stageTimeoutDays).values()].map((deal) => ({ first: first.get(deal.dealId)!, deal }));
+  const leads = [...buildLeads(chronological(facts.leadEvents, at), at, team.touchTypes).values()].flat();
+  return { leads, deals };
 }
 
 /** The facts of a list of raw events: every use reads them all. */
@@ -220,8 +282,9 @@ function computeTeam(
   const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
 
   const sorted = chronological(facts.counted, at);
-  const deals = buildDeals(facts.dealEvents === facts.counted ? sorted : chronological(facts.dealEvents, at), at, team.pipelineStages, team.touchTypes, t.stageTimeoutDays);
-  const leadsByRep = buildLeads(facts.leadEvents === facts.counted ? sorted : chronological(facts.leadEvents, at), at, team.touchTypes);
+  const dealSorted = facts.dealEvents === facts.counted ? sorted : chronological(facts.dealEvents, at);
+  const deals = withSettledDeals(buildDeals(dealSorted, at, team.pipelineStages, team.touchTypes, t.stageTimeoutDays), dealSorted, facts.settled?.deals, at);
+  const leadsByRep = withSettledLeads(buildLeads(facts.leadEvents === facts.counted ? sorted : chronological(facts.leadEvents, at), at, team.touchTypes), facts.settled?.leads);
   const eventsByRep = new Map<number, MetricEvent[]>();
   for (const e of sorted) {
     const list = eventsByRep.get(e.repId);
@@ -301,6 +364,8 @@ function computeTeam(
   // Follow-ups by anyone on the team count, so missed follow-ups are found over all the events.
   const followUps = missedFollowUps(facts.followUpEvents === facts.counted ? sorted : chronological(facts.followUpEvents, at), at, team.touchTypes, { ...t, alertLookbackDays: team.settings.alertLookbackDays });
   const share = workingWeekElapsed(asOf, ws);
+  // Activity drops compare the cadence window with the week before it.
+  const dropWindow = completeWeeks(asOf, t.cadenceWeeks + 1, ws);
   const wtdInterval = weekToDate(asOf, ws);
 
   const members: RepReport[] = states.map((s) => {
@@ -409,7 +474,7 @@ function computeTeam(
       diagnosis,
       goal,
       focusSuggestion: focusSuggestion(diagnosis.focus, goal, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, ws).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
       weekToDate: weekToDateJson,
       trend,
       dataHealth,
@@ -561,10 +626,10 @@ function focusSuggestion(focus: FocusPace | null, goal: WeekGoal | null, wtd: Re
   };
 }
 
-function repAlerts(s: RepState, owned: readonly DealHistory[], followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, ws: WeekSettings): AlertCandidate[] {
+function repAlerts(s: RepState, owned: readonly DealHistory[], followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, dropWindow: WeekWindow): AlertCandidate[] {
   const at = asOf.getTime();
   const rules = { ...team.settings.thresholds, alertLookbackDays: team.settings.alertLookbackDays };
-  const dropWeeks = activeWeeks(completeWeeks(asOf, team.settings.thresholds.cadenceWeeks + 1, ws), s.rep.startDate, team.timezone);
+  const dropWeeks = activeWeeks(dropWindow, s.rep.startDate, team.timezone);
   const dropTypes = team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
   return [
     ...untouchedLeads(s.leads, at, rules),

@@ -4,9 +4,20 @@ import { askOf } from './ask.js';
 import type { LeadingJson, RepReport, TeamReport } from './types.js';
 import { LINK_WORDS, linkFigures } from './labels.js';
 
+/** Number formats by currency and kind: building one costs far more than formatting with it (reports format hundreds of figures). */
+const formats = new Map<string, Intl.NumberFormat>();
+function numberFormat(key: string, options: () => Intl.NumberFormatOptions): Intl.NumberFormat {
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', options());
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** Money in the report's currency, whole units. */
 export const money = (n: number | null, currency: string) =>
-  n === null ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
+  n === null ? '—' : numberFormat(`money|${currency}`, () => ({ style: 'currency', currency, maximumFractionDigits: 0 })).format(n);
 /**
  * Money for sentences: the currency's symbol and a compact amount ("$1.8M", "$54.9K", "$900"),
  * which a reader takes in at a glance; exact amounts (`money`) are for tables.
@@ -14,7 +25,7 @@ export const money = (n: number | null, currency: string) =>
 export const compactMoney = (n: number | null, currency: string) =>
   n === null
     ? '—'
-    : new Intl.NumberFormat('en-US', { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: Math.abs(n) < 1000 ? 0 : 1 }).format(n);
+    : numberFormat(`compact|${currency}|${Math.abs(n) < 1000 ? 0 : 1}`, () => ({ style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: Math.abs(n) < 1000 ? 0 : 1 })).format(n);
 /** A fraction (0–1, or a pace) as a whole percentage. */
 export const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n * 100)}%`);
 

@@ -47,6 +47,7 @@ function expectedType(column: { data_type: string; udt_name: string }): RegExp {
       return /^DateColumn$/;
     case 'timestamp with time zone':
       return /^Timestamp$/;
+    case 'json':
     case 'jsonb':
       return /^Json<.+>$/;
     case 'ARRAY':

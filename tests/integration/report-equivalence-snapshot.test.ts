@@ -1,0 +1,92 @@
+/**
+ * Team snapshots (docs/rollups.md "Team snapshots"): a team's reports of one week read its
+ * snapshot as of the week's start with the open week's facts, and equal the raw oracle's. The
+ * snapshot built by the first report of the week is reused by the next ones, whatever they are
+ * as of and whatever happened in the open week since; a late event (before the week's start) or a
+ * config change makes the next report rebuild it.
+ */
+import { addDays, addHours } from 'date-fns';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyConfig } from '../../src/config/apply.js';
+import { parseCoachingConfig } from '../../src/config/coaching.js';
+import type { Database } from '../../src/db/client.js';
+import { ingestEvents } from '../../src/ingest/ingest-events.js';
+import { weekContaining } from '../../src/metrics/windows.js';
+import { buildOrg, seedConfigDocument } from '../../src/seed/org.js';
+import { seedDatabase } from '../../src/seed/run.js';
+import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
+import { assertReportsEqualOracle, forgetKeptLinks, readOracleState } from '../helpers/report-oracle.js';
+
+// A Thursday 17:00 UTC: every team's week has started at least two days before.
+const END = new Date('2026-11-26T17:00:00Z');
+
+const opened: Database[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((db) => db.close()));
+});
+
+describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
+  it('are reused through a week, rebuilt after a late event or a config change, and every report equals the oracle', async () => {
+    const db = await createTestDatabase(kind);
+    opened.push(db);
+    const options = { reps: 8, weeks: 6, seed: 11, end: END, workspace: `T0SNAP${kind.toUpperCase()}`, verify: false };
+    const { workspaceId } = await seedDatabase(db, options);
+    let state = await readOracleState(db, workspaceId);
+    const team = state.teams[0]!;
+    const name = team.input.name;
+    const week = weekContaining(END, { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn });
+    const rep = team.input.reps[0]!;
+    const kept = async () => {
+      const rows = await db.query<{ computed_at: Date | string }>('SELECT computed_at FROM team_snapshot WHERE team_id = $1 AND week_start = $2', [team.id, week.start]);
+      expect(rows).toHaveLength(1);
+      return new Date(rows[0]!.computed_at).getTime();
+    };
+    const ingest = async (events: Record<string, unknown>[]) => {
+      const outcome = await ingestEvents(db, workspaceId, events, { receivedAt: END });
+      expect(outcome.rejected).toEqual([]);
+      await forgetKeptLinks(db, workspaceId);
+      state = await readOracleState(db, workspaceId);
+    };
+
+    // Reused across instants of the week.
+    await assertReportsEqualOracle(db, workspaceId, name, addHours(week.start, 3), END, state);
+    const built = await kept();
+    await assertReportsEqualOracle(db, workspaceId, name, addHours(week.start, 40), END, state);
+    await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
+    expect(await kept()).toBe(built);
+
+    // Events of the open week, on old deals and leads too, leave it as it is.
+    const day = addHours(week.start, 26).toISOString();
+    const oldDeal = state.events.find((e) => e.repId === rep.id && e.type === 'opportunity_created' && e.at < week.start.getTime() - 14 * 86_400_000);
+    await ingest([
+      { id: 'snap-open-call', type: 'call', occurredAt: day, repEmail: rep.email },
+      ...(oldDeal ? [{ id: 'snap-open-won', type: 'deal_won', occurredAt: day, repEmail: rep.email, dealId: oldDeal.dealId, amount: 4321 }] : []),
+    ]);
+    expect(oldDeal).toBeDefined();
+    await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
+    await assertReportsEqualOracle(db, workspaceId, name, addHours(week.start, 20), END, state);
+    expect(await kept()).toBe(built);
+
+    // A late event (last week) rebuilds it.
+    const late = addDays(week.start, -4).toISOString();
+    await ingest([
+      { id: 'snap-late-open', type: 'opportunity_created', occurredAt: late, repEmail: rep.email, dealId: 'snap-late-deal', amount: 1500 },
+      { id: 'snap-late-won', type: 'deal_won', occurredAt: addHours(new Date(late), 2).toISOString(), repEmail: rep.email, dealId: 'snap-late-deal', amount: 1500 },
+    ]);
+    await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
+    const rebuilt = await kept();
+    expect(rebuilt).toBeGreaterThan(built);
+
+    // A config change (the stage timeout) rebuilds it.
+    const document = seedConfigDocument(buildOrg(options));
+    const teams = document.teams.map((t) => (t.name === name ? { ...t, thresholds: { stageTimeoutDays: 9 } } : t));
+    const parsed = parseCoachingConfig({ ...document, teams });
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+    await applyConfig(db, parsed.config);
+    await forgetKeptLinks(db, workspaceId);
+    state = await readOracleState(db, workspaceId);
+    expect(state.teams.find((t) => t.id === team.id)!.input.settings.thresholds.stageTimeoutDays).toBe(9);
+    await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
+    expect(await kept()).toBeGreaterThan(rebuilt);
+  });
+});
