@@ -55,7 +55,10 @@ const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 /**
  * PACER_SCHEDULER of the servers: off by default, so no rollup-fold job runs beside the HTTP
  * writes and the fold after them is timed alone; BENCH_SERVER_SCHEDULER=on runs the job in the
@@ -66,8 +69,6 @@ const SERVER_SCHEDULER = process.env.BENCH_SERVER_SCHEDULER === 'on' ? 'on' : 'o
 const TARGET_EVENTS_PER_SECOND = 50_000;
 const TARGET_RATIO_TO_COPY = 0.5;
 const TARGET_IMPORT_RSS_MB = 300;
-
-
 
 function startServer(label: string, vars: Record<string, string>, nodeFlags: string[] = []) {
   const env = childEnv({ ...vars, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PACER_SCHEDULER: SERVER_SCHEDULER });
@@ -132,10 +133,12 @@ async function postgresPhase(pgServer: PostgresServer, workDir: string) {
   return withClient(url, async (client) => {
     const version = await scalar<string>(client, `SELECT current_setting('server_version') AS v`);
     const settings = Object.fromEntries(
-      (await client.query<{ name: string; setting: string; unit: string | null }>(
-        `SELECT name, setting, unit FROM pg_settings
+      (
+        await client.query<{ name: string; setting: string; unit: string | null }>(
+          `SELECT name, setting, unit FROM pg_settings
           WHERE name IN ('shared_buffers', 'max_wal_size', 'synchronous_commit', 'wal_level', 'fsync', 'checkpoint_timeout')`,
-      )).rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
+        )
+      ).rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
     );
     const postmasterPid = Number((await scalar<string>(client, `SELECT pg_read_file('postmaster.pid') AS v`)).split('\n')[0]);
     await client.query('CHECKPOINT');
@@ -213,9 +216,7 @@ async function postgresPhase(pgServer: PostgresServer, workDir: string) {
         http: { server: Math.round((httpCpu.server / EVENTS) * 1e6), postgres: Math.round((httpCpu.postgres / EVENTS) * 1e6) },
         copy: { postgres: Math.round((copyPostgresCpu / EVENTS) * 1e6) },
         // The fold's CPU over the events it had to fold (the server's only when its job runs).
-        fold: Object.fromEntries(
-          Object.entries(fold.cpuSeconds).map(([k, v]) => [k, fold.pendingAtHttpEnd.events > 0 ? Math.round((v / fold.pendingAtHttpEnd.events) * 1e6) : null]),
-        ),
+        fold: Object.fromEntries(Object.entries(fold.cpuSeconds).map(([k, v]) => [k, fold.pendingAtHttpEnd.events > 0 ? Math.round((v / fold.pendingAtHttpEnd.events) * 1e6) : null])),
       },
       requestBodyMb: round(bodyBytes / 2 ** 20, 1),
       tableWithIndexesMb: tableMb,
@@ -318,9 +319,7 @@ async function importPhase(pgServer: PostgresServer, workDir: string) {
   rss.stop();
   await kill();
 
-  const stored = await withClient(url, async (c) =>
-    Number(await scalar<string>(c, 'SELECT count(*) AS v FROM activity_event WHERE workspace_id = $1', [seeded.workspaceId])),
-  );
+  const stored = await withClient(url, async (c) => Number(await scalar<string>(c, 'SELECT count(*) AS v FROM activity_event WHERE workspace_id = $1', [seeded.workspaceId])));
   const rejectedFile = path.join(workDir, 'events.rejected.csv');
   const rejectedRows = existsSync(rejectedFile) ? Math.max(0, (await readFile(rejectedFile, 'utf8')).split('\n').filter(Boolean).length - 1) : 0;
   const problems: string[] = [];

@@ -198,7 +198,9 @@ async function main(): Promise<void> {
       .then((rows) => {
         const calls = slack.callsTo('chat.postMessage');
         const ledger = rows.map((r) => `${r.status} ${r.n}`).join(', ') || 'empty';
-        log(`${round((performance.now() - workerStarted) / 1000, 0)} s: ledger ${ledger}; ${calls.filter((c) => c.status === 200).length} posts, ${calls.filter((c) => c.status === 429).length} answered 429 (load ${load().join(' ')})`);
+        log(
+          `${round((performance.now() - workerStarted) / 1000, 0)} s: ledger ${ledger}; ${calls.filter((c) => c.status === 200).length} posts, ${calls.filter((c) => c.status === 429).length} answered 429 (load ${load().join(' ')})`,
+        );
       })
       .catch(() => undefined)
       .finally(() => {
@@ -228,10 +230,7 @@ async function main(): Promise<void> {
   const w = JSON.parse(last) as JobsWorkerResult;
 
   // What Slack received, and whether it is what was planned.
-  const ledger = await db.query<LedgerRow>(
-    `SELECT key, kind, status::text, ts FROM delivery WHERE workspace_id = $1 AND kind = ANY($2::text[]) ORDER BY id`,
-    [org.workspaceId, KINDS],
-  );
+  const ledger = await db.query<LedgerRow>(`SELECT key, kind, status::text, ts FROM delivery WHERE workspace_id = $1 AND kind = ANY($2::text[]) ORDER BY id`, [org.workspaceId, KINDS]);
   await closeDb();
   const check = checkDeliveries(side.planned, ledger, slack.messages());
   const postCalls = slack.callsTo('chat.postMessage');
@@ -297,7 +296,10 @@ async function main(): Promise<void> {
       runSeconds: round(w.runSeconds, 2),
       processSeconds: round(workerSeconds, 1),
       /** Wall time spent waiting on Web API calls before the first post (recap charts: upload, files.info). */
-      beforeFirstPostApiSeconds: round(Object.values(w.apiCalls.beforeFirstPost).reduce((n, c) => n + c.seconds, 0), 2),
+      beforeFirstPostApiSeconds: round(
+        Object.values(w.apiCalls.beforeFirstPost).reduce((n, c) => n + c.seconds, 0),
+        2,
+      ),
       cpuSeconds: w.cpuSeconds,
       peakRssMbAtFirstPost: w.peakRssMbAtFirstPost,
       polledPeakRssMb,

@@ -54,13 +54,10 @@ try {
   const explainBodies = bodies.splice(-2);
 
   const port = await freePort();
-  server = spawnNode(
-    'server',
-    'src/main.ts',
-    [],
-    childEnv({ DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PACER_SCHEDULER: 'off' }),
-    ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
-  );
+  server = spawnNode('server', 'src/main.ts', [], childEnv({ DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PACER_SCHEDULER: 'off' }), [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profDir}`,
+  ]);
   const base = `http://127.0.0.1:${port}`;
   await waitReady(server, `${base}/readyz`);
 
@@ -74,7 +71,11 @@ try {
     await client.query('SELECT pg_stat_statements_reset()');
     const before = { server: processCpuSeconds(server!.pid), postgres: treeCpuSeconds(postmasterPid), bench: process.cpuUsage() };
     const timedBodies = bodies.slice(WARMUP_BATCHES);
-    log(`timed run: ${timedBodies.length} batches (load ${loadavg().map((l) => round(l)).join(' ')})`);
+    log(
+      `timed run: ${timedBodies.length} batches (load ${loadavg()
+        .map((l) => round(l))
+        .join(' ')})`,
+    );
     const windowStart = Number(process.hrtime.bigint() / 1000n);
     const run = await sendBatches(base, seeded.ingestKey!, timedBodies, expected(timedBodies.length), CLIENTS);
     const windowUs: [number, number] = [windowStart, Number(process.hrtime.bigint() / 1000n)];

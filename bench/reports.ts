@@ -63,12 +63,12 @@ const ALL_PHASES = ['postgres', 'embedded'];
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 /** PostgreSQL settings for experiments (e.g. max_locks_per_transaction=1024), reported in the JSON. */
-const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 /** Node flags of the report processes: by default those the `pacer` npm script passes (package.json). */
 const REPORT_NODE_FLAGS = (process.env.BENCH_REPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
-
-
-
 
 async function seed(label: string, db: Database, reps: number, weeks = WEEKS, workspace = WORKSPACE): Promise<SeedSummary> {
   await migrate(db);

@@ -144,7 +144,16 @@ async function prepareOrg(): Promise<Org> {
       url,
       workspaceId,
       reps,
-      sizes: { reps: reps.length, teams, events, weeks: REUSED_DATABASE_URL ? null : WEEKS, seed: REUSED_DATABASE_URL ? null : SEED, asOf: END.toISOString(), activityEventMb: tableMb, postgres: version },
+      sizes: {
+        reps: reps.length,
+        teams,
+        events,
+        weeks: REUSED_DATABASE_URL ? null : WEEKS,
+        seed: REUSED_DATABASE_URL ? null : SEED,
+        asOf: END.toISOString(),
+        activityEventMb: tableMb,
+        postgres: version,
+      },
       seed,
       postmasterPid,
     };
@@ -212,7 +221,9 @@ async function main(): Promise<void> {
   const loadAfter = load();
   const mykpis = summarise(timed);
   const serverPeakRssMb = rss.peakMb();
-  log(`timed: p50 ${mykpis.p50Ms} ms, p99 ${mykpis.p99Ms} ms, max ${mykpis.maxMs} ms; ${mykpis.inAck} in the ack, ${mykpis.viaResponseUrl} via response_url, ${mykpis.errors} errors (load ${loadAfter.join(' ')})`);
+  log(
+    `timed: p50 ${mykpis.p50Ms} ms, p99 ${mykpis.p99Ms} ms, max ${mykpis.maxMs} ms; ${mykpis.inAck} in the ack, ${mykpis.viaResponseUrl} via response_url, ${mykpis.errors} errors (load ${loadAfter.join(' ')})`,
+  );
 
   const result = {
     mykpis: {

@@ -57,7 +57,11 @@ function fill(hs: LocalHubSpot): void {
     {
       id: 'default',
       label: 'Sales pipeline',
-      stages: [...STAGES.map((st) => ({ id: st, label: st.charAt(0).toUpperCase() + st.slice(1) })), { id: 'closedwon', label: 'Closed won', closed: 'won' }, { id: 'closedlost', label: 'Closed lost', closed: 'lost' }],
+      stages: [
+        ...STAGES.map((st) => ({ id: st, label: st.charAt(0).toUpperCase() + st.slice(1) })),
+        { id: 'closedwon', label: 'Closed won', closed: 'won' },
+        { id: 'closedlost', label: 'Closed lost', closed: 'lost' },
+      ],
     },
   ];
   const start = END - 20 * WEEK;
@@ -66,7 +70,12 @@ function fill(hs: LocalHubSpot): void {
   const deals: string[] = [];
   for (let i = 0; i < DEALS; i += 1) {
     let at = start + Math.floor(rng.float() * 16 * WEEK);
-    const id = s.upsert('deals', null, { dealname: `Deal ${i}`, amount: String(1000 * (1 + Math.floor(rng.float() * 50))), pipeline: 'default', dealstage: 'discovery', hubspot_owner_id: String(1000 + (i % OWNERS)) }, at);
+    const id = s.upsert(
+      'deals',
+      null,
+      { dealname: `Deal ${i}`, amount: String(1000 * (1 + Math.floor(rng.float() * 50))), pipeline: 'default', dealstage: 'discovery', hubspot_owner_id: String(1000 + (i % OWNERS)) },
+      at,
+    );
     s.associate('deals', id, 'companies', companies[i % COMPANIES]!);
     const steps = Math.floor(rng.float() * STAGES.length);
     for (let k = 1; k <= steps; k += 1) s.upsert('deals', id, { dealstage: STAGES[k]! }, (at += Math.floor(rng.float() * 5 * 86_400_000)));
@@ -144,7 +153,10 @@ async function main(): Promise<void> {
 
   const events = await withClient(url, (c) => scalar<number>(c, 'SELECT count(*)::int AS v FROM activity_event'));
   const minimum = minimumRequests();
-  const floor = Math.max((minimum.total - DOCUMENTED_LIMITS.perWindow) / (DOCUMENTED_LIMITS.perWindow / (DOCUMENTED_LIMITS.windowMs / 1000)), (minimum.searches - DOCUMENTED_LIMITS.searchPerWindow) / DOCUMENTED_LIMITS.searchPerWindow);
+  const floor = Math.max(
+    (minimum.total - DOCUMENTED_LIMITS.perWindow) / (DOCUMENTED_LIMITS.perWindow / (DOCUMENTED_LIMITS.windowMs / 1000)),
+    (minimum.searches - DOCUMENTED_LIMITS.searchPerWindow) / DOCUMENTED_LIMITS.searchPerWindow,
+  );
   const records = ENGAGEMENTS + DEALS;
   const requests = hs.requests.length;
   const peakRssMb = rss.peakMb();

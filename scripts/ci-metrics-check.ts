@@ -150,7 +150,9 @@ async function main(): Promise<number> {
     const missing = unmoved(before, after, expected);
     for (const move of expected) {
       const moved = total(after, move.name, move.labels) - total(before, move.name, move.labels);
-      const labels = Object.entries(move.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+      const labels = Object.entries(move.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
       process.stdout.write(`${moved >= move.by ? 'moved    ' : 'NOT MOVED'} ${move.what}: ${move.name}{${labels}} +${moved} (expected at least +${move.by})\n`);
     }
     if (missing.length > 0) {

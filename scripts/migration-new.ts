@@ -30,10 +30,7 @@ function checkMigrationName(name: string | undefined): string {
   if (!name) throw new UsageError('Give the migration a name: npm run migration:new -- <name> (e.g. add_member_nickname)');
   if (name.length > MAX_NAME_LENGTH) throw new UsageError(`The migration name is longer than ${MAX_NAME_LENGTH} characters.`);
   if (!NAME_PATTERN.test(name)) {
-    throw new UsageError(
-      `Invalid migration name ${JSON.stringify(name)}: use lower-case letters, digits and single underscores ` +
-        '(snake_case, e.g. add_member_nickname).',
-    );
+    throw new UsageError(`Invalid migration name ${JSON.stringify(name)}: use lower-case letters, digits and single underscores ` + '(snake_case, e.g. add_member_nickname).');
   }
   return name;
 }
@@ -57,16 +54,11 @@ async function main(): Promise<void> {
   const last = existing.at(-1)?.name;
   // The migrator applies them in name order, so the new one must sort after every other.
   if (last && last.slice(0, 14) >= dirName.slice(0, 14)) {
-    throw new UsageError(
-      `The last migration, ${last}, is not older than now (${dirName.slice(0, 14)} UTC). ` +
-        'Check the clock, or wait a second if it was just created.',
-    );
+    throw new UsageError(`The last migration, ${last}, is not older than now (${dirName.slice(0, 14)} UTC). ` + 'Check the clock, or wait a second if it was just created.');
   }
 
   const schema = await readFile(schemaPath, 'utf8');
-  process.stdout.write(
-    `Applying ${existing.length} migration(s) from ${display(migrationsDir)} to a scratch database and comparing with ${display(schemaPath)}…\n`,
-  );
+  process.stdout.write(`Applying ${existing.length} migration(s) from ${display(migrationsDir)} to a scratch database and comparing with ${display(schemaPath)}…\n`);
   const sql = await diffSchemaAgainstMigrations(schema, migrationsDir);
   if (isEmptyMigration(sql)) {
     throw new UsageError(`Nothing to migrate: ${display(schemaPath)} already matches the migrations. No migration written.`);
@@ -76,10 +68,7 @@ async function main(): Promise<void> {
   await mkdir(dir); // fails if it exists: never overwrite a migration
   const file = path.join(dir, 'migration.sql');
   await writeFile(file, sql.endsWith('\n') ? sql : `${sql}\n`, { flag: 'wx' });
-  process.stdout.write(
-    `Wrote ${display(file)}:\n\n${sql}\n` +
-      'Review it before committing: add COLLATE "C" to new id columns if they need it, and check for steps that lose data.\n',
-  );
+  process.stdout.write(`Wrote ${display(file)}:\n\n${sql}\n` + 'Review it before committing: add COLLATE "C" to new id columns if they need it, and check for steps that lose data.\n');
 }
 
 /** A path relative to the working directory when it lies inside it. */

@@ -123,11 +123,9 @@ class EmbeddedMigratedDatabase implements MigratedDatabase {
       throw new Error(`Expected the migrated embedded database in ${pgDir}; did openDatabase change where it keeps it?`);
     }
     this.pglite = await PGlite.create(pgDir);
-    const recorded = (
-      await this.pglite.query<{ migration_name: string }>(
-        'SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NULL ORDER BY migration_name',
-      )
-    ).rows.map((r) => r.migration_name);
+    const recorded = (await this.pglite.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NULL ORDER BY migration_name')).rows.map(
+      (r) => r.migration_name,
+    );
     const expected = files.map((f) => f.name);
     if (recorded.join('\n') !== expected.join('\n')) {
       throw new Error(`The reopened database has migrations [${recorded.join(', ')}], expected [${expected.join(', ')}]`);

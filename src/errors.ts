@@ -72,21 +72,14 @@ export class ConfigError extends PacerError {
     readonly file: string,
     readonly problems: LocatedProblem[],
   ) {
-    super(
-      'bad_config',
-      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  ${describeProblem(p)}`).join('\n'),
-    );
+    super('bad_config', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  ${describeProblem(p)}`).join('\n'));
   }
 }
 
 /** The PostgreSQL server named by DATABASE_URL cannot be reached or refuses the connection. */
 export class DatabaseUnreachableError extends PacerError {
   constructor(where: string, reason: string, options?: ErrorOptions) {
-    super(
-      'database_unreachable',
-      `Cannot connect to ${where}: ${reason}. Check DATABASE_URL and that the server is running and accepts connections.`,
-      options,
-    );
+    super('database_unreachable', `Cannot connect to ${where}: ${reason}. Check DATABASE_URL and that the server is running and accepts connections.`, options);
   }
 }
 

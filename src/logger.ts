@@ -37,20 +37,7 @@ export const REDACTED_PATHS = [
  * Query parameters whose values are secrets when a client (or Slack's OAuth redirect: code,
  * state) puts them in a URL. Compared case-insensitively, after percent-decoding the name.
  */
-const SECRET_QUERY_NAMES = new Set([
-  'key',
-  'apikey',
-  'api_key',
-  'token',
-  'access_token',
-  'refresh_token',
-  'secret',
-  'client_secret',
-  'password',
-  'signature',
-  'code',
-  'state',
-]);
+const SECRET_QUERY_NAMES = new Set(['key', 'apikey', 'api_key', 'token', 'access_token', 'refresh_token', 'secret', 'client_secret', 'password', 'signature', 'code', 'state']);
 
 function isSecretName(rawName: string): boolean {
   let name = rawName;

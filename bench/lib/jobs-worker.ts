@@ -66,8 +66,7 @@ const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 };
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-const roundStats = (byMethod: Record<string, CallStats>) =>
-  Object.fromEntries(Object.entries(byMethod).map(([m, s]) => [m, { calls: s.calls, seconds: round(s.seconds, 2) }]));
+const roundStats = (byMethod: Record<string, CallStats>) => Object.fromEntries(Object.entries(byMethod).map(([m, s]) => [m, { calls: s.calls, seconds: round(s.seconds, 2) }]));
 
 function selfPeakRssMb(): number | null {
   const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));

@@ -37,11 +37,7 @@ export async function seedBenchOrg(label: string, db: Database, options: BenchOr
  * A database holding the org: BENCH_DATABASE_URL as it is (`reusedUrl`), or a throwaway
  * PostgreSQL seeded now, vacuumed and analysed (stopped by the cleanup registry).
  */
-export async function benchOrgDatabase(
-  databaseName: string,
-  reusedUrl: string | undefined,
-  options: BenchOrgOptions,
-): Promise<{ url: string; seed: Record<string, unknown> }> {
+export async function benchOrgDatabase(databaseName: string, reusedUrl: string | undefined, options: BenchOrgOptions): Promise<{ url: string; seed: Record<string, unknown> }> {
   if (reusedUrl) {
     log('reusing the database of BENCH_DATABASE_URL');
     return { url: reusedUrl, seed: { reused: true, note: 'BENCH_DATABASE_URL: the org as found there (BENCH_REPS, BENCH_WEEKS and BENCH_SEED do not apply)' } };

@@ -80,7 +80,12 @@ async function sendOne(agent: Agent, target: CommandTarget, user: CommandUser, o
       return post(agent, url, headers, body);
     });
   } catch (err) {
-    return { ...base, kind: 'error', ms: performance.now() - t0, reason: `request failed${retried ? ' (after a retry on a closed keep-alive connection)' : ''}: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ...base,
+      kind: 'error',
+      ms: performance.now() - t0,
+      reason: `request failed${retried ? ' (after a retry on a closed keep-alive connection)' : ''}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
   if (retried) onStaleConnection();
   const ackMs = performance.now() - t0;
@@ -159,7 +164,13 @@ export async function sendCommands(
     const posts = target.slack.responses(o.responseUrl).length;
     const expected = o.kind === 'in_ack' ? 0 : 1;
     if (posts === expected) return o;
-    return { kind: 'error', user: o.user, responseUrl: o.responseUrl, ms: o.ms, reason: `${o.kind === 'in_ack' ? 'answered in the acknowledgement' : 'answered via response_url'} and ${posts} posts on response_url` };
+    return {
+      kind: 'error',
+      user: o.user,
+      responseUrl: o.responseUrl,
+      ms: o.ms,
+      reason: `${o.kind === 'in_ack' ? 'answered in the acknowledgement' : 'answered via response_url'} and ${posts} posts on response_url`,
+    };
   });
   return { outcomes: checked, seconds, staleConnectionRetries };
 }

@@ -56,7 +56,12 @@ export async function writeExerciseConfig(dir: string): Promise<string> {
 function exerciseBatch(): Record<string, unknown>[] {
   const calls = REPS.flatMap((rep, r) =>
     [1, 2, 3, 4].flatMap((week) =>
-      Array.from({ length: 3 + r }, (_, i) => ({ id: `${rep}-call-${week}-${i}`, type: 'call', occurredAt: new Date(EXERCISE_NOW.getTime() - week * WEEK_MS + i * 3_600_000).toISOString(), repEmail: `${rep}@example.com` })),
+      Array.from({ length: 3 + r }, (_, i) => ({
+        id: `${rep}-call-${week}-${i}`,
+        type: 'call',
+        occurredAt: new Date(EXERCISE_NOW.getTime() - week * WEEK_MS + i * 3_600_000).toISOString(),
+        repEmail: `${rep}@example.com`,
+      })),
     ),
   );
   return [
@@ -100,7 +105,11 @@ export async function exercise(target: ExerciseTarget): Promise<void> {
   const counts = { accepted: ingested.accepted, duplicates: ingested.duplicates, rejected: ingested.rejected.length, unmatched: ingested.unmatched };
   if (JSON.stringify(counts) !== JSON.stringify(EXPECTED_INGEST)) throw new Error(`POST /api/v1/events counted ${JSON.stringify(counts)}, expected ${JSON.stringify(EXPECTED_INGEST)}`);
 
-  await expectStatus('GET /api/v1/reports/reps/:email', await fetch(`${target.url}/api/v1/reports/reps/${encodeURIComponent(EXERCISE_USER.email)}`, { headers: { authorization: `Bearer ${target.readKey}` } }), 200);
+  await expectStatus(
+    'GET /api/v1/reports/reps/:email',
+    await fetch(`${target.url}/api/v1/reports/reps/${encodeURIComponent(EXERCISE_USER.email)}`, { headers: { authorization: `Bearer ${target.readKey}` } }),
+    200,
+  );
 
   const responseUrl = target.newResponseUrl();
   const command = await postSigned(`${target.url}/slack/events`, target.signingSecret, slashCommandBody({ command: '/mykpis', teamId: EXERCISE_TEAM_ID, userId: EXERCISE_USER.id, responseUrl }), {

@@ -37,7 +37,14 @@ export async function renderChart(spec: ChartSpec): Promise<{ png: Buffer; altTe
 const uploaded = new Map<string, string>();
 const MAX_REMEMBERED = 1000;
 
-const cacheKey = (client: WebClient, png: Buffer) => createHash('sha256').update(client.slackApiUrl).update('\0').update(client.token ?? '').update('\0').update(png).digest('hex');
+const cacheKey = (client: WebClient, png: Buffer) =>
+  createHash('sha256')
+    .update(client.slackApiUrl)
+    .update('\0')
+    .update(client.token ?? '')
+    .update('\0')
+    .update(png)
+    .digest('hex');
 
 /** Forgets a reused file (Slack refused a block naming it: deleted, say). */
 export function forgetUploadedChart(fileId: string): void {

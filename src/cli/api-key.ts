@@ -63,7 +63,13 @@ export function registerApiKey(program: Command): void {
           ]);
           const header = ['id', 'workspace', 'scope', 'key', 'created', 'last used', 'status'];
           const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-          for (const row of [header, ...rows]) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+          for (const row of [header, ...rows])
+            process.stdout.write(
+              `${row
+                .map((c, i) => c.padEnd(widths[i]!))
+                .join('  ')
+                .trimEnd()}\n`,
+            );
         });
       }),
     );

@@ -81,8 +81,7 @@ export async function chooseWorkspace(db: Database, slackTeamId: string | undefi
   const [only, ...others] = all;
   if (!only) {
     throw new CliExit(
-      `${db.describe} holds no workspace yet: apply a coaching config (npm run pacer -- config apply) ` +
-        'or create an API key (npm run pacer -- api-key create --workspace T…) first',
+      `${db.describe} holds no workspace yet: apply a coaching config (npm run pacer -- config apply) ` + 'or create an API key (npm run pacer -- api-key create --workspace T…) first',
     );
   }
   if (others.length > 0) throw new CliExit(`${db.describe} holds ${all.length} workspaces; choose one with --workspace: ${listed}`);

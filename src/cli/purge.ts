@@ -24,7 +24,9 @@ export function registerPurge(program: Command): void {
         if (process.stdin.isTTY && !opts.yes && !(await confirmed(opts.workspace))) throw new CliExit('not confirmed; nothing was deleted');
         await withDatabase(async ({ db }) => {
           const result = await purgeWorkspace(db, opts.workspace);
-          const counts = Object.entries(result.deleted).map(([table, n]) => `${table} ${n}`).join(', ');
+          const counts = Object.entries(result.deleted)
+            .map(([table, n]) => `${table} ${n}`)
+            .join(', ');
           process.stdout.write(`purged workspace ${opts.workspace}: ${counts}\n`);
         });
       }),

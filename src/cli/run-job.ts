@@ -34,11 +34,7 @@ export function registerRunJob(program: Command): void {
           }
           const printed: string[] = [];
           const ctx = jobContext({ db, logger, clock, clients: env.slack.kind === 'none' ? noClients : deliveryClients(env.slack, env.slackApiUrl, db, logger) });
-          const summary = await runJobNow(
-            opts.dryRun ? { ...ctx, dryRun: (to, message) => printed.push(`── to ${to}\n${messageAsText(message)}\n`) } : ctx,
-            job,
-            asOf ?? clock.now(),
-          );
+          const summary = await runJobNow(opts.dryRun ? { ...ctx, dryRun: (to, message) => printed.push(`── to ${to}\n${messageAsText(message)}\n`) } : ctx, job, asOf ?? clock.now());
           for (const text of printed) process.stdout.write(`${text}\n`);
           process.stdout.write(
             opts.dryRun

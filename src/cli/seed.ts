@@ -48,7 +48,10 @@ function wholeNumber(flag: string, value: string): number {
 
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
-const rules = (c: RuleCounts) => Object.entries(c).map(([r, n]) => `${r} ${count(n)}`).join(', ');
+const rules = (c: RuleCounts) =>
+  Object.entries(c)
+    .map(([r, n]) => `${r} ${count(n)}`)
+    .join(', ');
 
 export function formatSeedSummary(s: SeedSummary): string {
   const lines = [

@@ -32,7 +32,9 @@ export function jobLines(jobs: readonly JobDefinition[]): string[] {
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('deliveries by status, and the latest that failed, were skipped or are unknown, with why; CRM sources; whether data is still arriving; alert feedback and paused alert rules; the scheduled jobs')
+    .description(
+      'deliveries by status, and the latest that failed, were skipped or are unknown, with why; CRM sources; whether data is still arriving; alert feedback and paused alert rules; the scheduled jobs',
+    )
     .option('--workspace <id>', 'Slack team id of the workspace (when the database holds more than one)')
     .action(
       action(async (opts: { workspace?: string }) => {
@@ -51,7 +53,9 @@ export function registerStatus(program: Command): void {
           process.stdout.write(`workspace ${workspace.slackTeamId}: ${disconnectedSince ? `Slack disconnected since ${disconnectedSince.toISOString()} (reinstall to resume)` : 'Slack connected'}\n`);
           const scopes = await missingScopes(db, workspace.id);
           if (scopes.length > 0) process.stdout.write(`${missingScopesLine(scopes)}\n`);
-          const line = Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', ');
+          const line = Object.entries(counts)
+            .map(([status, n]) => `${status} ${n}`)
+            .join(', ');
           process.stdout.write(`deliveries: ${line || 'none yet'}\n`);
           for (const p of problems) process.stdout.write(`  ${p.status.padEnd(7)} ${p.updated_at.toISOString()}  ${p.key}  ${p.error ?? ''}\n`);
           for (const line of sourceStatusLines(await listSources(db, { workspaceId: workspace.id }), clock.now())) process.stdout.write(`${line}\n`);

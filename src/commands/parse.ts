@@ -1,7 +1,5 @@
 /** What a slash command's text asked for. `unknown` holds the words it did not understand. */
-export type CommandRequest =
-  | { kind: 'help'; unknown: string | null }
-  | { kind: 'report'; period: Period; subjectSlackUserId: string | null };
+export type CommandRequest = { kind: 'help'; unknown: string | null } | { kind: 'report'; period: Period; subjectSlackUserId: string | null };
 
 type Period = 'this_week' | 'last_week';
 
@@ -42,7 +40,7 @@ export function parseCommandText(text: string, options: { allowMention: boolean 
   const typed = (i: number, j: number) => text.slice(found[i]!.index, found[j]!.index + tokens[j]!.length);
   let period: Period | null = null;
   let subject: string | null = null;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const token = tokens[i]!;
     const mention = MENTION.exec(token);
     if (mention) {

@@ -20,10 +20,7 @@ export async function applyConfigFromPath(db: Database, path: string, explicit: 
   }
   for (const { file, config } of loaded.configs) {
     const summary = await applyConfig(db, config);
-    logger.info(
-      { file, workspace: config.workspace.id, teams: summary.teams, members: summary.members, targets: summary.targets, identities: summary.identities },
-      'coaching config applied',
-    );
+    logger.info({ file, workspace: config.workspace.id, teams: summary.teams, members: summary.members, targets: summary.targets, identities: summary.identities }, 'coaching config applied');
   }
   return 'applied';
 }

@@ -89,11 +89,7 @@ export function withDefined<T extends object>(base: T, ...layers: (Partial<T> | 
 
 /** Valid focus keys of a team: cadences of core and team types, plain indicators, stage conversions. */
 export function focusIndicatorsFor(team: { touchTypes: readonly string[]; pipelineStages: readonly string[] }): string[] {
-  return [
-    ...[...CADENCE_EVENT_TYPES, ...team.touchTypes].map((t) => `cadence.${t}`),
-    ...PLAIN_INDICATORS,
-    ...team.pipelineStages.map((s) => `stage_conversion.${s}`),
-  ];
+  return [...[...CADENCE_EVENT_TYPES, ...team.touchTypes].map((t) => `cadence.${t}`), ...PLAIN_INDICATORS, ...team.pipelineStages.map((s) => `stage_conversion.${s}`)];
 }
 
 function focusProblem(key: string, team: { name: string; touchTypes: readonly string[]; pipelineStages: readonly string[] }): string | null {

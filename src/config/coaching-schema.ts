@@ -30,28 +30,10 @@ export const MEMBER_ROLES = ['rep', 'manager'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 /** Event types whose weekly count can be a focus indicator (`cadence.<type>`), before touchTypes. */
-export const CADENCE_EVENT_TYPES = [
-  'call',
-  'email',
-  'meeting',
-  'demo',
-  'social_touch',
-  'proposal_sent',
-  'lead_assigned',
-  'lead_qualified',
-  'opportunity_created',
-  'deal_won',
-] as const;
+export const CADENCE_EVENT_TYPES = ['call', 'email', 'meeting', 'demo', 'social_touch', 'proposal_sent', 'lead_assigned', 'lead_qualified', 'opportunity_created', 'deal_won'] as const;
 
 /** Focus indicators that take no parameter (the others are `cadence.<type>` and `stage_conversion.<stage>`). */
-export const PLAIN_INDICATORS = [
-  'pipeline_created',
-  'speed_to_lead_hours',
-  'sla_hit_rate',
-  'qualification_rate',
-  'opportunity_rate',
-  'touches_per_closed_deal',
-] as const;
+export const PLAIN_INDICATORS = ['pipeline_created', 'speed_to_lead_hours', 'sla_hit_rate', 'qualification_rate', 'opportunity_rate', 'touches_per_closed_deal'] as const;
 
 export const MAX_FOCUS = 4;
 
@@ -107,9 +89,7 @@ export function isTimeZone(value: string): boolean {
 
 const timeZone = z.string().refine(isTimeZone, { error: (iss) => `${describeValue(iss.input)} is not an IANA time zone` });
 
-const email = z
-  .email({ error: (iss) => `${describeValue(iss.input)} is not an email` })
-  .transform((s) => s.toLowerCase());
+const email = z.email({ error: (iss) => `${describeValue(iss.input)} is not an email` }).transform((s) => s.toLowerCase());
 
 /** Real calendar dates only (2026-02-30 is refused). */
 export function isCalendarDate(value: string): boolean {
@@ -188,7 +168,10 @@ export const ThresholdsSchema = strict({
   /** Ramp shares, one per 4 weeks (e.g. [0.25, 0.5, 0.75]); null: w ÷ rampWeeks (rev 2). */
   rampCurve: z.array(fraction).min(1).max(26).nullable(),
   /** Data is stale after this many hours without events (rev 2, docs/metrics.md "Data health"). */
-  staleAfterHours: z.number().gt(0).max(24 * 60),
+  staleAfterHours: z
+    .number()
+    .gt(0)
+    .max(24 * 60),
 });
 export type Thresholds = z.output<typeof ThresholdsSchema>;
 
@@ -294,7 +277,12 @@ export type TargetConfig = z.output<typeof TargetSchema>;
 const teamSettingsShape = {
   timezone: optional(timeZone),
   channel: optional(slackChannelId),
-  pipelineStages: optional(z.array(stageName).min(1).superRefine(uniqueItems((s: string) => s))),
+  pipelineStages: optional(
+    z
+      .array(stageName)
+      .min(1)
+      .superRefine(uniqueItems((s: string) => s)),
+  ),
   focus: optional(
     z
       .array(z.string())
@@ -330,7 +318,12 @@ export const WorkspaceSchema = strict({
   /** For people not in any team (docs/metrics.md "Periods"). */
   timezone: optional(timeZone),
   /** The workspace-wide data health figure (docs/metrics.md "Data health"); teams set theirs in thresholds. */
-  staleAfterHours: optional(z.number().gt(0).max(24 * 60)),
+  staleAfterHours: optional(
+    z
+      .number()
+      .gt(0)
+      .max(24 * 60),
+  ),
 });
 
 /**

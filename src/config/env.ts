@@ -26,10 +26,7 @@ const envSchema = z.object({
   SLACK_CLIENT_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString,
   SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be a URL such as https://slack.com/api/' }).optional()),
-  LOG_LEVEL: z.preprocess(
-    emptyAsUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PACER_SCHEDULER: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   PACER_NOW: z.preprocess(emptyAsUndefined, isoInstant.optional()),
   // Checked by keysFromEnv, whose messages never repeat the value.
@@ -118,9 +115,7 @@ function pickSlackMode(e: z.infer<typeof envSchema>, encryption: EncryptionKeys 
   if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET) {
     const lacking = missing({ SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET });
     if (lacking.length > 0) {
-      problems.push(
-        `HTTP mode needs ${lacking.join(' and ')} (or set SLACK_BOT_TOKEN with SLACK_APP_TOKEN for Socket Mode)`,
-      );
+      problems.push(`HTTP mode needs ${lacking.join(' and ')} (or set SLACK_BOT_TOKEN with SLACK_APP_TOKEN for Socket Mode)`);
       return { kind: 'none' };
     }
     return { kind: 'http', botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET! };

@@ -44,14 +44,10 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
     case 'too_small':
       if (iss.origin === 'string') return 'must not be empty';
       if (iss.origin === 'array') return `list at least ${String(iss.minimum)}`;
-      return iss.inclusive
-        ? `${describeValue(iss.input)} is below the minimum of ${String(iss.minimum)}`
-        : `${describeValue(iss.input)} must be greater than ${String(iss.minimum)}`;
+      return iss.inclusive ? `${describeValue(iss.input)} is below the minimum of ${String(iss.minimum)}` : `${describeValue(iss.input)} must be greater than ${String(iss.minimum)}`;
     case 'too_big':
       if (iss.origin === 'array') return `${Array.isArray(iss.input) ? iss.input.length : 'too many'} given, at most ${String(iss.maximum)} allowed`;
-      return iss.inclusive
-        ? `${describeValue(iss.input)} is above the maximum of ${String(iss.maximum)}`
-        : `${describeValue(iss.input)} must be less than ${String(iss.maximum)}`;
+      return iss.inclusive ? `${describeValue(iss.input)} is above the maximum of ${String(iss.maximum)}` : `${describeValue(iss.input)} must be less than ${String(iss.maximum)}`;
     case 'unrecognized_keys':
       return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoteList(iss.keys)}`;
     case 'invalid_format':

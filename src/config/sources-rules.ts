@@ -5,15 +5,7 @@
  * adds sourceEnvironmentProblems, and a sync reports a missing variable as its source's error.
  */
 import { describeValue } from './problems.js';
-import {
-  DEFAULT_SYNC_EVERY_MINUTES,
-  envName,
-  ENV_REFERENCE,
-  type HubSpotSourceDocument,
-  type SalesforceSourceDocument,
-  type SourceDocument,
-  type SyncDocument,
-} from './sources-schema.js';
+import { DEFAULT_SYNC_EVERY_MINUTES, envName, ENV_REFERENCE, type HubSpotSourceDocument, type SalesforceSourceDocument, type SourceDocument, type SyncDocument } from './sources-schema.js';
 
 /** Pacer's own throttle; daily limits are learnt from the CRM's answers (headers, 429s), not configured. */
 export interface SourceLimits {

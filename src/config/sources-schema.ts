@@ -193,13 +193,22 @@ export const DEFAULT_SYNC_EVERY_MINUTES = 10;
 /** Plain `YYYY-MM-DD` (YAML 1.1 readers give a Date at UTC midnight, taken back to its date). */
 const sinceDate = z.preprocess(
   (v) => (v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() % 86_400_000 === 0 ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: (iss) => `${describeValue(iss.input)} is not a date (YYYY-MM-DD)` }).refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    error: (iss) => `${describeValue(iss.input)} is not a date (YYYY-MM-DD)`,
-  }),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (iss) => `${describeValue(iss.input)} is not a date (YYYY-MM-DD)` })
+    .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+      error: (iss) => `${describeValue(iss.input)} is not a date (YYYY-MM-DD)`,
+    }),
 );
 
 export const SyncSchema = strict({
-  everyMinutes: optional(z.number().int().min(1).max(24 * 60)),
+  everyMinutes: optional(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  ),
   /** The first sync reads records changed since this date (UTC midnight). */
   since: optional(sinceDate),
 });

@@ -2,15 +2,7 @@
  * What `team.settings` holds: written from a team's config, read back by every report and job.
  */
 import { z } from 'zod';
-import {
-  DEFAULT_ALERT_LOOKBACK_DAYS,
-  SCHEDULE_DEFAULTS,
-  ScheduleSchema,
-  THRESHOLD_DEFAULTS,
-  ThresholdsSchema,
-  withDefined,
-  type TeamConfig,
-} from './coaching.js';
+import { DEFAULT_ALERT_LOOKBACK_DAYS, SCHEDULE_DEFAULTS, ScheduleSchema, THRESHOLD_DEFAULTS, ThresholdsSchema, withDefined, type TeamConfig } from './coaching.js';
 
 /**
  * The resolved thresholds, alert lookback and schedule. Reading is lenient where writing is

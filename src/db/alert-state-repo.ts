@@ -21,10 +21,7 @@ export async function recordAlertAction(
 }
 
 /** "Useful / not useful" on a message; a second click replaces the first. */
-export async function recordFeedback(
-  db: Database,
-  input: { workspaceId: number; slackUserId: string; memberId: number | null; subject: string; useful: boolean },
-): Promise<void> {
+export async function recordFeedback(db: Database, input: { workspaceId: number; slackUserId: string; memberId: number | null; subject: string; useful: boolean }): Promise<void> {
   const { workspaceId, slackUserId, subject } = input;
   await db.prisma.feedback.upsert({
     where: { workspaceId_slackUserId_subject: { workspaceId, slackUserId, subject } },

@@ -23,9 +23,18 @@ export function alertIsOpen(state: AlertStateRow | undefined, now: Date): boolea
 }
 
 /** Each rep's alerts of a report still open now (alertIsOpen), by email: what a manager's surfaces list. */
-export async function openAlertsByRep(db: Database, workspaceId: number, report: { members: readonly { rep: { email: string }; alerts: readonly AlertJson[] }[] }, now: Date): Promise<Record<string, AlertJson[]>> {
+export async function openAlertsByRep(
+  db: Database,
+  workspaceId: number,
+  report: { members: readonly { rep: { email: string }; alerts: readonly AlertJson[] }[] },
+  now: Date,
+): Promise<Record<string, AlertJson[]>> {
   const members = await db.prisma.member.findMany({ where: { workspaceId, email: { in: report.members.map((m) => m.rep.email) } }, select: { id: true, email: true } });
   const idOf = new Map(members.map((m) => [m.email, m.id]));
-  const states = await alertStates(db, workspaceId, members.map((m) => m.id));
+  const states = await alertStates(
+    db,
+    workspaceId,
+    members.map((m) => m.id),
+  );
   return Object.fromEntries(report.members.map((m) => [m.rep.email, m.alerts.filter((a) => alertIsOpen(states.get(`${idOf.get(m.rep.email)}|${a.key}`), now))]));
 }

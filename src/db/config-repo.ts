@@ -170,13 +170,7 @@ async function applyMembers(tx: Tx, workspaceId: number, people: PersonConfig[],
 }
 
 /** Makes the workspace's memberships exactly the config's listings (role and own manager). */
-async function applyMemberships(
-  tx: Tx,
-  workspaceId: number,
-  teams: TeamConfig[],
-  teamIds: Map<string, number>,
-  memberIds: Map<string, number>,
-): Promise<ApplySummary['memberships']> {
+async function applyMemberships(tx: Tx, workspaceId: number, teams: TeamConfig[], teamIds: Map<string, number>, memberIds: Map<string, number>): Promise<ApplySummary['memberships']> {
   const key = (teamId: number, memberId: number) => `${teamId}:${memberId}`;
   const wanted = new Map<string, { teamId: number; memberId: number; role: 'rep' | 'manager'; managerId: number | null }>();
   for (const team of teams) {
@@ -207,13 +201,7 @@ async function applyMemberships(
 }
 
 /** Replaces the workspace's targets with the config's, keeping rows that did not change. */
-async function applyTargets(
-  tx: Tx,
-  workspaceId: number,
-  teams: TeamConfig[],
-  teamIds: Map<string, number>,
-  memberIds: Map<string, number>,
-): Promise<ApplySummary['targets']> {
+async function applyTargets(tx: Tx, workspaceId: number, teams: TeamConfig[], teamIds: Map<string, number>, memberIds: Map<string, number>): Promise<ApplySummary['targets']> {
   // Decimal(19,4): compare at the stored precision.
   const keyOf = (t: { teamId: number; memberId: number | null; metric: string; periodKind: string; start: string | null; end: string | null; value: string; ramped: boolean }) =>
     [t.teamId, t.memberId ?? '', t.metric, t.periodKind, t.start ?? '', t.end ?? '', t.value, t.ramped].join('|');

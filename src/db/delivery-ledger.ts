@@ -36,11 +36,7 @@ const inClaim = (claim: Claim) => (eb: ExpressionBuilder<DB, 'delivery'>) => eb(
 
 /** A pending row nobody holds now: no live lease, no back-off running. */
 const claimable = (now: Date) => (eb: ExpressionBuilder<DB, 'delivery'>) =>
-  eb.and([
-    eb('status', '=', 'pending'),
-    eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]),
-    eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
-  ]);
+  eb.and([eb('status', '=', 'pending'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]), eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)])]);
 
 /** One claim standing for several claimed rows, posted as one message; null when there are none. */
 export function claimGroup(claims: readonly Claim[]): Claim | null {
@@ -169,11 +165,7 @@ export async function markFailed(db: SqlRunner, claim: Claim, error: string, now
  * before posting: any process may retry it from `notBefore`.
  */
 export async function releaseClaim(db: SqlRunner, claim: Claim, notBefore: Date, error: string | null, now: Date): Promise<void> {
-  await db.kysely
-    .updateTable('delivery')
-    .set({ status: 'pending', claimed_by: null, lease_until: null, not_before: notBefore, error, updated_at: now })
-    .where(inClaim(claim))
-    .execute();
+  await db.kysely.updateTable('delivery').set({ status: 'pending', claimed_by: null, lease_until: null, not_before: notBefore, error, updated_at: now }).where(inClaim(claim)).execute();
 }
 
 /**
@@ -208,12 +200,7 @@ export async function settledKeys(db: SqlRunner, keys: readonly string[], now: D
 
 /** Puts a claim being retried in this process back to pending, its lease covering the wait. */
 export async function holdForRetry(db: SqlRunner, claim: Claim, processId: string, until: Date, error: string, now: Date): Promise<void> {
-  await db.kysely
-    .updateTable('delivery')
-    .set({ status: 'pending', lease_until: until, error, updated_at: now })
-    .where(inClaim(claim))
-    .where('claimed_by', '=', processId)
-    .execute();
+  await db.kysely.updateTable('delivery').set({ status: 'pending', lease_until: until, error, updated_at: now }).where(inClaim(claim)).where('claimed_by', '=', processId).execute();
 }
 
 /** Counts by status, and the failures with their reasons, for `pacer status`. */
@@ -223,7 +210,11 @@ export async function ledgerSummary(
 ): Promise<{ counts: Record<string, number>; problems: { key: string; status: DeliveryStatus; error: string | null; updated_at: Date }[] }> {
   const ledger = db.kysely.selectFrom('delivery').$if(workspaceId !== null, (q) => q.where('workspace_id', '=', workspaceId!));
   const [counts, problems] = await Promise.all([
-    ledger.select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').orderBy('status').execute(),
+    ledger
+      .select(['status', sql<number>`count(*)::int`.as('n')])
+      .groupBy('status')
+      .orderBy('status')
+      .execute(),
     ledger.select(['key', 'status', 'error', 'updated_at']).where('status', 'in', ['failed', 'unknown', 'skipped']).orderBy('updated_at', 'desc').limit(50).execute(),
   ]);
   return { counts: Object.fromEntries(counts.map((c) => [c.status, c.n])), problems };

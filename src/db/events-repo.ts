@@ -35,7 +35,6 @@ export interface ResolvedIdentity {
   pipelineStages: string[] | null;
 }
 
-
 /**
  * Finds or creates the identities an event batch names and tells whom they belong to, in one
  * statement. An identity created for a person not (yet) in the config has no member; applying a

@@ -80,10 +80,7 @@ export function sealInstallation(installation: JsonRecord, key: EncryptionKey, p
 }
 
 /** A stored row as Bolt's serialised Installation, tokens included (a plain row as it is). */
-export function openInstallation(
-  row: InstallationPlace & { installation: unknown; secrets: string | null; keyId: string | null },
-  keys: EncryptionKeys | undefined,
-): unknown {
+export function openInstallation(row: InstallationPlace & { installation: unknown; secrets: string | null; keyId: string | null }, keys: EncryptionKeys | undefined): unknown {
   if (row.keyId === null || row.secrets === null) return row.installation;
   const what = describeInstallation(row);
   const secrets: unknown = JSON.parse(openSealed(keys, row.secrets, row.keyId, contextOf(row), what));
@@ -180,12 +177,7 @@ export function rotateInstallationSecrets(db: Database, keys: EncryptionKeys): P
   return db.transactionScript(
     async (tx) => {
       await lockInstallations(tx);
-      const rows = await tx.kysely
-        .selectFrom('slack_installation')
-        .select(['id', 'enterprise_id', 'slack_team_id', 'installation', 'secrets', 'key_id'])
-        .orderBy('id')
-        .forUpdate()
-        .execute();
+      const rows = await tx.kysely.selectFrom('slack_installation').select(['id', 'enterprise_id', 'slack_team_id', 'installation', 'secrets', 'key_id']).orderBy('id').forUpdate().execute();
       const result: RotationResult = { keyId: keys.current.id, reencrypted: 0, sealed: 0, unchanged: 0 };
       for (const row of rows) {
         if (row.key_id === keys.current.id) {

@@ -66,12 +66,7 @@ export async function readKeptBasis(db: SqlRunner, keys: readonly { teamId: numb
 
 /** The week every active team of the workspace counts in: what finding each team's kept links needs. */
 export async function activeTeamWeeks(db: SqlRunner, workspaceId: number): Promise<{ id: number; timezone: string; weekStartsOn: number }[]> {
-  const rows = await db.kysely
-    .selectFrom('team')
-    .select(['id', 'timezone', 'week_starts_on'])
-    .where('workspace_id', '=', workspaceId)
-    .where('active', '=', true)
-    .execute();
+  const rows = await db.kysely.selectFrom('team').select(['id', 'timezone', 'week_starts_on']).where('workspace_id', '=', workspaceId).where('active', '=', true).execute();
   return rows.map((r) => ({ id: r.id, timezone: r.timezone, weekStartsOn: r.week_starts_on }));
 }
 

@@ -52,9 +52,7 @@ interface AppliedRow {
 }
 
 async function appliedMigrations(runner: ScriptRunner): Promise<AppliedRow[]> {
-  return runner.query<AppliedRow>(
-    'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
-  );
+  return runner.query<AppliedRow>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at');
 }
 
 function checkHistory(files: MigrationFile[], applied: AppliedRow[]): MigrationFile[] {
@@ -63,17 +61,11 @@ function checkHistory(files: MigrationFile[], applied: AppliedRow[]): MigrationF
   for (const row of applied) {
     if (row.rolled_back_at) continue;
     if (!row.finished_at) {
-      throw new PacerError(
-        'migration_failed',
-        `Migration ${row.migration_name} started but never finished. Inspect the database, then mark it with \`prisma migrate resolve\`.`,
-      );
+      throw new PacerError('migration_failed', `Migration ${row.migration_name} started but never finished. Inspect the database, then mark it with \`prisma migrate resolve\`.`);
     }
     const file = byName.get(row.migration_name);
     if (!file) {
-      throw new PacerError(
-        'migration_unknown',
-        `The database has migration ${row.migration_name}, which this version of Pacer does not know. Is an older Pacer running against a newer database?`,
-      );
+      throw new PacerError('migration_unknown', `The database has migration ${row.migration_name}, which this version of Pacer does not know. Is an older Pacer running against a newer database?`);
     }
     if (file.checksum !== row.checksum) {
       throw new PacerError('migration_modified', `Migration ${row.migration_name} was changed after it was applied.`);
@@ -90,29 +82,30 @@ function checkHistory(files: MigrationFile[], applied: AppliedRow[]): MigrationF
  */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<{ applied: string[] }> {
   const files = await readMigrations(dir);
-  return db.transactionScript(async (runner) => {
-    await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await runner.exec(CREATE_MIGRATIONS_TABLE);
-    const pending = checkHistory(files, await appliedMigrations(runner));
-    for (const file of pending) {
-      await runner.exec(file.sql);
-      await runner.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
+  return db.transactionScript(
+    async (runner) => {
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await runner.exec(CREATE_MIGRATIONS_TABLE);
+      const pending = checkHistory(files, await appliedMigrations(runner));
+      for (const file of pending) {
+        await runner.exec(file.sql);
+        await runner.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
          VALUES ($1, $2, now(), $3, 1)`,
-        [randomUUID(), file.checksum, file.name],
-      );
-    }
-    return { applied: pending.map((f) => f.name) };
-  }, { longRunning: true });
+          [randomUUID(), file.checksum, file.name],
+        );
+      }
+      return { applied: pending.map((f) => f.name) };
+    },
+    { longRunning: true },
+  );
 }
 
 /** Names of migrations not applied yet (for /readyz and `status`). */
 export async function pendingMigrations(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = await readMigrations(dir);
   return db.transactionScript(async (runner) => {
-    const exists = await runner.query<{ present: boolean }>(
-      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
-    );
+    const exists = await runner.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
     if (!exists[0]?.present) return files.map((f) => f.name);
     return checkHistory(files, await appliedMigrations(runner)).map((f) => f.name);
   });

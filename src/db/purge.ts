@@ -33,10 +33,7 @@ export async function purgeWorkspace(db: Database, slackTeamId: string): Promise
     const workspace = await kysely.selectFrom('workspace').select('id').where('slack_team_id', '=', slackTeamId).forUpdate().executeTakeFirst();
     if (!workspace) {
       const known = await kysely.selectFrom('workspace').select('slack_team_id').orderBy('slack_team_id').execute();
-      throw new PacerError(
-        'not_found',
-        `No workspace ${slackTeamId}${known.length ? `; workspaces: ${known.map((k) => k.slack_team_id).join(', ')}` : ' (the database holds none)'}.`,
-      );
+      throw new PacerError('not_found', `No workspace ${slackTeamId}${known.length ? `; workspaces: ${known.map((k) => k.slack_team_id).join(', ')}` : ' (the database holds none)'}.`);
     }
     const deleted: Record<string, number> = {};
     for (const table of UNLINKED_TABLES) {
@@ -44,7 +41,11 @@ export async function purgeWorkspace(db: Database, slackTeamId: string): Promise
     }
     deleted.slack_installation = Number((await kysely.deleteFrom('slack_installation').where('slack_team_id', '=', slackTeamId).executeTakeFirst()).numDeletedRows);
     for (const table of CASCADED_TABLES) {
-      const counted = await kysely.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('workspace_id', '=', workspace.id).executeTakeFirstOrThrow();
+      const counted = await kysely
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('workspace_id', '=', workspace.id)
+        .executeTakeFirstOrThrow();
       deleted[table] = Number(counted.n);
     }
     // Teams, members (with their preferences), identities, memberships, targets and keys cascade.

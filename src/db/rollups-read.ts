@@ -137,7 +137,6 @@ export async function loadTeamRollups(db: Database, workspaceId: number, q: Team
   };
 }
 
-
 /**
  * Per team, a fingerprint of what its facts as of `weekEnd` (a week start of its zone) read from
  * the rollups: its reps' identities with their members and rollup zones, and the sum of their

@@ -68,8 +68,7 @@ const FOLD_ROWS = 20;
  * Returns how many events it folded.
  */
 export async function foldRollups(db: Database, workspaceId: number | null, mode: 'wait' | 'skip'): Promise<number> {
-  const workspaces =
-    workspaceId !== null ? [workspaceId] : (await db.query<{ workspace_id: number }>('SELECT DISTINCT workspace_id FROM rollup_outbox ORDER BY 1')).map((r) => r.workspace_id);
+  const workspaces = workspaceId !== null ? [workspaceId] : (await db.query<{ workspace_id: number }>('SELECT DISTINCT workspace_id FROM rollup_outbox ORDER BY 1')).map((r) => r.workspace_id);
   let folded = 0;
   for (const id of workspaces) folded += await foldWorkspace(db, id, mode);
   return folded;
@@ -98,10 +97,7 @@ async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | '
         // Waiting on another folder's rows can return none though more are pending (they were
         // deleted while this waited): only an empty outbox up to `last` ends a wait.
         if (mode === 'skip') return null;
-        const [more] = await tx.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2) AS pending', [
-          workspaceId,
-          last.id,
-        ]);
+        const [more] = await tx.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2) AS pending', [workspaceId, last.id]);
         return more?.pending ? 0 : null;
       }
       const added = rows.flatMap((r) => r.added.map(fromOutbox));
@@ -171,10 +167,7 @@ async function reviseRollups(tx: SqlRunner, workspaceId: number, revisions: read
 async function applyWeekDeltas(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
   const identityIds = [...new Set([...added, ...removed].map((e) => e.identityId))];
   const zones = new Map(
-    (await tx.query<{ id: number; rollup_zone: string | null }>('SELECT id, rollup_zone FROM identity WHERE id = ANY($1::int[])', [identityIds])).map((r) => [
-      r.id,
-      r.rollup_zone,
-    ]),
+    (await tx.query<{ id: number; rollup_zone: string | null }>('SELECT id, rollup_zone FROM identity WHERE id = ANY($1::int[])', [identityIds])).map((r) => [r.id, r.rollup_zone]),
   );
   const deltas = new Map<string, { identity_id: number; week_start: string; type: string; n: number; amount: number }>();
   const add = (e: RolledEvent, sign: 1 | -1) => {
@@ -240,10 +233,10 @@ interface RecordRow {
  */
 async function recomputeLeads(tx: SqlRunner, workspaceId: number, leadIds: readonly string[]): Promise<RecordRow[]> {
   if (leadIds.length === 0) return [];
-  const before = await tx.query<{ identity_id: number; lead_id: string }>(
-    'DELETE FROM rollup_lead WHERE workspace_id = $1 AND lead_id = ANY($2::text[]) RETURNING identity_id, lead_id',
-    [workspaceId, leadIds],
-  );
+  const before = await tx.query<{ identity_id: number; lead_id: string }>('DELETE FROM rollup_lead WHERE workspace_id = $1 AND lead_id = ANY($2::text[]) RETURNING identity_id, lead_id', [
+    workspaceId,
+    leadIds,
+  ]);
   const after = await tx.query<{ identity_id: number; lead_id: string }>(
     `WITH agg AS (
        SELECT e.lead_id, max(e.occurred_at) AS last_at,
@@ -269,10 +262,10 @@ async function recomputeLeads(tx: SqlRunner, workspaceId: number, leadIds: reado
  */
 async function recomputeDeals(tx: SqlRunner, workspaceId: number, dealIds: readonly string[]): Promise<RecordRow[]> {
   if (dealIds.length === 0) return [];
-  const before = await tx.query<{ identity_id: number; deal_id: string }>(
-    'DELETE FROM rollup_deal WHERE workspace_id = $1 AND deal_id = ANY($2::text[]) RETURNING identity_id, deal_id',
-    [workspaceId, dealIds],
-  );
+  const before = await tx.query<{ identity_id: number; deal_id: string }>('DELETE FROM rollup_deal WHERE workspace_id = $1 AND deal_id = ANY($2::text[]) RETURNING identity_id, deal_id', [
+    workspaceId,
+    dealIds,
+  ]);
   const after = await tx.query<{ identity_id: number; deal_id: string }>(
     `WITH ev AS (
        SELECT e.deal_id, e.external_id, e.type, e.occurred_at, e.identity_id, e.amount, e.stage
@@ -315,26 +308,24 @@ export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number,
   await tx.query('SELECT 1 AS locked FROM pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, workspaceId]);
   // Pending changes of other identities stay valid; those of these are in the rebuild already.
   // Folding all first keeps the two apart (no folder holds any: they hold the lock in shared mode).
-  const pending = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>(
-    'DELETE FROM rollup_outbox WHERE workspace_id = $1 RETURNING added, removed',
-    [workspaceId],
-  );
+  const pending = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>('DELETE FROM rollup_outbox WHERE workspace_id = $1 RETURNING added, removed', [workspaceId]);
   if (pending.length > 0) {
-    await applyRollups(tx, workspaceId, pending.flatMap((p) => p.added.map(fromOutbox)), pending.flatMap((p) => p.removed.map(fromOutbox)));
+    await applyRollups(
+      tx,
+      workspaceId,
+      pending.flatMap((p) => p.added.map(fromOutbox)),
+      pending.flatMap((p) => p.removed.map(fromOutbox)),
+    );
   }
   const ids = identities.map((i) => i.id);
   await tx.query('DELETE FROM rollup_week WHERE identity_id = ANY($1::int[])', [ids]);
-  await tx.query(
-    `UPDATE identity i SET rollup_zone = r.zone FROM jsonb_to_recordset($1::jsonb) AS r(id int, zone text) WHERE i.id = r.id`,
-    [JSON.stringify(identities)],
-  );
+  await tx.query(`UPDATE identity i SET rollup_zone = r.zone FROM jsonb_to_recordset($1::jsonb) AS r(id int, zone text) WHERE i.id = r.id`, [JSON.stringify(identities)]);
   const byZone = new Map<string, number[]>();
   for (const i of identities) if (i.zone !== null) byZone.set(i.zone, [...(byZone.get(i.zone) ?? []), i.id]);
   for (const [zone, zoneIds] of byZone) {
-    const [span] = await tx.query<{ first: string | null; last: string | null }>(
-      'SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM activity_event WHERE identity_id = ANY($1::int[])',
-      [zoneIds],
-    );
+    const [span] = await tx.query<{ first: string | null; last: string | null }>('SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM activity_event WHERE identity_id = ANY($1::int[])', [
+      zoneIds,
+    ]);
     if (!span?.first || !span.last) continue;
     const bounds = weekBoundaries(new Date(span.first).getTime(), new Date(span.last).getTime(), zone).map((t) => new Date(t).toISOString());
     await tx.query(
@@ -355,7 +346,11 @@ export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number,
   for (let i = 0; i < leads.length; i += REBUILD_CHUNK) for (const r of await recomputeLeads(tx, workspaceId, leads.slice(i, i + REBUILD_CHUNK))) rewritten.add(r.identityId);
   for (let i = 0; i < deals.length; i += REBUILD_CHUNK) for (const r of await recomputeDeals(tx, workspaceId, deals.slice(i, i + REBUILD_CHUNK))) rewritten.add(r.identityId);
   // A rebuild may change any week of what it rewrote (it is also how wrong rollups are repaired).
-  await reviseRollups(tx, workspaceId, [...rewritten].map((identityId) => ({ identityId, at: -Infinity })));
+  await reviseRollups(
+    tx,
+    workspaceId,
+    [...rewritten].map((identityId) => ({ identityId, at: -Infinity })),
+  );
 }
 
 /** Each identity of the workspace with the rollup zone it should have: its member's rep team's week. */

@@ -43,7 +43,13 @@ export async function sandboxDirectory(db: SqlRunner, workspaceId: number): Prom
           eb
             .selectFrom('team_membership as tm')
             .innerJoin('team as t', 't.id', 'tm.team_id')
-            .select((inner) => ['tm.role', inner.fn('json_build_object', [sql.lit('name'), 't.name', sql.lit('timezone'), 't.timezone']).$castTo<{ name: string; timezone: string }>().as('team')])
+            .select((inner) => [
+              'tm.role',
+              inner
+                .fn('json_build_object', [sql.lit('name'), 't.name', sql.lit('timezone'), 't.timezone'])
+                .$castTo<{ name: string; timezone: string }>()
+                .as('team'),
+            ])
             .whereRef('tm.member_id', '=', 'm.id')
             .orderBy('tm.id'),
         ).as('memberships'),

@@ -73,8 +73,5 @@ export function databaseInstallationStore(db: Database, keys: EncryptionKeys): I
 
 /** Uninstall or token revocation: stop deliveries to the workspace and forget its tokens. */
 export async function disconnectWorkspace(db: Database, slackTeamId: string, at: Date): Promise<void> {
-  await db.prisma.$transaction([
-    db.prisma.slackInstallation.deleteMany({ where: { slackTeamId } }),
-    db.prisma.workspace.updateMany({ where: { slackTeamId }, data: { slackDisconnectedAt: at } }),
-  ]);
+  await db.prisma.$transaction([db.prisma.slackInstallation.deleteMany({ where: { slackTeamId } }), db.prisma.workspace.updateMany({ where: { slackTeamId }, data: { slackDisconnectedAt: at } })]);
 }

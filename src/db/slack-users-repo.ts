@@ -10,12 +10,7 @@ export interface KnownSlackUser {
 }
 
 export async function knownSlackUser(db: SqlRunner, workspaceId: number, slackUserId: string): Promise<KnownSlackUser | null> {
-  const row = await db.kysely
-    .selectFrom('slack_user')
-    .select(['member_id', 'email', 'checked_at'])
-    .where('workspace_id', '=', workspaceId)
-    .where('slack_user_id', '=', slackUserId)
-    .executeTakeFirst();
+  const row = await db.kysely.selectFrom('slack_user').select(['member_id', 'email', 'checked_at']).where('workspace_id', '=', workspaceId).where('slack_user_id', '=', slackUserId).executeTakeFirst();
   return row ? { memberId: row.member_id, email: row.email, checkedAt: row.checked_at } : null;
 }
 
@@ -35,18 +30,12 @@ export async function rememberSlackUser(
 /** The Slack user id last learned for a member, or for an email (a config admin need not be a member); null when none. */
 export async function learnedSlackUserId(db: SqlRunner, workspaceId: number, who: { memberId: number } | { email: string }): Promise<string | null> {
   const query = db.kysely.selectFrom('slack_user').select('slack_user_id').where('workspace_id', '=', workspaceId);
-  const row = await ('memberId' in who ? query.where('member_id', '=', who.memberId) : query.where('email', '=', who.email))
-    .orderBy('checked_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await ('memberId' in who ? query.where('member_id', '=', who.memberId) : query.where('email', '=', who.email)).orderBy('checked_at', 'desc').limit(1).executeTakeFirst();
   return row?.slack_user_id ?? null;
 }
 
 /** Remembers a user's email and time zone without saying who they are as a member (identifySlackUser's to say). */
-export async function rememberSlackUserEmail(
-  db: SqlRunner,
-  user: { workspaceId: number; slackUserId: string; email: string; timezone: string | null; checkedAt: Date },
-): Promise<void> {
+export async function rememberSlackUserEmail(db: SqlRunner, user: { workspaceId: number; slackUserId: string; email: string; timezone: string | null; checkedAt: Date }): Promise<void> {
   const learned = { email: user.email, timezone: user.timezone, checked_at: user.checkedAt };
   await db.kysely
     .insertInto('slack_user')

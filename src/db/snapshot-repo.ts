@@ -6,13 +6,7 @@ const KEEP_PAST_DAYS = 14;
 
 /** The body of a team's snapshot for the week starting at `weekStart`, when it was built from what `fingerprint` names; else null. */
 export async function readTeamSnapshot(db: SqlRunner, teamId: number, weekStart: Date, fingerprint: string): Promise<unknown> {
-  const row = await db.kysely
-    .selectFrom('team_snapshot')
-    .select('body')
-    .where('team_id', '=', teamId)
-    .where('week_start', '=', weekStart)
-    .where('fingerprint', '=', fingerprint)
-    .executeTakeFirst();
+  const row = await db.kysely.selectFrom('team_snapshot').select('body').where('team_id', '=', teamId).where('week_start', '=', weekStart).where('fingerprint', '=', fingerprint).executeTakeFirst();
   return row?.body ?? null;
 }
 

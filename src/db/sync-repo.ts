@@ -168,7 +168,10 @@ export function toSourceHealth(s: SourceRow): SourceHealth {
 export async function sourceAdmins(db: Database, workspaceId: number): Promise<{ admins: string[]; slackDisconnected: boolean; workspaces: number }> {
   const [workspace, workspaces] = await Promise.all([
     db.kysely.selectFrom('workspace').select(['admins', 'slack_disconnected_at']).where('id', '=', workspaceId).executeTakeFirst(),
-    db.kysely.selectFrom('workspace').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    db.kysely
+      .selectFrom('workspace')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { admins: workspace?.admins ?? [], slackDisconnected: workspace?.slack_disconnected_at != null, workspaces: Number(workspaces.n) };
 }

@@ -27,11 +27,7 @@ export interface WorkspaceConnection extends WorkspaceRef {
 
 /** The workspace of a Slack team id, or null. */
 export async function workspaceBySlackTeam(db: SqlRunner, slackTeamId: string): Promise<WorkspaceConnection | null> {
-  const row = await db.kysely
-    .selectFrom('workspace')
-    .select(['id', 'slack_team_id', 'name', 'slack_disconnected_at'])
-    .where('slack_team_id', '=', slackTeamId)
-    .executeTakeFirst();
+  const row = await db.kysely.selectFrom('workspace').select(['id', 'slack_team_id', 'name', 'slack_disconnected_at']).where('slack_team_id', '=', slackTeamId).executeTakeFirst();
   return row ? { id: row.id, slackTeamId: row.slack_team_id, name: row.name, slackDisconnectedAt: row.slack_disconnected_at } : null;
 }
 

@@ -129,9 +129,7 @@ export const RepReportSchema = z
     forecast,
     diagnosis,
     goal: z.object({ key: z.string(), average: z.number(), goal: z.number(), weekToDate: z.number(), toGo: z.number() }).nullable(),
-    focusSuggestion: z
-      .object({ key: z.string(), label: z.string(), value: num, baseline: num, expectation: num, pace: num, moreThisWeek: num, weekToDate: num })
-      .nullable(),
+    focusSuggestion: z.object({ key: z.string(), label: z.string(), value: num, baseline: num, expectation: num, pace: num, moreThisWeek: num, weekToDate: num }).nullable(),
     alerts: z.array(
       z.object({
         rule: z.enum(ALERT_RULES),

@@ -8,13 +8,7 @@ import { sendError } from './errors.js';
  * Checks the bearer key and its scope. Answers 401 (and returns null) when the key is missing,
  * unknown or revoked, 403 when it is valid but of the other scope.
  */
-export async function authenticate(
-  db: Database,
-  clock: Clock,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  scope: ApiKeyScope,
-): Promise<VerifiedKey | null> {
+export async function authenticate(db: Database, clock: Clock, request: FastifyRequest, reply: FastifyReply, scope: ApiKeyScope): Promise<VerifiedKey | null> {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) {

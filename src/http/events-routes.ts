@@ -26,12 +26,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database; 
     }
     const { events } = parsed.data;
     if (events.length > MAX_EVENTS_PER_BATCH) {
-      return sendError(
-        reply,
-        413,
-        'too_many_events',
-        `The batch has ${events.length} events; send at most ${MAX_EVENTS_PER_BATCH} per request.`,
-      );
+      return sendError(reply, 413, 'too_many_events', `The batch has ${events.length} events; send at most ${MAX_EVENTS_PER_BATCH} per request.`);
     }
     const log = request.log.child({ workspaceId: key.workspaceId });
     const outcome = await ingestEvents(deps.db, key.workspaceId, events, { receivedAt: deps.clock.now() });

@@ -29,12 +29,7 @@ export function routeSlackRequest(listener: SlackHttpListener | undefined, metho
 }
 
 /** Runs Bolt's handler so that nothing it throws while starting a request can end the process. */
-export function handleSlackRequest(
-  listener: SlackHttpListener,
-  req: IncomingMessage,
-  res: ServerResponse,
-  onError: (err: unknown) => void,
-): void {
+export function handleSlackRequest(listener: SlackHttpListener, req: IncomingMessage, res: ServerResponse, onError: (err: unknown) => void): void {
   try {
     listener.handle(req, res);
   } catch (err) {

@@ -14,13 +14,7 @@ export type SignatureCheck = { ok: true; signedAt: Date; signatureHash: string }
  * (the system clock: never Pacer's clock, which PACER_NOW and tests move). On success, the
  * signature's sha256: what the replay check records.
  */
-export function checkSlackSignature(input: {
-  signingSecret: string;
-  body: string;
-  signature: string | string[] | undefined;
-  timestamp: string | string[] | undefined;
-  nowMs: number;
-}): SignatureCheck {
+export function checkSlackSignature(input: { signingSecret: string; body: string; signature: string | string[] | undefined; timestamp: string | string[] | undefined; nowMs: number }): SignatureCheck {
   const { signature, timestamp } = input;
   if (typeof signature !== 'string' || typeof timestamp !== 'string') {
     return { ok: false, reason: 'X-Slack-Signature and X-Slack-Request-Timestamp must each be sent once' };

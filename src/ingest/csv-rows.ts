@@ -300,13 +300,7 @@ function mapEventRow(row: Row, ctx: RowContext): RowResult {
   const slackUserId = row.get('slackUserId');
   const crmOwnerId = row.get('crmOwnerId');
   // The same precedence as validateEvent, so the zone is that of the person the event is credited to.
-  const ref: RepRef | undefined = repEmail
-    ? { kind: 'email', value: repEmail }
-    : slackUserId
-      ? { kind: 'slack', value: slackUserId }
-      : crmOwnerId
-        ? { kind: 'crm', value: crmOwnerId }
-        : undefined;
+  const ref: RepRef | undefined = repEmail ? { kind: 'email', value: repEmail } : slackUserId ? { kind: 'slack', value: slackUserId } : crmOwnerId ? { kind: 'crm', value: crmOwnerId } : undefined;
   const { zone, known } = zoneOf(ref, ctx.directory);
 
   // Empty cells are absent fields, so ingestEvents reports a missing one with its usual message.

@@ -28,16 +28,7 @@ export function parseInstant(value: string): { ok: true; date: Date } | { ok: fa
   }
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (
-    month < 1 ||
-    month > 12 ||
-    calendar.getUTCFullYear() !== year ||
-    calendar.getUTCMonth() !== month - 1 ||
-    calendar.getUTCDate() !== day ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
+  if (month < 1 || month > 12 || calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return { ok: false, reason: `${quote(value)} is not a real date and time` };
   }
   const date = new Date(value);
@@ -115,9 +106,7 @@ export const rawEventSchema = z.strictObject(
       .meta({ minimum: 0, exclusiveMaximum: 1e15, description: 'In the workspace currency.' })
       .optional(),
     stage: z.string().trim().min(1, { error: 'stage must not be empty' }).optional(),
-    leadSource: z
-      .enum(['inbound', 'outbound'], { error: (iss) => `${echo(iss.input)} is not a lead source (inbound or outbound)` })
-      .optional(),
+    leadSource: z.enum(['inbound', 'outbound'], { error: (iss) => `${echo(iss.input)} is not a lead source (inbound or outbound)` }).optional(),
     // Taken as sent, not rebuilt key by key as z.record does: rebuilding assigns a "__proto__"
     // key as the new object's prototype, silently dropping it. The body is parsed JSON, so every
     // key (that one included) is an own data property and the object is passed on untouched.
@@ -250,11 +239,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): { ok: tru
 
   if (!parsed.success || problems.length > 0 || !instant?.ok) return { ok: false, problems };
   const raw = parsed.data;
-  const rep: RepRef = raw.repEmail
-    ? { kind: 'email', value: raw.repEmail }
-    : raw.slackUserId
-      ? { kind: 'slack', value: raw.slackUserId }
-      : { kind: 'crm', value: raw.crmOwnerId! };
+  const rep: RepRef = raw.repEmail ? { kind: 'email', value: raw.repEmail } : raw.slackUserId ? { kind: 'slack', value: raw.slackUserId } : { kind: 'crm', value: raw.crmOwnerId! };
   const { occurredAt: _occurredAt, ...rest } = raw;
   return { ok: true, event: { ...rest, type: raw.type, occurredAt: instant.date, rep } };
 }

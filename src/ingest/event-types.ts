@@ -1,16 +1,7 @@
 /** Event types of docs/metrics.md. Teams may add touch types in the config (`touchTypes`). */
 export const CORE_TOUCH_TYPES = ['call', 'email', 'meeting', 'demo', 'social_touch', 'proposal_sent'] as const;
 
-export const CORE_EVENT_TYPES = [
-  ...CORE_TOUCH_TYPES,
-  'lead_assigned',
-  'lead_qualified',
-  'lead_disqualified',
-  'opportunity_created',
-  'stage_changed',
-  'deal_won',
-  'deal_lost',
-] as const;
+export const CORE_EVENT_TYPES = [...CORE_TOUCH_TYPES, 'lead_assigned', 'lead_qualified', 'lead_disqualified', 'opportunity_created', 'stage_changed', 'deal_won', 'deal_lost'] as const;
 
 export type CoreEventType = (typeof CORE_EVENT_TYPES)[number];
 export type CoreTouchType = (typeof CORE_TOUCH_TYPES)[number];

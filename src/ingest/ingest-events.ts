@@ -109,11 +109,7 @@ type Verdict = { kind: 'accepted'; replaced: boolean } | { kind: 'duplicate' } |
  * version, or always with onConflict 'replace'. Returns a verdict per occurrence and the content
  * to write (none when nothing changes).
  */
-function decide(
-  occurrences: Candidate[],
-  stored: StoredVersion | undefined,
-  onConflict: NonNullable<IngestOptions['onConflict']>,
-): { verdicts: Verdict[]; write: Candidate | null } {
+function decide(occurrences: Candidate[], stored: StoredVersion | undefined, onConflict: NonNullable<IngestOptions['onConflict']>): { verdicts: Verdict[]; write: Candidate | null } {
   let state: { hash: string; version: number | null } | undefined = stored && { hash: stored.contentHash, version: stored.version };
   let write: Candidate | null = null;
   const verdicts = occurrences.map((c): Verdict => {
@@ -144,12 +140,7 @@ export async function ingestEvents(db: Database, workspaceId: number, inputs: re
 }
 
 /** ingestEvents, also counting the accepted events that replaced stored content. */
-export async function ingestEventsDetailed(
-  db: Database,
-  workspaceId: number,
-  inputs: readonly unknown[],
-  { onConflict = 'reject', receivedAt }: IngestWrite,
-): Promise<DetailedIngestOutcome> {
+export async function ingestEventsDetailed(db: Database, workspaceId: number, inputs: readonly unknown[], { onConflict = 'reject', receivedAt }: IngestWrite): Promise<DetailedIngestOutcome> {
   const { extraTouchTypes, stages: anyTeamStages } = await ingestContext(db, workspaceId);
   const rejected: RejectedEvent[] = [];
 
@@ -162,9 +153,7 @@ export async function ingestEventsDetailed(
 
   const repRefs = new Map<string, RepRef>();
   for (const c of valid) repRefs.set(repKey(c.event.rep), c.event.rep);
-  const identities = new Map(
-    (await resolveIdentities(db, workspaceId, [...repRefs.values()])).map((i) => [repKey(i), i]),
-  );
+  const identities = new Map((await resolveIdentities(db, workspaceId, [...repRefs.values()])).map((i) => [repKey(i), i]));
   const identityOf = (c: Candidate): ResolvedIdentity => {
     const identity = identities.get(repKey(c.event.rep));
     if (!identity) throw new Error(`identity for ${c.event.rep.kind} ${c.event.rep.value} was not resolved`);
@@ -198,29 +187,30 @@ export async function ingestEventsDetailed(
   // until commit, so deciding against what they hold and writing cannot race a concurrent batch:
   // the highest version wins whatever the order of arrival, and no batch has to try again.
   const verdicts = new Map<string, Verdict[]>();
-  if (byId.size > 0) await db.transactionScript(async (tx) => {
-    const asIfNew = new Map([...byId].map(([id, occurrences]) => [id, decide(occurrences, undefined, onConflict)]));
-    const newRows = [...asIfNew.values()].flatMap(({ write }) => (write ? [toRow(write, identityOf(write).id)] : []));
-    const inserted = await insertOrLockEvents(tx, workspaceId, newRows, receivedAt);
-    const storedIds: string[] = [];
-    for (const [id, decided] of asIfNew) {
-      if (inserted.has(id)) verdicts.set(id, decided.verdicts);
-      else storedIds.push(id);
-    }
-    const stored = await storedVersions(tx, workspaceId, storedIds);
-    const replacements: EventRow[] = [];
-    for (const id of storedIds) {
-      const before = stored.get(id);
-      if (!before) throw new Error(`event "${id}" was neither inserted nor found stored though its row is locked`);
-      const { verdicts: v, write } = decide(byId.get(id)!, before, onConflict);
-      verdicts.set(id, v);
-      if (write) replacements.push(toRow(write, identityOf(write).id));
-    }
-    const replaced = await replaceEvents(tx, workspaceId, replacements, receivedAt);
-    const added = [...newRows.filter((r) => inserted.has(r.external_id)), ...replacements].map(rolledEvent);
-    await enqueueRollups(tx, workspaceId, added, replaced);
-    if (inserted.size > 0 || replacements.length > 0) await bumpDataVersion(tx, workspaceId);
-  });
+  if (byId.size > 0)
+    await db.transactionScript(async (tx) => {
+      const asIfNew = new Map([...byId].map(([id, occurrences]) => [id, decide(occurrences, undefined, onConflict)]));
+      const newRows = [...asIfNew.values()].flatMap(({ write }) => (write ? [toRow(write, identityOf(write).id)] : []));
+      const inserted = await insertOrLockEvents(tx, workspaceId, newRows, receivedAt);
+      const storedIds: string[] = [];
+      for (const [id, decided] of asIfNew) {
+        if (inserted.has(id)) verdicts.set(id, decided.verdicts);
+        else storedIds.push(id);
+      }
+      const stored = await storedVersions(tx, workspaceId, storedIds);
+      const replacements: EventRow[] = [];
+      for (const id of storedIds) {
+        const before = stored.get(id);
+        if (!before) throw new Error(`event "${id}" was neither inserted nor found stored though its row is locked`);
+        const { verdicts: v, write } = decide(byId.get(id)!, before, onConflict);
+        verdicts.set(id, v);
+        if (write) replacements.push(toRow(write, identityOf(write).id));
+      }
+      const replaced = await replaceEvents(tx, workspaceId, replacements, receivedAt);
+      const added = [...newRows.filter((r) => inserted.has(r.external_id)), ...replacements].map(rolledEvent);
+      await enqueueRollups(tx, workspaceId, added, replaced);
+      if (inserted.size > 0 || replacements.length > 0) await bumpDataVersion(tx, workspaceId);
+    });
 
   let accepted = 0;
   let duplicates = 0;

@@ -62,7 +62,13 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
           return [{ alert, returning: false, key: `behaviour_alert:${workspace.slackTeamId}:${rep.memberId}:${alert.key}` }];
         });
         if (candidates.length === 0) continue;
-        const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, candidates.map((c) => c.key), now);
+        const settled = ctx.dryRun
+          ? new Set<string>()
+          : await settledKeys(
+              ctx.db,
+              candidates.map((c) => c.key),
+              now,
+            );
         // An alert back from a snooze was promised to return: it goes first under the daily cap.
         const pending = candidates.filter((c) => !settled.has(c.key)).sort((a, b) => Number(b.returning) - Number(a.returning));
         if (pending.length === 0) continue;

@@ -17,13 +17,7 @@ export interface PlannedMessage {
  * time at or after the end of the team's last complete week (App Home settings win over the
  * config). `immediately` (run-job) makes every one of them due now.
  */
-export function planWeekly(
-  team: RosterTeam,
-  workspace: { id: number; slackTeamId: string },
-  now: Date,
-  kinds: ReadonlySet<WeeklyKind>,
-  options: { immediately?: boolean } = {},
-): PlannedMessage[] {
+export function planWeekly(team: RosterTeam, workspace: { id: number; slackTeamId: string }, now: Date, kinds: ReadonlySet<WeeklyKind>, options: { immediately?: boolean } = {}): PlannedMessage[] {
   const end = lastWeekEnd(now, team.week);
   const weekKey = lastWeekKey(now, team.week);
   const planned: PlannedMessage[] = [];
@@ -33,7 +27,13 @@ export function planWeekly(
       kind,
       weekKey,
       to,
-      intent: { workspaceId: workspace.id, key: `${kind}:${workspace.slackTeamId}:${recipientKey}:${weekKey}`, kind, recipient: to.kind === 'member' ? String(to.recipient.memberId) : to.channel, dueAt: options.immediately ? now : dueAt },
+      intent: {
+        workspaceId: workspace.id,
+        key: `${kind}:${workspace.slackTeamId}:${recipientKey}:${weekKey}`,
+        kind,
+        recipient: to.kind === 'member' ? String(to.recipient.memberId) : to.channel,
+        dueAt: options.immediately ? now : dueAt,
+      },
     });
   };
   if (kinds.has('rep_nudge')) {

@@ -63,7 +63,13 @@ export function startScheduler(deps: SchedulerDeps, options: { timer?: boolean }
     }
     if (stopping.signal.aborted) return Promise.resolve();
     const now = deps.clock.now();
-    const run = runJob(job, ctx, deps.telemetry, (c) => job.run(c, { now, lease: job.lease }), (result) => result)
+    const run = runJob(
+      job,
+      ctx,
+      deps.telemetry,
+      (c) => job.run(c, { now, lease: job.lease }),
+      (result) => result,
+    )
       // Logged and counted by runJob; the next run retries.
       .then(
         () => undefined,

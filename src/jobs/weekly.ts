@@ -95,7 +95,16 @@ function dashboardLink(ctx: JobContext, client: WebClient | null, slackTeamId: s
 }
 
 /** `client` uploads the recap's chart; null (a dry run) leaves it out. */
-async function buildMessage(ctx: JobContext, client: WebClient | null, workspace: { id: number; slackTeamId: string }, team: RosterTeam, planned: PlannedMessage, reports: ReturnType<typeof teamReports>, now: Date, dashboard: () => Promise<string | null>): Promise<SlackMessage[] | null> {
+async function buildMessage(
+  ctx: JobContext,
+  client: WebClient | null,
+  workspace: { id: number; slackTeamId: string },
+  team: RosterTeam,
+  planned: PlannedMessage,
+  reports: ReturnType<typeof teamReports>,
+  now: Date,
+  dashboard: () => Promise<string | null>,
+): Promise<SlackMessage[] | null> {
   const workspaceId = workspace.id;
   const feedbackSubject = `${planned.kind}:${planned.weekKey}`;
   switch (planned.kind) {
@@ -107,7 +116,11 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
     }
     case 'manager_digest': {
       const [report, previous] = await Promise.all([reports.withLinks(), reports.previous()]);
-      const states = await alertStates(ctx.db, workspaceId, team.reps.map((r) => r.memberId));
+      const states = await alertStates(
+        ctx.db,
+        workspaceId,
+        team.reps.map((r) => r.memberId),
+      );
       const idOf = new Map(team.reps.map((r) => [r.email, r.memberId]));
       const openAlerts: Record<string, AlertJson[]> = {};
       for (const m of report.members) {
@@ -119,15 +132,15 @@ async function buildMessage(ctx: JobContext, client: WebClient | null, workspace
       const [feedback, pauses] = await Promise.all([alertFeedbackCounts(ctx.db, workspaceId, now), pausedAlertRules(ctx.db, workspaceId, now)]);
       return [
         renderManagerDigest({
-        report,
-        previous,
-        openAlerts,
-        includeLinks,
-        feedbackSubject,
-        firstOfStaleSpell,
-        alertFeedback: feedback.get(team.name) ?? [],
-        pausedAlertRules: pauses.get(team.name) ?? [],
-      }),
+          report,
+          previous,
+          openAlerts,
+          includeLinks,
+          feedbackSubject,
+          firstOfStaleSpell,
+          alertFeedback: feedback.get(team.name) ?? [],
+          pausedAlertRules: pauses.get(team.name) ?? [],
+        }),
       ];
     }
     case 'team_recap': {
@@ -227,7 +240,14 @@ async function planTeams(ctx: JobContext, workspace: { id: number; slackTeamId: 
       plans = plans.filter((p) => !late(p));
     }
     if (plans.length === 0 && skipped === 0) continue;
-    const settled = ctx.dryRun ? new Set<string>() : await settledKeys(ctx.db, plans.map((p) => p.intent.key), now, { revive: immediately });
+    const settled = ctx.dryRun
+      ? new Set<string>()
+      : await settledKeys(
+          ctx.db,
+          plans.map((p) => p.intent.key),
+          now,
+          { revive: immediately },
+        );
     teams.push({ team, plans, settled, skipped });
   }
   return teams;
@@ -238,8 +258,16 @@ async function planTeams(ctx: JobContext, workspace: { id: number; slackTeamId: 
  * keeps every team's cohort for the week (the costliest step of a week's first team report), while
  * the nudges are computed and posted. A failure is logged; each team's own links are asked again.
  */
-function warmLinks(ctx: JobContext, workspaceId: number, teams: readonly { team: RosterTeam; plans: readonly PlannedMessage[]; settled: ReadonlySet<string> }[], now: Date, log: JobContext['logger']): Promise<unknown> {
+function warmLinks(
+  ctx: JobContext,
+  workspaceId: number,
+  teams: readonly { team: RosterTeam; plans: readonly PlannedMessage[]; settled: ReadonlySet<string> }[],
+  now: Date,
+  log: JobContext['logger'],
+): Promise<unknown> {
   const first = teams.find((t) => t.plans.some((p) => p.kind !== 'rep_nudge' && !t.settled.has(p.intent.key)));
   if (!first) return Promise.resolve();
-  return teamLinks(ctx.db, workspaceId, first.team.name, now).catch((err: unknown) => log.warn({ err, team: first.team.name }, 'could not compute the links ahead of the digests; each digest computes its own'));
+  return teamLinks(ctx.db, workspaceId, first.team.name, now).catch((err: unknown) =>
+    log.warn({ err, team: first.team.name }, 'could not compute the links ahead of the digests; each digest computes its own'),
+  );
 }

@@ -73,18 +73,7 @@ const CHOICES = ['checkboxes', 'radio_buttons'];
 /** Elements an actions block (and a section's accessory) takes: the interactive ones. */
 const INTERACTIVE_ELEMENTS = new Set(['button', 'overflow', 'workflow_button', ...SELECTS, ...MULTI_SELECTS, ...PICKERS, ...CHOICES, 'rich_text_input']);
 const ACCESSORY_ELEMENTS = new Set(['button', 'overflow', 'workflow_button', 'image', ...SELECTS, ...MULTI_SELECTS, ...PICKERS, ...CHOICES]);
-const INPUT_ELEMENTS = new Set([
-  ...SELECTS,
-  ...MULTI_SELECTS,
-  ...PICKERS,
-  ...CHOICES,
-  'plain_text_input',
-  'email_text_input',
-  'url_text_input',
-  'number_input',
-  'rich_text_input',
-  'file_input',
-]);
+const INPUT_ELEMENTS = new Set([...SELECTS, ...MULTI_SELECTS, ...PICKERS, ...CHOICES, 'plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'rich_text_input', 'file_input']);
 
 type Path = readonly (string | number)[];
 type Json = Record<string, unknown>;

@@ -28,9 +28,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** Where a message can go, once the `channel` argument has been resolved. */
-export type Conversation =
-  | { kind: 'channel'; id: string; channel: LocalSlackChannel }
-  | { kind: 'dm'; id: string; user: LocalSlackUser };
+export type Conversation = { kind: 'channel'; id: string; channel: LocalSlackChannel } | { kind: 'dm'; id: string; user: LocalSlackUser };
 
 /** Why a conversation cannot take a post; the Slack error names. */
 export type ConversationError = 'channel_not_found' | 'is_archived' | 'not_in_channel' | 'account_inactive' | 'cannot_dm_bot';

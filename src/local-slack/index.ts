@@ -4,16 +4,7 @@
  * the limits Pacer must stay within, recording what it was sent, and failing on request.
  */
 export { buildLocalSlackServer, LocalSlackServer, startLocalSlack, type LocalSlack } from './local-slack.js';
-export {
-  BLOCK_KIT_LIMITS,
-  findBlockProblems,
-  findViewProblems,
-  validateBlocks,
-  validateView,
-  type BlockKitOptions,
-  type BlockProblem,
-  type Surface,
-} from './block-kit.js';
+export { BLOCK_KIT_LIMITS, findBlockProblems, findViewProblems, validateBlocks, validateView, type BlockKitOptions, type BlockProblem, type Surface } from './block-kit.js';
 export { LOCAL_SLACK_SCOPES, type LocalSlackScope } from './scopes.js';
 export {
   FILE_UPLOAD_ENDPOINT,

@@ -2,18 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { API_PATH, buildFastifyApp, RESPONSE_URL_PATH } from './server.js';
 import { LocalSlackState, OAUTH_CODE_TTL_MS, RESPONSE_URL_USES } from './state.js';
-import type {
-  Failure,
-  LocalSlackChannel,
-  LocalSlackOptions,
-  LocalSlackUser,
-  OpenedView,
-  RecordedCall,
-  RecordedResponse,
-  StoredFile,
-  StoredMessage,
-  StoredView,
-} from './types.js';
+import type { Failure, LocalSlackChannel, LocalSlackOptions, LocalSlackUser, OpenedView, RecordedCall, RecordedResponse, StoredFile, StoredMessage, StoredView } from './types.js';
 
 /** The running server: its address, what it recorded, and the controls tests and the sandbox use. */
 export interface LocalSlack {

@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Directory } from './directory.js';
 import { PostingRateLimiter } from './rate-limit.js';
-import type {
-  Failure,
-  LocalSlackOptions,
-  OpenedView,
-  RecordedCall,
-  RecordedResponse,
-  StoredFile,
-  StoredMessage,
-  StoredView,
-} from './types.js';
+import type { Failure, LocalSlackOptions, OpenedView, RecordedCall, RecordedResponse, StoredFile, StoredMessage, StoredView } from './types.js';
 
 /** Everything the server observed, for tests' assertions and the sandbox's display. */
 export class Records {

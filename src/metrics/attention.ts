@@ -24,15 +24,9 @@ export type ComparedPace = Pick<PacedFigure, 'key' | 'pace' | 'n'>;
  * The mean pace that "Improved" compares, over the focus indicators counted at both dates: counts
  * paced at both, rates paced at both with n ≥ minRateN at both (a rate on one lead is no progress).
  */
-export function improvement(
-  focus: readonly string[],
-  before: readonly ComparedPace[],
-  after: readonly ComparedPace[],
-  minRateN: number,
-): { before: number; after: number; improved: boolean } | null {
+export function improvement(focus: readonly string[], before: readonly ComparedPace[], after: readonly ComparedPace[], minRateN: number): { before: number; after: number; improved: boolean } | null {
   const at = (list: readonly ComparedPace[], key: string) => list.find((l) => l.key === key);
-  const counted = (l: ComparedPace | undefined): l is ComparedPace & { pace: number } =>
-    l !== undefined && l.pace !== null && (isActivityIndicator(l.key) || l.n >= minRateN);
+  const counted = (l: ComparedPace | undefined): l is ComparedPace & { pace: number } => l !== undefined && l.pace !== null && (isActivityIndicator(l.key) || l.n >= minRateN);
   const keys = focus.filter((k) => counted(at(before, k)) && counted(at(after, k)));
   const was = mean(keys.map((k) => at(before, k)!.pace!));
   const now = mean(keys.map((k) => at(after, k)!.pace!));
@@ -45,12 +39,7 @@ export function improvement(
  * open (not snoozed, dismissed or done: the caller passes those) more than 2 days after it was
  * triggered. A rep without a results gap never needs attention.
  */
-export function needsAttention(input: {
-  resultsGap: boolean;
-  asOf: number;
-  focus: readonly PacedFigure[];
-  openAlertsTriggeredAt: readonly number[];
-}): boolean {
+export function needsAttention(input: { resultsGap: boolean; asOf: number; focus: readonly PacedFigure[]; openAlertsTriggeredAt: readonly number[] }): boolean {
   if (!input.resultsGap) return false;
   return input.focus.some((l) => l.status === 'far_behind') || input.openAlertsTriggeredAt.some((t) => input.asOf - t > ATTENTION_ALERT_AGE_MS);
 }

@@ -31,9 +31,7 @@ const desc = (a: number | null, b: number | null) => (a === null ? (b === null ?
 
 /** Ranking: performance, then win rate, then deals won (all descending, nulls last), then email. */
 export function rank<T extends RankInput>(members: readonly T[]): T[] {
-  return [...members].sort(
-    (a, b) => desc(a.performance, b.performance) || desc(a.winRate, b.winRate) || desc(a.dealsWon, b.dealsWon) || a.email.localeCompare(b.email),
-  );
+  return [...members].sort((a, b) => desc(a.performance, b.performance) || desc(a.winRate, b.winRate) || desc(a.dealsWon, b.dealsWon) || a.email.localeCompare(b.email));
 }
 
 /** How many top performers: ⌈n × topFraction⌉, at least 1 (0 for an empty cohort). */

@@ -114,12 +114,6 @@ function zeroActivity(input: DataHealthInput): boolean {
 export function judgeDataHealth(input: DataHealthInput): DataHealth {
   const base = { lastReceivedAt: input.lastReceivedAt, lastOccurredAt: input.lastOccurredAt, sources: [...input.sources] };
   if (input.asOf.getTime() < input.now.getTime() - input.staleAfterHours * HOUR_MS) return { ...base, stale: null, reason: null };
-  const reason: StaleReason | null = input.sources.some((s) => s.error !== null)
-    ? 'source_error'
-    : silent(input)
-      ? 'no_events'
-      : zeroActivity(input)
-        ? 'zero_activity'
-        : null;
+  const reason: StaleReason | null = input.sources.some((s) => s.error !== null) ? 'source_error' : silent(input) ? 'no_events' : zeroActivity(input) ? 'zero_activity' : null;
   return { ...base, stale: reason !== null, reason };
 }

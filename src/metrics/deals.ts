@@ -71,13 +71,7 @@ const TYPE_ORDER: Record<string, number> = { opportunity_created: 0, stage_chang
  * one): the loss is undone and the timeout at the furthest stage runs again from the reopening.
  * Stages not in the pipeline are ignored.
  */
-export function buildDeals(
-  events: readonly MetricEvent[],
-  asOf: number,
-  pipeline: readonly string[],
-  touchTypes: ReadonlySet<string>,
-  stageTimeoutDays: number,
-): Map<string, DealHistory> {
+export function buildDeals(events: readonly MetricEvent[], asOf: number, pipeline: readonly string[], touchTypes: ReadonlySet<string>, stageTimeoutDays: number): Map<string, DealHistory> {
   const byDeal = new Map<string, MetricEvent[]>();
   for (const e of events) {
     if (e.dealId === null || e.at >= asOf) continue;

@@ -120,23 +120,11 @@ export function diagnose(input: {
   const weakStages = input.stages
     .filter((s) => s.repRate !== null && s.teamRate !== null && s.teamRate > 0 && s.repDeals >= input.minRateN && s.repRate < METHODOLOGY_SHARE * s.teamRate)
     .map((s) => ({ stage: s, indicator: null, pace: s.repRate! / s.teamRate! }));
-  const weakIndicators = input.focus
-    .filter((k) => !isActivityIndicator(k.key) && behind(k))
-    .map((k) => ({ stage: null, indicator: k, pace: k.pace }));
+  const weakIndicators = input.focus.filter((k) => !isActivityIndicator(k.key) && behind(k)).map((k) => ({ stage: null, indicator: k, pace: k.pace }));
   const method = activity ? null : byPace<{ stage: StageComparison | null; indicator: FocusPace | null; pace: number | null }>([...weakStages, ...weakIndicators]);
 
   const noBasis = results.basis === 'none';
-  const outcome = noBasis
-    ? input.ramp
-      ? 'ramping'
-      : 'no_basis'
-    : !results.gap
-      ? 'recognise'
-      : activity
-        ? 'coach_activity'
-        : method
-          ? 'coach_stage'
-          : 'look_past_rep';
+  const outcome = noBasis ? (input.ramp ? 'ramping' : 'no_basis') : !results.gap ? 'recognise' : activity ? 'coach_activity' : method ? 'coach_stage' : 'look_past_rep';
 
   let focus: FocusPace | null = null;
   if (outcome === 'coach_activity') focus = activity;

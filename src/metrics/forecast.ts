@@ -19,14 +19,7 @@ export interface Forecast {
 }
 
 /** Pace to target of docs/metrics.md, for a rep or a team (totals), as of t inside the period. */
-export function forecast(input: {
-  asOf: Date;
-  period: Interval;
-  target: number | null;
-  bookedSoFar: number;
-  pipelinePerWeek: number | null;
-  winRate: number | null;
-}): Forecast {
+export function forecast(input: { asOf: Date; period: Interval; target: number | null; bookedSoFar: number; pipelinePerWeek: number | null; winRate: number | null }): Forecast {
   const { asOf, period, target, bookedSoFar, pipelinePerWeek, winRate } = input;
   const t = Math.min(Math.max(asOf.getTime(), period.start.getTime()), period.end.getTime());
   const elapsedDays = (t - period.start.getTime()) / DAY;

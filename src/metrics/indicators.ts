@@ -161,8 +161,14 @@ export function qualificationRates(w: RepWindow): IndicatorValue[] {
   });
   return [
     rate('qualification_rate', leads),
-    rate('qualification_rate.inbound', leads.filter((l) => l.source === 'inbound')),
-    rate('qualification_rate.outbound', leads.filter((l) => l.source === 'outbound')),
+    rate(
+      'qualification_rate.inbound',
+      leads.filter((l) => l.source === 'inbound'),
+    ),
+    rate(
+      'qualification_rate.outbound',
+      leads.filter((l) => l.source === 'outbound'),
+    ),
   ];
 }
 

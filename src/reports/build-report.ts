@@ -32,9 +32,7 @@ function teamInput(team: TeamInputRow): TeamInput {
   const targets = team.targets.map((x) => ({
     memberId: x.memberId,
     metric: x.metric,
-    period: (x.periodKind === 'custom'
-      ? { kind: 'custom', start: dateOnly(x.periodStart)!, end: dateOnly(x.periodEnd)! }
-      : { kind: x.periodKind }) satisfies TargetPeriod,
+    period: (x.periodKind === 'custom' ? { kind: 'custom', start: dateOnly(x.periodStart)!, end: dateOnly(x.periodEnd)! } : { kind: x.periodKind }) satisfies TargetPeriod,
     value: x.value.toNumber(),
     ramped: x.ramped,
   }));
@@ -98,9 +96,7 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
   const repTeam = member.memberships.find((m) => m.role === 'rep' && m.teamActive);
   if (!repTeam) {
     const managed = member.memberships.filter((m) => m.role === 'manager').map((m) => m.team);
-    throw new NotFoundError(
-      managed.length ? `${email} is a manager (${managed.join(', ')}); ask for a team report instead.` : `${email} is not a rep of any active team.`,
-    );
+    throw new NotFoundError(managed.length ? `${email} is a manager (${managed.join(', ')}); ask for a team report instead.` : `${email} is not a rep of any active team.`);
   }
   if (!member.active) throw new NotFoundError(`${email} is no longer active.`);
   return { team: repTeam.team, email: member.email };

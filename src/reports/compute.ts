@@ -7,16 +7,7 @@ import { buildDeals, dealAsOf, tallyStage, type DealHistory } from '../metrics/d
 import { diagnose, type FocusPace, type StageComparison } from '../metrics/diagnosis.js';
 import { attainment, forecast, prorate, type Forecast } from '../metrics/forecast.js';
 import { weekGoal, type WeekGoal } from '../metrics/goal.js';
-import {
-  activityIndicators,
-  indexRep,
-  isActivityIndicator,
-  isLowerBetter,
-  leadingIndicators,
-  rateIndicators,
-  type IndicatorValue,
-  type RepWindow,
-} from '../metrics/indicators.js';
+import { activityIndicators, indexRep, isActivityIndicator, isLowerBetter, leadingIndicators, rateIndicators, type IndicatorValue, type RepWindow } from '../metrics/indicators.js';
 import { lagging, type Lagging } from '../metrics/lagging.js';
 import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
@@ -25,18 +16,7 @@ import { unnamedRecord } from './records.js';
 import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
 import { ratio } from '../metrics/stats.js';
 import type { MetricEvent, MetricSettings } from '../metrics/types.js';
-import {
-  activeWeeks,
-  completeWeeks,
-  startOfDateIn,
-  targetPeriod,
-  weekToDate,
-  workingWeekElapsed,
-  type Interval,
-  type TargetPeriod,
-  type WeekSettings,
-  type WeekWindow,
-} from '../metrics/windows.js';
+import { activeWeeks, completeWeeks, startOfDateIn, targetPeriod, weekToDate, workingWeekElapsed, type Interval, type TargetPeriod, type WeekSettings, type WeekWindow } from '../metrics/windows.js';
 import { indicatorLabel } from './labels.js';
 import { promptFigures } from './text.js';
 import type { DataHealthJson, ForecastJson, LeadingJson, RepReport, TeamReport, UsualPaceJson, WeekToDateJson, WindowJson } from './types.js';
@@ -124,8 +104,7 @@ function currentValues(cadence: Map<string, IndicatorValue>, rate: Map<string, I
   return new Map([...cadence.keys()].map((key) => [key, (isActivityIndicator(key) ? cadence : rate).get(key)!]));
 }
 
-const spanOf = (weeks: readonly Interval[], asOf: number) =>
-  weeks.length === 0 ? null : { from: weeks[0]!.start.getTime(), to: Math.min(weeks[weeks.length - 1]!.end.getTime(), asOf) };
+const spanOf = (weeks: readonly Interval[], asOf: number) => (weeks.length === 0 ? null : { from: weeks[0]!.start.getTime(), to: Math.min(weeks[weeks.length - 1]!.end.getTime(), asOf) });
 
 /**
  * What a team report is computed from, each list as the metrics engine reads it. From raw events
@@ -219,24 +198,12 @@ export function factsFromEvents(events: readonly MetricEvent[]): TeamFacts {
  * report tests its own cohort, with no workspace-wide figure. `dataHealth` is judged by the
  * caller (src/reports/data-health.ts: it needs received times and Pacer's clock).
  */
-export function computeTeamReport(
-  team: TeamInput,
-  events: readonly MetricEvent[],
-  asOf: Date,
-  links?: readonly IndicatorLink[],
-  dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED,
-): TeamReport {
+export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date, links?: readonly IndicatorLink[], dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED): TeamReport {
   return computeTeam(team, factsFromEvents(events), asOf, links, dataHealth).report;
 }
 
 /** computeTeamReport from facts read apart (src/reports/team-facts.ts). */
-export function computeTeamReportFromFacts(
-  team: TeamInput,
-  facts: TeamFacts,
-  asOf: Date,
-  links?: readonly IndicatorLink[],
-  dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED,
-): TeamReport {
+export function computeTeamReportFromFacts(team: TeamInput, facts: TeamFacts, asOf: Date, links?: readonly IndicatorLink[], dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED): TeamReport {
   return computeTeam(team, facts, asOf, links, dataHealth).report;
 }
 
@@ -256,13 +223,7 @@ function chronological(events: readonly MetricEvent[], at: number): MetricEvent[
   return events.filter((e) => e.at < at).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function computeTeam(
-  team: TeamInput,
-  facts: TeamFacts,
-  asOf: Date,
-  givenLinks: readonly IndicatorLink[] | undefined,
-  dataHealth: DataHealthJson,
-): { report: TeamReport; cohort: CohortPairs[] } {
+function computeTeam(team: TeamInput, facts: TeamFacts, asOf: Date, givenLinks: readonly IndicatorLink[] | undefined, dataHealth: DataHealthJson): { report: TeamReport; cohort: CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -362,7 +323,10 @@ function computeTeam(
 
   const thresholds = { onPace: t.onPace, behind: t.behind };
   // Follow-ups by anyone on the team count, so missed follow-ups are found over all the events.
-  const followUps = missedFollowUps(facts.followUpEvents === facts.counted ? sorted : chronological(facts.followUpEvents, at), at, team.touchTypes, { ...t, alertLookbackDays: team.settings.alertLookbackDays });
+  const followUps = missedFollowUps(facts.followUpEvents === facts.counted ? sorted : chronological(facts.followUpEvents, at), at, team.touchTypes, {
+    ...t,
+    alertLookbackDays: team.settings.alertLookbackDays,
+  });
   const share = workingWeekElapsed(asOf, ws);
   // Activity drops compare the cadence window with the week before it.
   const dropWindow = completeWeeks(asOf, t.cadenceWeeks + 1, ws);
@@ -425,7 +389,9 @@ function computeTeam(
 
     const ownTarget = bookedTarget(s.rep.id);
     const repForecast = forecastFor(
-      ownTarget && ramp && start !== null && !ownTarget.ramped ? { ...ownTarget, value: ownTarget.value * meanPeriodShare(targetPeriod(ownTarget.period, asOf, team.timezone), start, team.timezone, rampSettings) } : ownTarget,
+      ownTarget && ramp && start !== null && !ownTarget.ramped
+        ? { ...ownTarget, value: ownTarget.value * meanPeriodShare(targetPeriod(ownTarget.period, asOf, team.timezone), start, team.timezone, rampSettings) }
+        : ownTarget,
       asOf,
       team.timezone,
       deals,
@@ -474,7 +440,14 @@ function computeTeam(
       diagnosis,
       goal,
       focusSuggestion: focusSuggestion(diagnosis.focus, goal, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow).map((a) => ({ rule: a.rule, key: a.key, subject: a.subject, triggeredAt: fmt(a.triggeredAt), detail: a.detail, record: unnamedRecord(a) })),
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow).map((a) => ({
+        rule: a.rule,
+        key: a.key,
+        subject: a.subject,
+        triggeredAt: fmt(a.triggeredAt),
+        detail: a.detail,
+        record: unnamedRecord(a),
+      })),
       weekToDate: weekToDateJson,
       trend,
       dataHealth,
@@ -493,25 +466,31 @@ function computeTeam(
   const paceAgainstTop: Record<string, number | null> = {};
   const usualPace: Record<string, UsualPaceJson> = {};
   for (const key of keys.filter(isActivityIndicator)) {
-    const perRepWeek = ratio(sumCounts(key, (s) => s.cadence, (s) => s.cadenceWeeks), cadenceRepWeeks);
+    const perRepWeek = ratio(
+      sumCounts(
+        key,
+        (s) => s.cadence,
+        (s) => s.cadenceWeeks,
+      ),
+      cadenceRepWeeks,
+    );
     activitiesPerWeek[key] = perRepWeek === null ? null : perRepWeek * states.length;
     paceAgainstTop[key] = pace(perRepWeek, baselines.get(key) ?? null, true);
     if (team.focus.includes(key)) {
-      const usual = ratio(sumCounts(key, (s) => s.baseline, (s) => s.baselineWeeks), baselineRepWeeks);
+      const usual = ratio(
+        sumCounts(
+          key,
+          (s) => s.baseline,
+          (s) => s.baselineWeeks,
+        ),
+        baselineRepWeeks,
+      );
       usualPace[key] = { cadence: perRepWeek, baseline: usual, ratio: perRepWeek === null || usual === null ? null : ratio(perRepWeek, usual) };
     }
   }
   const teamLaggingCadence = lagging(deals.values(), allIds, spanOf(cadenceWindow.weeks, at));
   const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
-  const teamForecast = forecastFor(
-    bookedTarget(null),
-    asOf,
-    team.timezone,
-    deals,
-    allIds,
-    activitiesPerWeek.pipeline_created ?? null,
-    teamLaggingBaseline.winRate,
-  );
+  const teamForecast = forecastFor(bookedTarget(null), asOf, team.timezone, deals, allIds, activitiesPerWeek.pipeline_created ?? null, teamLaggingBaseline.winRate);
 
   const cohort: CohortPairs[] = keys.map((key) => ({
     key,

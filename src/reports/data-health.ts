@@ -29,7 +29,14 @@ export function dataHealthJson(h: DataHealth, timezone: string): DataHealthJson 
 export async function teamDataHealth(db: Database, workspaceId: number, team: TeamInput, asOf: Date, now: Date): Promise<DataHealthJson> {
   const week = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
   const spans = activitySpans(asOf, week);
-  const inputs = await teamReceipts(db, workspaceId, team.reps.map((r) => r.id), asOf, spans, [...team.touchTypes]);
+  const inputs = await teamReceipts(
+    db,
+    workspaceId,
+    team.reps.map((r) => r.id),
+    asOf,
+    spans,
+    [...team.touchTypes],
+  );
   // A failing CRM source starves every team of the workspace.
   const sources = await sourceHealth(db, workspaceId);
   const health = judgeDataHealth({ asOf, now, week, staleAfterHours: team.settings.thresholds.staleAfterHours, ...inputs, sources });
@@ -70,6 +77,9 @@ export async function dataHealthStatus(db: Database, workspaceId: number, now: D
 export function dataHealthLine(label: string, h: DataHealthJson): string {
   const state = h.stale === true ? `STALE (${h.reason})` : h.stale === false ? 'fresh' : 'not judged (historical)';
   const last = h.lastReceivedAt === null ? 'no events received yet' : `last event received ${h.lastReceivedAt}, latest occurred ${h.lastOccurredAt ?? 'none'}`;
-  const failing = h.sources.filter((s) => s.error !== null).map((s) => `; source ${s.name} failing: ${s.error}`).join('');
+  const failing = h.sources
+    .filter((s) => s.error !== null)
+    .map((s) => `; source ${s.name} failing: ${s.error}`)
+    .join('');
   return `${label}: ${state} — ${last}${failing}`;
 }

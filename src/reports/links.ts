@@ -75,10 +75,7 @@ async function validKeptLinks(db: Database, workspaceId: number, team: LinkTeam,
     return found;
   };
   const mine = weekOf(team.input);
-  const keys = [
-    { teamId: team.id, weekStart: mine.start },
-    ...others.map((t) => ({ teamId: t.id, weekStart: weekOf({ timezone: t.timezone, weekStartsOn: isoToDay(t.weekStartsOn) }).start })),
-  ];
+  const keys = [{ teamId: team.id, weekStart: mine.start }, ...others.map((t) => ({ teamId: t.id, weekStart: weekOf({ timezone: t.timezone, weekStartsOn: isoToDay(t.weekStartsOn) }).start }))];
   const kept = new Map((await readKeptBasis(db, keys, team.id)).map((k) => [k.teamId, k]));
   const own = kept.get(team.id);
   if (!own?.links || kept.size !== keys.length) return null;
@@ -101,7 +98,14 @@ async function computeTeamLinks(db: Database, workspaceId: number, team: LinkTea
     const week = lastCompleteWeek(t.input, asOf);
     return { team: t, week, config: configFingerprint(t.input) };
   });
-  const kept = new Map((await readKeptLinks(db, scopes.map((s) => ({ teamId: s.team.id, weekStart: s.week.start })))).map((k) => [k.teamId, k]));
+  const kept = new Map(
+    (
+      await readKeptLinks(
+        db,
+        scopes.map((s) => ({ teamId: s.team.id, weekStart: s.week.start })),
+      )
+    ).map((k) => [k.teamId, k]),
+  );
   // Only the asking team's fingerprint is checked: another team's kept pairs are taken as they
   // are, and a late event of theirs reaches the workspace-wide test when that team's own report
   // next runs (every team's weekly messages run one). Teams with no pairs kept for the week yet

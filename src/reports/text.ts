@@ -16,8 +16,7 @@ function numberFormat(key: string, options: () => Intl.NumberFormatOptions): Int
 }
 
 /** Money in the report's currency, whole units. */
-export const money = (n: number | null, currency: string) =>
-  n === null ? '—' : numberFormat(`money|${currency}`, () => ({ style: 'currency', currency, maximumFractionDigits: 0 })).format(n);
+export const money = (n: number | null, currency: string) => (n === null ? '—' : numberFormat(`money|${currency}`, () => ({ style: 'currency', currency, maximumFractionDigits: 0 })).format(n));
 /**
  * Money for sentences: the currency's symbol and a compact amount ("$1.8M", "$54.9K", "$900"),
  * which a reader takes in at a glance; exact amounts (`money`) are for tables.
@@ -25,7 +24,13 @@ export const money = (n: number | null, currency: string) =>
 export const compactMoney = (n: number | null, currency: string) =>
   n === null
     ? '—'
-    : numberFormat(`compact|${currency}|${Math.abs(n) < 1000 ? 0 : 1}`, () => ({ style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: Math.abs(n) < 1000 ? 0 : 1 })).format(n);
+    : numberFormat(`compact|${currency}|${Math.abs(n) < 1000 ? 0 : 1}`, () => ({
+        style: 'currency',
+        currency,
+        notation: 'compact',
+        minimumFractionDigits: 0,
+        maximumFractionDigits: Math.abs(n) < 1000 ? 0 : 1,
+      })).format(n);
 /** A fraction (0–1, or a pace) as a whole percentage. */
 export const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n * 100)}%`);
 
@@ -54,7 +59,14 @@ export const promptFigures = (currency: string, metric: PerformanceMetric): Prom
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const STATUS: Record<string, string> = { on_pace: 'on pace', behind: 'behind', far_behind: 'far behind', no_baseline: 'no baseline', no_data: '—', too_few: 'too few to compare' };
@@ -66,7 +78,16 @@ function leadingRows(leading: readonly LeadingJson[], keys: readonly string[], c
     const l = leading.find((x) => x.key === key);
     if (!l) continue;
     const ramped = expected ? [formatValue(key, l.expectation, currency)] : [];
-    rows.push([l.label, formatValue(key, l.value, currency), formatValue(key, l.baseline, currency), ...ramped, formatValue(key, l.teamMedian, currency), pct(l.pace), STATUS[l.status] ?? l.status, String(l.n)]);
+    rows.push([
+      l.label,
+      formatValue(key, l.value, currency),
+      formatValue(key, l.baseline, currency),
+      ...ramped,
+      formatValue(key, l.teamMedian, currency),
+      pct(l.pace),
+      STATUS[l.status] ?? l.status,
+      String(l.n),
+    ]);
   }
   return rows;
 }
@@ -134,6 +155,8 @@ export function teamReportText(r: TeamReport): string {
     `Team results, cadence window: booked ${money(r.totals.cadenceWindow.bookedRevenue, c)}, win rate ${pct(r.totals.cadenceWindow.winRate)}, pipeline ${money(r.totals.cadenceWindow.pipelineCreatedPerWeek, c)}/week`,
     `Target: ${f.target === null ? 'none set' : money(f.target, c)} · booked so far ${money(f.bookedSoFar, c)} · run-rate ${money(f.runRate, c)} · leading ${money(f.leading, c)}${f.onTrack === null ? '' : f.onTrack ? ' · on track' : ` · short by ${money(f.gap, c)}`}`,
     `Do the focus indicators track results? ${r.links.map((l) => `${l.key}: ${LINK_WORDS[l.label]} (${linkFigures(l)})`).join('; ')}`,
-    ...(r.links.some((l) => l.workspace) ? [`Across the workspace: ${r.links.flatMap((l) => (l.workspace ? [`${l.key}: ${LINK_WORDS[l.workspace.label]} (${linkFigures(l.workspace)})`] : [])).join('; ')}`] : []),
+    ...(r.links.some((l) => l.workspace)
+      ? [`Across the workspace: ${r.links.flatMap((l) => (l.workspace ? [`${l.key}: ${LINK_WORDS[l.workspace.label]} (${linkFigures(l.workspace)})`] : [])).join('; ')}`]
+      : []),
   ].join('\n');
 }

@@ -16,7 +16,9 @@ export async function ingestActivity(db: Database, workspaceId: number, org: See
     const outcome = await ingestEvents(db, workspaceId, batch, { receivedAt });
     if (outcome.rejected.length > 0) {
       const first = outcome.rejected[0]!;
-      throw new Error(`ingestion rejected ${outcome.rejected.length} generated events (a generator bug), e.g. ${first.id ?? `#${first.index}`}: ${first.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      throw new Error(
+        `ingestion rejected ${outcome.rejected.length} generated events (a generator bug), e.g. ${first.id ?? `#${first.index}`}: ${first.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      );
     }
     events += batch.length;
     accepted += outcome.accepted;

@@ -155,9 +155,7 @@ function linesToHtml(text: string, options: BlockHtmlOptions): string {
 export function mrkdwnToHtml(text: string, options: BlockHtmlOptions = {}): string {
   const clean = text.replace(/[\uE000\uE001]/g, '\uFFFD');
   const parts = clean.split(/```([\s\S]*?)```/);
-  return parts
-    .map((part, i) => (i % 2 === 1 ? `<pre class="sk-pre">${escapeHtml(decodeSlackEntities(part.replace(/^\n|\n$/g, '')))}</pre>` : linesToHtml(part, options)))
-    .join('');
+  return parts.map((part, i) => (i % 2 === 1 ? `<pre class="sk-pre">${escapeHtml(decodeSlackEntities(part.replace(/^\n|\n$/g, '')))}</pre>` : linesToHtml(part, options))).join('');
 }
 
 /** A text object: mrkdwn rendered, plain text escaped. */
@@ -183,8 +181,7 @@ interface Option {
 }
 
 function optionsOf(element: Record<string, unknown>): Option[] {
-  const list = (v: unknown): Option[] =>
-    Array.isArray(v) ? v.filter(isRecord).map((o) => ({ text: plainOf(o.text), value: str(o, 'value') ?? '' })) : [];
+  const list = (v: unknown): Option[] => (Array.isArray(v) ? v.filter(isRecord).map((o) => ({ text: plainOf(o.text), value: str(o, 'value') ?? '' })) : []);
   const groups = Array.isArray(element.option_groups) ? element.option_groups.filter(isRecord).flatMap((g) => list(g.options)) : [];
   return [...list(element.options), ...groups];
 }
@@ -262,9 +259,7 @@ function blockToHtml(block: unknown, index: number, options: BlockHtmlOptions): 
       return `<hr class="sk-block sk-divider"${idAttr}>`;
     case 'section': {
       const text = block.text === undefined ? '' : `<div class="sk-text">${textObjectToHtml(block.text, options)}</div>`;
-      const fields = Array.isArray(block.fields)
-        ? `<div class="sk-fields">${block.fields.map((f) => `<div class="sk-field">${textObjectToHtml(f, options)}</div>`).join('')}</div>`
-        : '';
+      const fields = Array.isArray(block.fields) ? `<div class="sk-fields">${block.fields.map((f) => `<div class="sk-field">${textObjectToHtml(f, options)}</div>`).join('')}</div>` : '';
       const accessory = block.accessory === undefined ? '' : `<div class="sk-accessory">${elementToHtml(block.accessory, blockId, options)}</div>`;
       return `<div class="sk-block sk-section"${idAttr}><div class="sk-section-body">${text}${fields}</div>${accessory}</div>`;
     }

@@ -22,11 +22,8 @@ const NAME_CHAR = /[\p{L}\p{N}._'-]/u;
  * Unknown names, emails and mentions already escaped are left as typed.
  */
 export function escapeMentions(text: string, people: readonly MentionablePerson[]): string {
-  const candidates = people
-    .flatMap((p) => [p.name, p.handle].filter((n) => n.trim() !== '').map((n) => ({ name: n, key: n.toLowerCase(), person: p })))
-    .sort((a, b) => b.name.length - a.name.length);
-  const matches = (c: (typeof candidates)[number], from: number) =>
-    text.slice(from, from + c.name.length).toLowerCase() === c.key && !NAME_CHAR.test(text[from + c.name.length] ?? ' ');
+  const candidates = people.flatMap((p) => [p.name, p.handle].filter((n) => n.trim() !== '').map((n) => ({ name: n, key: n.toLowerCase(), person: p }))).sort((a, b) => b.name.length - a.name.length);
+  const matches = (c: (typeof candidates)[number], from: number) => text.slice(from, from + c.name.length).toLowerCase() === c.key && !NAME_CHAR.test(text[from + c.name.length] ?? ' ');
   let out = '';
   let i = 0;
   while (i < text.length) {

@@ -88,7 +88,11 @@ const commandBody = z.object({
   command: z.enum(['/mykpis', '/teamkpis'], { error: 'expected "/mykpis" or "/teamkpis"' }),
   text: z.string().max(2000).default(''),
 });
-const shortString = (what: string) => z.string({ error: `expected ${what}` }).min(1, `expected ${what}`).max(255);
+const shortString = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .min(1, `expected ${what}`)
+    .max(255);
 const clickBody = z.object({
   user: userId,
   click: z.object({
@@ -260,7 +264,12 @@ export function registerSandboxRoutes(app: FastifyInstance, backend: SandboxBack
       guarded(request, reply, `show ${kind} ${request.params.id}`, async () => {
         const found = await backend.crmRecord(kind, request.params.id);
         if (!found) return sendError(reply, 404, 'not_found', `No ${kind} ${request.params.id} in the sandbox.`);
-        return reply.header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').header('content-security-policy', CRM_PAGE_CSP).type('text/html; charset=utf-8').send(renderCrmPage(found));
+        return reply
+          .header('cache-control', 'no-cache')
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', CRM_PAGE_CSP)
+          .type('text/html; charset=utf-8')
+          .send(renderCrmPage(found));
       }),
     );
   }

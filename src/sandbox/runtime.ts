@@ -268,24 +268,55 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       conversations: async (userId) => {
         await openDm(userId);
         const person = people.find((p) => p.slackUserId === userId);
-        const dm = { id: dmChannel(userId), kind: 'dm' as const, title: 'Pacer', messages: local.messages(userId).filter((m) => !m.ephemeral).map(toMessage) };
+        const dm = {
+          id: dmChannel(userId),
+          kind: 'dm' as const,
+          title: 'Pacer',
+          messages: local
+            .messages(userId)
+            .filter((m) => !m.ephemeral)
+            .map(toMessage),
+        };
         const channels = teams
           .filter((t) => t.channel && person?.teams.includes(t.name))
-          .map((t) => ({ id: t.channel!, kind: 'channel' as const, title: `#${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, messages: local.messages(t.channel!).filter((m) => !m.ephemeral).map(toMessage) }));
+          .map((t) => ({
+            id: t.channel!,
+            kind: 'channel' as const,
+            title: `#${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+            messages: local
+              .messages(t.channel!)
+              .filter((m) => !m.ephemeral)
+              .map(toMessage),
+          }));
         return [dm, ...channels];
       },
       openHome: async (userId) => {
         const before = local.callsTo('views.publish').length;
         const eventId = `Ev${randomBytes(6).toString('hex').toUpperCase()}`;
-        await postSigned(`${selfUrl}/slack/events`, signingSecret, eventCallbackBody({ teamId: SANDBOX_WORKSPACE, eventId, apiAppId: APP_ID, event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: `${Date.now() / 1000}` } }), { contentType: 'application/json' });
+        await postSigned(
+          `${selfUrl}/slack/events`,
+          signingSecret,
+          eventCallbackBody({
+            teamId: SANDBOX_WORKSPACE,
+            eventId,
+            apiAppId: APP_ID,
+            event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: `${Date.now() / 1000}` },
+          }),
+          { contentType: 'application/json' },
+        );
         await eventually(() => (local.callsTo('views.publish').length > before ? true : undefined), 10_000);
         return local.homeView(userId)?.payload ?? null;
       },
       runCommand: async (userId, command, typed) => {
         const responseUrl = local.newResponseUrl();
         // Slack escapes @mentions in a command's text (should_escape), as the manifest asks.
-        const text = escapeMentions(typed, people.map((p) => ({ slackUserId: p.slackUserId, name: p.name, handle: handleOf(p.email) })));
-        const res = await postSigned(`${selfUrl}/slack/events`, signingSecret, slashCommandBody({ command, text, teamId: SANDBOX_WORKSPACE, userId, responseUrl, apiAppId: APP_ID }), { contentType: 'application/x-www-form-urlencoded' });
+        const text = escapeMentions(
+          typed,
+          people.map((p) => ({ slackUserId: p.slackUserId, name: p.name, handle: handleOf(p.email) })),
+        );
+        const res = await postSigned(`${selfUrl}/slack/events`, signingSecret, slashCommandBody({ command, text, teamId: SANDBOX_WORKSPACE, userId, responseUrl, apiAppId: APP_ID }), {
+          contentType: 'application/x-www-form-urlencoded',
+        });
         const bodies = res.text ? [res.json() as { text?: string; blocks?: unknown[] }] : await answersAt(responseUrl, 10_000);
         // Slack shows each answer as an ephemeral message with its own ts, which a click on it names.
         return bodies.map((body) => ({ ...toMessage(body), ts: local.newMessageTs(), ephemeral: true }));
@@ -304,7 +335,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           ...(click.value !== undefined ? { value: click.value } : {}),
           ...(click.selectedOption ? { selectedOption: click.selectedOption } : {}),
           triggerId: local.newTriggerId(),
-          ...(source.kind === 'message' && message ? { responseUrl, message: { text: message.text ?? '', blocks: message.blocks ?? [], ts: source.ts }, container: { type: 'message', message_ts: source.ts, channel_id: source.channel } } : {}),
+          ...(source.kind === 'message' && message
+            ? { responseUrl, message: { text: message.text ?? '', blocks: message.blocks ?? [], ts: source.ts }, container: { type: 'message', message_ts: source.ts, channel_id: source.channel } }
+            : {}),
           ...(source.kind === 'message' && !message ? { responseUrl, container: { type: 'message', message_ts: source.ts, channel_id: source.channel, is_ephemeral: true } } : {}),
           ...(source.kind === 'home' ? { container: { type: 'view', view_id: local.homeView(userId)?.id ?? '' } } : {}),
           ...(source.kind === 'modal' ? { container: { type: 'view', view_id: source.viewId } } : {}),
@@ -319,7 +352,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           }
         }
         // A modal opens at once and is filled in by views.update a moment later.
-        const opened = await eventually(() => (local.openedViews.length > viewsBefore ? local.openedViews.at(-1) : undefined), click.actionId === 'show_events' || click.actionId === 'open_rep' ? 5000 : 300);
+        const opened = await eventually(
+          () => (local.openedViews.length > viewsBefore ? local.openedViews.at(-1) : undefined),
+          click.actionId === 'show_events' || click.actionId === 'open_rep' ? 5000 : 300,
+        );
         if (opened) await eventually(() => (local.openedViews.some((v, i) => i > viewsBefore && v.method === 'views.update') ? true : undefined), 5000);
         const modalId = opened?.view.rootViewId ?? opened?.view.id;
         const modal = modalId ? local.view(modalId) : undefined;

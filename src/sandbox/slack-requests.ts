@@ -44,14 +44,7 @@ export async function postSigned(
 }
 
 /** A slash command as Slack sends it (form-encoded). */
-export function slashCommandBody(fields: {
-  command: string;
-  text?: string;
-  teamId: string;
-  userId: string;
-  responseUrl: string;
-  apiAppId?: string;
-}): string {
+export function slashCommandBody(fields: { command: string; text?: string; teamId: string; userId: string; responseUrl: string; apiAppId?: string }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: fields.teamId,
@@ -96,7 +89,13 @@ export function blockActionsBody(fields: {
   container?: Record<string, unknown>;
 }): string {
   const action = fields.selectedOption
-    ? { type: 'static_select', action_id: fields.actionId, block_id: fields.blockId ?? 'b1', selected_option: { text: { type: 'plain_text', text: fields.selectedOption.text }, value: fields.selectedOption.value }, action_ts: '1' }
+    ? {
+        type: 'static_select',
+        action_id: fields.actionId,
+        block_id: fields.blockId ?? 'b1',
+        selected_option: { text: { type: 'plain_text', text: fields.selectedOption.text }, value: fields.selectedOption.value },
+        action_ts: '1',
+      }
     : { type: 'button', action_id: fields.actionId, block_id: fields.blockId ?? 'b1', value: fields.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1' };
   const payload = {
     type: 'block_actions',

@@ -32,7 +32,10 @@ export async function secureStoredSecrets(db: Database, keys: EncryptionKeys | u
   for (const [keyId, places] of byKey) {
     if (keyId === keys.current.id) continue;
     if (keyId === keys.previous?.id) {
-      logger.info({ keyId, installations: places.length }, `${places.length} Slack installation(s) are still encrypted under ${PREVIOUS_KEY_VARIABLE}: run \`npm run pacer -- secrets rotate\` to move them to ${KEY_VARIABLE}`);
+      logger.info(
+        { keyId, installations: places.length },
+        `${places.length} Slack installation(s) are still encrypted under ${PREVIOUS_KEY_VARIABLE}: run \`npm run pacer -- secrets rotate\` to move them to ${KEY_VARIABLE}`,
+      );
       continue;
     }
     logger.error(

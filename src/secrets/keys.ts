@@ -117,7 +117,12 @@ export function keysFromEnv(current: string | undefined, previous: string | unde
 export function openSealed(keys: EncryptionKeys | undefined, sealed: string, keyId: string, context: string, what: string): string {
   const key = [keys?.current, keys?.previous].find((k) => k?.id === keyId);
   if (!key) {
-    const have = keys ? [keys.current, keys.previous].filter((k) => k !== undefined).map((k) => `${k.variable} has id ${k.id}`).join(', ') : `${KEY_VARIABLE} is not set`;
+    const have = keys
+      ? [keys.current, keys.previous]
+          .filter((k) => k !== undefined)
+          .map((k) => `${k.variable} has id ${k.id}`)
+          .join(', ')
+      : `${KEY_VARIABLE} is not set`;
     throw new SecretsError(
       'secret_key_unknown',
       `${what} is encrypted under key id ${keyId}, which this process does not have (${have}). Set ${KEY_VARIABLE}, or ${PREVIOUS_KEY_VARIABLE} while rotating, to the key it was encrypted with.`,

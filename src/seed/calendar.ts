@@ -24,7 +24,7 @@ export function workCalendar(timezone: string, from: number, to: number): WorkCa
   const close: number[] = [];
   const first = new TZDate(from, timezone);
   // Walk local calendar days (a DST day is 23 or 25 hours long, so never add 24 h to an instant).
-  for (let day = new TZDate(first.getFullYear(), first.getMonth(), first.getDate(), 12, 0, 0, timezone); day.getTime() - DAY < to; ) {
+  for (let day = new TZDate(first.getFullYear(), first.getMonth(), first.getDate(), 12, 0, 0, timezone); day.getTime() - DAY < to;) {
     const dow = day.getDay();
     if (dow !== 0 && dow !== 6) {
       open.push(new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), WORKDAY_OPEN_HOUR, 0, 0, timezone).getTime());

@@ -92,16 +92,99 @@ const SEGMENTS: Record<Segment, SegmentSpec> = {
   Enterprise: { weight: 25, dealAmount: 70_000, cycleFactor: 1.4, leadsPerWeek: 5, inboundShare: 0.3, pipeline: STANDARD_PIPELINE, conversion: [0.58, 0.6, 0.65, 0.72] },
 };
 
-
 const FIRST = [
-  'Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farah', 'Gabriel', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lara', 'Mateo', 'Nadia', 'Omar', 'Priya',
-  'Quinn', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Victor', 'Wen', 'Xavier', 'Yara', 'Zoe', 'Aiko', 'Bruno', 'Carmen', 'Diego', 'Emma', 'Felix',
-  'Grace', 'Hugo', 'Isla', 'Jonas', 'Kavya', 'Liam', 'Maya', 'Noah', 'Olivia', 'Pedro', 'Rosa', 'Sam', 'Tomas', 'Valentina', 'Will', 'Yusuf',
+  'Ana',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elif',
+  'Farah',
+  'Gabriel',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Kenji',
+  'Lara',
+  'Mateo',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sofia',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Xavier',
+  'Yara',
+  'Zoe',
+  'Aiko',
+  'Bruno',
+  'Carmen',
+  'Diego',
+  'Emma',
+  'Felix',
+  'Grace',
+  'Hugo',
+  'Isla',
+  'Jonas',
+  'Kavya',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Pedro',
+  'Rosa',
+  'Sam',
+  'Tomas',
+  'Valentina',
+  'Will',
+  'Yusuf',
 ];
 const LAST = [
-  'Silva', 'Nguyen', 'Schmidt', 'Patel', 'Okafor', 'Kim', 'Garcia', 'Rossi', 'Tanaka', 'Cohen', 'Dubois', 'Kowalski', 'Haddad', 'Larsen',
-  'Mendes', 'Novak', 'Ortiz', 'Park', 'Quinn', 'Reyes', 'Sato', 'Fischer', 'Walsh', 'Yilmaz', 'Zhang', 'Andersson', 'Brown', 'Costa',
-  'Das', 'Evans', 'Ferreira', 'Gupta', 'Hughes', 'Ito', 'Jensen', 'Khan', 'Lopez', 'Murphy', 'Nakamura', 'Oliveira', 'Singh', 'Taylor',
+  'Silva',
+  'Nguyen',
+  'Schmidt',
+  'Patel',
+  'Okafor',
+  'Kim',
+  'Garcia',
+  'Rossi',
+  'Tanaka',
+  'Cohen',
+  'Dubois',
+  'Kowalski',
+  'Haddad',
+  'Larsen',
+  'Mendes',
+  'Novak',
+  'Ortiz',
+  'Park',
+  'Quinn',
+  'Reyes',
+  'Sato',
+  'Fischer',
+  'Walsh',
+  'Yilmaz',
+  'Zhang',
+  'Andersson',
+  'Brown',
+  'Costa',
+  'Das',
+  'Evans',
+  'Ferreira',
+  'Gupta',
+  'Hughes',
+  'Ito',
+  'Jensen',
+  'Khan',
+  'Lopez',
+  'Murphy',
+  'Nakamura',
+  'Oliveira',
+  'Singh',
+  'Taylor',
 ];
 
 function weightedPick<T extends { weight: number }>(rng: Rng, items: readonly T[]): T {
@@ -156,18 +239,72 @@ function profileFor(archetype: Archetype, spec: SegmentSpec, rng: Rng): RepProfi
   const conv = (factor: number) => spec.conversion.map((c) => Math.min(0.93, c * factor * rng.between(0.95, 1.05)));
   switch (archetype) {
     case 'top':
-      return { archetype, activity: rng.between(1.3, 1.5), stageConversion: conv(1.25), leadsPerWeek: spec.leadsPerWeek * 1.15, qualifyRate: 0.5, fastResponse: 0.85, neverTouch: 0.01, dealSize: rng.between(1.15, 1.3) };
+      return {
+        archetype,
+        activity: rng.between(1.3, 1.5),
+        stageConversion: conv(1.25),
+        leadsPerWeek: spec.leadsPerWeek * 1.15,
+        qualifyRate: 0.5,
+        fastResponse: 0.85,
+        neverTouch: 0.01,
+        dealSize: rng.between(1.15, 1.3),
+      };
     case 'steady':
-      return { archetype, activity: rng.between(0.85, 1.05), stageConversion: conv(1), leadsPerWeek: spec.leadsPerWeek, qualifyRate: 0.4, fastResponse: 0.7, neverTouch: 0.03, dealSize: rng.between(0.9, 1.1) };
+      return {
+        archetype,
+        activity: rng.between(0.85, 1.05),
+        stageConversion: conv(1),
+        leadsPerWeek: spec.leadsPerWeek,
+        qualifyRate: 0.4,
+        fastResponse: 0.7,
+        neverTouch: 0.03,
+        dealSize: rng.between(0.9, 1.1),
+      };
     case 'grinder':
-      return { archetype, activity: rng.between(1.1, 1.25), stageConversion: conv(0.72), leadsPerWeek: spec.leadsPerWeek, qualifyRate: 0.32, fastResponse: 0.75, neverTouch: 0.02, dealSize: rng.between(0.8, 0.95) };
+      return {
+        archetype,
+        activity: rng.between(1.1, 1.25),
+        stageConversion: conv(0.72),
+        leadsPerWeek: spec.leadsPerWeek,
+        qualifyRate: 0.32,
+        fastResponse: 0.75,
+        neverTouch: 0.02,
+        dealSize: rng.between(0.8, 0.95),
+      };
     case 'coaster':
-      return { archetype, activity: rng.between(0.6, 0.75), stageConversion: conv(1), leadsPerWeek: spec.leadsPerWeek * 0.9, qualifyRate: 0.42, fastResponse: 0.5, neverTouch: 0.06, dealSize: rng.between(0.95, 1.05) };
+      return {
+        archetype,
+        activity: rng.between(0.6, 0.75),
+        stageConversion: conv(1),
+        leadsPerWeek: spec.leadsPerWeek * 0.9,
+        qualifyRate: 0.42,
+        fastResponse: 0.5,
+        neverTouch: 0.06,
+        dealSize: rng.between(0.95, 1.05),
+      };
     case 'closer':
       // Below every other veteran's activity (coasters start at 0.6), so below the team median.
-      return { archetype, activity: rng.between(0.4, 0.5), stageConversion: conv(1.1), leadsPerWeek: spec.leadsPerWeek, qualifyRate: 0.45, fastResponse: 0.7, neverTouch: 0.03, dealSize: rng.between(1, 1.1) };
+      return {
+        archetype,
+        activity: rng.between(0.4, 0.5),
+        stageConversion: conv(1.1),
+        leadsPerWeek: spec.leadsPerWeek,
+        qualifyRate: 0.45,
+        fastResponse: 0.7,
+        neverTouch: 0.03,
+        dealSize: rng.between(1, 1.1),
+      };
     case 'ramping':
-      return { archetype, activity: rng.between(0.8, 0.95), stageConversion: conv(0.8), leadsPerWeek: spec.leadsPerWeek * 0.8, qualifyRate: 0.35, fastResponse: 0.65, neverTouch: 0.04, dealSize: rng.between(0.8, 0.9) };
+      return {
+        archetype,
+        activity: rng.between(0.8, 0.95),
+        stageConversion: conv(0.8),
+        leadsPerWeek: spec.leadsPerWeek * 0.8,
+        qualifyRate: 0.35,
+        fastResponse: 0.65,
+        neverTouch: 0.04,
+        dealSize: rng.between(0.8, 0.9),
+      };
   }
 }
 
@@ -327,7 +464,10 @@ export function buildOrg(options: SeedOptions): SeedOrg {
       const expected = expectedQuarter(gapRep.profile, SEGMENTS[team.segment]);
       gapRep.target = roundTo(Math.max(2 * expected, 1.25 * leadingForecastBound(org, team, gapRep)), 5_000);
     }
-    team.target = roundTo(team.reps.reduce((s, r) => s + (r.target ?? 0), 0), 10_000);
+    team.target = roundTo(
+      team.reps.reduce((s, r) => s + (r.target ?? 0), 0),
+      10_000,
+    );
   }
   return org;
 }

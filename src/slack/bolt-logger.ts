@@ -15,11 +15,13 @@ const toPino: Record<LogLevel, string> = {
  */
 export function boltLogger(logger: Logger): SlackLogger {
   let child = logger.child({ component: 'slack' });
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    const [first, ...rest] = msg;
-    if (first instanceof Error) child[level]({ err: first }, redactUrlsInText(rest.map(String).join(' ') || first.message));
-    else child[level](redactUrlsInText(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ')));
-  };
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      const [first, ...rest] = msg;
+      if (first instanceof Error) child[level]({ err: first }, redactUrlsInText(rest.map(String).join(' ') || first.message));
+      else child[level](redactUrlsInText(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ')));
+    };
   return {
     debug: write('debug'),
     info: write('info'),

@@ -16,12 +16,7 @@ import type { SlackWorkspace } from './workspace.js';
  * The App Home of a person: a manager's team overview (managers coach; their own numbers, if they
  * also sell, are one /mykpis away), a rep's dashboard, or how to get added.
  */
-export async function homeView(
-  deps: SlackDeps,
-  workspace: SlackWorkspace,
-  person: SlackPerson,
-  options: { charts?: (report: RepReport) => Promise<AttachedChart[]> } = {},
-): Promise<View> {
+export async function homeView(deps: SlackDeps, workspace: SlackWorkspace, person: SlackPerson, options: { charts?: (report: RepReport) => Promise<AttachedChart[]> } = {}): Promise<View> {
   const member = person.member;
   if (!member) return renderUnlinkedHome({ reason: 'not_in_config', email: person.email });
   const now = deps.clock.now();
@@ -37,10 +32,7 @@ export async function homeView(
     });
   }
   if (!member.repTeam) return renderUnlinkedHome({ reason: 'not_in_config', email: person.email });
-  const [report, schedule] = await Promise.all([
-    deps.reports.repReport(workspace.id, member.email, now),
-    teamSchedule(deps.db, workspace.id, member.repTeam),
-  ]);
+  const [report, schedule] = await Promise.all([deps.reports.repReport(workspace.id, member.email, now), teamSchedule(deps.db, workspace.id, member.repTeam)]);
   const charts = options.charts ? await options.charts(report) : [];
   return renderRepHome({
     report,

@@ -24,7 +24,12 @@ export interface ScopeWatch {
 export function neededScopes(err: unknown): string[] {
   if (!(err instanceof WebAPIPlatformError) || err.data.error !== 'missing_scope') return [];
   const needed: unknown = (err.data as { needed?: unknown }).needed;
-  return typeof needed === 'string' ? needed.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return typeof needed === 'string'
+    ? needed
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** The token's scopes as Slack's x-oauth-scopes header gave them with an answer (WebClient's response_metadata), or null. */

@@ -34,7 +34,10 @@ async function configMember(db: Database, workspaceId: number, key: MemberKey): 
     email: member.email,
     name: member.name,
     repTeam: active.find((m) => m.role === 'rep')?.team ?? null,
-    managedTeams: active.filter((m) => m.role === 'manager').map((m) => m.team).sort(),
+    managedTeams: active
+      .filter((m) => m.role === 'manager')
+      .map((m) => m.team)
+      .sort(),
   };
 }
 
@@ -43,18 +46,8 @@ async function configMember(db: Database, workspaceId: number, key: MemberKey): 
  * profile email (users.info), remembered in slack_user with their profile time zone so later
  * commands need no Web API call. A user not in the config is remembered briefly too.
  */
-export async function identifySlackUser(
-  db: Database,
-  client: WebClient,
-  workspaceId: number,
-  slackUserId: string,
-  now: Date,
-  logger: Logger,
-): Promise<SlackPerson> {
-  const [byConfig, known] = await Promise.all([
-    configMember(db, workspaceId, { slackUserId }),
-    knownSlackUser(db, workspaceId, slackUserId),
-  ]);
+export async function identifySlackUser(db: Database, client: WebClient, workspaceId: number, slackUserId: string, now: Date, logger: Logger): Promise<SlackPerson> {
+  const [byConfig, known] = await Promise.all([configMember(db, workspaceId, { slackUserId }), knownSlackUser(db, workspaceId, slackUserId)]);
   if (byConfig && known) return { workspaceId, slackUserId, email: known.email, member: byConfig };
   if (!byConfig && known?.memberId) {
     const member = await configMember(db, workspaceId, { id: known.memberId });
@@ -86,12 +79,7 @@ export async function identifySlackUser(
  * The Slack user id to message a member at: the config's, else one learned earlier, else
  * users.lookupByEmail (remembered). Null when Slack knows no such email.
  */
-export async function slackUserForMember(
-  db: Database,
-  client: WebClient,
-  member: { id: number; workspaceId: number; email: string; slackUserId: string | null },
-  now: Date,
-): Promise<string | null> {
+export async function slackUserForMember(db: Database, client: WebClient, member: { id: number; workspaceId: number; email: string; slackUserId: string | null }, now: Date): Promise<string | null> {
   if (member.slackUserId) return member.slackUserId;
   const known = await learnedSlackUserId(db, member.workspaceId, { memberId: member.id });
   if (known) return known;

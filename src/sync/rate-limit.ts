@@ -100,7 +100,11 @@ export class Throttle {
     private readonly timer: Timer = realTimer,
     private readonly reservation: Reservation | null = null,
   ) {
-    for (const [kind, list] of Object.entries(limits)) this.windows.set(kind, list.map((w) => new RollingWindow(w)));
+    for (const [kind, list] of Object.entries(limits))
+      this.windows.set(
+        kind,
+        list.map((w) => new RollingWindow(w)),
+      );
     this.others = reservation ? new RollingWindow(reservation.others) : null;
   }
 
@@ -130,7 +134,13 @@ export class Throttle {
         await this.timer.sleep(reserved ? wait : Math.min(wait, 50));
       }
     });
-    this.queues.set(key, turn.then(() => undefined, () => undefined));
+    this.queues.set(
+      key,
+      turn.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     return turn;
   }
 

@@ -12,16 +12,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { bumpDataVersion, deleteEvents, ingestContext, staleRecordEvents } from '../db/events-repo.js';
 import { pidExists } from '../db/process-start.js';
-import {
-  claimSource,
-  readCheckpoints,
-  recordFailure,
-  recordSuccess,
-  releaseSource,
-  renewSource,
-  saveCheckpoint,
-  type SourceRow,
-} from '../db/sync-repo.js';
+import { claimSource, readCheckpoints, recordFailure, recordSuccess, releaseSource, renewSource, saveCheckpoint, type SourceRow } from '../db/sync-repo.js';
 import { validateEvent } from '../ingest/event-schema.js';
 import { ingestEventsDetailed, MAX_EVENTS_PER_BATCH } from '../ingest/ingest-events.js';
 import { SOURCE_LEASE_MS } from '../jobs/registry.js';
@@ -268,15 +259,7 @@ export async function syncSource(deps: SyncDeps, row: SourceRow, options: RunOpt
  * do not read each other, so one object's wait for a limit (search's per second) is another's
  * time to read and store. The first failure stops the others after the page each has in hand.
  */
-async function runObjects(
-  deps: SyncDeps,
-  row: SourceRow,
-  source: Source,
-  result: SourceRunResult,
-  options: RunOptions,
-  log: Logger,
-  systemNow: () => Date,
-): Promise<void> {
+async function runObjects(deps: SyncDeps, row: SourceRow, source: Source, result: SourceRunResult, options: RunOptions, log: Logger, systemNow: () => Date): Promise<void> {
   const { db } = deps;
   const checkpoints = options.full ? new Map<string, string>() : await readCheckpoints(db, row.id);
   const objects = source.listObjects();
@@ -323,7 +306,15 @@ async function runObjects(
     for await (const page of object.listDeletions(checkpoints.get(deletedStream) ?? null)) {
       summary.deletedRecords += page.read;
       if (options.dryRun) continue;
-      summary.removed += await deleteEvents(db, row.workspaceId, await staleRecordEvents(db, row.workspaceId, page.keys.map((key) => ({ key, eventIds: [] }))));
+      summary.removed += await deleteEvents(
+        db,
+        row.workspaceId,
+        await staleRecordEvents(
+          db,
+          row.workspaceId,
+          page.keys.map((key) => ({ key, eventIds: [] })),
+        ),
+      );
       await saveCheckpoint(db, row.id, deletedStream, page.position, deps.clock.now());
       await keepLease();
     }

@@ -25,7 +25,6 @@ export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unknown' | 'lost'
 /** How a job run ended: `busy` means its previous run in this process was still going, so it did not start. */
 export type JobOutcome = 'ok' | 'failed' | 'busy';
 
-
 /** One CRM source's sync state, read when /metrics is scraped. */
 export interface SourceSyncState {
   workspace: string;

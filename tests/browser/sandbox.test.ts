@@ -159,7 +159,12 @@ afterEach(async (ctx) => {
 
 describe('a newcomer in the sandbox page (Chromium)', () => {
   it('opens the sandbox as npm start runs it: one stdout line, the clock, everyone of the demo org', async () => {
-    expect(sandbox!.output().split('\n').filter((l) => l.startsWith('Pacer sandbox: http'))).toEqual([`Pacer sandbox: ${sandbox!.url}`]);
+    expect(
+      sandbox!
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('Pacer sandbox: http')),
+    ).toEqual([`Pacer sandbox: ${sandbox!.url}`]);
     people = (await api('people')).people;
     const managers = people.filter((p) => p.role === 'manager').sort((a, b) => a.name.localeCompare(b.name));
     expect(managers.length).toBeGreaterThan(0);
@@ -169,7 +174,15 @@ describe('a newcomer in the sandbox page (Chromium)', () => {
     expect(reps.length).toBeGreaterThan(1);
     // The rep whose /mykpis answer holds the most figures (indicators with data: the README's screenshot reads better).
     const figures = await Promise.all(
-      reps.map(async (r) => ((await api('command', { user: r.slackUserId, command: '/mykpis', text: '' })).responses.map((x: { text: string }) => x.text).join(' ').match(/\d/g) ?? []).length),
+      reps.map(
+        async (r) =>
+          (
+            (await api('command', { user: r.slackUserId, command: '/mykpis', text: '' })).responses
+              .map((x: { text: string }) => x.text)
+              .join(' ')
+              .match(/\d/g) ?? []
+          ).length,
+      ),
     );
     rep = reps[figures.indexOf(Math.max(...figures))]!;
 
@@ -187,7 +200,9 @@ describe('a newcomer in the sandbox page (Chromium)', () => {
     await byTestId('composer').fill('/mykpis');
     await byTestId('composer').press('Enter');
     await waitForText(status(), /^\/mykpis: 1 answer\.$/);
-    const answer = byTestId('message').filter({ has: byTestId('ephemeral-note') }).last();
+    const answer = byTestId('message')
+      .filter({ has: byTestId('ephemeral-note') })
+      .last();
     expect(await answer.getByTestId('ephemeral-note').textContent()).toBe('Only visible to you · in answer to /mykpis');
     expect(await answer.locator('.sk-block').count()).toBeGreaterThan(2);
     expect(await answer.getAttribute('data-ts')).toMatch(/^\d+\.\d{6}$/);
@@ -286,7 +301,9 @@ describe('a newcomer in the sandbox page (Chromium)', () => {
     await byTestId('composer').fill(`/mykpis @${rep.name}`);
     await byTestId('composer').press('Enter');
     await waitForText(status(), /: 1 answer\.$/);
-    const about = byTestId('message').filter({ has: byTestId('ephemeral-note') }).last();
+    const about = byTestId('message')
+      .filter({ has: byTestId('ephemeral-note') })
+      .last();
     expect(await about.innerText()).toContain(rep.name);
 
     const channel = byTestId('channel-list').getByRole('button').first();

@@ -20,8 +20,7 @@ describe('api-key create --workspace', () => {
     const refused = run(['src/cli/index.ts', 'api-key', 'create', '--workspace', 'acme corp'], env);
     expect(await refused.exited).toBe(1);
     expect(refused.output()).toBe(
-      '--workspace must be a Slack team id (T and capital letters or digits, e.g. T0123ABCD; E… for an Enterprise Grid org) ' +
-        'or a workspace the database holds; "acme corp" is neither\n',
+      '--workspace must be a Slack team id (T and capital letters or digits, e.g. T0123ABCD; E… for an Enterprise Grid org) ' + 'or a workspace the database holds; "acme corp" is neither\n',
     );
 
     const enterprise = run(['src/cli/index.ts', 'api-key', 'create', '--workspace', 'E0ORG42'], env);
@@ -33,7 +32,12 @@ describe('api-key create --workspace', () => {
 
     const listed = run(['src/cli/index.ts', 'api-key', 'list'], env);
     expect(await listed.exited).toBe(0);
-    const workspaces = listed.output().trim().split('\n').slice(1).map((line) => line.split(/\s+/)[1]);
+    const workspaces = listed
+      .output()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s+/)[1]);
     expect(workspaces.sort()).toEqual(['E0ORG42', 'legacy-ws']);
   });
 });

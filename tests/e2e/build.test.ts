@@ -131,7 +131,14 @@ describe('built', () => {
   it('starts the compiled server against PostgreSQL: /healthz and /readyz on 127.0.0.1, without the sandbox, local Slack, local CRM or generator', async () => {
     const port = await freePort();
     const server = launch(['--production', 'main'], { DATABASE_URL: await createPostgresDatabase(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
-    await waitFor(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 'the compiled server to answer /healthz');
+    await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      'the compiled server to answer /healthz',
+    );
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
     expect(server.output()).toContain('"msg":"Pacer is running"');

@@ -31,7 +31,13 @@ describe('pacer sync of Salesforce killed mid-page', () => {
     // The process under test runs on the system clock: so does this server.
     sf = await startTestSalesforce({ now: () => Date.now() }, { queryBatch: 1000 });
     const anna = sf.state.addUser({ email: 'anna@x.com', name: 'Anna', timeZone: 'UTC' }, Date.parse('2026-10-01T00:00:00Z'));
-    sf.state.setStages([{ apiName: 'Discovery', label: 'Discovery' }, { apiName: 'Closed Won', label: 'Closed Won', closed: 'won' }], Date.parse('2026-10-01T00:00:00Z'));
+    sf.state.setStages(
+      [
+        { apiName: 'Discovery', label: 'Discovery' },
+        { apiName: 'Closed Won', label: 'Closed Won', closed: 'won' },
+      ],
+      Date.parse('2026-10-01T00:00:00Z'),
+    );
     // An opportunity a second, so the 5-minute overlap before a checkpoint holds 300 of them.
     for (let i = 0; i < OPPORTUNITIES; i += 1) {
       sf.state.insert('Opportunity', { Name: `Deal ${i}`, OwnerId: anna, Amount: 1000, StageName: 'Discovery', CloseDate: '2026-12-31' }, FIRST + i * 1000);

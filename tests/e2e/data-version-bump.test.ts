@@ -16,16 +16,8 @@ describe.each(DATABASE_KINDS)('data version bump on %s', (kind) => {
   let workspaceId: number;
 
   const refuseBumps = (on: boolean) =>
-    db.query(
-      on
-        ? `CREATE TRIGGER refuse_bump BEFORE UPDATE OF data_version ON workspace FOR EACH ROW EXECUTE FUNCTION refuse_bump()`
-        : `DROP TRIGGER refuse_bump ON workspace`,
-    );
-  const stored = async () =>
-    db.query<{ external_id: string; version: number | null }>(
-      'SELECT external_id, version FROM activity_event WHERE workspace_id = $1 ORDER BY external_id',
-      [workspaceId],
-    );
+    db.query(on ? `CREATE TRIGGER refuse_bump BEFORE UPDATE OF data_version ON workspace FOR EACH ROW EXECUTE FUNCTION refuse_bump()` : `DROP TRIGGER refuse_bump ON workspace`);
+  const stored = async () => db.query<{ external_id: string; version: number | null }>('SELECT external_id, version FROM activity_event WHERE workspace_id = $1 ORDER BY external_id', [workspaceId]);
   const dataVersion = async () => (await db.query<{ v: string }>('SELECT data_version::text AS v FROM workspace WHERE id = $1', [workspaceId]))[0]!.v;
 
   beforeAll(async () => {

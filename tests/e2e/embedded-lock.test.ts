@@ -9,7 +9,11 @@ import { DatabaseLockedError } from '../../src/errors.js';
 import { freePort } from '../helpers/postgres-server.js';
 import { ROOT, run, waitFor } from '../helpers/process.js';
 
-const up = (url: string) => fetch(url).then((r) => r.ok, () => false);
+const up = (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -61,7 +65,9 @@ describe('the embedded database lock', () => {
     const lockFile = path.join(dir, 'pacer.lock');
 
     await writeFile(lockFile, JSON.stringify({ pid: await deadPid(), start: '1' }));
-    await (await lockDataDir(dir))();
+    await (
+      await lockDataDir(dir)
+    )();
 
     // This process's pid with another start time: a lock from a process whose pid was reused.
     await writeFile(lockFile, JSON.stringify({ pid: process.pid, start: '1' }));
@@ -72,7 +78,7 @@ describe('the embedded database lock', () => {
     await release();
   });
 
-  it('goes to exactly one of several processes starting at once over a dead owner\'s lock', async () => {
+  it("goes to exactly one of several processes starting at once over a dead owner's lock", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pacer-lock-'));
     await writeFile(path.join(dir, 'pacer.lock'), JSON.stringify({ pid: await deadPid(), start: '1' }));
     const script =

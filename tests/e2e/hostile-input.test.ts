@@ -7,8 +7,7 @@ const AT = '2026-11-02T10:00:00Z';
 const call = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'call', occurredAt: AT, repEmail: 'anna@example.com', ...extra });
 
 /** The JSON text `{"a":{"a":…{}}}` or `[[…[]]]`, `levels` containers deep (JSON.stringify itself overflows on these). */
-const nested = (levels: number, kind: 'object' | 'array') =>
-  kind === 'object' ? `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}` : `${'['.repeat(levels)}${']'.repeat(levels)}`;
+const nested = (levels: number, kind: 'object' | 'array') => (kind === 'object' ? `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}` : `${'['.repeat(levels)}${']'.repeat(levels)}`);
 
 /** A batch's JSON text with some metadata given as JSON text. */
 const batchText = (events: { id: string; metadata?: string }[]) =>
@@ -19,7 +18,6 @@ const SURROGATE_MESSAGE = /^contains an unpaired surrogate \(U\+D[89A-F][0-9A-F]
 const DEPTH_MESSAGE = 'is nested more than 32 levels deep; at most 32 levels of objects and arrays are allowed';
 
 describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind) => {
-
   let api: IngestApi;
   beforeAll(async () => {
     api = await startIngestApi(kind, 'T0HOSTILE');
@@ -142,7 +140,13 @@ describe.each(DATABASE_KINDS)('hostile input to the ingestion API on %s', (kind)
   it('decides the year range on the UTC instant', async () => {
     const res = await postJson(
       api.eventsUrl,
-      { events: [call('year-3000', { occurredAt: '2999-12-31T23:00:00-05:00' }), call('year-1969', { occurredAt: '1970-01-01T00:30:00+01:00' }), call('year-2999', { occurredAt: '2999-12-31T23:00:00Z' })] },
+      {
+        events: [
+          call('year-3000', { occurredAt: '2999-12-31T23:00:00-05:00' }),
+          call('year-1969', { occurredAt: '1970-01-01T00:30:00+01:00' }),
+          call('year-2999', { occurredAt: '2999-12-31T23:00:00Z' }),
+        ],
+      },
       api.ingestKey,
     );
     expect(res.body.rejected.map((r: any) => [r.index, r.errors])).toEqual([

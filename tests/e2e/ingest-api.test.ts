@@ -35,8 +35,7 @@ describe.each(DATABASE_KINDS)('ingestion API on %s', (kind) => {
     await db?.close();
   });
 
-  const storedCount = async (externalIdPrefix: string) =>
-    db.prisma.activityEvent.count({ where: { workspaceId, externalId: { startsWith: externalIdPrefix } } });
+  const storedCount = async (externalIdPrefix: string) => db.prisma.activityEvent.count({ where: { workspaceId, externalId: { startsWith: externalIdPrefix } } });
 
   describe('authentication', () => {
     it('401 without a key, with an unknown key and with a revoked key; 403 with a read key', async () => {

@@ -13,15 +13,21 @@ const SPECIALS = ['🎉', '👩‍👩‍👧', '👍🏽', 'ע', 'ب', '\u202e'
 const POISON = ['\u0000', '\ud800', '\udbff', '\udc00', '\udfff'];
 
 /** One code point of any class (never half a surrogate pair, never NUL). */
-const storableUnit = fc.oneof(fc.constantFrom(...SPECIALS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\u0000'));
+const storableUnit = fc.oneof(
+  fc.constantFrom(...SPECIALS),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\u0000'),
+);
 /** Any UTF-16 code unit too: NUL and lone surrogates included. */
-const anyUnit = fc.oneof(storableUnit, fc.constantFrom(...POISON), fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)));
+const anyUnit = fc.oneof(
+  storableUnit,
+  fc.constantFrom(...POISON),
+  fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+);
 
 const anyText = fc.string({ unit: anyUnit, maxLength: 30 });
 
 /** `{"a":{"a":…}}` or `[[…]]` as JSON text: JSON.stringify itself overflows on thousands of levels. */
-const nestedText = (levels: number, kind: 'object' | 'array') =>
-  kind === 'object' ? `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}` : `${'['.repeat(levels)}${']'.repeat(levels)}`;
+const nestedText = (levels: number, kind: 'object' | 'array') => (kind === 'object' ? `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}` : `${'['.repeat(levels)}${']'.repeat(levels)}`);
 
 const VALID_AT = '2026-11-02T10:00:00Z';
 
@@ -46,17 +52,27 @@ const nearEvent: fc.Arbitrary<Piece> = fc
     },
     { requiredKeys: ['suffix', 'type', 'occurredAt'] },
   )
-  .map(({ suffix, ...fields }) => (id: string) => JSON.stringify({ id: `${id}${suffix}`, ...fields }));
+  .map(
+    ({ suffix, ...fields }) =>
+      (id: string) =>
+        JSON.stringify({ id: `${id}${suffix}`, ...fields }),
+  );
 
 /** Metadata nested past the limit, or far past what a recursive walk survives. */
 const deepEvent: fc.Arbitrary<Piece> = fc
   .record({ levels: fc.oneof(fc.integer({ min: 30, max: 40 }), fc.integer({ min: 1_000, max: 20_000 })), kind: fc.constantFrom('object' as const, 'array' as const) })
-  .map(({ levels, kind }) => (id: string) => JSON.stringify({ id, type: 'call', occurredAt: VALID_AT, repEmail: 'anna@example.com' }).replace(/}$/, `,"metadata":{"a":${nestedText(levels, kind)}}}`));
+  .map(
+    ({ levels, kind }) =>
+      (id: string) =>
+        JSON.stringify({ id, type: 'call', occurredAt: VALID_AT, repEmail: 'anna@example.com' }).replace(/}$/, `,"metadata":{"a":${nestedText(levels, kind)}}}`),
+  );
 
 /** Large strings around the metadata limit (8 KB), sometimes with poison inside. */
-const largeEvent: fc.Arbitrary<Piece> = fc
-  .record({ size: fc.integer({ min: 1_000, max: 40_000 }), poison: fc.option(fc.constantFrom(...POISON)) })
-  .map(({ size, poison }) => (id: string) => JSON.stringify({ id, type: 'email', occurredAt: VALID_AT, repEmail: 'anna@example.com', metadata: { text: `${'ü'.repeat(size)}${poison ?? ''}` } }));
+const largeEvent: fc.Arbitrary<Piece> = fc.record({ size: fc.integer({ min: 1_000, max: 40_000 }), poison: fc.option(fc.constantFrom(...POISON)) }).map(
+  ({ size, poison }) =>
+    (id: string) =>
+      JSON.stringify({ id, type: 'email', occurredAt: VALID_AT, repEmail: 'anna@example.com', metadata: { text: `${'ü'.repeat(size)}${poison ?? ''}` } }),
+);
 
 /** Any JSON value at all in the place of an event. */
 const anyValue: fc.Arbitrary<Piece> = fc.jsonValue({ maxDepth: 4, stringUnit: anyUnit }).map((value) => () => JSON.stringify(value));
@@ -82,12 +98,7 @@ describe('ingestion API under fuzzing (PostgreSQL)', () => {
     const before = await storedRows();
     let expectedRows = before;
     const reasons = new Set<string>();
-    const piece = fc.oneof(
-      { arbitrary: nearEvent, weight: 4 },
-      { arbitrary: anyValue, weight: 2 },
-      { arbitrary: deepEvent, weight: 1 },
-      { arbitrary: largeEvent, weight: 1 },
-    );
+    const piece = fc.oneof({ arbitrary: nearEvent, weight: 4 }, { arbitrary: anyValue, weight: 2 }, { arbitrary: deepEvent, weight: 1 }, { arbitrary: largeEvent, weight: 1 });
     await fc.assert(
       fc.asyncProperty(fc.array(piece, { maxLength: 12 }), async (pieces) => {
         const body = `{"events":[${pieces.map((p) => p(uniqueId())).join(',')}]}`;
@@ -114,9 +125,13 @@ describe('ingestion API under fuzzing (PostgreSQL)', () => {
       leadId: freeText,
       dealId: freeText,
       stage: freeText,
-      metadata: fc.dictionary(fc.string({ unit: storableUnit, maxLength: 20 }), fc.oneof(fc.string({ unit: storableUnit, maxLength: 40 }), fc.array(fc.string({ unit: storableUnit, maxLength: 20 }), { maxLength: 3 })), {
-        maxKeys: 5,
-      }),
+      metadata: fc.dictionary(
+        fc.string({ unit: storableUnit, maxLength: 20 }),
+        fc.oneof(fc.string({ unit: storableUnit, maxLength: 40 }), fc.array(fc.string({ unit: storableUnit, maxLength: 20 }), { maxLength: 3 })),
+        {
+          maxKeys: 5,
+        },
+      ),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 5 }), async (generated) => {

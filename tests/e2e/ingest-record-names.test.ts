@@ -18,7 +18,6 @@ const opened = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe.each(DATABASE_KINDS)('record names and links through the ingestion API on %s', (kind) => {
-
   let api: IngestApi;
   beforeAll(async () => {
     api = await startIngestApi(kind, 'T0NAMES');

@@ -75,7 +75,13 @@ describe('GET /metrics (Pacer on PostgreSQL, Slack over signed HTTP, the local S
   it('counts one ingest, one report, one slash command and one job run, each by what it did', async () => {
     const before = await scrape(runtime.url, METRICS_TOKEN);
     await exercise({ url: runtime.url, ingestKey, readKey, signingSecret: SIGNING_SECRET, newResponseUrl: () => slack.newResponseUrl(), responses: (url) => slack.responses(url) });
-    const ctx = jobContext({ db: runtime.db, logger, clock: runtime.clock, telemetry: runtime.telemetry, clients: deliveryClients({ kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET }, slack.apiUrl, runtime.db, logger) });
+    const ctx = jobContext({
+      db: runtime.db,
+      logger,
+      clock: runtime.clock,
+      telemetry: runtime.telemetry,
+      clients: deliveryClients({ kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET }, slack.apiUrl, runtime.db, logger),
+    });
     const nudges = await runJobNow(ctx, 'rep-nudges', runtime.clock.now());
     expect(nudges).toMatchObject({ sent: 3, failed: 0 });
 
@@ -84,7 +90,10 @@ describe('GET /metrics (Pacer on PostgreSQL, Slack over signed HTTP, the local S
     // Each by exactly what happened, not merely "moved".
     for (const move of EXPECTED_MOVES) expect(moved(move.name, move.labels), move.what).toBe(move.by);
     expect(moved('pacer_events_total', { source: 'api' })).toBe(EXPECTED_INGEST.accepted + EXPECTED_INGEST.duplicates + EXPECTED_INGEST.rejected);
-    expect(moved('pacer_slash_command_duration_seconds_count', { command: '/mykpis', answered: 'ack' }) + moved('pacer_slash_command_duration_seconds_count', { command: '/mykpis', answered: 'response_url' })).toBe(1);
+    expect(
+      moved('pacer_slash_command_duration_seconds_count', { command: '/mykpis', answered: 'ack' }) +
+        moved('pacer_slash_command_duration_seconds_count', { command: '/mykpis', answered: 'response_url' }),
+    ).toBe(1);
     expect(moved('pacer_job_runs_total', { job: 'rep-nudges', outcome: 'ok' })).toBe(1);
     expect(moved('pacer_job_duration_seconds_count', { job: 'rep-nudges', outcome: 'ok' })).toBe(1);
     expect(moved('pacer_job_runs_total', { job: 'manager-digests' })).toBe(0);

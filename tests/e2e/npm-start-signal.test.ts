@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/postgres-server.js';
 import { ROOT, waitFor } from '../helpers/process.js';
 
-const answers = (url: string) => fetch(url).then((r) => r.ok, () => false);
+const answers = (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe('npm start under a process manager', () => {
   it('passes SIGTERM on to Pacer, which shuts down and frees its port (no orphan left serving)', async () => {

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/postgres-server.js';
 import { ROOT, run, waitFor } from '../helpers/process.js';
 
-const up = (url: string) => fetch(url).then((r) => r.ok, () => false);
+const up = (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe('the Pacer process', () => {
   it('with no Slack, database or config, runs the sandbox: one line with its address, kept across restarts, others kept out', async () => {
@@ -64,7 +68,10 @@ describe('the Pacer process', () => {
     await writeFile(configPath, example.replace(/timezone: America\/Chicago/, 'timezone: Mars/Base'));
     server.child.kill('SIGHUP');
     await waitFor(() => server.output().includes('coaching config not applied'), 'an invalid config refused on SIGHUP');
-    const refusal = server.output().split('\n').find((l) => l.includes('coaching config not applied'))!;
+    const refusal = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes('coaching config not applied'))!;
     expect(JSON.parse(refusal).err.problems).toEqual([expect.objectContaining({ path: 'teams[0].timezone', message: '"Mars/Base" is not an IANA time zone' })]);
 
     await writeFile(configPath, example);

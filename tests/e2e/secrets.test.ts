@@ -94,9 +94,7 @@ describe('secrets at rest, in running processes', () => {
 
     const keyless = run(['src/cli/index.ts', 'secrets', 'rotate'], { DATABASE_URL: url });
     expect(await keyless.exited).toBe(1);
-    expect(keyless.output()).toBe(
-      'PACER_ENCRYPTION_KEY is not set: set it to the new key (generate one with `openssl rand -base64 32`) and PACER_ENCRYPTION_KEY_PREVIOUS to the key being replaced\n',
-    );
+    expect(keyless.output()).toBe('PACER_ENCRYPTION_KEY is not set: set it to the new key (generate one with `openssl rand -base64 32`) and PACER_ENCRYPTION_KEY_PREVIOUS to the key being replaced\n');
     await db.query('DELETE FROM slack_installation');
   });
 });

@@ -109,7 +109,12 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
 
   it('/mykpis last shows the last complete week; help and unknown arguments get usage', async () => {
     const last = (await command('UBEN', '/mykpis', 'last')).json();
-    const expected = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'last_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: true });
+    const expected = renderMyKpis({
+      report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF),
+      period: 'last_week',
+      appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`,
+      viewerIsSubject: true,
+    });
     expect(last.blocks).toEqual(expected.blocks);
     const help = await command('UBEN', '/mykpis', 'help');
     expect(textOf(help)).toContain('/mykpis last');
@@ -127,11 +132,21 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     const ghost = await command('UANNA', '/mykpis', '<@UNOBODY|x>');
     expect(ghost.json()).toEqual(refused.json());
     const byManager = (await command('UMGR', '/mykpis', '<@UBEN|ben>')).json();
-    const expected = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'this_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: false });
+    const expected = renderMyKpis({
+      report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF),
+      period: 'this_week',
+      appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`,
+      viewerIsSubject: false,
+    });
     expect(byManager.blocks).toEqual(expected.blocks);
     // Last week, the mention's label holding a space as some clients send it.
     const lastWeek = (await command('UMGR', '/mykpis', 'last week <@UBEN|Ben Example>')).json();
-    const expectedLast = renderMyKpis({ report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF), period: 'last_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: false });
+    const expectedLast = renderMyKpis({
+      report: await repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF),
+      period: 'last_week',
+      appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`,
+      viewerIsSubject: false,
+    });
     expect(lastWeek.blocks).toEqual(expectedLast.blocks);
     // A manager with no rep role of their own is pointed to /teamkpis.
     expect(textOf(await command('UMGR', '/mykpis'))).toContain('/teamkpis');
@@ -176,7 +191,16 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     const triggerId = slack.newTriggerId();
     const seen = slack.openedViews.length;
     const message = { text: 'Central — 3 reps to coach first', ts: '7.1', blocks: [] };
-    const res = await action({ teamId: TEAM, userId: 'UMGR', actionId: 'see_all_reps', value, triggerId, responseUrl: slack.newResponseUrl(), message, container: { type: 'message', message_ts: '7.1' } });
+    const res = await action({
+      teamId: TEAM,
+      userId: 'UMGR',
+      actionId: 'see_all_reps',
+      value,
+      triggerId,
+      responseUrl: slack.newResponseUrl(),
+      message,
+      container: { type: 'message', message_ts: '7.1' },
+    });
     expect(res.status).toBe(200);
     // Opened at once with the click's trigger id (the local Slack checks every view it is sent), then filled.
     const filled = await eventually(() => slack.openedViews.slice(seen).find((v) => v.method === 'views.update'));
@@ -232,7 +256,12 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
       const answers = await eventually(() => (slack.responses(responseUrl).length > 0 ? slack.responses(responseUrl) : undefined));
       await new Promise((r) => setTimeout(r, 200));
       expect(slack.responses(responseUrl)).toHaveLength(1);
-      const expected = renderMyKpis({ report: await repReport(db, ws, 'anna@example.com', SCENARIO_AS_OF), period: 'this_week', appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`, viewerIsSubject: true });
+      const expected = renderMyKpis({
+        report: await repReport(db, ws, 'anna@example.com', SCENARIO_AS_OF),
+        period: 'this_week',
+        appHomeUrl: `slack://app?team=${TEAM}&id=A0PACER&tab=home`,
+        viewerIsSubject: true,
+      });
       expect(answers[0]!.body as object).toMatchObject({ response_type: 'ephemeral', text: expected.text, blocks: expected.blocks });
     } finally {
       await slow.close();
@@ -246,7 +275,11 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     const view = (await eventually(() => slack.homeView('UANNA'))).payload;
     expect(validateView(view, 'home')).toEqual([]);
     expect(JSON.stringify(view)).toContain('show_events');
-    const retry = await event('Ev0HOME1', { type: 'app_home_opened', user: 'UANNA', channel: 'D0ANNA', tab: 'home', event_ts: '1.0' }, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    const retry = await event(
+      'Ev0HOME1',
+      { type: 'app_home_opened', user: 'UANNA', channel: 'D0ANNA', tab: 'home', event_ts: '1.0' },
+      { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    );
     expect(retry.status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.callsTo('views.publish').length).toBe(before + 1);
@@ -259,7 +292,12 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
   it('shows the events behind a figure to the rep and refuses them for another rep', async () => {
     const earlier = slack.callsTo('views.update').length;
     await action({ teamId: TEAM, userId: 'UANNA', actionId: 'show_events', value: JSON.stringify({ key: 'cadence.call', email: 'anna@example.com' }) });
-    const update = await eventually(() => slack.callsTo('views.update').slice(earlier).find((c) => JSON.stringify(c.body).includes('call')));
+    const update = await eventually(() =>
+      slack
+        .callsTo('views.update')
+        .slice(earlier)
+        .find((c) => JSON.stringify(c.body).includes('call')),
+    );
     const view = typeof update.body.view === 'string' ? JSON.parse(update.body.view) : update.body.view;
     expect(validateView(view, 'modal')).toEqual([]);
     // Anna made 10 calls a week over the 4-week cadence window: 40 events.
@@ -270,7 +308,7 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(JSON.stringify(refused.body)).toContain('isn’t available to you');
   });
 
-  it("acknowledges a click on a link button (an alert's \"Open in CRM\", /mykpis's \"Open your dashboard\") at once: Slack opens the link itself", async () => {
+  it('acknowledges a click on a link button (an alert\'s "Open in CRM", /mykpis\'s "Open your dashboard") at once: Slack opens the link itself', async () => {
     for (const actionId of ['open_record', 'open_dashboard']) {
       const started = Date.now();
       const res = await action({ teamId: TEAM, userId: 'UANNA', actionId });
@@ -306,11 +344,24 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
       ts: '1.1',
       blocks: [
         { type: 'section', block_id: 'alert', text: { type: 'mrkdwn', text: 'Lead L9 has waited 30 hours' } },
-        { type: 'actions', block_id: 'alert_actions', elements: [{ type: 'button', action_id: 'alert_snooze_1d', text: { type: 'plain_text', text: 'Snooze' }, value: '{"key":"untouched_lead:L9"}' }] },
+        {
+          type: 'actions',
+          block_id: 'alert_actions',
+          elements: [{ type: 'button', action_id: 'alert_snooze_1d', text: { type: 'plain_text', text: 'Snooze' }, value: '{"key":"untouched_lead:L9"}' }],
+        },
       ],
     };
     // A snooze button (the App Home's, and alerts posted before the snooze menu) still works.
-    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'alert_snooze_1d', value: '{"key":"untouched_lead:L9"}', blockId: 'alert_actions', responseUrl, message, container: { type: 'message', message_ts: '1.1' } });
+    await action({
+      teamId: TEAM,
+      userId: 'UANNA',
+      actionId: 'alert_snooze_1d',
+      value: '{"key":"untouched_lead:L9"}',
+      blockId: 'alert_actions',
+      responseUrl,
+      message,
+      container: { type: 'message', message_ts: '1.1' },
+    });
     const answer: any = (await eventually(() => slack.responses(responseUrl)[0])).body;
     expect(answer.replace_original).toBe(true);
     expect(JSON.stringify(answer.blocks)).toContain('Snoozed until');
@@ -319,7 +370,16 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
     expect(state).toMatchObject({ status: 'snoozed', snoozeCount: 1 });
     expect(state!.snoozedUntil!.getTime()).toBe(SCENARIO_AS_OF.getTime() + 86_400_000);
 
-    await action({ teamId: TEAM, userId: 'UANNA', actionId: 'feedback_not_useful', value: '{"subject":"rep_nudge:2026-11-16"}', blockId: 'fb', responseUrl: slack.newResponseUrl(), message: { ...message, blocks: [] }, container: { type: 'message', message_ts: '1.1' } });
+    await action({
+      teamId: TEAM,
+      userId: 'UANNA',
+      actionId: 'feedback_not_useful',
+      value: '{"subject":"rep_nudge:2026-11-16"}',
+      blockId: 'fb',
+      responseUrl: slack.newResponseUrl(),
+      message: { ...message, blocks: [] },
+      container: { type: 'message', message_ts: '1.1' },
+    });
     await eventually(async () => (await db.prisma.feedback.findFirst({ where: { workspaceId: ws, subject: 'rep_nudge:2026-11-16', useful: false } })) ?? undefined);
   });
 
@@ -376,7 +436,9 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
 
       const second = await click({ actionId: 'alert_not_useful', blockId: 'alert_actions:2', value: JSON.stringify({ key: alerts[2]!.key }) }, { ...posted, blocks: first.blocks });
       const until = new Date(SCENARIO_AS_OF.getTime() + 30 * 86_400_000);
-      expect(await db.prisma.alertRulePause.findMany({ where: { memberId: anna.id }, select: { rule: true, until: true, undoneAt: true } })).toEqual([{ rule: 'untouched_lead', until, undoneAt: null }]);
+      expect(await db.prisma.alertRulePause.findMany({ where: { memberId: anna.id }, select: { rule: true, until: true, undoneAt: true } })).toEqual([
+        { rule: 'untouched_lead', until, undoneAt: null },
+      ]);
       const note = actionsOf(second.blocks, 'alert_actions:2:note');
       expect(note.text.text).toBe(`⏸️ *Paused:* Pacer won’t send you untouched-lead alerts until <!date^${until.getTime() / 1000}^{date_short_pretty}|Dec 23>.`);
       expect(note.accessory).toMatchObject({ action_id: 'alert_pause_undo', text: { text: 'Undo' } });
@@ -391,7 +453,16 @@ describe('Slack in HTTP mode (signed requests, local Slack Web API)', () => {
 
     it('a click whose value is not an alert key is refused, logged, and changes nothing', async () => {
       const before = await db.prisma.alertFeedback.count();
-      const res = await action({ teamId: TEAM, userId: 'UANNA', actionId: 'alert_useful', value: '{"subject":"x"}', blockId: 'alert_actions:0', responseUrl: slack.newResponseUrl(), message: posted, container });
+      const res = await action({
+        teamId: TEAM,
+        userId: 'UANNA',
+        actionId: 'alert_useful',
+        value: '{"subject":"x"}',
+        blockId: 'alert_actions:0',
+        responseUrl: slack.newResponseUrl(),
+        message: posted,
+        container,
+      });
       expect(res.status).toBe(200);
       await eventually(() => (/alert_useful: malformed value/.test(app.logs()) ? true : undefined));
       expect(await db.prisma.alertFeedback.count()).toBe(before);

@@ -62,7 +62,10 @@ describe('multi-workspace OAuth mode', () => {
     expect(authorize.searchParams.get('client_id')).toBe(OAUTH.clientId);
     expect(authorize.searchParams.get('scope')!.split(',').sort()).toEqual([...BOT_SCOPES].sort());
     const state = authorize.searchParams.get('state')!;
-    const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = start.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const code = slack.issueOAuthCode(TEAM, { installerUserId: 'UADMIN', scopes: [...BOT_SCOPES] });
     return fetch(`${app.url}/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });
   }

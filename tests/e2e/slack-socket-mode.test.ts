@@ -167,10 +167,20 @@ describe('Slack in Socket Mode (the real SocketModeReceiver against a local Sock
     // Events take no answer: the acknowledgement is empty.
     expect(ack.payload ?? {}).toEqual({});
 
-    const publish = await eventually(() => slack.callsTo('views.publish').slice(publishes).find((c) => c.body.user_id === 'UANNA'));
+    const publish = await eventually(() =>
+      slack
+        .callsTo('views.publish')
+        .slice(publishes)
+        .find((c) => c.body.user_id === 'UANNA'),
+    );
     expect(publish.token).toBe(BOT_TOKEN);
     expect(publish.status).toBe(200);
-    expect(slack.callsTo('views.publish').slice(publishes).map((c) => c.body.user_id)).toEqual(['UANNA']);
+    expect(
+      slack
+        .callsTo('views.publish')
+        .slice(publishes)
+        .map((c) => c.body.user_id),
+    ).toEqual(['UANNA']);
     const home = slack.homeView('UANNA', TEAM);
     expect(home).toBeDefined();
     expect(validateView(home!.payload, 'home')).toEqual([]);

@@ -6,10 +6,13 @@ import { freePort } from '../helpers/postgres-server.js';
 import { ROOT, run, STACK_LINE, type Running } from '../helpers/process.js';
 
 /** Nine aliases per level, seven levels deep: 9^7 copies if expanded ("billion laughs"). */
-const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefg'.split('').map((k, i) => {
-  const prev = 'abcdefg'[i]!;
-  return `${k}: &${k} [${Array.from({ length: 9 }, () => `*${prev}`).join(',')}]`;
-})].join('\n');
+const ALIAS_BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...'bcdefg'.split('').map((k, i) => {
+    const prev = 'abcdefg'[i]!;
+    return `${k}: &${k} [${Array.from({ length: 9 }, () => `*${prev}`).join(',')}]`;
+  }),
+].join('\n');
 
 /** The message of the one fatal log line the server wrote before exiting. */
 function fatalMessage(r: Running): string {
@@ -61,9 +64,7 @@ describe('an error at start is one message, exit 1, no stack trace', () => {
   it('names an unreachable PostgreSQL server, without its password', async () => {
     const port = await freePort();
     const env = { DATABASE_URL: `postgres://pacer:hunter2-secret@127.0.0.1:${port}/pacer`, PORT: String(await freePort()), PACER_CONFIG: '' };
-    const message =
-      `Cannot connect to PostgreSQL at 127.0.0.1:${port}/pacer: connect ECONNREFUSED 127.0.0.1:${port}. ` +
-      'Check DATABASE_URL and that the server is running and accepts connections.';
+    const message = `Cannot connect to PostgreSQL at 127.0.0.1:${port}/pacer: connect ECONNREFUSED 127.0.0.1:${port}. ` + 'Check DATABASE_URL and that the server is running and accepts connections.';
 
     const server = run(['src/main.ts'], env);
     await expectCleanExit(server);

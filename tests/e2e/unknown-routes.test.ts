@@ -74,7 +74,10 @@ describe('requests Bolt does not serve never stop Pacer', () => {
   let slack: LocalSlack;
   beforeAll(async () => {
     db = await createTestDatabase('embedded');
-    slack = await startLocalSlack({ oauth: { clientId: '1.2', clientSecret: 'routes-client-secret' }, workspaces: [{ teamId: TEAM, botToken: BOT_TOKEN, botUserId: 'UPACER', appId: 'A0PACER', users: [] }] });
+    slack = await startLocalSlack({
+      oauth: { clientId: '1.2', clientSecret: 'routes-client-secret' },
+      workspaces: [{ teamId: TEAM, botToken: BOT_TOKEN, botUserId: 'UPACER', appId: 'A0PACER', users: [] }],
+    });
   });
   afterAll(async () => {
     await slack?.close();
@@ -142,7 +145,12 @@ describe('requests Bolt does not serve never stop Pacer', () => {
     try {
       const base = `http://127.0.0.1:${port}`;
       const until = Date.now() + 90_000;
-      while (!(await fetch(`${base}/healthz`).then((r) => r.ok, () => false))) {
+      while (
+        !(await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
         if (Date.now() > until || exitCode !== undefined) throw new Error(`Pacer did not start (exit ${String(exitCode)})`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -11,7 +11,6 @@ const CLIENTS = 20;
 const ROUNDS = { postgres: { rounds: 12, ms: 25_000 }, embedded: { rounds: 2, ms: 15_000 } } as const;
 
 describe.each(['postgres', 'embedded'] as const)('versions sent at once on %s', (kind) => {
-
   let api: IngestApi;
   beforeAll(async () => {
     api = await startIngestApi(kind, 'T0VRACE');
@@ -24,13 +23,13 @@ describe.each(['postgres', 'embedded'] as const)('versions sent at once on %s', 
     const until = Date.now() + ms;
     for (let round = 0; round < rounds && Date.now() < until; round++) {
       const ids = Array.from({ length: IDS }, (_, i) => `r${round}-${i}`);
-      const batch = (version: number) =>
-        ids.map((id) => ({ id, type: 'call', occurredAt: '2026-11-02T16:00:00Z', repEmail: 'anna@example.com', version, metadata: { version } }));
-      const replies = await Promise.all(
-        Array.from({ length: CLIENTS }, (_, i) => postJson(`${api.server.url}/api/v1/events`, { events: batch(i + 1) }, api.ingestKey)),
-      );
+      const batch = (version: number) => ids.map((id) => ({ id, type: 'call', occurredAt: '2026-11-02T16:00:00Z', repEmail: 'anna@example.com', version, metadata: { version } }));
+      const replies = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => postJson(`${api.server.url}/api/v1/events`, { events: batch(i + 1) }, api.ingestKey)));
 
-      expect(replies.map((r) => r.status), `round ${round}: statuses`).toEqual(replies.map(() => 200));
+      expect(
+        replies.map((r) => r.status),
+        `round ${round}: statuses`,
+      ).toEqual(replies.map(() => 200));
       for (const reply of replies) {
         expect(reply.body.accepted + reply.body.duplicates + reply.body.rejected.length).toBe(IDS);
       }

@@ -84,8 +84,24 @@ export interface StreamPlan {
   teams: TeamPlan[];
   /** Weekly runs of touches naming no lead or deal: n touches of a type in a week. */
   bursts: { who: number; week: number; type: string; n: number }[];
-  leads: { lead: number; who: number; at: number; inbound: boolean; touchAfterHours: number | null; outcome: 'qualified' | 'disqualified' | 'none'; outcomeAfterHours: number; opportunity: { deal: number; who: number | null; afterHours: number } | null }[];
-  deals: { deal: number; who: number; at: number; amount: number; lead: number | null; steps: { afterHours: number; kind: 'stage' | 'touch' | 'meeting' | 'won' | 'lost'; stage: number; who: number | null }[] }[];
+  leads: {
+    lead: number;
+    who: number;
+    at: number;
+    inbound: boolean;
+    touchAfterHours: number | null;
+    outcome: 'qualified' | 'disqualified' | 'none';
+    outcomeAfterHours: number;
+    opportunity: { deal: number; who: number | null; afterHours: number } | null;
+  }[];
+  deals: {
+    deal: number;
+    who: number;
+    at: number;
+    amount: number;
+    lead: number | null;
+    steps: { afterHours: number; kind: 'stage' | 'touch' | 'meeting' | 'won' | 'lost'; stage: number; who: number | null }[];
+  }[];
   noise: EventPlan[];
   writers: number;
   writerOf: number[];
@@ -332,11 +348,13 @@ export function materialize(plan: StreamPlan, workspaceId: string): Materialized
 
   const teamOf = (people: Person[][], email: string | null) => (email === null ? null : people.findIndex((m) => m.some((p) => p.email === email)));
   const identities: Identity[] = [
-    ...members.flat().flatMap((p): Identity[] => [
-      { ref: { repEmail: p.email }, before: p.email, after: p.email },
-      ...(p.crmOwnerId ? [{ ref: { crmOwnerId: p.crmOwnerId }, before: p.email, after: relinked.has(`crm:${p.crmOwnerId}`) ? null : p.email }] : []),
-      ...(p.slackUserId ? [{ ref: { slackUserId: p.slackUserId }, before: p.email, after: relinked.has(`slack:${p.slackUserId}`) ? null : p.email }] : []),
-    ]),
+    ...members
+      .flat()
+      .flatMap((p): Identity[] => [
+        { ref: { repEmail: p.email }, before: p.email, after: p.email },
+        ...(p.crmOwnerId ? [{ ref: { crmOwnerId: p.crmOwnerId }, before: p.email, after: relinked.has(`crm:${p.crmOwnerId}`) ? null : p.email }] : []),
+        ...(p.slackUserId ? [{ ref: { slackUserId: p.slackUserId }, before: p.email, after: relinked.has(`slack:${p.slackUserId}`) ? null : p.email }] : []),
+      ]),
     { ref: { repEmail: UNLINKED.email }, before: null, after: emailTeam === null ? null : UNLINKED.email },
     { ref: { crmOwnerId: UNLINKED.crm }, before: null, after: crmRep === null ? null : reps[crmRep % reps.length]!.email },
     { ref: { slackUserId: UNLINKED.slack }, before: null, after: slackRep === null ? null : reps[slackRep % reps.length]!.email },
@@ -432,8 +450,7 @@ export function materialize(plan: StreamPlan, workspaceId: string): Materialized
       const touchTypes = team.extraTouch ? [EXTRA_TOUCH] : [];
       const candidates = focusIndicatorsFor({ touchTypes, pipelineStages: stages });
       const teamReps = people[t]!.filter((p) => p.role === 'rep');
-      const period =
-        team.period === 'custom' ? { start: dateIn(start + 2 * WEEK, team.timezone), end: dateIn(end + 4 * WEEK, team.timezone) } : team.period;
+      const period = team.period === 'custom' ? { start: dateIn(start + 2 * WEEK, team.timezone), end: dateIn(end + 4 * WEEK, team.timezone) } : team.period;
       return {
         name: teamNames[t],
         timezone: phase === 'before' ? team.timezone : team.next.timezone,

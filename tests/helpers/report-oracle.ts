@@ -98,9 +98,7 @@ async function readRawEvents(db: Database, workspaceId: number): Promise<RawEven
       },
       memberId: r.member_id,
       receivedAt: time(r.received_at),
-      names: carriesName
-        ? { id: r.external_id, at, dealId: r.deal_id, leadId: r.lead_id, dealName: r.deal_name, leadName: r.lead_name, accountName: r.account_name, url: r.url }
-        : null,
+      names: carriesName ? { id: r.external_id, at, dealId: r.deal_id, leadId: r.lead_id, dealName: r.deal_name, leadName: r.lead_name, accountName: r.account_name, url: r.url } : null,
     };
   });
 }
@@ -142,17 +140,14 @@ export async function assertKeptPairsEqualOracle(db: Database, state: OracleStat
   const tally = { kept: 0, computed: 0 };
   for (const team of state.teams) {
     const weekStart = completeWeeks(asOf, 1, { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn }).start;
-    const read = () =>
-      db.query<{ cohort: CohortPairs[]; computed_at: Date | string }>('SELECT cohort, computed_at FROM team_links WHERE team_id = $1 AND week_start = $2', [team.id, weekStart]);
+    const read = () => db.query<{ cohort: CohortPairs[]; computed_at: Date | string }>('SELECT cohort, computed_at FROM team_links WHERE team_id = $1 AND week_start = $2', [team.id, weekStart]);
     const [before] = await read();
     await teamReport(db, state.workspaceId, team.input.name, asOf);
     const [kept] = await read();
     if (!kept) throw new Error(`workspace ${state.workspaceId}, team ${team.input.name}: no links kept for the week of ${weekStart.toISOString()} after its report`);
     const differences = jsonDifferences(kept.cohort, oracleCohort(state, team, asOf));
     if (differences.length > 0) {
-      throw new Error(
-        `workspace ${state.workspaceId}, team ${team.input.name}, as of ${asOf.toISOString()}: the kept cohort pairs differ from the raw oracle's at:\n  ${differences.join('\n  ')}`,
-      );
+      throw new Error(`workspace ${state.workspaceId}, team ${team.input.name}, as of ${asOf.toISOString()}: the kept cohort pairs differ from the raw oracle's at:\n  ${differences.join('\n  ')}`);
     }
     if (before && time(before.computed_at) === time(kept.computed_at)) tally.kept += 1;
     else tally.computed += 1;
@@ -167,9 +162,7 @@ function oracleDataHealth(state: OracleState, team: TeamInput, asOf: Date, now: 
   const received = state.raw.filter((r) => r.memberId !== null && reps.has(r.memberId) && r.receivedAt <= t);
   const latest = (values: number[]) => (values.length === 0 ? null : new Date(Math.max(...values)));
   const week = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
-  const touched = activitySpans(asOf, week).map((span) =>
-    received.some((r) => team.touchTypes.has(r.event.type) && r.event.at >= span.start.getTime() && r.event.at < span.end.getTime()),
-  );
+  const touched = activitySpans(asOf, week).map((span) => received.some((r) => team.touchTypes.has(r.event.type) && r.event.at >= span.start.getTime() && r.event.at < span.end.getTime()));
   const health = judgeDataHealth({
     asOf,
     now,

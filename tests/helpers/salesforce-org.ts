@@ -17,12 +17,7 @@ export function configDoc(instanceUrl: string, extraMembers: object[] = [], sour
         timezone: 'America/Chicago',
         pipelineStages: ['discovery', 'demo', 'proposal'],
         focus: ['cadence.call'],
-        members: [
-          { email: 'boss@x.com', name: 'Boss', role: 'manager' },
-          { email: 'anna@x.com', name: 'Anna' },
-          { email: 'ben@x.com', name: 'Ben' },
-          ...extraMembers,
-        ],
+        members: [{ email: 'boss@x.com', name: 'Boss', role: 'manager' }, { email: 'anna@x.com', name: 'Anna' }, { email: 'ben@x.com', name: 'Ben' }, ...extraMembers],
       },
     ],
     sources: [

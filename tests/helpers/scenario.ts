@@ -44,7 +44,9 @@ export function scenarioEvents(): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
   const iso = (ms: number) => new Date(ms).toISOString();
   const calls = (rep: string, perWeek: number, weeks: number[]) => {
-    for (const w of weeks) for (let i = 0; i < perWeek; i += 1) events.push({ id: `${rep}-call-${w}-${i}`, type: 'call', occurredAt: iso(WEEK_STARTS[w]! + (i + 1) * 3_600_000 + 14 * 3_600_000), repEmail: `${rep}@example.com` });
+    for (const w of weeks)
+      for (let i = 0; i < perWeek; i += 1)
+        events.push({ id: `${rep}-call-${w}-${i}`, type: 'call', occurredAt: iso(WEEK_STARTS[w]! + (i + 1) * 3_600_000 + 14 * 3_600_000), repEmail: `${rep}@example.com` });
   };
   calls('anna', 10, [0, 1, 2, 3]);
   calls('ben', 5, [0, 1, 2, 3]);
@@ -54,7 +56,14 @@ export function scenarioEvents(): Record<string, unknown>[] {
   const deal = (rep: string, id: string, amount: number, week: number, outcome: 'won' | 'lost') => {
     events.push({ id: `${id}-open`, type: 'opportunity_created', occurredAt: iso(WEEK_STARTS[week]! + day), repEmail: `${rep}@example.com`, dealId: id, amount });
     events.push({ id: `${id}-demo`, type: 'stage_changed', occurredAt: iso(WEEK_STARTS[week]! + 2 * day), repEmail: `${rep}@example.com`, dealId: id, stage: 'demo' });
-    events.push({ id: `${id}-close`, type: outcome === 'won' ? 'deal_won' : 'deal_lost', occurredAt: iso(WEEK_STARTS[week]! + 4 * day), repEmail: `${rep}@example.com`, dealId: id, ...(outcome === 'won' ? { amount } : {}) });
+    events.push({
+      id: `${id}-close`,
+      type: outcome === 'won' ? 'deal_won' : 'deal_lost',
+      occurredAt: iso(WEEK_STARTS[week]! + 4 * day),
+      repEmail: `${rep}@example.com`,
+      dealId: id,
+      ...(outcome === 'won' ? { amount } : {}),
+    });
   };
   deal('anna', 'A1', 10000, 1, 'won');
   deal('ben', 'B1', 4000, 2, 'won');

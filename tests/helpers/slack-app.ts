@@ -17,13 +17,7 @@ export interface SlackTestApp {
   close(): Promise<void>;
 }
 
-export async function startSlackTestApp(options: {
-  db: Database;
-  slack: Exclude<SlackMode, { kind: 'none' }>;
-  slackApiUrl: string;
-  now: Date;
-  answerBudgetMs?: number;
-}): Promise<SlackTestApp> {
+export async function startSlackTestApp(options: { db: Database; slack: Exclude<SlackMode, { kind: 'none' }>; slackApiUrl: string; now: Date; answerBudgetMs?: number }): Promise<SlackTestApp> {
   const chunks: string[] = [];
   const logger = createLogger({
     level: 'debug',

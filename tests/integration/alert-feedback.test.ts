@@ -40,7 +40,15 @@ describe.each(DATABASE_KINDS)('alert feedback and rule pauses on %s', (kind) => 
     const members = await db.prisma.member.findMany({ where: { workspaceId: ws } });
     const id = (name: string) => members.find((m) => m.name === name)!.id;
     const fb = (memberName: string, alertKey: string, useful: boolean, now: Date) => recordAlertFeedback(db, { workspaceId: ws, memberId: id(memberName), alertKey, useful, now });
-    const paused = async (now: Date) => [...(await pausedRuleKeys(db, ws, members.map((m) => m.id), now))].sort();
+    const paused = async (now: Date) =>
+      [
+        ...(await pausedRuleKeys(
+          db,
+          ws,
+          members.map((m) => m.id),
+          now,
+        )),
+      ].sort();
     return { ws, id, fb, paused };
   }
 
@@ -153,8 +161,7 @@ describe('a paused rule in the scan, the digest and pacer status (PostgreSQL, lo
     await db?.close();
   });
 
-  const ctx = (now: Date) =>
-    jobContext({ db, logger, clock: manualClock(now), clients: deliveryClients({ kind: 'http', botToken: TOKEN, signingSecret: 'unused' }, slack.apiUrl, db, logger) });
+  const ctx = (now: Date) => jobContext({ db, logger, clock: manualClock(now), clients: deliveryClients({ kind: 'http', botToken: TOKEN, signingSecret: 'unused' }, slack.apiUrl, db, logger) });
   /** The rule of each alert a message carries, read from its buttons' keys. */
   const rulesIn = (m: { blocks?: unknown[] }) =>
     (m.blocks ?? []).flatMap((b: any) => (b.type === 'actions' ? [JSON.parse(b.elements.find((e: any) => e.action_id === 'alert_done').value).key.split(':')[0] as string] : []));
@@ -188,7 +195,9 @@ describe('a paused rule in the scan, the digest and pacer status (PostgreSQL, lo
     const digests = await runJobNow(ctx(END), 'manager-digests', END);
     expect(digests.sent).toBeGreaterThan(0);
     const team = roster.find((t) => t.name === rep.team)!;
-    const digestTexts = team.managers.flatMap((m) => slack.messages(`U${m.memberId}`)).flatMap((m) => (m.blocks ?? []).flatMap((b: any) => (b.type === 'context' ? b.elements.map((e: any) => e.text as string) : [])));
+    const digestTexts = team.managers
+      .flatMap((m) => slack.messages(`U${m.memberId}`))
+      .flatMap((m) => (m.blocks ?? []).flatMap((b: any) => (b.type === 'context' ? b.elements.map((e: any) => e.text as string) : [])));
     const words = rule.replace(/_/g, '-');
     expect(digestTexts).toContain(`Alert feedback, last 30 days: ${words} 👍 0 👎 2`);
     const paused = digestTexts.find((t) => t.startsWith('Paused after 2 👎:'));

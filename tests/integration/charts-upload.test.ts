@@ -91,7 +91,9 @@ describe('chart uploads to Slack (local Slack)', () => {
 
     sleeps.length = 0;
     infoCalls = -100;
-    await expect(uploadChart(unprocessed, { png: Buffer.from('x'), filename: 'a.png', title: 't', altText: 'a' }, { sleep, readyChecks: 3, readyDelayMs: 10 })).rejects.toThrow(/not processed file F0SLOW after 3 checks/);
+    await expect(uploadChart(unprocessed, { png: Buffer.from('x'), filename: 'a.png', title: 't', altText: 'a' }, { sleep, readyChecks: 3, readyDelayMs: 10 })).rejects.toThrow(
+      /not processed file F0SLOW after 3 checks/,
+    );
 
     // No files:read: one pause, then on.
     slack.failNext('files.info', { error: 'missing_scope' });

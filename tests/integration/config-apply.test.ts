@@ -151,7 +151,15 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
 
     const targets = await db.prisma.target.findMany({ where: { workspaceId: ws.id }, include: { team: true, member: true }, orderBy: { id: 'asc' } });
     expect(
-      targets.map((t) => [t.team.name, t.member?.email ?? null, t.metric, t.periodKind, t.periodStart?.toISOString().slice(0, 10) ?? null, t.periodEnd?.toISOString().slice(0, 10) ?? null, t.value.toNumber()]),
+      targets.map((t) => [
+        t.team.name,
+        t.member?.email ?? null,
+        t.metric,
+        t.periodKind,
+        t.periodStart?.toISOString().slice(0, 10) ?? null,
+        t.periodEnd?.toISOString().slice(0, 10) ?? null,
+        t.value.toNumber(),
+      ]),
     ).toEqual([
       ['Central', null, 'booked_revenue', 'quarter', null, null, 250000],
       ['Central', 'anna@x.com', 'deals_won', 'month', null, null, 4],

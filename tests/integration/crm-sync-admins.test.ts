@@ -159,7 +159,12 @@ describe.each(DATABASE_KINDS)('the admins’ DM when a CRM source stops, on %s',
       expect(validateBlocks(dm!.blocks ?? [], { surface: 'message' })).toEqual([]);
     }
     // Dana by her member email, ops@acme.com by theirs (both remembered), U0SAM as written.
-    expect(slack.callsTo('users.lookupByEmail').map((c) => c.body.email).sort()).toEqual(['dana@x.com', 'ops@acme.com']);
+    expect(
+      slack
+        .callsTo('users.lookupByEmail')
+        .map((c) => c.body.email)
+        .sort(),
+    ).toEqual(['dana@x.com', 'ops@acme.com']);
     expect(JSON.stringify(slack.calls)).not.toContain(HUBSPOT_TOKEN);
     const sourceId = (await source()).id;
     expect((await deliveries()).map((d) => [d.key, d.status])).toEqual(ADMINS.map((a) => [sourceFailingKey(TEAM, a, sourceId, since), 'sent']).sort());
@@ -304,13 +309,21 @@ describe.each(DATABASE_KINDS)('the admins’ DM when a CRM source stops, on %s',
     pacer.clock.set(new Date(NOW.getTime() + 2 * TEN_MINUTES));
     await syncNamed(pacer, workspaceId);
     await db.query('DELETE FROM slack_user');
-    slack.setScopes(TEAM, LOCAL_SLACK_SCOPES.filter((s) => s !== 'users:read.email'));
+    slack.setScopes(
+      TEAM,
+      LOCAL_SLACK_SCOPES.filter((s) => s !== 'users:read.email'),
+    );
     hs.revokeToken();
     pacer.clock.set(new Date(NOW.getTime() + 3 * TEN_MINUTES));
     expect((await syncNamed(pacer, workspaceId)).status).toBe('failed');
     expect(dmCounts()).toEqual([1, 1, 2]);
     const spell2 = (await deliveries()).filter((d) => d.key.endsWith(`:${NOW.getTime() + 3 * TEN_MINUTES}`));
-    expect(spell2.filter((d) => d.error === 'missing_scope').map((d) => d.recipient).sort()).toEqual(['dana@x.com', 'nobody@acme.com', 'ops@acme.com']);
+    expect(
+      spell2
+        .filter((d) => d.error === 'missing_scope')
+        .map((d) => d.recipient)
+        .sort(),
+    ).toEqual(['dana@x.com', 'nobody@acme.com', 'ops@acme.com']);
 
     // Slack unreachable (auth.test fails in a fresh process): logged, and the sync result is the source's own.
     hs.restoreToken();

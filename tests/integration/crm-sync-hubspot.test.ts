@@ -12,17 +12,7 @@ import type { SourceRunResult } from '../../src/sync/runner.js';
 import { sourceStatusLines } from '../../src/sync/status.js';
 import { startTestServer } from '../helpers/http.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
-import {
-  applyDocument,
-  capturingLogger,
-  eventVersions,
-  HUBSPOT_TOKEN,
-  startTestHubSpot,
-  storedEvents,
-  syncNamed,
-  testSyncDeps,
-  type StoredEvent,
-} from '../helpers/hubspot.js';
+import { applyDocument, capturingLogger, eventVersions, HUBSPOT_TOKEN, startTestHubSpot, storedEvents, syncNamed, testSyncDeps, type StoredEvent } from '../helpers/hubspot.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const at = (s: string) => Date.parse(`2026-${s}Z`);
@@ -38,12 +28,7 @@ function configDoc(apiUrl: string, extraMembers: object[] = []) {
         timezone: 'America/Chicago',
         pipelineStages: ['discovery', 'demo', 'proposal'],
         focus: ['cadence.call'],
-        members: [
-          { email: 'boss@x.com', name: 'Boss', role: 'manager' },
-          { email: 'anna@x.com', name: 'Anna' },
-          { email: 'ben@x.com', name: 'Ben' },
-          ...extraMembers,
-        ],
+        members: [{ email: 'boss@x.com', name: 'Boss', role: 'manager' }, { email: 'anna@x.com', name: 'Anna' }, { email: 'ben@x.com', name: 'Ben' }, ...extraMembers],
       },
     ],
     sources: [{ kind: 'hubspot', token: 'env:HUBSPOT_TOKEN', apiUrl, stages: { appointmentscheduled: 'discovery' }, meetings: { demoTypes: ['Demo'] } }],
@@ -71,14 +56,44 @@ function buildCrm(hs: LocalHubSpot) {
         { id: 'closedlost', label: 'Closed lost', closed: 'lost' },
       ],
     },
-    { id: 'renewals', label: 'Renewals', stages: [{ id: 'r1', label: 'Renewal due' }, { id: 'r9', label: 'Renewed', closed: 'won' }] },
+    {
+      id: 'renewals',
+      label: 'Renewals',
+      stages: [
+        { id: 'r1', label: 'Renewal due' },
+        { id: 'r9', label: 'Renewed', closed: 'won' },
+      ],
+    },
   ];
-  const c1 = s.upsert('contacts', null, { firstname: 'Jo', lastname: 'Park', company: 'Acme Logistics', hubspot_owner_id: '701', hubspot_owner_assigneddate: iso('11-02T16:00:00'), hs_analytics_source: 'ORGANIC_SEARCH', lifecyclestage: 'lead' }, at('11-02T16:00:00'));
+  const c1 = s.upsert(
+    'contacts',
+    null,
+    {
+      firstname: 'Jo',
+      lastname: 'Park',
+      company: 'Acme Logistics',
+      hubspot_owner_id: '701',
+      hubspot_owner_assigneddate: iso('11-02T16:00:00'),
+      hs_analytics_source: 'ORGANIC_SEARCH',
+      lifecyclestage: 'lead',
+    },
+    at('11-02T16:00:00'),
+  );
   s.upsert('contacts', c1, { lifecyclestage: 'salesqualifiedlead' }, at('11-03T16:00:00'));
   s.upsert('contacts', c1, { lifecyclestage: 'opportunity' }, at('11-04T16:00:00'));
-  const c2 = s.upsert('contacts', null, { firstname: 'Sam', lastname: 'Novak', company: 'Harbor Foods', hubspot_owner_id: '702', hubspot_owner_assigneddate: iso('11-02T17:00:00'), hs_analytics_source: 'OFFLINE', hs_lead_status: 'NEW' }, at('11-02T17:00:00'));
+  const c2 = s.upsert(
+    'contacts',
+    null,
+    { firstname: 'Sam', lastname: 'Novak', company: 'Harbor Foods', hubspot_owner_id: '702', hubspot_owner_assigneddate: iso('11-02T17:00:00'), hs_analytics_source: 'OFFLINE', hs_lead_status: 'NEW' },
+    at('11-02T17:00:00'),
+  );
   s.upsert('contacts', c2, { hs_lead_status: 'UNQUALIFIED' }, at('11-04T17:00:00'));
-  const c3 = s.upsert('contacts', null, { firstname: 'Mei', lastname: 'Rao', hubspot_owner_id: '703', hubspot_owner_assigneddate: iso('11-05T15:00:00'), hs_analytics_source: 'PAID_SEARCH' }, at('11-05T15:00:00'));
+  const c3 = s.upsert(
+    'contacts',
+    null,
+    { firstname: 'Mei', lastname: 'Rao', hubspot_owner_id: '703', hubspot_owner_assigneddate: iso('11-05T15:00:00'), hs_analytics_source: 'PAID_SEARCH' },
+    at('11-05T15:00:00'),
+  );
   s.upsert('contacts', null, { firstname: 'No', lastname: 'Owner' }, at('11-05T15:00:00'));
 
   const acme = s.upsert('companies', null, { name: 'Acme Logistics' }, at('11-01T10:00:00'));
@@ -104,7 +119,12 @@ function buildCrm(hs: LocalHubSpot) {
   const e1 = s.upsert('emails', null, { hs_timestamp: iso('11-04T15:00:00'), hubspot_owner_id: '702', hs_email_direction: 'EMAIL' }, at('11-04T15:00:00'));
   s.associate('emails', e1, 'contacts', c2);
   const e2 = s.upsert('emails', null, { hs_timestamp: iso('11-04T16:00:00'), hubspot_owner_id: '702', hs_email_direction: 'INCOMING_EMAIL' }, at('11-04T16:00:00'));
-  const m1 = s.upsert('meetings', null, { hs_timestamp: iso('11-05T14:00:00'), hs_meeting_start_time: iso('11-05T15:00:00'), hubspot_owner_id: '701', hs_activity_type: 'Demo', hs_meeting_outcome: 'COMPLETED' }, at('11-05T16:00:00'));
+  const m1 = s.upsert(
+    'meetings',
+    null,
+    { hs_timestamp: iso('11-05T14:00:00'), hs_meeting_start_time: iso('11-05T15:00:00'), hubspot_owner_id: '701', hs_activity_type: 'Demo', hs_meeting_outcome: 'COMPLETED' },
+    at('11-05T16:00:00'),
+  );
   s.associate('meetings', m1, 'deals', d1);
   const m2 = s.upsert('meetings', null, { hs_timestamp: iso('11-06T15:00:00'), hubspot_owner_id: '702', hs_meeting_outcome: 'CANCELED' }, at('11-06T15:00:00'));
   const m3 = s.upsert('meetings', null, { hs_timestamp: iso('11-07T15:00:00'), hubspot_owner_id: '702', hs_activity_type: 'Sales meeting', hs_meeting_outcome: 'COMPLETED' }, at('11-07T15:00:00'));
@@ -236,7 +256,17 @@ describe.each(DATABASE_KINDS)('HubSpot sync on %s', (kind) => {
       .map((e) => (e.id === `hubspot:call:${ids.k3}` ? { ...e, occurredAt: iso('11-07T16:00:00') } : e));
     const expected = [
       ...renamed,
-      { ...none, id: `hubspot:deal:${ids.d2}:stage:demo`, type: 'stage_changed', occurredAt: new Date(edit + 1).toISOString(), stage: 'demo', dealId: ids.d2, dealName: 'Harbor pilot', url: `https://app.hubspot.com/contacts/${hs.portalId}/record/0-3/${ids.d2}`, rep: 'email:ben@x.com' },
+      {
+        ...none,
+        id: `hubspot:deal:${ids.d2}:stage:demo`,
+        type: 'stage_changed',
+        occurredAt: new Date(edit + 1).toISOString(),
+        stage: 'demo',
+        dealId: ids.d2,
+        dealName: 'Harbor pilot',
+        url: `https://app.hubspot.com/contacts/${hs.portalId}/record/0-3/${ids.d2}`,
+        rep: 'email:ben@x.com',
+      },
       { ...none, id: `hubspot:call:${k5}`, type: 'call', occurredAt: iso('11-19T16:00:00'), rep: 'email:ben@x.com' },
     ].sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(await storedEvents(db, workspaceId)).toEqual(expected);
@@ -321,7 +351,8 @@ describe('HubSpot sync: limits and failures', () => {
 
   it('stays under the limits by itself: no 429 from a server at the scaled limits', async () => {
     // Many engagements, so that the sync needs more requests than one window allows.
-    for (let i = 0; i < 3000; i += 1) hs.state.upsert('calls', null, { hs_timestamp: new Date(at('11-15T15:00:00') + i * 1000).toISOString(), hubspot_owner_id: '701' }, at('11-15T15:00:00') + i * 1000);
+    for (let i = 0; i < 3000; i += 1)
+      hs.state.upsert('calls', null, { hs_timestamp: new Date(at('11-15T15:00:00') + i * 1000).toISOString(), hubspot_owner_id: '701' }, at('11-15T15:00:00') + i * 1000);
     hs.clearRequests();
     const result = await syncNamed(testSyncDeps(db, { now: NOW }), workspaceId);
     expect(result).toMatchObject({ status: 'ok', rateLimited: 0 });

@@ -155,7 +155,9 @@ describe('Salesforce sync: limits and failures', () => {
     // Environments often hold a PEM with literal \n: read as line breaks.
     const wrong = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall, env: { ...SF_ENV, SF_JWT_KEY: other.replace(/\n/g, '\\n') } }), workspaceId, 'salesforce');
     expect(wrong).toMatchObject({ status: 'failed', stopping: true });
-    expect(wrong.error).toMatch(/^Salesforce refused the JWT bearer sign-in of pacer-integration@acme\.example \(invalid_grant: invalid assertion\)\. Check that the connected app holds the certificate of the key in SF_JWT_KEY/);
+    expect(wrong.error).toMatch(
+      /^Salesforce refused the JWT bearer sign-in of pacer-integration@acme\.example \(invalid_grant: invalid assertion\)\. Check that the connected app holds the certificate of the key in SF_JWT_KEY/,
+    );
     const garbled = await syncNamed(salesforceSyncDeps(db, { now: NOW, wall, env: { ...SF_ENV, SF_JWT_KEY: 'not a key' } }), workspaceId, 'salesforce');
     expect(garbled).toMatchObject({ status: 'failed', stopping: true });
     expect(garbled.error).toMatch(/^SF_JWT_KEY does not hold a PEM private key/);

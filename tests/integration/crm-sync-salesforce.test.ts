@@ -156,7 +156,17 @@ describe.each(DATABASE_KINDS)('Salesforce sync on %s', (kind) => {
       .map((e) => (e.id === `salesforce:task:${ids.t3}` ? { ...e, occurredAt: iso('11-07T06:00:00') } : e));
     const expected = [
       ...kept,
-      { ...none, id: `salesforce:opportunity:${ids.o2}:stage:demo`, type: 'stage_changed', occurredAt: new Date(edit + 1000).toISOString(), stage: 'demo', dealId: ids.o2, dealName: 'Harbor pilot', url: page('Opportunity', ids.o2), rep: 'email:ben@x.com' },
+      {
+        ...none,
+        id: `salesforce:opportunity:${ids.o2}:stage:demo`,
+        type: 'stage_changed',
+        occurredAt: new Date(edit + 1000).toISOString(),
+        stage: 'demo',
+        dealId: ids.o2,
+        dealName: 'Harbor pilot',
+        url: page('Opportunity', ids.o2),
+        rep: 'email:ben@x.com',
+      },
       { ...none, id: `salesforce:task:${t10}`, type: 'call', occurredAt: new Date(edit + 6000).toISOString(), rep: 'email:ben@x.com' },
     ].sort(byId);
     expect(await storedEvents(db, workspaceId)).toEqual(expected);
@@ -214,4 +224,3 @@ describe.each(DATABASE_KINDS)('Salesforce sync on %s', (kind) => {
     expect(await storedEvents(db, workspaceId)).toEqual(before);
   });
 });
-

@@ -179,7 +179,14 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
   it("reads a date alone as 00:00 in the rep's team zone: Chicago and London differ, people in no team use the workspace's", async () => {
     const ws = await workspace('Asia/Tokyo');
     const file = await writeCsv(
-      ['id,type,occurredAt,repEmail,slackUserId', 'c1,call,2026-11-02,anna@example.com,', 'c2,call,2026-11-02,,U0LEE', 'c3,call,2026-07-01,lee@example.com,', 'c4,call,2026-11-02,new@example.com,', 'c5,call,2026-11-02T09:00,anna@example.com,'].join('\n'),
+      [
+        'id,type,occurredAt,repEmail,slackUserId',
+        'c1,call,2026-11-02,anna@example.com,',
+        'c2,call,2026-11-02,,U0LEE',
+        'c3,call,2026-07-01,lee@example.com,',
+        'c4,call,2026-11-02,new@example.com,',
+        'c5,call,2026-11-02T09:00,anna@example.com,',
+      ].join('\n'),
     );
     expect(await run(ws, file)).toMatchObject({ accepted: 5, unmatched: 1, unmatchedPeople: ['new@example.com'], rejectedRows: 0 });
     expect((await stored(ws)).map(({ id, at }) => [id, at])).toEqual([
@@ -194,7 +201,13 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
   it('follows --map and --date-format, naming the column and the format of a date it cannot read', async () => {
     const ws = await workspace();
     const file = await writeCsv(
-      ['Activity ID,Kind,Date,Owner,Deal,Value,Notes', 'm1,deal_won,11/02/2026 09:30,Anna Snelling,D1,1500,x', 'm2,call,02/30/2026 09:00,Anna Snelling,,,', 'm3,demo,11/03/2026 14:00,U0LEE,D1,,', ''].join('\n'),
+      [
+        'Activity ID,Kind,Date,Owner,Deal,Value,Notes',
+        'm1,deal_won,11/02/2026 09:30,Anna Snelling,D1,1500,x',
+        'm2,call,02/30/2026 09:00,Anna Snelling,,,',
+        'm3,demo,11/03/2026 14:00,U0LEE,D1,,',
+        '',
+      ].join('\n'),
     );
     const summary = await run(ws, file, {
       fieldMap: parseFieldMap('events', ['id=Activity ID,type=Kind,occurredAt=Date', 'crmOwnerId=Owner,dealId=Deal,amount=Value']),
@@ -251,14 +264,21 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
       rejected: [],
       updated: 1,
     });
-    expect((await ingestEventsDetailed(db, ws, [call('demo')], { receivedAt: new Date() })).rejected).toEqual([{ index: 0, id: 'r1', errors: [{ path: 'id', message: expect.stringMatching(/^conflict: /) }] }]);
+    expect((await ingestEventsDetailed(db, ws, [call('demo')], { receivedAt: new Date() })).rejected).toEqual([
+      { index: 0, id: 'r1', errors: [{ path: 'id', message: expect.stringMatching(/^conflict: /) }] },
+    ]);
     expect((await stored(ws)).map((e) => [e.id, e.type])).toEqual([['r1', 'meeting']]);
   });
 
   it('changes nothing when the same file is imported twice: the second run is all duplicates', async () => {
     const ws = await workspace();
     const file = await writeCsv(
-      ['id,type,occurredAt,repEmail,dealId,amount,metadata', 't1,call,2026-11-02T10:00:00-06:00,anna@example.com,,,', 't2,opportunity_created,2026-11-02,anna@example.com,D1,100,"{""b"":1,""a"":2}"', 't3,meeting,2026-11-03 08:00,lee@example.com,,,'].join('\n'),
+      [
+        'id,type,occurredAt,repEmail,dealId,amount,metadata',
+        't1,call,2026-11-02T10:00:00-06:00,anna@example.com,,,',
+        't2,opportunity_created,2026-11-02,anna@example.com,D1,100,"{""b"":1,""a"":2}"',
+        't3,meeting,2026-11-03 08:00,lee@example.com,,,',
+      ].join('\n'),
     );
     expect(await run(ws, file)).toMatchObject({ rowsRead: 3, accepted: 3, duplicates: 0, rejectedRows: 0 });
     const before = await stored(ws);
@@ -298,7 +318,13 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
       // A later export: D1's amount changed, D2 was lost after all, D3 was reopened, D4 is unchanged.
       await writeFile(
         file,
-        [HEADER, 'D1,anna@example.com,2026-10-01,2026-11-02,won,6000,proposal', 'D2,Anna Snelling,2026-10-01,2026-11-10,lost,7000,', 'D3,U0LEE,2026-10-05,,open,3000,', 'D4,newrep@example.com,2026-10-06,,Negotiation,,'].join('\n'),
+        [
+          HEADER,
+          'D1,anna@example.com,2026-10-01,2026-11-02,won,6000,proposal',
+          'D2,Anna Snelling,2026-10-01,2026-11-10,lost,7000,',
+          'D3,U0LEE,2026-10-05,,open,3000,',
+          'D4,newrep@example.com,2026-10-06,,Negotiation,,',
+        ].join('\n'),
       );
       expect(await run(ws, file, { kind: 'opportunities' })).toMatchObject({ rowsRead: 4, events: 6, accepted: 1, updated: 2, duplicates: 3, removed: 2, rejectedRows: 0 });
       expect((await stored(ws)).map(({ id, type, at, amount }) => [id, type, at, amount])).toEqual([
@@ -341,7 +367,13 @@ describe.each(DATABASE_KINDS)('CSV import on %s', (kind) => {
     it('maps export statuses with --status-map and rejects a won deal without an amount', async () => {
       const ws = await workspace();
       const file = await writeCsv(
-        [HEADER, 'S1,anna@example.com,2026-10-01,2026-11-02,Closed Won,100,', 'S2,anna@example.com,2026-10-01,2026-11-02,closed lost,200,', 'S3,anna@example.com,2026-10-01,2026-11-02,Negotiation,300,', 'S4,anna@example.com,2026-10-01,2026-11-02,Closed Won,,'].join('\n'),
+        [
+          HEADER,
+          'S1,anna@example.com,2026-10-01,2026-11-02,Closed Won,100,',
+          'S2,anna@example.com,2026-10-01,2026-11-02,closed lost,200,',
+          'S3,anna@example.com,2026-10-01,2026-11-02,Negotiation,300,',
+          'S4,anna@example.com,2026-10-01,2026-11-02,Closed Won,,',
+        ].join('\n'),
       );
       const summary = await run(ws, file, { kind: 'opportunities', statusMap: parseStatusMap(['Closed Won=won,Closed Lost=lost']) });
       expect(summary).toMatchObject({ rowsRead: 4, accepted: 5, rejectedRows: 1 });

@@ -56,8 +56,7 @@ describe.each(DATABASE_KINDS)('received times come from Pacer’s clock on %s', 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const receivedAt = async (externalId: string) =>
-    (await db.prisma.activityEvent.findUniqueOrThrow({ where: { workspaceId_externalId: { workspaceId, externalId } } })).receivedAt.toISOString();
+  const receivedAt = async (externalId: string) => (await db.prisma.activityEvent.findUniqueOrThrow({ where: { workspaceId_externalId: { workspaceId, externalId } } })).receivedAt.toISOString();
 
   it('the events API stores the clock’s now, and so does a replacement by a higher version', async () => {
     const call = { id: 'api-1', type: 'call', occurredAt: '2026-11-20T15:00:00Z', repEmail: 'anna@example.com' };
@@ -193,8 +192,7 @@ describe('the alert scan while data is stale (PostgreSQL, local Slack)', () => {
     await db?.close();
   });
 
-  const ctx = (now: Date) =>
-    jobContext({ db, logger, clock: manualClock(now), clients: deliveryClients({ kind: 'http', botToken: TOKEN, signingSecret: 'unused' }, slack.apiUrl, db, logger) });
+  const ctx = (now: Date) => jobContext({ db, logger, clock: manualClock(now), clients: deliveryClients({ kind: 'http', botToken: TOKEN, signingSecret: 'unused' }, slack.apiUrl, db, logger) });
 
   it('raises and delivers no alert of any rule, and logs the stale spell once per team', async () => {
     const teams = await db.prisma.team.findMany({ where: { workspace: { slackTeamId: TEAM } }, select: { name: true } });
@@ -216,10 +214,7 @@ describe('the alert scan while data is stale (PostgreSQL, local Slack)', () => {
   it('the managers’ digest says so once per stale spell', async () => {
     const managers = await db.prisma.teamMembership.findMany({ where: { role: 'manager', team: { workspace: { slackTeamId: TEAM } } }, select: { memberId: true } });
     const ids = [...new Set(managers.map((m) => m.memberId))];
-    const notes = () =>
-      ids.flatMap((id) =>
-        slack.messages(`U${id}`).flatMap((m) => sectionTexts(m.blocks).filter((t) => t.startsWith('⚠️ No new CRM data since') && t.endsWith(STALE_DIGEST_ADVICE))),
-      );
+    const notes = () => ids.flatMap((id) => slack.messages(`U${id}`).flatMap((m) => sectionTexts(m.blocks).filter((t) => t.startsWith('⚠️ No new CRM data since') && t.endsWith(STALE_DIGEST_ADVICE))));
     const first = await runJobNow(ctx(STALE_AT), 'manager-digests', STALE_AT);
     expect(first.sent).toBeGreaterThan(0);
     expect(notes()).toHaveLength(ids.length);
@@ -231,7 +226,6 @@ describe('the alert scan while data is stale (PostgreSQL, local Slack)', () => {
     expect(notes()).toEqual([]);
   });
 });
-
 
 describe('pacer status (a process on PostgreSQL, PACER_NOW)', () => {
   function status(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -38,9 +38,11 @@ describe('HubSpot pacing', () => {
     const hubspot = client();
     const search = () => hubspot.search('calls', { filterGroups: [], sorts: [], properties: [], limit: 1 });
     // Eight callers searching one after another keep search's window full.
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 25; i += 1) await search();
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 25; i += 1) await search();
+      }),
+    );
     expect(hs.requests.filter((r) => r.status !== 200)).toEqual([]);
     expect(hubspot.http.rateLimited).toBe(0);
     expect(hs.requests).toHaveLength(200);
@@ -53,9 +55,11 @@ describe('HubSpot pacing', () => {
     });
     hs.clearRequests();
     const hubspot = client();
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      for (let i = 0; i < 20; i += 1) await hubspot.batchRead('calls', ['30001'], []);
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let i = 0; i < 20; i += 1) await hubspot.batchRead('calls', ['30001'], []);
+      }),
+    );
     expect(hs.requests.filter((r) => r.status !== 200)).toEqual([]);
     expect(hubspot.http.rateLimited).toBe(0);
     expect(hs.requests).toHaveLength(400);

@@ -39,7 +39,9 @@ describe.each(DATABASE_KINDS)('Slack installation tokens at rest (%s)', (kind) =
 
     const wrong = testKeys();
     expect(wrong.current.open(row!.secrets!, 'slack_installation::T0SEALED')).toBeNull();
-    const refused = await databaseInstallationStore(db, wrong).fetchInstallation(query('T0SEALED')).catch((err: unknown) => err);
+    const refused = await databaseInstallationStore(db, wrong)
+      .fetchInstallation(query('T0SEALED'))
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(SecretsError);
     expect((refused as Error).message).toBe(
       `The Slack installation of workspace T0SEALED is encrypted under key id ${keys.current.id}, which this process does not have (PACER_ENCRYPTION_KEY has id ${wrong.current.id}). ` +

@@ -167,10 +167,10 @@ describe('the scheduler', () => {
     const telemetry = new Telemetry();
     // A message whose process died inside the Slack call: settled as unknown by this tick.
     const workspace = await findOrCreateWorkspace(db, 'T0REGISTRY');
-    await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, status, claimed_by, lease_until, due_at, updated_at) VALUES ($1, 'rep_nudge:T0REGISTRY:1:2026-11-16', 'rep_nudge', '1', 'posting', 'dead:1:x', $2, $2, $2)`, [
-      workspace.id,
-      new Date('2026-11-23T10:00:00Z'),
-    ]);
+    await db.query(
+      `INSERT INTO delivery (workspace_id, key, kind, recipient, status, claimed_by, lease_until, due_at, updated_at) VALUES ($1, 'rep_nudge:T0REGISTRY:1:2026-11-16', 'rep_nudge', '1', 'posting', 'dead:1:x', $2, $2, $2)`,
+      [workspace.id, new Date('2026-11-23T10:00:00Z')],
+    );
     const scheduler = startScheduler({ db, logger, clock: manualClock(new Date('2026-11-23T10:20:00Z')), telemetry, messaging: null, sync: null }, { timer: false });
     const databaseJobs = JOBS.filter((j) => j.needs === 'database').map((j) => j.id);
     expect(scheduler.jobs.map((j) => j.id)).toEqual(databaseJobs);

@@ -189,7 +189,15 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect(await rowStatuses()).toEqual(['posting', 'posting', 'posting']);
     expect((await settleAbandonedPosts(db, new Date(END.getTime() + 61_000))).map((r) => r.key).sort()).toEqual([1, 2, 3].map((n) => intent(n).key));
     expect(await alertsSentSince(db, ws, rep.memberId, END)).toBe(3);
-    expect((await settledKeys(db, [1, 2, 3].map((n) => intent(n).key), new Date(END.getTime() + 61_000))).size).toBe(3);
+    expect(
+      (
+        await settledKeys(
+          db,
+          [1, 2, 3].map((n) => intent(n).key),
+          new Date(END.getTime() + 61_000),
+        )
+      ).size,
+    ).toBe(3);
   });
 
   it('rides out a 429 storm without losing or doubling a message', async () => {
@@ -253,7 +261,15 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     expect((await kept(weekBefore))!.reps.map((r) => r.leading)).toEqual(before.map((m) => m.leading.map(({ key, pace, n }) => ({ key, pace, n }))));
 
     // Last week's kept paces are what the digest compares with: one rep's, lowered, make them the win.
-    const rep = current.members.find((m) => improvement(current.focus, m.leading.map((l) => ({ ...l, pace: l.pace === null ? null : 0.01 })), m.leading, current.minRateN)?.improved)!;
+    const rep = current.members.find(
+      (m) =>
+        improvement(
+          current.focus,
+          m.leading.map((l) => ({ ...l, pace: l.pace === null ? null : 0.01 })),
+          m.leading,
+          current.minRateN,
+        )?.improved,
+    )!;
     expect(rep).toBeDefined();
     const lowered = (await kept(weekBefore))!.reps.map((r) => (r.email === rep.rep.email ? { ...r, leading: r.leading.map((l) => ({ ...l, pace: l.pace === null ? null : 0.01 })) } : r));
     await keepTeamPaces(db, team.id, weekBefore, { asOf: new Date(END.getTime() - 7 * 86_400_000), reps: lowered });
@@ -338,7 +354,12 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     for (const [recipient, n] of perRep1) {
       const dms = dmsTo(`U${recipient}`);
       expect(dms).toHaveLength(1);
-      expect(alertKeysIn(dms[0]!).sort()).toEqual(day1.filter((r) => r.recipient === recipient).map((r) => r.key.split(':').slice(3).join(':')).sort());
+      expect(alertKeysIn(dms[0]!).sort()).toEqual(
+        day1
+          .filter((r) => r.recipient === recipient)
+          .map((r) => r.key.split(':').slice(3).join(':'))
+          .sort(),
+      );
       expect(dms[0]!.text).toMatch(n > 1 ? new RegExp(`^${n} things to act on today: `) : /^[^\n]+$/);
     }
     // Every alert of a message was posted in that one call: its rows share the message's ts.
@@ -381,10 +402,17 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     const returned = (await statuses('behaviour_alert')).filter((r) => r.key === `${alert.key}:returned`);
     expect(returned.map((r) => r.status)).toEqual(['sent']);
     // It came back in its own actions block, without the snooze menu.
-    const returnBlocks: any[] = slack.messages(`U${alert.recipient}`).flatMap((m) => (m.blocks ?? []).filter((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.value === JSON.stringify({ key: alertKey }))));
+    const returnBlocks: any[] = slack
+      .messages(`U${alert.recipient}`)
+      .flatMap((m) => (m.blocks ?? []).filter((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.value === JSON.stringify({ key: alertKey }))));
     expect(returnBlocks.length).toBeGreaterThanOrEqual(2);
     expect(returnBlocks[0].elements.some((e: any) => e.type === 'static_select')).toBe(true);
-    expect(returnBlocks.at(-1).elements.map((e: any) => e.action_id).filter((id: string) => id !== 'open_record')).toEqual(['alert_done', 'alert_dismiss', 'alert_useful', 'alert_not_useful']);
+    expect(
+      returnBlocks
+        .at(-1)
+        .elements.map((e: any) => e.action_id)
+        .filter((id: string) => id !== 'open_record'),
+    ).toEqual(['alert_done', 'alert_dismiss', 'alert_useful', 'alert_not_useful']);
   });
 
   it('an explicit run sends, once, the weekly messages the schedule skipped past the grace window; sent, failed and unknown ones never again', async () => {
@@ -412,7 +440,12 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     await tick('B');
     expect(logs.join('')).not.toMatch(/job [\w-]+ failed/);
     const skipped = (await statuses('rep_nudge')).filter((r) => r.status === 'skipped');
-    expect(skipped.map((r) => r.recipient).sort()).toEqual(reps.map((r) => String(r.memberId)).filter((r) => !settledBefore.has(r)).sort());
+    expect(skipped.map((r) => r.recipient).sort()).toEqual(
+      reps
+        .map((r) => String(r.memberId))
+        .filter((r) => !settledBefore.has(r))
+        .sort(),
+    );
     for (const rep of reps) expect(dmsTo(rep.userId)).toHaveLength(0);
 
     const run = await runJobNow(processCtx('C', manualClock(wednesday)), 'rep-nudges', wednesday);
@@ -432,7 +465,12 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     const rep = reps[0]!;
     const intent = { workspaceId: ws, key: `rep_nudge:${TEAM}:${rep.memberId}:revive`, kind: 'rep_nudge', recipient: String(rep.memberId), dueAt: END };
     const later = new Date(END.getTime() + 86_400_000);
-    await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, status, due_at, error, updated_at) VALUES ($1, $2, 'rep_nudge', $3, 'skipped', $4, 'past its grace window', $4)`, [ws, intent.key, intent.recipient, END]);
+    await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, status, due_at, error, updated_at) VALUES ($1, $2, 'rep_nudge', $3, 'skipped', $4, 'past its grace window', $4)`, [
+      ws,
+      intent.key,
+      intent.recipient,
+      END,
+    ]);
     expect(await settledKeys(db, [intent.key], later)).toEqual(new Set([intent.key]));
     expect(await settledKeys(db, [intent.key], later, { revive: true })).toEqual(new Set());
     expect(await claimDelivery(db, intent, 'scheduled', later, 60_000)).toBeNull();

@@ -16,8 +16,7 @@ function declaredTables(): Map<string, Map<string, string>> {
   source.forEachChild((node) => {
     if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
   });
-  const members = (decl: ts.InterfaceDeclaration) =>
-    decl.members.filter(ts.isPropertySignature).map((p) => [p.name.getText(source), p.type?.getText(source) ?? ''] as const);
+  const members = (decl: ts.InterfaceDeclaration) => decl.members.filter(ts.isPropertySignature).map((p) => [p.name.getText(source), p.type?.getText(source) ?? ''] as const);
   const db = interfaces.get('DB');
   if (!db) throw new Error('src/db/tables.ts has no DB interface');
   return new Map(

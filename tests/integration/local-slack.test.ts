@@ -162,9 +162,7 @@ describe('local Slack server', () => {
       ];
       const err = await failure(client.chat.postMessage({ channel: 'C1', text: 'fallback', blocks }));
       expect(err.data.error).toBe('invalid_blocks');
-      expect(err.data.response_metadata.messages).toEqual([
-        '[ERROR] blocks[3].text.text: must be less than 3001 characters [json-pointer:/blocks/3/text/text]',
-      ]);
+      expect(err.data.response_metadata.messages).toEqual(['[ERROR] blocks[3].text.text: must be less than 3001 characters [json-pointer:/blocks/3/text/text]']);
       const tooMany = await failure(client.chat.postMessage({ channel: 'C1', text: 'f', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) }));
       expect(tooMany.data.response_metadata.messages).toEqual(['[ERROR] blocks: no more than 50 items allowed [json-pointer:/blocks]']);
       const notJson = await post(`${slack.apiUrl}chat.postMessage`, `channel=C1&text=f&blocks=%5Bnope`, {
@@ -178,9 +176,7 @@ describe('local Slack server', () => {
     it('posts ephemeral messages to one user, flagged, and they cannot be updated', async () => {
       const res = await client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'Only you can see this' });
       expect(res.message_ts).toMatch(/^\d+\.\d{6}$/);
-      expect(slack.messages('C1')).toEqual([
-        expect.objectContaining({ channel: 'C1', text: 'Only you can see this', ephemeral: true, ephemeralUserId: 'U1', ts: res.message_ts }),
-      ]);
+      expect(slack.messages('C1')).toEqual([expect.objectContaining({ channel: 'C1', text: 'Only you can see this', ephemeral: true, ephemeralUserId: 'U1', ts: res.message_ts })]);
       expect((await failure(client.chat.update({ channel: 'C1', ts: res.message_ts!, text: 'edit' }))).data.error).toBe('message_not_found');
       expect((await failure(client.chat.postEphemeral({ channel: 'C1', user: 'U404', text: 'x' }))).data.error).toBe('user_not_found');
       expect((await failure(client.chat.postEphemeral({ channel: 'C2', user: 'U1', text: 'x' }))).data.error).toBe('not_in_channel');

@@ -26,9 +26,7 @@ describe.each(DATABASE_KINDS)('migrator on %s', (kind) => {
     expect((await migrate(db)).applied).toEqual(files.map((f) => f.name));
     expect((await migrate(db)).applied).toEqual([]);
     expect(await pendingMigrations(db)).toEqual([]);
-    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string; checksum: string; finished_at: Date | null }[]>(
-      'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"',
-    );
+    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string; checksum: string; finished_at: Date | null }[]>('SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"');
     expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(files.map((f) => [f.name, f.checksum]));
     expect(rows.every((r) => r.finished_at instanceof Date)).toBe(true);
   });
@@ -36,17 +34,12 @@ describe.each(DATABASE_KINDS)('migrator on %s', (kind) => {
   it('rolls a failing migration back whole and says which one failed', async () => {
     const dir = await copyOfMigrations();
     await mkdir(path.join(dir, '29991231000000_broken'));
-    await writeFile(
-      path.join(dir, '29991231000000_broken', 'migration.sql'),
-      'CREATE TABLE half_written (id int);\nSELECT no_such_function();\n',
-    );
+    await writeFile(path.join(dir, '29991231000000_broken', 'migration.sql'), 'CREATE TABLE half_written (id int);\nSELECT no_such_function();\n');
     const db = await createTestDatabase(kind, { migrate: false });
     opened.push(db);
     await expect(migrate(db, dir)).rejects.toThrow(/no_such_function/);
     // Nothing of the batch stayed: not the earlier migrations, not the half of the broken one.
-    const tables = await db.prisma.$queryRawUnsafe<{ t: string | null }[]>(
-      `SELECT to_regclass('half_written')::text AS t UNION ALL SELECT to_regclass('activity_event')::text`,
-    );
+    const tables = await db.prisma.$queryRawUnsafe<{ t: string | null }[]>(`SELECT to_regclass('half_written')::text AS t UNION ALL SELECT to_regclass('activity_event')::text`);
     expect(tables.map((r) => r.t)).toEqual([null, null]);
   });
 

@@ -38,7 +38,13 @@ describe('purge --workspace (PostgreSQL)', () => {
       await db.prisma.memberPreference.create({ data: { memberId: member.id, nudgesEnabled: false } });
       await db.query(`INSERT INTO delivery (workspace_id, key, kind, recipient, due_at, updated_at) VALUES ($1, $2, 'rep_nudge', '1', now(), now())`, [ws, `k${ws}`]);
     }
-    await databaseInstallationStore(db, testKeys()).storeInstallation({ team: { id: 'T0PURGE', name: 'Gone' }, enterprise: undefined, user: { id: 'UADMIN', token: undefined, scopes: undefined }, bot: { token: 'xoxb-x', scopes: [], id: 'B1', userId: 'UBOT' }, isEnterpriseInstall: false });
+    await databaseInstallationStore(db, testKeys()).storeInstallation({
+      team: { id: 'T0PURGE', name: 'Gone' },
+      enterprise: undefined,
+      user: { id: 'UADMIN', token: undefined, scopes: undefined },
+      bot: { token: 'xoxb-x', scopes: [], id: 'B1', userId: 'UBOT' },
+      isEnterpriseInstall: false,
+    });
     const before = await countsFor(kept);
 
     const result = await purgeWorkspace(db, 'T0PURGE');

@@ -16,13 +16,33 @@ const LEAD_URL = 'https://crm.example.com/leads/L9';
 
 /** Cara's deal S1 goes quiet after Nov 4 (stalled as of the scenario's t); Ben's lead L9 is never touched. */
 const namedEvents = [
-  { id: 's1-open', type: 'opportunity_created', occurredAt: '2026-11-03T15:00:00Z', repEmail: 'cara@example.com', dealId: 'S1', amount: 9000, dealName: 'Acme — 40 seats', accountName: 'Acme', url: DEAL_URL },
+  {
+    id: 's1-open',
+    type: 'opportunity_created',
+    occurredAt: '2026-11-03T15:00:00Z',
+    repEmail: 'cara@example.com',
+    dealId: 'S1',
+    amount: 9000,
+    dealName: 'Acme — 40 seats',
+    accountName: 'Acme',
+    url: DEAL_URL,
+  },
   // Renamed a day later, at the same instant by two events: the higher id's name wins.
   { id: 's1-stage-a', type: 'stage_changed', occurredAt: '2026-11-04T15:00:00Z', repEmail: 'cara@example.com', dealId: 'S1', stage: 'demo', dealName: 'Acme — 50 seats' },
   { id: 's1-stage-b', type: 'call', occurredAt: '2026-11-04T15:00:00Z', repEmail: 'cara@example.com', dealId: 'S1', dealName: 'Acme — 60 seats' },
   // After t: does not count as of t.
   { id: 's1-later', type: 'call', occurredAt: '2026-11-24T15:00:00Z', repEmail: 'cara@example.com', dealId: 'S1', dealName: 'Acme — renamed later', url: 'https://crm.example.com/later' },
-  { id: 'l9-assigned', type: 'lead_assigned', occurredAt: '2026-11-20T15:00:00Z', repEmail: 'ben@example.com', leadId: 'L9', leadSource: 'inbound', leadName: 'Jo Park', accountName: 'Park & Sons', url: LEAD_URL },
+  {
+    id: 'l9-assigned',
+    type: 'lead_assigned',
+    occurredAt: '2026-11-20T15:00:00Z',
+    repEmail: 'ben@example.com',
+    leadId: 'L9',
+    leadSource: 'inbound',
+    leadName: 'Jo Park',
+    accountName: 'Park & Sons',
+    url: LEAD_URL,
+  },
 ];
 
 describe.each(DATABASE_KINDS)('record names from ingestion to reports on %s', (kind) => {
@@ -49,7 +69,6 @@ describe.each(DATABASE_KINDS)('record names from ingestion to reports on %s', (k
     const message = renderBehaviourAlerts({ items: [{ alert: stalled!, returning: false }], currency: 'USD', timezone: 'America/Chicago' });
     expect(message.text).toContain('Acme — 60 seats ($9K) has gone quiet');
     expect(message.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []))[0]).toMatchObject({ text: { text: 'Open in CRM' }, url: DEAL_URL });
-
   });
 
   it('names the records of the events behind a figure', async () => {

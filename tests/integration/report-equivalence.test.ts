@@ -79,9 +79,11 @@ async function checkAll(db: Database, workspaceId: number, m: Materialized, all:
 }
 
 async function runWriters<T>(work: T[][], write: (item: T) => Promise<void>): Promise<void> {
-  await Promise.all(work.map(async (items) => {
-    for (const item of items) await write(item);
-  }));
+  await Promise.all(
+    work.map(async (items) => {
+      for (const item of items) await write(item);
+    }),
+  );
 }
 
 const PROPERTY: Record<DatabaseKind, fc.Parameters<unknown>> = {
@@ -91,34 +93,42 @@ const PROPERTY: Record<DatabaseKind, fc.Parameters<unknown>> = {
 };
 
 describe.each(['embedded', 'postgres'] as const)('team reports equal the raw oracle on %s', (kind) => {
-  it('for random workspaces written by concurrent writers, with corrections, relinking and a zone change', async () => {
-    const db = await createTestDatabase(kind);
-    opened.push(db);
-    let run = 0;
-    const tally = newTally();
-    const seed = process.env.REPORT_EQUIVALENCE_SEED;
-    const runs = process.env.REPORT_EQUIVALENCE_RUNS;
-    await fc.assert(
-      fc.asyncProperty(streamPlan, async (plan) => {
-        run += 1;
-        const m = materialize(plan, `T0EQ${kind === 'embedded' ? 'E' : 'P'}${run}`);
-        const ws = await apply(db, m.configBefore);
-        await runWriters(m.phaseA, (b) => ingest(db, ws, b.events, b.receivedAt));
-        await checkAll(db, ws, m, false, tally);
+  it(
+    'for random workspaces written by concurrent writers, with corrections, relinking and a zone change',
+    async () => {
+      const db = await createTestDatabase(kind);
+      opened.push(db);
+      let run = 0;
+      const tally = newTally();
+      const seed = process.env.REPORT_EQUIVALENCE_SEED;
+      const runs = process.env.REPORT_EQUIVALENCE_RUNS;
+      await fc.assert(
+        fc.asyncProperty(streamPlan, async (plan) => {
+          run += 1;
+          const m = materialize(plan, `T0EQ${kind === 'embedded' ? 'E' : 'P'}${run}`);
+          const ws = await apply(db, m.configBefore);
+          await runWriters(m.phaseA, (b) => ingest(db, ws, b.events, b.receivedAt));
+          await checkAll(db, ws, m, false, tally);
 
-        await runWriters(m.corrections, async (c) => {
-          if (c.kind === 'ingest') await ingest(db, ws, c.events, m.end);
-          else await deleteEvent(db, ws, c.id);
-        });
-        await checkKept(db, ws, m, tally);
-        await apply(db, m.configAfter);
-        await ingest(db, ws, m.post, m.end);
-        await checkKept(db, ws, m, tally);
-        await checkAll(db, ws, m, true, tally);
-      }),
-      { ...PROPERTY[kind], ...(runs === undefined ? {} : { numRuns: Number(runs), interruptAfterTimeLimit: undefined, endOnFailure: true }), ...(seed === undefined ? {} : { seed: Number(seed), path: process.env.REPORT_EQUIVALENCE_PATH }) },
-    );
-    console.log(`report equivalence on ${kind}: ${run} workspaces; ${JSON.stringify(tally)}`);
-    expect(tally.compared).toBeGreaterThan(0);
-  }, process.env.REPORT_EQUIVALENCE_RUNS === undefined ? undefined : 4 * 3_600_000);
+          await runWriters(m.corrections, async (c) => {
+            if (c.kind === 'ingest') await ingest(db, ws, c.events, m.end);
+            else await deleteEvent(db, ws, c.id);
+          });
+          await checkKept(db, ws, m, tally);
+          await apply(db, m.configAfter);
+          await ingest(db, ws, m.post, m.end);
+          await checkKept(db, ws, m, tally);
+          await checkAll(db, ws, m, true, tally);
+        }),
+        {
+          ...PROPERTY[kind],
+          ...(runs === undefined ? {} : { numRuns: Number(runs), interruptAfterTimeLimit: undefined, endOnFailure: true }),
+          ...(seed === undefined ? {} : { seed: Number(seed), path: process.env.REPORT_EQUIVALENCE_PATH }),
+        },
+      );
+      console.log(`report equivalence on ${kind}: ${run} workspaces; ${JSON.stringify(tally)}`);
+      expect(tally.compared).toBeGreaterThan(0);
+    },
+    process.env.REPORT_EQUIVALENCE_RUNS === undefined ? undefined : 4 * 3_600_000,
+  );
 });

@@ -50,7 +50,7 @@ async function workspace(events: Record<string, unknown>[], settings: Record<str
 const event = (id: string, type: string, occurredAt: string, rep: string, fields: Record<string, unknown> = {}) => ({ id, type, occurredAt, repEmail: `${rep}@example.com`, ...fields });
 
 describe('the report loader reads what the raw oracle reads', () => {
-  it('a lead qualified in a window but assigned before the loader\'s start counts toward the opportunity rate', async () => {
+  it("a lead qualified in a window but assigned before the loader's start counts toward the opportunity rate", async () => {
     // Found in the seeded org (seed 5, 20 reps, 12 weeks, end 2026-11-25T17:00Z): trend.opportunity_rate
     // of its oldest weeks was 36/44 instead of 37/45. The loader read only opportunities of leads
     // assigned since its start, so a lead assigned 3 days before it had no record.
@@ -65,10 +65,7 @@ describe('the report loader reads what the raw oracle reads', () => {
   it('a touch on a lead by someone outside the team follows a meeting up', async () => {
     // The loader read no one else's touches on a lead (it did on a deal): a missed_follow_up alert
     // was raised on a lead another team's rep had followed up within followUpHours.
-    const { db, ws } = await workspace([
-      event('meeting', 'meeting', '2026-11-20T10:00:00Z', 'a', { leadId: 'L2' }),
-      event('follow-up', 'email', '2026-11-21T10:00:00Z', 'o', { leadId: 'L2' }),
-    ]);
+    const { db, ws } = await workspace([event('meeting', 'meeting', '2026-11-20T10:00:00Z', 'a', { leadId: 'L2' }), event('follow-up', 'email', '2026-11-21T10:00:00Z', 'o', { leadId: 'L2' })]);
     await assertReportsEqualOracle(db, ws, 'Gap', AS_OF);
   });
 
@@ -83,7 +80,7 @@ describe('the report loader reads what the raw oracle reads', () => {
     await assertReportsEqualOracle(db, ws, 'Gap', AS_OF);
   });
 
-  it('a forecast without a target counts what was booked since the quarter started, before the loader\'s start too', async () => {
+  it("a forecast without a target counts what was booked since the quarter started, before the loader's start too", async () => {
     // Found by the equivalence property (1-week windows, no target): a forecast without a target is
     // over the current quarter, whose start the loader's range did not take in. As of Dec 7 it reads
     // from Oct 12; the win of Oct 5 is in the quarter (bookedSoFar 100, not 0).
@@ -91,7 +88,7 @@ describe('the report loader reads what the raw oracle reads', () => {
     await assertReportsEqualOracle(db, ws, 'Gap', new Date('2026-12-07T12:00:00Z'));
   });
 
-  it('an alert whose trigger lies within a long lookback is raised even when its lead was assigned before the loader\'s start', async () => {
+  it("an alert whose trigger lies within a long lookback is raised even when its lead was assigned before the loader's start", async () => {
     // Found by the equivalence property (alertLookbackDays 96+): the loader's range ignored the
     // lookback. With 90 days, the lead assigned Aug 31 and never touched (deadline Sep 1) is an
     // untouched_lead as of Nov 23; the loader read from Sep 28.
@@ -104,7 +101,7 @@ describe('the report loader reads what the raw oracle reads', () => {
 // named it or its lead, so a deal the team owns but had not touched since then was missing.
 // Reports read rollups now, which select a deal by every identity that may own it.
 describe('owned deals the old loader could not reach', () => {
-  it('a stage entered before the loader\'s start ages out inside a window', async () => {
+  it("a stage entered before the loader's start ages out inside a window", async () => {
     // Opened Sep 20 with a 14-day timeout: aged out at discovery on Oct 4, in the oldest trend week.
     const { db, ws } = await workspace([event('opened', 'opportunity_created', '2026-09-20T10:00:00Z', 'a', { dealId: 'D3', amount: 100 })]);
     await assertReportsEqualOracle(db, ws, 'Gap', AS_OF);

@@ -18,13 +18,7 @@ const TYPES = ['call', 'email', 'meeting', 'lead_assigned', 'lead_qualified', 'o
 const START = Date.parse('2026-03-02T00:00:00Z');
 const SPAN = 10 * 7 * 86_400_000;
 
-function config(
-  slackTeamId: string,
-  timezone: string,
-  weekStartsOn: string,
-  moreReps: { email: string; name: string }[] = [],
-  west = [{ email: 'cy@example.com', name: 'Cy' }],
-) {
+function config(slackTeamId: string, timezone: string, weekStartsOn: string, moreReps: { email: string; name: string }[] = [], west = [{ email: 'cy@example.com', name: 'Cy' }]) {
   const parsed = parseCoachingConfig({
     workspace: { id: slackTeamId, currency: 'USD' },
     defaults: { focus: ['cadence.call'] },
@@ -34,12 +28,7 @@ function config(
         timezone,
         weekStartsOn,
         pipelineStages: ['discovery', 'demo'],
-        members: [
-          { email: 'mgr@example.com', name: 'Mia', role: 'manager' },
-          { email: 'ana@example.com', name: 'Ana' },
-          { email: 'bo@example.com', name: 'Bo' },
-          ...moreReps,
-        ],
+        members: [{ email: 'mgr@example.com', name: 'Mia', role: 'manager' }, { email: 'ana@example.com', name: 'Ana' }, { email: 'bo@example.com', name: 'Bo' }, ...moreReps],
       },
       { name: 'West', timezone: 'Asia/Kolkata', pipelineStages: ['discovery', 'demo'], members: west },
     ],
@@ -84,7 +73,10 @@ const eventArb = fc.record({
   rep: fc.constantFrom(...REPS),
   lead: fc.option(fc.constantFrom('L1', 'L2', 'L3'), { nil: undefined }),
   deal: fc.option(fc.constantFrom('D1', 'D2', 'D3'), { nil: undefined }),
-  amount: fc.option(fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100), { nil: undefined }),
+  amount: fc.option(
+    fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100),
+    { nil: undefined },
+  ),
   version: fc.integer({ min: 1, max: 5 }),
 });
 type Ev = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
@@ -120,7 +112,10 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(eventArb, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 4 }),
-        fc.array(fc.integer({ min: 0, max: 40 }).map((n) => `e${n}`), { maxLength: 6 }),
+        fc.array(
+          fc.integer({ min: 0, max: 40 }).map((n) => `e${n}`),
+          { maxLength: 6 },
+        ),
         async (batches, deletes) => {
           run += 1;
           const { workspace } = await applyConfig(db, config(`TROLL${kind === 'postgres' ? 'P' : 'E'}${run}`, 'America/New_York', 'monday'));
@@ -154,10 +149,10 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
     expect((await ingestEvents(db, workspace.id, events, { receivedAt: new Date('2026-03-12T00:00:00Z') })).accepted).toBe(5);
     const weekOf = async (email: string) => {
       await foldRollups(db, workspace.id, 'wait');
-      const rows = await db.query<{ week_start: Date }>(
-        `SELECT w.week_start FROM rollup_week w JOIN identity i ON i.id = w.identity_id WHERE i.value = $1 AND w.workspace_id = $2 ORDER BY 1`,
-        [email, workspace.id],
-      );
+      const rows = await db.query<{ week_start: Date }>(`SELECT w.week_start FROM rollup_week w JOIN identity i ON i.id = w.identity_id WHERE i.value = $1 AND w.workspace_id = $2 ORDER BY 1`, [
+        email,
+        workspace.id,
+      ]);
       return rows.map((r) => new Date(r.week_start).toISOString());
     };
     expect(await weekOf('ana@example.com')).toEqual(['2026-03-02T05:00:00.000Z']);

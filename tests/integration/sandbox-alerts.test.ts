@@ -48,7 +48,12 @@ describe('alerts in the sandbox (embedded database, local Slack, Pacer in HTTP m
     const source = { kind: 'message' as const, channel: dm.id, ts: message.ts };
     const current = async () => blocksOf((await sandbox.backend.conversations(person.slackUserId)).find((c) => c.kind === 'dm')!.messages.find((m) => m.ts === message.ts)!);
 
-    await sandbox.backend.click(person.slackUserId, { actionId: 'alert_not_useful', blockId: first.block_id, value: first.elements.find((e: any) => e.action_id === 'alert_not_useful').value, source });
+    await sandbox.backend.click(person.slackUserId, {
+      actionId: 'alert_not_useful',
+      blockId: first.block_id,
+      value: first.elements.find((e: any) => e.action_id === 'alert_not_useful').value,
+      source,
+    });
     const afterFeedback = await current();
     expect(afterFeedback.find((b) => b.block_id === `${first.block_id}:note`)?.elements[0].text).toMatch(/^👎 Noted\./);
 

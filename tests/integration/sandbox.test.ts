@@ -6,7 +6,6 @@ import { validateBlocks } from '../../src/local-slack/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/runtime.js';
 import { capturingLogger } from '../helpers/secrets.js';
 
-
 describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mode)', () => {
   let dir: string;
   let sandbox: Sandbox;
@@ -39,7 +38,12 @@ describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mod
     // One menu opens the events behind any figure; the rep picks one.
     const menu = home.blocks.find((b) => b.accessory?.action_id === 'show_events')!;
     const figure = menu.accessory!.options![0]!;
-    const { modal } = await sandbox.backend.click(rep.slackUserId, { actionId: 'show_events', blockId: menu.block_id ?? '', selectedOption: { value: figure.value, text: figure.text.text }, source: { kind: 'home' } });
+    const { modal } = await sandbox.backend.click(rep.slackUserId, {
+      actionId: 'show_events',
+      blockId: menu.block_id ?? '',
+      selectedOption: { value: figure.value, text: figure.text.text },
+      source: { kind: 'home' },
+    });
     expect(modal).not.toBeNull();
     expect(JSON.stringify(modal!.view)).not.toContain('Working out the numbers');
     expect(JSON.stringify(modal!.view)).toContain(figure.text.text);
@@ -57,7 +61,12 @@ describe('the sandbox runtime (embedded database, local Slack, Pacer in HTTP mod
     expect(conversations.some((c) => c.kind === 'channel' && c.messages.length > 0)).toBe(true);
 
     const nudge = dm.messages.find((m) => JSON.stringify(m.blocks).includes('feedback_useful'))!;
-    await sandbox.backend.click(rep.slackUserId, { actionId: 'feedback_useful', blockId: 'feedback', value: JSON.parse(JSON.stringify(nudge.blocks)).at(-1).elements[0].value, source: { kind: 'message', channel: dm.id, ts: nudge.ts } });
+    await sandbox.backend.click(rep.slackUserId, {
+      actionId: 'feedback_useful',
+      blockId: 'feedback',
+      value: JSON.parse(JSON.stringify(nudge.blocks)).at(-1).elements[0].value,
+      source: { kind: 'message', channel: dm.id, ts: nudge.ts },
+    });
     const after = (await sandbox.backend.conversations(rep.slackUserId)).find((c) => c.kind === 'dm')!.messages.find((m) => m.ts === nudge.ts)!;
     expect(JSON.stringify(after.blocks)).toContain('Thanks');
     expect(JSON.stringify(after.blocks)).not.toContain('feedback_useful');

@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  MIGRATIONS_DIR,
-  SCHEMA_PATH,
-  migrationStatements,
-  openMigratedDatabase,
-  type MigratedDatabase,
-} from '../../scripts/schema-engine.js';
+import { MIGRATIONS_DIR, SCHEMA_PATH, migrationStatements, openMigratedDatabase, type MigratedDatabase } from '../../scripts/schema-engine.js';
 
 // prisma/schema.prisma describes the tables the application queries; prisma/migrations build
 // them. They must agree, or the generated client queries columns the database lacks (or the
@@ -116,9 +110,10 @@ describe('prisma/schema.prisma against the database the migrations build', () =>
         ORDER BY 1`,
     );
     expect(collated).toEqual(
-      ['activity_event.deal_id', 'activity_event.external_id', 'activity_event.lead_id', 'activity_event.type', 'identity.value', 'slack_request_signature.signature_hash'].map(
-        (column) => ({ column, collation: 'C' }),
-      ),
+      ['activity_event.deal_id', 'activity_event.external_id', 'activity_event.lead_id', 'activity_event.type', 'identity.value', 'slack_request_signature.signature_hash'].map((column) => ({
+        column,
+        collation: 'C',
+      })),
     );
   });
 });
@@ -131,10 +126,7 @@ describe('a migration the schema does not describe', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pacer-drift-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     await mkdir(path.join(dir, '29991231000000_stray_table'));
-    await writeFile(
-      path.join(dir, '29991231000000_stray_table', 'migration.sql'),
-      'CREATE TABLE "stray" ("id" INTEGER NOT NULL, CONSTRAINT "stray_pkey" PRIMARY KEY ("id"));\n',
-    );
+    await writeFile(path.join(dir, '29991231000000_stray_table', 'migration.sql'), 'CREATE TABLE "stray" ("id" INTEGER NOT NULL, CONSTRAINT "stray_pkey" PRIMARY KEY ("id"));\n');
   });
 
   afterAll(async () => {

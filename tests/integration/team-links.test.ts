@@ -36,7 +36,10 @@ async function applyTeams(db: Database, slackTeamId: string, eastFocus = ['caden
       pipelineStages: ['discovery', 'demo'],
       focus: t.name === 'East' ? eastFocus : ['cadence.call', 'cadence.email'],
       thresholds: { cadenceWeeks: 4, baselineWeeks: 4 },
-      members: [{ email: `mgr.${t.name.toLowerCase()}@example.com`, name: `${t.name} Manager`, role: 'manager' }, ...t.results.map((_, i) => ({ email: email(t.name, i), name: `${t.name} ${i}`, ...(crm[email(t.name, i)] ? { crmOwnerId: crm[email(t.name, i)] } : {}) }))],
+      members: [
+        { email: `mgr.${t.name.toLowerCase()}@example.com`, name: `${t.name} Manager`, role: 'manager' },
+        ...t.results.map((_, i) => ({ email: email(t.name, i), name: `${t.name} ${i}`, ...(crm[email(t.name, i)] ? { crmOwnerId: crm[email(t.name, i)] } : {}) })),
+      ],
     })),
   });
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
@@ -79,7 +82,14 @@ describe.each(DATABASE_KINDS)('links kept per team and complete week (%s)', (kin
   it('computes every team’s links once, with the workspace-wide test, and keeps them for the week', async () => {
     const east = await teamReport(db, ws, 'East', AS_OF);
     expect(east.links).toEqual([
-      { key: 'cadence.call', rho: expect.closeTo(0.9429, 4), n: 6, p: 6 / 720, label: 'tracks_results', workspace: { rho: expect.closeTo(0.9429, 4), n: 12, p: expect.any(Number), label: 'tracks_results' } },
+      {
+        key: 'cadence.call',
+        rho: expect.closeTo(0.9429, 4),
+        n: 6,
+        p: 6 / 720,
+        label: 'tracks_results',
+        workspace: { rho: expect.closeTo(0.9429, 4), n: 12, p: expect.any(Number), label: 'tracks_results' },
+      },
       { key: 'cadence.email', rho: null, n: 6, p: null, label: 'weak_or_no_link', workspace: { rho: null, n: 0, p: null, label: 'too_few_reps' } },
     ]);
     // Both teams at D = 2: P(T' ≥ T) is about (6/720)² plus the orderings trading one team's loss for the other's gain.
@@ -197,7 +207,13 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
 
   it('recomputes a team’s pairs after one of its late events is deleted', async () => {
     const before = await keptRows(db, ws);
-    expect(await deleteEvents(db, ws, lateCalls.map((c) => c.id))).toBe(lateCalls.length);
+    expect(
+      await deleteEvents(
+        db,
+        ws,
+        lateCalls.map((c) => c.id),
+      ),
+    ).toBe(lateCalls.length);
     const east = await eastReport();
     const after = await keptRows(db, ws);
     expect(after.get('East')!.computedAt).not.toBe(before.get('East')!.computedAt);

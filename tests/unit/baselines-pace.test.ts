@@ -139,7 +139,14 @@ describe('diagnosis', () => {
     status,
     n,
   });
-  const behindForecast = forecast({ asOf: new Date('2026-11-15T00:00:00Z'), period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') }, target: 100, bookedSoFar: 10, pipelinePerWeek: 10, winRate: 0.2 });
+  const behindForecast = forecast({
+    asOf: new Date('2026-11-15T00:00:00Z'),
+    period: { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') },
+    target: 100,
+    bookedSoFar: 10,
+    pipelinePerWeek: 10,
+    winRate: 0.2,
+  });
   const onTrackForecast = { ...behindForecast, target: 20 };
   type Input = Parameters<typeof diagnose>[0];
   const diag = (o: Partial<Input>) =>
@@ -162,9 +169,16 @@ describe('diagnosis', () => {
     const d = diag({ repName: 'Anna', forecast: { ...behindForecast, target: 2_155_000, leading: 587_037 }, focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')] });
     expect(d.prompt).toContain('leading forecast €587K against a target of €2.2M');
     const byMedian = diag({ repName: 'Ben', performance: 155_988.5, teamMedianPerformance: 201_000, focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')] });
-    expect(byMedian.prompt).toContain('€156K on the team\'s performance metric against a team median of €201K');
-    const winRate = diag({ repName: 'Cy', metric: 'win_rate', figures: promptFigures('EUR', 'win_rate'), performance: 0.2, teamMedianPerformance: 0.31, focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')] });
-    expect(winRate.prompt).toContain('20% on the team\'s performance metric against a team median of 31%');
+    expect(byMedian.prompt).toContain("€156K on the team's performance metric against a team median of €201K");
+    const winRate = diag({
+      repName: 'Cy',
+      metric: 'win_rate',
+      figures: promptFigures('EUR', 'win_rate'),
+      performance: 0.2,
+      teamMedianPerformance: 0.31,
+      focus: [focus('cadence.call', 2, 5, 0.4, 'far_behind')],
+    });
+    expect(winRate.prompt).toContain("20% on the team's performance metric against a team median of 31%");
   });
 
   it('says the week once when the indicator is named per week', () => {

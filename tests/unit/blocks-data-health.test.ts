@@ -35,7 +35,9 @@ describe('while data is stale, rep-facing messages say when data last arrived an
   it('the line, per reason; none while fresh or for a historical report', () => {
     expect(staleDataText(STALE)).toBe(SINCE);
     expect(staleDataText(STALE, false)).toBe('⚠️ No new CRM data since Nov 23, 09:00 (UTC−05:00) — figures may be behind.');
-    expect(staleDataText({ ...STALE, reason: 'zero_activity' }, false)).toBe('⚠️ No activity has come in from the CRM this week (data last arrived Nov 23, 09:00 (UTC−05:00)) — figures may be behind.');
+    expect(staleDataText({ ...STALE, reason: 'zero_activity' }, false)).toBe(
+      '⚠️ No activity has come in from the CRM this week (data last arrived Nov 23, 09:00 (UTC−05:00)) — figures may be behind.',
+    );
     expect(staleDataText({ ...STALE, reason: 'source_error' }, false)).toBe('⚠️ A CRM connection is failing (data last arrived Nov 23, 09:00 (UTC−05:00)) — figures may be behind.');
     // A failing source is named with what failed, so the manager knows what to ask for.
     const failing = (name: string, error: string | null) => ({ name, lastSuccessAt: null, error });

@@ -55,7 +55,12 @@ function surfaces(t: TeamReport, r: RepReport): Surfaces {
   // A rep the digest coaches first has the same entry there, ask included.
   const coached = sections(renderManagerDigest({ report: team, previous: null, openAlerts: {}, includeLinks: false, feedbackSubject: 's' }).blocks).map(sectionText);
   const first = coached.find((t) => new RegExp(`^(⚠️ )?\\*(★ )?${escapeRe(r.rep.name)}\\*[^\\n]`).test(t));
-  if (first) expect(first.split('\n').filter((l) => l.startsWith('🎯'))).toEqual(repEntry(digest, r).split('\n').filter((l) => l.startsWith('🎯')));
+  if (first)
+    expect(first.split('\n').filter((l) => l.startsWith('🎯'))).toEqual(
+      repEntry(digest, r)
+        .split('\n')
+        .filter((l) => l.startsWith('🎯')),
+    );
   return {
     mykpis: renderMyKpis({ report: r, period: 'this_week', appHomeUrl: null, viewerIsSubject: true }),
     home: { text: '', blocks: renderRepHome({ report: r, settings: { nudgesEnabled: true, sendTime: '08:00' }, generatedAt: AS_OF.toISOString() }).blocks },
@@ -99,13 +104,23 @@ const focusPace = (r: RepReport, key: string, status: FocusPace['status']): Focu
 /** A rep report made to `outcome`, its focus, goal and focus suggestion set as compute.ts would for an ask on `key`. */
 function withDiagnosis(r: RepReport, outcome: DiagnosisOutcome, focus: { key: string; status: FocusPace['status']; goal: number; weekToDate: number } | null): RepReport {
   const f = focus ? focusPace(r, focus.key, focus.status) : null;
-  const goal = focus && f && isActivityIndicator(focus.key) ? { key: focus.key, average: f.value ?? 0, goal: focus.goal, weekToDate: focus.weekToDate, toGo: Math.max(0, focus.goal - focus.weekToDate) } : null;
+  const goal =
+    focus && f && isActivityIndicator(focus.key) ? { key: focus.key, average: f.value ?? 0, goal: focus.goal, weekToDate: focus.weekToDate, toGo: Math.max(0, focus.goal - focus.weekToDate) } : null;
   return {
     ...r,
     // A prompt of the manager's that asks nothing: what is checked is what the surfaces add.
     diagnosis: { ...r.diagnosis, outcome, focus: f, prompt: `Notes on ${r.rep.name}.` },
     goal,
-    focusSuggestion: f && { key: f.key, label: f.label, value: f.value, baseline: f.baseline, expectation: f.expectation, pace: f.pace, moreThisWeek: goal?.toGo ?? null, weekToDate: focus!.weekToDate },
+    focusSuggestion: f && {
+      key: f.key,
+      label: f.label,
+      value: f.value,
+      baseline: f.baseline,
+      expectation: f.expectation,
+      pace: f.pace,
+      moreThisWeek: goal?.toGo ?? null,
+      weekToDate: focus!.weekToDate,
+    },
   };
 }
 
@@ -125,7 +140,9 @@ const arbNoAsk = fc.record({
   member: arbMember,
   outcome: fc.constantFrom<DiagnosisOutcome>('recognise', 'look_past_rep', 'no_basis', 'ramping'),
   ramp: fc.option(fc.record({ week: fc.integer({ min: 1, max: 12 }), of: fc.constant(12) }), { nil: null }),
-  stale: fc.option(fc.record({ keyIndex: fc.nat(), status: fc.constantFrom<FocusPace['status']>('behind', 'on_pace'), goal: fc.integer({ min: 1, max: 400 }), weekToDate: fc.nat(400) }), { nil: null }),
+  stale: fc.option(fc.record({ keyIndex: fc.nat(), status: fc.constantFrom<FocusPace['status']>('behind', 'on_pace'), goal: fc.integer({ min: 1, max: 400 }), weekToDate: fc.nat(400) }), {
+    nil: null,
+  }),
 });
 const noAskReport = ({ member: i, outcome, ramp, stale }: SpecOf<typeof arbNoAsk>) => {
   const member = memberAt(i);
@@ -153,7 +170,12 @@ describe('only coach_activity and coach_stage ask (docs/metrics.md revision 2)',
         const { team, rep } = noAskReport(spec);
         expect(askOf(rep)).toBeNull();
         const s = surfaces(team, rep);
-        for (const [name, m] of [['mykpis', s.mykpis], ['home', s.home], ['nudge', s.nudge]] as const) expect(repSurfaceAsks(m), `${name}:\n${allTexts(m.blocks).join('\n')}`).toBe(false);
+        for (const [name, m] of [
+          ['mykpis', s.mykpis],
+          ['home', s.home],
+          ['nudge', s.nudge],
+        ] as const)
+          expect(repSurfaceAsks(m), `${name}:\n${allTexts(m.blocks).join('\n')}`).toBe(false);
         expect(entryAsks(s.digest), s.digest).toBe(false);
         expect(s.managerHome).not.toMatch(IMPERATIVE);
         // A team of such reps: the recap asks nobody for anything either.
@@ -241,7 +263,10 @@ describe('the seeded org', () => {
   it('keeps the diagnosis prompt (look_past_rep’s above all) for the manager: the rep’s App Home has none, the digest has it', () => {
     for (const outcome of ['look_past_rep', 'recognise', 'coach_activity'] as const) {
       const { team, rep } = members.find((m) => m.rep.diagnosis.outcome === outcome)!;
-      expect(allTexts(surfaces(team, rep).home.blocks).some((t) => t.includes(rep.diagnosis.prompt)), outcome).toBe(false);
+      expect(
+        allTexts(surfaces(team, rep).home.blocks).some((t) => t.includes(rep.diagnosis.prompt)),
+        outcome,
+      ).toBe(false);
     }
     const { team, rep } = members.find((m) => m.rep.diagnosis.outcome === 'look_past_rep')!;
     expect(surfaces(team, rep).digest).toContain(`💬 ${rep.diagnosis.prompt}`);
@@ -262,9 +287,7 @@ describe('the seeded org', () => {
 
 describe('too_few and ramping figures', () => {
   /** A rep with rate figures of its focus set to too_few on n below minRateN. */
-  const arbTooFew = fc
-    .record({ member: arbMember, ns: fc.array(fc.nat(7), { minLength: 4, maxLength: 4 }) })
-    .filter(({ member }) => memberAt(member).team.focus.some((k) => !isActivityIndicator(k)));
+  const arbTooFew = fc.record({ member: arbMember, ns: fc.array(fc.nat(7), { minLength: 4, maxLength: 4 }) }).filter(({ member }) => memberAt(member).team.focus.some((k) => !isActivityIndicator(k)));
   const tooFewReport = ({ member: i, ns }: SpecOf<typeof arbTooFew>) => {
     const member = memberAt(i);
     const rates = member.team.focus.filter((k) => !isActivityIndicator(k));

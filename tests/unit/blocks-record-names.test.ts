@@ -22,7 +22,8 @@ const stalled = (r: RecordJson | null): AlertJson => ({
 });
 const render = (a: AlertJson) => renderBehaviourAlerts({ items: [{ alert: a, returning: false }], currency: 'USD', timezone: 'America/New_York' });
 const sectionTexts = (blocks: readonly (KnownBlock | AnyBlock)[]) => blocks.filter((b): b is SectionBlock => b.type === 'section').map((b) => b.text?.text ?? '');
-const buttons = (blocks: readonly (KnownBlock | AnyBlock)[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions').flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
+const buttons = (blocks: readonly (KnownBlock | AnyBlock)[]) =>
+  blocks.filter((b): b is ActionsBlock => b.type === 'actions').flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
 
 describe('an alert names its record and links it', () => {
   it('shows the name clipped to 60 characters, escaped, and a primary "Open in CRM" button to its link', () => {
@@ -74,12 +75,22 @@ describe('events behind a figure name their records', () => {
   it("links a deal's name to its page and shows a lead's name, escaping both", () => {
     const events = [
       { occurredAt: '2026-11-03T10:00:00-05:00', type: 'opportunity_created', leadId: 'L-1', dealId: 'D-7', amount: 12000, stage: null, record: record({ url: 'https://crm.example.com/d?x=<1>|2' }) },
-      { occurredAt: '2026-11-02T10:00:00-05:00', type: 'call', leadId: 'L-1', dealId: null, amount: null, stage: null, record: { kind: 'lead' as const, id: 'L-1', name: 'Jo Park', accountName: null, url: null } },
+      {
+        occurredAt: '2026-11-02T10:00:00-05:00',
+        type: 'call',
+        leadId: 'L-1',
+        dealId: null,
+        amount: null,
+        stage: null,
+        record: { kind: 'lead' as const, id: 'L-1', name: 'Jo Park', accountName: null, url: null },
+      },
       { occurredAt: '2026-11-01T10:00:00-05:00', type: 'call', leadId: 'L-2', dealId: null, amount: null, stage: null, record: null },
     ];
     const modal = renderEventsBehind({ label: 'Pipeline created', repName: 'Quinn', window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' }, value: null, events, total: 3 });
     expect(validateView(modal, 'modal')).toEqual([]);
-    const lines = sectionTexts(modal.blocks).slice(1).flatMap((t) => t.split('\n'));
+    const lines = sectionTexts(modal.blocks)
+      .slice(1)
+      .flatMap((t) => t.split('\n'));
     expect(lines[0]).toContain('lead L-1 · deal <https://crm.example.com/d?x=%3C1%3E%7C2|Acme Logistics &amp; &lt;Freight&gt; — 40 seats, renewal with the EME…>');
     expect(lines[1]).toContain('lead Jo Park');
     expect(lines[2]).toContain('lead L-2');

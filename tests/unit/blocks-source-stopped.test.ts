@@ -112,7 +112,18 @@ describe('the admins’ DM when a CRM source stops', () => {
 });
 
 function hubspot(token = 'env:HUBSPOT_TOKEN'): SourceConfig {
-  return { kind: 'hubspot', name: 'hubspot', token, apiUrl: 'https://api.hubapi.com', limits: HUBSPOT_DEFAULTS.limits, stages: {}, pipelines: null, meetings: { demoTypes: [], demoOutcomes: [], skipOutcomes: [] }, leads: { qualified: { property: 'p', values: ['v'] }, disqualified: { property: 'p', values: ['w'] } }, leadSource: { property: null, inbound: [], outbound: [], otherwise: 'inbound' } };
+  return {
+    kind: 'hubspot',
+    name: 'hubspot',
+    token,
+    apiUrl: 'https://api.hubapi.com',
+    limits: HUBSPOT_DEFAULTS.limits,
+    stages: {},
+    pipelines: null,
+    meetings: { demoTypes: [], demoOutcomes: [], skipOutcomes: [] },
+    leads: { qualified: { property: 'p', values: ['v'] }, disqualified: { property: 'p', values: ['w'] } },
+    leadSource: { property: null, inbound: [], outbound: [], otherwise: 'inbound' },
+  };
 }
 
 function salesforce(auth: Record<string, string>): SourceConfig {

@@ -26,9 +26,7 @@ const computeTeam = (team: SeedTeam, o: SeededReportOptions = {}): TeamReport =>
 
 /** A team of `copies` × the team's reps, each copy renamed: what a 60-rep team looks like to the renderers. */
 function widen(report: TeamReport, copies: number): TeamReport {
-  const members = Array.from({ length: copies }, (_, k) =>
-    report.members.map((m) => ({ ...m, rep: { ...m.rep, email: `copy${k}.${m.rep.email}`, name: `${m.rep.name} ${k + 1}` } })),
-  ).flat();
+  const members = Array.from({ length: copies }, (_, k) => report.members.map((m) => ({ ...m, rep: { ...m.rep, email: `copy${k}.${m.rep.email}`, name: `${m.rep.name} ${k + 1}` } }))).flat();
   return { ...report, members, cohort: members.map((m) => m.rep.email), topPerformers: members.filter((m) => m.topPerformer).map((m) => m.rep.email) };
 }
 
@@ -42,14 +40,16 @@ const escaped = computeTeam(nyTeam, { reps: 4, names: { 0: 'Ann <script> & Co' }
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
 
-
 const buttons = (blocks: readonly AnyBlock[]): Button[] =>
   blocks.flatMap((b: any) => [...(b.type === 'actions' ? b.elements : []), ...(b.accessory ? [b.accessory] : [])]).filter((e: any) => e.type === 'button');
 
 const LINK_WORDS_IN_TEST = { tracks_results: 'tracks results', possible_link: 'possible link', weak_or_no_link: 'weak or no link', too_few_reps: 'too few reps to tell' } as const;
 
 /** The section of a focus indicator: its first line names it in bold, after its status emoji. */
-const indicatorSection = (blocks: readonly AnyBlock[], label: string) => sections(blocks).map(sectionText).find((t) => t.split('\n')[0]!.includes(`*${label}*`));
+const indicatorSection = (blocks: readonly AnyBlock[], label: string) =>
+  sections(blocks)
+    .map(sectionText)
+    .find((t) => t.split('\n')[0]!.includes(`*${label}*`));
 const expectClose = (shown: string, value: number | null, key: string, currency: string) => {
   // Shown to one decimal (rates as whole %, money compact): the figure is the value rounded.
   expect(shown).toBe(figureText(key, value, currency));
@@ -117,7 +117,13 @@ describe('/mykpis', () => {
     expect(ask).toHaveLength(1);
     expect(msg.blocks.indexOf(ask[0]!)).toBe(1);
     const text = sectionText(ask[0] as SectionBlock);
-    const unit = g.key === 'pipeline_created' ? 'of pipeline' : rep.leading.find((l) => l.key === g.key)!.label.replace(/ per week$/, '').toLowerCase();
+    const unit =
+      g.key === 'pipeline_created'
+        ? 'of pipeline'
+        : rep.leading
+            .find((l) => l.key === g.key)!
+            .label.replace(/ per week$/, '')
+            .toLowerCase();
     expect(figure(capture(text, new RegExp(`^🎯 \\*This week’s goal: (\\S+) ${escapeRe(unit)}\\* — `)))).toBe(g.goal);
     expect(figure(capture(text, /— (\S+) to go \(/))).toBe(g.toGo);
     const v = (x: number | null) => figureText(g.key, x, rep.currency);
@@ -217,7 +223,9 @@ describe('/teamkpis', () => {
   it('shows the team’s pace on each focus indicator and its results, with the report’s numbers', () => {
     const msg = renderTeamKpis({ report: ny, openAlerts: {} });
     expectWithinMessageLimits(msg);
-    const pace = sections(msg.blocks).map(sectionText).find((t) => t.startsWith('*Team pace*'))!;
+    const pace = sections(msg.blocks)
+      .map(sectionText)
+      .find((t) => t.startsWith('*Team pace*'))!;
     for (const key of ny.focus) {
       const label = indicatorLabel(key).replace(/ per week$/, '');
       const line = capture(pace, new RegExp(`(• ${escapeRe(label)}:.*)`));
@@ -234,7 +242,9 @@ describe('/teamkpis', () => {
 
   it('names the reps to coach first with their prompt and ask, and opens every rep from “See all reps”', () => {
     const msg = renderTeamKpis({ report: ny, openAlerts: {} });
-    const entries = sections(msg.blocks).map(sectionText).filter((t) => t.includes(' is behind on results') || t.includes(' has the activity'));
+    const entries = sections(msg.blocks)
+      .map(sectionText)
+      .filter((t) => t.includes(' is behind on results') || t.includes(' has the activity'));
     expect(entries.length).toBeGreaterThan(0);
     for (const entry of entries) {
       const name = capture(entry, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/);
@@ -252,14 +262,19 @@ describe('/teamkpis', () => {
     const old = { ...base.alerts[0]!, triggeredAt: new Date(Date.parse(base.asOf) - 3 * 86_400_000).toISOString() };
     const rep: RepReport = { ...base, alerts: [old], leading: base.leading.map((l) => (l.status === 'far_behind' ? { ...l, status: 'behind' as const } : l)) };
     const team: TeamReport = { ...ny, members: [rep] };
-    const entry = (openAlerts: Record<string, AlertJson[]>) => sections(renderTeamKpis({ report: team, openAlerts }).blocks).map(sectionText).find((t) => t.includes(`*${rep.rep.name}*`))!;
+    const entry = (openAlerts: Record<string, AlertJson[]>) =>
+      sections(renderTeamKpis({ report: team, openAlerts }).blocks)
+        .map(sectionText)
+        .find((t) => t.includes(`*${rep.rep.name}*`))!;
     expect(entry({ [rep.rep.email]: [old] }).startsWith(`⚠️ *${rep.rep.name}*`)).toBe(true);
     expect(entry({ [rep.rep.email]: [] }).startsWith(`*${rep.rep.name}*`)).toBe(true);
   });
 
   it('says which focus indicators are lower-is-better', () => {
     // The report's higherIsBetter decides (metrics/indicators.ts: speed to lead only, today).
-    const lower = focusOf(nyLower.members[0]!).filter((l) => !l.higherIsBetter).map((l) => l.label);
+    const lower = focusOf(nyLower.members[0]!)
+      .filter((l) => !l.higherIsBetter)
+      .map((l) => l.label);
     expect(lower).toContain('Speed to lead (hours)');
     const context = allTexts(renderTeamKpis({ report: nyLower, openAlerts: {} }).blocks)[1]!;
     expect(context).toContain(`lower is better for ${lower.join(', ')} ·`);
@@ -274,13 +289,23 @@ describe('/teamkpis', () => {
     const groups = links.split(' — ')[1]!.split(' · ');
     for (const l of ny.links) {
       const label = indicatorLabel(l.key).replace(/ per week$/, '');
-      expect(groups.find((g) => g.startsWith(`${LINK_WORDS_IN_TEST[l.label]}: `))!.split(': ')[1]!.split(', ')).toContain(label);
-      const shown = figures.replace(/^This team: /, '').split(' · ').find((x) => x.startsWith(`${label} ρ`))!;
+      expect(
+        groups
+          .find((g) => g.startsWith(`${LINK_WORDS_IN_TEST[l.label]}: `))!
+          .split(': ')[1]!
+          .split(', '),
+      ).toContain(label);
+      const shown = figures
+        .replace(/^This team: /, '')
+        .split(' · ')
+        .find((x) => x.startsWith(`${label} ρ`))!;
       expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
       expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
       expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
     }
-    const few = sections(renderTeamKpis({ report: small, openAlerts: {} }).blocks).map(sectionText).join('\n');
+    const few = sections(renderTeamKpis({ report: small, openAlerts: {} }).blocks)
+      .map(sectionText)
+      .join('\n');
     expect(few).toContain('too few reps to tell');
     expect(few).toContain('No top-performer baseline yet');
   });
@@ -300,7 +325,9 @@ describe('/teamkpis', () => {
     long.team = 'T'.repeat(400);
     const msg = renderTeamKpis({ report: long, openAlerts: {}, otherTeams: ['London & Co', 'Berlin', 'Tokyo', 'Sydney', 'Lima'] });
     expectWithinMessageLimits(msg);
-    const values = buttons(msg.blocks).filter((b) => b.action_id === 'teamkpis_page' || b.action_id === 'see_all_reps').map((b) => JSON.parse(b.value!).team);
+    const values = buttons(msg.blocks)
+      .filter((b) => b.action_id === 'teamkpis_page' || b.action_id === 'see_all_reps')
+      .map((b) => JSON.parse(b.value!).team);
     expect(values).toEqual(['T'.repeat(316), 'London & Co', 'Berlin', 'Tokyo']);
     const quoted = renderTeamKpis({ report: { ...long, team: '"\u0001'.repeat(400) }, openAlerts: {} });
     for (const b of buttons(quoted.blocks)) expect(b.value!.length).toBeLessThanOrEqual(MAX_BUTTON_VALUE);
@@ -342,7 +369,9 @@ describe('App Home', () => {
   });
 
   it('lists every other leading indicator in one line each, with its value against the top performers', () => {
-    const list = sections(view.blocks).map(sectionText).find((t) => t.startsWith('*All indicators*'))!;
+    const list = sections(view.blocks)
+      .map(sectionText)
+      .find((t) => t.startsWith('*All indicators*'))!;
     const others = rep.leading.filter((l) => !rep.focus.includes(l.key));
     const lines = list.split('\n').slice(1);
     expect(lines).toHaveLength(others.length);
@@ -396,7 +425,9 @@ describe('App Home', () => {
 
   it('shows every rep of the manager’s team with ★, pace on each focus indicator, results and status, with the report’s numbers', () => {
     const home = renderManagerHome({ teams: [ny], settings: { digestEnabled: true, sendTime: '07:30' }, generatedAt: '2026-11-25T15:30:00Z' });
-    const texts = sections(home.blocks).map(sectionText).map((t) => t.replace(/^⚠️ /, ''));
+    const texts = sections(home.blocks)
+      .map(sectionText)
+      .map((t) => t.replace(/^⚠️ /, ''));
     for (const m of ny.members) {
       const row = texts.find((t) => t.startsWith(`*${m.topPerformer ? '★ ' : ''}${m.rep.name}*`));
       expect(row, m.rep.name).toBeDefined();
@@ -415,7 +446,9 @@ describe('App Home', () => {
 
   it('lists the reps who need attention first', () => {
     const home = renderManagerHome({ teams: [ny], settings: { digestEnabled: false, sendTime: '07:30' }, generatedAt: '2026-11-25T15:30:00Z' });
-    const rows = sections(home.blocks).filter((b) => b.accessory?.type === 'button' && b.accessory.action_id === 'open_rep').map(sectionText);
+    const rows = sections(home.blocks)
+      .filter((b) => b.accessory?.type === 'button' && b.accessory.action_id === 'open_rep')
+      .map(sectionText);
     expect(rows).toHaveLength(ny.members.length);
     const flagged = rows.map((t) => t.startsWith('⚠️'));
     expect(flagged).toEqual([...flagged].sort((a, b) => Number(b) - Number(a)));
@@ -442,13 +475,28 @@ describe('events behind a figure', () => {
   }));
 
   it('lists the 40 latest, newest first, says how many more, and fits a modal', () => {
-    const modal = renderEventsBehind({ label: 'Calls per week', repName: 'Ann <script> & Co', window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' }, value: 61.5, events, total: 55 });
+    const modal = renderEventsBehind({
+      label: 'Calls per week',
+      repName: 'Ann <script> & Co',
+      window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' },
+      value: 61.5,
+      events,
+      total: 55,
+    });
     expect(validateView(modal, 'modal')).toEqual([]);
     expect(modal.title.text.length).toBeLessThanOrEqual(24);
-    const lines = sections(modal.blocks).map(sectionText).slice(1).flatMap((t) => t.split('\n'));
+    const lines = sections(modal.blocks)
+      .map(sectionText)
+      .slice(1)
+      .flatMap((t) => t.split('\n'));
     expect(lines).toHaveLength(40);
     const times = lines.map((l) => Number(capture(l, /^<!date\^(\d+)\^/)));
-    expect(times).toEqual([...events].reverse().slice(0, 40).map((e) => Date.parse(e.occurredAt) / 1000));
+    expect(times).toEqual(
+      [...events]
+        .reverse()
+        .slice(0, 40)
+        .map((e) => Date.parse(e.occurredAt) / 1000),
+    );
     const texts = allTexts(modal.blocks).join('\n');
     expect(texts).toContain('15 more not shown.');
     expect(texts).toContain('*Ann &lt;script&gt; &amp; Co* · Oct 26 – Nov 22, 2026 · *61.5*');
@@ -456,7 +504,16 @@ describe('events behind a figure', () => {
   });
 
   it('formats the value and amounts like the report when given the key and currency', () => {
-    const modal = renderEventsBehind({ label: 'Pipeline created per week', repName: 'Ann', window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' }, value: 91500, events: events.slice(0, 2), total: 2, key: 'pipeline_created', currency: 'EUR' });
+    const modal = renderEventsBehind({
+      label: 'Pipeline created per week',
+      repName: 'Ann',
+      window: { start: '2026-10-26T00:00:00-04:00', end: '2026-11-23T00:00:00-05:00' },
+      value: 91500,
+      events: events.slice(0, 2),
+      total: 2,
+      key: 'pipeline_created',
+      currency: 'EUR',
+    });
     const texts = allTexts(modal.blocks).join('\n');
     expect(texts).toContain('*€91,500*');
     expect(texts).toContain('€1,000');

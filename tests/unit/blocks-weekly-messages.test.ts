@@ -31,9 +31,7 @@ const weekBefore = (team: SeedTeam, o: Parameters<typeof computeTeam>[1] = {}) =
 
 /** A team of `copies` × the team's reps, each copy renamed: what a 60-rep team looks like to the renderers. */
 function widen(report: TeamReport, copies: number): TeamReport {
-  const members = Array.from({ length: copies }, (_, k) =>
-    report.members.map((m) => ({ ...m, rep: { ...m.rep, email: `copy${k}.${m.rep.email}`, name: `${m.rep.name} ${k + 1}` } })),
-  ).flat();
+  const members = Array.from({ length: copies }, (_, k) => report.members.map((m) => ({ ...m, rep: { ...m.rep, email: `copy${k}.${m.rep.email}`, name: `${m.rep.name} ${k + 1}` } }))).flat();
   return { ...report, members, cohort: members.map((m) => m.rep.email), topPerformers: members.filter((m) => m.topPerformer).map((m) => m.rep.email) };
 }
 
@@ -57,7 +55,6 @@ const london = computeTeam(londonTeam, { currency: 'EUR' });
 
 // ---------------------------------------------------------------------------------------------
 // Reading blocks back
-
 
 const actionBlocks = (blocks: readonly AnyBlock[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
 const buttons = (blocks: readonly AnyBlock[]): Button[] => actionBlocks(blocks).flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
@@ -169,7 +166,10 @@ describe('behaviour alert', () => {
     ]);
     const select = elements(m).find((e) => e.type === 'static_select') as StaticSelect;
     expect(select.placeholder?.text).toBe('Snooze…');
-    expect(select.options?.map((o) => [o.text.text, o.value])).toEqual([['1 day', '1d'], ['1 week', '1w']]);
+    expect(select.options?.map((o) => [o.text.text, o.value])).toEqual([
+      ['1 day', '1d'],
+      ['1 week', '1w'],
+    ]);
     const bs = buttons(m.blocks);
     expect(bs.map((b) => b.text.text)).toEqual(['Done', 'Dismiss', '👍', '👎']);
     // No link to open, so Done is the primary action.
@@ -223,11 +223,29 @@ describe('messageAsText', () => {
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'Hello & <you>' } },
         { type: 'section', text: { type: 'mrkdwn', text: '*Bold* and _italic_ for lead_id_7 at 2*3*4, see <https://example.com/a?b=1|the docs> or <https://example.com>' } },
-        { type: 'section', fields: [{ type: 'mrkdwn', text: '*A*\n1' }, { type: 'plain_text', text: '*B*' }] },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: 'found <!date^1763500000^{date_short}|Nov 18, 21:00> by <@U123|ann> in <#C1|sales> &amp; &lt;co&gt;' }, { type: 'image', image_url: 'https://example.com/i.png', alt_text: 'a chart' }] },
+        {
+          type: 'section',
+          fields: [
+            { type: 'mrkdwn', text: '*A*\n1' },
+            { type: 'plain_text', text: '*B*' },
+          ],
+        },
+        {
+          type: 'context',
+          elements: [
+            { type: 'mrkdwn', text: 'found <!date^1763500000^{date_short}|Nov 18, 21:00> by <@U123|ann> in <#C1|sales> &amp; &lt;co&gt;' },
+            { type: 'image', image_url: 'https://example.com/i.png', alt_text: 'a chart' },
+          ],
+        },
         { type: 'divider' },
         { type: 'image', image_url: 'https://example.com/p.png', alt_text: 'pipeline' },
-        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Done' }, action_id: 'a' }, { type: 'button', text: { type: 'plain_text', text: 'Dismiss' }, action_id: 'b' }] },
+        {
+          type: 'actions',
+          elements: [
+            { type: 'button', text: { type: 'plain_text', text: 'Done' }, action_id: 'a' },
+            { type: 'button', text: { type: 'plain_text', text: 'Dismiss' }, action_id: 'b' },
+          ],
+        },
       ],
     });
     expect(text.split('\n')).toEqual([
@@ -252,8 +270,14 @@ describe('rep nudge', () => {
   const APP_HOME = 'slack://app?team=T0SEED&id=A0PACER&tab=home';
   const nudge = (report: RepReport, feedbackSubject = 's') => renderRepNudge({ report, feedbackSubject, appHomeUrl: APP_HOME });
   /** A focus indicator's line: its status emoji, then its label in bold. */
-  const indicatorLine = (m: { blocks: KnownBlock[] }, label: string) => allTexts(m.blocks).flatMap((t) => t.split('\n')).find((t) => /^\S+ \*/.test(t) && t.includes(`*${label}*`));
-  const advice = (m: { blocks: KnownBlock[] }) => sections(m.blocks).map(sectionText).find((t) => t.startsWith('🎯') || t.startsWith('🌟'));
+  const indicatorLine = (m: { blocks: KnownBlock[] }, label: string) =>
+    allTexts(m.blocks)
+      .flatMap((t) => t.split('\n'))
+      .find((t) => /^\S+ \*/.test(t) && t.includes(`*${label}*`));
+  const advice = (m: { blocks: KnownBlock[] }) =>
+    sections(m.blocks)
+      .map(sectionText)
+      .find((t) => t.startsWith('🎯') || t.startsWith('🌟'));
   const askBlocks = (m: { blocks: KnownBlock[] }) => sections(m.blocks).filter((b) => b.block_id === 'ask');
   const lastWeek = (r: RepReport, key: string) => r.trend[key]!.at(-1) ?? null;
   const v = (r: RepReport, key: string, x: number | null) => figureText(key, x, r.currency);
@@ -326,13 +350,19 @@ describe('rep nudge', () => {
     const won = lastWeek(winner, 'cadence.deal_won')!;
     expect(sections(nudge(winner).blocks).map(sectionText)).toContain(`🏆 *Last week you won ${won} deal${won === 1 ? '' : 's'}* — congratulations!`);
     const pacer = repWith(ny, (m) => !lastWeek(m, 'cadence.deal_won') && focusOf(m).some((l) => l.key.startsWith('cadence.') && l.status !== 'too_few' && (lastWeek(m, l.key) ?? 0) >= l.expectation!));
-    const win = sections(nudge(pacer).blocks).map(sectionText).find((t) => t.startsWith('🏆'))!;
+    const win = sections(nudge(pacer).blocks)
+      .map(sectionText)
+      .find((t) => t.startsWith('🏆'))!;
     const key = focusOf(pacer).find((l) => win.includes(` ${indicatorUnit(l.key)}*`))!.key;
     const l = pacer.leading.find((x) => x.key === key)!;
     expect(lastWeek(pacer, key)!).toBeGreaterThanOrEqual(l.expectation!);
     expect(capture(win, /^🏆 \*Last week: (\S+) /)).toBe(v(pacer, key, lastWeek(pacer, key)));
     const quiet = repWith(ny, (m) => !lastWeek(m, 'cadence.deal_won') && focusOf(m).every((x) => !x.key.startsWith('cadence.') || x.expectation === null || (lastWeek(m, x.key) ?? 0) < x.expectation));
-    expect(sections(nudge(quiet).blocks).map(sectionText).some((t) => t.startsWith('🏆'))).toBe(false);
+    expect(
+      sections(nudge(quiet).blocks)
+        .map(sectionText)
+        .some((t) => t.startsWith('🏆')),
+    ).toBe(false);
   });
 
   it('links the dashboard (the App Home) when it can, and ends with the feedback buttons, carrying the subject', () => {
@@ -527,8 +557,16 @@ describe('manager digest', () => {
     const groups = links.split(' — ')[1]!.split(' · ');
     for (const l of ny.links) {
       const label = ny.members[0]!.leading.find((x) => x.key === l.key)!.label.replace(/ per week$/, '');
-      expect(groups.find((g) => g.startsWith(`${LINK_WORDS_IN_TEST[l.label]}: `))!.split(': ')[1]!.split(', ')).toContain(label);
-      const shown = figures.replace(/^This team: /, '').split(' · ').find((x) => x.startsWith(`${label} ρ`))!;
+      expect(
+        groups
+          .find((g) => g.startsWith(`${LINK_WORDS_IN_TEST[l.label]}: `))!
+          .split(': ')[1]!
+          .split(', '),
+      ).toContain(label);
+      const shown = figures
+        .replace(/^This team: /, '')
+        .split(' · ')
+        .find((x) => x.startsWith(`${label} ρ`))!;
       expect(Number(capture(shown, /ρ (-?[\d.]+),/))).toBe(Number(l.rho!.toFixed(2)));
       expect(Number(capture(shown, /n (\d+),/))).toBe(l.n);
       expect(capture(shown, /p ([^,]+)$/)).toBe(l.p! < 0.001 ? '< 0.001' : l.p!.toFixed(3));
@@ -551,7 +589,9 @@ describe('manager digest', () => {
   });
 
   it('ends with per-rule alert feedback and the rules paused for a rep, two named and the rest counted', () => {
-    const paused = ny.members.slice(0, 4).map((m, i) => ({ name: m.rep.name, rule: (['stalled_deal', 'missed_follow_up', 'untouched_lead', 'stalled_deal'] as const)[i]!, until: new Date('2027-01-02T04:00:00Z') }));
+    const paused = ny.members
+      .slice(0, 4)
+      .map((m, i) => ({ name: m.rep.name, rule: (['stalled_deal', 'missed_follow_up', 'untouched_lead', 'stalled_deal'] as const)[i]!, until: new Date('2027-01-02T04:00:00Z') }));
     const alertFeedback = [
       { rule: 'untouched_lead' as const, useful: 3, notUseful: 1 },
       { rule: 'stalled_deal' as const, useful: 0, notUseful: 0 },
@@ -581,7 +621,12 @@ describe('manager digest', () => {
     expect(coached(m.blocks)).toHaveLength(3);
     const views = allReps(big, alerts);
     for (const v of views) expect(validateView(v, 'modal')).toEqual([]);
-    const seen = views.flatMap((v) => sections(v.blocks).map(sectionText).filter((t) => t.includes('💬')).map((t) => capture(t, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/)));
+    const seen = views.flatMap((v) =>
+      sections(v.blocks)
+        .map(sectionText)
+        .filter((t) => t.includes('💬'))
+        .map((t) => capture(t, /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/)),
+    );
     expect([...seen].sort()).toEqual(big.members.map((x) => x.rep.name).sort());
   });
 
@@ -591,7 +636,9 @@ describe('manager digest', () => {
       const team = { ...big, members: big.members.slice(0, n) };
       const m = renderManagerDigest({ report: team, previous: null, openAlerts: {}, includeLinks: true, feedbackSubject: 's' });
       expect(validateBlocks(m.blocks, { surface: 'message' }), `${n} reps`).toEqual([]);
-      expect(coached(m.blocks).length, `${n} reps`).toBe(Math.min(3, team.members.filter((x) => x.diagnosis.results.gap || focusOf(x).some((l) => l.status === 'behind' || l.status === 'far_behind')).length));
+      expect(coached(m.blocks).length, `${n} reps`).toBe(
+        Math.min(3, team.members.filter((x) => x.diagnosis.results.gap || focusOf(x).some((l) => l.status === 'behind' || l.status === 'far_behind')).length),
+      );
       expect(m.blocks.at(-1), `${n} reps`).toMatchObject({ type: 'actions', block_id: 'feedback' });
     }
   });

@@ -6,14 +6,7 @@ import type { AlertJson, RecordJson, TeamReport } from '../../src/reports/types.
 import { DEMO_ORG } from '../../src/sandbox/demo-org.js';
 import { orgEvents } from '../../src/seed/events.js';
 import { buildOrg } from '../../src/seed/org.js';
-import {
-  ALERT_FOOTER,
-  MAX_ALERTS_PER_MESSAGE,
-  renderBehaviourAlerts,
-  withAlertFeedback,
-  withPauseUndone,
-  type AlertItem,
-} from '../../src/slack/blocks/alert.js';
+import { ALERT_FOOTER, MAX_ALERTS_PER_MESSAGE, renderBehaviourAlerts, withAlertFeedback, withPauseUndone, type AlertItem } from '../../src/slack/blocks/alert.js';
 import { LENGTH_BUDGET } from '../../src/slack/blocks/budgets.js';
 import { visibleLength, visibleText } from '../../src/slack/blocks/visible-text.js';
 import { BUDGET_AS_OF, demoLargestTeam, sixtyRepTeam } from '../helpers/budget-teams.js';
@@ -34,7 +27,16 @@ function namedByGenerator(report: TeamReport, org: ReturnType<typeof buildOrg>):
   for (const { events: repEvents } of orgEvents(org)) {
     for (const e of repEvents) {
       if (!e.dealName && !e.leadName && !e.accountName && !e.url) continue;
-      events.push({ id: e.id, at: Date.parse(e.occurredAt), dealId: e.dealId ?? null, leadId: e.leadId ?? null, dealName: e.dealName ?? null, leadName: e.leadName ?? null, accountName: e.accountName ?? null, url: e.url ?? null });
+      events.push({
+        id: e.id,
+        at: Date.parse(e.occurredAt),
+        dealId: e.dealId ?? null,
+        leadId: e.leadId ?? null,
+        dealName: e.dealName ?? null,
+        leadName: e.leadName ?? null,
+        accountName: e.accountName ?? null,
+        url: e.url ?? null,
+      });
     }
   }
   const refs = report.members.flatMap((m) => m.alerts.flatMap((a) => (a.record ? [a.record] : [])));
@@ -121,7 +123,11 @@ describe.each(TEAMS)('alerts of %s', (_label, team) => {
         const advice = sectionTexts(m.blocks)[0]!.split('\n')[1]!;
         expect(advice).toMatch(/^👉 .*[.!]$/);
         expect(advice).not.toContain('…');
-        expect(buttons(m.blocks).map((b) => b.text.text).join(' ')).not.toContain('…');
+        expect(
+          buttons(m.blocks)
+            .map((b) => b.text.text)
+            .join(' '),
+        ).not.toContain('…');
         expect(seen).not.toMatch(/\b(null|undefined|NaN)\b/);
       }
     }
@@ -132,7 +138,8 @@ describe.each(TEAMS)('alerts of %s', (_label, team) => {
       for (const alert of [a, unnamed(a)]) {
         const m = one(alert);
         const open = buttons(m.blocks).filter((b) => b.action_id === 'open_record');
-        if (alert.record?.url) expect(open).toEqual([{ type: 'button', text: { type: 'plain_text', text: 'Open in CRM', emoji: true }, action_id: 'open_record', url: alert.record.url, style: 'primary' }]);
+        if (alert.record?.url)
+          expect(open).toEqual([{ type: 'button', text: { type: 'plain_text', text: 'Open in CRM', emoji: true }, action_id: 'open_record', url: alert.record.url, style: 'primary' }]);
         else expect(open).toEqual([]);
       }
     }
@@ -164,7 +171,10 @@ describe.each(TEAMS)('alerts of %s', (_label, team) => {
   it(`stays within Slack's 50 blocks at ${MAX_ALERTS_PER_MESSAGE} alerts, each with a feedback note (the most a message grows)`, () => {
     const items = Array.from({ length: MAX_ALERTS_PER_MESSAGE }, (_, i) => ({ alert: { ...alerts[i % alerts.length]!, key: `${alerts[i % alerts.length]!.key}#${i}` }, returning: false }));
     const m = render(items);
-    const grown = actionsBlocks(m.blocks).reduce<KnownBlock[]>((blocks, b) => withAlertFeedback(blocks, b.block_id!, { useful: false, rule: 'stalled_deal', pause: { until: BUDGET_AS_OF } }), m.blocks);
+    const grown = actionsBlocks(m.blocks).reduce<KnownBlock[]>(
+      (blocks, b) => withAlertFeedback(blocks, b.block_id!, { useful: false, rule: 'stalled_deal', pause: { until: BUDGET_AS_OF } }),
+      m.blocks,
+    );
     expect(grown.length).toBeGreaterThan(m.blocks.length);
     expect(validateBlocks(grown, { surface: 'message' })).toEqual([]);
     expect(() => render([...items, items[0]!])).toThrow(`a message holds 1 to ${MAX_ALERTS_PER_MESSAGE}`);
@@ -180,11 +190,15 @@ describe('wording of each rule', () => {
 
   it('untouched_lead: hours, then days; singular; the source; unknown numbers left out', () => {
     const a = (detail: AlertJson['detail'], record: RecordJson | null = lead()): AlertJson => ({ ...base, rule: 'untouched_lead', subject: 'L-1', detail, record });
-    expect(headline(a({ leadSource: 'inbound', slaHours: 24, hoursSinceAssigned: 30 }))).toBe('🕑 *Jo Park* (Acme Logistics) is waiting for a first touch: assigned 30 hours ago (inbound), past the 24-hour SLA.');
+    expect(headline(a({ leadSource: 'inbound', slaHours: 24, hoursSinceAssigned: 30 }))).toBe(
+      '🕑 *Jo Park* (Acme Logistics) is waiting for a first touch: assigned 30 hours ago (inbound), past the 24-hour SLA.',
+    );
     expect(headline(a({ leadSource: 'outbound', slaHours: 1, hoursSinceAssigned: 1 }))).toContain('assigned 1 hour ago (outbound), past the 1-hour SLA.');
     expect(headline(a({ leadSource: null, slaHours: 24, hoursSinceAssigned: 49 }))).toContain('assigned 2 days ago, past');
     expect(headline(a({ leadSource: null, slaHours: 24, hoursSinceAssigned: 24 * 7 + 5 }))).toContain('assigned 7 days ago, past');
-    expect(headline(a({ leadSource: null, slaHours: 24, hoursSinceAssigned: 24 }, lead({ name: null })))).toBe('🕑 *A new lead at Acme Logistics* is waiting for a first touch: assigned 24 hours ago, past the 24-hour SLA.');
+    expect(headline(a({ leadSource: null, slaHours: 24, hoursSinceAssigned: 24 }, lead({ name: null })))).toBe(
+      '🕑 *A new lead at Acme Logistics* is waiting for a first touch: assigned 24 hours ago, past the 24-hour SLA.',
+    );
     expect(headline(a({}, null))).toBe('🕑 *A new lead* is waiting for a first touch.');
     expect(advice(a({}))).toBe('👉 Call or email today: a first touch now still helps.');
   });
@@ -192,19 +206,31 @@ describe('wording of each rule', () => {
   it('stalled_deal: days, singular; the account when the name lacks it; the amount; a deal with no name', () => {
     const a = (detail: AlertJson['detail'], record: RecordJson | null = deal()): AlertJson => ({ ...base, rule: 'stalled_deal', subject: 'D-1', detail, record });
     expect(headline(a({ amount: 54_900, daysSinceActivity: 16, stalledDays: 14 }))).toBe('⏸️ *Acme — 40 seats* ($54.9K) has gone quiet: no touch or stage change in 16 days.');
-    expect(headline(a({ amount: null, daysSinceActivity: 1, stalledDays: 1 }, deal({ name: 'Pilot', accountName: 'Globex' })))).toBe('⏸️ *Pilot* (Globex) has gone quiet: no touch or stage change in 1 day.');
+    expect(headline(a({ amount: null, daysSinceActivity: 1, stalledDays: 1 }, deal({ name: 'Pilot', accountName: 'Globex' })))).toBe(
+      '⏸️ *Pilot* (Globex) has gone quiet: no touch or stage change in 1 day.',
+    );
     expect(headline(a({ amount: 1_800_000, daysSinceActivity: 20 }, deal({ name: null })))).toBe('⏸️ *A $1.8M deal at Acme* has gone quiet: no touch or stage change in 20 days.');
     expect(headline(a({}, null))).toBe('⏸️ *A deal* has gone quiet.');
   });
 
   it('missed_follow_up: the meeting type, with a lead or for a deal, the time in the rep’s zone, singular hours', () => {
-    const a = (detail: AlertJson['detail'], record: RecordJson | null): AlertJson => ({ ...base, rule: 'missed_follow_up', subject: record ? `${record.kind}:${record.id}` : 'lead:L-1', detail, record });
+    const a = (detail: AlertJson['detail'], record: RecordJson | null): AlertJson => ({
+      ...base,
+      rule: 'missed_follow_up',
+      subject: record ? `${record.kind}:${record.id}` : 'lead:L-1',
+      detail,
+      record,
+    });
     const at = '2026-11-20T15:30:00.000Z';
     const token = (format: string, fallback: string) => `<!date^${Date.parse(at) / 1000}^${format}|${fallback}>`;
-    expect(headline(a({ meetingType: 'demo', followUpHours: 48, meetingAt: at }, deal()))).toBe(`📨 No follow-up yet after your demo for *Acme — 40 seats*: it was on ${token('{date_short} at {time}', 'Fri, Nov 20, 10:30')}, over 48 hours ago.`);
+    expect(headline(a({ meetingType: 'demo', followUpHours: 48, meetingAt: at }, deal()))).toBe(
+      `📨 No follow-up yet after your demo for *Acme — 40 seats*: it was on ${token('{date_short} at {time}', 'Fri, Nov 20, 10:30')}, over 48 hours ago.`,
+    );
     expect(headline(a({ meetingType: 'meeting', followUpHours: 1, meetingAt: at }, lead()))).toContain('after your meeting with *Jo Park* (Acme Logistics): it was on');
     expect(headline(a({ meetingType: 'meeting', followUpHours: 1, meetingAt: at }, lead()))).toContain(', over 1 hour ago.');
-    expect(headline(a({ meetingType: 'meeting', followUpHours: 24, meetingAt: null }, lead({ name: null, accountName: null })))).toBe('📨 No follow-up yet after your meeting with *a lead*: none in the 24 hours since.');
+    expect(headline(a({ meetingType: 'meeting', followUpHours: 24, meetingAt: null }, lead({ name: null, accountName: null })))).toBe(
+      '📨 No follow-up yet after your meeting with *a lead*: none in the 24 hours since.',
+    );
     expect(headline(a({ followUpHours: null }, deal({ name: null, accountName: null })))).toBe('📨 No follow-up yet after your meeting for *a deal*.');
     expect(advice(a({}, null))).toBe('👉 Send a recap with the next step, today if you can.');
   });
@@ -230,7 +256,11 @@ describe('feedback on an alert changes only that alert', () => {
     const after = withAlertFeedback(m.blocks, second!, { useful: false, rule: 'stalled_deal', pause: null });
     const i = after.findIndex((b) => b.block_id === second);
     expect((after[i] as ActionsBlock).elements.map((e) => ('action_id' in e ? e.action_id : null))).not.toContain('alert_not_useful');
-    expect(after[i + 1]).toEqual({ type: 'context', block_id: `${second}:note`, elements: [{ type: 'mrkdwn', text: '👎 Noted. Two 👎 on stalled-deal alerts within 30 days pause them for you for 30 days.' }] });
+    expect(after[i + 1]).toEqual({
+      type: 'context',
+      block_id: `${second}:note`,
+      elements: [{ type: 'mrkdwn', text: '👎 Noted. Two 👎 on stalled-deal alerts within 30 days pause them for you for 30 days.' }],
+    });
     // Everything else is as it was.
     expect(after.filter((_, j) => j !== i && j !== i + 1)).toEqual(m.blocks.filter((b) => b.block_id !== second));
     // A second click replaces the note rather than adding one.
@@ -247,7 +277,11 @@ describe('feedback on an alert changes only that alert', () => {
     expect(note.accessory).toMatchObject({ type: 'button', action_id: 'alert_pause_undo', text: { text: 'Undo' } });
     expect(JSON.parse((note.accessory as Button).value!)).toEqual({ rule: 'stalled_deal', until: until.toISOString() });
     const undone = withPauseUndone(after, `${first}:note`, 'stalled_deal', true);
-    expect(undone.find((b) => b.block_id === `${first}:note`)).toEqual({ type: 'context', block_id: `${first}:note`, elements: [{ type: 'mrkdwn', text: '▶️ Resumed: stalled-deal alerts are back on.' }] });
+    expect(undone.find((b) => b.block_id === `${first}:note`)).toEqual({
+      type: 'context',
+      block_id: `${first}:note`,
+      elements: [{ type: 'mrkdwn', text: '▶️ Resumed: stalled-deal alerts are back on.' }],
+    });
     expect((withPauseUndone(after, `${first}:note`, 'stalled_deal', false).find((b) => b.block_id === `${first}:note`) as ContextBlock).elements).toEqual([
       { type: 'mrkdwn', text: 'This pause had already ended or been undone.' },
     ]);

@@ -29,7 +29,9 @@ function weekEarlier(r: TeamReport): TeamReport {
   const movers = new Set(r.members.slice(0, 2).map((m) => m.rep.email));
   return {
     ...r,
-    members: r.members.map((m) => (movers.has(m.rep.email) ? { ...m, leading: m.leading.map((l) => (l.pace === null || !r.focus.includes(l.key) ? l : { ...l, pace: Math.max(0, l.pace - 0.25) })) } : m)),
+    members: r.members.map((m) =>
+      movers.has(m.rep.email) ? { ...m, leading: m.leading.map((l) => (l.pace === null || !r.focus.includes(l.key) ? l : { ...l, pace: Math.max(0, l.pace - 0.25) })) } : m,
+    ),
   };
 }
 
@@ -52,7 +54,13 @@ function noBaseline(r: TeamReport): TeamReport {
     hasBaseline: false,
     leading: m.leading.map((l) => ({ ...l, baseline: null, expectation: null, pace: null, status: 'no_baseline' as const })),
   });
-  return { ...r, hasBaseline: false, topPerformers: [], members: r.members.map(unpaced), totals: { ...r.totals, paceAgainstTop: Object.fromEntries(Object.keys(r.totals.paceAgainstTop).map((k) => [k, null])) } };
+  return {
+    ...r,
+    hasBaseline: false,
+    topPerformers: [],
+    members: r.members.map(unpaced),
+    totals: { ...r.totals, paceAgainstTop: Object.fromEntries(Object.keys(r.totals.paceAgainstTop).map((k) => [k, null])) },
+  };
 }
 
 const FEEDBACK: RuleFeedbackCount[] = [
@@ -106,7 +114,8 @@ function expectNothingClipped(m: { text: string; blocks: readonly KnownBlock[] }
 function expectHeadline(m: { text: string; blocks: readonly KnownBlock[] }, r: TeamReport) {
   expect(m.text).not.toContain('\n');
   const names = coachedNames(m.blocks);
-  const headline = names.length === 0 ? 'Nobody to coach first: every rep is on track on results and on pace' : `${names.length} rep${names.length === 1 ? '' : 's'} to coach first: ${names.join(', ')}`;
+  const headline =
+    names.length === 0 ? 'Nobody to coach first: every rep is on track on results and on pace' : `${names.length} rep${names.length === 1 ? '' : 's'} to coach first: ${names.join(', ')}`;
   expect(m.text).toMatch(new RegExp(`^${r.team}(, this week)? — ${headline}$`));
   expect(sections(m.blocks).some((b) => sectionText(b) === `*${headline}*` || sectionText(b) === `✅ *${headline}.*`)).toBe(true);
 }
@@ -185,7 +194,9 @@ describe('the order of need: a results gap first, then the lowest focus pace', (
     ...m,
     rep: { ...m.rep, name, email: `${name.toLowerCase()}@example.com` },
     diagnosis: { ...m.diagnosis, results: { ...m.diagnosis.results, gap }, prompt: `${name} needs a word.` },
-    leading: m.leading.map((l) => (m.focus.includes(l.key) ? { ...l, pace, status: pace === null ? ('too_few' as const) : pace < 0.6 ? ('far_behind' as const) : pace < 0.9 ? ('behind' as const) : ('on_pace' as const) } : l)),
+    leading: m.leading.map((l) =>
+      m.focus.includes(l.key) ? { ...l, pace, status: pace === null ? ('too_few' as const) : pace < 0.6 ? ('far_behind' as const) : pace < 0.9 ? ('behind' as const) : ('on_pace' as const) } : l,
+    ),
   });
 
   it('names the gap with the lowest pace first, an unpaced gap after paced ones, and no-gap reps after every gap', () => {
@@ -228,7 +239,11 @@ describe('the order of need: a results gap first, then the lowest focus pace', (
 // "See all reps"
 
 /** The reps of a modal page, by the bold name leading each entry. */
-const modalNames = (view: ModalView) => sections(view.blocks).map(sectionText).filter((t) => t.includes('\n*Results:*')).map((t) => /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/.exec(t)![1]!);
+const modalNames = (view: ModalView) =>
+  sections(view.blocks)
+    .map(sectionText)
+    .filter((t) => t.includes('\n*Results:*'))
+    .map((t) => /^(?:⚠️ )?\*(?:★ )?([^*]+)\*/.exec(t)![1]!);
 
 describe.each(TEAMS)('the “See all reps” modal on %s', (_, team) => {
   it('holds every rep exactly once across its pages, turned by Previous and Next, each page a valid modal', () => {

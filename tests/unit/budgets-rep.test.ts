@@ -40,7 +40,10 @@ const states: { name: string; reps: RepReport[] }[] = [
   { name: 'as reported', reps: [...demo.members, ...sixty.members] },
   { name: 'no baseline', reps: noBaseline.members },
   { name: 'stale data', reps: [...demo.members, ...sixty.members].map((m) => ({ ...m, dataHealth: STALE })) },
-  { name: 'ramping, stale, long names', reps: [...demo.members, ...sixty.members].map((m) => ({ ...m, ramp: { week: 3, of: 12, share: 0.25 }, dataHealth: STALE, rep: { ...m.rep, name: LONG_NAME, team: LONG_NAME } })) },
+  {
+    name: 'ramping, stale, long names',
+    reps: [...demo.members, ...sixty.members].map((m) => ({ ...m, ramp: { week: 3, of: 12, share: 0.25 }, dataHealth: STALE, rep: { ...m.rep, name: LONG_NAME, team: LONG_NAME } })),
+  },
 ];
 
 const nudgeOf = (r: RepReport) => renderRepNudge({ report: r, feedbackSubject: 'rep_nudge:2026-11-23', appHomeUrl: APP_HOME });
@@ -135,7 +138,10 @@ describe('moments in the reader’s zone', () => {
 
 describe('choosing what to show when long labels would go over the budget', () => {
   /** A team's focus indicators named at length (a config's stage names can be long). */
-  const longLabels = (r: RepReport): RepReport => ({ ...r, leading: r.leading.map((l) => (r.focus.includes(l.key) ? { ...l, label: `${l.label} — as the team’s own sales playbook names this stage of the deal` } : l)) });
+  const longLabels = (r: RepReport): RepReport => ({
+    ...r,
+    leading: r.leading.map((l) => (r.focus.includes(l.key) ? { ...l, label: `${l.label} — as the team’s own sales playbook names this stage of the deal` } : l)),
+  });
   const pressed = [...demo.members, ...sixty.members].map((m) => longLabels({ ...m, dataHealth: STALE, ramp: { week: 3, of: 12, share: 0.25 } }));
 
   it('leaves out last week’s figures and the win before going over, never a focus indicator or the ask', () => {
@@ -174,7 +180,7 @@ function amountOf(shown: string): { value: number; within: number } {
   expect(m, shown).not.toBeNull();
   const scale = { '': 1, K: 1e3, M: 1e6, B: 1e9 }[m![3] as '' | 'K'];
   const decimals = m![2]?.length ?? 0;
-  return { value: Number(`${m![1]!.replace(/,/g, '')}.${m![2] ?? 0}`) * scale, within: scale === 1 ? 0 : (scale / 10 ** decimals) / 2 };
+  return { value: Number(`${m![1]!.replace(/,/g, '')}.${m![2] ?? 0}`) * scale, within: scale === 1 ? 0 : scale / 10 ** decimals / 2 };
 }
 
 /**
@@ -201,11 +207,7 @@ describe('the same goal figure on every surface', () => {
     const asked = team.members.filter((m) => askOf(m)?.kind === 'goal');
     expect(asked.length).toBeGreaterThan(0);
     for (const r of asked) {
-      const shown = [
-        askText(homeOf(r).blocks),
-        askText(myKpisOf(r).blocks),
-        askText(nudgeOf(r).blocks),
-      ].map((b) => /This week’s goal: (\S+)/.exec(b ? sectionText(b) : '')?.[1]);
+      const shown = [askText(homeOf(r).blocks), askText(myKpisOf(r).blocks), askText(nudgeOf(r).blocks)].map((b) => /This week’s goal: (\S+)/.exec(b ? sectionText(b) : '')?.[1]);
       shown.push(/^🎯 This week’s goal: (\S+)/.exec(myKpisOf(r).text)?.[1], /^🎯 This week’s goal: (\S+)/.exec(nudgeOf(r).text)?.[1]);
       const digest = /this week’s goal (\S+)/.exec(digestEntry(team, r))?.[1];
       if (digest !== undefined) {

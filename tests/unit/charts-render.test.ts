@@ -20,7 +20,7 @@ function pixels(png: Buffer): { rows: Buffer[]; channels: number } {
   const channels = colorType === 6 ? 4 : colorType === 2 ? 3 : 0;
   expect(channels).toBeGreaterThan(0);
   const idat: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     if (png.subarray(at + 4, at + 8).toString('latin1') === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
     at += 12 + length;

@@ -89,12 +89,7 @@ const malformed = fc.oneof(
   userId.map((id) => `<#C${id.slice(1)}|sales>`),
   fc.tuple(userId, label).map(([id, l]) => `<@${id}|${l}<x>`),
 );
-const fragment = fc.oneof(
-  wellFormed,
-  malformed,
-  fc.constantFrom('last', 'week', 'this', 'lastweek', 'last week', 'this week', '<', '>', '|'),
-  fc.string({ maxLength: 8 }),
-);
+const fragment = fc.oneof(wellFormed, malformed, fc.constantFrom('last', 'week', 'this', 'lastweek', 'last week', 'this week', '<', '>', '|'), fc.string({ maxLength: 8 }));
 const separator = fc.constantFrom(' ', '  ', '\t', '\n', '');
 
 describe('slash command text (properties)', () => {

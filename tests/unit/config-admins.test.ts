@@ -69,9 +69,7 @@ describe('admins in the coaching config', () => {
 
   it('one person once: a repeated email (any case), or a member named by email and by Slack user id', () => {
     expect(problems(doc(['ops@acme.com', 'OPS@acme.com']))).toEqual(['admins[1]: "ops@acme.com" is listed twice']);
-    expect(problems(doc(['dana@x.com', 'anna@x.com', 'U0DANA']))).toEqual([
-      'admins[2]: "U0DANA" is the Slack user id of dana@x.com, named as admins[0] already; list each admin once',
-    ]);
+    expect(problems(doc(['dana@x.com', 'anna@x.com', 'U0DANA']))).toEqual(['admins[2]: "U0DANA" is the Slack user id of dana@x.com, named as admins[0] already; list each admin once']);
     expect(problems(doc(['U0DANA', 'Dana@x.com']))).toEqual(['admins[1]: "dana@x.com" is the member whose Slack user id is admins[0] already; list each admin once']);
   });
 

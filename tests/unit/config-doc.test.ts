@@ -50,7 +50,16 @@ describe('docs/config.md', () => {
     const paths = configKeyPaths();
     // The walk reaches every level: a broken walk must not pass by finding nothing.
     expect(paths).toEqual(
-      expect.arrayContaining(['workspace.currency', 'teams[].thresholds.minRateN', 'teams[].members[].startDate', 'teams[].targets[].period.end', 'sources[].auth.privateKey', 'sources[].leads.qualified.values', 'sync.since', 'admins']),
+      expect.arrayContaining([
+        'workspace.currency',
+        'teams[].thresholds.minRateN',
+        'teams[].members[].startDate',
+        'teams[].targets[].period.end',
+        'sources[].auth.privateKey',
+        'sources[].leads.qualified.values',
+        'sync.since',
+        'admins',
+      ]),
     );
     expect(paths.filter((p) => !named(p))).toEqual([]);
   });

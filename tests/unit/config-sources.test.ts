@@ -110,21 +110,30 @@ describe('sources and sync in the coaching config', () => {
           { kind: 'hubspot', name: 'Bad_Name', token: 'env:C' },
         ]),
       ),
+    ).toEqual(['sources[2].name: "Bad_Name" is not a source name (lower-case letters, digits and dashes, starting with a letter, at most 40)']);
+    expect(
+      problems(
+        doc([
+          { kind: 'hubspot', token: 'env:A', stages: { contractsent: 'closing' } },
+          { kind: 'hubspot', token: 'env:B' },
+        ]),
+      ),
     ).toEqual([
-      'sources[2].name: "Bad_Name" is not a source name (lower-case letters, digits and dashes, starting with a letter, at most 40)',
-    ]);
-    expect(problems(doc([{ kind: 'hubspot', token: 'env:A', stages: { contractsent: 'closing' } }, { kind: 'hubspot', token: 'env:B' }]))).toEqual([
       'sources[0].stages.contractsent: "closing" is not a stage of any team\'s pipeline (discovery, demo, proposal)',
       'sources[1].kind: "hubspot" names sources[0] already; give each source its own name',
     ]);
-    expect(resolved(doc([{ kind: 'hubspot', token: 'env:A' }, { kind: 'hubspot', name: 'emea', token: 'env:B' }])).sources.map((s) => s.name)).toEqual(['hubspot', 'emea']);
+    expect(
+      resolved(
+        doc([
+          { kind: 'hubspot', token: 'env:A' },
+          { kind: 'hubspot', name: 'emea', token: 'env:B' },
+        ]),
+      ).sources.map((s) => s.name),
+    ).toEqual(['hubspot', 'emea']);
   });
 
   it('sync: everyMinutes a whole number from 1 to 1440, since a real date', () => {
-    expect(problems(doc(undefined, { everyMinutes: 0, since: '2026-02-30' }))).toEqual([
-      'sync.everyMinutes: 0 is below the minimum of 1',
-      'sync.since: "2026-02-30" is not a date (YYYY-MM-DD)',
-    ]);
+    expect(problems(doc(undefined, { everyMinutes: 0, since: '2026-02-30' }))).toEqual(['sync.everyMinutes: 0 is below the minimum of 1', 'sync.since: "2026-02-30" is not a date (YYYY-MM-DD)']);
   });
 
   it('config check names a missing environment variable at its line; applying does not look', async () => {

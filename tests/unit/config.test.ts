@@ -65,9 +65,7 @@ describe('the example config', () => {
     expect(checked.ok ? [] : checked.problems).toEqual([]);
     const config = parseConfigText(await readFile(EXAMPLE, 'utf8'), 'example');
     expect(config.teams.map((t) => t.timezone)).toEqual(['America/Chicago', 'Europe/London']);
-    const managersInBoth = config.members.filter((p) =>
-      config.teams.every((t) => t.members.some((m) => m.email === p.email && m.role === 'manager')),
-    );
+    const managersInBoth = config.members.filter((p) => config.teams.every((t) => t.members.some((m) => m.email === p.email && m.role === 'manager')));
     expect(managersInBoth.length).toBeGreaterThanOrEqual(1);
     for (const team of config.teams) expect(team.members.filter((m) => m.role === 'rep').length).toBeGreaterThanOrEqual(4);
     const targets = config.teams.flatMap((t) => t.targets);
@@ -164,16 +162,12 @@ describe('problems name the path and the value', () => {
   it('a stage conversion of a stage outside the pipeline, on the team and through defaults', () => {
     const d = doc();
     d.teams[0].focus = ['stage_conversion.negotiation'];
-    expect(problems(d)).toEqual([
-      'teams[0].focus[0]: "stage_conversion.negotiation" names a stage not in the pipeline of team Central (discovery, demo, proposal)',
-    ]);
+    expect(problems(d)).toEqual(['teams[0].focus[0]: "stage_conversion.negotiation" names a stage not in the pipeline of team Central (discovery, demo, proposal)']);
     const viaDefaults = doc();
     viaDefaults.defaults = { focus: ['stage_conversion.demo'] };
     delete viaDefaults.teams[0].focus;
     delete viaDefaults.teams[1].focus;
-    expect(problems(viaDefaults)).toEqual([
-      'defaults.focus[0]: "stage_conversion.demo" names a stage not in the pipeline of team London (intro, closing); team London takes its focus from defaults',
-    ]);
+    expect(problems(viaDefaults)).toEqual(['defaults.focus[0]: "stage_conversion.demo" names a stage not in the pipeline of team London (intro, closing); team London takes its focus from defaults']);
   });
 
   it('focus keys: unknown indicators and cadences, repeats; the team touch types count', () => {
@@ -214,10 +208,7 @@ describe('problems name the path and the value', () => {
   it('workspace: Slack team id and ISO currency', () => {
     const d = doc();
     d.workspace = { id: 'acme', currency: 'usd' };
-    expect(problems(d)).toEqual([
-      'workspace.id: "acme" is not a Slack team id (T…)',
-      'workspace.currency: "usd" is not an ISO 4217 currency code (3 upper-case letters, e.g. USD)',
-    ]);
+    expect(problems(d)).toEqual(['workspace.id: "acme" is not a Slack team id (T…)', 'workspace.currency: "usd" is not an ISO 4217 currency code (3 upper-case letters, e.g. USD)']);
   });
 
   it('generic shape problems name the value too', () => {
@@ -253,10 +244,7 @@ describe('problems name the path and the value', () => {
     const d = doc();
     delete d.teams[1].timezone;
     delete d.teams[1].focus;
-    expect(problems(d)).toEqual([
-      'teams[1].timezone: is required (set it on the team or in defaults)',
-      'teams[1].focus: is required: 1 to 4 indicators (set it on the team or in defaults)',
-    ]);
+    expect(problems(d)).toEqual(['teams[1].timezone: is required (set it on the team or in defaults)', 'teams[1].focus: is required: 1 to 4 indicators (set it on the team or in defaults)']);
     d.defaults = { timezone: 'Europe/Paris', focus: ['cadence.call'] };
     const config = resolved(d);
     expect(config.teams[1]!.timezone).toBe('Europe/Paris');
@@ -460,9 +448,7 @@ describe('the YAML file', () => {
     const text = stringify(doc()).replace('timezone: Europe/London', 'timezone: Mars/Base');
     const checked = checkConfigText(text, 'x.yaml');
     const line = text.split('\n').findIndex((l) => l.includes('Mars/Base')) + 1;
-    expect(checked.ok ? [] : checked.problems).toEqual([
-      { path: 'teams[1].timezone', message: '"Mars/Base" is not an IANA time zone', line, column: expect.any(Number) },
-    ]);
+    expect(checked.ok ? [] : checked.problems).toEqual([{ path: 'teams[1].timezone', message: '"Mars/Base" is not an IANA time zone', line, column: expect.any(Number) }]);
   });
 
   it('`config check` reports text the database cannot store (a NUL, an unpaired surrogate) at its path and line', async () => {
@@ -517,10 +503,7 @@ describe('the YAML file', () => {
     expect(err).toBeInstanceOf(ConfigError);
     if (!(err instanceof ConfigError)) return;
     expect(err.file).toBe(file);
-    expect(err.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'teams[0].timezone: "Mars/Base" is not an IANA time zone',
-      'teams[1].members[3].email: "bob@" is not an email',
-    ]);
+    expect(err.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['teams[0].timezone: "Mars/Base" is not an IANA time zone', 'teams[1].members[3].email: "bob@" is not an email']);
     expect(err.message).toContain('teams[1].members[3].email: "bob@" is not an email');
     const { ok, lines } = await runConfigCheck(file);
     expect(ok).toBe(false);

@@ -5,8 +5,7 @@ import { exactDCounts, exactP, maxD, permutationP } from '../../src/metrics/spea
 import { workspaceLinks } from '../../src/reports/links.js';
 
 /** Reps whose indicator ranks are 1..n and whose results have the given ranks (values spaced apart, no ties). */
-const ranked = (resultRanks: readonly number[]): LinkPair[] =>
-  resultRanks.map((r, i) => ({ indicator: 10 * (i + 1) + 0.5, performance: 1000 * r + 7 }));
+const ranked = (resultRanks: readonly number[]): LinkPair[] => resultRanks.map((r, i) => ({ indicator: 10 * (i + 1) + 0.5, performance: 1000 * r + 7 }));
 
 const dOf = (ranks: readonly number[]) => ranks.reduce((sum, r, i) => sum + (i + 1 - r) ** 2, 0);
 
@@ -26,7 +25,7 @@ function enumerateD(n: number): number[] {
   counts[0]! += 1;
   const c = new Array<number>(n).fill(0);
   const sq = (position: number, value: number) => (position - value) ** 2;
-  for (let i = 1; i < n; ) {
+  for (let i = 1; i < n;) {
     if (c[i]! < i) {
       const j = i % 2 === 0 ? 0 : c[i]!;
       d += sq(j, perm[i]!) + sq(i, perm[j]!) - sq(j, perm[j]!) - sq(i, perm[i]!);
@@ -139,18 +138,28 @@ describe('linkTest: Spearman ρ and its one-sided p', () => {
 
   it('property: for a fixed n, the exact p never rises as ρ rises', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 5, max: 12 }).chain((n) => fc.tuple(ordering(n), ordering(n))), ([a, b]) => {
-        const ta = linkTest(ranked(a), true);
-        const tb = linkTest(ranked(b), true);
-        if (ta.rho! >= tb.rho!) expect(ta.p!).toBeLessThanOrEqual(tb.p!);
-        else expect(ta.p!).toBeGreaterThanOrEqual(tb.p!);
-      }),
+      fc.property(
+        fc.integer({ min: 5, max: 12 }).chain((n) => fc.tuple(ordering(n), ordering(n))),
+        ([a, b]) => {
+          const ta = linkTest(ranked(a), true);
+          const tb = linkTest(ranked(b), true);
+          if (ta.rho! >= tb.rho!) expect(ta.p!).toBeLessThanOrEqual(tb.p!);
+          else expect(ta.p!).toBeGreaterThanOrEqual(tb.p!);
+        },
+      ),
       { numRuns: 300, interruptAfterTimeLimit: 15_000 },
     );
   });
 
   it('the permutation estimate lands within 0.01 of the exact p for n ≤ 9 without ties', () => {
-    const cases = [[2, 1, 3, 4, 5], [1, 3, 2, 5, 4, 6], [3, 1, 2, 6, 4, 7, 5], [2, 4, 1, 3, 6, 8, 5, 7], [5, 1, 9, 2, 4, 8, 3, 6, 7], [9, 8, 7, 6, 5, 4, 3, 2, 1]];
+    const cases = [
+      [2, 1, 3, 4, 5],
+      [1, 3, 2, 5, 4, 6],
+      [3, 1, 2, 6, 4, 7, 5],
+      [2, 4, 1, 3, 6, 8, 5, 7],
+      [5, 1, 9, 2, 4, 8, 3, 6, 7],
+      [9, 8, 7, 6, 5, 4, 3, 2, 1],
+    ];
     for (const ranks of cases) {
       const doubled = ranks.map((r, i) => [2 * (i + 1), 2 * r] as const);
       const estimate = permutationP(

@@ -34,7 +34,11 @@ const eventLayout = resolveHeader('events', EVENT_HEADER, new Map());
 const OPP_HEADER = ['id', 'owner', 'createdAt', 'closedAt', 'status', 'amount', 'stage'];
 const oppLayout = resolveHeader('opportunities', OPP_HEADER, new Map());
 const opp = (cells: Partial<Record<(typeof OPP_HEADER)[number], string>>, extra: Partial<RowContext> = {}) =>
-  mapRow(oppLayout, OPP_HEADER.map((h) => cells[h] ?? ''), ctx(extra));
+  mapRow(
+    oppLayout,
+    OPP_HEADER.map((h) => cells[h] ?? ''),
+    ctx(extra),
+  );
 
 describe('command-line settings', () => {
   it('parses --map pairs, repeated or comma-separated, and rejects an unknown field naming the fields', () => {
@@ -105,9 +109,7 @@ describe('header', () => {
   });
 
   it('says when a --map column is not in the header', () => {
-    expect(() => resolveHeader('events', ['id', 'type', 'occurredAt', 'repEmail'], new Map([['amount', 'Value']]))).toThrow(
-      '--map amount=Value: there is no column "Value"',
-    );
+    expect(() => resolveHeader('events', ['id', 'type', 'occurredAt', 'repEmail'], new Map([['amount', 'Value']]))).toThrow('--map amount=Value: there is no column "Value"');
   });
 });
 
@@ -147,7 +149,11 @@ describe('dates', () => {
 
 describe('event rows', () => {
   const row = (cells: Partial<Record<(typeof EVENT_HEADER)[number], string>>, extra: Partial<RowContext> = {}) =>
-    mapRow(eventLayout, EVENT_HEADER.map((h) => cells[h] ?? ''), ctx(extra));
+    mapRow(
+      eventLayout,
+      EVENT_HEADER.map((h) => cells[h] ?? ''),
+      ctx(extra),
+    );
 
   it('maps cells to event fields, leaving empty cells out and parsing numbers and metadata', () => {
     const result = row({ id: ' e1 ', type: 'deal_won', occurredAt: '2026-11-02T10:00:00Z', repEmail: 'Anna@Example.com', amount: '1200.50', dealId: 'd1', metadata: '{"src":"crm"}', version: '2' });

@@ -36,7 +36,13 @@ export async function probe(db: Database, tx: Prisma.TransactionClient) {
 const FORBIDDEN_MODULES = /^(kysely(\/.*)?|@prisma\/.*|prisma|pg|pg-.*|@electric-sql\/pglite(\/.*)?|pglite-prisma-adapter)$/;
 const RUNNER_MEMBERS = new Set(['prisma', 'kysely', 'query', 'exec']);
 /** Where the types of database clients are declared (node_modules may be a link: TypeScript names real paths). */
-const CLIENT_TYPE_HOMES = [join(SRC, 'generated'), ...['kysely', '@types/pg', '@electric-sql/pglite'].map((p) => join(ROOT, 'node_modules', p)).filter(existsSync).map((p) => realpathSync(p))];
+const CLIENT_TYPE_HOMES = [
+  join(SRC, 'generated'),
+  ...['kysely', '@types/pg', '@electric-sql/pglite']
+    .map((p) => join(ROOT, 'node_modules', p))
+    .filter(existsSync)
+    .map((p) => realpathSync(p)),
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -69,8 +75,7 @@ function breaches(prog: ts.Program, file: string): string[] {
   if (!source) throw new Error(`${name(file)} is not in the program`);
   const found: string[] = [];
   const at = (node: ts.Node, what: string) => found.push(`${name(file)}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} ${what}`);
-  const declaredIn = (symbol: ts.Symbol | undefined, homes: readonly string[]) =>
-    (symbol?.declarations ?? []).some((d) => homes.some((home) => resolve(d.getSourceFile().fileName).startsWith(home)));
+  const declaredIn = (symbol: ts.Symbol | undefined, homes: readonly string[]) => (symbol?.declarations ?? []).some((d) => homes.some((home) => resolve(d.getSourceFile().fileName).startsWith(home)));
   const clientType = (node: ts.Expression) => {
     const type = checker.getTypeAtLocation(node);
     return [type, ...(type.isUnion() ? type.types : [])].some((t) => declaredIn(t.getSymbol(), CLIENT_TYPE_HOMES) || declaredIn(t.aliasSymbol, CLIENT_TYPE_HOMES));

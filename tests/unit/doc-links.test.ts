@@ -12,7 +12,10 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** This file plants a problem of each kind in its examples. */
-const SELF = path.relative(ROOT, import.meta.filename).split(path.sep).join('/');
+const SELF = path
+  .relative(ROOT, import.meta.filename)
+  .split(path.sep)
+  .join('/');
 
 /** Tracked text files: sources, docs and configs (package-lock.json and this file left out). */
 const FILES = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })

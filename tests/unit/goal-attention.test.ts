@@ -20,12 +20,18 @@ describe('this week’s goal: a stepping stone (docs/metrics.md revision 2)', ()
     // Averages and expectations on a grid of hundredths, as counts ÷ weeks and baselines × shares are.
     const hundredths = fc.integer({ min: 0, max: 50_000 }).map((n) => n / 100);
     fc.assert(
-      fc.property(hundredths, hundredths, fc.integer({ min: 1, max: 100 }).map((n) => n / 100), fc.integer({ min: 0, max: 500 }), (average, expectation, stepShare, wtd) => {
-        const g = goal(average, expectation, wtd, stepShare);
-        expect(g.goal).toBeLessThanOrEqual(Math.ceil(expectation));
-        if (expectation - average >= 1) expect(g.goal).toBeGreaterThanOrEqual(Math.ceil(average) + 1);
-        expect(g.toGo).toBe(Math.max(0, g.goal - wtd));
-      }),
+      fc.property(
+        hundredths,
+        hundredths,
+        fc.integer({ min: 1, max: 100 }).map((n) => n / 100),
+        fc.integer({ min: 0, max: 500 }),
+        (average, expectation, stepShare, wtd) => {
+          const g = goal(average, expectation, wtd, stepShare);
+          expect(g.goal).toBeLessThanOrEqual(Math.ceil(expectation));
+          if (expectation - average >= 1) expect(g.goal).toBeGreaterThanOrEqual(Math.ceil(average) + 1);
+          expect(g.toGo).toBe(Math.max(0, g.goal - wtd));
+        },
+      ),
       { numRuns: 2000, interruptAfterTimeLimit: 20_000 },
     );
   });

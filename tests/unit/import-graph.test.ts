@@ -48,7 +48,18 @@ function resolveLocal(from: string, specifier: string): string | null {
 }
 
 const files = sourceFiles(SRC);
-const graph = new Map(files.map((f) => [f, [...new Set(specifiers(f).map((s) => resolveLocal(f, s)).filter((t): t is string => t !== null))]]));
+const graph = new Map(
+  files.map((f) => [
+    f,
+    [
+      ...new Set(
+        specifiers(f)
+          .map((s) => resolveLocal(f, s))
+          .filter((t): t is string => t !== null),
+      ),
+    ],
+  ]),
+);
 const under = (area: string) => (file: string) => relative(SRC, file).split(sep)[0] === area;
 const inSlack = under('slack');
 const inCommands = under('commands');
@@ -84,7 +95,10 @@ describe('import graph of src/slack and src/commands', () => {
   });
 
   it('no module under src/commands takes part in an import cycle', () => {
-    const cyclic = files.filter(inCommands).filter((f) => reachable(f).has(f)).map(name);
+    const cyclic = files
+      .filter(inCommands)
+      .filter((f) => reachable(f).has(f))
+      .map(name);
     expect(cyclic).toEqual([]);
   });
 });

@@ -10,18 +10,30 @@ function reference(state: LocalHubSpotState, groups: { filters: Filter[] }[], so
     const has = v !== undefined && v !== '';
     const c = (w: string) => compareValues(v!, w);
     switch (f.operator) {
-      case 'HAS_PROPERTY': return has;
-      case 'NOT_HAS_PROPERTY': return !has;
-      case 'IN': return has && f.values!.some((w) => c(w) === 0);
-      case 'NOT_IN': return !has || !f.values!.some((w) => c(w) === 0);
-      case 'NEQ': return !has || c(f.value!) !== 0;
-      case 'EQ': return has && c(f.value!) === 0;
-      case 'GT': return has && c(f.value!) > 0;
-      case 'GTE': return has && c(f.value!) >= 0;
-      case 'LT': return has && c(f.value!) < 0;
-      case 'LTE': return has && c(f.value!) <= 0;
-      case 'BETWEEN': return has && c(f.value!) >= 0 && c(f.highValue!) <= 0;
-      default: return false;
+      case 'HAS_PROPERTY':
+        return has;
+      case 'NOT_HAS_PROPERTY':
+        return !has;
+      case 'IN':
+        return has && f.values!.some((w) => c(w) === 0);
+      case 'NOT_IN':
+        return !has || !f.values!.some((w) => c(w) === 0);
+      case 'NEQ':
+        return !has || c(f.value!) !== 0;
+      case 'EQ':
+        return has && c(f.value!) === 0;
+      case 'GT':
+        return has && c(f.value!) > 0;
+      case 'GTE':
+        return has && c(f.value!) >= 0;
+      case 'LT':
+        return has && c(f.value!) < 0;
+      case 'LTE':
+        return has && c(f.value!) <= 0;
+      case 'BETWEEN':
+        return has && c(f.value!) >= 0 && c(f.highValue!) <= 0;
+      default:
+        return false;
     }
   };
   const live = state.list('calls', false).filter((r) => groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(r, f))));
@@ -39,7 +51,7 @@ function reference(state: LocalHubSpotState, groups: { filters: Filter[] }[], so
 describe('local HubSpot search', () => {
   it('filters and ranks as the plain reading of its rules does, before and after writes', () => {
     const rng = createRng(7, 1);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rng.float() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng.float() * xs.length)]!;
     const base = Date.parse('2026-11-01T00:00:00Z');
     // Few distinct values, so that ties, equal values and missing ones are common.
     const values = () => ({

@@ -21,14 +21,24 @@ function refusal(soql: string, options = schema): { errorCode: string; message: 
 describe('local Salesforce SOQL', () => {
   it('reads the shapes the sync sends: fields and lookups, AND-ed conditions, ORDER BY; names in any case', () => {
     expect(
-      parseSoql("select id, account.name FROM opportunity WHERE systemmodstamp > 2026-11-01T00:00:00Z and IsDeleted = false AND StageName IN ('Won\\'t do', 'Demo') ORDER BY SystemModstamp, Id", schema),
+      parseSoql(
+        "select id, account.name FROM opportunity WHERE systemmodstamp > 2026-11-01T00:00:00Z and IsDeleted = false AND StageName IN ('Won\\'t do', 'Demo') ORDER BY SystemModstamp, Id",
+        schema,
+      ),
     ).toEqual({
       object: 'Opportunity',
       fields: ['Id', 'Account.Name'],
       where: [
         { field: 'SystemModstamp', op: '>', values: [{ kind: 'datetime', ms: Date.parse('2026-11-01T00:00:00Z') }] },
         { field: 'IsDeleted', op: '=', values: [{ kind: 'boolean', value: false }] },
-        { field: 'StageName', op: 'IN', values: [{ kind: 'string', value: "Won't do" }, { kind: 'string', value: 'Demo' }] },
+        {
+          field: 'StageName',
+          op: 'IN',
+          values: [
+            { kind: 'string', value: "Won't do" },
+            { kind: 'string', value: 'Demo' },
+          ],
+        },
       ],
       orderBy: ['SystemModstamp', 'Id'],
     });

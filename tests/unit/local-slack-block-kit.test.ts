@@ -24,20 +24,37 @@ describe('validateBlocks', () => {
   });
 
   it('allows 50 blocks in a message and 100 in a home tab or modal, not one more', () => {
-    expect(validateBlocks(many(50, () => divider), { surface: 'message' })).toEqual([]);
-    expect(validateBlocks(many(51, () => divider), { surface: 'message' })).toEqual(['blocks: no more than 50 items allowed']);
+    expect(
+      validateBlocks(
+        many(50, () => divider),
+        { surface: 'message' },
+      ),
+    ).toEqual([]);
+    expect(
+      validateBlocks(
+        many(51, () => divider),
+        { surface: 'message' },
+      ),
+    ).toEqual(['blocks: no more than 50 items allowed']);
     for (const surface of ['home', 'modal'] as const) {
-      expect(validateBlocks(many(100, () => divider), { surface })).toEqual([]);
-      expect(validateBlocks(many(101, () => divider), { surface })).toEqual(['blocks: no more than 100 items allowed']);
+      expect(
+        validateBlocks(
+          many(100, () => divider),
+          { surface },
+        ),
+      ).toEqual([]);
+      expect(
+        validateBlocks(
+          many(101, () => divider),
+          { surface },
+        ),
+      ).toEqual(['blocks: no more than 100 items allowed']);
     }
   });
 
   it('names the path of an over-long section text, and refuses an empty one', () => {
     const blocks = [divider, divider, divider, section('x'.repeat(3001)), section('')];
-    expect(validateBlocks(blocks, { surface: 'message' })).toEqual([
-      'blocks[3].text.text: must be less than 3001 characters',
-      'blocks[4].text.text: must be more than 0 characters',
-    ]);
+    expect(validateBlocks(blocks, { surface: 'message' })).toEqual(['blocks[3].text.text: must be less than 3001 characters', 'blocks[4].text.text: must be more than 0 characters']);
     expect(findBlockProblems(blocks, { surface: 'message' })[0]?.pointer).toBe('/blocks/3/text/text');
   });
 
@@ -51,19 +68,10 @@ describe('validateBlocks', () => {
   });
 
   it('holds headers to plain_text of at most 150 characters', () => {
-    const problems = validateBlocks(
-      [
-        { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
-        { type: 'header', text: { type: 'mrkdwn', text: '*h*' } },
-        { type: 'header' },
-      ],
-      { surface: 'message' },
-    );
-    expect(problems).toEqual([
-      'blocks[0].text.text: must be less than 151 characters',
-      'blocks[1].text.type: must be a valid enum value (plain_text)',
-      'blocks[2]: missing required field: text',
-    ]);
+    const problems = validateBlocks([{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }, { type: 'header', text: { type: 'mrkdwn', text: '*h*' } }, { type: 'header' }], {
+      surface: 'message',
+    });
+    expect(problems).toEqual(['blocks[0].text.text: must be less than 151 characters', 'blocks[1].text.type: must be a valid enum value (plain_text)', 'blocks[2]: missing required field: text']);
   });
 
   it('limits context to 10 elements and actions to 25', () => {
@@ -75,11 +83,7 @@ describe('validateBlocks', () => {
       ],
       { surface: 'message' },
     );
-    expect(problems).toEqual([
-      'blocks[0].elements: no more than 10 items allowed',
-      'blocks[1].elements: no more than 25 items allowed',
-      'blocks[2].elements: must provide at least 1 items',
-    ]);
+    expect(problems).toEqual(['blocks[0].elements: no more than 10 items allowed', 'blocks[1].elements: no more than 25 items allowed', 'blocks[2].elements: must provide at least 1 items']);
   });
 
   it('checks buttons: text at most 75, value at most 2000, action_id at most 255 and unique in the block', () => {
@@ -87,11 +91,7 @@ describe('validateBlocks', () => {
       [
         {
           type: 'actions',
-          elements: [
-            button('b'.repeat(76), { action_id: 'same' }),
-            button('ok', { action_id: 'same', value: 'v'.repeat(2001) }),
-            button('ok', { action_id: 'a'.repeat(256), style: 'loud' }),
-          ],
+          elements: [button('b'.repeat(76), { action_id: 'same' }), button('ok', { action_id: 'same', value: 'v'.repeat(2001) }), button('ok', { action_id: 'a'.repeat(256), style: 'loud' })],
         },
       ],
       { surface: 'message' },
@@ -109,10 +109,7 @@ describe('validateBlocks', () => {
     const problems = validateBlocks([section('a', { block_id: 'dup' }), section('b', { block_id: 'dup' }), section('c', { block_id: 'x'.repeat(256) })], {
       surface: 'message',
     });
-    expect(problems).toEqual([
-      'blocks[1].block_id: block_id "dup" is already used at blocks[0]; it must be unique within a message',
-      'blocks[2].block_id: must be less than 256 characters',
-    ]);
+    expect(problems).toEqual(['blocks[1].block_id: block_id "dup" is already used at blocks[0]; it must be unique within a message', 'blocks[2].block_id: must be less than 256 characters']);
   });
 
   it('requires an image source and alt text', () => {
@@ -124,11 +121,7 @@ describe('validateBlocks', () => {
       ],
       { surface: 'message' },
     );
-    expect(problems).toEqual([
-      'blocks[0]: missing required field: image_url or slack_file',
-      'blocks[1]: missing required field: alt_text',
-      'blocks[2].elements[0]: missing required field: alt_text',
-    ]);
+    expect(problems).toEqual(['blocks[0]: missing required field: image_url or slack_file', 'blocks[1]: missing required field: alt_text', 'blocks[2].elements[0]: missing required field: alt_text']);
   });
 
   it('rejects unknown block types, blocks not allowed on the surface, and elements out of place', () => {

@@ -78,7 +78,15 @@ describe('which event names a record', () => {
 
   it('names several records from one list of events, keyed by kind and id', () => {
     const events = [ev('a', 5, { leadId: 'X', dealId: 'X', leadName: 'Lead X', dealName: 'Deal X' })];
-    const infos = recordInfosAsOf([{ kind: 'deal', id: 'X' }, { kind: 'lead', id: 'X' }, { kind: 'deal', id: 'Y' }], events, T);
+    const infos = recordInfosAsOf(
+      [
+        { kind: 'deal', id: 'X' },
+        { kind: 'lead', id: 'X' },
+        { kind: 'deal', id: 'Y' },
+      ],
+      events,
+      T,
+    );
     expect([...infos.values()].map((r) => [r.kind, r.id, r.name])).toEqual([
       ['deal', 'X', 'Deal X'],
       ['lead', 'X', 'Lead X'],

@@ -79,13 +79,9 @@ describe('report properties', () => {
 
   it('ignores events of unrelated reps, leads and deals', () => {
     fc.assert(
-      fc.property(
-        teamEvents,
-        fc.array(eventArb([99, 100], 'other', ['X1', 'X2'], ['Y1'], AS_OF.getTime() - 15 * WEEK, AS_OF.getTime()), { minLength: 1, maxLength: 20 }),
-        (events, other) => {
-          expect(computeTeamReport(team, [...events, ...withIds('other', other)], AS_OF)).toEqual(computeTeamReport(team, events, AS_OF));
-        },
-      ),
+      fc.property(teamEvents, fc.array(eventArb([99, 100], 'other', ['X1', 'X2'], ['Y1'], AS_OF.getTime() - 15 * WEEK, AS_OF.getTime()), { minLength: 1, maxLength: 20 }), (events, other) => {
+        expect(computeTeamReport(team, [...events, ...withIds('other', other)], AS_OF)).toEqual(computeTeamReport(team, events, AS_OF));
+      }),
       RUNS,
     );
   });

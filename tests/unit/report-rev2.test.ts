@@ -245,9 +245,7 @@ describe('properties', () => {
         (perWeek, k) => {
           const build = (factor: number) => [
             ...events().filter((e) => e.type !== 'call'),
-            ...perWeek.flatMap((weeks, r) =>
-              weeks.flatMap((n, i) => (n === 0 ? [] : [ev(REPS[r]!, 'call', weekStart(i) + D, { count: i >= 9 ? n * factor : n })])),
-            ),
+            ...perWeek.flatMap((weeks, r) => weeks.flatMap((n, i) => (n === 0 ? [] : [ev(REPS[r]!, 'call', weekStart(i) + D, { count: i >= 9 ? n * factor : n })]))),
           ];
           const a = computeTeamReport(team(), build(1), AS_OF);
           const b = computeTeamReport(team(), build(k), AS_OF);

@@ -22,6 +22,11 @@ describe('the status line of an explicit run', () => {
       'Sent 2 weekly messages (2 nudges). The weeks of 15 Nov 2026 and 16 Nov 2026 had been skipped by the schedule (past the grace window); delivered now. 1 failed.',
     );
     expect(describeRuns([{ job: 'alert-scan', summary: summary({ sent: 1 }) }])).toBe('Sent 1 alert.');
-    expect(describeRuns([{ job: 'team-recaps', summary: summary({}) }, { job: 'alert-scan', summary: summary({}) }])).toBe('Sent 0 weekly messages and 0 alerts.');
+    expect(
+      describeRuns([
+        { job: 'team-recaps', summary: summary({}) },
+        { job: 'alert-scan', summary: summary({}) },
+      ]),
+    ).toBe('Sent 0 weekly messages and 0 alerts.');
   });
 });

@@ -97,7 +97,13 @@ describe('Salesforce mapping', () => {
     expect(times(converted)).toEqual({ assigned: '2026-11-02T15:00:00.000Z', qualified: '2026-11-05T05:00:00.000Z' });
     const qualified = mapLead(lead({ Status: 'Qualified' }), [], context());
     expect(times(qualified)).toEqual({ assigned: '2026-11-02T15:00:00.000Z', qualified: '2026-11-09T15:00:00.000Z' });
-    expect(qualified.events[0]).toMatchObject({ repEmail: 'anna@x.com', leadSource: 'inbound', leadName: 'Jo Park', accountName: 'Acme', url: 'https://acme.my.salesforce.com/lightning/r/Lead/00QA/view' });
+    expect(qualified.events[0]).toMatchObject({
+      repEmail: 'anna@x.com',
+      leadSource: 'inbound',
+      leadName: 'Jo Park',
+      accountName: 'Acme',
+      url: 'https://acme.my.salesforce.com/lightning/r/Lead/00QA/view',
+    });
   });
 
   it('a status set before the lead reached its owner counts from the assignment', () => {
@@ -121,7 +127,12 @@ describe('Salesforce mapping', () => {
       row('Closed Won', '2026-11-18T15:00:00.000+0000', 150),
       row('Closed Won', '2026-11-19T15:00:00.000+0000', 175),
     ];
-    const result = mapOpportunity(opportunity({ StageName: 'Closed Won', IsClosed: true, IsWon: true, Amount: 175 }), history, undefined, context(config({ stages: { 'Technical evaluation': 'demo' } })));
+    const result = mapOpportunity(
+      opportunity({ StageName: 'Closed Won', IsClosed: true, IsWon: true, Amount: 175 }),
+      history,
+      undefined,
+      context(config({ stages: { 'Technical evaluation': 'demo' } })),
+    );
     expect(times(result)).toEqual({
       created: '2026-11-02T15:00:00.000Z',
       'stage:discovery': '2026-11-02T15:00:00.000Z',
@@ -169,7 +180,13 @@ describe('Salesforce mapping', () => {
       WhoId: '003CONTACT',
       SystemModstamp: '2026-11-06T01:00:00.000+0000',
     };
-    expect(mapTask(task, context()).events[0]).toEqual({ id: 'salesforce:task:00TA', type: 'email', occurredAt: '2026-11-06T01:00:00.000Z', repEmail: 'anna@x.com', version: Date.parse('2026-11-06T01:00:00Z') });
+    expect(mapTask(task, context()).events[0]).toEqual({
+      id: 'salesforce:task:00TA',
+      type: 'email',
+      occurredAt: '2026-11-06T01:00:00.000Z',
+      repEmail: 'anna@x.com',
+      version: Date.parse('2026-11-06T01:00:00Z'),
+    });
     expect(mapTask({ ...task, ActivityDate: '2026-11-03' }, context()).events[0]).toMatchObject({ occurredAt: '2026-11-03T05:00:00.000Z' });
     const allDay: EventRecord = {
       Id: '00UA',

@@ -59,16 +59,10 @@ describe('mrkdwnToHtml', () => {
   });
 
   it('shows a date token’s fallback, mentions and special mentions', () => {
-    expect(mrkdwnToHtml('since <!date^1764072000^{date_short} {time}|Nov 25, 12:00 UTC>')).toBe(
-      'since <time class="sk-date" datetime="2025-11-25T12:00:00.000Z">Nov 25, 12:00 UTC</time>',
-    );
+    expect(mrkdwnToHtml('since <!date^1764072000^{date_short} {time}|Nov 25, 12:00 UTC>')).toBe('since <time class="sk-date" datetime="2025-11-25T12:00:00.000Z">Nov 25, 12:00 UTC</time>');
     expect(mrkdwnToHtml('<!date^bogus^{date}|a &lt;fallback&gt;>')).toBe('<time class="sk-date">a &lt;fallback&gt;</time>');
-    expect(mrkdwnToHtml('<@U123> and <@U456|ana>')).toBe(
-      '<span class="sk-mention" data-user-id="U123">@U123</span> and <span class="sk-mention" data-user-id="U456">@ana</span>',
-    );
-    expect(mrkdwnToHtml('hi <@U123>', { userName: (id) => (id === 'U123' ? 'Ana <Lopez>' : undefined) })).toBe(
-      'hi <span class="sk-mention" data-user-id="U123">@Ana &lt;Lopez&gt;</span>',
-    );
+    expect(mrkdwnToHtml('<@U123> and <@U456|ana>')).toBe('<span class="sk-mention" data-user-id="U123">@U123</span> and <span class="sk-mention" data-user-id="U456">@ana</span>');
+    expect(mrkdwnToHtml('hi <@U123>', { userName: (id) => (id === 'U123' ? 'Ana <Lopez>' : undefined) })).toBe('hi <span class="sk-mention" data-user-id="U123">@Ana &lt;Lopez&gt;</span>');
     expect(mrkdwnToHtml('<!here> <#C1|sales>')).toBe('<span class="sk-mention">@here</span> <span class="sk-mention">#sales</span>');
   });
 
@@ -137,7 +131,9 @@ describe('blocksToHtml', () => {
     ]);
     expectInert(html);
     expect(html).toContain('<div class="sk-block sk-actions" data-block-id="alert:&quot;&gt;&lt;script&gt;">');
-    expect(html).toContain('<button type="button" class="sk-button sk-button--primary" data-action-id="alert_done" data-block-id="alert:&quot;&gt;&lt;script&gt;" data-value="{&quot;key&quot;:&quot;k1&quot;}">Done</button>');
+    expect(html).toContain(
+      '<button type="button" class="sk-button sk-button--primary" data-action-id="alert_done" data-block-id="alert:&quot;&gt;&lt;script&gt;" data-value="{&quot;key&quot;:&quot;k1&quot;}">Done</button>',
+    );
     expect(html).toContain('class="sk-button sk-button--danger" data-action-id="alert_dismiss"');
     expect(html).toContain('data-value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toContain('<button type="button" class="sk-button" data-action-id="alert_snooze_1d" data-block-id="alert:&quot;&gt;&lt;script&gt;">Snooze 💤</button>');
@@ -216,7 +212,9 @@ describe('views and messages', () => {
     expect(html).toMatch(/^<div class="sk-view sk-view--modal"><div class="sk-view-title">Ana &lt;Lopez&gt;<\/div><div class="sk-blocks">/);
     expect(viewToHtml(renderLoadingModal('Loading'))).toContain('⏳ Working out the numbers…');
     expect(viewTitle({ type: 'home', blocks: [] })).toBeNull();
-    expect(viewToHtml({ type: 'home', blocks: [{ type: 'divider' }] })).toBe('<div class="sk-view sk-view--home"><div class="sk-blocks"><hr class="sk-block sk-divider" data-block-id="b0"></div></div>');
+    expect(viewToHtml({ type: 'home', blocks: [{ type: 'divider' }] })).toBe(
+      '<div class="sk-view sk-view--home"><div class="sk-blocks"><hr class="sk-block sk-divider" data-block-id="b0"></div></div>',
+    );
     expect(viewToHtml(null)).toContain('[unsupported block: view]');
   });
 

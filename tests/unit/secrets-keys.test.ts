@@ -16,16 +16,12 @@ describe('PACER_ENCRYPTION_KEY', () => {
     expect((key as EncryptionKey).id).toMatch(/^[0-9a-f]{8}$/);
 
     const short = randomBytes(16).toString('base64');
-    expect(parseKey(short, 'PACER_ENCRYPTION_KEY')).toBe(
-      'PACER_ENCRYPTION_KEY decodes to 16 bytes; it must be exactly 32 (44 base64 characters); generate one with `openssl rand -base64 32`',
-    );
+    expect(parseKey(short, 'PACER_ENCRYPTION_KEY')).toBe('PACER_ENCRYPTION_KEY decodes to 16 bytes; it must be exactly 32 (44 base64 characters); generate one with `openssl rand -base64 32`');
     // Hex is base64 too, of the wrong length.
     expect(parseKey(randomBytes(32).toString('hex'), 'PACER_ENCRYPTION_KEY')).toMatch(/^PACER_ENCRYPTION_KEY decodes to 48 bytes;/);
     const urlSafe = `${'-_'.repeat(21)}A=`;
     expect(Buffer.from(urlSafe, 'base64')).toHaveLength(32);
-    expect(parseKey(urlSafe, 'PACER_ENCRYPTION_KEY')).toBe(
-      'PACER_ENCRYPTION_KEY is not base64: it must be 32 random bytes in base64 (44 characters); generate one with `openssl rand -base64 32`',
-    );
+    expect(parseKey(urlSafe, 'PACER_ENCRYPTION_KEY')).toBe('PACER_ENCRYPTION_KEY is not base64: it must be 32 random bytes in base64 (44 characters); generate one with `openssl rand -base64 32`');
     expect(parseKey('not a key at all!', 'PACER_ENCRYPTION_KEY_PREVIOUS')).toMatch(/^PACER_ENCRYPTION_KEY_PREVIOUS is not base64/);
   });
 

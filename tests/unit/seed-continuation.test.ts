@@ -11,8 +11,7 @@ const END = new Date('2026-12-03T15:00:00Z');
 const WEEK = 7 * 86_400_000;
 const org = buildOrg({ reps: 14, weeks: 8, seed: 5, end: END, workspace: 'T0CONT', crmBaseUrl: 'http://127.0.0.1:4000' });
 const history = [...orgEvents(org)];
-const after = (weeks: number, from = 0): SeedEvent[] =>
-  [...orgEventsAfterEnd(org, new Date(END.getTime() + from * WEEK), new Date(END.getTime() + weeks * WEEK))].flatMap((r) => r.events);
+const after = (weeks: number, from = 0): SeedEvent[] => [...orgEventsAfterEnd(org, new Date(END.getTime() + from * WEEK), new Date(END.getTime() + weeks * WEEK))].flatMap((r) => r.events);
 const at = (e: SeedEvent) => Date.parse(e.occurredAt);
 const threeWeeks = after(3);
 

@@ -47,12 +47,13 @@ describe.each([7, 11])('the generated org of seed %i', (seed) => {
     const rampWeek = (startDate: string | undefined) => (startDate === undefined ? Infinity : Math.floor((END.getTime() - startOfDateIn(startDate, team.timezone).getTime()) / (7 * DAY)) + 1);
     const veterans = members.filter((m) => rampWeek(m.startDate) > RAMP_WEEKS);
     const primary = team.focus.find((k) => k === 'cadence.call' || k === 'cadence.email')!.slice('cadence.'.length);
-    const perWeek = (email: string, type: string | null) =>
-      eventsOf(email).filter((e) => inRange(e, cadence.start, cadence.end) && (type === null ? TOUCHES.has(e.type) : e.type === type)).length / 4;
+    const perWeek = (email: string, type: string | null) => eventsOf(email).filter((e) => inRange(e, cadence.start, cadence.end) && (type === null ? TOUCHES.has(e.type) : e.type === type)).length / 4;
     const medianTouches = median(veterans.map((m) => perWeek(m.email, null)));
     const medianPrimary = median(veterans.map((m) => perWeek(m.email, primary)));
     const efficient = veterans.filter((m) => {
-      const booked = eventsOf(m.email).filter((e) => e.type === 'deal_won' && inRange(e, baseline.start, baseline.end)).reduce((s, e) => s + (e.amount ?? 0), 0);
+      const booked = eventsOf(m.email)
+        .filter((e) => e.type === 'deal_won' && inRange(e, baseline.start, baseline.end))
+        .reduce((s, e) => s + (e.amount ?? 0), 0);
       const target = targetOf(team.name, m.email);
       return target !== null && booked >= target && perWeek(m.email, null) < medianTouches && perWeek(m.email, primary) < medianPrimary;
     });

@@ -21,7 +21,10 @@ const ev = (type: string, at: number, dealId: string, extra: Partial<MetricEvent
 const open = (id: string, at: number, amount = 100) => ev('opportunity_created', at, id, { amount });
 const move = (id: string, at: number, stage: string) => ev('stage_changed', at, id, { stage });
 
-const outcome = (events: MetricEvent[], dealId: string) => buildDeals(events, T, STAGES, TOUCH, 90).get(dealId)!.stages.map((s) => s.decision);
+const outcome = (events: MetricEvent[], dealId: string) =>
+  buildDeals(events, T, STAGES, TOUCH, 90)
+    .get(dealId)!
+    .stages.map((s) => s.decision);
 
 describe('stage outcomes of one deal (hand table)', () => {
   it('leaves a young open deal undecided, and ages out an old one at entry + 90 days', () => {

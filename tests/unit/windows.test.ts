@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activeWeeks,
-  completeWeeks,
-  contains,
-  isoToDay,
-  startOfDateIn,
-  targetPeriod,
-  weekContaining,
-  workingWeekElapsed,
-} from '../../src/metrics/windows.js';
+import { activeWeeks, completeWeeks, contains, isoToDay, startOfDateIn, targetPeriod, weekContaining, workingWeekElapsed } from '../../src/metrics/windows.js';
 
 const iso = (d: Date) => d.toISOString();
 const monday = { weekStartsOn: isoToDay(1) };
@@ -47,12 +38,7 @@ describe('complete weeks', () => {
 
   it('are the weeks before the current one, oldest first', () => {
     const win = completeWeeks(new Date('2026-11-04T12:00:00Z'), 4, s);
-    expect(win.weeks.map((w) => iso(w.start))).toEqual([
-      '2026-10-05T04:00:00.000Z',
-      '2026-10-12T04:00:00.000Z',
-      '2026-10-19T04:00:00.000Z',
-      '2026-10-26T04:00:00.000Z',
-    ]);
+    expect(win.weeks.map((w) => iso(w.start))).toEqual(['2026-10-05T04:00:00.000Z', '2026-10-12T04:00:00.000Z', '2026-10-19T04:00:00.000Z', '2026-10-26T04:00:00.000Z']);
     expect(iso(win.start)).toBe('2026-10-05T04:00:00.000Z');
     expect(iso(win.end)).toBe('2026-11-02T05:00:00.000Z');
     for (let i = 1; i < win.weeks.length; i += 1) expect(win.weeks[i]!.start).toEqual(win.weeks[i - 1]!.end);

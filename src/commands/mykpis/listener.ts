@@ -9,8 +9,6 @@ import { myKpis } from './use-case.js';
 export function registerMyKpis(app: App, deps: SlackDeps): void {
   app.command('/mykpis', async ({ command, ack, respond, client }) => {
     const request = parseCommandText(command.text, { allowMention: true });
-    await runCommand(deps, { command, ack, respond, client }, (ctx) =>
-      myKpis(deps, { ...ctx, request, appHomeUrl: appHomeUrl(command.team_id, command.api_app_id) }),
-    );
+    await runCommand(deps, { command, ack, respond, client }, (ctx) => myKpis(deps, { ...ctx, request, appHomeUrl: appHomeUrl(command.team_id, command.api_app_id) }));
   });
 }

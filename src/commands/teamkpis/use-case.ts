@@ -7,10 +7,7 @@ import type { CommandRequest } from '../parse.js';
 import type { CommandContext } from '../run-command.js';
 
 /** /teamkpis: the first team the viewer manages, with a button for each other one. */
-export async function teamKpis(
-  deps: SlackDeps,
-  input: Omit<CommandContext, 'identify'> & { request: CommandRequest },
-): Promise<SlackMessage> {
+export async function teamKpis(deps: SlackDeps, input: Omit<CommandContext, 'identify'> & { request: CommandRequest }): Promise<SlackMessage> {
   const { viewer, request } = input;
   if (request.kind === 'help') return renderTeamKpisHelp({ unknown: request.unknown });
   if (!viewer.member) return renderNotMapped({ email: viewer.email, workspaceName: input.workspace.name ?? undefined });

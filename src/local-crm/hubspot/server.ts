@@ -78,9 +78,7 @@ function objectJson(record: StoredRecord, type: ObjectType, properties: readonly
   return {
     id: record.id,
     properties: propertiesOf(record, type, properties),
-    ...(withHistory.length
-      ? { propertiesWithHistory: Object.fromEntries(withHistory.map((p) => [p, [...(record.history[p] ?? [])].reverse()])) }
-      : {}),
+    ...(withHistory.length ? { propertiesWithHistory: Object.fromEntries(withHistory.map((p) => [p, [...(record.history[p] ?? [])].reverse()])) } : {}),
     createdAt: iso(record.createdAt),
     updatedAt: iso(record.updatedAt),
     archived: record.archivedAt !== null,
@@ -122,7 +120,11 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions): Promise<L
     if (tokenState === 'expired') return error(reply, 401, { message: 'The OAuth token used to make this call expired.', category: 'EXPIRED_AUTHENTICATION' });
     const object = objectOfPath(path);
     if (object !== null && denied.has(object)) {
-      return error(reply, 403, { message: "This app hasn't been granted all required scopes to make this call.", category: 'MISSING_SCOPES', errors: [{ message: `One or more of the following scopes are required: crm.objects.${object}.read` }] });
+      return error(reply, 403, {
+        message: "This app hasn't been granted all required scopes to make this call.",
+        category: 'MISSING_SCOPES',
+        errors: [{ message: `One or more of the following scopes are required: crm.objects.${object}.read` }],
+      });
     }
     n += 1;
     // The hook runs first: a failure it queues applies to this very request.
@@ -178,7 +180,16 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions): Promise<L
     const offset = Number(request.query.after ?? 0);
     const page = all.slice(offset, offset + limit);
     return {
-      results: page.map((o) => ({ id: o.id, email: o.email, firstName: o.firstName ?? null, lastName: o.lastName ?? null, userId: Number(o.id) + 1000, createdAt: iso(0), updatedAt: iso(o.updatedAt), archived })),
+      results: page.map((o) => ({
+        id: o.id,
+        email: o.email,
+        firstName: o.firstName ?? null,
+        lastName: o.lastName ?? null,
+        userId: Number(o.id) + 1000,
+        createdAt: iso(0),
+        updatedAt: iso(o.updatedAt),
+        archived,
+      })),
       ...(offset + limit < all.length ? { paging: { next: { after: String(offset + limit) } } } : {}),
     };
   });
@@ -194,60 +205,59 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions): Promise<L
         label: s.label,
         displayOrder: k,
         archived: false,
-        metadata: s.closed ? { isClosed: 'true', probability: s.closed === 'won' ? '1.0' : '0.0' } : { isClosed: 'false', probability: String(Math.round(((k + 1) / (p.stages.length + 1)) * 10) / 10) },
+        metadata: s.closed
+          ? { isClosed: 'true', probability: s.closed === 'won' ? '1.0' : '0.0' }
+          : { isClosed: 'false', probability: String(Math.round(((k + 1) / (p.stages.length + 1)) * 10) / 10) },
       })),
     })),
   }));
 
-  app.post<{ Params: { type: string }; Body: { filterGroups?: { filters?: Filter[] }[]; sorts?: ({ propertyName: string; direction: string } | string)[]; properties?: string[]; limit?: number; after?: string } }>(
-    '/crm/v3/objects/:type/search',
-    async (request, reply) => {
-      const type = request.params.type;
-      if (!isObjectType(type)) return error(reply, 404, { message: `Unable to infer object type from: ${type}`, category: 'OBJECT_NOT_FOUND' });
-      const body = request.body ?? {};
-      const groups = (body.filterGroups ?? []).map((g) => ({ filters: g.filters ?? [] }));
-      if (groups.length > limits.filterGroups) return validation(reply, `Too many filter groups (${groups.length}); the maximum is ${limits.filterGroups}`);
-      if (groups.some((g) => g.filters.length > limits.filtersPerGroup)) return validation(reply, `Too many filters in a filter group; the maximum is ${limits.filtersPerGroup}`);
-      if (groups.reduce((k, g) => k + g.filters.length, 0) > limits.filtersTotal) return validation(reply, `Too many filters; the maximum is ${limits.filtersTotal}`);
-      const unknown = groups.flatMap((g) => g.filters).find((f) => !(FILTER_OPERATORS as readonly string[]).includes(f.operator));
-      if (unknown) return validation(reply, `Unknown filter operator ${unknown.operator}`);
-      const limit = body.limit ?? 10;
-      if (!Number.isInteger(limit) || limit < 1 || limit > limits.searchPage) return validation(reply, `limit must be between 1 and ${limits.searchPage}`);
-      const offset = Number(body.after ?? 0);
-      if (!Number.isInteger(offset) || offset < 0) return validation(reply, `after ${JSON.stringify(body.after)} is not a paging token`);
-      if (offset >= limits.searchResults) return validation(reply, `Paging past ${limits.searchResults} results is not supported: narrow the query (after=${offset})`);
-      const sort = body.sorts?.[0];
-      const matched = state.search(type, groups, typeof sort === 'string' ? { propertyName: sort.replace(/^-/, ''), direction: sort.startsWith('-') ? 'DESCENDING' : 'ASCENDING' } : sort);
-      const page = matched.slice(offset, offset + limit);
-      return {
-        total: matched.length,
-        results: page.map((r) => objectJson(r, type, body.properties ?? [])),
-        ...(offset + limit < matched.length ? { paging: { next: { after: String(offset + limit) } } } : {}),
-      };
-    },
-  );
+  app.post<{
+    Params: { type: string };
+    Body: { filterGroups?: { filters?: Filter[] }[]; sorts?: ({ propertyName: string; direction: string } | string)[]; properties?: string[]; limit?: number; after?: string };
+  }>('/crm/v3/objects/:type/search', async (request, reply) => {
+    const type = request.params.type;
+    if (!isObjectType(type)) return error(reply, 404, { message: `Unable to infer object type from: ${type}`, category: 'OBJECT_NOT_FOUND' });
+    const body = request.body ?? {};
+    const groups = (body.filterGroups ?? []).map((g) => ({ filters: g.filters ?? [] }));
+    if (groups.length > limits.filterGroups) return validation(reply, `Too many filter groups (${groups.length}); the maximum is ${limits.filterGroups}`);
+    if (groups.some((g) => g.filters.length > limits.filtersPerGroup)) return validation(reply, `Too many filters in a filter group; the maximum is ${limits.filtersPerGroup}`);
+    if (groups.reduce((k, g) => k + g.filters.length, 0) > limits.filtersTotal) return validation(reply, `Too many filters; the maximum is ${limits.filtersTotal}`);
+    const unknown = groups.flatMap((g) => g.filters).find((f) => !(FILTER_OPERATORS as readonly string[]).includes(f.operator));
+    if (unknown) return validation(reply, `Unknown filter operator ${unknown.operator}`);
+    const limit = body.limit ?? 10;
+    if (!Number.isInteger(limit) || limit < 1 || limit > limits.searchPage) return validation(reply, `limit must be between 1 and ${limits.searchPage}`);
+    const offset = Number(body.after ?? 0);
+    if (!Number.isInteger(offset) || offset < 0) return validation(reply, `after ${JSON.stringify(body.after)} is not a paging token`);
+    if (offset >= limits.searchResults) return validation(reply, `Paging past ${limits.searchResults} results is not supported: narrow the query (after=${offset})`);
+    const sort = body.sorts?.[0];
+    const matched = state.search(type, groups, typeof sort === 'string' ? { propertyName: sort.replace(/^-/, ''), direction: sort.startsWith('-') ? 'DESCENDING' : 'ASCENDING' } : sort);
+    const page = matched.slice(offset, offset + limit);
+    return {
+      total: matched.length,
+      results: page.map((r) => objectJson(r, type, body.properties ?? [])),
+      ...(offset + limit < matched.length ? { paging: { next: { after: String(offset + limit) } } } : {}),
+    };
+  });
 
-  app.post<{ Params: { type: string }; Body: { inputs?: { id: string }[]; properties?: string[]; propertiesWithHistory?: string[] } }>(
-    '/crm/v3/objects/:type/batch/read',
-    async (request, reply) => {
-      const type = request.params.type;
-      if (!isObjectType(type)) return error(reply, 404, { message: `Unable to infer object type from: ${type}`, category: 'OBJECT_NOT_FOUND' });
-      const inputs = request.body?.inputs ?? [];
-      const history = request.body?.propertiesWithHistory ?? [];
-      const max = history.length > 0 ? limits.batchReadWithHistory : limits.batchRead;
-      if (inputs.length > max) return validation(reply, `Batch read${history.length ? ' with property history' : ''} takes at most ${max} inputs, got ${inputs.length}`);
-      const found = inputs.map((i) => state.get(type, String(i.id))).filter((r): r is StoredRecord => r !== undefined && r.archivedAt === null);
-      const missing = inputs.length - found.length;
-      const answer = {
-        status: 'COMPLETE',
-        results: found.map((r) => objectJson(r, type, request.body?.properties ?? [], history)),
-        ...(missing > 0 ? { numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `${missing} of the records could not be found` }] } : {}),
-        startedAt: iso(Date.now()),
-        completedAt: iso(Date.now()),
-      };
-      return reply.code(missing > 0 ? 207 : 200).send(answer);
-    },
-  );
+  app.post<{ Params: { type: string }; Body: { inputs?: { id: string }[]; properties?: string[]; propertiesWithHistory?: string[] } }>('/crm/v3/objects/:type/batch/read', async (request, reply) => {
+    const type = request.params.type;
+    if (!isObjectType(type)) return error(reply, 404, { message: `Unable to infer object type from: ${type}`, category: 'OBJECT_NOT_FOUND' });
+    const inputs = request.body?.inputs ?? [];
+    const history = request.body?.propertiesWithHistory ?? [];
+    const max = history.length > 0 ? limits.batchReadWithHistory : limits.batchRead;
+    if (inputs.length > max) return validation(reply, `Batch read${history.length ? ' with property history' : ''} takes at most ${max} inputs, got ${inputs.length}`);
+    const found = inputs.map((i) => state.get(type, String(i.id))).filter((r): r is StoredRecord => r !== undefined && r.archivedAt === null);
+    const missing = inputs.length - found.length;
+    const answer = {
+      status: 'COMPLETE',
+      results: found.map((r) => objectJson(r, type, request.body?.properties ?? [], history)),
+      ...(missing > 0 ? { numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `${missing} of the records could not be found` }] } : {}),
+      startedAt: iso(Date.now()),
+      completedAt: iso(Date.now()),
+    };
+    return reply.code(missing > 0 ? 207 : 200).send(answer);
+  });
 
   app.get<{ Params: { type: string }; Querystring: { limit?: string; after?: string; archived?: string; properties?: string; propertiesWithHistory?: string } }>(
     '/crm/v3/objects/:type',

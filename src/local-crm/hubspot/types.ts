@@ -76,10 +76,7 @@ export interface LocalPipeline {
 }
 
 /** A failure the server answers with instead of the real answer (to requests whose path starts with `path`, when given). */
-export type LocalHubSpotFailure = (
-  | { status: 429; policyName: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY'; retryAfterSeconds?: number }
-  | { status: 500 | 502 | 503 }
-) & { path?: string };
+export type LocalHubSpotFailure = ({ status: 429; policyName: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY'; retryAfterSeconds?: number } | { status: 500 | 502 | 503 }) & { path?: string };
 
 export interface RecordedRequest {
   method: string;

@@ -82,7 +82,11 @@ export function seedSalesforce(state: LocalSalesforceState, org: SeedOrg): Sales
     const whatId = e.dealId === undefined ? null : (result.opportunities.get(e.dealId) ?? null);
     const task = TASKS[e.type];
     if (task) {
-      const id = insert('Task', { Subject: task.subject, TaskSubtype: task.subtype, Type: task.type, Status: 'Completed', IsClosed: true, ActivityDate: date, OwnerId: owner, WhoId: whoId, WhatId: whatId }, at);
+      const id = insert(
+        'Task',
+        { Subject: task.subject, TaskSubtype: task.subtype, Type: task.type, Status: 'Completed', IsClosed: true, ActivityDate: date, OwnerId: owner, WhoId: whoId, WhatId: whatId },
+        at,
+      );
       result.activities.set(e.id, `task:${id}`);
       return;
     }

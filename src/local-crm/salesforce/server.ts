@@ -11,7 +11,16 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { parseSoql, runQuery, SoqlError } from './soql.js';
 import { isSObject, LocalSalesforceState, REPLICATED, schemaOf, sfDateTime, type SObjectName } from './state.js';
-import { DOCUMENTED_LIMITS, type LocalSalesforceFailure, type LocalSalesforceLimits, type LocalSalesforceOptions, type RecordedRequest, type RequestHook, type StoredRecord, type Value } from './types.js';
+import {
+  DOCUMENTED_LIMITS,
+  type LocalSalesforceFailure,
+  type LocalSalesforceLimits,
+  type LocalSalesforceOptions,
+  type RecordedRequest,
+  type RequestHook,
+  type StoredRecord,
+  type Value,
+} from './types.js';
 
 export interface LocalSalesforce {
   /** The instance's address, like http://127.0.0.1:PORT: a source's `instanceUrl`. */
@@ -159,13 +168,15 @@ export async function startLocalSalesforce(options: LocalSalesforceOptions): Pro
 
   const hasRecordTypes = () => state.list('RecordType', false).some((r) => r.fields.SobjectType === 'Opportunity');
 
-  const resolverOf = (object: SObjectName) => (record: StoredRecord, path: string): Value => {
-    const [head, tail] = path.split('.');
-    if (tail === undefined) return record.fields[head!] ?? null;
-    const relation = (schemaOf(object).relations ?? {})[head!];
-    const target = relation ? record.fields[relation.via] : null;
-    return relation && typeof target === 'string' ? (state.get(relation.object, target)?.fields[tail] ?? null) : null;
-  };
+  const resolverOf =
+    (object: SObjectName) =>
+    (record: StoredRecord, path: string): Value => {
+      const [head, tail] = path.split('.');
+      if (tail === undefined) return record.fields[head!] ?? null;
+      const relation = (schemaOf(object).relations ?? {})[head!];
+      const target = relation ? record.fields[relation.via] : null;
+      return relation && typeof target === 'string' ? (state.get(relation.object, target)?.fields[tail] ?? null) : null;
+    };
 
   /** A record as the REST API writes it: its fields as selected, lookups as nested records. */
   const json = (object: SObjectName, version: string, record: StoredRecord, fields: readonly string[]) => {
@@ -287,4 +298,3 @@ export async function startLocalSalesforce(options: LocalSalesforceOptions): Pro
     close: () => app.close(),
   };
 }
-

@@ -76,7 +76,8 @@ interface Schema {
 
 /** The field's canonical path and type, or an INVALID_FIELD error. */
 function resolveField(object: SObjectName, path: string, schema: Schema): { path: string; type: FieldType } {
-  const noSuch = () => new SoqlError('INVALID_FIELD', `No such column '${path}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
+  const noSuch = () =>
+    new SoqlError('INVALID_FIELD', `No such column '${path}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
   const parts = path.split('.');
   const find = (o: SObjectName, name: string) => Object.entries(schemaOf(o).fields).find(([f]) => f.toLowerCase() === name.toLowerCase());
   if (parts.length === 1) {

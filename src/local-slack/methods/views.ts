@@ -152,9 +152,7 @@ const update: MethodDefinition = {
     const viewId = params.string('view_id');
     const externalIdArg = params.string('external_id');
     if (!viewId && !externalIdArg) throw SlackApiError.missing('view_id');
-    const current = [...state.records.views.values()].find(
-      (v) => v.teamId === workspace.teamId && (viewId ? v.id === viewId : v.externalId === externalIdArg),
-    );
+    const current = [...state.records.views.values()].find((v) => v.teamId === workspace.teamId && (viewId ? v.id === viewId : v.externalId === externalIdArg));
     if (!current) throw new SlackApiError('not_found');
     const payload = checkedView(params, current.type);
     checkHash(params, current);

@@ -124,7 +124,9 @@ function activityNoun(type: string, n: number): string {
 
 /** An instant as a Slack date token (`format`), read in the reader's zone; the fallback is in `timezone`. */
 function when(iso: string, timezone: string, format: string): string {
-  const fallback = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  const fallback = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    new Date(iso),
+  );
   return slackDate(iso, format, fallback);
 }
 
@@ -308,19 +310,14 @@ export function alertValueInBlock(blocks: readonly unknown[] | undefined, blockI
 const FEEDBACK_ACTIONS: readonly string[] = [ALERT_USEFUL_ACTION, ALERT_NOT_USEFUL_ACTION];
 
 /** A pause in the rep's reading: "until <date>", shown in the reader's zone by Slack. */
-const untilText = (until: Date) =>
-  slackDate(until.toISOString(), '{date_short_pretty}', new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(until));
+const untilText = (until: Date) => slackDate(until.toISOString(), '{date_short_pretty}', new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(until));
 
 /**
  * An alert message after a 👍/👎 on the alert whose actions are `actionsBlockId`: that alert's
  * 👍/👎 give way to a note under its actions (replacing an earlier one), which says what the click
  * did — and when it paused the rule, until when, with an Undo. Other alerts are left as they are.
  */
-export function withAlertFeedback(
-  blocks: readonly KnownBlock[],
-  actionsBlockId: string,
-  feedback: { useful: boolean; rule: AlertRule; pause: { until: Date } | null },
-): KnownBlock[] {
+export function withAlertFeedback(blocks: readonly KnownBlock[], actionsBlockId: string, feedback: { useful: boolean; rule: AlertRule; pause: { until: Date } | null }): KnownBlock[] {
   const words = ALERT_RULE_WORDS[feedback.rule];
   const noteId = alertNoteBlockId(actionsBlockId);
   const note: KnownBlock = feedback.pause

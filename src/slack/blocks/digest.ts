@@ -10,7 +10,20 @@ import { context, header, message, section, type SlackMessage } from './kit.js';
 import { clip } from './limits.js';
 import { linksBlocks } from './links.js';
 import { feedbackActions } from './nudge.js';
-import { coachEntryText, coachFirst, coachFirstHeadline, MAX_NAME, nameText, needsAttentionWith, type PacesAWeekEarlier, plural, teamPaceText, teamResultsText, winsText, withinBudget } from './team-view.js';
+import {
+  coachEntryText,
+  coachFirst,
+  coachFirstHeadline,
+  MAX_NAME,
+  nameText,
+  needsAttentionWith,
+  type PacesAWeekEarlier,
+  plural,
+  teamPaceText,
+  teamResultsText,
+  winsText,
+  withinBudget,
+} from './team-view.js';
 
 /**
  * The manager's weekly coaching digest, one phone screen (issue 12: at most 2,000 visible
@@ -72,7 +85,9 @@ export function renderManagerDigest(input: {
 
   const head: KnownBlock[] = [
     header(`Coaching digest — ${clip(r.team, MAX_NAME)}`),
-    context(`Last week, ${weekDays(r.windows, 'last_week')} · ${plural(r.members.length, 'rep')} · ★ ${r.topPerformers.length} top performers · ${alertsClause(r, input.openAlerts, input.heldAlerts ?? 0)}`),
+    context(
+      `Last week, ${weekDays(r.windows, 'last_week')} · ${plural(r.members.length, 'rep')} · ★ ${r.topPerformers.length} top performers · ${alertsClause(r, input.openAlerts, input.heldAlerts ?? 0)}`,
+    ),
   ];
   if (staleNote) head.push(section(`${staleNote} ${STALE_DIGEST_ADVICE}`));
   head.push(section(`${teamPaceText(r)}\n${teamResultsText(r)}`), section(first.length > 0 ? `*${headline}*` : `✅ *${headline}.*`, seeAllRepsButton(r)));

@@ -53,8 +53,7 @@ export function renderEventsBehind(input: {
   currency?: string;
 }): ModalView {
   const shown = [...input.events].sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt)).slice(0, MAX_EVENTS_SHOWN);
-  const value =
-    input.value === null ? null : input.key !== undefined && input.currency !== undefined ? formatValue(input.key, input.value, input.currency) : plainNumber(input.value);
+  const value = input.value === null ? null : input.key !== undefined && input.currency !== undefined ? formatValue(input.key, input.value, input.currency) : plainNumber(input.value);
   const blocks: KnownBlock[] = [
     header(input.label),
     section(`*${escapeMrkdwn(input.repName)}* · ${intervalDays(input.window)}${value === null ? '' : ` · *${value}*`}`),
@@ -62,7 +61,14 @@ export function renderEventsBehind(input: {
   ];
   if (shown.length === 0) blocks.push(section('No events in these weeks.'));
   for (let i = 0; i < shown.length; i += EVENTS_PER_SECTION) {
-    blocks.push(section(shown.slice(i, i + EVENTS_PER_SECTION).map((e) => eventLine(e, input.currency)).join('\n')));
+    blocks.push(
+      section(
+        shown
+          .slice(i, i + EVENTS_PER_SECTION)
+          .map((e) => eventLine(e, input.currency))
+          .join('\n'),
+      ),
+    );
   }
   const more = input.total - shown.length;
   if (more > 0) blocks.push(context(`${more} more not shown.`));

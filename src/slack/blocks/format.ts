@@ -75,8 +75,7 @@ export const statusEmoji = (f: FigureStatus): string => STATUS[f.status].emoji;
  * An indicator's value for a sentence: `formatValue`, except money, which reads compact ("$54.9K")
  * as metrics in sentences should; exact amounts stay for tables.
  */
-export const figureText = (key: string, value: number | null, currency: string): string =>
-  key === 'pipeline_created' ? compactMoney(value, currency) : formatValue(key, value, currency);
+export const figureText = (key: string, value: number | null, currency: string): string => (key === 'pipeline_created' ? compactMoney(value, currency) : formatValue(key, value, currency));
 
 // Calendar dates. Report instants carry the team's offset, so their date part is the team's
 // local date: ranges are computed on those calendar dates, never through the host's zone.

@@ -51,10 +51,7 @@ function alertBlocks(r: RepReport): KnownBlock[] {
   const blocks: KnownBlock[] = [section(`*Open alerts (${r.alerts.length})*`)];
   for (const a of r.alerts.slice(0, MAX_HOME_ALERTS)) {
     const value = JSON.stringify({ key: a.key });
-    blocks.push(
-      section(alertText(a, r.currency)),
-      actions([...recordButton(a.record), ...ALERT_ACTIONS.map((x) => button({ text: x.text, actionId: `alert_${x.action}`, value }))]),
-    );
+    blocks.push(section(alertText(a, r.currency)), actions([...recordButton(a.record), ...ALERT_ACTIONS.map((x) => button({ text: x.text, actionId: `alert_${x.action}`, value }))]));
   }
   if (r.alerts.length > MAX_HOME_ALERTS) blocks.push(context(`and ${r.alerts.length - MAX_HOME_ALERTS} more open alerts`));
   return blocks;
@@ -111,7 +108,10 @@ function sendTimeSelect(current: string): StaticSelect {
 
 function settingsBlocks(what: string, when: string, enabled: boolean, toggleAction: string, sendTime: string): KnownBlock[] {
   return [
-    section(`*${what}:* ${enabled ? `on — ${when} at ${sendTime} (your time zone)` : 'off'}`, button({ text: enabled ? 'Turn off' : 'Turn on', actionId: toggleAction, value: enabled ? 'off' : 'on' })),
+    section(
+      `*${what}:* ${enabled ? `on — ${when} at ${sendTime} (your time zone)` : 'off'}`,
+      button({ text: enabled ? 'Turn off' : 'Turn on', actionId: toggleAction, value: enabled ? 'off' : 'on' }),
+    ),
     section(`*${what} time* (your time zone)`, sendTimeSelect(sendTime)),
   ];
 }

@@ -1,16 +1,4 @@
-import type {
-  ActionsBlock,
-  Button,
-  ContextBlock,
-  DividerBlock,
-  HeaderBlock,
-  KnownBlock,
-  MrkdwnElement,
-  PlainTextElement,
-  PlainTextOption,
-  SectionBlock,
-  StaticSelect,
-} from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, MrkdwnElement, PlainTextElement, PlainTextOption, SectionBlock, StaticSelect } from '@slack/types';
 import {
   clip,
   clipMrkdwn,

@@ -36,10 +36,7 @@ const figures = (tests: readonly Shown[]) => tests.map((t) => `${escapeMrkdwn(sh
 export function linksBlocks(r: TeamReport, o: { team: boolean; workspace: boolean }): KnownBlock[] {
   const own = o.team ? r.links.map((l): Shown => ({ key: l.key, test: l })) : [];
   const workspace = o.workspace ? r.links.flatMap((l) => (l.workspace ? [{ key: l.key, test: l.workspace }] : [])) : [];
-  const words = [
-    ...(own.length > 0 ? [`📊 *What tracks results on this team* — ${inWords(own)}`] : []),
-    ...(workspace.length > 0 ? [`🌐 *Across the workspace* — ${inWords(workspace)}`] : []),
-  ];
+  const words = [...(own.length > 0 ? [`📊 *What tracks results on this team* — ${inWords(own)}`] : []), ...(workspace.length > 0 ? [`🌐 *Across the workspace* — ${inWords(workspace)}`] : [])];
   if (words.length === 0) return [];
   const numbers = [...(own.length > 0 ? [`This team: ${figures(own)}`] : []), ...(workspace.length > 0 ? [`Workspace: ${figures(workspace)}`] : [])];
   return [section(words.join('\n')), context(...numbers)];

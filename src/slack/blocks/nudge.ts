@@ -67,7 +67,14 @@ export function renderRepNudge(input: { report: RepReport; feedbackSubject: stri
     if (r.ramp) blocks.push(section(rampText(r.ramp)));
     if (win && detail.win) blocks.push(section(win));
     if (!r.hasBaseline) blocks.push(section(NO_BASELINE_TEXT));
-    blocks.push(section(focusLeading(r).map((l) => nudgeLine(r, l, detail.lastWeek)).join('\n')), context(detail.compared ? `${teamText(r)} · ${comparedText(r)}` : teamText(r)));
+    blocks.push(
+      section(
+        focusLeading(r)
+          .map((l) => nudgeLine(r, l, detail.lastWeek))
+          .join('\n'),
+      ),
+      context(detail.compared ? `${teamText(r)} · ${comparedText(r)}` : teamText(r)),
+    );
     if (input.appHomeUrl) blocks.push(actions([button({ text: 'Open dashboard', actionId: OPEN_DASHBOARD_ACTION, url: input.appHomeUrl, style: 'primary' })]));
     blocks.push(feedbackActions(input.feedbackSubject));
     return blocks;

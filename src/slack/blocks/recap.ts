@@ -109,7 +109,12 @@ const focusText = (r: TeamReport, f: { key: string; reps: number }): string =>
 function headline(r: TeamReport, previous: PacesAWeekEarlier | null, focus: { key: string } | null): string {
   const won = (winnersLastWeek(r) ?? []).reduce((n, w) => n + w.won, 0);
   const movers = improvedReps(r, previous).length;
-  const recognition = won > 0 ? `${plural(won, 'deal')} won last week — congratulations!` : movers > 0 ? `${plural(movers, 'rep')} stepped up their pace last week.` : `weekly recap, ${weekDays(r.windows, 'last_week')}.`;
+  const recognition =
+    won > 0
+      ? `${plural(won, 'deal')} won last week — congratulations!`
+      : movers > 0
+        ? `${plural(movers, 'rep')} stepped up their pace last week.`
+        : `weekly recap, ${weekDays(r.windows, 'last_week')}.`;
   return `${nameText(r.team)}: ${recognition}${focus ? ` Next week’s focus: ${escapeMrkdwn(shortLabel(focus.key))}.` : ''}`;
 }
 
@@ -126,7 +131,9 @@ export function renderTeamRecap(input: { report: TeamReport; previous: PacesAWee
 
   const blocks: KnownBlock[] = [
     header(`${clip(r.team, MAX_NAME)} — weekly recap, ${days}`),
-    context(`${r.totals.reps} reps · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}), per week · as of ${slackDate(r.asOf, '{date_short_pretty} at {time}', localMoment(r.asOf))}`),
+    context(
+      `${r.totals.reps} reps · last ${r.windows.cadence.weeks} weeks (${intervalDays(r.windows.cadence)}), per week · as of ${slackDate(r.asOf, '{date_short_pretty} at {time}', localMoment(r.asOf))}`,
+    ),
   ];
   if (!r.hasBaseline) blocks.push(section('ℹ️ *No top-performer baseline yet:* the team has too few established reps to set the pace, so the numbers stand on their own.'));
   const usual = usualPaceLine(r);

@@ -47,9 +47,7 @@ export function lowestFocusPace(m: RepReport): number | null {
  */
 export function byNeed(members: readonly RepReport[]): RepReport[] {
   const pace = (m: RepReport) => lowestFocusPace(m) ?? Number.POSITIVE_INFINITY;
-  return [...members].sort(
-    (a, b) => Number(b.diagnosis.results.gap) - Number(a.diagnosis.results.gap) || (pace(a) === pace(b) ? 0 : pace(a) - pace(b)) || a.rep.name.localeCompare(b.rep.name),
-  );
+  return [...members].sort((a, b) => Number(b.diagnosis.results.gap) - Number(a.diagnosis.results.gap) || (pace(a) === pace(b) ? 0 : pace(a) - pace(b)) || a.rep.name.localeCompare(b.rep.name));
 }
 
 /** Something to coach: a results gap, or a focus indicator behind or far behind its expectation. */
@@ -110,7 +108,10 @@ export function leadingForecast(f: ForecastJson, currency: string): string {
 export function teamResultsText(r: TeamReport): string {
   const f = r.totals.forecast;
   const c = r.currency;
-  const booked = f.target === null ? `${compactMoney(f.bookedSoFar, c)} booked, no team target` : `${compactMoney(f.bookedSoFar, c)} booked of ${compactMoney(f.target, c)} (${percent(attainment(f.bookedSoFar, f.target))})`;
+  const booked =
+    f.target === null
+      ? `${compactMoney(f.bookedSoFar, c)} booked, no team target`
+      : `${compactMoney(f.bookedSoFar, c)} booked of ${compactMoney(f.target, c)} (${percent(attainment(f.bookedSoFar, f.target))})`;
   return `*Results* (${intervalDays(f.period)}): ${booked} · leading forecast ${leadingForecast(f, c)}`;
 }
 

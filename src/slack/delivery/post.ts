@@ -79,25 +79,13 @@ async function noteChannelScopes(ctx: PostContext, target: { workspace: string; 
  * and retry up to the cap (resuming at the part that failed), permanent ones are recorded once.
  * The WebClient must not retry on its own (retries: 0, rejectRateLimitedCalls).
  */
-export async function postClaimed(
-  ctx: PostContext,
-  client: WebClient,
-  target: { workspace: string; channel: string },
-  claim: Claim,
-  messageParts: readonly SlackMessage[],
-): Promise<PostOutcome> {
+export async function postClaimed(ctx: PostContext, client: WebClient, target: { workspace: string; channel: string }, claim: Claim, messageParts: readonly SlackMessage[]): Promise<PostOutcome> {
   const outcome = await postParts(ctx, client, target, claim, messageParts);
   countSettled(ctx, claim, outcome.status);
   return outcome;
 }
 
-async function postParts(
-  ctx: PostContext,
-  client: WebClient,
-  target: { workspace: string; channel: string },
-  claim: Claim,
-  messageParts: readonly SlackMessage[],
-): Promise<PostOutcome> {
+async function postParts(ctx: PostContext, client: WebClient, target: { workspace: string; channel: string }, claim: Claim, messageParts: readonly SlackMessage[]): Promise<PostOutcome> {
   let parts = messageParts;
   const log = ctx.logger.child({ delivery: claim.key, channel: target.channel });
   let firstTs: string | null = null;

@@ -53,12 +53,7 @@ export function onAction<A extends BlockAction>(app: App, deps: SlackDeps, patte
 }
 
 /** An App Home setting: saves what the click changes (null: a malformed value) and publishes the Home again. */
-export function onSettingChange<A extends BlockAction>(
-  app: App,
-  deps: SlackDeps,
-  actionId: string,
-  change: (action: A['actions'][number]) => Parameters<typeof savePreferences>[2] | null,
-): void {
+export function onSettingChange<A extends BlockAction>(app: App, deps: SlackDeps, actionId: string, change: (action: A['actions'][number]) => Parameters<typeof savePreferences>[2] | null): void {
   onAction<A>(app, deps, actionId, async ({ ctx, action, client }) => {
     const member = ctx.viewer.member;
     if (!member) return;

@@ -136,9 +136,13 @@ export const hubspotDialect = (windows: HubSpotWindows): CrmDialect => ({
     const { message, category } = errorBody(body);
     const said = message ? `: ${message}` : '';
     if (status === 401) {
-      return new SyncError('auth', `HubSpot refused the token (${category ?? '401'})${said}. The private app's token may be revoked, rotated or expired: put a valid one in the source's token variable`, {
-        token: category === 'EXPIRED_AUTHENTICATION' ? 'expired' : 'revoked',
-      });
+      return new SyncError(
+        'auth',
+        `HubSpot refused the token (${category ?? '401'})${said}. The private app's token may be revoked, rotated or expired: put a valid one in the source's token variable`,
+        {
+          token: category === 'EXPIRED_AUTHENTICATION' ? 'expired' : 'revoked',
+        },
+      );
     }
     if (status === 403) {
       return new SyncError('permission', `HubSpot refused the request for lack of permission (${category ?? '403'})${said}. Give the private app the read scopes listed in docs/crm-sync.md`);
@@ -237,13 +241,20 @@ export class HubSpotClient {
         path: `/crm/v4/associations/${from}/${to}/batch/read`,
         body: { inputs: ids.slice(i, i + this.pages.associations).map((id) => ({ id })) },
       });
-      for (const r of answer.results) out.set(String(r.from.id), r.to.map((t) => String(t.toObjectId)));
+      for (const r of answer.results)
+        out.set(
+          String(r.from.id),
+          r.to.map((t) => String(t.toObjectId)),
+        );
     }
     return out;
   }
 
   /** One page of a list of records (with their property history, at most 50 a page). */
-  list(objectType: string, query: { properties: readonly string[]; propertiesWithHistory: readonly string[]; limit: number; after: string | undefined }): Promise<{ results: HubSpotObject[]; paging?: { next?: { after: string } } }> {
+  list(
+    objectType: string,
+    query: { properties: readonly string[]; propertiesWithHistory: readonly string[]; limit: number; after: string | undefined },
+  ): Promise<{ results: HubSpotObject[]; paging?: { next?: { after: string } } }> {
     return this.http.json({
       method: 'GET',
       path: `/crm/v3/objects/${objectType}`,

@@ -36,7 +36,6 @@ export interface MappingContext {
   stages: StageMap;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Values
 
@@ -60,7 +59,7 @@ function clipName(value: string | null | undefined): string | undefined {
 /** The numerically lowest id of a record's associations: one deal or lead per touch, the same every run. */
 export function firstId(ids: readonly string[] | undefined): string | undefined {
   if (!ids || ids.length === 0) return undefined;
-  return [...ids].sort((a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0))[0];
+  return [...ids].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))[0];
 }
 
 /** A stage label as a team's stage name: "Presentation Scheduled" → presentation_scheduled. */
@@ -290,9 +289,7 @@ export function mapDeal(r: HubSpotObject, company: DealCompany | undefined, cont
     url: ctx.recordUrl('0-3', r.id),
     version,
   };
-  const events: EventInput[] = [
-    { id: `${key}:created`, type: 'opportunity_created', occurredAt: iso(created), amount: openingAmount ?? 0, ...(leadId === undefined ? {} : { leadId }), ...base },
-  ];
+  const events: EventInput[] = [{ id: `${key}:created`, type: 'opportunity_created', occurredAt: iso(created), amount: openingAmount ?? 0, ...(leadId === undefined ? {} : { leadId }), ...base }];
   const history = (r.propertiesWithHistory?.dealstage ?? [])
     .map((h) => ({ stage: h.value, at: parseTime(h.timestamp) }))
     .filter((h): h is { stage: string; at: number } => h.at !== null)

@@ -277,8 +277,7 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
 
   const deals: SourceObject<HubSpotObject> = {
     name: 'deals',
-    fetchChanges: (since) =>
-      since === null || since.startsWith('list:') ? listedDeals(since) : changes('deals', 'hs_lastmodifieddate', DEAL_SEARCH_PROPERTIES, [], since),
+    fetchChanges: (since) => (since === null || since.startsWith('list:') ? listedDeals(since) : changes('deals', 'hs_lastmodifieddate', DEAL_SEARCH_PROPERTIES, [], since)),
     async mapRecords(records) {
       const ctx = context();
       // Deals of pipelines not synced need nothing more read: they only count as skipped.
@@ -291,11 +290,13 @@ export function createHubSpotSource(options: HubSpotSourceOptions): Source {
       }
       const readable = [...full.keys()];
       const [companyIds, contactIds] = [await client.associations('deals', 'companies', readable), await client.associations('deals', 'contacts', readable)];
-      const primary = new Map(readable.flatMap((id) => {
-        const ids = companyIds.get(id) ?? [];
-        const first = [...ids].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
-        return first === undefined ? [] : [[id, first] as const];
-      }));
+      const primary = new Map(
+        readable.flatMap((id) => {
+          const ids = companyIds.get(id) ?? [];
+          const first = [...ids].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
+          return first === undefined ? [] : [[id, first] as const];
+        }),
+      );
       // This page's companies: those read on earlier pages, then the others.
       const pageCompanies = new Map<string, DealCompany | null>();
       const unreadCompanies: string[] = [];

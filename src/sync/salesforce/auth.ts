@@ -47,16 +47,17 @@ export function parsePrivateKey(pem: string, variable: string): KeyObject {
   try {
     return createPrivateKey(pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem);
   } catch (err) {
-    throw new SyncError('config', `${variable} does not hold a PEM private key (${err instanceof Error ? err.message : String(err)}); put the connected app's private key there, the one whose certificate the app has`);
+    throw new SyncError(
+      'config',
+      `${variable} does not hold a PEM private key (${err instanceof Error ? err.message : String(err)}); put the connected app's private key there, the one whose certificate the app has`,
+    );
   }
 }
 
 /** The signed assertion of the JWT bearer flow: iss = the consumer key, sub = the user, aud, exp. */
 export function jwtAssertion(options: { clientId: string; username: string; audience: string; key: KeyObject; nowMs: number }): string {
   const header = base64url(JSON.stringify({ alg: 'RS256' }));
-  const claims = base64url(
-    JSON.stringify({ iss: options.clientId, sub: options.username, aud: options.audience, exp: Math.floor(options.nowMs / 1000) + ASSERTION_SECONDS }),
-  );
+  const claims = base64url(JSON.stringify({ iss: options.clientId, sub: options.username, aud: options.audience, exp: Math.floor(options.nowMs / 1000) + ASSERTION_SECONDS }));
   const signature = sign('RSA-SHA256', Buffer.from(`${header}.${claims}`), options.key);
   return `${header}.${claims}.${base64url(signature)}`;
 }

@@ -44,7 +44,6 @@ export interface MappingContext {
   recordUrl(object: 'Lead' | 'Opportunity', id: string): string;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Records as the REST API returns them (the fields Pacer asks for)
 
@@ -453,9 +452,7 @@ export function mapOpportunity(r: OpportunityRecord, history: readonly Opportuni
     url: ctx.recordUrl('Opportunity', r.Id),
     version: Math.max(modified(r), rep.updatedMs, parseDateTime(r.Account?.SystemModstamp) ?? 0, parseDateTime(converted?.SystemModstamp) ?? 0, 1),
   };
-  const events: EventInput[] = [
-    { id: `${key}:created`, type: 'opportunity_created', occurredAt: iso(created), amount: opening ?? 0, ...(converted ? { leadId: converted.Id } : {}), ...base },
-  ];
+  const events: EventInput[] = [{ id: `${key}:created`, type: 'opportunity_created', occurredAt: iso(created), amount: opening ?? 0, ...(converted ? { leadId: converted.Id } : {}), ...base }];
   const entered = new Set<string>();
   for (const h of rows) {
     const meaning = h.stage === null ? null : ctx.stages.meaning(h.stage);

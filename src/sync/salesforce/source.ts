@@ -77,7 +77,10 @@ const SALESFORCE_ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
 
 /** `'id1', 'id2'`: only well-formed Salesforce ids reach a query. */
 function idList(ids: readonly string[]): string {
-  return ids.map((id) => (SALESFORCE_ID.test(id) ? `'${id}'` : '')).filter(Boolean).join(', ');
+  return ids
+    .map((id) => (SALESFORCE_ID.test(id) ? `'${id}'` : ''))
+    .filter(Boolean)
+    .join(', ');
 }
 
 function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
@@ -203,7 +206,10 @@ export function createSalesforceSource(options: SalesforceSourceOptions): Source
       // Opportunities of record types not synced need nothing more read: they only count as skipped.
       const wanted = records.filter((r) => recordTypeSkip(r, config) === null).map((r) => r.Id);
       const history = groupBy(
-        await byIds<OpportunityHistoryRow>(wanted, (list) => `SELECT OpportunityId, StageName, Amount, CreatedDate FROM OpportunityHistory WHERE OpportunityId IN (${list}) ORDER BY OpportunityId, CreatedDate`),
+        await byIds<OpportunityHistoryRow>(
+          wanted,
+          (list) => `SELECT OpportunityId, StageName, Amount, CreatedDate FROM OpportunityHistory WHERE OpportunityId IN (${list}) ORDER BY OpportunityId, CreatedDate`,
+        ),
         (h) => h.OpportunityId,
       );
       const converted = new Map(
@@ -224,10 +230,14 @@ export function createSalesforceSource(options: SalesforceSourceOptions): Source
     const contacts = [...new Set(records.map((r) => r.WhoId).filter((id): id is string => !!id?.startsWith(ID_PREFIX.contact)))];
     const unknown = contacts.filter((id) => !contactLeads.has(id));
     if (unknown.length > 0) {
-      const read = byIds<LeadOfContact>(unknown, (list) => `SELECT Id, ConvertedContactId, CreatedDate, SystemModstamp FROM Lead WHERE ConvertedContactId IN (${list}) ORDER BY CreatedDate, Id`).then((rows) =>
-        groupBy(rows, (l) => l.ConvertedContactId),
+      const read = byIds<LeadOfContact>(unknown, (list) => `SELECT Id, ConvertedContactId, CreatedDate, SystemModstamp FROM Lead WHERE ConvertedContactId IN (${list}) ORDER BY CreatedDate, Id`).then(
+        (rows) => groupBy(rows, (l) => l.ConvertedContactId),
       );
-      for (const id of unknown) contactLeads.set(id, read.then((byContact) => byContact.get(id) ?? []));
+      for (const id of unknown)
+        contactLeads.set(
+          id,
+          read.then((byContact) => byContact.get(id) ?? []),
+        );
     }
     return new Map(await Promise.all(contacts.map(async (id) => [id, await contactLeads.get(id)!] as const)));
   }

@@ -25,7 +25,10 @@ function clickedMessage(body: Click): { text: string; blocks: KnownBlock[] } {
  * only the clicked alert's blocks change.
  */
 export function registerAlertFeedback(app: App, deps: SlackDeps): void {
-  const handle = (actionId: string, run: (args: { body: Click; action: ButtonAction; memberId: number; workspaceId: number; respond: (m: Record<string, unknown>) => Promise<unknown> }) => Promise<void>) =>
+  const handle = (
+    actionId: string,
+    run: (args: { body: Click; action: ButtonAction; memberId: number; workspaceId: number; respond: (m: Record<string, unknown>) => Promise<unknown> }) => Promise<void>,
+  ) =>
     onAction<Click>(app, deps, actionId, async ({ ctx, body, action, respond }) => {
       if (!ctx.viewer.member) throw new Error(`${actionId}: the clicking user is not a member of the coaching config`);
       await run({ body, action, memberId: ctx.viewer.member.id, workspaceId: ctx.workspace.id, respond });

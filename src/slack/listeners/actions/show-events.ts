@@ -16,8 +16,7 @@ const IndicatorValue = jsonValue(Indicator);
 export function registerShowEvents(app: App, deps: SlackDeps): void {
   onAction<BlockAction<ButtonAction | StaticSelectAction>>(app, deps, 'show_events', async ({ ctx, body, action, client }) => {
     // The App Home's menu names the figure only: the dashboard it sits on is the viewer's own.
-    const value =
-      action.type === 'static_select' ? Indicator.safeParse({ key: action.selected_option.value, email: ctx.viewer.member?.email ?? '' }) : IndicatorValue.safeParse(action.value);
+    const value = action.type === 'static_select' ? Indicator.safeParse({ key: action.selected_option.value, email: ctx.viewer.member?.email ?? '' }) : IndicatorValue.safeParse(action.value);
     if (!value.success) throw new Error(`show_events: malformed value ${action.type === 'static_select' ? action.selected_option.value : (action.value ?? '')}`);
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: renderLoadingModal('Events behind') });
     const view = (await maySee(deps, ctx, value.data.email))
