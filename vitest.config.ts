@@ -18,9 +18,8 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/generated/**'],
       reporter: ['text-summary', 'json-summary'],
-      // Today's level (Dec 2026: 90.0 / 81.4 / 92.4 / 92.6) less a point, so timing-dependent
-      // branches cannot fail CI; raise them as coverage grows.
-      thresholds: { statements: 89, branches: 80, functions: 91, lines: 91 },
+      // Today's level, rounded down (2026-12-04 CI: 90.1 / 81.5 / 92.5 / 92.6): they only rise.
+      thresholds: { statements: 90, branches: 81, functions: 92, lines: 92 },
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
