@@ -23,11 +23,31 @@ export function isoToDay(iso: number): Day {
   return (iso % 7) as Day;
 }
 
+/**
+ * Answers of the zone arithmetic below, as epoch ms, by arguments: a report asks for the same
+ * windows of the same instant many times (every rep, indicator and check), and each answer costs
+ * Intl offset lookups (about a quarter of a report's CPU before this). Answers are rebuilt into
+ * fresh Dates, so no caller can change a kept one. Bounded, as startOfDateIn's.
+ */
+const zoneAnswers = new Map<string, number[]>();
+
+function remembered(key: string, compute: () => number[]): number[] {
+  const known = zoneAnswers.get(key);
+  if (known !== undefined) return known;
+  const answer = compute();
+  if (zoneAnswers.size >= 10_000) zoneAnswers.clear();
+  zoneAnswers.set(key, answer);
+  return answer;
+}
+
 /** The week (in the team's zone) that contains `t`. */
 export function weekContaining(t: Date, s: WeekSettings): Interval {
-  const zone = tz(s.timezone);
-  const start = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
-  return { start: new Date(start.getTime()), end: new Date(addWeeks(start, 1, { in: zone }).getTime()) };
+  const [start, end] = remembered(`week|${t.getTime()}|${s.timezone}|${s.weekStartsOn}`, () => {
+    const zone = tz(s.timezone);
+    const from = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+    return [from.getTime(), addWeeks(from, 1, { in: zone }).getTime()];
+  });
+  return { start: new Date(start!), end: new Date(end!) };
 }
 
 /**
@@ -35,16 +55,17 @@ export function weekContaining(t: Date, s: WeekSettings): Interval {
  * has ended, so at exactly a week's start the week just ended is the last complete one.
  */
 export function completeWeeks(t: Date, count: number, s: WeekSettings): WeekWindow {
-  const zone = tz(s.timezone);
-  const current = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+  // Week boundaries, oldest first: count + 1 of them, the last being the current week's start.
+  const bounds = remembered(`complete|${t.getTime()}|${count}|${s.timezone}|${s.weekStartsOn}`, () => {
+    const zone = tz(s.timezone);
+    const current = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+    const out: number[] = [];
+    for (let i = count; i >= 0; i -= 1) out.push(addWeeks(current, -i, { in: zone }).getTime());
+    return out;
+  });
   const weeks: Interval[] = [];
-  for (let i = count; i >= 1; i -= 1) {
-    weeks.push({
-      start: new Date(addWeeks(current, -i, { in: zone }).getTime()),
-      end: new Date(addWeeks(current, -i + 1, { in: zone }).getTime()),
-    });
-  }
-  return { start: weeks[0]?.start ?? new Date(current.getTime()), end: new Date(current.getTime()), weeks };
+  for (let i = 0; i < count; i += 1) weeks.push({ start: new Date(bounds[i]!), end: new Date(bounds[i + 1]!) });
+  return { start: new Date(bounds[0]!), end: new Date(bounds[count]!), weeks };
 }
 
 /** startOfDateIn's answers (epoch ms) by zone and date: a report asks for each rep's start date in every window it reads. */
@@ -86,6 +107,10 @@ export const WORKING_HOURS_PER_WEEK = 45;
  * the team's current week and `t`, in [0, 1]. Used to pace week-to-date counts.
  */
 export function workingWeekElapsed(t: Date, s: WeekSettings): number {
+  return remembered(`elapsed|${t.getTime()}|${s.timezone}|${s.weekStartsOn}`, () => [computeWorkingWeekElapsed(t, s)])[0]!;
+}
+
+function computeWorkingWeekElapsed(t: Date, s: WeekSettings): number {
   const zone = tz(s.timezone);
   const week = weekContaining(t, s);
   let hours = 0;
@@ -108,6 +133,15 @@ export type TargetPeriod = { kind: 'quarter' } | { kind: 'month' } | { kind: 'cu
  * a custom [start, end] whose end date is inclusive (it ends at 00:00 of the next day).
  */
 export function targetPeriod(period: TargetPeriod, t: Date, timezone: string): Interval {
+  const key = `period|${t.getTime()}|${timezone}|${period.kind}|${period.kind === 'custom' ? `${period.start}|${period.end}` : ''}`;
+  const [start, end] = remembered(key, () => {
+    const i = computeTargetPeriod(period, t, timezone);
+    return [i.start.getTime(), i.end.getTime()];
+  });
+  return { start: new Date(start!), end: new Date(end!) };
+}
+
+function computeTargetPeriod(period: TargetPeriod, t: Date, timezone: string): Interval {
   const zone = tz(timezone);
   switch (period.kind) {
     case 'quarter': {

@@ -60,6 +60,29 @@ describe('complete weeks', () => {
   });
 });
 
+describe('remembered zone answers', () => {
+  it('are the same asked twice, and a caller changing a returned Date changes no later answer', () => {
+    const t = new Date('2026-10-28T12:00:00Z');
+    const s = { timezone: 'America/New_York', ...monday };
+    const first = completeWeeks(t, 3, s);
+    const shown = first.weeks.map((w) => iso(w.start));
+    first.weeks[0]!.start.setTime(0);
+    first.end.setTime(0);
+    const again = completeWeeks(t, 3, s);
+    expect(again.weeks.map((w) => iso(w.start))).toEqual(shown);
+    expect(iso(again.end)).toBe('2026-10-26T04:00:00.000Z');
+    const week = weekContaining(t, s);
+    week.start.setTime(0);
+    expect(iso(weekContaining(t, s).start)).toBe('2026-10-26T04:00:00.000Z');
+    const quarter = targetPeriod({ kind: 'quarter' }, t, s.timezone);
+    quarter.end.setTime(0);
+    expect(iso(targetPeriod({ kind: 'quarter' }, t, s.timezone).end)).toBe('2027-01-01T05:00:00.000Z');
+    // Same instant, other zone or first day: other answers.
+    expect(iso(weekContaining(t, { timezone: 'Europe/London', ...monday }).start)).toBe('2026-10-26T00:00:00.000Z');
+    expect(iso(weekContaining(t, { timezone: 'America/New_York', weekStartsOn: isoToDay(7) }).start)).toBe('2026-10-25T04:00:00.000Z');
+  });
+});
+
 describe('active weeks', () => {
   const s = { timezone: 'Europe/London', ...monday };
   const win = completeWeeks(new Date('2026-11-25T12:00:00Z'), 4, s); // weeks from Oct 26 to Nov 16
