@@ -59,21 +59,29 @@ type RawEventTuple = [string, number, string, number, string | null, string | nu
 const rawEvent = ([id, identity, type, at, lead, deal, amount, stage, source]: RawEventTuple): RawEventRecord => ({ id, identity, type, at, lead, deal, amount, stage, source });
 
 /**
- * What a team report reads (src/reports/team-facts.ts turns it into the metrics engine's facts),
- * in one statement after the pending rollup changes are folded and the reps' identities checked: identities whose week counts are not
- * in the team's zone (new, relinked, or the team's zone changed) are rebuilt first, in a
- * transaction of their own, so the statement reads only whole rollups.
+ * Brings the rollups of the members' identities up to date before they are read: folds what
+ * event writes left pending (usually nothing: the rollup-fold job runs every few seconds), then
+ * rebuilds the identities whose week counts are not in `zone` (new, relinked, or the team's zone
+ * changed), in a transaction of their own. Returns the identities.
  */
-export async function loadTeamRollups(db: Database, workspaceId: number, q: TeamRollupQuery): Promise<TeamRollups> {
-  if (q.memberIds.length === 0) return { identities: [], weeks: [], leads: [], deals: [], openWeek: [], dealsRaw: [], followUps: [] };
-  // Everything written before this report is folded before it reads (usually nothing is left: the rollup-fold job runs every few seconds).
+export async function currentTeamRollups(db: Database, workspaceId: number, memberIds: readonly number[], zone: string): Promise<{ id: number; member_id: number }[]> {
   await foldRollups(db, workspaceId, 'wait');
   const identityRows = await db.query<{ id: number; member_id: number; rollup_zone: string | null }>(
     'SELECT id, member_id, rollup_zone FROM identity WHERE workspace_id = $1 AND member_id = ANY($2::int[]) ORDER BY id',
-    [workspaceId, [...q.memberIds]],
+    [workspaceId, [...memberIds]],
   );
-  const stale = identityRows.filter((r) => r.rollup_zone !== q.zone).map((r) => r.id);
+  const stale = identityRows.filter((r) => r.rollup_zone !== zone).map((r) => r.id);
   if (stale.length > 0) await db.transactionScript((tx) => syncRollupZones(tx, workspaceId, stale));
+  return identityRows;
+}
+
+/**
+ * What a team report reads (src/reports/team-facts.ts turns it into the metrics engine's facts),
+ * in one statement after currentTeamRollups, so the statement reads only whole rollups.
+ */
+export async function loadTeamRollups(db: Database, workspaceId: number, q: TeamRollupQuery): Promise<TeamRollups> {
+  if (q.memberIds.length === 0) return { identities: [], weeks: [], leads: [], deals: [], openWeek: [], dealsRaw: [], followUps: [] };
+  const identityRows = await currentTeamRollups(db, workspaceId, q.memberIds, q.zone);
   const ids = identityRows.map((r) => r.id);
   const [row] = await db.query<{
     weeks: [number, number, string, number, number][] | null;

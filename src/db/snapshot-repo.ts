@@ -10,6 +10,12 @@ export async function readTeamSnapshot(db: SqlRunner, teamId: number, weekStart:
   return row?.body ?? null;
 }
 
+/** Whether the team's snapshot for the week starting at `weekStart` was built from what `fingerprint` names (its body is not read). */
+export async function hasTeamSnapshot(db: SqlRunner, teamId: number, weekStart: Date, fingerprint: string): Promise<boolean> {
+  const row = await db.kysely.selectFrom('team_snapshot').select('team_id').where('team_id', '=', teamId).where('week_start', '=', weekStart).where('fingerprint', '=', fingerprint).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Keeps a team's snapshot for a week, replacing whatever was kept for it: one statement writes
  * fingerprint and body together, so a reader sees either row whole. Of two concurrent writers the

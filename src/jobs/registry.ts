@@ -154,6 +154,18 @@ const rollupFold: JobDefinition<'rollup-fold', 'database'> = {
   },
 };
 
+const teamSnapshots: JobDefinition<'team-snapshots', 'database'> = {
+  id: 'team-snapshots',
+  description: 'builds each team’s snapshot when its week turns or a late event makes it stale, so reports rarely build one',
+  needs: 'database',
+  schedule: { cron: EVERY_MINUTE, says: 'every minute' },
+  lease: { ms: null, says: 'none: a kept current snapshot is not rebuilt; processes start from a random team, and of two building one team at once the later row stays' },
+  run: async (ctx, { now }) => {
+    const summary = await (await import('./team-snapshots.js')).runTeamSnapshots(ctx.db, ctx.logger, now);
+    return { summary: { ...summary }, notable: summary.built > 0 || summary.failed > 0 };
+  },
+};
+
 const forgetReceipts: JobDefinition<'forget-slack-receipts', 'database'> = {
   id: 'forget-slack-receipts',
   description: 'forgets Events API receipts older than a day (Slack retries within minutes)',
@@ -167,7 +179,7 @@ const forgetReceipts: JobDefinition<'forget-slack-receipts', 'database'> = {
 };
 
 /** Every job, in the order `pacer status` lists them. */
-export const JOBS: readonly JobDefinition[] = [settleAbandonedPostsJob, ...EXPLICIT_JOBS, crmSync, rollupFold, forgetReceipts];
+export const JOBS: readonly JobDefinition[] = [settleAbandonedPostsJob, ...EXPLICIT_JOBS, crmSync, rollupFold, teamSnapshots, forgetReceipts];
 
 export const isJobName = (name: string): name is JobName => EXPLICIT_JOBS.some((job) => job.id === name);
 

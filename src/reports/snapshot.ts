@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.js';
-import { loadTeamRollups, rollupRevisions } from '../db/rollups-read.js';
-import { keepTeamSnapshot, readTeamSnapshot } from '../db/snapshot-repo.js';
+import { currentTeamRollups, loadTeamRollups, rollupRevisions } from '../db/rollups-read.js';
+import { hasTeamSnapshot, keepTeamSnapshot, readTeamSnapshot } from '../db/snapshot-repo.js';
 import type { LeadRecord } from '../metrics/leads.js';
 import type { MetricEvent } from '../metrics/types.js';
 import { settleFacts, type SettledDeal, type TeamFacts } from './compute.js';
@@ -111,19 +111,37 @@ async function snapshotFingerprint(db: Database, workspaceId: number, team: Link
   return `${configFingerprint(team.input)}/${rollups.get(team.id) ?? ''}`;
 }
 
+/** Builds the team's snapshot for the week starting at `weekStart` from the rollups, and keeps it under `fingerprint`. */
+async function buildTeamSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date, fingerprint: string): Promise<SnapshotBody> {
+  const facts = await loadTeamFacts(db, workspaceId, team.input, weekStart);
+  const settled = settleFacts(team.input, facts, weekStart);
+  const body = encode({ counted: [...facts.counted], leads: [...settled.leads], deals: [...settled.deals] });
+  await keepTeamSnapshot(db, team.id, weekStart, fingerprint, body);
+  return body;
+}
+
 /** The team's snapshot for the week starting at `weekStart`: the kept one while its fingerprint holds, else built from the rollups and kept. */
 async function teamSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date): Promise<Snapshot> {
   // Read before the rollups the body is built from: a body never rests on rollups older than its fingerprint says.
   const fingerprint = await snapshotFingerprint(db, workspaceId, team, weekStart);
   const kept = await readTeamSnapshot(db, team.id, weekStart, fingerprint);
-  if (kept !== null) return decode(kept as SnapshotBody);
-  const facts = await loadTeamFacts(db, workspaceId, team.input, weekStart);
-  const settled = settleFacts(team.input, facts, weekStart);
-  const snapshot: Snapshot = { counted: [...facts.counted], leads: [...settled.leads], deals: [...settled.deals] };
-  const body = encode(snapshot);
-  await keepTeamSnapshot(db, team.id, weekStart, fingerprint, body);
-  // As a later report reads it back, so that every report of the week computes from the same facts.
-  return decode(body);
+  // A built body is decoded as a later report reads it back, so that every report of the week computes from the same facts.
+  return decode(kept !== null ? (kept as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, fingerprint));
+}
+
+/**
+ * Builds the team's snapshot for the week containing `now` unless the kept one is current, as the
+ * first report of the week would (the team-snapshots job calls it, so that reports rarely pay
+ * for a build). True when it built one.
+ */
+export async function refreshTeamSnapshot(db: Database, workspaceId: number, team: LinkTeam, now: Date): Promise<boolean> {
+  const q = teamRollupQuery(team.input, now);
+  if (q.memberIds.length === 0) return false;
+  await currentTeamRollups(db, workspaceId, q.memberIds, q.zone);
+  const fingerprint = await snapshotFingerprint(db, workspaceId, team, q.cut);
+  if (await hasTeamSnapshot(db, team.id, q.cut, fingerprint)) return false;
+  await buildTeamSnapshot(db, workspaceId, team, q.cut, fingerprint);
+  return true;
 }
 
 /**
