@@ -3,6 +3,7 @@
  *
  *  postgres: the generator's org (src/seed: 1,000 reps in 100 teams, ~5,000,000 events over 26
  *            weeks) seeded into PostgreSQL, then, in a separate report process:
+ *            - the team-snapshots job, as a running Pacer has run it when the week turned (timed apart);
  *            - repReport p50/p99 over 500 reps picked deterministically;
  *            - teamReport p50/p99 over every team, or 50 picked deterministically when there are more;
  *            - the split of a team report into the steps teamReport takes (loadTeamInput,
@@ -116,13 +117,14 @@ async function measure(label: string, target: { databaseUrl: string } | { dataDi
   const loadMid = load();
   log(`${label}: all team reports (load ${loadMid.join(' ')})`);
   const all = await runWorker(`${label}/allTeams`, { ...base, mode: 'allTeams' });
-  const s = samples.result as { repReport: object; teamReport: object; split: object; warmUpMs: number; openMs: number; peakRssMb: number | null };
+  const s = samples.result as { repReport: object; teamReport: object; split: object; warmUpMs: number; openMs: number; snapshotsJob: object; peakRssMb: number | null };
   const a = all.result as { seconds: number; teams: number; perTeam: object; peakRssMb: number | null };
   return {
     repReport: s.repReport,
     teamReport: s.teamReport,
     allTeams: { seconds: a.seconds, peakRssMb: a.peakRssMb ?? all.polledPeakRssMb, teams: a.teams, perTeam: a.perTeam, polledPeakRssMb: all.polledPeakRssMb },
     split: s.split,
+    snapshotsJob: s.snapshotsJob,
     samplesProcess: { peakRssMb: s.peakRssMb ?? samples.polledPeakRssMb, warmUpMs: s.warmUpMs, openMs: s.openMs, seconds: samples.seconds },
     sizes: { reps: summary.reps, teams: summary.teams, managers: summary.managers, weeks: summary.weeks, events: summary.events, asOf: summary.end.toISOString(), seed: SEED },
     seed: { seconds: round(summary.seconds, 1), eventsPerSecond: Math.round(summary.eventsPerSecond) },
@@ -176,7 +178,7 @@ async function growthPhase(url: string, base: SeedSummary) {
     splitTeams: SPLIT_TEAMS,
     seed: SEED,
   });
-  const r = run.result as { base: { repReport: { p99Ms: number } }; grown: { repReport: { p99Ms: number } }; sameReps: boolean; peakRssMb: number | null };
+  const r = run.result as { base: { repReport: { p99Ms: number } }; grown: { repReport: { p99Ms: number } }; sameReps: boolean; snapshotsJob: object; peakRssMb: number | null };
   const ratio = r.base.repReport.p99Ms > 0 ? round(r.grown.repReport.p99Ms / r.base.repReport.p99Ms, 3) : null;
   log(`growth: ratio ${ratio} (p99 ${r.grown.repReport.p99Ms} ms at ${GROWTH_WEEKS} weeks, ${r.base.repReport.p99Ms} ms at ${WEEKS})`);
   return {
@@ -187,6 +189,7 @@ async function growthPhase(url: string, base: SeedSummary) {
     weeks: { base: WEEKS, grown: GROWTH_WEEKS },
     repSamples,
     sameReps: r.sameReps,
+    snapshotsJob: r.snapshotsJob,
     base: { ...r.base, workspace: WORKSPACE, events: base.events },
     grown: { ...r.grown, workspace: GROWTH_WORKSPACE, events: grown.events },
     seed: { seconds: round(grown.seconds, 1), eventsPerSecond: Math.round(grown.eventsPerSecond) },

@@ -4,7 +4,7 @@
  * seeder's. Reads its job as JSON from BENCH_REPORT_JOB, prints progress on stderr and its
  * figures as one JSON object on the last line of stdout.
  *
- *  mode "samples":  one untimed warm-up team report, then `repSamples` rep reports (reps picked
+ *  mode "samples":  the team-snapshots job (timed apart), one untimed warm-up team report, then `repSamples` rep reports (reps picked
  *                   deterministically), `teamSamples` team reports, and the split of a team
  *                   report into its steps (loadTeamInput, loadReportFacts, data health, links,
  *                   computeTeamReportFromFacts, record names, timed apart) for `splitTeams` teams.
@@ -16,6 +16,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { runTeamSnapshots } from '../../src/jobs/team-snapshots.js';
+import { createLogger } from '../../src/logger.js';
 import { recordInfos } from '../../src/db/record-names.js';
 import { loadTeamInput, loadWorkspaceTeams, repReport, teamReport } from '../../src/reports/build-report.js';
 import { computeTeamReportFromFacts, type TeamFacts } from '../../src/reports/compute.js';
@@ -149,10 +151,23 @@ async function repsOf(db: Database, workspaceId: number): Promise<string[]> {
   return rows.map((m) => m.member.email).sort();
 }
 
+/**
+ * The team-snapshots job as of `asOf`, as a running Pacer has done within a minute of each team's
+ * week turning (docs/rollups.md "Team snapshots"): untimed in the report figures, its own time
+ * reported (`seconds` ÷ `built` is what the first report of a team's week paid without it).
+ */
+async function snapshotsJob(db: Database, asOf: Date) {
+  const run = await timed(() => runTeamSnapshots(db, createLogger({ level: 'warn' }), asOf));
+  if (run.value.failed > 0) throw new Error(`the team-snapshots job failed for ${run.value.failed} teams`);
+  log(`team-snapshots job: ${run.value.built} of ${run.value.teams} teams built in ${round(run.ms / 1000, 2)} s`);
+  return { ...run.value, seconds: round(run.ms / 1000, 2), perBuiltTeamMs: run.value.built > 0 ? round(run.ms / run.value.built) : null };
+}
+
 async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
   const teams = await teamsOf(db, job.workspaceId);
   const reps = await repsOf(db, job.workspaceId);
   if (teams.length === 0 || reps.length === 0) throw new Error(`workspace ${job.workspaceId} has ${teams.length} teams and ${reps.length} reps`);
+  const snapshots = await snapshotsJob(db, asOf);
 
   // Warm-up (JIT, Prisma's query plans, the database's caches): untimed in the figures below.
   const warm = await timed(() => teamReport(db, job.workspaceId, teams[0]!, asOf));
@@ -178,6 +193,7 @@ async function samplesMode(db: Database, job: ReportJob, asOf: Date) {
     teams: teams.length,
     reps: reps.length,
     warmUpMs: round(warm.ms),
+    snapshotsJob: snapshots,
     repReport: rep,
     teamReport: team,
     split,
@@ -207,6 +223,8 @@ async function growthMode(db: Database, job: ReportJob, asOf: Date) {
   };
   const base = await loadOrg(job.workspaceId);
   const grown = await loadOrg(job.growthWorkspaceId);
+  // Both workspaces' teams (the job takes every workspace).
+  const snapshots = await snapshotsJob(db, asOf);
   for (const org of [base, grown]) {
     // Also computes and keeps every team's links of the workspace (the first report of a workspace does).
     const warm = await timed(() => teamReport(db, org.workspaceId, org.teams[0]!, asOf));
@@ -235,6 +253,7 @@ async function growthMode(db: Database, job: ReportJob, asOf: Date) {
     grown: { repReport: grownRep, facts: await facts(grown) },
     // The seed makes the same reps in both orgs: the same picks then compare rep with rep.
     sameReps: base.picks.slice(0, samples).every((email, i) => email === grown.picks[i]),
+    snapshotsJob: snapshots,
     peakRssMb: selfPeakRssMb(),
   };
 }
