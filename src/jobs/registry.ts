@@ -156,7 +156,7 @@ const rollupFold: JobDefinition<'rollup-fold', 'database'> = {
 
 const teamSnapshots: JobDefinition<'team-snapshots', 'database'> = {
   id: 'team-snapshots',
-  description: 'builds each team’s snapshot when its week turns or a late event makes it stale, so reports rarely build one',
+  description: 'builds each team’s snapshot, and the week’s links, when its week turns or a late event makes it stale, so reports rarely build them',
   needs: 'database',
   schedule: { cron: EVERY_MINUTE, says: 'every minute' },
   lease: { ms: null, says: 'none: a kept current snapshot is not rebuilt; processes start from a random team, and of two building one team at once the later row stays' },

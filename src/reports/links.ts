@@ -6,7 +6,7 @@ import { indicatorLink, workspaceLinkTest, type CohortPairs, type IndicatorLink,
 import { completeWeeks, isoToDay, type WeekSettings } from '../metrics/windows.js';
 import { teamCohortPairs, type TeamInput } from './compute.js';
 import { configFingerprint, linksBasis } from './link-fingerprints.js';
-import { loadTeamFacts } from './team-facts.js';
+import { loadReportFacts } from './snapshot.js';
 
 export interface LinkTeam {
   id: number;
@@ -49,8 +49,8 @@ export function workspaceLinks(teams: readonly { id: number; name: string; focus
  * revision counts of their rollups before that week's end (rollupRevisions), so an event of the
  * current week invalidates nothing, and a late event only its team's pairs. The workspace-wide
  * test needs every team's pairs: when the asking team's kept links are not valid, `teams` loads
- * the workspace's active teams, the invalid teams' pairs are recomputed (their events loaded one
- * team at a time), and the links are recomputed from the kept pairs when the set of pairs they
+ * the workspace's active teams, the invalid teams' pairs are recomputed (from each team's
+ * snapshot, one team at a time), and the links are recomputed from the kept pairs when the set of pairs they
  * came from changed.
  */
 export async function keptTeamLinks(db: Database, workspaceId: number, team: LinkTeam, asOf: Date, teams: () => Promise<LinkTeam[]>): Promise<IndicatorLink[]> {
@@ -135,8 +135,8 @@ async function computeTeamLinks(db: Database, workspaceId: number, team: LinkTea
       cohorts.push(c.kept.cohort);
       continue;
     }
-    const { input } = c.team;
-    cohorts.push(teamCohortPairs(input, await loadTeamFacts(db, workspaceId, input, c.week.end), c.week.end));
+    // As of the week's end, which is the start of the team's current week: its snapshot's instant, so the facts are the snapshot's (built here if no report or job has yet).
+    cohorts.push(teamCohortPairs(c.team.input, await loadReportFacts(db, workspaceId, c.team, c.week.end), c.week.end));
   }
   const links = workspaceLinks(current.map((c, i) => ({ id: c.team.id, name: c.team.input.name, focus: c.team.input.focus, cohort: cohorts[i]! })));
   const rows: KeptLinks[] = current.map((c, i) => ({

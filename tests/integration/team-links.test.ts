@@ -260,13 +260,14 @@ describe.each(DATABASE_KINDS)('kept links invalidated per team (%s)', (kind) => 
   });
 
   it('recomputes a team’s pairs after a rebuild of its rollups (what repairs wrong ones)', async () => {
-    // Wrong rollups: 60 more calls of East's rep 0 in its last complete week than its events hold, and pairs computed from them.
+    // Wrong rollups: 60 more calls of East's rep 0 in its last complete week than its events hold, and pairs (and the snapshot they read) computed from them.
     await db.query(
       `UPDATE rollup_week SET n = n + 60 WHERE type = 'call' AND week_start = '2026-11-16T00:00:00Z'
          AND identity_id IN (SELECT i.id FROM identity i JOIN member m ON m.id = i.member_id WHERE m.workspace_id = $1 AND m.email = $2)`,
       [ws, email('East', 0)],
     );
     await db.query(`DELETE FROM team_links WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
+    await db.query(`DELETE FROM team_snapshot WHERE team_id = (SELECT id FROM team WHERE workspace_id = $1 AND name = 'East')`, [ws]);
     expect((await eastReport()).links[0]!.rho).toBeLessThan(0.5);
     await db.transactionScript((tx) => rebuildWorkspaceRollups(tx, ws));
     expect((await eastReport()).links[0]!.rho).toBeCloseTo(0.9429, 4);

@@ -1,6 +1,6 @@
 /**
  * The team-snapshots job (src/jobs/team-snapshots.ts): it builds every active team's snapshot for
- * its current week, rebuilds only what a late event made stale, builds the next week's when the
+ * its current week and the week's links, rebuilds only what a late event made stale, builds the next week's when the
  * week turns, and the reports that follow read what it built (they keep no snapshot of their
  * own) and still equal the raw oracle.
  */
@@ -44,11 +44,20 @@ describe.each(DATABASE_KINDS)('the team-snapshots job on %s', (kind) => {
     const first = await kept();
     expect(first.map((r) => [r.team, r.week])).toEqual(state.teams.map((t) => [t.id, weekOf(t, END).getTime()]).sort((a, b) => a[0]! - b[0]!));
 
-    // Nothing changed: nothing is built, and a report reads the kept snapshot without writing one.
+    // And every team's links for its last complete week.
+    const links = async () => {
+      const rows = await db.query<{ team_id: number; week_start: Date | string; computed_at: Date | string }>('SELECT team_id, week_start, computed_at FROM team_links ORDER BY team_id, week_start');
+      return rows.map((r) => ({ team: r.team_id, week: new Date(r.week_start).getTime(), at: new Date(r.computed_at).getTime() }));
+    };
+    const linked = await links();
+    expect(linked.map((r) => [r.team, r.week])).toEqual(state.teams.map((t) => [t.id, addDays(weekOf(t, END), -7).getTime()]).sort((a, b) => a[0]! - b[0]!));
+
+    // Nothing changed: nothing is built, and a report (links included) reads the kept snapshot and links without writing any.
     expect(await runTeamSnapshots(db, logger, addHours(END, 1))).toEqual({ teams: state.teams.length, built: 0, failed: 0 });
     const team = state.teams[0]!;
     await assertReportsEqualOracle(db, workspaceId, team.input.name, END, END, state);
     expect(await kept()).toEqual(first);
+    expect(await links()).toEqual(linked);
 
     // A late event (last week) on one team's rep: that team's snapshot alone is rebuilt.
     const rep = team.input.reps[0]!;
