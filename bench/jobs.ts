@@ -7,7 +7,8 @@
  * channel. A local Slack (src/local-slack) with one user per member (profile email and the team's
  * time zone), the channels, and chat.postMessage limited as Slack does: 1/s per channel (burst 5),
  * 600/min per workspace (burst 20). Then, in a child process built as a Pacer process builds its
- * scheduler (bench/lib/jobs-worker.ts): one runWeekly of rep nudges, manager digests and team
+ * scheduler (bench/lib/jobs-worker.ts): the team-snapshots job, as a running Pacer has run it when
+ * the week turned (timed apart, in snapshotsJob), then one runWeekly of rep nudges, manager digests and team
  * recaps, `immediately`, as of the seed's end. It posts each team's messages through the throttle
  * while it computes the next teams'.
  *
@@ -291,6 +292,7 @@ async function main(): Promise<void> {
       /** First to last accepted post by the local Slack's clock. */
       postSpanSeconds: round(slackSideSeconds, 2),
     },
+    snapshotsJob: w.snapshotsJob,
     worker: {
       summary: w.summary,
       runSeconds: round(w.runSeconds, 2),

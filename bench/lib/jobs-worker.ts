@@ -23,6 +23,7 @@ import type { JobSummary } from '../../src/jobs/context.js';
 import type { WeeklyKind } from '../../src/jobs/plan.js';
 import { explicitJob } from '../../src/jobs/registry.js';
 import { jobContext } from '../../src/jobs/setup.js';
+import { runTeamSnapshots } from '../../src/jobs/team-snapshots.js';
 import { runWeekly } from '../../src/jobs/weekly.js';
 import { createLogger } from '../../src/logger.js';
 import { deliveryClients, type DeliveryClients } from '../../src/slack/delivery/clients.js';
@@ -60,6 +61,8 @@ export interface JobsWorkerResult {
   peakRssMbAtFirstPost: number | null;
   peakRssMb: number | null;
   openDatabaseMs: number;
+  /** The team-snapshots job run before runWeekly (not in the run's figures): its summary, seconds and the worker's VmHWM after it. */
+  snapshotsJob: { teams: number; built: number; failed: number; seconds: number; peakRssMb: number | null };
 }
 
 const log = (message: string): void => {
@@ -179,6 +182,12 @@ try {
     if (firstPostAt === null) log(`${s} s: computing`);
     else log(`${s} s: ${posts.ok} posted, ${posts.rateLimited} answered 429`);
   }, 10_000);
+  // The team-snapshots job as of the run's instant, as a running Pacer has run it within a minute
+  // of each team's week turning, hours before the weekly messages are due (docs/rollups.md).
+  const snapshotsStarted = performance.now();
+  const snapshotsSummary = await runTeamSnapshots(db, logger, asOf);
+  const snapshotsJob = { ...snapshotsSummary, seconds: round((performance.now() - snapshotsStarted) / 1000), peakRssMb: selfPeakRssMb() };
+  log(`team-snapshots job: ${snapshotsJob.built} of ${snapshotsJob.teams} teams built, links computed, in ${snapshotsJob.seconds} s`);
   log(`runWeekly(${job.kinds.join(', ')}) as of ${asOf.toISOString()}, immediately`);
   const cpuStart = process.cpuUsage();
   started = performance.now();
@@ -205,6 +214,7 @@ try {
     peakRssMbAtFirstPost,
     peakRssMb: selfPeakRssMb(),
     openDatabaseMs: round(openDatabaseMs, 1),
+    snapshotsJob,
   };
   log(`done in ${result.runSeconds} s: ${JSON.stringify(summary)}`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
