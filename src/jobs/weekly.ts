@@ -46,7 +46,8 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
     const end = lastWeekEnd(new Date(weekEnd.getTime() - 1), team.week);
     const kept = await readTeamPaces(ctx.db, team.id, end);
     if (kept) return { members: kept.reps.map((r) => ({ rep: { email: r.email }, leading: r.leading })) };
-    return keep(end, await teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now));
+    // Without links: paces do not depend on them, and last week's links cost every team's permutation tests again.
+    return keep(end, await teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now, { links: false }));
   };
   let current: Promise<TeamReport> | undefined;
   let withLinks: Promise<TeamReport> | undefined;

@@ -251,8 +251,12 @@ describe('scheduled coaching through the ledger (PostgreSQL, local Slack)', () =
     const manager = team.managers[0]!;
     const digestTo = () => dmsTo(`U${manager.memberId}`).at(-1)!;
 
-    // No paces kept yet: last week's are computed from a report a week earlier, and both weeks kept.
+    // No paces kept yet: last week's are computed from a report a week earlier, and both weeks kept;
+    // that report computes no links (the paces do not need them): links are kept for this week alone.
+    await db.query('DELETE FROM team_links');
     await runJobNow(processCtx('A'), 'manager-digests', END);
+    const linkWeeks = await db.query<{ week_start: Date | string }>('SELECT DISTINCT week_start FROM team_links WHERE team_id = $1', [team.id]);
+    expect(linkWeeks.map((r) => new Date(r.week_start).getTime())).toEqual([weekBefore.getTime()]);
     const current = await teamReport(db, ws, team.name, END);
     const thisWeeks = (await kept(thisWeek))!;
     expect(thisWeeks.asOf).toEqual(END);
