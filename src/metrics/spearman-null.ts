@@ -3,7 +3,6 @@
  * results on this team?"): exact counts of D = Σd² over all n! orderings for small n without ties,
  * and a seeded permutation estimate for everything else.
  */
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
@@ -83,6 +82,31 @@ function permutationGenerator(): RandomGenerator {
 }
 
 /**
+ * For each place i of an n-item Fisher–Yates shuffle, the bound above which pure-rand's
+ * uniformInt(rng, 0, i) rejects a draw: ⌊2³² ÷ (i + 1)⌋ × (i + 1), or 2³² for i + 1 ≤ 2
+ * (pure-rand's uniformIntInternal, kept in step with it; tests/unit/spearman-null.test.ts
+ * checks the draws are the same).
+ */
+export function rejectionBounds(n: number): Float64Array {
+  const bounds = new Float64Array(Math.max(n, 1));
+  for (let i = 1; i < n; i += 1) bounds[i] = i + 1 > 2 ? Math.floor(4294967296 / (i + 1)) * (i + 1) : 4294967296;
+  return bounds;
+}
+
+/**
+ * uniformInt(rng, 0, i) as pure-rand draws it, with its rejection bound looked up rather than
+ * divided out on every draw and the remainder taken on unsigned 32-bit integers: the permutation
+ * loops make 10⁸ draws for a 1,000-rep workspace, and uniformInt's float division and remainder
+ * were most of their time.
+ */
+export function drawUpTo(rng: RandomGenerator, i: number, bound: number): number {
+  // rng.next() + 2³¹, as pure-rand takes it: flipping the sign bit of the int32 is the same number.
+  let v = (rng.next() ^ 0x80000000) >>> 0;
+  while (v >= bound) v = (rng.next() ^ 0x80000000) >>> 0;
+  return v % (i + 1);
+}
+
+/**
  * P(S' ≥ s) estimated as (k + 1) ÷ (N + 1) over N seeded orderings of `ys` against `xs`, with the
  * integer statistic S = Σ xs·ys (doubled ranks, so average ranks stay integers and a tie with the
  * observed value is counted exactly). Callers pass the pairs in a canonical order, so the
@@ -94,12 +118,13 @@ export function permutationP(xs: readonly number[], ys: readonly number[], permu
   let observed = 0;
   for (let i = 0; i < x.length; i += 1) observed += x[i]! * y[i]!;
   const gen = permutationGenerator();
+  const bounds = rejectionBounds(y.length);
   let atLeast = 0;
   for (let r = 0; r < permutations; r += 1) {
     // Fisher–Yates, summing each place once it is final.
     let s = 0;
     for (let i = y.length - 1; i > 0; i -= 1) {
-      const j = uniformInt(gen, 0, i);
+      const j = drawUpTo(gen, i, bounds[i]!);
       const v = y[j]!;
       y[j] = y[i]!;
       y[i] = v;
@@ -131,6 +156,7 @@ export function stratifiedPermutationP(strata: readonly StratumScores[], permuta
   });
   const slack = 1e-12 * Math.max(1, Math.abs(observed));
   const gen = permutationGenerator();
+  const bounds = rejectionBounds(Math.max(0, ...ys.map((y) => y.length)));
   let atLeast = 0;
   for (let r = 0; r < permutations; r += 1) {
     let t = 0;
@@ -139,7 +165,7 @@ export function stratifiedPermutationP(strata: readonly StratumScores[], permuta
       const y = ys[k]!;
       // Fisher–Yates within the team, summing each place once it is final.
       for (let i = y.length - 1; i > 0; i -= 1) {
-        const j = uniformInt(gen, 0, i);
+        const j = drawUpTo(gen, i, bounds[i]!);
         const v = y[j]!;
         y[j] = y[i]!;
         y[i] = v;

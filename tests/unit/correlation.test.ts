@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indicatorLink, linkTest, workspaceLinkTest, type CohortPairs, type LinkPair } from '../../src/metrics/correlation.js';
-import { exactDCounts, exactP, maxD, permutationP } from '../../src/metrics/spearman-null.js';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { drawUpTo, exactDCounts, exactP, maxD, permutationP, rejectionBounds } from '../../src/metrics/spearman-null.js';
 import { workspaceLinks } from '../../src/reports/links.js';
 
 /** Reps whose indicator ranks are 1..n and whose results have the given ranks (values spaced apart, no ties). */
@@ -57,6 +59,43 @@ describe('exact null distribution of D = Σd²', () => {
 
   it('refuses an n it has no table for', () => {
     expect(() => exactDCounts(13)).toThrow('Exact Spearman tables exist for 1 ≤ n ≤ 12, not n = 13');
+  });
+});
+
+describe('the permutations’ draws', () => {
+  it('are pure-rand’s uniformInt(rng, 0, i), draw for draw, for every place of a shuffle and any seed', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 2, max: 3000 }), (seed, n) => {
+        const bounds = rejectionBounds(n);
+        const ours = xoroshiro128plus(seed);
+        const theirs = xoroshiro128plus(seed);
+        const drawn: number[] = [];
+        const expected: number[] = [];
+        for (let round = 0; round < 3; round += 1) {
+          for (let i = n - 1; i > 0; i -= 1) {
+            drawn.push(drawUpTo(ours, i, bounds[i]!));
+            expected.push(uniformInt(theirs, 0, i));
+          }
+        }
+        expect(drawn).toEqual(expected);
+        // Still in step after rejections, if any: the generators' next outputs agree.
+        expect(ours.next()).toBe(theirs.next());
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 20_000 },
+    );
+  });
+
+  it('reject as pure-rand does where rejection is likely: a range just over half of 2³²', () => {
+    const i = 2 ** 31;
+    const ours = xoroshiro128plus(7);
+    const theirs = xoroshiro128plus(7);
+    const bound = Math.floor(4294967296 / (i + 1)) * (i + 1);
+    const drawn = Array.from({ length: 2000 }, () => drawUpTo(ours, i, bound));
+    expect(drawn).toEqual(Array.from({ length: 2000 }, () => uniformInt(theirs, 0, i)));
+    // A range of two takes every draw (pure-rand's bound is 2³² there).
+    expect(rejectionBounds(2)[1]).toBe(4294967296);
+    expect(rejectionBounds(3)[2]).toBe(Math.floor(4294967296 / 3) * 3);
+    expect(drawUpTo(ours, 1, rejectionBounds(2)[1]!)).toBe(uniformInt(theirs, 0, 1));
   });
 });
 
