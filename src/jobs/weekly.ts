@@ -181,10 +181,12 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     summary.due += skipped;
     summary.skipped += skipped;
     const linksWarmed = warmLinks(ctx, workspace.id, planned, now, log);
-    const teams = planned.map((t) => ({ ...t, reports: teamReports(ctx, workspace.id, t.team, now, linksWarmed) }));
-    // Nudges first (no links needed), while the links are computed beside them; then the rest.
-    for (const kind of SEND_ORDER) {
-      for (const { team, plans, settled, reports } of teams) {
+    // Team by team, so that a team's reports are let go once its messages are computed (holding
+    // every team's until the last kind was most of the run's memory); within a team, nudges first
+    // (no links needed) while the links are computed beside them.
+    for (const { team, plans, settled } of planned) {
+      const reports = teamReports(ctx, workspace.id, team, now, linksWarmed);
+      for (const kind of SEND_ORDER) {
         for (const planned of plans) {
           if (planned.kind !== kind || settled.has(planned.intent.key)) continue;
           summary.due++;
