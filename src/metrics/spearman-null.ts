@@ -84,7 +84,7 @@ function permutationGenerator(): RandomGenerator {
 /**
  * For each place i of an n-item Fisher–Yates shuffle, the bound above which pure-rand's
  * uniformInt(rng, 0, i) rejects a draw: ⌊2³² ÷ (i + 1)⌋ × (i + 1), or 2³² for i + 1 ≤ 2
- * (pure-rand's uniformIntInternal, kept in step with it; tests/unit/spearman-null.test.ts
+ * (pure-rand's uniformIntInternal, kept in step with it; tests/unit/correlation.test.ts
  * checks the draws are the same).
  */
 export function rejectionBounds(n: number): Float64Array {
