@@ -9,10 +9,10 @@ import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
 import type { PerformanceMetric } from '../metrics/baselines.js';
 import type { IndicatorLink } from '../metrics/correlation.js';
 import { isoToDay, type TargetPeriod } from '../metrics/windows.js';
-import { computeTeamReportFromFacts, type TeamInput } from './compute.js';
+import { computeRepReportFromFacts, computeTeamReportFromFacts, type TeamInput } from './compute.js';
 import { teamDataHealth } from './data-health.js';
 import { keptTeamLinks, type LinkTeam } from './links.js';
-import { nameReportRecords, reportRecordRefs } from './records.js';
+import { nameRepRecords, nameReportRecords, repRecordRefs, reportRecordRefs } from './records.js';
 import { loadReportFacts } from './snapshot.js';
 import type { RepReport, TeamReport } from './types.js';
 
@@ -102,11 +102,17 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
   return { team: repTeam.team, email: member.email };
 }
 
-/** A rep's report: computed with their whole team, since baselines come from the team's top performers. */
+/**
+ * A rep's report: their team's windows are computed whole, since baselines come from the team's
+ * top performers, and the rest for the rep alone (the team report's member for them).
+ */
 export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf): Promise<RepReport> {
-  const { team, email: normalised } = await repTeamOf(db, workspaceId, email);
-  const report = await teamReport(db, workspaceId, team, asOf, now, { links: false });
-  const mine = report.members.find((m) => m.rep.email === normalised);
-  if (!mine) throw new NotFoundError(`${email} is not a rep of ${team}.`);
-  return mine;
+  const { team: teamName, email: normalised } = await repTeamOf(db, workspaceId, email);
+  const team = await loadTeamInput(db, workspaceId, teamName);
+  const rep = team.input.reps.find((r) => r.email === normalised);
+  if (!rep) throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
+  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
+  const mine = computeRepReportFromFacts(team.input, facts, asOf, rep.id, health);
+  if (!mine) throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
+  return nameRepRecords(mine, await recordInfos(db, workspaceId, repRecordRefs(mine), asOf));
 }

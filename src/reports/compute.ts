@@ -207,6 +207,16 @@ export function computeTeamReportFromFacts(team: TeamInput, facts: TeamFacts, as
   return computeTeam(team, facts, asOf, links, dataHealth).report;
 }
 
+/**
+ * One rep's report, as the team report's member for them: every rep's windows are still computed
+ * (baselines and medians come from the whole cohort), but the rep's detail alone (week to date,
+ * trend, forecast, diagnosis, alerts), which is most of a team report's cost. Null when the rep
+ * is not one of the team's.
+ */
+export function computeRepReportFromFacts(team: TeamInput, facts: TeamFacts, asOf: Date, repId: number, dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED): RepReport | null {
+  return computeTeam(team, facts, asOf, [], dataHealth, repId).report.members[0] ?? null;
+}
+
 /** Data health nobody judged (a report computed without received times): stale null, as for a historical one. */
 export const DATA_HEALTH_NOT_JUDGED: DataHealthJson = { lastReceivedAt: null, lastOccurredAt: null, stale: null, reason: null, sources: [] };
 
@@ -223,7 +233,15 @@ function chronological(events: readonly MetricEvent[], at: number): MetricEvent[
   return events.filter((e) => e.at < at).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function computeTeam(team: TeamInput, facts: TeamFacts, asOf: Date, givenLinks: readonly IndicatorLink[] | undefined, dataHealth: DataHealthJson): { report: TeamReport; cohort: CohortPairs[] } {
+/** `onlyRep`: the members' detail is computed for that rep alone (computeRepReportFromFacts). */
+function computeTeam(
+  team: TeamInput,
+  facts: TeamFacts,
+  asOf: Date,
+  givenLinks: readonly IndicatorLink[] | undefined,
+  dataHealth: DataHealthJson,
+  onlyRep?: number,
+): { report: TeamReport; cohort: CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -332,7 +350,8 @@ function computeTeam(team: TeamInput, facts: TeamFacts, asOf: Date, givenLinks: 
   const dropWindow = completeWeeks(asOf, t.cadenceWeeks + 1, ws);
   const wtdInterval = weekToDate(asOf, ws);
 
-  const members: RepReport[] = states.map((s) => {
+  const detailed = onlyRep === undefined ? states : states.filter((s) => s.rep.id === onlyRep);
+  const members: RepReport[] = detailed.map((s) => {
     const start = s.rep.startDate === null ? null : startOfDateIn(s.rep.startDate, team.timezone).getTime();
     const ramp = rampAt(at, start, team.timezone, rampSettings);
     // A ramping rep is expected at their mean ramp share of the baseline on counts; rates and hours are never ramped.

@@ -5,7 +5,7 @@
  */
 import type { AlertCandidate } from '../metrics/rules.js';
 import { recordKey, type RecordInfo, type RecordRef } from '../metrics/records.js';
-import type { TeamReport } from './types.js';
+import type { RepReport, TeamReport } from './types.js';
 
 /** The deal or lead an alert is about; null for an activity drop, which is about a cadence. */
 export function alertRecordRef(a: Pick<AlertCandidate, 'rule' | 'subject'>): RecordRef | null {
@@ -30,18 +30,22 @@ export function unnamedRecord(a: Pick<AlertCandidate, 'rule' | 'subject'>): Reco
   return ref && { ...ref, name: null, accountName: null, url: null };
 }
 
-/** Every record a team report's alerts name. */
-export function reportRecordRefs(report: TeamReport): RecordRef[] {
-  return report.members.flatMap((m) => m.alerts.flatMap((a) => (a.record ? [{ kind: a.record.kind, id: a.record.id }] : [])));
+/** Every record a rep report's alerts name. */
+export function repRecordRefs(report: RepReport): RecordRef[] {
+  return report.alerts.flatMap((a) => (a.record ? [{ kind: a.record.kind, id: a.record.id }] : []));
 }
 
-/** The report with each alert's record named from `infos` (by recordKey). */
+/** Every record a team report's alerts name. */
+export function reportRecordRefs(report: TeamReport): RecordRef[] {
+  return report.members.flatMap(repRecordRefs);
+}
+
+/** The rep report with each alert's record named from `infos` (by recordKey). */
+export function nameRepRecords(report: RepReport, infos: ReadonlyMap<string, RecordInfo>): RepReport {
+  return { ...report, alerts: report.alerts.map((a) => (a.record ? { ...a, record: infos.get(recordKey(a.record)) ?? a.record } : a)) };
+}
+
+/** The team report with each alert's record named from `infos` (by recordKey). */
 export function nameReportRecords(report: TeamReport, infos: ReadonlyMap<string, RecordInfo>): TeamReport {
-  return {
-    ...report,
-    members: report.members.map((m) => ({
-      ...m,
-      alerts: m.alerts.map((a) => (a.record ? { ...a, record: infos.get(recordKey(a.record)) ?? a.record } : a)),
-    })),
-  };
+  return { ...report, members: report.members.map((m) => nameRepRecords(m, infos)) };
 }

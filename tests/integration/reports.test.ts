@@ -68,6 +68,10 @@ describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
     const ws = await loadScenario(db, 'T0REPREPORT');
     const ben = await repReport(db, ws, 'BEN@example.com', SCENARIO_AS_OF);
     expect(ben.rep).toEqual({ email: 'ben@example.com', name: 'Ben', team: 'Central' });
+    // Computed for each rep alone, it is the team report's member for them.
+    const whole = await teamReport(db, ws, 'Central', SCENARIO_AS_OF);
+    for (const m of whole.members) expect(await repReport(db, ws, m.rep.email, SCENARIO_AS_OF)).toEqual(m);
+    expect(whole.members.length).toBeGreaterThan(1);
     await expect(repReport(db, ws, 'mgr@example.com', SCENARIO_AS_OF)).rejects.toThrow('mgr@example.com is a manager (Central); ask for a team report instead.');
     await expect(repReport(db, ws, 'nobody@example.com', SCENARIO_AS_OF)).rejects.toThrow('No member with email nobody@example.com');
     await expect(teamReport(db, ws, 'Nowhere', SCENARIO_AS_OF)).rejects.toThrow('No team "Nowhere" in this workspace; teams: Central.');

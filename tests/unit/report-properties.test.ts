@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readTeamSettings } from '../../src/config/apply.js';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
-import { computeTeamReport, type TeamInput } from '../../src/reports/compute.js';
+import { computeRepReportFromFacts, computeTeamReport, factsFromEvents, type TeamInput } from '../../src/reports/compute.js';
 
 const AS_OF = new Date('2026-11-25T15:30:00Z');
 const STAGES = ['discovery', 'demo', 'proposal'];
@@ -81,6 +81,18 @@ describe('report properties', () => {
     fc.assert(
       fc.property(teamEvents, fc.array(eventArb([99, 100], 'other', ['X1', 'X2'], ['Y1'], AS_OF.getTime() - 15 * WEEK, AS_OF.getTime()), { minLength: 1, maxLength: 20 }), (events, other) => {
         expect(computeTeamReport(team, [...events, ...withIds('other', other)], AS_OF)).toEqual(computeTeamReport(team, events, AS_OF));
+      }),
+      RUNS,
+    );
+  });
+
+  it('gives each rep alone the report the whole team computation gives them, and none to a stranger', () => {
+    fc.assert(
+      fc.property(teamEvents, fc.constantFrom(...team.reps.map((r) => r.id)), (events, repId) => {
+        const whole = computeTeamReport(team, events, AS_OF);
+        const email = team.reps.find((r) => r.id === repId)!.email;
+        expect(computeRepReportFromFacts(team, factsFromEvents(events), AS_OF, repId)).toEqual(whole.members.find((m) => m.rep.email === email));
+        expect(computeRepReportFromFacts(team, factsFromEvents(events), AS_OF, 99)).toBeNull();
       }),
       RUNS,
     );
