@@ -22,8 +22,6 @@ export class NotFoundError extends PacerError {
   }
 }
 
-const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-
 const isPerformanceMetric = (value: string): value is PerformanceMetric => (PERFORMANCE_METRICS as readonly string[]).includes(value);
 
 /** The metrics engine's input for a team as src/db/team-input-repo.ts reads it. */
@@ -32,8 +30,8 @@ function teamInput(team: TeamInputRow): TeamInput {
   const targets = team.targets.map((x) => ({
     memberId: x.memberId,
     metric: x.metric,
-    period: (x.periodKind === 'custom' ? { kind: 'custom', start: dateOnly(x.periodStart)!, end: dateOnly(x.periodEnd)! } : { kind: x.periodKind }) satisfies TargetPeriod,
-    value: x.value.toNumber(),
+    period: (x.periodKind === 'custom' ? { kind: 'custom', start: x.periodStart!, end: x.periodEnd! } : { kind: x.periodKind }) satisfies TargetPeriod,
+    value: x.value,
     ramped: x.ramped,
   }));
   return {
@@ -45,8 +43,8 @@ function teamInput(team: TeamInputRow): TeamInput {
     touchTypes: new Set([...CORE_TOUCH_TYPES, ...team.touchTypes]),
     performanceMetric,
     settings: readTeamSettings(team.settings),
-    currency: team.workspace.currency,
-    reps: team.memberships.map((m) => ({ id: m.member.id, email: m.member.email, name: m.member.name, startDate: dateOnly(m.member.startDate) })),
+    currency: team.currency,
+    reps: team.reps,
     targets,
   };
 }

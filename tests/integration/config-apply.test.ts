@@ -4,6 +4,7 @@ import { applyConfig, readTeamSettings } from '../../src/config/apply.js';
 import { parseCoachingConfig, type CoachingConfig } from '../../src/config/coaching.js';
 import type { Database } from '../../src/db/client.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
+import { loadTeamInput, loadWorkspaceTeams } from '../../src/reports/build-report.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 
 let seq = 0;
@@ -182,6 +183,44 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     // Marking a target ramped is a change like any other.
     d.teams[0].targets[1].ramped = false;
     expect((await applyConfig(db, resolve(d))).targets).toEqual({ total: 3, added: 1, removed: 1 });
+  });
+
+  it('is read back as the reports’ team input: active reps by email, targets with their periods, amounts and ramp', async () => {
+    const id = workspaceId();
+    const d = doc(id);
+    d.teams[0].targets[1].ramped = true;
+    d.teams[0].members.push({ email: 'aaron@x.com', name: 'Aaron', startDate: '2026-09-14' });
+    await applyConfig(db, resolve(d));
+    const ws = await wsId(db, id);
+    const idOf = async (email: string) => (await db.prisma.member.findFirstOrThrow({ where: { workspaceId: ws, email } })).id;
+    const central = await loadTeamInput(db, ws, 'Central');
+    expect(central.input).toMatchObject({
+      name: 'Central',
+      timezone: 'America/Chicago',
+      weekStartsOn: 0,
+      pipelineStages: ['discovery', 'demo', 'proposal'],
+      currency: 'EUR',
+      performanceMetric: 'booked_revenue',
+    });
+    expect([...central.input.touchTypes]).toContain('linkedin_dm');
+    expect(central.input.settings.thresholds.slaHours).toBe(4);
+    expect(central.input.reps).toEqual([
+      { id: await idOf('aaron@x.com'), email: 'aaron@x.com', name: 'Aaron', startDate: '2026-09-14' },
+      { id: await idOf('anna@x.com'), email: 'anna@x.com', name: 'Anna', startDate: '2024-02-01' },
+      { id: await idOf('ben@x.com'), email: 'ben@x.com', name: 'Ben', startDate: null },
+    ]);
+    expect(central.input.targets).toEqual([
+      { memberId: null, metric: 'booked_revenue', period: { kind: 'quarter' }, value: 250000, ramped: false },
+      { memberId: await idOf('anna@x.com'), metric: 'deals_won', period: { kind: 'month' }, value: 4, ramped: true },
+    ]);
+    const london = await loadTeamInput(db, ws, 'London');
+    expect(london.input.targets).toEqual([{ memberId: null, metric: 'pipeline_created', period: { kind: 'custom', start: '2026-10-01', end: '2026-12-31' }, value: 12.5, ramped: false }]);
+    // A rep who leaves is no longer read; every active team at once reads as each alone.
+    d.teams[0].members = d.teams[0].members.filter((m: { email: string }) => m.email !== 'ben@x.com');
+    await applyConfig(db, resolve(d));
+    const again = await loadTeamInput(db, ws, 'Central');
+    expect(again.input.reps.map((r) => r.email)).toEqual(['aaron@x.com', 'anna@x.com']);
+    expect(await loadWorkspaceTeams(db, ws)).toEqual([again, await loadTeamInput(db, ws, 'London')]);
   });
 
   it('re-applying the same config changes nothing', async () => {
