@@ -36,5 +36,7 @@ export async function cleanUp(): Promise<void> {
 /** The node flags the `pacer` npm script passes (package.json), so benchmarks run the CLI as users do. */
 export function pacerScriptNodeFlags(): string {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return /^node (.*?)--import tsx /.exec(pkg.scripts.pacer ?? '')?.[1]?.trim() ?? '';
+  // The options between `node` and the script (scripts/launch.mjs loads tsx itself; benchmarks add --import tsx).
+  const options = /^node((?:\s+--\S+)*)/.exec(pkg.scripts.pacer ?? '')?.[1] ?? '';
+  return options.trim().split(/\s+/).filter((option) => option !== '' && !option.startsWith('--import')).join(' ');
 }
