@@ -26,7 +26,8 @@
  * Sizes: BENCH_REPS, BENCH_WEEKS; BENCH_SEED, BENCH_END change the org. BENCH_DATABASE_URL reuses a
  * database already seeded with the org (workspace T0BENCHREP) instead of starting and seeding one;
  * its weekly ledger rows and learned Slack users of that workspace are deleted first, and teams
- * without a recap channel get one. BENCH_WORKER_NODE_FLAGS adds node flags to the worker.
+ * without a recap channel get one. The worker runs with `npm start`'s node flags (its heap cap);
+ * BENCH_WORKER_NODE_FLAGS replaces them.
  */
 import { cpus } from 'node:os';
 import { openDatabase, type Database } from '../src/db/client.js';
@@ -39,7 +40,7 @@ import { instantFromEnv, sizeFromEnv } from './lib/env.js';
 import type { JobsWorkerJob, JobsWorkerResult } from './lib/jobs-worker.js';
 import { scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, watchPeakRss } from './lib/processes.js';
-import { cleanUp, load, onCleanup, round } from './lib/run.js';
+import { cleanUp, load, onCleanup, round, scriptNodeFlags } from './lib/run.js';
 import { BENCH_ORG_WORKSPACE, benchOrgDatabase } from './lib/seed-org.js';
 import { checkDeliveries, type LedgerRow, type PlannedDelivery } from './lib/weekly-check.js';
 
@@ -48,7 +49,7 @@ const WEEKS = sizeFromEnv('BENCH_WEEKS', 26);
 const SEED = sizeFromEnv('BENCH_SEED', 1);
 const END = instantFromEnv('BENCH_END', '2026-11-23T12:00:00Z');
 const REUSED_DATABASE_URL = process.env.BENCH_DATABASE_URL?.trim() || undefined;
-const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? scriptNodeFlags('start')).split(/\s+/).filter(Boolean);
 
 const KINDS: WeeklyKind[] = ['rep_nudge', 'manager_digest', 'team_recap'];
 /** Slack's chat.postMessage limits as the issue states them; the local Slack enforces these. */

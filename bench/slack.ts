@@ -22,7 +22,7 @@
  * Sizes: BENCH_REPS, BENCH_WEEKS, BENCH_REQUESTS, BENCH_CONCURRENCY; BENCH_SEED, BENCH_END change
  * the org. BENCH_DATABASE_URL reuses a database already seeded with the org (workspace
  * T0BENCHREP, e.g. by `pacer seed … --workspace T0BENCHREP`) instead of starting and seeding one.
- * BENCH_SERVER_NODE_FLAGS adds node flags to the server.
+ * The server runs with `npm start`'s node flags (its heap cap); BENCH_SERVER_NODE_FLAGS replaces them.
  */
 import { cpus } from 'node:os';
 import { startLocalSlack } from '../src/local-slack/index.js';
@@ -33,7 +33,7 @@ import { instantFromEnv, sizeFromEnv } from './lib/env.js';
 import { percentile } from './lib/load.js';
 import { scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
-import { cleanUp, load, onCleanup, round } from './lib/run.js';
+import { cleanUp, load, onCleanup, round, scriptNodeFlags } from './lib/run.js';
 import { BENCH_ORG_WORKSPACE, benchOrgDatabase } from './lib/seed-org.js';
 import { sendCommands, type CommandOutcome, type CommandTarget, type CommandUser } from './lib/slash-commands.js';
 
@@ -44,7 +44,7 @@ const END = instantFromEnv('BENCH_END', '2026-11-23T12:00:00Z');
 const REQUESTS = sizeFromEnv('BENCH_REQUESTS', 500);
 const CONCURRENCY = sizeFromEnv('BENCH_CONCURRENCY', 20);
 const REUSED_DATABASE_URL = process.env.BENCH_DATABASE_URL?.trim() || undefined;
-const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? scriptNodeFlags('start')).split(/\s+/).filter(Boolean);
 const RESPONSE_TIMEOUT_MS = 30_000;
 
 const TARGET_P99_MS = 150;
@@ -61,7 +61,12 @@ function checkMyKpis(message: unknown): string | null {
   const m = message as { response_type?: unknown; text?: unknown; blocks?: unknown };
   if (m.response_type !== 'ephemeral') return `response_type ${String(m.response_type)}`;
   if (!Array.isArray(m.blocks) || m.blocks.length === 0) return 'no blocks';
-  if (typeof m.text !== 'string' || !m.text.startsWith('Your KPIs')) return `not a report: "${String(m.text).slice(0, 100)}"`;
+  if (typeof m.text !== 'string' || m.text === '') return 'no notification text';
+  // The notification text leads with the one ask; the report's header says whose KPIs it shows.
+  const head = m.blocks[0] as { type?: unknown; text?: { text?: unknown } };
+  if (head.type !== 'header' || typeof head.text?.text !== 'string' || !head.text.text.startsWith('Your KPIs')) {
+    return `not a report: first block ${JSON.stringify(head).slice(0, 100)}`;
+  }
   return null;
 }
 

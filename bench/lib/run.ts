@@ -33,10 +33,13 @@ export async function cleanUp(): Promise<void> {
   }
 }
 
-/** The node flags the `pacer` npm script passes (package.json), so benchmarks run the CLI as users do. */
-export function pacerScriptNodeFlags(): string {
+/** The node flags an npm script passes (package.json), so benchmarks run Pacer as users do. */
+export function scriptNodeFlags(script: 'pacer' | 'start'): string {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   // The options between `node` and the script (scripts/launch.mjs loads tsx itself; benchmarks add --import tsx).
-  const options = /^node((?:\s+--\S+)*)/.exec(pkg.scripts.pacer ?? '')?.[1] ?? '';
+  const options = /^(?:exec )?node((?:\s+--\S+)*)/.exec(pkg.scripts[script] ?? '')?.[1] ?? '';
   return options.trim().split(/\s+/).filter((option) => option !== '' && !option.startsWith('--import')).join(' ');
 }
+
+/** The CLI's node flags (the `pacer` script). */
+export const pacerScriptNodeFlags = () => scriptNodeFlags('pacer');
