@@ -4,7 +4,7 @@ import { applyConfig } from '../../src/config/apply.js';
 import { parseCoachingConfig } from '../../src/config/coaching.js';
 import type { Database, SqlRunner } from '../../src/db/client.js';
 import { deleteEvents } from '../../src/db/events-repo.js';
-import { foldRollups, rebuildWorkspaceRollups } from '../../src/db/rollups-write.js';
+import { foldRollups, rebuildWorkspaceRollups, type FoldBudget } from '../../src/db/rollups-write.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 
@@ -57,8 +57,8 @@ async function snapshot(db: SqlRunner, workspaceId: number) {
   return { weeks, leads, deals };
 }
 
-async function expectRollupsEqualRebuild(db: Database, workspaceId: number): Promise<void> {
-  await foldRollups(db, workspaceId, 'wait');
+async function expectRollupsEqualRebuild(db: Database, workspaceId: number, budget?: FoldBudget): Promise<void> {
+  await foldRollups(db, workspaceId, 'wait', budget);
   expect(await db.query('SELECT id FROM rollup_outbox WHERE workspace_id = $1', [workspaceId])).toEqual([]);
   const kept = await snapshot(db, workspaceId);
   await db.transactionScript((tx) => rebuildWorkspaceRollups(tx, workspaceId));
@@ -116,20 +116,22 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
           fc.integer({ min: 0, max: 40 }).map((n) => `e${n}`),
           { maxLength: 6 },
         ),
-        async (batches, deletes) => {
+        // Folds in transactions of a few events or rows: a batch larger than the budget, claimed rows left for the next.
+        fc.record({ events: fc.integer({ min: 1, max: 30 }), claimRows: fc.integer({ min: 1, max: 4 }) }),
+        async (batches, deletes, budget) => {
           run += 1;
           const { workspace } = await applyConfig(db, config(`TROLL${kind === 'postgres' ? 'P' : 'E'}${run}`, 'America/New_York', 'monday'));
           const receivedAt = new Date(START + SPAN);
           // Writers and a background folder at the same time: on PostgreSQL their transactions interleave.
           let writing = true;
           const folder = (async () => {
-            while (writing) await foldRollups(db, null, 'skip');
+            while (writing) await foldRollups(db, null, 'skip', budget);
           })();
           await Promise.all(batches.map((batch) => ingestEvents(db, workspace.id, batch.map(wire), { receivedAt })));
           await deleteEvents(db, workspace.id, deletes);
           writing = false;
           await folder;
-          await expectRollupsEqualRebuild(db, workspace.id);
+          await expectRollupsEqualRebuild(db, workspace.id, budget);
         },
       ),
       { numRuns: kind === 'postgres' ? 25 : 15, interruptAfterTimeLimit: 20_000 },
