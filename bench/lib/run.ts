@@ -38,7 +38,11 @@ export function scriptNodeFlags(script: 'pacer' | 'start'): string {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   // The options between `node` and the script (scripts/launch.mjs loads tsx itself; benchmarks add --import tsx).
   const options = /^(?:exec )?node((?:\s+--\S+)*)/.exec(pkg.scripts[script] ?? '')?.[1] ?? '';
-  return options.trim().split(/\s+/).filter((option) => option !== '' && !option.startsWith('--import')).join(' ');
+  return options
+    .trim()
+    .split(/\s+/)
+    .filter((option) => option !== '' && !option.startsWith('--import'))
+    .join(' ');
 }
 
 /** The CLI's node flags (the `pacer` script). */
