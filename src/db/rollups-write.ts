@@ -61,17 +61,22 @@ export async function enqueueRollups(tx: SqlRunner, workspaceId: number, added: 
 export interface FoldBudget {
   /** Events per transaction (at least one outbox row is taken, whatever its size). */
   events: number;
-  /** Outbox rows claimed at most, to take the events' prefix from (rows of small writes). */
+  /** Events held in memory at once: a transaction applies its week counts chunk by chunk. */
+  chunkEvents: number;
+  /** Outbox rows claimed at most per chunk, to take the events' prefix from (rows of small writes). */
   claimRows: number;
 }
 
 /**
- * ~30 MB of events in node per transaction. A fold recomputes every lead and deal its events name
- * from all of their events, so a backlog folded in fewer, larger transactions re-reads far less:
- * 1M events of the ingest bench folded in 134 s 20,000 events at a time, 65 s 100,000 at a time
- * (docs/rollups.md).
+ * A fold transaction recomputes every lead and deal its events name from all of their events,
+ * once, after its week counts: a backlog folded in fewer, larger transactions re-reads far less
+ * (1M events of the ingest bench: 134 s at 20,000 events per transaction, 67 s at 100,000, ~30 s
+ * at 250,000; docs/rollups.md). Chunks of 100,000 events keep node's share near 35 MB.
  */
-export const DEFAULT_FOLD_BUDGET: FoldBudget = { events: 100_000, claimRows: 500 };
+export const DEFAULT_FOLD_BUDGET: FoldBudget = { events: 1_000_000, chunkEvents: 100_000, claimRows: 500 };
+
+/** Leads or deals recomputed per statement (bounds each statement's memory and time). */
+const RECORD_CHUNK = 2_000;
 
 /**
  * Folds the pending rollup changes of a workspace (or of every workspace) into the rollups, one
@@ -100,26 +105,34 @@ async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | '
         const [got] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, $2) AS locked', [ROLLUP_LOCK_CLASS, workspaceId]);
         if (!got?.locked) return null;
       }
-      // Claimed rows past the budget stay pending, locked only until this transaction ends.
-      const claimed = await tx.query<{ id: string; events: number }>(
-        `SELECT id::text AS id, jsonb_array_length(added) + jsonb_array_length(removed) AS events
-         FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2 ORDER BY id LIMIT $3 FOR UPDATE ${mode === 'skip' ? 'SKIP LOCKED' : ''}`,
-        [workspaceId, last.id, budget.claimRows],
-      );
-      const rows = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>('DELETE FROM rollup_outbox WHERE id = ANY($1::bigint[]) RETURNING added, removed', [
-        withinBudget(claimed, budget.events),
-      ]);
-      if (rows.length === 0) {
+      const changes = new FoldChanges();
+      let events = 0;
+      while (events < budget.events) {
+        // Claimed rows past the chunk stay pending, locked only until this transaction ends (or taken by its next chunk).
+        const claimed = await tx.query<{ id: string; events: number }>(
+          `SELECT id::text AS id, jsonb_array_length(added) + jsonb_array_length(removed) AS events
+           FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2 ORDER BY id LIMIT $3 FOR UPDATE ${mode === 'skip' ? 'SKIP LOCKED' : ''}`,
+          [workspaceId, last.id, budget.claimRows],
+        );
+        const ids = withinBudget(claimed, Math.min(budget.chunkEvents, budget.events - events));
+        // A row larger than what is left of the transaction's budget waits for the next one.
+        if (ids.length === 0 || (events > 0 && claimedEvents(claimed, ids) > budget.events - events)) break;
+        const rows = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>('DELETE FROM rollup_outbox WHERE id = ANY($1::bigint[]) RETURNING added, removed', [ids]);
+        if (rows.length === 0) break;
+        const added = rows.flatMap((r) => r.added.map(fromOutbox));
+        const removed = rows.flatMap((r) => r.removed.map(fromOutbox));
+        await changes.add(tx, added, removed);
+        events += added.length + removed.length;
+      }
+      if (events === 0) {
         // Waiting on another folder's rows can return none though more are pending (they were
         // deleted while this waited): only an empty outbox up to `last` ends a wait.
         if (mode === 'skip') return null;
         const [more] = await tx.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2) AS pending', [workspaceId, last.id]);
         return more?.pending ? 0 : null;
       }
-      const added = rows.flatMap((r) => r.added.map(fromOutbox));
-      const removed = rows.flatMap((r) => r.removed.map(fromOutbox));
-      await applyRollups(tx, workspaceId, added, removed);
-      return added.length + removed.length;
+      await changes.settle(tx, workspaceId);
+      return events;
     });
     if (n === null) return folded;
     folded += n;
@@ -138,25 +151,61 @@ export function withinBudget(claimed: readonly { id: string; events: number }[],
   return ids;
 }
 
-/** Applies rollup changes (a fold's) in the caller's transaction, which holds the workspace's rollup lock. */
-async function applyRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
-  await applyWeekDeltas(tx, workspaceId, added, removed);
-  const changed = [...added, ...removed];
-  // Each lead's and deal's earliest changed event: what its rows' identities read changes from then on.
-  const leads = new Map<string, number>();
-  const deals = new Map<string, number>();
-  for (const e of changed) {
-    if (e.leadId !== null) leads.set(e.leadId, Math.min(leads.get(e.leadId) ?? Infinity, e.at));
-    if (e.dealId !== null) deals.set(e.dealId, Math.min(deals.get(e.dealId) ?? Infinity, e.at));
+const claimedEvents = (claimed: readonly { id: string; events: number }[], ids: readonly string[]) => claimed.slice(0, ids.length).reduce((sum, row) => sum + row.events, 0);
+
+/**
+ * What a fold transaction's events changed beyond week counts: each lead's and deal's earliest
+ * changed event (its rows are recomputed once, whatever the number of chunks that named it) and
+ * each identity's earliest change (its revision).
+ */
+class FoldChanges {
+  private readonly weeks = new Map<string, WeekDelta>();
+  private readonly leads = new Map<string, number>();
+  private readonly deals = new Map<string, number>();
+  private readonly identities = new Map<number, number>();
+
+  async add(tx: SqlRunner, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
+    await addWeekDeltas(tx, this.weeks, added, removed);
+    for (const events of [added, removed]) {
+      for (const e of events) {
+        earliest(this.identities, e.identityId, e.at);
+        if (e.leadId !== null) earliest(this.leads, e.leadId, e.at);
+        if (e.dealId !== null) earliest(this.deals, e.dealId, e.at);
+      }
+    }
   }
-  await lockRecords(tx, workspaceId, new Set(leads.keys()), new Set(deals.keys()));
-  const leadRows = await recomputeLeads(tx, workspaceId, [...leads.keys()]);
-  const dealRows = await recomputeDeals(tx, workspaceId, [...deals.keys()]);
-  await reviseRollups(tx, workspaceId, [
-    ...changed.map((e) => ({ identityId: e.identityId, at: e.at })),
-    ...leadRows.map((r) => ({ identityId: r.identityId, at: leads.get(r.id)! })),
-    ...dealRows.map((r) => ({ identityId: r.identityId, at: deals.get(r.id)! })),
-  ]);
+
+  /**
+   * Applies the week counts (one upsert in key order, as every folder and writer takes them: no
+   * deadlock between folders), recomputes the named leads and deals and counts the revisions, in
+   * the caller's transaction (which holds the workspace's rollup lock).
+   */
+  async settle(tx: SqlRunner, workspaceId: number): Promise<void> {
+    await upsertWeekDeltas(tx, workspaceId, this.weeks);
+    await lockRecords(tx, workspaceId, new Set(this.leads.keys()), new Set(this.deals.keys()));
+    const revisions: Revision[] = [...this.identities].map(([identityId, at]) => ({ identityId, at }));
+    const leadIds = [...this.leads.keys()];
+    for (let i = 0; i < leadIds.length; i += RECORD_CHUNK) {
+      for (const r of await recomputeLeads(tx, workspaceId, leadIds.slice(i, i + RECORD_CHUNK))) revisions.push({ identityId: r.identityId, at: this.leads.get(r.id)! });
+    }
+    const dealIds = [...this.deals.keys()];
+    for (let i = 0; i < dealIds.length; i += RECORD_CHUNK) {
+      for (const r of await recomputeDeals(tx, workspaceId, dealIds.slice(i, i + RECORD_CHUNK))) revisions.push({ identityId: r.identityId, at: this.deals.get(r.id)! });
+    }
+    await reviseRollups(tx, workspaceId, revisions);
+  }
+}
+
+function earliest<K>(map: Map<K, number>, key: K, at: number): void {
+  const seen = map.get(key);
+  if (seen === undefined || at < seen) map.set(key, at);
+}
+
+/** Applies rollup changes in the caller's transaction, which holds the workspace's rollup lock. */
+async function applyRollups(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
+  const changes = new FoldChanges();
+  await changes.add(tx, added, removed);
+  await changes.settle(tx, workspaceId);
 }
 
 /** A change to what reports read for an identity, from `at` (epoch ms; -Infinity: every week) on. */
@@ -192,12 +241,21 @@ async function reviseRollups(tx: SqlRunner, workspaceId: number, revisions: read
   );
 }
 
-async function applyWeekDeltas(tx: SqlRunner, workspaceId: number, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
+/** A change to one identity's count and sum of one event type in one week. */
+interface WeekDelta {
+  identity_id: number;
+  week_start: string;
+  type: string;
+  n: number;
+  amount: number;
+}
+
+/** Adds the events' week count changes to `deltas` (by identity, week of its rollup zone and type). */
+async function addWeekDeltas(tx: SqlRunner, deltas: Map<string, WeekDelta>, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
   const identityIds = [...new Set([...added, ...removed].map((e) => e.identityId))];
   const zones = new Map(
     (await tx.query<{ id: number; rollup_zone: string | null }>('SELECT id, rollup_zone FROM identity WHERE id = ANY($1::int[])', [identityIds])).map((r) => [r.id, r.rollup_zone]),
   );
-  const deltas = new Map<string, { identity_id: number; week_start: string; type: string; n: number; amount: number }>();
   const add = (e: RolledEvent, sign: 1 | -1) => {
     const zone = zones.get(e.identityId);
     // No zone: nobody's rep (yet); linking it later rebuilds its weeks (rebuildIdentityRollups).
@@ -211,22 +269,34 @@ async function applyWeekDeltas(tx: SqlRunner, workspaceId: number, added: readon
   };
   for (const e of added) add(e, 1);
   for (const e of removed) add(e, -1);
+}
+
+/** Upserts week count changes, in one statement and one key order. */
+async function upsertWeekDeltas(tx: SqlRunner, workspaceId: number, deltas: ReadonlyMap<string, WeekDelta>): Promise<void> {
   const rows = [...deltas.values()].filter((d) => d.n !== 0 || d.amount !== 0);
   if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO rollup_week AS w (identity_id, week_start, type, workspace_id, n, amount)
-     SELECT r.identity_id, r.week_start, r.type, $1, r.n, r.amount
-     FROM jsonb_to_recordset($2::jsonb) AS r(identity_id int, week_start timestamptz, type text, n int, amount numeric)
-     -- One order for every writer: concurrent batches meeting the same weeks cannot deadlock.
-     ORDER BY r.identity_id, r.week_start, r.type COLLATE "C"
-     ON CONFLICT (identity_id, week_start, type) DO UPDATE SET n = w.n + excluded.n, amount = w.amount + excluded.amount`,
+  // Rows a change leaves at zero (no events, no amount) go, whatever its sign: folders may apply a
+  // replaced event's removal before its addition (their writers committed out of id order), so
+  // an addition can be what brings a row back to zero. A row at zero count but not zero amount is
+  // waiting for such an addition and stays.
+  const emptied = await tx.query<{ identity_id: number; week_start: Date; type: string }>(
+    `WITH up AS (
+       INSERT INTO rollup_week AS w (identity_id, week_start, type, workspace_id, n, amount)
+       SELECT r.identity_id, r.week_start, r.type, $1, r.n, r.amount
+       FROM jsonb_to_recordset($2::jsonb) AS r(identity_id int, week_start timestamptz, type text, n int, amount numeric)
+       -- One order for every writer: concurrent batches meeting the same weeks cannot deadlock.
+       ORDER BY r.identity_id, r.week_start, r.type COLLATE "C"
+       ON CONFLICT (identity_id, week_start, type) DO UPDATE SET n = w.n + excluded.n, amount = w.amount + excluded.amount
+       RETURNING w.identity_id, w.week_start, w.type, w.n, w.amount
+     )
+     SELECT identity_id, week_start, type FROM up WHERE n = 0 AND amount = 0`,
     [workspaceId, JSON.stringify(rows)],
   );
-  if (rows.some((r) => r.n < 0)) {
+  if (emptied.length > 0) {
     await tx.query(
       `DELETE FROM rollup_week w USING jsonb_to_recordset($1::jsonb) AS r(identity_id int, week_start timestamptz, type text)
-       WHERE w.identity_id = r.identity_id AND w.week_start = r.week_start AND w.type = r.type AND w.n = 0`,
-      [JSON.stringify(rows.filter((r) => r.n < 0))],
+       WHERE w.identity_id = r.identity_id AND w.week_start = r.week_start AND w.type = r.type AND w.n = 0 AND w.amount = 0`,
+      [JSON.stringify(emptied)],
     );
   }
 }
@@ -322,9 +392,6 @@ async function recomputeDeals(tx: SqlRunner, workspaceId: number, dealIds: reado
   return [...before, ...after].map((r) => ({ identityId: r.identity_id, id: r.deal_id }));
 }
 
-/** Leads and deals recomputed per statement in a rebuild (bounds each statement's memory). */
-const REBUILD_CHUNK = 2_000;
-
 /**
  * Points each identity at its rollup zone and rebuilds its week counts from its events, with the
  * leads and deals its events name; identities whose zone becomes null lose their weeks. Run in a
@@ -371,8 +438,8 @@ export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number,
   const leads = [...new Set(named.flatMap((r) => (r.lead_id === null ? [] : [r.lead_id])))];
   const deals = [...new Set(named.flatMap((r) => (r.deal_id === null ? [] : [r.deal_id])))];
   const rewritten = new Set(ids);
-  for (let i = 0; i < leads.length; i += REBUILD_CHUNK) for (const r of await recomputeLeads(tx, workspaceId, leads.slice(i, i + REBUILD_CHUNK))) rewritten.add(r.identityId);
-  for (let i = 0; i < deals.length; i += REBUILD_CHUNK) for (const r of await recomputeDeals(tx, workspaceId, deals.slice(i, i + REBUILD_CHUNK))) rewritten.add(r.identityId);
+  for (let i = 0; i < leads.length; i += RECORD_CHUNK) for (const r of await recomputeLeads(tx, workspaceId, leads.slice(i, i + RECORD_CHUNK))) rewritten.add(r.identityId);
+  for (let i = 0; i < deals.length; i += RECORD_CHUNK) for (const r of await recomputeDeals(tx, workspaceId, deals.slice(i, i + RECORD_CHUNK))) rewritten.add(r.identityId);
   // A rebuild may change any week of what it rewrote (it is also how wrong rollups are repaired).
   await reviseRollups(
     tx,

@@ -4,7 +4,7 @@ import { applyConfig } from '../../src/config/apply.js';
 import { parseCoachingConfig } from '../../src/config/coaching.js';
 import type { Database, SqlRunner } from '../../src/db/client.js';
 import { deleteEvents } from '../../src/db/events-repo.js';
-import { foldRollups, rebuildWorkspaceRollups, type FoldBudget } from '../../src/db/rollups-write.js';
+import { enqueueRollups, foldRollups, rebuildWorkspaceRollups, type FoldBudget, type RolledEvent } from '../../src/db/rollups-write.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 
@@ -116,8 +116,8 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
           fc.integer({ min: 0, max: 40 }).map((n) => `e${n}`),
           { maxLength: 6 },
         ),
-        // Folds in transactions of a few events or rows: a batch larger than the budget, claimed rows left for the next.
-        fc.record({ events: fc.integer({ min: 1, max: 30 }), claimRows: fc.integer({ min: 1, max: 4 }) }),
+        // Folds in transactions and chunks of a few events or rows: a batch larger than either, claimed rows left for the next chunk or transaction.
+        fc.record({ events: fc.integer({ min: 1, max: 60 }), chunkEvents: fc.integer({ min: 1, max: 30 }), claimRows: fc.integer({ min: 1, max: 4 }) }),
         async (batches, deletes, budget) => {
           run += 1;
           const { workspace } = await applyConfig(db, config(`TROLL${kind === 'postgres' ? 'P' : 'E'}${run}`, 'America/New_York', 'monday'));
@@ -173,5 +173,26 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
     expect(await weekOf('late@example.com')).toEqual(['2026-03-08T00:00:00.000Z']);
     expect(await weekOf('cy@example.com')).toEqual(['2026-03-08T00:00:00.000Z']);
     await expectRollupsEqualRebuild(db, workspace.id);
+  });
+
+  it('come out right when an event’s removal is folded before its addition (writers committing out of id order)', async () => {
+    const { workspace } = await applyConfig(db, config(`TORDER${kind === 'postgres' ? 'P' : 'E'}`, 'America/New_York', 'monday'));
+    await ingestEvents(db, workspace.id, [{ id: 'o0', type: 'call', occurredAt: '2026-03-02T12:00:00Z', repEmail: 'ana@example.com' }], { receivedAt: new Date('2026-03-20T00:00:00Z') });
+    await foldRollups(db, workspace.id, 'wait');
+    const [ana] = await db.query<{ id: number }>(`SELECT id FROM identity WHERE workspace_id = $1 AND value = 'ana@example.com'`, [workspace.id]);
+    const won = (amount: number) => ({ identityId: ana!.id, type: 'deal_won', at: Date.parse('2026-03-11T12:00:00Z'), amount, leadId: null, dealId: null });
+    const fold = async (added: RolledEvent[], removed: RolledEvent[]) => {
+      await db.transactionScript((tx) => enqueueRollups(tx, workspace.id, added, removed));
+      await foldRollups(db, workspace.id, 'wait');
+      return db.query<{ n: number; amount: number }>(`SELECT n, amount::float8 AS amount FROM rollup_week WHERE identity_id = $1 AND type = 'deal_won'`, [ana!.id]);
+    };
+    // A won deal of 300 replaced before its first version was folded: the removal comes first.
+    expect(await fold([], [won(300)])).toEqual([{ n: -1, amount: -300 }]);
+    // Another deal of 500 lands meanwhile: no deal counted yet, but the amount is owed.
+    expect(await fold([won(500)], [])).toEqual([{ n: 0, amount: 200 }]);
+    expect(await fold([won(300)], [])).toEqual([{ n: 1, amount: 500 }]);
+    // The 500 one removed first, then added: the row comes back to zero and goes.
+    expect(await fold([], [won(500), won(300)])).toEqual([{ n: -1, amount: -300 }]);
+    expect(await fold([won(300)], [])).toEqual([]);
   });
 });
