@@ -14,8 +14,9 @@
  * production. Progress goes to stderr; the last line of stdout is the result as JSON.
  * Sizes: BENCH_EVENTS, BENCH_EMBEDDED_EVENTS, BENCH_IMPORT_ROWS, BENCH_BATCH, BENCH_CLIENTS;
  * BENCH_PHASES=postgres,embedded,import picks phases; BENCH_CPU_PROF_DIR=<dir> runs the
- * PostgreSQL phase's server with --cpu-prof into that directory; BENCH_SERVER_NODE_FLAGS adds
- * node flags to the servers (e.g. --max-semi-space-size=64); BENCH_PG_CONFIG adds PostgreSQL
+ * PostgreSQL phase's server with --cpu-prof into that directory; the servers run with `npm start`'s
+ * node flags (its heap cap), which BENCH_SERVER_NODE_FLAGS replaces (e.g. "--max-old-space-size=192
+ * --max-semi-space-size=64"); BENCH_PG_CONFIG adds PostgreSQL
  * settings (e.g. shared_buffers=1GB,max_wal_size=4GB) — both for experiments, reported in the JSON;
  * BENCH_SERVER_SCHEDULER=on runs the servers' scheduled jobs (the rollup-fold job among them).
  */
@@ -29,7 +30,7 @@ import { serialisedBatches, writeEventsCsv } from './lib/generate.js';
 import { sendBatches } from './lib/load.js';
 import { copyEvents, createDatabase, exportEvents, scalar, withClient } from './lib/pg.js';
 import { processCpuSeconds, treeCpuSeconds } from './lib/cpu-time.js';
-import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round } from './lib/run.js';
+import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round, scriptNodeFlags } from './lib/run.js';
 import { childEnv, log, REPO_ROOT, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
 import { pendingRollups, rolledUpEvents, timeFold } from './lib/rollup-backlog.js';
 import { seedWorkspace } from './lib/seed.js';
@@ -54,7 +55,8 @@ const IMPORT_NODE_FLAGS = (process.env.BENCH_IMPORT_NODE_FLAGS ?? pacerScriptNod
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
-const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? scriptNodeFlags('start')).split(/\s+/).filter(Boolean);
+const SERVER_NODE_FLAGS_CHANGED = process.env.BENCH_SERVER_NODE_FLAGS !== undefined;
 const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '')
   .split(',')
   .map((s) => s.trim())
@@ -355,10 +357,10 @@ async function main(): Promise<void> {
   if (PHASES.has('postgres')) result.postgres = await postgresPhase(pgServer, workDir);
   if (PHASES.has('embedded')) result.embedded = await embeddedPhase(workDir);
   if (PHASES.has('import')) result.import = await importPhase(pgServer, workDir);
-  if (SERVER_NODE_FLAGS.length > 0 || PG_CONFIG.length > 0 || SERVER_SCHEDULER === 'on') {
+  if (SERVER_NODE_FLAGS_CHANGED || PG_CONFIG.length > 0 || SERVER_SCHEDULER === 'on') {
     result.experiment = { serverNodeFlags: SERVER_NODE_FLAGS, postgresConfig: PG_CONFIG, serverScheduler: SERVER_SCHEDULER };
   }
-  result.machine = { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() };
+  result.machine = { cpus: cpus().length, node: process.version, serverNodeFlags: SERVER_NODE_FLAGS, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() };
   result.totalSeconds = round((performance.now() - started) / 1000, 1);
 
   await cleanUp();
