@@ -65,15 +65,18 @@ export interface FoldBudget {
   chunkEvents: number;
   /** Outbox rows claimed at most per chunk, to take the events' prefix from (rows of small writes). */
   claimRows: number;
+  /** Week rows a transaction changes at most: it takes no further chunk past this (they are upserted in one statement). */
+  weekRows: number;
 }
 
 /**
  * A fold transaction recomputes every lead and deal its events name from all of their events,
  * once, after its week counts: a backlog folded in fewer, larger transactions re-reads far less
  * (1M events of the ingest bench: 134 s at 20,000 events per transaction, 67 s at 100,000, ~30 s
- * at 250,000; docs/rollups.md). Chunks of 100,000 events keep node's share near 35 MB.
+ * at 250,000; docs/rollups.md). Chunks of 100,000 events keep node's share near 35 MB, and
+ * 50,000 week rows (a 1,000-rep org's month) its week changes near 10 MB.
  */
-export const DEFAULT_FOLD_BUDGET: FoldBudget = { events: 1_000_000, chunkEvents: 100_000, claimRows: 500 };
+export const DEFAULT_FOLD_BUDGET: FoldBudget = { events: 1_000_000, chunkEvents: 100_000, claimRows: 500, weekRows: 50_000 };
 
 /** Leads or deals recomputed per statement (bounds each statement's memory and time). */
 const RECORD_CHUNK = 2_000;
@@ -107,7 +110,7 @@ async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | '
       }
       const changes = new FoldChanges();
       let events = 0;
-      while (events < budget.events) {
+      while (events < budget.events && changes.weekRows < budget.weekRows) {
         // Claimed rows past the chunk stay pending, locked only until this transaction ends (or taken by its next chunk).
         const claimed = await tx.query<{ id: string; events: number }>(
           `SELECT id::text AS id, jsonb_array_length(added) + jsonb_array_length(removed) AS events
@@ -160,6 +163,12 @@ const claimedEvents = (claimed: readonly { id: string; events: number }[], ids: 
  */
 class FoldChanges {
   private readonly weeks = new Map<string, WeekDelta>();
+
+  /** Distinct week rows changed so far. */
+  get weekRows(): number {
+    return this.weeks.size;
+  }
+
   private readonly leads = new Map<string, number>();
   private readonly deals = new Map<string, number>();
   private readonly identities = new Map<number, number>();

@@ -117,7 +117,7 @@ describe.each(DATABASE_KINDS)('rollups on %s', (kind) => {
           { maxLength: 6 },
         ),
         // Folds in transactions and chunks of a few events or rows: a batch larger than either, claimed rows left for the next chunk or transaction.
-        fc.record({ events: fc.integer({ min: 1, max: 60 }), chunkEvents: fc.integer({ min: 1, max: 30 }), claimRows: fc.integer({ min: 1, max: 4 }) }),
+        fc.record({ events: fc.integer({ min: 1, max: 60 }), chunkEvents: fc.integer({ min: 1, max: 30 }), claimRows: fc.integer({ min: 1, max: 4 }), weekRows: fc.integer({ min: 1, max: 40 }) }),
         async (batches, deletes, budget) => {
           run += 1;
           const { workspace } = await applyConfig(db, config(`TROLL${kind === 'postgres' ? 'P' : 'E'}${run}`, 'America/New_York', 'monday'));
