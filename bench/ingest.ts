@@ -30,7 +30,7 @@ import { serialisedBatches, writeEventsCsv } from './lib/generate.js';
 import { sendBatches } from './lib/load.js';
 import { copyEvents, createDatabase, exportEvents, scalar, withClient } from './lib/pg.js';
 import { processCpuSeconds, treeCpuSeconds } from './lib/cpu-time.js';
-import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round, scriptNodeFlags } from './lib/run.js';
+import { benchNodeFlags, cleanUp, load, onCleanup, round } from './lib/run.js';
 import { childEnv, log, REPO_ROOT, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
 import { pendingRollups, rolledUpEvents, timeFold } from './lib/rollup-backlog.js';
 import { seedWorkspace } from './lib/seed.js';
@@ -50,12 +50,12 @@ const BATCH = sizeFromEnv('BENCH_BATCH', 1_000);
 const CLIENTS = sizeFromEnv('BENCH_CLIENTS', 2);
 const ALL_PHASES = ['postgres', 'embedded', 'import'];
 /** Node flags of the importer: by default those the `pacer` npm script passes (package.json). */
-const IMPORT_NODE_FLAGS = (process.env.BENCH_IMPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
+const IMPORT_NODE_FLAGS = benchNodeFlags('BENCH_IMPORT_NODE_FLAGS', 'pacer');
 
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((s) => s.trim()));
 for (const p of PHASES) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
-const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? scriptNodeFlags('start')).split(/\s+/).filter(Boolean);
+const SERVER_NODE_FLAGS = benchNodeFlags('BENCH_SERVER_NODE_FLAGS', 'start');
 const SERVER_NODE_FLAGS_CHANGED = process.env.BENCH_SERVER_NODE_FLAGS !== undefined;
 const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '')
   .split(',')

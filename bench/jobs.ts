@@ -40,7 +40,7 @@ import { instantFromEnv, sizeFromEnv } from './lib/env.js';
 import type { JobsWorkerJob, JobsWorkerResult } from './lib/jobs-worker.js';
 import { scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, watchPeakRss } from './lib/processes.js';
-import { cleanUp, load, onCleanup, round, scriptNodeFlags } from './lib/run.js';
+import { benchNodeFlags, cleanUp, load, onCleanup, round } from './lib/run.js';
 import { BENCH_ORG_WORKSPACE, benchOrgDatabase } from './lib/seed-org.js';
 import { checkDeliveries, type LedgerRow, type PlannedDelivery } from './lib/weekly-check.js';
 
@@ -49,7 +49,7 @@ const WEEKS = sizeFromEnv('BENCH_WEEKS', 26);
 const SEED = sizeFromEnv('BENCH_SEED', 1);
 const END = instantFromEnv('BENCH_END', '2026-11-23T12:00:00Z');
 const REUSED_DATABASE_URL = process.env.BENCH_DATABASE_URL?.trim() || undefined;
-const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? scriptNodeFlags('start')).split(/\s+/).filter(Boolean);
+const WORKER_NODE_FLAGS = benchNodeFlags('BENCH_WORKER_NODE_FLAGS', 'start');
 
 const KINDS: WeeklyKind[] = ['rep_nudge', 'manager_digest', 'team_recap'];
 /** Slack's chat.postMessage limits as the issue states them; the local Slack enforces these. */

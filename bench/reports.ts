@@ -33,7 +33,7 @@ import { migrate } from '../src/db/migrator.js';
 import { seedDatabase, type SeedSummary } from '../src/seed/run.js';
 import { startPostgres, type PostgresServer } from '../tests/helpers/postgres-server.js';
 import { createDatabase, scalar, withClient } from './lib/pg.js';
-import { cleanUp, load, onCleanup, pacerScriptNodeFlags, round } from './lib/run.js';
+import { benchNodeFlags, cleanUp, load, onCleanup, round } from './lib/run.js';
 import { childEnv, log, spawnNode, watchPeakRss } from './lib/processes.js';
 import type { ReportJob } from './lib/report-worker.js';
 
@@ -69,7 +69,7 @@ const PG_CONFIG = (process.env.BENCH_PG_CONFIG ?? '')
   .map((s) => s.trim())
   .filter(Boolean);
 /** Node flags of the report processes: by default those the `pacer` npm script passes (package.json). */
-const REPORT_NODE_FLAGS = (process.env.BENCH_REPORT_NODE_FLAGS ?? pacerScriptNodeFlags()).split(' ').filter(Boolean);
+const REPORT_NODE_FLAGS = benchNodeFlags('BENCH_REPORT_NODE_FLAGS', 'pacer');
 
 async function seed(label: string, db: Database, reps: number, weeks = WEEKS, workspace = WORKSPACE): Promise<SeedSummary> {
   await migrate(db);

@@ -33,7 +33,7 @@ import { instantFromEnv, sizeFromEnv } from './lib/env.js';
 import { percentile } from './lib/load.js';
 import { scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, waitReady, watchPeakRss } from './lib/processes.js';
-import { cleanUp, load, onCleanup, round, scriptNodeFlags } from './lib/run.js';
+import { benchNodeFlags, cleanUp, load, onCleanup, round } from './lib/run.js';
 import { BENCH_ORG_WORKSPACE, benchOrgDatabase } from './lib/seed-org.js';
 import { sendCommands, type CommandOutcome, type CommandTarget, type CommandUser } from './lib/slash-commands.js';
 
@@ -44,7 +44,7 @@ const END = instantFromEnv('BENCH_END', '2026-11-23T12:00:00Z');
 const REQUESTS = sizeFromEnv('BENCH_REQUESTS', 500);
 const CONCURRENCY = sizeFromEnv('BENCH_CONCURRENCY', 20);
 const REUSED_DATABASE_URL = process.env.BENCH_DATABASE_URL?.trim() || undefined;
-const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? scriptNodeFlags('start')).split(/\s+/).filter(Boolean);
+const SERVER_NODE_FLAGS = benchNodeFlags('BENCH_SERVER_NODE_FLAGS', 'start');
 const RESPONSE_TIMEOUT_MS = 30_000;
 
 const TARGET_P99_MS = 150;

@@ -33,7 +33,7 @@ import { startPostgres } from '../tests/helpers/postgres-server.js';
 import { sizeFromEnv } from './lib/env.js';
 import { createDatabase, scalar, withClient } from './lib/pg.js';
 import { childEnv, log, spawnNode, watchPeakRss } from './lib/processes.js';
-import { cleanUp, onCleanup, pacerScriptNodeFlags, round } from './lib/run.js';
+import { cleanUp, onCleanup, round, scriptNodeFlags } from './lib/run.js';
 
 const ENGAGEMENTS = sizeFromEnv('BENCH_ENGAGEMENTS', 100_000);
 const DEALS = sizeFromEnv('BENCH_DEALS', 10_000);
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     'src/cli/index.ts',
     ['sync'],
     childEnv({ DATABASE_URL: url, HUBSPOT_TOKEN: TOKEN, PACER_NOW: new Date(END).toISOString(), LOG_LEVEL: 'warn' }),
-    pacerScriptNodeFlags().split(/\s+/).filter(Boolean),
+    scriptNodeFlags('pacer'),
   );
   const rss = watchPeakRss(child.pid);
   const exit = await child.exited;

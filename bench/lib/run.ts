@@ -34,16 +34,18 @@ export async function cleanUp(): Promise<void> {
 }
 
 /** The node flags an npm script passes (package.json), so benchmarks run Pacer as users do. */
-export function scriptNodeFlags(script: 'pacer' | 'start'): string {
+export function scriptNodeFlags(script: 'pacer' | 'start'): string[] {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   // The options between `node` and the script (scripts/launch.mjs loads tsx itself; benchmarks add --import tsx).
   const options = /^(?:exec )?node((?:\s+--\S+)*)/.exec(pkg.scripts[script] ?? '')?.[1] ?? '';
-  return options
-    .trim()
-    .split(/\s+/)
-    .filter((option) => option !== '' && !option.startsWith('--import'))
-    .join(' ');
+  return options.split(/\s+/).filter((option) => option !== '' && !option.startsWith('--import'));
 }
 
-/** The CLI's node flags (the `pacer` script). */
-export const pacerScriptNodeFlags = () => scriptNodeFlags('pacer');
+/**
+ * The node flags a benchmark runs a Pacer process with: the environment variable's when it is set
+ * (an experiment; empty for none), else those of the npm script that starts that process.
+ */
+export function benchNodeFlags(variable: string, script: 'pacer' | 'start'): string[] {
+  const set = process.env[variable];
+  return set === undefined ? scriptNodeFlags(script) : set.split(/\s+/).filter(Boolean);
+}

@@ -117,9 +117,9 @@ async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | '
            FROM rollup_outbox WHERE workspace_id = $1 AND id <= $2 ORDER BY id LIMIT $3 FOR UPDATE ${mode === 'skip' ? 'SKIP LOCKED' : ''}`,
           [workspaceId, last.id, budget.claimRows],
         );
-        const ids = withinBudget(claimed, Math.min(budget.chunkEvents, budget.events - events));
         // A row larger than what is left of the transaction's budget waits for the next one.
-        if (ids.length === 0 || (events > 0 && claimedEvents(claimed, ids) > budget.events - events)) break;
+        const ids = withinBudget(claimed, Math.min(budget.chunkEvents, budget.events - events), events === 0);
+        if (ids.length === 0) break;
         const rows = await tx.query<{ added: OutboxEvent[]; removed: OutboxEvent[] }>('DELETE FROM rollup_outbox WHERE id = ANY($1::bigint[]) RETURNING added, removed', [ids]);
         if (rows.length === 0) break;
         const added = rows.flatMap((r) => r.added.map(fromOutbox));
@@ -142,19 +142,17 @@ async function foldWorkspace(db: Database, workspaceId: number, mode: 'wait' | '
   }
 }
 
-/** The ids of the claimed rows' prefix that holds at most `budget` events (at least the first row). */
-export function withinBudget(claimed: readonly { id: string; events: number }[], budget: number): string[] {
+/** The ids of the claimed rows' prefix that holds at most `budget` events (with `atLeastOne`, at least the first row, whatever its size). */
+export function withinBudget(claimed: readonly { id: string; events: number }[], budget: number, atLeastOne = true): string[] {
   const ids: string[] = [];
   let events = 0;
   for (const row of claimed) {
-    if (ids.length > 0 && events + row.events > budget) break;
+    if ((ids.length > 0 || !atLeastOne) && events + row.events > budget) break;
     ids.push(row.id);
     events += row.events;
   }
   return ids;
 }
-
-const claimedEvents = (claimed: readonly { id: string; events: number }[], ids: readonly string[]) => claimed.slice(0, ids.length).reduce((sum, row) => sum + row.events, 0);
 
 /**
  * What a fold transaction's events changed beyond week counts: each lead's and deal's earliest
@@ -163,15 +161,14 @@ const claimedEvents = (claimed: readonly { id: string; events: number }[], ids: 
  */
 class FoldChanges {
   private readonly weeks = new Map<string, WeekDelta>();
+  private readonly leads = new Map<string, number>();
+  private readonly deals = new Map<string, number>();
+  private readonly identities = new Map<number, number>();
 
   /** Distinct week rows changed so far. */
   get weekRows(): number {
     return this.weeks.size;
   }
-
-  private readonly leads = new Map<string, number>();
-  private readonly deals = new Map<string, number>();
-  private readonly identities = new Map<number, number>();
 
   async add(tx: SqlRunner, added: readonly RolledEvent[], removed: readonly RolledEvent[]): Promise<void> {
     await addWeekDeltas(tx, this.weeks, added, removed);
@@ -192,17 +189,21 @@ class FoldChanges {
   async settle(tx: SqlRunner, workspaceId: number): Promise<void> {
     await upsertWeekDeltas(tx, workspaceId, this.weeks);
     await lockRecords(tx, workspaceId, new Set(this.leads.keys()), new Set(this.deals.keys()));
-    const revisions: Revision[] = [...this.identities].map(([identityId, at]) => ({ identityId, at }));
-    const leadIds = [...this.leads.keys()];
-    for (let i = 0; i < leadIds.length; i += RECORD_CHUNK) {
-      for (const r of await recomputeLeads(tx, workspaceId, leadIds.slice(i, i + RECORD_CHUNK))) revisions.push({ identityId: r.identityId, at: this.leads.get(r.id)! });
-    }
-    const dealIds = [...this.deals.keys()];
-    for (let i = 0; i < dealIds.length; i += RECORD_CHUNK) {
-      for (const r of await recomputeDeals(tx, workspaceId, dealIds.slice(i, i + RECORD_CHUNK))) revisions.push({ identityId: r.identityId, at: this.deals.get(r.id)! });
-    }
-    await reviseRollups(tx, workspaceId, revisions);
+    const leadRows = await inChunks([...this.leads.keys()], (ids) => recomputeLeads(tx, workspaceId, ids));
+    const dealRows = await inChunks([...this.deals.keys()], (ids) => recomputeDeals(tx, workspaceId, ids));
+    await reviseRollups(tx, workspaceId, [
+      ...[...this.identities].map(([identityId, at]) => ({ identityId, at })),
+      ...leadRows.map((r) => ({ identityId: r.identityId, at: this.leads.get(r.id)! })),
+      ...dealRows.map((r) => ({ identityId: r.identityId, at: this.deals.get(r.id)! })),
+    ]);
   }
+}
+
+/** Recomputes leads or deals RECORD_CHUNK per statement, one statement after the other. */
+async function inChunks(ids: readonly string[], recompute: (chunk: readonly string[]) => Promise<RecordRow[]>): Promise<RecordRow[]> {
+  const rows: RecordRow[] = [];
+  for (let i = 0; i < ids.length; i += RECORD_CHUNK) rows.push(...(await recompute(ids.slice(i, i + RECORD_CHUNK))));
+  return rows;
 }
 
 function earliest<K>(map: Map<K, number>, key: K, at: number): void {
@@ -447,8 +448,8 @@ export async function rebuildIdentityRollups(tx: SqlRunner, workspaceId: number,
   const leads = [...new Set(named.flatMap((r) => (r.lead_id === null ? [] : [r.lead_id])))];
   const deals = [...new Set(named.flatMap((r) => (r.deal_id === null ? [] : [r.deal_id])))];
   const rewritten = new Set(ids);
-  for (let i = 0; i < leads.length; i += RECORD_CHUNK) for (const r of await recomputeLeads(tx, workspaceId, leads.slice(i, i + RECORD_CHUNK))) rewritten.add(r.identityId);
-  for (let i = 0; i < deals.length; i += RECORD_CHUNK) for (const r of await recomputeDeals(tx, workspaceId, deals.slice(i, i + RECORD_CHUNK))) rewritten.add(r.identityId);
+  for (const r of await inChunks(leads, (chunk) => recomputeLeads(tx, workspaceId, chunk))) rewritten.add(r.identityId);
+  for (const r of await inChunks(deals, (chunk) => recomputeDeals(tx, workspaceId, chunk))) rewritten.add(r.identityId);
   // A rebuild may change any week of what it rewrote (it is also how wrong rollups are repaired).
   await reviseRollups(
     tx,

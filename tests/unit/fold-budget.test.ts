@@ -19,6 +19,11 @@ describe('a fold’s event budget', () => {
     expect(withinBudget(rows(5_000, 1), 1_000)).toEqual(['1']);
   });
 
+  it('leaves a first row larger than the budget when the transaction already holds events', () => {
+    expect(withinBudget(rows(5_000, 1), 1_000, false)).toEqual([]);
+    expect(withinBudget(rows(400, 500), 1_000, false)).toEqual(['1', '2']);
+  });
+
   it('takes nothing when nothing was claimed', () => {
     expect(withinBudget([], 1_000)).toEqual([]);
   });
