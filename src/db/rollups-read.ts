@@ -28,11 +28,11 @@ export interface TeamRollups {
   leads: { lead: string; events: LeadEventTuple[] }[];
   /** Deals the reps are named on, active since dealsFrom (one row per deal), with their latest event. */
   deals: { deal: string; lastAt: number; events: DealEventTuple[]; touches: Record<string, [number, number]> }[];
-  /** The reps' own events of the open week [cut, asOf): counted as they are. */
+  /** The reps' own events of the open week [cut, asOf): counted as they are (the detail member's alone when one is set). */
   openWeek: RawEventRecord[];
   /** Deals with events at or after asOf: their events before it, read raw (a report as of the past). */
   dealsRaw: RawEventRecord[];
-  /** Meetings and demos of the reps in [followUpFrom, asOf) on a lead or deal, and every event on those leads and deals in that span. */
+  /** Meetings and demos of the reps (the detail member's alone when one is set) in [followUpFrom, asOf) on a lead or deal, and every event on those leads and deals in that span. */
   followUps: RawEventRecord[];
 }
 
@@ -46,6 +46,13 @@ export interface TeamRollupQuery {
   leadsFrom: Date;
   dealsFrom: Date;
   followUpFrom: Date;
+  /**
+   * Set for one rep's report: the open week's own events and the follow-ups are read for this
+   * member's identities alone. Other reps' open-week counts and meetings feed only their own
+   * detail (week to date, trend, alerts), which a rep report does not compute; their leads and
+   * deals are still read, since the cohort's rates rest on them.
+   */
+  detailMemberId?: number;
 }
 
 /**
@@ -83,6 +90,7 @@ export async function loadTeamRollups(db: Database, workspaceId: number, q: Team
   if (q.memberIds.length === 0) return { identities: [], weeks: [], leads: [], deals: [], openWeek: [], dealsRaw: [], followUps: [] };
   const identityRows = await currentTeamRollups(db, workspaceId, q.memberIds, q.zone);
   const ids = identityRows.map((r) => r.id);
+  const detailIds = q.detailMemberId === undefined ? ids : identityRows.filter((r) => r.member_id === q.detailMemberId).map((r) => r.id);
   const [row] = await db.query<{
     weeks: [number, number, string, number, number][] | null;
     leads: [string, LeadEventTuple[]][] | null;
@@ -100,7 +108,7 @@ export async function loadTeamRollups(db: Database, workspaceId: number, q: Team
      ),
      meetings AS (
        SELECT e.deal_id, e.lead_id FROM activity_event e
-       WHERE e.identity_id = ANY($2::int[]) AND e.occurred_at >= $8 AND e.occurred_at < $5
+       WHERE e.identity_id = ANY($9::int[]) AND e.occurred_at >= $8 AND e.occurred_at < $5
          AND e.type IN ('meeting', 'demo') AND (e.deal_id IS NOT NULL OR e.lead_id IS NOT NULL)
      ),
      follow_ups AS (
@@ -118,9 +126,9 @@ export async function loadTeamRollups(db: Database, workspaceId: number, q: Team
        (SELECT json_agg(json_build_array(lead_id, events)) FROM leads) AS leads,
        (SELECT json_agg(json_build_array(deal_id, (extract(epoch FROM last_at) * 1000)::bigint, events, touches)) FROM deals) AS deals,
        (SELECT json_agg(${RAW_EVENT})
-        FROM activity_event e WHERE e.identity_id = ANY($2::int[]) AND e.occurred_at >= $4 AND e.occurred_at < $5) AS open_week,
+        FROM activity_event e WHERE e.identity_id = ANY($9::int[]) AND e.occurred_at >= $4 AND e.occurred_at < $5) AS open_week,
        (SELECT json_agg(${RAW_EVENT}) FROM follow_ups e) AS follow_ups`,
-    [workspaceId, ids, q.weeksFrom, q.cut, q.asOf, q.leadsFrom, q.dealsFrom, q.followUpFrom],
+    [workspaceId, ids, q.weeksFrom, q.cut, q.asOf, q.leadsFrom, q.dealsFrom, q.followUpFrom, detailIds],
   );
   const deals = (row?.deals ?? []).map(([deal, lastAt, events, touches]) => ({ deal, lastAt, events, touches }));
   const late = deals.filter((d) => d.lastAt >= q.asOf.getTime()).map((d) => d.deal);

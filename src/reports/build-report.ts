@@ -109,7 +109,7 @@ export async function repReport(db: Database, workspaceId: number, email: string
   const team = await loadTeamInput(db, workspaceId, teamName);
   const rep = team.input.reps.find((r) => r.email === normalised);
   if (!rep) throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
-  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
+  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, rep.id), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
   const mine = computeRepReportFromFacts(team.input, facts, asOf, rep.id, health);
   if (!mine) throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
   return nameRepRecords(mine, await recordInfos(db, workspaceId, repRecordRefs(mine), asOf));

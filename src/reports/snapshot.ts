@@ -148,9 +148,10 @@ export async function refreshTeamSnapshot(db: Database, workspaceId: number, tea
  * A team report's facts as of `asOf`: the team's snapshot for the week containing it, with the
  * open week's facts read from the rollups — its reps' own events since the week's start, and
  * every lead and deal with an event since then, whole (they replace the snapshot's).
+ * `detailMemberId`: the facts serve that rep's report alone (TeamRollupQuery.detailMemberId).
  */
-export async function loadReportFacts(db: Database, workspaceId: number, team: LinkTeam, asOf: Date): Promise<TeamFacts> {
-  const q = teamRollupQuery(team.input, asOf);
+export async function loadReportFacts(db: Database, workspaceId: number, team: LinkTeam, asOf: Date, detailMemberId?: number): Promise<TeamFacts> {
+  const q = { ...teamRollupQuery(team.input, asOf), detailMemberId };
   // Folds what is pending and rebuilds identities out of zone first, so the fingerprint below covers them.
   const open = await loadTeamRollups(db, workspaceId, { ...q, weeksFrom: q.cut, leadsFrom: q.cut, dealsFrom: q.cut });
   const snapshot = await teamSnapshot(db, workspaceId, team, q.cut);

@@ -27,7 +27,7 @@ import type { CohortPairs, IndicatorLink } from '../../src/metrics/correlation.j
 import { recordInfosAsOf, type RecordNameEvent } from '../../src/metrics/records.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { completeWeeks } from '../../src/metrics/windows.js';
-import { loadTeamInput, teamReport } from '../../src/reports/build-report.js';
+import { loadTeamInput, repReport, teamReport } from '../../src/reports/build-report.js';
 import { computeTeamReport, factsFromEvents, teamCohortPairs, type TeamInput } from '../../src/reports/compute.js';
 import { dataHealthJson } from '../../src/reports/data-health.js';
 import { workspaceLinks, type LinkTeam } from '../../src/reports/links.js';
@@ -243,12 +243,19 @@ export const localInstant = (at: Date, timezone: string) => new TZDate(at.getTim
 
 /**
  * The product's team report (teamReport, as the API, Slack and jobs compute it) equals the
- * oracle's, field for field, as of `asOf` with the clock at `now`; returns the report. Pass `state`
- * to reuse one reading of the workspace for several instants and teams (read after the last write).
+ * oracle's, field for field, as of `asOf` with the clock at `now`, and so does each member's rep
+ * report (repReport, which reads only what that rep's report needs); returns the team report.
+ * Pass `state` to reuse one reading of the workspace for several instants and teams (read after
+ * the last write).
  */
 export async function assertReportsEqualOracle(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, state?: OracleState): Promise<TeamReport> {
   const product = await teamReport(db, workspaceId, teamName, asOf, now);
   const oracle = oracleTeamReport(state ?? (await readOracleState(db, workspaceId)), teamName, asOf, now);
-  assertSameReport(product, oracle, `workspace ${workspaceId}, team ${teamName}, as of ${asOf.toISOString()} (${localInstant(asOf, product.timezone)}), now ${now.toISOString()}`);
+  const context = `workspace ${workspaceId}, team ${teamName}, as of ${asOf.toISOString()} (${localInstant(asOf, product.timezone)}), now ${now.toISOString()}`;
+  assertSameReport(product, oracle, context);
+  for (const member of oracle.members) {
+    const differences = jsonDifferences(await repReport(db, workspaceId, member.rep.email, asOf, now), member);
+    if (differences.length > 0) throw new Error(`${context}: the rep report of ${member.rep.email} differs from the raw oracle's at:\n  ${differences.join('\n  ')}`);
+  }
   return product;
 }
