@@ -162,10 +162,20 @@ export async function loadTeamRollups(db: Database, workspaceId: number, q: Team
  * `weekEnd` has been made since, while the identities stay the same. Call it after folding (a
  * report folds before it reads).
  */
-export async function rollupRevisions(db: SqlRunner, workspaceId: number, scopes: readonly { teamId: number; memberIds: readonly number[]; weekEnd: Date }[]): Promise<Map<number, string>> {
+export async function rollupRevisions(db: SqlRunner, workspaceId: number, scopes: readonly RevisionScope[]): Promise<Map<number, string>> {
   if (scopes.length === 0) return new Map();
-  const rows = await db.query<{ team_id: number; fingerprint: string }>(
-    `SELECT s.team_id, md5(coalesce(i.identities, '') || '|' || r.revisions) AS fingerprint
+  const rows = await db.query<{ team_id: number; fingerprint: string }>(REVISIONS_SQL, [workspaceId, revisionScopes(scopes)]);
+  return new Map(rows.map((r) => [r.team_id, r.fingerprint]));
+}
+
+export interface RevisionScope {
+  teamId: number;
+  memberIds: readonly number[];
+  weekEnd: Date;
+}
+
+/** rollupRevisions' statement, for statements that read by its fingerprints: $1 the workspace, $2 revisionScopes(scopes); a row (team_id, fingerprint) per scope. */
+export const REVISIONS_SQL = `SELECT s.team_id, md5(coalesce(i.identities, '') || '|' || r.revisions) AS fingerprint
      FROM jsonb_to_recordset($2::jsonb) AS s(team_id int, member_ids int[], week_end timestamptz)
      CROSS JOIN LATERAL (
        SELECT string_agg(id || ':' || member_id || ':' || coalesce(rollup_zone, ''), ',' ORDER BY id) AS identities, array_agg(id) AS ids
@@ -173,8 +183,7 @@ export async function rollupRevisions(db: SqlRunner, workspaceId: number, scopes
      ) i
      CROSS JOIN LATERAL (
        SELECT coalesce(sum(v.revision), 0)::text AS revisions FROM rollup_revision v WHERE v.identity_id = ANY(i.ids) AND v.week_start < s.week_end
-     ) r`,
-    [workspaceId, JSON.stringify(scopes.map((s) => ({ team_id: s.teamId, member_ids: s.memberIds, week_end: s.weekEnd })))],
-  );
-  return new Map(rows.map((r) => [r.team_id, r.fingerprint]));
-}
+     ) r`;
+
+/** REVISIONS_SQL's $2. */
+export const revisionScopes = (scopes: readonly RevisionScope[]): string => JSON.stringify(scopes.map((s) => ({ team_id: s.teamId, member_ids: s.memberIds, week_end: s.weekEnd })));

@@ -1,13 +1,24 @@
 import { sql } from 'kysely';
 import type { SqlRunner } from './client.js';
+import { REVISIONS_SQL, revisionScopes, type RevisionScope } from './rollups-read.js';
 
 /** How long a team's snapshots of past weeks are kept after a newer one is written (reports of the past rebuild theirs). */
 const KEEP_PAST_DAYS = 14;
 
-/** The body of a team's snapshot for the week starting at `weekStart`, when it was built from what `fingerprint` names; else null. */
-export async function readTeamSnapshot(db: SqlRunner, teamId: number, weekStart: Date, fingerprint: string): Promise<unknown> {
-  const row = await db.kysely.selectFrom('team_snapshot').select('body').where('team_id', '=', teamId).where('week_start', '=', weekStart).where('fingerprint', '=', fingerprint).executeTakeFirst();
-  return row?.body ?? null;
+/**
+ * The fingerprint a team's snapshot for the week starting at `scope.weekEnd` must carry —
+ * `configFingerprint` and rollupRevisions' fingerprint of the scope — and the body kept under it,
+ * or null, in one statement.
+ */
+export async function readCurrentTeamSnapshot(db: SqlRunner, workspaceId: number, scope: RevisionScope, configFingerprint: string): Promise<{ fingerprint: string; body: unknown }> {
+  const [row] = await db.query<{ fingerprint: string; body: unknown }>(
+    `WITH f AS (${REVISIONS_SQL})
+     SELECT $3 || '/' || f.fingerprint AS fingerprint, s.body
+     FROM f LEFT JOIN team_snapshot s ON s.team_id = f.team_id AND s.week_start = $4 AND s.fingerprint = $3 || '/' || f.fingerprint`,
+    [workspaceId, revisionScopes([scope]), configFingerprint, scope.weekEnd],
+  );
+  if (!row) throw new Error(`no rollup fingerprint for team ${scope.teamId}`);
+  return { fingerprint: row.fingerprint, body: row.body ?? null };
 }
 
 /** Whether the team's snapshot for the week starting at `weekStart` was built from what `fingerprint` names (its body is not read). */

@@ -99,6 +99,30 @@ export async function readTeamInputRow(db: SqlRunner, workspaceId: number, teamN
   return row ? teamInputRow(row) : null;
 }
 
+/**
+ * The active team whose active rep the member with this (lower-cased) email is, read as
+ * readTeamInputRow reads a team, in one query: the oldest member of that email and their first
+ * rep membership of an active team, as readRepMember's reader picks them. Null when there is none.
+ */
+export async function readRepTeamInputRow(db: SqlRunner, workspaceId: number, email: string): Promise<TeamInputRow | null> {
+  const row = await teamInputQuery(db, workspaceId)
+    .where('t.id', '=', (eb) =>
+      eb
+        .selectFrom('team_membership as tm')
+        .innerJoin('team as rt', 'rt.id', 'tm.team_id')
+        .innerJoin('member as m', 'm.id', 'tm.member_id')
+        .select('tm.team_id')
+        .where('m.id', '=', (inner) => inner.selectFrom('member').select('id').where('workspace_id', '=', workspaceId).where('email', '=', email).orderBy('id').limit(1))
+        .where('m.active', '=', true)
+        .where('tm.role', '=', 'rep')
+        .where('rt.active', '=', true)
+        .orderBy('tm.id')
+        .limit(1),
+    )
+    .executeTakeFirst();
+  return row ? teamInputRow(row) : null;
+}
+
 /** Every active team of the workspace, by name, in one query. */
 export async function readActiveTeamInputRows(db: SqlRunner, workspaceId: number): Promise<TeamInputRow[]> {
   const rows = await teamInputQuery(db, workspaceId).where('t.active', '=', true).orderBy('t.name').execute();

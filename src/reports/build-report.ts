@@ -2,7 +2,7 @@ import { readTeamSettings } from '../config/apply.js';
 import { PERFORMANCE_METRICS } from '../config/coaching.js';
 import type { Database } from '../db/client.js';
 import { recordInfos } from '../db/record-names.js';
-import { activeTeamNames, readActiveTeamInputRows, readRepMember, readTeamInputRow, type TeamInputRow } from '../db/team-input-repo.js';
+import { activeTeamNames, readActiveTeamInputRows, readRepMember, readRepTeamInputRow, readTeamInputRow, type TeamInputRow } from '../db/team-input-repo.js';
 import { PacerError } from '../errors.js';
 import { clip, quote } from '../text.js';
 import { CORE_TOUCH_TYPES } from '../ingest/event-types.js';
@@ -102,15 +102,20 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
 
 /**
  * A rep's report: their team's windows are computed whole, since baselines come from the team's
- * top performers, and the rest for the rep alone (the team report's member for them).
+ * top performers, and the rest for the rep alone (the team report's member for them). The rep's
+ * team is read with the team in one query; repTeamOf says why when there is none.
  */
 export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf): Promise<RepReport> {
-  const { team: teamName, email: normalised } = await repTeamOf(db, workspaceId, email);
-  const team = await loadTeamInput(db, workspaceId, teamName);
-  const rep = team.input.reps.find((r) => r.email === normalised);
-  if (!rep) throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
+  const normalised = email.toLowerCase();
+  const row = await readRepTeamInputRow(db, workspaceId, normalised);
+  const team = row && { id: row.id, input: teamInput(row) };
+  const rep = team?.input.reps.find((r) => r.email === normalised);
+  if (!team || !rep) {
+    const { team: teamName } = await repTeamOf(db, workspaceId, email);
+    throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
+  }
   const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, rep.id), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
   const mine = computeRepReportFromFacts(team.input, facts, asOf, rep.id, health);
-  if (!mine) throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
+  if (!mine) throw new NotFoundError(`${email} is not a rep of ${team.input.name}.`);
   return nameRepRecords(mine, await recordInfos(db, workspaceId, repRecordRefs(mine), asOf));
 }

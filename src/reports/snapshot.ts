@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.js';
 import { currentTeamRollups, loadTeamRollups, rollupRevisions } from '../db/rollups-read.js';
-import { hasTeamSnapshot, keepTeamSnapshot, readTeamSnapshot } from '../db/snapshot-repo.js';
+import { hasTeamSnapshot, keepTeamSnapshot, readCurrentTeamSnapshot } from '../db/snapshot-repo.js';
 import type { LeadRecord } from '../metrics/leads.js';
 import type { MetricEvent } from '../metrics/types.js';
 import { settleFacts, type SettledDeal, type TeamFacts } from './compute.js';
@@ -122,11 +122,11 @@ async function buildTeamSnapshot(db: Database, workspaceId: number, team: LinkTe
 
 /** The team's snapshot for the week starting at `weekStart`: the kept one while its fingerprint holds, else built from the rollups and kept. */
 async function teamSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date): Promise<Snapshot> {
-  // Read before the rollups the body is built from: a body never rests on rollups older than its fingerprint says.
-  const fingerprint = await snapshotFingerprint(db, workspaceId, team, weekStart);
-  const kept = await readTeamSnapshot(db, team.id, weekStart, fingerprint);
+  // The fingerprint is read before the rollups a body is built from: a body never rests on rollups older than its fingerprint says.
+  const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: weekStart };
+  const kept = await readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input));
   // A built body is decoded as a later report reads it back, so that every report of the week computes from the same facts.
-  return decode(kept !== null ? (kept as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, fingerprint));
+  return decode(kept.body !== null ? (kept.body as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, kept.fingerprint));
 }
 
 /**

@@ -75,6 +75,12 @@ describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
     await expect(repReport(db, ws, 'mgr@example.com', SCENARIO_AS_OF)).rejects.toThrow('mgr@example.com is a manager (Central); ask for a team report instead.');
     await expect(repReport(db, ws, 'nobody@example.com', SCENARIO_AS_OF)).rejects.toThrow('No member with email nobody@example.com');
     await expect(teamReport(db, ws, 'Nowhere', SCENARIO_AS_OF)).rejects.toThrow('No team "Nowhere" in this workspace; teams: Central.');
+    // A deactivated rep still has their membership: the message says they left, not that they are unknown.
+    await db.query("UPDATE member SET active = false WHERE workspace_id = $1 AND email = 'ben@example.com'", [ws]);
+    await expect(repReport(db, ws, 'ben@example.com', SCENARIO_AS_OF)).rejects.toThrow('ben@example.com is no longer active.');
+    // A rep of an inactive team only: none of their teams is active.
+    await db.query("UPDATE team SET active = false WHERE workspace_id = $1 AND name = 'Central'", [ws]);
+    await expect(repReport(db, ws, 'cara@example.com', SCENARIO_AS_OF)).rejects.toThrow('cara@example.com is not a rep of any active team.');
   });
 });
 
