@@ -62,7 +62,7 @@ export interface JobsWorkerResult {
   peakRssMb: number | null;
   openDatabaseMs: number;
   /** The team-snapshots job run before runWeekly (not in the run's figures): its summary, seconds and the worker's VmHWM after it. */
-  snapshotsJob: { teams: number; built: number; failed: number; seconds: number; peakRssMb: number | null };
+  snapshotsJob: { teams: number; built: number; pacesKept: number; failed: number; seconds: number; peakRssMb: number | null };
 }
 
 const log = (message: string): void => {
@@ -187,7 +187,7 @@ try {
   const snapshotsStarted = performance.now();
   const snapshotsSummary = await runTeamSnapshots(db, logger, asOf);
   const snapshotsJob = { ...snapshotsSummary, seconds: round((performance.now() - snapshotsStarted) / 1000), peakRssMb: selfPeakRssMb() };
-  log(`team-snapshots job: ${snapshotsJob.built} of ${snapshotsJob.teams} teams built, links computed, in ${snapshotsJob.seconds} s`);
+  log(`team-snapshots job: ${snapshotsJob.built} of ${snapshotsJob.teams} teams built, ${snapshotsJob.pacesKept} teams' paces of a week earlier kept, links computed, in ${snapshotsJob.seconds} s`);
   log(`runWeekly(${job.kinds.join(', ')}) as of ${asOf.toISOString()}, immediately`);
   const cpuStart = process.cpuUsage();
   started = performance.now();

@@ -156,13 +156,14 @@ const rollupFold: JobDefinition<'rollup-fold', 'database'> = {
 
 const teamSnapshots: JobDefinition<'team-snapshots', 'database'> = {
   id: 'team-snapshots',
-  description: 'builds each team’s snapshot, and the week’s links, when its week turns or a late event makes it stale, so reports rarely build them',
+  description:
+    'builds each team’s snapshot, and the week’s links, when its week turns or a late event makes it stale, so reports rarely build them; keeps the paces of a week earlier where none were kept',
   needs: 'database',
   schedule: { cron: EVERY_MINUTE, says: 'every minute' },
   lease: { ms: null, says: 'none: a kept current snapshot is not rebuilt; processes start from a random team, and of two building one team at once the later row stays' },
   run: async (ctx, { now }) => {
     const summary = await (await import('./team-snapshots.js')).runTeamSnapshots(ctx.db, ctx.logger, now);
-    return { summary: { ...summary }, notable: summary.built > 0 || summary.failed > 0 };
+    return { summary: { ...summary }, notable: summary.built > 0 || summary.pacesKept > 0 || summary.failed > 0 };
   },
 };
 

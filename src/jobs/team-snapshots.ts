@@ -5,18 +5,23 @@ import type { Logger } from '../logger.js';
 import { loadWorkspaceTeams } from '../reports/build-report.js';
 import { keptTeamLinks } from '../reports/links.js';
 import { refreshTeamSnapshot } from '../reports/snapshot.js';
+import { hasTeamPaces } from '../db/team-paces-repo.js';
+import { pacesAWeekEarlier, weekBeforeEnd } from './paces.js';
 
 export interface TeamSnapshotsSummary {
   teams: number;
   /** Snapshots built (the rest were current). */
   built: number;
-  /** Teams whose snapshot, and workspaces whose links, could not be built. */
+  /** Teams whose paces of a week earlier were computed and kept (none were: a first week, a new team). */
+  pacesKept: number;
+  /** Teams whose snapshot or paces, and workspaces whose links, could not be built. */
   failed: number;
 }
 
 /**
  * Keeps every active team's snapshot for its current week built (docs/rollups.md "Team
- * snapshots"), and the week's links computed: when a team's week turns, or a late event or
+ * snapshots"), the paces of a week earlier kept where none were (a built snapshot is the sign
+ * that a team's week turned), and the week's links computed: when a team's week turns, or a late event or
  * config change makes its kept one stale, the job builds it, so that reports (and the weekly
  * messages) read them instead of paying for the build. Teams are
  * taken from a random one on: processes running the job at the same second mostly build
@@ -24,17 +29,31 @@ export interface TeamSnapshotsSummary {
  * own meanwhile).
  */
 export async function runTeamSnapshots(db: Database, logger: Logger, now: Date): Promise<TeamSnapshotsSummary> {
-  const summary: TeamSnapshotsSummary = { teams: 0, built: 0, failed: 0 };
+  const summary: TeamSnapshotsSummary = { teams: 0, built: 0, pacesKept: 0, failed: 0 };
   for (const workspace of await listWorkspaces(db)) {
     const teams = await loadWorkspaceTeams(db, workspace.id);
     const from = teams.length > 0 ? randomInt(teams.length) : 0;
     for (const team of [...teams.slice(from), ...teams.slice(0, from)]) {
       summary.teams += 1;
       try {
-        if (await refreshTeamSnapshot(db, workspace.id, team, now)) summary.built += 1;
+        if (!(await refreshTeamSnapshot(db, workspace.id, team, now))) continue;
+        summary.built += 1;
       } catch (err) {
         summary.failed += 1;
         logger.error({ err, workspace: workspace.slackTeamId, team: team.input.name }, 'could not build the team snapshot; its reports build it, and the next run retries');
+        continue;
+      }
+      // A week that turns with no paces kept a week earlier (the team's first, or a new team):
+      // computed now, so that the weekly messages' "who improved" reads them instead.
+      try {
+        const week = { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn };
+        if (!(await hasTeamPaces(db, team.id, weekBeforeEnd(now, week)))) {
+          await pacesAWeekEarlier(db, workspace.id, { id: team.id, name: team.input.name, week }, now, true);
+          summary.pacesKept += 1;
+        }
+      } catch (err) {
+        summary.failed += 1;
+        logger.error({ err, workspace: workspace.slackTeamId, team: team.input.name }, 'could not keep the paces of a week earlier; the weekly run computes them');
       }
     }
     // Then the week's links: when the week has turned, asking for one team's computes and keeps

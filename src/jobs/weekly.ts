@@ -7,7 +7,7 @@ import { claimDelivery, markFailed, recordSkipped, settledKeys } from '../db/del
 import { recordTeamStaleness } from '../db/data-health-repo.js';
 import { connectedWorkspaces } from '../db/workspace-repo.js';
 import { loadRoster, type RosterTeam } from '../db/roster-repo.js';
-import { keepTeamPaces, readTeamPaces, type KeptTeamPaces } from '../db/team-paces-repo.js';
+import { keepTeamPaces } from '../db/team-paces-repo.js';
 import { teamLinks, teamReport } from '../reports/build-report.js';
 import type { AlertJson, TeamReport } from '../reports/types.js';
 import type { SlackMessage } from '../slack/answer-within.js';
@@ -20,21 +20,17 @@ import { scopeWatch } from '../slack/scope-watch.js';
 import { appHomeUrlFor } from '../slack/workspace.js';
 import { addSummaries, emptySummary, type JobContext, type JobSummary } from './context.js';
 import { lastWeekEnd } from './due.js';
+import { pacesAWeekEarlier, pacesOf } from './paces.js';
 import { planWeekly, type PlannedMessage, type WeeklyKind } from './plan.js';
 import { postingQueue } from './posting-queue.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** What "who improved" needs of a report: each rep's leading paces, kept for next week. */
-function pacesOf(report: TeamReport): KeptTeamPaces {
-  return { asOf: new Date(report.asOf), reps: report.members.map((m) => ({ email: m.rep.email, leading: m.leading.map(({ key, pace, n }) => ({ key, pace, n })) })) };
-}
-
 /**
  * The team's report as of now, computed at most once per run, and each rep's paces a week earlier
- * for "who improved": the ones kept when last week's messages were computed, or (none kept: a
- * first run, a new team) a report as of a week earlier. A real run keeps what it computed; a dry
- * run writes nothing.
+ * for "who improved" (pacesAWeekEarlier: usually kept by last week's run, or by the
+ * team-snapshots job when the week turned). A real run keeps what it computed; a dry run writes
+ * nothing.
  */
 function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now: Date, linksWarmed: Promise<unknown>) {
   const weekEnd = lastWeekEnd(now, team.week);
@@ -43,11 +39,8 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
     return report;
   };
   const aWeekEarlier = async (): Promise<PacesAWeekEarlier> => {
-    const end = lastWeekEnd(new Date(weekEnd.getTime() - 1), team.week);
-    const kept = await readTeamPaces(ctx.db, team.id, end);
-    if (kept) return { members: kept.reps.map((r) => ({ rep: { email: r.email }, leading: r.leading })) };
-    // Without links: paces do not depend on them, and last week's links cost every team's permutation tests again.
-    return keep(end, await teamReport(ctx.db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now, { links: false }));
+    const paces = await pacesAWeekEarlier(ctx.db, workspaceId, { id: team.id, name: team.name, week: team.week }, now, !ctx.dryRun);
+    return { members: paces.reps.map((r) => ({ rep: { email: r.email }, leading: r.leading })) };
   };
   let current: Promise<TeamReport> | undefined;
   let withLinks: Promise<TeamReport> | undefined;
