@@ -31,8 +31,10 @@ function wallClock(at: number, timezone: string): number {
 
 /** Ramp week at `at`: ⌊(at − start) ÷ 7 days⌋ + 1, counted on the team's wall clock; ≤ 0 before the start. */
 export function rampWeek(at: number, start: number, timezone: string): number {
-  return Math.floor((wallClock(at, timezone) - wallClock(start, timezone)) / WEEK) + 1;
+  return weekOnWallClock(wallClock(at, timezone), wallClock(start, timezone));
 }
+
+const weekOnWallClock = (at: number, start: number) => Math.floor((at - start) / WEEK) + 1;
 
 /** Share of the baseline expected in ramp week w: w ÷ R or the curve's entry; 1 after ramping, 0 before the start. */
 export function rampShare(week: number, s: RampSettings): number {
@@ -65,8 +67,9 @@ export function meanWeeklyShare(weeks: readonly Interval[], start: number, timez
 export function meanPeriodShare(period: Interval, start: number, timezone: string, s: RampSettings): number {
   let sum = 0;
   let days = 0;
+  const startWall = wallClock(start, timezone);
   for (let at = period.start.getTime(); at < period.end.getTime(); at += DAY) {
-    sum += rampShare(rampWeek(at, start, timezone), s);
+    sum += rampShare(weekOnWallClock(wallClock(at, timezone), startWall), s);
     days += 1;
   }
   return days === 0 ? 1 : sum / days;

@@ -257,7 +257,14 @@ function computeTeam(
     const weeks = trendSpan.slice(i, i + t.rateWeeks);
     return { start: weeks[0]!.start, end: weeks[weeks.length - 1]!.end, weeks };
   });
-  const fmt = (d: Date | number) => instantIn(team.timezone, d);
+  // Every member shows the same windows and as-of instant: each instant is formatted once (zone arithmetic is costly).
+  const formatted = new Map<number, string>();
+  const fmt = (d: Date | number) => {
+    const at = typeof d === 'number' ? d : d.getTime();
+    let text = formatted.get(at);
+    if (text === undefined) formatted.set(at, (text = instantIn(team.timezone, at)));
+    return text;
+  };
   const windowJson = (w: WeekWindow): WindowJson => ({ start: fmt(w.start), end: fmt(w.end), weeks: w.weeks.length });
 
   const sorted = chronological(facts.counted, at);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cohort, medianOf, rank, topCount, topPerformers } from '../../src/metrics/baselines.js';
 import { indicatorLink } from '../../src/metrics/correlation.js';
@@ -23,6 +24,22 @@ describe('median', () => {
     expect(median([])).toBeNull();
     expect(medianOf([null, 4, null, 2])).toBe(3);
     expect(medianOf([null])).toBeNull();
+  });
+
+  it('is the middle of the values sorted by a numeric comparison, whatever their order and sign', () => {
+    const reference = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), { minLength: 1, maxLength: 60 }), (values) => {
+        // === : a typed array sorts -0 before 0 where a comparator keeps their order; JSON shows both as 0.
+        const [got, want] = [median(values), reference(values)];
+        expect(got === want, `median(${JSON.stringify(values)}) = ${got}, not ${want}`).toBe(true);
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 5_000 },
+    );
   });
 });
 
