@@ -7,24 +7,24 @@ const KEEP_PAST_DAYS = 14;
 
 /**
  * The fingerprint a team's snapshot for the week starting at `scope.weekEnd` must carry —
- * `configFingerprint` and rollupRevisions' fingerprint of the scope — and the body kept under it,
- * or null, in one statement.
+ * `configFingerprint` and rollupRevisions' fingerprint of the scope — and whether one is kept
+ * under it, in one statement; with `withBody`, its body too (else null: the job only checks).
  */
-export async function readCurrentTeamSnapshot(db: SqlRunner, workspaceId: number, scope: RevisionScope, configFingerprint: string): Promise<{ fingerprint: string; body: unknown }> {
-  const [row] = await db.query<{ fingerprint: string; body: unknown }>(
+export async function readCurrentTeamSnapshot(
+  db: SqlRunner,
+  workspaceId: number,
+  scope: RevisionScope,
+  configFingerprint: string,
+  withBody: boolean,
+): Promise<{ fingerprint: string; kept: boolean; body: unknown }> {
+  const [row] = await db.query<{ fingerprint: string; kept: boolean; body: unknown }>(
     `WITH f AS (${REVISIONS_SQL})
-     SELECT $3 || '/' || f.fingerprint AS fingerprint, s.body
+     SELECT $3 || '/' || f.fingerprint AS fingerprint, s.team_id IS NOT NULL AS kept, CASE WHEN $5 THEN s.body END AS body
      FROM f LEFT JOIN team_snapshot s ON s.team_id = f.team_id AND s.week_start = $4 AND s.fingerprint = $3 || '/' || f.fingerprint`,
-    [workspaceId, revisionScopes([scope]), configFingerprint, scope.weekEnd],
+    [workspaceId, revisionScopes([scope]), configFingerprint, scope.weekEnd, withBody],
   );
   if (!row) throw new Error(`no rollup fingerprint for team ${scope.teamId}`);
-  return { fingerprint: row.fingerprint, body: row.body ?? null };
-}
-
-/** Whether the team's snapshot for the week starting at `weekStart` was built from what `fingerprint` names (its body is not read). */
-export async function hasTeamSnapshot(db: SqlRunner, teamId: number, weekStart: Date, fingerprint: string): Promise<boolean> {
-  const row = await db.kysely.selectFrom('team_snapshot').select('team_id').where('team_id', '=', teamId).where('week_start', '=', weekStart).where('fingerprint', '=', fingerprint).executeTakeFirst();
-  return row !== undefined;
+  return { fingerprint: row.fingerprint, kept: row.kept, body: row.body ?? null };
 }
 
 /**

@@ -21,12 +21,6 @@ export async function readTeamPaces(db: SqlRunner, teamId: number, weekEnd: Date
   return row ? { asOf: row.as_of, reps: row.paces } : null;
 }
 
-/** Whether paces are kept for the team's complete week ending at `weekEnd` (none are read). */
-export async function hasTeamPaces(db: SqlRunner, teamId: number, weekEnd: Date): Promise<boolean> {
-  const row = await db.kysely.selectFrom('team_paces').select('team_id').where('team_id', '=', teamId).where('week_end', '=', weekEnd).executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Keeps a team's paces for the complete week ending at `weekEnd`. Of two computations of the same
  * week (the nudges' run and the digests' an hour later, or two processes), the one as of the later

@@ -20,14 +20,20 @@ export function weekBeforeEnd(now: Date, week: WeekSettings): Date {
 /**
  * The team's paces a week before `now`, as "who improved" compares them: the ones kept for the
  * week before its last (by last week's run), or, none kept (a first run, a new team), those of a
- * report as of a week earlier, kept unless `keep` is false (a dry run writes nothing).
+ * report as of a week earlier (`computed`), kept unless `keep` is false (a dry run writes nothing).
  */
-export async function pacesAWeekEarlier(db: Database, workspaceId: number, team: { id: number; name: string; week: WeekSettings }, now: Date, keep: boolean): Promise<KeptTeamPaces> {
+export async function pacesAWeekEarlier(
+  db: Database,
+  workspaceId: number,
+  team: { id: number; name: string; week: WeekSettings },
+  now: Date,
+  keep: boolean,
+): Promise<{ paces: KeptTeamPaces; computed: boolean }> {
   const end = weekBeforeEnd(now, team.week);
   const kept = await readTeamPaces(db, team.id, end);
-  if (kept) return kept;
+  if (kept) return { paces: kept, computed: false };
   // Without links: paces do not depend on them, and last week's links cost every team's permutation tests again.
   const paces = pacesOf(await teamReport(db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now, { links: false }));
   if (keep) await keepTeamPaces(db, team.id, end, paces);
-  return paces;
+  return { paces, computed: true };
 }

@@ -5,8 +5,7 @@ import type { Logger } from '../logger.js';
 import { loadWorkspaceTeams } from '../reports/build-report.js';
 import { keptTeamLinks } from '../reports/links.js';
 import { refreshTeamSnapshot } from '../reports/snapshot.js';
-import { hasTeamPaces } from '../db/team-paces-repo.js';
-import { pacesAWeekEarlier, weekBeforeEnd } from './paces.js';
+import { pacesAWeekEarlier } from './paces.js';
 
 export interface TeamSnapshotsSummary {
   teams: number;
@@ -47,10 +46,7 @@ export async function runTeamSnapshots(db: Database, logger: Logger, now: Date):
       // computed now, so that the weekly messages' "who improved" reads them instead.
       try {
         const week = { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn };
-        if (!(await hasTeamPaces(db, team.id, weekBeforeEnd(now, week)))) {
-          await pacesAWeekEarlier(db, workspace.id, { id: team.id, name: team.input.name, week }, now, true);
-          summary.pacesKept += 1;
-        }
+        if ((await pacesAWeekEarlier(db, workspace.id, { id: team.id, name: team.input.name, week }, now, true)).computed) summary.pacesKept += 1;
       } catch (err) {
         summary.failed += 1;
         logger.error({ err, workspace: workspace.slackTeamId, team: team.input.name }, 'could not keep the paces of a week earlier; the weekly run computes them');

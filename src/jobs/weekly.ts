@@ -39,7 +39,7 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
     return report;
   };
   const aWeekEarlier = async (): Promise<PacesAWeekEarlier> => {
-    const paces = await pacesAWeekEarlier(ctx.db, workspaceId, { id: team.id, name: team.name, week: team.week }, now, !ctx.dryRun);
+    const { paces } = await pacesAWeekEarlier(ctx.db, workspaceId, { id: team.id, name: team.name, week: team.week }, now, !ctx.dryRun);
     return { members: paces.reps.map((r) => ({ rep: { email: r.email }, leading: r.leading })) };
   };
   let current: Promise<TeamReport> | undefined;

@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.js';
-import { currentTeamRollups, loadTeamRollups, rollupRevisions } from '../db/rollups-read.js';
-import { hasTeamSnapshot, keepTeamSnapshot, readCurrentTeamSnapshot } from '../db/snapshot-repo.js';
+import { currentTeamRollups, loadTeamRollups } from '../db/rollups-read.js';
+import { keepTeamSnapshot, readCurrentTeamSnapshot } from '../db/snapshot-repo.js';
 import type { LeadRecord } from '../metrics/leads.js';
 import type { MetricEvent } from '../metrics/types.js';
 import { settleFacts, type SettledDeal, type TeamFacts } from './compute.js';
@@ -102,13 +102,15 @@ function decode(b: SnapshotBody): Snapshot {
 }
 
 /**
- * What a snapshot for the week starting at `weekStart` is built from: the team's config, and its
- * reps' identities and the revision counts of their rollups before `weekStart` (rollupRevisions,
- * as for kept links). Call it after folding.
+ * The fingerprint a snapshot for the week starting at `weekStart` is kept under — the team's
+ * config, and its reps' identities and the revision counts of their rollups before `weekStart`
+ * (rollupRevisions, as for kept links) — and whether one is kept under it (`withBody`: its body).
+ * Call it after folding, and before reading the rollups a body is built from: a body never rests
+ * on rollups older than its fingerprint says.
  */
-async function snapshotFingerprint(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date): Promise<string> {
-  const rollups = await rollupRevisions(db, workspaceId, [{ teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: weekStart }]);
-  return `${configFingerprint(team.input)}/${rollups.get(team.id) ?? ''}`;
+function currentSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date, withBody: boolean) {
+  const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: weekStart };
+  return readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), withBody);
 }
 
 /** Builds the team's snapshot for the week starting at `weekStart` from the rollups, and keeps it under `fingerprint`. */
@@ -122,11 +124,9 @@ async function buildTeamSnapshot(db: Database, workspaceId: number, team: LinkTe
 
 /** The team's snapshot for the week starting at `weekStart`: the kept one while its fingerprint holds, else built from the rollups and kept. */
 async function teamSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date): Promise<Snapshot> {
-  // The fingerprint is read before the rollups a body is built from: a body never rests on rollups older than its fingerprint says.
-  const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: weekStart };
-  const kept = await readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input));
+  const kept = await currentSnapshot(db, workspaceId, team, weekStart, true);
   // A built body is decoded as a later report reads it back, so that every report of the week computes from the same facts.
-  return decode(kept.body !== null ? (kept.body as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, kept.fingerprint));
+  return decode(kept.kept ? (kept.body as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, kept.fingerprint));
 }
 
 /**
@@ -138,9 +138,9 @@ export async function refreshTeamSnapshot(db: Database, workspaceId: number, tea
   const q = teamRollupQuery(team.input, now);
   if (q.memberIds.length === 0) return false;
   await currentTeamRollups(db, workspaceId, q.memberIds, q.zone);
-  const fingerprint = await snapshotFingerprint(db, workspaceId, team, q.cut);
-  if (await hasTeamSnapshot(db, team.id, q.cut, fingerprint)) return false;
-  await buildTeamSnapshot(db, workspaceId, team, q.cut, fingerprint);
+  const current = await currentSnapshot(db, workspaceId, team, q.cut, false);
+  if (current.kept) return false;
+  await buildTeamSnapshot(db, workspaceId, team, q.cut, current.fingerprint);
   return true;
 }
 
