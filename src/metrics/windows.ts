@@ -40,13 +40,28 @@ function remembered(key: string, compute: () => number[]): number[] {
   return answer;
 }
 
+/**
+ * Per zone and week start, the last week weekContaining answered: most instants asked about fall
+ * in the week before them (a server's clock moves by milliseconds between asks, so the answers
+ * by instant above rarely serve it).
+ */
+const lastWeeks = new Map<string, [number, number]>();
+
 /** The week (in the team's zone) that contains `t`. */
 export function weekContaining(t: Date, s: WeekSettings): Interval {
-  const [start, end] = remembered(`week|${t.getTime()}|${s.timezone}|${s.weekStartsOn}`, () => {
-    const zone = tz(s.timezone);
-    const from = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
-    return [from.getTime(), addWeeks(from, 1, { in: zone }).getTime()];
-  });
+  const zoneKey = `${s.timezone}|${s.weekStartsOn}`;
+  const at = t.getTime();
+  const last = lastWeeks.get(zoneKey);
+  const [start, end] =
+    last && last[0] <= at && at < last[1]
+      ? last
+      : remembered(`week|${at}|${zoneKey}`, () => {
+          const zone = tz(s.timezone);
+          const from = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+          return [from.getTime(), addWeeks(from, 1, { in: zone }).getTime()];
+        });
+  if (lastWeeks.size >= 1_000) lastWeeks.clear();
+  lastWeeks.set(zoneKey, [start!, end!]);
   return { start: new Date(start!), end: new Date(end!) };
 }
 
@@ -55,12 +70,13 @@ export function weekContaining(t: Date, s: WeekSettings): Interval {
  * has ended, so at exactly a week's start the week just ended is the last complete one.
  */
 export function completeWeeks(t: Date, count: number, s: WeekSettings): WeekWindow {
+  const current = weekContaining(t, s).start;
   // Week boundaries, oldest first: count + 1 of them, the last being the current week's start.
-  const bounds = remembered(`complete|${t.getTime()}|${count}|${s.timezone}|${s.weekStartsOn}`, () => {
+  const bounds = remembered(`complete|${current.getTime()}|${count}|${s.timezone}|${s.weekStartsOn}`, () => {
     const zone = tz(s.timezone);
-    const current = startOfWeek(t, { weekStartsOn: s.weekStartsOn, in: zone });
+    const from = new TZDate(current.getTime(), s.timezone);
     const out: number[] = [];
-    for (let i = count; i >= 0; i -= 1) out.push(addWeeks(current, -i, { in: zone }).getTime());
+    for (let i = count; i >= 0; i -= 1) out.push(addWeeks(from, -i, { in: zone }).getTime());
     return out;
   });
   const weeks: Interval[] = [];

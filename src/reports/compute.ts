@@ -92,7 +92,6 @@ interface RepState {
   /** Each indicator over its own window (docs/metrics.md, rev 2): counts over the cadence window, the rest over the rate window. */
   current: Map<string, IndicatorValue>;
   baseline: Map<string, IndicatorValue>;
-  laggingCadence: Lagging;
   laggingBaseline: Lagging;
   performance: number | null;
   events: MetricEvent[];
@@ -199,12 +198,12 @@ export function factsFromEvents(events: readonly MetricEvent[]): TeamFacts {
  * caller (src/reports/data-health.ts: it needs received times and Pacer's clock).
  */
 export function computeTeamReport(team: TeamInput, events: readonly MetricEvent[], asOf: Date, links?: readonly IndicatorLink[], dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED): TeamReport {
-  return computeTeam(team, factsFromEvents(events), asOf, links, dataHealth).report;
+  return computeTeam(team, factsFromEvents(events), asOf, links, dataHealth).report();
 }
 
 /** computeTeamReport from facts read apart (src/reports/team-facts.ts). */
 export function computeTeamReportFromFacts(team: TeamInput, facts: TeamFacts, asOf: Date, links?: readonly IndicatorLink[], dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED): TeamReport {
-  return computeTeam(team, facts, asOf, links, dataHealth).report;
+  return computeTeam(team, facts, asOf, links, dataHealth).report();
 }
 
 /**
@@ -214,7 +213,7 @@ export function computeTeamReportFromFacts(team: TeamInput, facts: TeamFacts, as
  * is not one of the team's.
  */
 export function computeRepReportFromFacts(team: TeamInput, facts: TeamFacts, asOf: Date, repId: number, dataHealth: DataHealthJson = DATA_HEALTH_NOT_JUDGED): RepReport | null {
-  return computeTeam(team, facts, asOf, [], dataHealth, repId).report.members[0] ?? null;
+  return computeTeam(team, facts, asOf, [], dataHealth, repId).members[0] ?? null;
 }
 
 /** Data health nobody judged (a report computed without received times): stale null, as for a historical one. */
@@ -241,7 +240,7 @@ function computeTeam(
   givenLinks: readonly IndicatorLink[] | undefined,
   dataHealth: DataHealthJson,
   onlyRep?: number,
-): { report: TeamReport; cohort: CohortPairs[] } {
+): { report: () => TeamReport; members: RepReport[]; cohort: CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -310,7 +309,6 @@ function computeTeam(
       rate,
       current: currentValues(cadence, rate),
       baseline: leadingIndicators(repWindow(rep.id, bw), cadenceTypes),
-      laggingCadence: lagging(deals.values(), new Set([rep.id]), spanOf(cw, at)),
       laggingBaseline,
       performance,
       events: eventsByRep.get(rep.id) ?? [],
@@ -458,7 +456,7 @@ function computeTeam(
       currency: team.currency,
       focus: team.focus,
       leading,
-      lagging: { cadenceWindow: s.laggingCadence, baselineWindow: s.laggingBaseline },
+      lagging: { cadenceWindow: lagging(deals.values(), new Set([s.rep.id]), spanOf(s.cadenceWeeks, at)), baselineWindow: s.laggingBaseline },
       topPerformer: topIds.has(s.rep.id),
       hasBaseline: ranking.hasBaseline,
       ramp,
@@ -480,77 +478,81 @@ function computeTeam(
     };
   });
 
-  // Team totals.
-  const allIds = new Set(states.map((s) => s.rep.id));
-  const repWeeks = (pick: (s: RepState) => Interval[]) => states.reduce((n, s) => n + pick(s).length, 0);
-  const cadenceRepWeeks = repWeeks((s) => s.cadenceWeeks);
-  const baselineRepWeeks = repWeeks((s) => s.baselineWeeks);
-  // A rep's window value is a mean over their active weeks: × weeks gives back the window's sum.
-  const sumCounts = (key: string, pick: (s: RepState) => Map<string, IndicatorValue>, weeks: (s: RepState) => Interval[]) =>
-    states.reduce((n, s) => n + (pick(s).get(key)?.value ?? 0) * weeks(s).length, 0);
-  const activitiesPerWeek: Record<string, number | null> = {};
-  const paceAgainstTop: Record<string, number | null> = {};
-  const usualPace: Record<string, UsualPaceJson> = {};
-  for (const key of keys.filter(isActivityIndicator)) {
-    const perRepWeek = ratio(
-      sumCounts(
-        key,
-        (s) => s.cadence,
-        (s) => s.cadenceWeeks,
-      ),
-      cadenceRepWeeks,
-    );
-    activitiesPerWeek[key] = perRepWeek === null ? null : perRepWeek * states.length;
-    paceAgainstTop[key] = pace(perRepWeek, baselines.get(key) ?? null, true);
-    if (team.focus.includes(key)) {
-      const usual = ratio(
-        sumCounts(
-          key,
-          (s) => s.baseline,
-          (s) => s.baselineWeeks,
-        ),
-        baselineRepWeeks,
-      );
-      usualPace[key] = { cadence: perRepWeek, baseline: usual, ratio: perRepWeek === null || usual === null ? null : ratio(perRepWeek, usual) };
-    }
-  }
-  const teamLaggingCadence = lagging(deals.values(), allIds, spanOf(cadenceWindow.weeks, at));
-  const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
-  const teamForecast = forecastFor(bookedTarget(null), asOf, team.timezone, deals, allIds, activitiesPerWeek.pipeline_created ?? null, teamLaggingBaseline.winRate);
-
   const cohort: CohortPairs[] = keys.map((key) => ({
     key,
     higherIsBetter: !isLowerBetter(key),
     pairs: cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
   }));
-  const links = givenLinks ? [...givenLinks] : cohort.filter((c) => team.focus.includes(c.key)).map((c) => indicatorLink(c));
+  // The team's totals and links, assembled only for a team report.
+  const report = (): TeamReport => {
+    // Team totals.
+    const allIds = new Set(states.map((s) => s.rep.id));
+    const repWeeks = (pick: (s: RepState) => Interval[]) => states.reduce((n, s) => n + pick(s).length, 0);
+    const cadenceRepWeeks = repWeeks((s) => s.cadenceWeeks);
+    const baselineRepWeeks = repWeeks((s) => s.baselineWeeks);
+    // A rep's window value is a mean over their active weeks: × weeks gives back the window's sum.
+    const sumCounts = (key: string, pick: (s: RepState) => Map<string, IndicatorValue>, weeks: (s: RepState) => Interval[]) =>
+      states.reduce((n, s) => n + (pick(s).get(key)?.value ?? 0) * weeks(s).length, 0);
+    const activitiesPerWeek: Record<string, number | null> = {};
+    const paceAgainstTop: Record<string, number | null> = {};
+    const usualPace: Record<string, UsualPaceJson> = {};
+    for (const key of keys.filter(isActivityIndicator)) {
+      const perRepWeek = ratio(
+        sumCounts(
+          key,
+          (s) => s.cadence,
+          (s) => s.cadenceWeeks,
+        ),
+        cadenceRepWeeks,
+      );
+      activitiesPerWeek[key] = perRepWeek === null ? null : perRepWeek * states.length;
+      paceAgainstTop[key] = pace(perRepWeek, baselines.get(key) ?? null, true);
+      if (team.focus.includes(key)) {
+        const usual = ratio(
+          sumCounts(
+            key,
+            (s) => s.baseline,
+            (s) => s.baselineWeeks,
+          ),
+          baselineRepWeeks,
+        );
+        usualPace[key] = { cadence: perRepWeek, baseline: usual, ratio: perRepWeek === null || usual === null ? null : ratio(perRepWeek, usual) };
+      }
+    }
+    const teamLaggingCadence = lagging(deals.values(), allIds, spanOf(cadenceWindow.weeks, at));
+    const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
+    const teamForecast = forecastFor(bookedTarget(null), asOf, team.timezone, deals, allIds, activitiesPerWeek.pipeline_created ?? null, teamLaggingBaseline.winRate);
 
-  const report: TeamReport = {
-    asOf: fmt(asOf),
-    team: team.name,
-    timezone: team.timezone,
-    currency: team.currency,
-    windows: { cadence: windowJson(cadenceWindow), rate: windowJson(rateWindow), baseline: windowJson(baselineWindow) },
-    focus: team.focus,
-    minRateN: t.minRateN,
-    cohort: cohortStates.map((s) => s.rep.email),
-    topPerformers: ranking.top.map((s) => s.rep.email),
-    hasBaseline: ranking.hasBaseline,
-    baselines: Object.fromEntries(baselines),
-    teamMedians: Object.fromEntries(teamMedians),
-    links,
-    members,
-    totals: {
-      reps: states.length,
-      cadenceWindow: { ...teamLaggingCadence, pipelineCreatedPerWeek: activitiesPerWeek.pipeline_created ?? null, activitiesPerWeek },
-      baselineWindow: teamLaggingBaseline,
-      forecast: forecastJson(teamForecast, fmt),
-      paceAgainstTop,
-      usualPace,
-    },
-    dataHealth,
+    const links = givenLinks ? [...givenLinks] : cohort.filter((c) => team.focus.includes(c.key)).map((c) => indicatorLink(c));
+
+    const teamReport: TeamReport = {
+      asOf: fmt(asOf),
+      team: team.name,
+      timezone: team.timezone,
+      currency: team.currency,
+      windows: { cadence: windowJson(cadenceWindow), rate: windowJson(rateWindow), baseline: windowJson(baselineWindow) },
+      focus: team.focus,
+      minRateN: t.minRateN,
+      cohort: cohortStates.map((s) => s.rep.email),
+      topPerformers: ranking.top.map((s) => s.rep.email),
+      hasBaseline: ranking.hasBaseline,
+      baselines: Object.fromEntries(baselines),
+      teamMedians: Object.fromEntries(teamMedians),
+      links,
+      members,
+      totals: {
+        reps: states.length,
+        cadenceWindow: { ...teamLaggingCadence, pipelineCreatedPerWeek: activitiesPerWeek.pipeline_created ?? null, activitiesPerWeek },
+        baselineWindow: teamLaggingBaseline,
+        forecast: forecastJson(teamForecast, fmt),
+        paceAgainstTop,
+        usualPace,
+      },
+      dataHealth,
+    };
+    return teamReport;
   };
-  return { report, cohort };
+  return { report, members, cohort };
 }
 
 function performanceOf(metric: PerformanceMetric, l: Lagging, target: TeamInput['targets'][number] | null, window: WeekWindow, timezone: string, asOf: Date): number | null {
