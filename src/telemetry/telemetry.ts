@@ -35,6 +35,13 @@ export interface SourceSyncState {
   failing: boolean;
 }
 
+/** The Slack report cache's queue (src/reports/report-cache.ts). */
+export interface ReportComputations {
+  computing: number;
+  waiting: number;
+  deferred: number;
+}
+
 export class Telemetry {
   readonly registry = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
@@ -49,6 +56,7 @@ export class Telemetry {
   private readonly syncRuns: Counter<'source' | 'status'>;
   private readonly syncErrors: Counter<'source' | 'kind'>;
   private pool: () => PoolUsage | null = () => null;
+  private reportComputations: () => ReportComputations | null = () => null;
   private sources: () => Promise<SourceSyncState[]> = () => Promise.resolve([]);
   private sourcesRead: { at: number; states: Promise<SourceSyncState[]> } | undefined;
 
@@ -158,6 +166,17 @@ export class Telemetry {
         },
       });
     };
+    const computations: Gauge<'state'> = new Gauge({
+      name: 'pacer_report_computations',
+      help: 'Slack report computations by state: computing, waiting their turn, and team reports deferred until nobody waits',
+      labelNames: ['state'],
+      registers,
+      collect: () => {
+        computations.reset();
+        const now = this.reportComputations();
+        if (now) for (const state of ['computing', 'waiting', 'deferred'] as const) computations.set({ state }, now[state]);
+      },
+    });
     poolGauge('pacer_db_pool_max_connections', 'Connections the database pool may open (1 for the embedded database)', (u) => u.max);
     poolGauge('pacer_db_pool_connections', 'Connections open in the database pool', (u) => u.total);
     poolGauge('pacer_db_pool_idle_connections', 'Open connections not in use (PostgreSQL only)', (u) => u.idle);
@@ -176,6 +195,11 @@ export class Telemetry {
   /** Where the pool gauges read from (the process's database). */
   watchPool(read: () => PoolUsage | null): void {
     this.pool = read;
+  }
+
+  /** Where the report computations gauge reads from (the Slack report cache). */
+  watchReportComputations(read: () => ReportComputations): void {
+    this.reportComputations = read;
   }
 
   /** Where the CRM sync gauges read from; a failed read leaves them empty rather than failing the scrape. */

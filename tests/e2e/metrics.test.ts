@@ -110,6 +110,13 @@ describe('GET /metrics (Pacer on PostgreSQL, Slack over signed HTTP, the local S
     expect(total(after, 'pacer_db_pool_max_connections')).toBe(10);
     expect(total(after, 'pacer_db_pool_connections')).toBeGreaterThanOrEqual(1);
     expect(after.some((s) => s.name === 'pacer_db_pool_idle_connections')).toBe(true);
+    // The Slack report cache's queue: the slash command's team report, deferred while it was answered, computed since.
+    const computations = await scrapeUntil((samples) => total(samples, 'pacer_report_computations') === 0);
+    expect(computations.filter((s) => s.name === 'pacer_report_computations').map((s) => [s.labels.state, s.value])).toEqual([
+      ['computing', 0],
+      ['waiting', 0],
+      ['deferred', 0],
+    ]);
     expect(after.some((s) => s.name === 'pacer_process_cpu_user_seconds_total')).toBe(true);
     expect(after.some((s) => s.name === 'pacer_nodejs_eventloop_lag_seconds')).toBe(true);
     // No CRM source in this workspace: no lag series.
