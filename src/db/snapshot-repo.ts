@@ -8,7 +8,8 @@ const KEEP_PAST_DAYS = 14;
 /**
  * The fingerprint a team's snapshot for the week starting at `scope.weekEnd` must carry —
  * `configFingerprint` and rollupRevisions' fingerprint of the scope — and whether one is kept
- * under it, in one statement; with `withBody`, its body too (else null: the job only checks).
+ * under it, in one statement; with `withBody`, its body too (else null: the job only checks),
+ * unless it is kept under `heldFingerprint` (the caller holds that body decoded already).
  */
 export async function readCurrentTeamSnapshot(
   db: SqlRunner,
@@ -16,12 +17,13 @@ export async function readCurrentTeamSnapshot(
   scope: RevisionScope,
   configFingerprint: string,
   withBody: boolean,
+  heldFingerprint: string | null = null,
 ): Promise<{ fingerprint: string; kept: boolean; body: unknown }> {
   const [row] = await db.query<{ fingerprint: string; kept: boolean; body: unknown }>(
     `WITH f AS (${REVISIONS_SQL})
-     SELECT $3 || '/' || f.fingerprint AS fingerprint, s.team_id IS NOT NULL AS kept, CASE WHEN $5 THEN s.body END AS body
+     SELECT $3 || '/' || f.fingerprint AS fingerprint, s.team_id IS NOT NULL AS kept, CASE WHEN $5 AND s.fingerprint IS DISTINCT FROM $6::text THEN s.body END AS body
      FROM f LEFT JOIN team_snapshot s ON s.team_id = f.team_id AND s.week_start = $4 AND s.fingerprint = $3 || '/' || f.fingerprint`,
-    [workspaceId, revisionScopes([scope]), configFingerprint, scope.weekEnd, withBody],
+    [workspaceId, revisionScopes([scope]), configFingerprint, scope.weekEnd, withBody, heldFingerprint],
   );
   if (!row) throw new Error(`no rollup fingerprint for team ${scope.teamId}`);
   return { fingerprint: row.fingerprint, kept: row.kept, body: row.body ?? null };

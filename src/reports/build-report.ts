@@ -71,11 +71,12 @@ export async function loadWorkspaceTeams(db: Database, workspaceId: number): Pro
  * historical); it defaults to `asOf`, a report as of now. `links: false` leaves `links` empty:
  * nothing else in the report depends on them, and they are its costliest part (the first report
  * of a week computes every team's cohort), so rep surfaces and the alert scan go without.
+ * `memo: false`: for passes over every team (ReportFactsOptions.memo).
  */
-export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, options: { links?: boolean } = {}): Promise<TeamReport> {
+export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, options: { links?: boolean; memo?: boolean } = {}): Promise<TeamReport> {
   const team = await loadTeamInput(db, workspaceId, teamName);
   const { input } = team;
-  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf), teamDataHealth(db, workspaceId, input, asOf, now)]);
+  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, { memo: options.memo }), teamDataHealth(db, workspaceId, input, asOf, now)]);
   const links = options.links === false ? [] : await keptTeamLinks(db, workspaceId, team, asOf, () => loadWorkspaceTeams(db, workspaceId));
   const report = computeTeamReportFromFacts(input, facts, asOf, links, health);
   return nameReportRecords(report, await recordInfos(db, workspaceId, reportRecordRefs(report), asOf));
@@ -114,7 +115,7 @@ export async function repReport(db: Database, workspaceId: number, email: string
     const { team: teamName } = await repTeamOf(db, workspaceId, email);
     throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
   }
-  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, rep.id), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
+  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, { detailMemberId: rep.id }), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
   const mine = computeRepReportFromFacts(team.input, facts, asOf, rep.id, health);
   if (!mine) throw new NotFoundError(`${email} is not a rep of ${team.input.name}.`);
   return nameRepRecords(mine, await recordInfos(db, workspaceId, repRecordRefs(mine), asOf));

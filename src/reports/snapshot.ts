@@ -7,6 +7,7 @@ import { settleFacts, type SettledDeal, type TeamFacts } from './compute.js';
 import { configFingerprint } from './link-fingerprints.js';
 import type { LinkTeam } from './links.js';
 import { factsFromRollups, loadTeamFacts, teamRollupQuery } from './team-facts.js';
+import { decodedBytes, deepFreeze, snapshotMemo } from './snapshot-memo.js';
 
 /**
  * A team's facts as of the start of a week (docs/rollups.md "Team snapshots"): the week counts
@@ -108,9 +109,9 @@ function decode(b: SnapshotBody): Snapshot {
  * Call it after folding, and before reading the rollups a body is built from: a body never rests
  * on rollups older than its fingerprint says.
  */
-function currentSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date, withBody: boolean) {
+function currentSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date, withBody: boolean, heldFingerprint: string | null = null) {
   const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: weekStart };
-  return readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), withBody);
+  return readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), withBody, heldFingerprint);
 }
 
 /** Builds the team's snapshot for the week starting at `weekStart` from the rollups, and keeps it under `fingerprint`. */
@@ -122,11 +123,24 @@ async function buildTeamSnapshot(db: Database, workspaceId: number, team: LinkTe
   return body;
 }
 
-/** The team's snapshot for the week starting at `weekStart`: the kept one while its fingerprint holds, else built from the rollups and kept. */
-async function teamSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date): Promise<Snapshot> {
-  const kept = await currentSnapshot(db, workspaceId, team, weekStart, true);
+/**
+ * The team's snapshot for the week starting at `weekStart`: the kept one while its fingerprint
+ * holds, else built from the rollups and kept. The process's memo (snapshot-memo.ts) holds it
+ * decoded: its body is read only when the memo holds none under the current fingerprint.
+ */
+async function teamSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date, useMemo: boolean): Promise<Snapshot> {
+  const memo = useMemo ? snapshotMemo(db) : null;
+  const key = `${team.id}/${weekStart.toISOString()}`;
+  const held = memo?.get(key);
+  const kept = await currentSnapshot(db, workspaceId, team, weekStart, true, held?.fingerprint ?? null);
+  if (held && kept.kept && held.fingerprint === kept.fingerprint) return held.snapshot;
   // A built body is decoded as a later report reads it back, so that every report of the week computes from the same facts.
-  return decode(kept.kept ? (kept.body as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, kept.fingerprint));
+  const body = kept.kept ? (kept.body as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, kept.fingerprint);
+  if (!memo) return decode(body);
+  const snapshot = deepFreeze(decode(body));
+  const stages = body.deals.reduce((n, d) => n + d[6].length, 0);
+  memo.set(key, { fingerprint: kept.fingerprint, snapshot, bytes: decodedBytes({ counted: body.counted.length, leads: body.leads.length, deals: body.deals.length, stages }) });
+  return snapshot;
 }
 
 /**
@@ -144,17 +158,28 @@ export async function refreshTeamSnapshot(db: Database, workspaceId: number, tea
   return true;
 }
 
+export interface ReportFactsOptions {
+  detailMemberId?: number | undefined;
+  /**
+   * Take the team's snapshot from the process's memo and keep it there (default). Passes over
+   * every team (the weekly run, the alert scan, the links' cohorts) read each team once: through
+   * the memo they would only push out the teams people are asking about.
+   */
+  memo?: boolean;
+}
+
 /**
  * A team report's facts as of `asOf`: the team's snapshot for the week containing it, with the
  * open week's facts read from the rollups — its reps' own events since the week's start, and
  * every lead and deal with an event since then, whole (they replace the snapshot's).
- * `detailMemberId`: the facts serve that rep's report alone (TeamRollupQuery.detailMemberId).
+ * Options: `detailMemberId`, the facts serve that rep's report alone (TeamRollupQuery.detailMemberId);
+ * `memo: false` leaves the process's snapshot memo alone (ReportFactsOptions).
  */
-export async function loadReportFacts(db: Database, workspaceId: number, team: LinkTeam, asOf: Date, detailMemberId?: number): Promise<TeamFacts> {
-  const q = { ...teamRollupQuery(team.input, asOf), detailMemberId };
+export async function loadReportFacts(db: Database, workspaceId: number, team: LinkTeam, asOf: Date, options: ReportFactsOptions = {}): Promise<TeamFacts> {
+  const q = { ...teamRollupQuery(team.input, asOf), detailMemberId: options.detailMemberId };
   // Folds what is pending and rebuilds identities out of zone first, so the fingerprint below covers them.
   const open = await loadTeamRollups(db, workspaceId, { ...q, weeksFrom: q.cut, leadsFrom: q.cut, dealsFrom: q.cut });
-  const snapshot = await teamSnapshot(db, workspaceId, team, q.cut);
+  const snapshot = await teamSnapshot(db, workspaceId, team, q.cut, options.memo ?? true);
   const facts = factsFromRollups(open);
   const leads = new Set(open.leads.map((l) => l.lead));
   const deals = new Set([...open.deals.map((d) => d.deal), ...open.dealsRaw.map((e) => e.deal)]);

@@ -3,7 +3,9 @@
  * snapshot as of the week's start with the open week's facts, and equal the raw oracle's. The
  * snapshot built by the first report of the week is reused by the next ones, whatever they are
  * as of and whatever happened in the open week since; a late event (before the week's start) or a
- * config change makes the next report rebuild it.
+ * config change makes the next report rebuild it. The process holds the snapshot decoded
+ * (src/reports/snapshot-memo.ts): reports after the first take it from there, the database
+ * sending no body while the fingerprint holds, and a rebuilt snapshot replaces it.
  */
 import { addDays, addHours } from 'date-fns';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,9 @@ import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { weekContaining } from '../../src/metrics/windows.js';
 import { buildOrg, seedConfigDocument } from '../../src/seed/org.js';
 import { seedDatabase } from '../../src/seed/run.js';
+import { readCurrentTeamSnapshot } from '../../src/db/snapshot-repo.js';
+import { configFingerprint } from '../../src/reports/link-fingerprints.js';
+import { snapshotMemo } from '../../src/reports/snapshot-memo.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { assertReportsEqualOracle, forgetKeptLinks, readOracleState } from '../helpers/report-oracle.js';
 
@@ -37,10 +42,16 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     const week = weekContaining(END, { timezone: team.input.timezone, weekStartsOn: team.input.weekStartsOn });
     const rep = team.input.reps[0]!;
     const kept = async () => {
-      const rows = await db.query<{ computed_at: Date | string }>('SELECT computed_at FROM team_snapshot WHERE team_id = $1 AND week_start = $2', [team.id, week.start]);
+      const rows = await db.query<{ computed_at: Date | string; fingerprint: string }>('SELECT computed_at, fingerprint FROM team_snapshot WHERE team_id = $1 AND week_start = $2', [
+        team.id,
+        week.start,
+      ]);
       expect(rows).toHaveLength(1);
+      // The memo holds the kept snapshot, under its fingerprint.
+      expect(held()?.fingerprint).toBe(rows[0]!.fingerprint);
       return new Date(rows[0]!.computed_at).getTime();
     };
+    const held = () => snapshotMemo(db).get(`${team.id}/${week.start.toISOString()}`);
     const ingest = async (events: Record<string, unknown>[]) => {
       const outcome = await ingestEvents(db, workspaceId, events, { receivedAt: END });
       expect(outcome.rejected).toEqual([]);
@@ -54,6 +65,17 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     await assertReportsEqualOracle(db, workspaceId, name, addHours(week.start, 40), END, state);
     await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
     expect(await kept()).toBe(built);
+    const decoded = held()!.snapshot;
+    expect([decoded.counted.length, decoded.leads.length, decoded.deals.length].every((n) => n > 0)).toBe(true);
+    // Shared by every report of the process: frozen, so that no report can change another's facts.
+    const deal = decoded.deals[0]!.deal;
+    expect(() => (deal.touches = -1)).toThrow(TypeError);
+    expect(Object.isFrozen(deal.stages[0]) && Object.isFrozen(decoded.leads[0]) && Object.isFrozen(decoded.counted)).toBe(true);
+    // The database sends the body only to a reader that does not hold it under the current fingerprint.
+    const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: week.start };
+    const current = await readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), true, held()!.fingerprint);
+    expect(current).toMatchObject({ kept: true, body: null, fingerprint: held()!.fingerprint });
+    expect((await readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), true, 'another')).body).not.toBeNull();
 
     // Events of the open week, on old deals and leads too, leave it as it is.
     const day = addHours(week.start, 26).toISOString();
@@ -66,6 +88,7 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
     await assertReportsEqualOracle(db, workspaceId, name, addHours(week.start, 20), END, state);
     expect(await kept()).toBe(built);
+    expect(held()!.snapshot).toBe(decoded);
 
     // A late event (last week) rebuilds it.
     const late = addDays(week.start, -4).toISOString();
@@ -76,6 +99,7 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
     const rebuilt = await kept();
     expect(rebuilt).toBeGreaterThan(built);
+    expect(held()!.snapshot).not.toBe(decoded);
 
     // A config change (the stage timeout) rebuilds it.
     const document = seedConfigDocument(buildOrg(options));

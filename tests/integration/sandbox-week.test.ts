@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { snapshotMemo } from '../../src/reports/snapshot-memo.js';
 import type { SandboxPerson } from '../../src/sandbox/backend.js';
 import { SANDBOX_WORKSPACE, startSandbox, type Sandbox } from '../../src/sandbox/runtime.js';
 import { orgEventsAfterEnd } from '../../src/seed/continuation.js';
@@ -89,6 +90,9 @@ describe('the sandbox shows the week', () => {
     for (const rep of reps) expect(await delivered('rep_nudge', rep), rep.name).toEqual([expect.objectContaining({ channel: expect.any(String) })]);
     for (const manager of managers) expect((await delivered('manager_digest', manager)).length).toBeGreaterThanOrEqual(1);
     expect(new Set((await weekly()).map((r) => r.status))).toEqual(new Set(['sent']));
+
+    // The weekly run and the alert scan read each team once: they leave the snapshot memo to the reports people ask for.
+    expect(snapshotMemo(sandbox.db).size).toBe(0);
 
     const again = await sandbox.backend.runWeeklyJobs();
     expect(again).toMatchObject({ nudges: 0, digests: 0, recaps: 0, skippedWeeks: [] });

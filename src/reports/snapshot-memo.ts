@@ -1,0 +1,46 @@
+import { LRUCache } from 'lru-cache';
+import type { Database } from '../db/client.js';
+import type { Snapshot } from './snapshot.js';
+
+/**
+ * Decoded team snapshots a process keeps in memory (docs/rollups.md "Decoded snapshots in
+ * memory"), per database, so that a team's reports after its first skip reading, parsing and
+ * decoding its ~0.4 MB body. A kept entry is used only under the fingerprint the database holds
+ * for it at the report's read: it is never stale, only skipped.
+ */
+export interface MemoEntry {
+  fingerprint: string;
+  snapshot: Snapshot;
+  /** Estimated bytes on the heap (decodedBytes). */
+  bytes: number;
+}
+
+/**
+ * The memo's budget on the heap: ~20 teams at full size (1,000 reps in 100 teams: 1–2 MB a team),
+ * beside a server's 192 MB heap cap and the jobs worker's 300 MB RSS target.
+ */
+export const SNAPSHOT_MEMO_BYTES = 32 * 1024 * 1024;
+
+/** Estimated heap bytes of a decoded snapshot, from its sizes (measured on the seeded org: docs/rollups.md). */
+export function decodedBytes(sizes: { counted: number; leads: number; deals: number; stages: number }): number {
+  return 230 * sizes.counted + 300 * sizes.leads + 385 * sizes.deals + 115 * sizes.stages;
+}
+
+const memos = new WeakMap<Database, LRUCache<string, MemoEntry>>();
+
+/** The memo of `db`'s snapshots, made on first use: it goes with the Database object, and so with the data it read. */
+export function snapshotMemo(db: Database): LRUCache<string, MemoEntry> {
+  let memo = memos.get(db);
+  if (!memo) {
+    memo = new LRUCache<string, MemoEntry>({ maxSize: SNAPSHOT_MEMO_BYTES, sizeCalculation: (e) => Math.max(1, e.bytes) });
+    memos.set(db, memo);
+  }
+  return memo;
+}
+
+/** Freezes a decoded snapshot all through: a report that wrote to a shared record would change every later report's facts. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
