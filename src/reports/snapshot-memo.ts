@@ -38,9 +38,23 @@ export function snapshotMemo(db: Database): LRUCache<string, MemoEntry> {
   return memo;
 }
 
-/** Freezes a decoded snapshot all through: a report that wrote to a shared record would change every later report's facts. */
-export function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
+/**
+ * Under tests (NODE_ENV=test, which vitest sets), a snapshot is frozen all through as it enters the
+ * memo: every report of a process shares it, and one that wrote to a shared record would change
+ * every later report's facts, which the equivalence tests would then see as a TypeError. Outside
+ * tests it is not: freezing costs ~2 ms a team (measured on the 1,000-rep org), more than decoding
+ * the body, on every first report of a team.
+ */
+const FREEZE_SHARED = process.env.NODE_ENV === 'test';
+
+export function shareable<T>(value: T): T {
+  if (FREEZE_SHARED) deepFreeze(value);
+  return value;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const v of value) deepFreeze(v);
+  else for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
 }

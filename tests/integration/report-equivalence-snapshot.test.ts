@@ -67,7 +67,7 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     expect(await kept()).toBe(built);
     const decoded = held()!.snapshot;
     expect([decoded.counted.length, decoded.leads.length, decoded.deals.length].every((n) => n > 0)).toBe(true);
-    // Shared by every report of the process: frozen, so that no report can change another's facts.
+    // Shared by every report of the process: frozen under tests, so that a report writing to it fails here.
     const deal = decoded.deals[0]!.deal;
     expect(() => (deal.touches = -1)).toThrow(TypeError);
     expect(Object.isFrozen(deal.stages[0]) && Object.isFrozen(decoded.leads[0]) && Object.isFrozen(decoded.counted)).toBe(true);
