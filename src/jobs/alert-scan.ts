@@ -44,7 +44,7 @@ export async function runAlertScan(ctx: JobContext, options: { now: Date; ignore
     const ready: ReadyMessage[] = [];
     for (const team of await loadRoster(ctx.db, workspace.id)) {
       if (team.reps.length === 0) continue;
-      const report = await teamReport(ctx.db, workspace.id, team.name, now, now, { links: false, memo: false });
+      const report = await teamReport(ctx.db, workspace.id, team.name, now, now, { links: false });
       if (await heldForStaleData(ctx, team, report.dataHealth, now)) continue;
       const memberIds = team.reps.map((r) => r.memberId);
       const states = await alertStates(ctx.db, workspace.id, memberIds);

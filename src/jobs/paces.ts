@@ -33,7 +33,7 @@ export async function pacesAWeekEarlier(
   const kept = await readTeamPaces(db, team.id, end);
   if (kept) return { paces: kept, computed: false };
   // Without links: paces do not depend on them, and last week's links cost every team's permutation tests again.
-  const paces = pacesOf(await teamReport(db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now, { links: false, memo: false }));
+  const paces = pacesOf(await teamReport(db, workspaceId, team.name, new Date(now.getTime() - WEEK_MS), now, { links: false }));
   if (keep) await keepTeamPaces(db, team.id, end, paces);
   return { paces, computed: true };
 }

@@ -45,7 +45,7 @@ function teamReports(ctx: JobContext, workspaceId: number, team: RosterTeam, now
   let current: Promise<TeamReport> | undefined;
   let withLinks: Promise<TeamReport> | undefined;
   let previous: Promise<PacesAWeekEarlier> | undefined;
-  const currentReport = () => (current ??= teamReport(ctx.db, workspaceId, team.name, now, now, { links: false, memo: false }).then((report) => keep(weekEnd, report)));
+  const currentReport = () => (current ??= teamReport(ctx.db, workspaceId, team.name, now, now, { links: false }).then((report) => keep(weekEnd, report)));
   return {
     /** Without links: a nudge shows none. */
     current: currentReport,

@@ -71,7 +71,7 @@ export async function loadWorkspaceTeams(db: Database, workspaceId: number): Pro
  * historical); it defaults to `asOf`, a report as of now. `links: false` leaves `links` empty:
  * nothing else in the report depends on them, and they are its costliest part (the first report
  * of a week computes every team's cohort), so rep surfaces and the alert scan go without.
- * `memo: false`: for passes over every team (ReportFactsOptions.memo).
+ * `memo`: through the process's snapshot memo (ReportFactsOptions.memo).
  */
 export async function teamReport(db: Database, workspaceId: number, teamName: string, asOf: Date, now: Date = asOf, options: { links?: boolean; memo?: boolean } = {}): Promise<TeamReport> {
   const team = await loadTeamInput(db, workspaceId, teamName);
@@ -106,7 +106,7 @@ export async function repTeamOf(db: Database, workspaceId: number, email: string
  * top performers, and the rest for the rep alone (the team report's member for them). The rep's
  * team is read with the team in one query; repTeamOf says why when there is none.
  */
-export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf): Promise<RepReport> {
+export async function repReport(db: Database, workspaceId: number, email: string, asOf: Date, now: Date = asOf, options: { memo?: boolean } = {}): Promise<RepReport> {
   const normalised = email.toLowerCase();
   const row = await readRepTeamInputRow(db, workspaceId, normalised);
   const team = row && { id: row.id, input: teamInput(row) };
@@ -115,7 +115,7 @@ export async function repReport(db: Database, workspaceId: number, email: string
     const { team: teamName } = await repTeamOf(db, workspaceId, email);
     throw new NotFoundError(`${email} is not a rep of ${teamName}.`);
   }
-  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, { detailMemberId: rep.id }), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
+  const [facts, health] = await Promise.all([loadReportFacts(db, workspaceId, team, asOf, { detailMemberId: rep.id, memo: options.memo }), teamDataHealth(db, workspaceId, team.input, asOf, now)]);
   const mine = computeRepReportFromFacts(team.input, facts, asOf, rep.id, health);
   if (!mine) throw new NotFoundError(`${email} is not a rep of ${team.input.name}.`);
   return nameRepRecords(mine, await recordInfos(db, workspaceId, repRecordRefs(mine), asOf));

@@ -136,7 +136,7 @@ async function computeTeamLinks(db: Database, workspaceId: number, team: LinkTea
       continue;
     }
     // As of the week's end, which is the start of the team's current week: its snapshot's instant, so the facts are the snapshot's (built here if no report or job has yet).
-    cohorts.push(teamCohortPairs(c.team.input, await loadReportFacts(db, workspaceId, c.team, c.week.end, { memo: false }), c.week.end));
+    cohorts.push(teamCohortPairs(c.team.input, await loadReportFacts(db, workspaceId, c.team, c.week.end), c.week.end));
   }
   const links = workspaceLinks(current.map((c, i) => ({ id: c.team.id, name: c.team.input.name, focus: c.team.input.focus, cohort: cohorts[i]! })));
   const rows: KeptLinks[] = current.map((c, i) => ({

@@ -52,7 +52,9 @@ const keyOf = (workspaceId: number, teamName: string) => `${workspaceId}\u0000${
  * Computations take turns (concurrentComputations at once). The first ask of a team with nothing
  * kept is answered with the asker's own report (about two thirds of a team report's cost: a burst
  * of first asks after new data spans many teams), and the team's report is deferred until nobody
- * waits, or until a teammate or a team report asks for it.
+ * waits, or until a teammate or a team report asks for it. Its computations go through the
+ * process's snapshot memo (src/reports/snapshot-memo.ts): after new data, a team's asks read
+ * their snapshot decoded instead of fetching and decoding it again.
  */
 export class TeamReportCache {
   private readonly entries = new Map<string, Entry>();
@@ -110,7 +112,7 @@ export class TeamReportCache {
         return mine;
       }
     }
-    const own = this.queue.add(() => repReport(this.db, workspaceId, normalised, now, now), { priority: ASKED });
+    const own = this.queue.add(() => repReport(this.db, workspaceId, normalised, now, now, { memo: true }), { priority: ASKED });
     if (!entry) this.deferred.push(this.fresh(key, version, workspaceId, team, now));
     const mine = await own;
     this.telemetry?.reportServed('rep', 'slack', false, (performance.now() - started) / 1000);
@@ -138,7 +140,7 @@ export class TeamReportCache {
           .add(
             async () => {
               progress.state = 'computing';
-              return teamReport(this.db, workspaceId, teamName, now, now, { links: false }).finally(() => (progress.state = 'done'));
+              return teamReport(this.db, workspaceId, teamName, now, now, { links: false, memo: true }).finally(() => (progress.state = 'done'));
             },
             { priority },
           )

@@ -174,7 +174,7 @@ export async function verifySeed(db: Database, workspaceId: number, org: SeedOrg
   const queue = [...org.teams];
   const worker = async () => {
     for (let team = queue.shift(); team; team = queue.shift()) {
-      const report = await teamReport(db, workspaceId, team.name, org.options.end, org.options.end, { memo: false });
+      const report = await teamReport(db, workspaceId, team.name, org.options.end);
       const alerts = report.members.flatMap((m) => m.alerts.map((a) => ({ rep: m.rep.email, rule: a.rule, subject: a.subject })));
       for (const rule of PLANT_RULES) {
         const n = alerts.filter((a) => a.rule === rule).length;

@@ -3,6 +3,7 @@ import type { Database } from '../../src/db/client.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import { teamReport } from '../../src/reports/build-report.js';
 import { TeamReportCache } from '../../src/reports/report-cache.js';
+import { snapshotMemo } from '../../src/reports/snapshot-memo.js';
 import type { RepReport } from '../../src/reports/types.js';
 import { seedDatabase } from '../../src/seed/run.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -88,6 +89,8 @@ describe('team report cache (PostgreSQL)', () => {
     expect(inTurn.mostAtOnce).toBe(1);
     expect(inTurn.answered).toEqual(teams);
     expect(inTurn.reports).toEqual(expected.map((r) => r.members[0]));
+    // Its computations keep each team's decoded snapshot in the process's memo.
+    expect(snapshotMemo(db).size).toBeGreaterThanOrEqual(teams.length);
     // Once nobody waits, the team reports are computed and serve every member.
     await drained(cache);
     for (const t of teams) {

@@ -91,7 +91,7 @@ describe('the sandbox shows the week', () => {
     for (const manager of managers) expect((await delivered('manager_digest', manager)).length).toBeGreaterThanOrEqual(1);
     expect(new Set((await weekly()).map((r) => r.status))).toEqual(new Set(['sent']));
 
-    // The weekly run and the alert scan read each team once: they leave the snapshot memo to the reports people ask for.
+    // The weekly run and the alert scan read each team once: they leave the snapshot memo to the Slack report cache.
     expect(snapshotMemo(sandbox.db).size).toBe(0);
 
     const again = await sandbox.backend.runWeeklyJobs();
