@@ -23,7 +23,8 @@
  * BENCH_SPLIT_TEAMS, BENCH_GROWTH_WEEKS (BENCH_GROWTH=0 skips growth); BENCH_PHASES=postgres,embedded
  * picks phases; BENCH_SEED, BENCH_END (ISO instant) change the org; BENCH_REPORT_NODE_FLAGS replaces
  * the report processes' node flags; BENCH_PG_CONFIG adds PostgreSQL settings. The reports are computed by calling repReport and teamReport,
- * without the Slack report cache (src/reports/report-cache.ts), as of a fixed instant.
+ * without the Slack report cache (src/reports/report-cache.ts) and so without its snapshot memo,
+ * as of a fixed instant.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
