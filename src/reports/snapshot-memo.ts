@@ -3,9 +3,9 @@ import type { Database } from '../db/client.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
- * Decoded team snapshots a process keeps in memory (docs/rollups.md "Decoded snapshots in
- * memory"), per database, so that a team's reports after its first skip reading, parsing and
- * decoding its ~0.4 MB body. A kept entry is used only under the fingerprint the database holds
+ * Decoded team snapshots a process keeps in memory for the Slack report cache's computations
+ * (docs/rollups.md "Decoded snapshots in memory"), per database, so that a team's reports after
+ * its first skip reading, parsing and decoding its ~0.4 MB body. A kept entry is used only under the fingerprint the database holds
  * for it at the report's read: it is never stale, only skipped.
  */
 export interface MemoEntry {
@@ -16,8 +16,8 @@ export interface MemoEntry {
 }
 
 /**
- * The memo's budget on the heap: ~20 teams at full size (1,000 reps in 100 teams: 1–2 MB a team),
- * beside a server's 192 MB heap cap and the jobs worker's 300 MB RSS target.
+ * The memo's budget on the heap: ~25 teams at full size (1,000 reps in 100 teams: 1.2–1.3 MB a
+ * team), beside a server's 192 MB heap cap; 20 people asking at once span about 20 teams.
  */
 export const SNAPSHOT_MEMO_BYTES = 32 * 1024 * 1024;
 
