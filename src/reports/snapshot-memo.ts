@@ -11,8 +11,6 @@ import type { Snapshot } from './snapshot.js';
 export interface MemoEntry {
   fingerprint: string;
   snapshot: Snapshot;
-  /** Estimated bytes on the heap (decodedBytes). */
-  bytes: number;
 }
 
 /**
@@ -22,8 +20,9 @@ export interface MemoEntry {
 export const SNAPSHOT_MEMO_BYTES = 32 * 1024 * 1024;
 
 /** Estimated heap bytes of a decoded snapshot, from its sizes (measured on the seeded org: docs/rollups.md). */
-export function decodedBytes(sizes: { counted: number; leads: number; deals: number; stages: number }): number {
-  return 230 * sizes.counted + 300 * sizes.leads + 385 * sizes.deals + 115 * sizes.stages;
+function decodedBytes(s: Snapshot): number {
+  const stages = s.deals.reduce((n, d) => n + d.deal.stages.length, 0);
+  return 230 * s.counted.length + 300 * s.leads.length + 385 * s.deals.length + 115 * stages;
 }
 
 const memos = new WeakMap<Database, LRUCache<string, MemoEntry>>();
@@ -32,7 +31,7 @@ const memos = new WeakMap<Database, LRUCache<string, MemoEntry>>();
 export function snapshotMemo(db: Database): LRUCache<string, MemoEntry> {
   let memo = memos.get(db);
   if (!memo) {
-    memo = new LRUCache<string, MemoEntry>({ maxSize: SNAPSHOT_MEMO_BYTES, sizeCalculation: (e) => Math.max(1, e.bytes) });
+    memo = new LRUCache<string, MemoEntry>({ maxSize: SNAPSHOT_MEMO_BYTES, sizeCalculation: (e) => Math.max(1, decodedBytes(e.snapshot)) });
     memos.set(db, memo);
   }
   return memo;

@@ -7,7 +7,7 @@ import { settleFacts, type SettledDeal, type TeamFacts } from './compute.js';
 import { configFingerprint } from './link-fingerprints.js';
 import type { LinkTeam } from './links.js';
 import { factsFromRollups, loadTeamFacts, teamRollupQuery } from './team-facts.js';
-import { decodedBytes, shareable, snapshotMemo } from './snapshot-memo.js';
+import { shareable, snapshotMemo } from './snapshot-memo.js';
 
 /**
  * A team's facts as of the start of a week (docs/rollups.md "Team snapshots"): the week counts
@@ -138,8 +138,7 @@ async function teamSnapshot(db: Database, workspaceId: number, team: LinkTeam, w
   const body = kept.kept ? (kept.body as SnapshotBody) : await buildTeamSnapshot(db, workspaceId, team, weekStart, kept.fingerprint);
   if (!memo) return decode(body);
   const snapshot = shareable(decode(body));
-  const stages = body.deals.reduce((n, d) => n + d[6].length, 0);
-  memo.set(key, { fingerprint: kept.fingerprint, snapshot, bytes: decodedBytes({ counted: body.counted.length, leads: body.leads.length, deals: body.deals.length, stages }) });
+  memo.set(key, { fingerprint: kept.fingerprint, snapshot });
   return snapshot;
 }
 
