@@ -35,6 +35,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Test files share their worker's modules (vitest.config.ts, `isolate: false`): what one file
+      // mocks, stubs or sets in the process would leak into the files after it.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^(mock|doMock|hoisted|stubEnv|stubGlobal|useFakeTimers)$/]",
+          message: 'Test files share modules and globals (vitest.config.ts, isolate: false): pass a clock or an env to the code under test instead.',
+        },
+        {
+          selector: "AssignmentExpression > MemberExpression.left[object.object.name='process'][object.property.name='env']",
+          message: 'Test files share the process (vitest.config.ts, isolate: false): pass env to a child process or to the code under test instead.',
+        },
+      ],
     },
   },
   {

@@ -9,6 +9,12 @@ export default defineConfig({
     // Each file opens its own databases; two cores, so few workers and generous timeouts.
     pool: 'forks',
     maxWorkers: 2,
+    // A worker keeps its modules from one test file to the next instead of importing them anew for
+    // each (measured on 2 cores: the whole run 367 → 277 s, of which imports were ~93 s). Tests
+    // may therefore leave nothing behind in the process: each opens its own databases, servers
+    // and child processes, and lint refuses module mocks, stubbed globals and writes to
+    // process.env in tests (eslint.config.js).
+    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // `npm test -- --coverage` (as .ci/run does): lines of src/ run in the test processes; code
