@@ -139,29 +139,54 @@ export function missedFollowUps(events: readonly MetricEvent[], asOf: number, to
   return out;
 }
 
+/** How many of `events` (counts included) are of `type` within the week. */
+const countIn = (events: readonly MetricEvent[], type: string, w: Interval) => countOf(events.filter((e) => e.type === type && e.at >= w.start.getTime() && e.at < w.end.getTime()));
+
+/** Whether the week's count fell below (1 − dropShare) × the mean of the weeks before it (`strict`: or to it exactly). */
+function fell(events: readonly MetricEvent[], type: string, weeks: readonly Interval[], dropShare: number, strict: boolean): { now: number; before: number; fell: boolean } {
+  const before = mean(weeks.slice(0, -1).map((w) => countIn(events, type, w)))!;
+  const now = countIn(events, type, weeks[weeks.length - 1]!);
+  return { now, before, fell: strict ? now < (1 - dropShare) * before : now <= (1 - dropShare) * before };
+}
+
+/**
+ * The activities whose team total fell by dropShare or more in the last complete week, against
+ * the team's mean over the weeks before it: nobody's activity_drop that week (a holiday is
+ * nobody's drop). `events` are the team reps' (counts included); `weeks` the team's window,
+ * oldest first, the last one being the last complete week.
+ */
+export function teamActivityFalls(events: readonly MetricEvent[], types: readonly string[], weeks: readonly Interval[], s: Pick<RuleSettings, 'dropShare'>): Set<string> {
+  if (weeks.length < 2) return new Set();
+  return new Set(
+    types.filter((type) => {
+      const team = fell(events, type, weeks, s.dropShare, false);
+      return team.before > 0 && team.fell;
+    }),
+  );
+}
+
 /**
  * activity_drop: in the last complete week, the rep's count of a focus activity fell below
  * (1 − dropShare) × the rep's mean over the weeks before it, when that mean is at least
  * dropMinPerWeek. `weeks` are the rep's active weeks, oldest first, the last one being the last
- * complete week. Once per rep, activity and week.
+ * complete week. Once per rep, activity and week. The caller leaves out of `types` what the team
+ * as a whole dropped (teamActivityFalls), and asks only for reps with a results gap.
  */
 export function activityDrops(repId: number, events: readonly MetricEvent[], types: readonly string[], weeks: readonly Interval[], asOf: number, s: RuleSettings): AlertCandidate[] {
   const last = weeks[weeks.length - 1];
-  const previous = weeks.slice(0, -1);
-  if (!last || previous.length === 0 || !recent(last.end.getTime(), asOf, s)) return [];
-  const count = (type: string, w: Interval) => countOf(events.filter((e) => e.repId === repId && e.type === type && e.at >= w.start.getTime() && e.at < w.end.getTime()));
+  if (!last || weeks.length < 2 || !recent(last.end.getTime(), asOf, s)) return [];
+  const own = events.filter((e) => e.repId === repId);
   const out: AlertCandidate[] = [];
   for (const type of types) {
-    const before = mean(previous.map((w) => count(type, w)))!;
-    const now = count(type, last);
-    if (before < s.dropMinPerWeek || now >= (1 - s.dropShare) * before) continue;
+    const { now, before, fell: dropped } = fell(own, type, weeks, s.dropShare, true);
+    if (before < s.dropMinPerWeek || !dropped) continue;
     out.push({
       rule: 'activity_drop',
       key: `activity_drop:${repId}:${type}:${last.start.toISOString()}`,
       repId,
       triggeredAt: last.end.getTime(),
       subject: type,
-      detail: { lastWeek: now, previousMean: before, weeks: previous.length, dropShare: s.dropShare },
+      detail: { lastWeek: now, previousMean: before, weeks: weeks.length - 1, dropShare: s.dropShare },
       eventIds: [],
     });
   }

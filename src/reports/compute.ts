@@ -13,7 +13,7 @@ import { buildLeads, type LeadRecord } from '../metrics/leads.js';
 import { pace, paceStatus } from '../metrics/pace.js';
 import { meanPeriodShare, meanWeeklyShare, rampAt, type RampSettings } from '../metrics/ramp.js';
 import { unnamedRecord } from './records.js';
-import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
+import { activityDrops, missedFollowUps, stalledDeals, teamActivityFalls, untouchedLeads, type AlertCandidate } from '../metrics/rules.js';
 import { ratio } from '../metrics/stats.js';
 import type { MetricEvent, MetricSettings } from '../metrics/types.js';
 import { activeWeeks, completeWeeks, startOfDateIn, targetPeriod, weekToDate, workingWeekElapsed, type Interval, type TargetPeriod, type WeekSettings, type WeekWindow } from '../metrics/windows.js';
@@ -351,8 +351,14 @@ function computeTeam(
     alertLookbackDays: team.settings.alertLookbackDays,
   });
   const share = workingWeekElapsed(asOf, ws);
-  // Activity drops compare the cadence window with the week before it.
+  // Activity drops compare the cadence window with the week before it; what the whole team dropped is nobody's drop.
   const dropWindow = completeWeeks(asOf, t.cadenceWeeks + 1, ws);
+  const teamFalls = teamActivityFalls(
+    team.reps.flatMap((r) => eventsByRep.get(r.id) ?? []),
+    dropTypesOf(team),
+    dropWindow.weeks,
+    t,
+  );
   const wtdInterval = weekToDate(asOf, ws);
 
   const detailed = onlyRep === undefined ? states : states.filter((s) => s.rep.id === onlyRep);
@@ -464,7 +470,7 @@ function computeTeam(
       diagnosis,
       goal,
       focusSuggestion: focusSuggestion(diagnosis.focus, goal, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow).map((a) => ({
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow, diagnosis.results.gap ? teamFalls : null).map((a) => ({
         rule: a.rule,
         key: a.key,
         subject: a.subject,
@@ -633,11 +639,27 @@ function focusSuggestion(focus: FocusPace | null, goal: WeekGoal | null, wtd: Re
   };
 }
 
-function repAlerts(s: RepState, owned: readonly DealHistory[], followUps: readonly AlertCandidate[], team: TeamInput, asOf: Date, dropWindow: WeekWindow): AlertCandidate[] {
+/** The activities an activity_drop watches: the team's focus counts. */
+const dropTypesOf = (team: TeamInput) => team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
+
+/**
+ * A rep's alerts. `teamFalls`: the activities the whole team dropped last week, or null when the
+ * rep has no results gap: activity_drop is an ask for more activity, meant only for reps behind
+ * on results (docs/metrics.md), and never for what the team dropped as a whole.
+ */
+function repAlerts(
+  s: RepState,
+  owned: readonly DealHistory[],
+  followUps: readonly AlertCandidate[],
+  team: TeamInput,
+  asOf: Date,
+  dropWindow: WeekWindow,
+  teamFalls: ReadonlySet<string> | null,
+): AlertCandidate[] {
   const at = asOf.getTime();
   const rules = { ...team.settings.thresholds, alertLookbackDays: team.settings.alertLookbackDays };
   const dropWeeks = activeWeeks(dropWindow, s.rep.startDate, team.timezone);
-  const dropTypes = team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
+  const dropTypes = teamFalls === null ? [] : dropTypesOf(team).filter((type) => !teamFalls.has(type));
   return [
     ...untouchedLeads(s.leads, at, rules),
     ...stalledDeals(owned, at, rules),

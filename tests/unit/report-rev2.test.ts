@@ -236,6 +236,41 @@ describe('results first and this week’s goal (hand table)', () => {
 const REPS = [1, 2, 3, 4, 5, 6];
 const RUNS = { numRuns: 30, interruptAfterTimeLimit: 20_000 };
 
+describe('activity drops (hand table)', () => {
+  // The last complete week (Nov 16) against the four before it (Oct 19 … Nov 9, the holiday week
+  // Nov 9 at 20%). The team's weekly calls: 56, 56, 56, 11 → a mean of 44.75.
+  const LAST = 12;
+  /** events() with the listed reps' calls in the last complete week at 20%. */
+  const dropped = (reps: readonly number[]) => events().map((e) => (e.type === 'call' && e.at === weekStart(LAST) + D && reps.includes(e.repId) ? { ...e, count: Math.round(e.count! * 0.2) } : e));
+  const drops = (report: TeamReport) => report.members.flatMap((m) => m.alerts.filter((a) => a.rule === 'activity_drop').map(() => m.rep.name));
+  const member = (report: TeamReport, name: string) => report.members.find((m) => m.rep.name === name)!;
+
+  it('asks a rep with a results gap whose calls fell, not one on target, while the team kept its pace', () => {
+    // R2 10 → 2 (mean 8) and R4 15 → 3 (mean 12); the team 56 → 36, above 60% of 44.75.
+    const report = computeTeamReport(team(), dropped([2, 4]), AS_OF);
+    expect(member(report, 'R2').diagnosis.results.gap).toBe(true);
+    expect(member(report, 'R4').diagnosis.results.gap).toBe(false);
+    expect(drops(report)).toEqual(['R2']);
+    expect(member(report, 'R2').alerts.find((a) => a.rule === 'activity_drop')).toMatchObject({ subject: 'call', detail: { lastWeek: 2, previousMean: 8, weeks: 4 } });
+  });
+
+  it('asks nobody when the whole team’s calls fell by dropShare that week (a holiday is nobody’s drop)', () => {
+    // Everyone at 20%: the team 56 → 11, below 60% of 44.75; R2 (results gap) fell as before.
+    const report = computeTeamReport(team(), dropped([1, 2, 3, 4, 5, 6]), AS_OF);
+    expect(member(report, 'R2').diagnosis.results.gap).toBe(true);
+    expect(drops(report)).toEqual([]);
+  });
+
+  it('judges the team’s fall with the team’s dropShare', () => {
+    // dropShare 0.2: the team's fall is 1 − 0.8 × 44.75 = 35.8 calls or fewer. R2 and R4 down: 36, not a fall.
+    const at02 = (reps: readonly number[]) => computeTeamReport(team({ settings: readTeamSettings({ thresholds: { dropShare: 0.2 } }) }), dropped(reps), AS_OF);
+    expect(drops(at02([2, 4]))).toEqual(['R2']);
+    // R3 down too (5 → 1): 32, a fall; R3 and R2 both have a results gap and are asked by nobody.
+    expect(member(at02([2, 3, 4]), 'R3').diagnosis.results.gap).toBe(true);
+    expect(drops(at02([2, 3, 4]))).toEqual([]);
+  });
+});
+
 describe('properties', () => {
   it('multiplying every rep’s counts in every week of the cadence window by k leaves every pace unchanged', () => {
     fc.assert(

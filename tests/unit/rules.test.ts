@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CORE_TOUCH_TYPES } from '../../src/ingest/event-types.js';
 import { buildDeals } from '../../src/metrics/deals.js';
 import { buildLeads } from '../../src/metrics/leads.js';
-import { activityDrops, missedFollowUps, stalledDeals, untouchedLeads, type RuleSettings } from '../../src/metrics/rules.js';
+import { activityDrops, missedFollowUps, stalledDeals, teamActivityFalls, untouchedLeads, type RuleSettings } from '../../src/metrics/rules.js';
 import type { MetricEvent } from '../../src/metrics/types.js';
 import { completeWeeks } from '../../src/metrics/windows.js';
 
@@ -88,6 +88,14 @@ describe('activity_drop', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ subject: 'call', detail: { lastWeek: 5, previousMean: 10 } });
     expect(alerts[0]!.key).toBe(`activity_drop:1:call:${weeks[4]!.start.toISOString()}`);
+  });
+
+  it('counts a team fall of dropShare or more, exactly 60% included, over every rep’s counts', () => {
+    const team = [...calls(0, 10), ...calls(1, 10), ...calls(2, 10), ...calls(3, 10)];
+    const lastWeek = (rep: number, n: number) => Array.from({ length: n }, (_, i) => ev(rep, 'call', weeks[4]!.start.getTime() + (i + 1) * H));
+    expect(teamActivityFalls([...team, ...lastWeek(1, 6)], ['call', 'email'], weeks, s)).toEqual(new Set(['call']));
+    expect(teamActivityFalls([...team, ...lastWeek(1, 5), ...lastWeek(2, 2)], ['call'], weeks, s)).toEqual(new Set());
+    expect(teamActivityFalls([...team, ...lastWeek(1, 6)], ['call'], weeks.slice(4), s)).toEqual(new Set());
   });
 
   it('stays quiet at exactly 60% and under dropMinPerWeek', () => {
