@@ -142,7 +142,7 @@ export function missedFollowUps(events: readonly MetricEvent[], asOf: number, to
 /** How many of `events` (counts included) are of `type` within the week. */
 const countIn = (events: readonly MetricEvent[], type: string, w: Interval) => countOf(events.filter((e) => e.type === type && e.at >= w.start.getTime() && e.at < w.end.getTime()));
 
-/** Whether the week's count fell below (1 − dropShare) × the mean of the weeks before it (`strict`: or to it exactly). */
+/** Whether the last week's count fell to (1 − dropShare) × the mean of the weeks before it or below (`strict`: strictly below). */
 function fell(events: readonly MetricEvent[], type: string, weeks: readonly Interval[], dropShare: number, strict: boolean): { now: number; before: number; fell: boolean } {
   const before = mean(weeks.slice(0, -1).map((w) => countIn(events, type, w)))!;
   const now = countIn(events, type, weeks[weeks.length - 1]!);

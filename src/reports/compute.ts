@@ -351,7 +351,7 @@ function computeTeam(
     alertLookbackDays: team.settings.alertLookbackDays,
   });
   const share = workingWeekElapsed(asOf, ws);
-  // Activity drops compare the cadence window with the week before it; what the whole team dropped is nobody's drop.
+  // Activity drops compare the last complete week with the cadenceWeeks before it; what the whole team dropped is nobody's drop.
   const dropWindow = completeWeeks(asOf, t.cadenceWeeks + 1, ws);
   const teamFalls = teamActivityFalls(
     team.reps.flatMap((r) => eventsByRep.get(r.id) ?? []),
