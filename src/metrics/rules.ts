@@ -142,11 +142,9 @@ export function missedFollowUps(events: readonly MetricEvent[], asOf: number, to
 /** How many of `events` (counts included) are of `type` within the week. */
 const countIn = (events: readonly MetricEvent[], type: string, w: Interval) => countOf(events.filter((e) => e.type === type && e.at >= w.start.getTime() && e.at < w.end.getTime()));
 
-/** Whether the last week's count fell to (1 − dropShare) × the mean of the weeks before it or below (`strict`: strictly below). */
-function fell(events: readonly MetricEvent[], type: string, weeks: readonly Interval[], dropShare: number, strict: boolean): { now: number; before: number; fell: boolean } {
-  const before = mean(weeks.slice(0, -1).map((w) => countIn(events, type, w)))!;
-  const now = countIn(events, type, weeks[weeks.length - 1]!);
-  return { now, before, fell: strict ? now < (1 - dropShare) * before : now <= (1 - dropShare) * before };
+/** The last week's count of `type` and the mean of the weeks before it (`weeks` oldest first). */
+function lastWeekAgainstMean(events: readonly MetricEvent[], type: string, weeks: readonly Interval[]): { now: number; before: number } {
+  return { now: countIn(events, type, weeks[weeks.length - 1]!), before: mean(weeks.slice(0, -1).map((w) => countIn(events, type, w)))! };
 }
 
 /**
@@ -159,8 +157,8 @@ export function teamActivityFalls(events: readonly MetricEvent[], types: readonl
   if (weeks.length < 2) return new Set();
   return new Set(
     types.filter((type) => {
-      const team = fell(events, type, weeks, s.dropShare, false);
-      return team.before > 0 && team.fell;
+      const { now, before } = lastWeekAgainstMean(events, type, weeks);
+      return before > 0 && now <= (1 - s.dropShare) * before;
     }),
   );
 }
@@ -178,8 +176,8 @@ export function activityDrops(repId: number, events: readonly MetricEvent[], typ
   const own = events.filter((e) => e.repId === repId);
   const out: AlertCandidate[] = [];
   for (const type of types) {
-    const { now, before, fell: dropped } = fell(own, type, weeks, s.dropShare, true);
-    if (before < s.dropMinPerWeek || !dropped) continue;
+    const { now, before } = lastWeekAgainstMean(own, type, weeks);
+    if (before < s.dropMinPerWeek || now >= (1 - s.dropShare) * before) continue;
     out.push({
       rule: 'activity_drop',
       key: `activity_drop:${repId}:${type}:${last.start.toISOString()}`,

@@ -353,12 +353,15 @@ function computeTeam(
   const share = workingWeekElapsed(asOf, ws);
   // Activity drops compare the last complete week with the cadenceWeeks before it; what the whole team dropped is nobody's drop.
   const dropWindow = completeWeeks(asOf, t.cadenceWeeks + 1, ws);
+  const focusCounts = team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
   const teamFalls = teamActivityFalls(
     team.reps.flatMap((r) => eventsByRep.get(r.id) ?? []),
-    dropTypesOf(team),
+    focusCounts,
     dropWindow.weeks,
     t,
   );
+  // What is left is a rep's own drop, told only to reps with a results gap: it asks for more activity (docs/metrics.md).
+  const dropTypes = focusCounts.filter((type) => !teamFalls.has(type));
   const wtdInterval = weekToDate(asOf, ws);
 
   const detailed = onlyRep === undefined ? states : states.filter((s) => s.rep.id === onlyRep);
@@ -470,7 +473,7 @@ function computeTeam(
       diagnosis,
       goal,
       focusSuggestion: focusSuggestion(diagnosis.focus, goal, weekToDateJson),
-      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow, diagnosis.results.gap ? teamFalls : null).map((a) => ({
+      alerts: repAlerts(s, indexes.get(s.rep.id)?.owned ?? [], followUps, team, asOf, dropWindow, diagnosis.results.gap ? dropTypes : []).map((a) => ({
         rule: a.rule,
         key: a.key,
         subject: a.subject,
@@ -639,14 +642,7 @@ function focusSuggestion(focus: FocusPace | null, goal: WeekGoal | null, wtd: Re
   };
 }
 
-/** The activities an activity_drop watches: the team's focus counts. */
-const dropTypesOf = (team: TeamInput) => team.focus.filter((k) => k.startsWith('cadence.')).map((k) => k.slice('cadence.'.length));
-
-/**
- * A rep's alerts. `teamFalls`: the activities the whole team dropped last week, or null when the
- * rep has no results gap: activity_drop is an ask for more activity, meant only for reps behind
- * on results (docs/metrics.md), and never for what the team dropped as a whole.
- */
+/** A rep's alerts; `dropTypes`: the activities whose drop is the rep's to hear of (none without a results gap). */
 function repAlerts(
   s: RepState,
   owned: readonly DealHistory[],
@@ -654,12 +650,11 @@ function repAlerts(
   team: TeamInput,
   asOf: Date,
   dropWindow: WeekWindow,
-  teamFalls: ReadonlySet<string> | null,
+  dropTypes: readonly string[],
 ): AlertCandidate[] {
   const at = asOf.getTime();
   const rules = { ...team.settings.thresholds, alertLookbackDays: team.settings.alertLookbackDays };
   const dropWeeks = activeWeeks(dropWindow, s.rep.startDate, team.timezone);
-  const dropTypes = teamFalls === null ? [] : dropTypesOf(team).filter((type) => !teamFalls.has(type));
   return [
     ...untouchedLeads(s.leads, at, rules),
     ...stalledDeals(owned, at, rules),
