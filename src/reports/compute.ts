@@ -478,7 +478,7 @@ function computeTeam(
         key: a.key,
         subject: a.subject,
         triggeredAt: fmt(a.triggeredAt),
-        detail: a.detail,
+        detail: withWeekGoal(a, goal),
         record: unnamedRecord(a),
       })),
       weekToDate: weekToDateJson,
@@ -640,6 +640,14 @@ function focusSuggestion(focus: FocusPace | null, goal: WeekGoal | null, wtd: Re
     moreThisWeek: goal?.toGo ?? null,
     weekToDate: wtd[focus.key]?.value ?? null,
   };
+}
+
+/**
+ * A drop of the activity this week's goal is about carries the goal (`weekGoal`), so that the
+ * alert asks for the number the nudge and /mykpis ask for, not a second one for the same week.
+ */
+function withWeekGoal(a: AlertCandidate, goal: WeekGoal | null): AlertCandidate['detail'] {
+  return a.rule === 'activity_drop' && goal !== null && goal.key === `cadence.${a.subject}` ? { ...a.detail, weekGoal: goal.goal } : a.detail;
 }
 
 /** A rep's alerts; `dropTypes`: the activities whose drop is the rep's to hear of (none without a results gap). */

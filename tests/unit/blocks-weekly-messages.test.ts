@@ -144,12 +144,15 @@ describe('behaviour alert', () => {
     expect(capture(token, /\|([^>]+)>/)).toContain(tokyoHour);
   });
 
-  it('shows an activity drop with last week, the usual week, and the number to plan', () => {
+  it('shows an activity drop with last week, the usual week, and the number to plan: this week’s goal when it is on that activity', () => {
     const a = byRule('activity_drop');
     const t = texts(render(a));
     expect(Number(capture(t, /last week\*?: (\d+), against/))).toBe(a.detail.lastWeek);
     expect(Number(capture(t, /your usual ([\d.]+) a week/))).toBe(Number((a.detail.previousMean as number).toFixed(1)));
-    expect(Number(capture(t, /Plan (\d+) \w+ this week/))).toBe(Math.ceil(a.detail.previousMean as number));
+    const goal = ny.members.find((m) => m.alerts.includes(a))!.goal;
+    const onGoal = goal !== null && goal.key === `cadence.${a.subject}`;
+    expect(Number(capture(t, /Plan (\d+) \w+ this week/))).toBe(onGoal ? goal.goal : Math.ceil(a.detail.previousMean as number));
+    expect(t).toContain(onGoal ? 'this week, your goal, and' : 'this week, your usual week, and');
   });
 
   it('offers done, a snooze menu (a day or a week), dismiss and 👍/👎, each button carrying the alert key', () => {

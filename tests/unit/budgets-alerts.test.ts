@@ -243,6 +243,9 @@ describe('wording of each rule', () => {
     expect(advice(a('proposal_sent', { lastWeek: 0, previousMean: 0.5, weeks: 2 }))).toBe('👉 Plan 1 proposal this week, your usual week, and put the first ones in your calendar today.');
     expect(headline(a('site_visit', { lastWeek: null, previousMean: null, weeks: null }))).toBe('📉 Fewer site visits last week.');
     expect(advice(a('site_visit', { previousMean: null }))).toBe('👉 Plan this week’s site visits and put the first ones in your calendar today.');
+    // With this week's goal on that activity, the goal is the number to plan (the nudge asks for the same).
+    expect(advice(a('call', { lastWeek: 15, previousMean: 54.25, weeks: 4, weekGoal: 68 }))).toBe('👉 Plan 68 calls this week, your goal, and put the first ones in your calendar today.');
+    expect(headline(a('call', { lastWeek: 15, previousMean: 54.25, weeks: 4, weekGoal: 68 }))).toBe('📉 Fewer calls last week: 15, against your usual 54.3 a week over the 4 weeks before.');
   });
 });
 

@@ -254,6 +254,23 @@ describe('activity drops (hand table)', () => {
     expect(member(report, 'R2').alerts.find((a) => a.rule === 'activity_drop')).toMatchObject({ subject: 'call', detail: { lastWeek: 2, previousMean: 8, weeks: 4 } });
   });
 
+  it('gives a drop of the activity this week’s goal is about that goal, and no goal to a drop of another', () => {
+    const report = computeTeamReport(team(), dropped([2]), AS_OF);
+    const r2 = member(report, 'R2');
+    const drop = r2.alerts.find((a) => a.rule === 'activity_drop')!;
+    expect(r2.goal).toMatchObject({ key: 'cadence.call' });
+    expect(drop.detail.weekGoal).toBe(r2.goal!.goal);
+    expect(drop.detail.weekGoal).not.toBe(Math.ceil(drop.detail.previousMean as number));
+    // With meetings in focus, R1 (the top performer) holding 6 a week and R2 none, R2's goal is on meetings.
+    const meetings = [9, 10, 11, 12].map((i) => ev(1, 'meeting', weekStart(i) + D, { count: 6 }));
+    const onMeetings = computeTeamReport(team({ focus: ['cadence.call', 'cadence.meeting'] }), [...dropped([2]), ...meetings], AS_OF);
+    const r2m = member(onMeetings, 'R2');
+    expect(r2m.goal?.key).toBe('cadence.meeting');
+    const otherDrop = r2m.alerts.find((a) => a.rule === 'activity_drop');
+    expect(otherDrop).toMatchObject({ subject: 'call' });
+    expect(otherDrop!.detail).not.toHaveProperty('weekGoal');
+  });
+
   it('asks nobody when the whole team’s calls fell by dropShare that week (a holiday is nobody’s drop)', () => {
     // Everyone at 20%: the team 56 → 11, below 60% of 44.75; R2 (results gap) fell as before.
     const report = computeTeamReport(team(), dropped([1, 2, 3, 4, 5, 6]), AS_OF);

@@ -179,7 +179,9 @@ function alertWords(a: AlertJson, currency: string, timezone: string, capital = 
       const weeks = num(a, 'weeks');
       const usual = mean === null ? null : Number(mean.toFixed(1));
       const before = weeks === null ? '' : weeks === 1 ? ' over the week before' : ` over the ${weeks} weeks before`;
-      const plan = mean === null ? null : Math.ceil(mean);
+      // This week's goal when the rep has one on this activity (the number every other message asks for), else the usual week.
+      const goal = num(a, 'weekGoal');
+      const plan = goal ?? (mean === null ? null : Math.ceil(mean));
       return {
         emoji: '📉',
         title: `${start('fewer', capital)} ${activityNoun(a.subject, 2)} last week`,
@@ -187,7 +189,7 @@ function alertWords(a: AlertJson, currency: string, timezone: string, capital = 
         advice:
           plan === null
             ? `Plan this week’s ${activityNoun(a.subject, 2)} and put the first ones in your calendar today.`
-            : `Plan ${plan} ${activityNoun(a.subject, plan)} this week, your usual week, and put the first ones in your calendar today.`,
+            : `Plan ${plan} ${activityNoun(a.subject, plan)} this week, ${goal === null ? 'your usual week' : 'your goal'}, and put the first ones in your calendar today.`,
       };
     }
   }
