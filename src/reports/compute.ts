@@ -86,21 +86,14 @@ interface RepState {
   cadenceWeeks: Interval[];
   rateWeeks: Interval[];
   baselineWeeks: Interval[];
+  /** The counts (cadences, pipeline created) over the cadence window. */
   cadence: Map<string, IndicatorValue>;
-  /** Rates and speed to lead over the rate window. */
-  rate: Map<string, IndicatorValue>;
   /** Each indicator over its own window (docs/metrics.md, rev 2): counts over the cadence window, the rest over the rate window. */
   current: Map<string, IndicatorValue>;
-  baseline: Map<string, IndicatorValue>;
   laggingBaseline: Lagging;
   performance: number | null;
   events: MetricEvent[];
   leads: LeadRecord[];
-}
-
-/** Counts are measured over the cadence window; rates and speed to lead over the rate window (docs/metrics.md, rev 2). */
-function currentValues(cadence: Map<string, IndicatorValue>, rate: Map<string, IndicatorValue>): Map<string, IndicatorValue> {
-  return new Map([...cadence.keys()].map((key) => [key, (isActivityIndicator(key) ? cadence : rate).get(key)!]));
 }
 
 const spanOf = (weeks: readonly Interval[], asOf: number) => (weeks.length === 0 ? null : { from: weeks[0]!.start.getTime(), to: Math.min(weeks[weeks.length - 1]!.end.getTime(), asOf) });
@@ -224,7 +217,7 @@ export const DATA_HEALTH_NOT_JUDGED: DataHealthJson = { lastReceivedAt: null, la
  * what the team's links and its share of the workspace-wide ones are computed from.
  */
 export function teamCohortPairs(team: TeamInput, facts: TeamFacts, asOf: Date): CohortPairs[] {
-  return computeTeam(team, facts, asOf, [], DATA_HEALTH_NOT_JUDGED).cohort;
+  return computeTeam(team, facts, asOf, [], DATA_HEALTH_NOT_JUDGED).cohort();
 }
 
 /** Events before `at`, by time then id: the one order every list is read in. */
@@ -240,7 +233,7 @@ function computeTeam(
   givenLinks: readonly IndicatorLink[] | undefined,
   dataHealth: DataHealthJson,
   onlyRep?: number,
-): { report: () => TeamReport; members: RepReport[]; cohort: CohortPairs[] } {
+): { report: () => TeamReport; members: RepReport[]; cohort: () => CohortPairs[] } {
   const t = team.settings.thresholds;
   const at = asOf.getTime();
   const ws: WeekSettings = { timezone: team.timezone, weekStartsOn: team.weekStartsOn };
@@ -295,8 +288,9 @@ function computeTeam(
     const cw = activeWeeks(cadenceWindow, rep.startDate, team.timezone);
     const rw = activeWeeks(rateWindow, rep.startDate, team.timezone);
     const bw = activeWeeks(baselineWindow, rep.startDate, team.timezone);
-    const cadence = leadingIndicators(repWindow(rep.id, cw), cadenceTypes);
-    const rate = leadingIndicators(repWindow(rep.id, rw), cadenceTypes);
+    // Counts over the cadence window, rates and speed to lead over the rate window (docs/metrics.md, rev 2).
+    const cadence = new Map(activityIndicators(repWindow(rep.id, cw), cadenceTypes).map((v) => [v.key, v]));
+    const current = new Map([...cadence, ...rateIndicators(repWindow(rep.id, rw)).map((v): [string, IndicatorValue] => [v.key, v])]);
     const laggingBaseline = lagging(deals.values(), new Set([rep.id]), spanOf(bw, at));
     const target = bookedTarget(rep.id);
     const performance = performanceOf(team.performanceMetric, laggingBaseline, target, baselineWindow, team.timezone, asOf);
@@ -306,9 +300,7 @@ function computeTeam(
       rateWeeks: rw,
       baselineWeeks: bw,
       cadence,
-      rate,
-      current: currentValues(cadence, rate),
-      baseline: leadingIndicators(repWindow(rep.id, bw), cadenceTypes),
+      current,
       laggingBaseline,
       performance,
       events: eventsByRep.get(rep.id) ?? [],
@@ -329,7 +321,16 @@ function computeTeam(
     t.minCohort,
   );
   const topIds = new Set(ranking.top.map((s) => s.rep.id));
-  const keys = [...(states[0]?.baseline.keys() ?? leadingIndicators(repWindow(-1, []), cadenceTypes).keys())];
+  const keys = [...leadingIndicators(repWindow(-1, []), cadenceTypes).keys()];
+  // Every indicator over the rep's baseline window: the top performers' long-run baselines, and for a
+  // team report the cohort's pairs and usual pace. Computed when first asked (a rep report asks for
+  // the top performers' alone).
+  const baselineValues = new Map<number, Map<string, IndicatorValue>>();
+  const baselineOf = (s: Pick<RepState, 'rep' | 'baselineWeeks'>) => {
+    let values = baselineValues.get(s.rep.id);
+    if (!values) baselineValues.set(s.rep.id, (values = leadingIndicators(repWindow(s.rep.id, s.baselineWeeks), cadenceTypes)));
+    return values;
+  };
   // A rate resting on fewer than minRateN leads or deals is too few to tell: left out of medians too.
   const usable = (v: IndicatorValue | undefined) => (v === undefined || (!isActivityIndicator(v.key) && v.n < t.minRateN) ? null : v.value);
   // Baselines and team medians over the same team-wide window as the rep's value (docs/metrics.md, rev 2).
@@ -338,7 +339,7 @@ function computeTeam(
   const teamMedians = new Map<string, number | null>();
   for (const key of keys) {
     baselines.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => usable(s.current.get(key)))) : null);
-    baselinesLongRun.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => usable(s.baseline.get(key)))) : null);
+    baselinesLongRun.set(key, ranking.hasBaseline ? medianOf(ranking.top.map((s) => usable(baselineOf(s).get(key)))) : null);
     teamMedians.set(key, medianOf(cohortStates.map((s) => usable(s.current.get(key)))));
   }
   const teamMedianPerformance = medianOf(cohortStates.map((s) => s.performance));
@@ -487,11 +488,13 @@ function computeTeam(
     };
   });
 
-  const cohort: CohortPairs[] = keys.map((key) => ({
-    key,
-    higherIsBetter: !isLowerBetter(key),
-    pairs: cohortStates.map((s) => ({ indicator: s.baseline.get(key)?.value ?? null, performance: s.performance })),
-  }));
+  // The cohort's pairs, for the team's links: asked for by team reports and the links alone.
+  const cohort = (): CohortPairs[] =>
+    keys.map((key) => ({
+      key,
+      higherIsBetter: !isLowerBetter(key),
+      pairs: cohortStates.map((s) => ({ indicator: baselineOf(s).get(key)?.value ?? null, performance: s.performance })),
+    }));
   // The team's totals and links, assembled only for a team report.
   const report = (): TeamReport => {
     // Team totals.
@@ -520,7 +523,7 @@ function computeTeam(
         const usual = ratio(
           sumCounts(
             key,
-            (s) => s.baseline,
+            (s) => baselineOf(s),
             (s) => s.baselineWeeks,
           ),
           baselineRepWeeks,
@@ -532,7 +535,11 @@ function computeTeam(
     const teamLaggingBaseline = lagging(deals.values(), allIds, spanOf(baselineWindow.weeks, at));
     const teamForecast = forecastFor(bookedTarget(null), asOf, team.timezone, deals, allIds, activitiesPerWeek.pipeline_created ?? null, teamLaggingBaseline.winRate);
 
-    const links = givenLinks ? [...givenLinks] : cohort.filter((c) => team.focus.includes(c.key)).map((c) => indicatorLink(c));
+    const links = givenLinks
+      ? [...givenLinks]
+      : cohort()
+          .filter((c) => team.focus.includes(c.key))
+          .map((c) => indicatorLink(c));
 
     const teamReport: TeamReport = {
       asOf: fmt(asOf),
