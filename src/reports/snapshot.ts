@@ -3,6 +3,7 @@ import { currentTeamRollups, loadTeamRollups } from '../db/rollups-read.js';
 import { keepTeamSnapshot, readCurrentTeamSnapshot } from '../db/snapshot-repo.js';
 import type { LeadRecord } from '../metrics/leads.js';
 import type { MetricEvent } from '../metrics/types.js';
+import type { DealHistory } from '../metrics/deals.js';
 import { settleFacts, type SettledDeal, type TeamFacts } from './compute.js';
 import { configFingerprint } from './link-fingerprints.js';
 import type { LinkTeam } from './links.js';
@@ -22,84 +23,184 @@ export interface Snapshot {
 }
 
 /**
- * As kept: arrays, not objects (a third of the bytes to read and parse). Event ids are kept only
+ * As kept: one array per field (columns), not one object or array per record. JSON.parse makes
+ * a few dozen arrays instead of tens of thousands, and decoding walks them by index: on the
+ * 1,000-rep org's largest snapshot (1,748 week counts, 2,213 leads, 1,051 deals) reading
+ * 3.3–3.6 ms as rows, 2.3 ms as columns, with less garbage per report. Event ids are kept only
  * where an order rests on them; reports show none of a record's event ids.
  */
 interface SnapshotBody {
-  /** [id, rep, type, at, amount, count] */
-  counted: [string, number, string, number, number | null, number | null][];
-  /** [rep, lead, assignedAt, source, firstTouchAt, qualifiedAt, opportunityAt, assignment event id] */
-  leads: [number, string, number, LeadRecord['source'], number | null, number | null, number | null, string][];
-  /** [first at, first id, deal, owner, createdAt, createdAmount, stages, close, touches, lastTouchAt, lastStageChangeAt, pendingTimeout] */
-  deals: [number, string, string, number | null, number | null, number | null, StageTuple[], CloseTuple | null, number, number | null, number | null, [number, number] | null][];
+  counted: {
+    id: string[];
+    rep: number[];
+    /** An index into `types`. */
+    type: number[];
+    types: string[];
+    at: number[];
+    amount: (number | null)[];
+    count: (number | null)[];
+  };
+  leads: {
+    rep: number[];
+    lead: string[];
+    assignedAt: number[];
+    source: LeadRecord['source'][];
+    firstTouchAt: (number | null)[];
+    qualifiedAt: (number | null)[];
+    opportunityAt: (number | null)[];
+    /** The assignment's event id (the order leads are read in). */
+    assignment: string[];
+  };
+  deals: {
+    /** Where the deal's first fact falls: time, event id (the order deals are read in). */
+    firstAt: number[];
+    firstId: string[];
+    deal: string[];
+    owner: (number | null)[];
+    createdAt: (number | null)[];
+    createdAmount: (number | null)[];
+    /** How many of the stage columns below are each deal's, one deal after the other. */
+    stages: number[];
+    enteredAt: (number | null)[];
+    skipped: boolean[];
+    /** The stage's decision: converted or not, null while undecided. */
+    converted: (boolean | null)[];
+    decidedAt: (number | null)[];
+    /** The close: won or not, null without one. */
+    won: (boolean | null)[];
+    closeAt: (number | null)[];
+    closeAmount: (number | null)[];
+    closeRep: (number | null)[];
+    closeEvent: (string | null)[];
+    touches: number[];
+    lastTouchAt: (number | null)[];
+    lastStageChangeAt: (number | null)[];
+    pendingStage: (number | null)[];
+    pendingAt: (number | null)[];
+  };
 }
-/** [enteredAt, skipped, decision: [converted, at] or null] */
-type StageTuple = [number | null, boolean, [boolean, number] | null];
-/** [won, at, amount, rep, event id] */
-type CloseTuple = [boolean, number, number | null, number, string];
+
+/**
+ * What the kept fingerprint starts with for bodies of this shape: a body of an earlier shape is
+ * kept under another fingerprint, so it is rebuilt, never decoded as this one.
+ */
+const BODY_FORMAT = 'columns-1';
+
+/** The config part of the fingerprint a team's snapshot is kept under: the body's format and the team's config hash. */
+export function snapshotConfigFingerprint(input: LinkTeam['input']): string {
+  return `${BODY_FORMAT}:${configFingerprint(input)}`;
+}
 
 function encode(s: Snapshot): SnapshotBody {
+  const types = [...new Set(s.counted.map((e) => e.type))];
+  const typeIndex = new Map(types.map((t, i) => [t, i]));
+  const deals = s.deals.map((d) => d.deal);
+  const stages = deals.flatMap((d) => d.stages);
   return {
-    counted: s.counted.map((e) => [e.id, e.repId, e.type, e.at, e.amount, e.count ?? null]),
-    leads: s.leads.map((l) => [l.repId, l.leadId, l.assignedAt, l.source, l.firstTouchAt, l.qualifiedAt, l.opportunityAt, l.eventIds[0]!]),
-    deals: s.deals.map(({ first, deal: d }) => [
-      first[0],
-      first[1],
-      d.dealId,
-      d.ownerId,
-      d.createdAt,
-      d.createdAmount,
-      d.stages.map((st) => [st.enteredAt, st.skipped, st.decision && [st.decision.converted, st.decision.at]]),
-      d.close && [d.close.outcome === 'won', d.close.at, d.close.amount, d.close.repId, d.close.eventId],
-      d.touches,
-      d.lastTouchAt,
-      d.lastStageChangeAt,
-      d.pendingTimeout ? [d.pendingTimeout.stage, d.pendingTimeout.at] : null,
-    ]),
+    counted: {
+      id: s.counted.map((e) => e.id),
+      rep: s.counted.map((e) => e.repId),
+      type: s.counted.map((e) => typeIndex.get(e.type)!),
+      types,
+      at: s.counted.map((e) => e.at),
+      amount: s.counted.map((e) => e.amount),
+      count: s.counted.map((e) => e.count ?? null),
+    },
+    leads: {
+      rep: s.leads.map((l) => l.repId),
+      lead: s.leads.map((l) => l.leadId),
+      assignedAt: s.leads.map((l) => l.assignedAt),
+      source: s.leads.map((l) => l.source),
+      firstTouchAt: s.leads.map((l) => l.firstTouchAt),
+      qualifiedAt: s.leads.map((l) => l.qualifiedAt),
+      opportunityAt: s.leads.map((l) => l.opportunityAt),
+      assignment: s.leads.map((l) => l.eventIds[0]!),
+    },
+    deals: {
+      firstAt: s.deals.map((d) => d.first[0]),
+      firstId: s.deals.map((d) => d.first[1]),
+      deal: deals.map((d) => d.dealId),
+      owner: deals.map((d) => d.ownerId),
+      createdAt: deals.map((d) => d.createdAt),
+      createdAmount: deals.map((d) => d.createdAmount),
+      stages: deals.map((d) => d.stages.length),
+      enteredAt: stages.map((st) => st.enteredAt),
+      skipped: stages.map((st) => st.skipped),
+      converted: stages.map((st) => st.decision?.converted ?? null),
+      decidedAt: stages.map((st) => st.decision?.at ?? null),
+      won: deals.map((d) => (d.close ? d.close.outcome === 'won' : null)),
+      closeAt: deals.map((d) => d.close?.at ?? null),
+      closeAmount: deals.map((d) => d.close?.amount ?? null),
+      closeRep: deals.map((d) => d.close?.repId ?? null),
+      closeEvent: deals.map((d) => d.close?.eventId ?? null),
+      touches: deals.map((d) => d.touches),
+      lastTouchAt: deals.map((d) => d.lastTouchAt),
+      lastStageChangeAt: deals.map((d) => d.lastStageChangeAt),
+      pendingStage: deals.map((d) => d.pendingTimeout?.stage ?? null),
+      pendingAt: deals.map((d) => d.pendingTimeout?.at ?? null),
+    },
   };
+}
+
+function decodeCounted(c: SnapshotBody['counted']): MetricEvent[] {
+  const out = new Array<MetricEvent>(c.id.length);
+  for (let i = 0; i < out.length; i += 1) {
+    const e: MetricEvent = { id: c.id[i]!, repId: c.rep[i]!, type: c.types[c.type[i]!]!, at: c.at[i]!, leadId: null, dealId: null, amount: c.amount[i]!, stage: null, leadSource: null };
+    const count = c.count[i]!;
+    if (count !== null) e.count = count;
+    out[i] = e;
+  }
+  return out;
+}
+
+function decodeLeads(l: SnapshotBody['leads']): LeadRecord[] {
+  const out = new Array<LeadRecord>(l.lead.length);
+  for (let i = 0; i < out.length; i += 1) {
+    out[i] = {
+      repId: l.rep[i]!,
+      leadId: l.lead[i]!,
+      assignedAt: l.assignedAt[i]!,
+      source: l.source[i]!,
+      firstTouchAt: l.firstTouchAt[i]!,
+      qualifiedAt: l.qualifiedAt[i]!,
+      opportunityAt: l.opportunityAt[i]!,
+      eventIds: [l.assignment[i]!],
+    };
+  }
+  return out;
+}
+
+function decodeDeals(d: SnapshotBody['deals']): SettledDeal[] {
+  const out = new Array<SettledDeal>(d.deal.length);
+  let k = 0;
+  for (let i = 0; i < out.length; i += 1) {
+    const stages = new Array<DealHistory['stages'][number]>(d.stages[i]!);
+    for (let j = 0; j < stages.length; j += 1, k += 1) {
+      const converted = d.converted[k]!;
+      stages[j] = { enteredAt: d.enteredAt[k]!, skipped: d.skipped[k]!, decision: converted === null ? null : { converted, at: d.decidedAt[k]! } };
+    }
+    const won = d.won[i]!;
+    const deal: DealHistory = {
+      dealId: d.deal[i]!,
+      ownerId: d.owner[i]!,
+      createdAt: d.createdAt[i]!,
+      createdAmount: d.createdAmount[i]!,
+      stages,
+      close: won === null ? null : { outcome: won ? 'won' : 'lost', at: d.closeAt[i]!, amount: d.closeAmount[i]!, repId: d.closeRep[i]!, eventId: d.closeEvent[i]! },
+      touches: d.touches[i]!,
+      lastTouchAt: d.lastTouchAt[i]!,
+      lastStageChangeAt: d.lastStageChangeAt[i]!,
+      eventIds: [],
+    };
+    const pendingStage = d.pendingStage[i]!;
+    if (pendingStage !== null) deal.pendingTimeout = { stage: pendingStage, at: d.pendingAt[i]! };
+    out[i] = { first: [d.firstAt[i]!, d.firstId[i]!], deal };
+  }
+  return out;
 }
 
 function decode(b: SnapshotBody): Snapshot {
-  return {
-    counted: b.counted.map(([id, repId, type, at, amount, count]) => ({
-      id,
-      repId,
-      type,
-      at,
-      leadId: null,
-      dealId: null,
-      amount,
-      stage: null,
-      leadSource: null,
-      ...(count === null ? {} : { count }),
-    })),
-    leads: b.leads.map(([repId, leadId, assignedAt, source, firstTouchAt, qualifiedAt, opportunityAt, assignment]) => ({
-      repId,
-      leadId,
-      assignedAt,
-      source,
-      firstTouchAt,
-      qualifiedAt,
-      opportunityAt,
-      eventIds: [assignment],
-    })),
-    deals: b.deals.map(([firstAt, firstId, dealId, ownerId, createdAt, createdAmount, stages, close, touches, lastTouchAt, lastStageChangeAt, pending]) => ({
-      first: [firstAt, firstId],
-      deal: {
-        dealId,
-        ownerId,
-        createdAt,
-        createdAmount,
-        stages: stages.map(([enteredAt, skipped, decision]) => ({ enteredAt, skipped, decision: decision && { converted: decision[0], at: decision[1] } })),
-        close: close && { outcome: close[0] ? 'won' : 'lost', at: close[1], amount: close[2], repId: close[3], eventId: close[4] },
-        touches,
-        lastTouchAt,
-        lastStageChangeAt,
-        eventIds: [],
-        ...(pending ? { pendingTimeout: { stage: pending[0], at: pending[1] } } : {}),
-      },
-    })),
-  };
+  return { counted: decodeCounted(b.counted), leads: decodeLeads(b.leads), deals: decodeDeals(b.deals) };
 }
 
 /**
@@ -111,7 +212,7 @@ function decode(b: SnapshotBody): Snapshot {
  */
 function currentSnapshot(db: Database, workspaceId: number, team: LinkTeam, weekStart: Date, withBody: boolean, heldFingerprint: string | null = null) {
   const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: weekStart };
-  return readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), withBody, heldFingerprint);
+  return readCurrentTeamSnapshot(db, workspaceId, scope, snapshotConfigFingerprint(team.input), withBody, heldFingerprint);
 }
 
 /** Builds the team's snapshot for the week starting at `weekStart` from the rollups, and keeps it under `fingerprint`. */

@@ -17,7 +17,7 @@ import { weekContaining } from '../../src/metrics/windows.js';
 import { buildOrg, seedConfigDocument } from '../../src/seed/org.js';
 import { seedDatabase } from '../../src/seed/run.js';
 import { readCurrentTeamSnapshot } from '../../src/db/snapshot-repo.js';
-import { configFingerprint } from '../../src/reports/link-fingerprints.js';
+import { snapshotConfigFingerprint } from '../../src/reports/snapshot.js';
 import { snapshotMemo } from '../../src/reports/snapshot-memo.js';
 import { createTestDatabase, DATABASE_KINDS } from '../helpers/db.js';
 import { assertReportsEqualOracle, forgetKeptLinks, readOracleState } from '../helpers/report-oracle.js';
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
-  it('are reused through a week, rebuilt after a late event or a config change, and every report equals the oracle', async () => {
+  it('are reused through a week, rebuilt after a late event, a config change or over a body of an earlier format, and every report equals the oracle', async () => {
     const db = await createTestDatabase(kind);
     opened.push(db);
     const options = { reps: 8, weeks: 6, seed: 11, end: END, workspace: `T0SNAP${kind.toUpperCase()}`, verify: false };
@@ -73,9 +73,9 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     expect(Object.isFrozen(deal.stages[0]) && Object.isFrozen(decoded.leads[0]) && Object.isFrozen(decoded.counted)).toBe(true);
     // The database sends the body only to a reader that does not hold it under the current fingerprint.
     const scope = { teamId: team.id, memberIds: team.input.reps.map((r) => r.id), weekEnd: week.start };
-    const current = await readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), true, held()!.fingerprint);
+    const current = await readCurrentTeamSnapshot(db, workspaceId, scope, snapshotConfigFingerprint(team.input), true, held()!.fingerprint);
     expect(current).toMatchObject({ kept: true, body: null, fingerprint: held()!.fingerprint });
-    expect((await readCurrentTeamSnapshot(db, workspaceId, scope, configFingerprint(team.input), true, 'another')).body).not.toBeNull();
+    expect((await readCurrentTeamSnapshot(db, workspaceId, scope, snapshotConfigFingerprint(team.input), true, 'another')).body).not.toBeNull();
 
     // Events of the open week, on old deals and leads too, leave it as it is.
     const day = addHours(week.start, 26).toISOString();
@@ -111,6 +111,22 @@ describe.each(DATABASE_KINDS)('team snapshots on %s', (kind) => {
     state = await readOracleState(db, workspaceId);
     expect(state.teams.find((t) => t.id === team.id)!.input.settings.thresholds.stageTimeoutDays).toBe(9);
     await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
-    expect(await kept()).toBeGreaterThan(rebuilt);
+    const configured = await kept();
+    expect(configured).toBeGreaterThan(rebuilt);
+
+    // A body of an earlier shape (rows of arrays), kept by an earlier Pacer under the fingerprint it
+    // had then (without the format), is rebuilt, never decoded as today's.
+    const [row] = await db.query<{ fingerprint: string }>('SELECT fingerprint FROM team_snapshot WHERE team_id = $1 AND week_start = $2', [team.id, week.start]);
+    const earlier = row!.fingerprint.slice(row!.fingerprint.indexOf(':') + 1);
+    expect(`${snapshotConfigFingerprint(team.input).split(':')[0]}:${earlier}`).toBe(row!.fingerprint);
+    await db.query('UPDATE team_snapshot SET fingerprint = $3, body = $4::json WHERE team_id = $1 AND week_start = $2', [
+      team.id,
+      week.start,
+      earlier,
+      JSON.stringify({ counted: [['week:1:call:0', rep.id, 'call', week.start.getTime() - 86_400_000, null, 99]], leads: [], deals: [] }),
+    ]);
+    snapshotMemo(db).clear();
+    await assertReportsEqualOracle(db, workspaceId, name, END, END, state);
+    expect(await kept()).toBeGreaterThan(configured);
   });
 });
