@@ -10,7 +10,12 @@ import type { PlannedMessage } from './plan.js';
 export interface ReadyMessage {
   claim: Claim;
   to: PlannedMessage['to'];
-  parts: SlackMessage[];
+  /**
+   * Its parts, or their promise when the message's last step is I/O started at claim time (the
+   * recap's chart upload): awaited when its turn to post comes, so computing the next messages
+   * does not wait on it.
+   */
+  parts: SlackMessage[] | Promise<SlackMessage[]>;
   /** The week of a weekly message the schedule had skipped, which this explicit run sends. */
   revivedWeek?: string;
 }
@@ -34,7 +39,7 @@ export async function deliver(ctx: JobContext, client: WebClient, slackTeamId: s
       }
       channel = found.channel;
     }
-    const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, item.parts);
+    const outcome = await postClaimed(ctx.post, client, { workspace: slackTeamId, channel }, item.claim, await item.parts);
     summary[outcome.status] += rows;
     if (outcome.status === 'sent' && item.revivedWeek !== undefined) {
       summary.revived++;

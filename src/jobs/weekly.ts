@@ -88,6 +88,32 @@ function dashboardLink(ctx: JobContext, client: WebClient | null, slackTeamId: s
       : Promise.resolve(null));
 }
 
+/**
+ * The workspace's alert feedback and paused rules as of the run, read once for all its digests
+ * (each shows its team's share) instead of twice per digest. A failed read is read again.
+ */
+function workspaceAlertFeedback(ctx: JobContext, workspaceId: number, now: Date) {
+  let read: Promise<[Awaited<ReturnType<typeof alertFeedbackCounts>>, Awaited<ReturnType<typeof pausedAlertRules>>]> | undefined;
+  return () =>
+    (read ??= Promise.all([alertFeedbackCounts(ctx.db, workspaceId, now), pausedAlertRules(ctx.db, workspaceId, now)]).catch((err: unknown) => {
+      read = undefined;
+      throw err;
+    }));
+}
+
+/** What every message of a workspace's run may read: the dashboard link, the alert feedback. */
+interface WorkspaceReads {
+  dashboard: () => Promise<string | null>;
+  alertFeedback: ReturnType<typeof workspaceAlertFeedback>;
+}
+
+/**
+ * A message's parts, or (`uploading`) their promise when its last step is I/O: the recap's
+ * chart upload, started once the recap is claimed and awaited when its turn to post comes, so
+ * that the next messages are computed meanwhile (with Slack's latency, three calls a chart).
+ */
+type BuiltMessage = SlackMessage[] | { uploading: Promise<SlackMessage[]> };
+
 /** `client` uploads the recap's chart; null (a dry run) leaves it out. */
 async function buildMessage(
   ctx: JobContext,
@@ -97,8 +123,8 @@ async function buildMessage(
   planned: PlannedMessage,
   reports: ReturnType<typeof teamReports>,
   now: Date,
-  dashboard: () => Promise<string | null>,
-): Promise<SlackMessage[] | null> {
+  { dashboard, alertFeedback }: WorkspaceReads,
+): Promise<BuiltMessage | null> {
   const workspaceId = workspace.id;
   const feedbackSubject = `${planned.kind}:${planned.weekKey}`;
   switch (planned.kind) {
@@ -123,7 +149,7 @@ async function buildMessage(
       // Once a month: the first digest whose week starts in the first 7 days of a month.
       const includeLinks = Number(planned.weekKey.slice(8, 10)) <= 7;
       const firstOfStaleSpell = await firstDigestOfStaleSpell(ctx, team, report, planned, now);
-      const [feedback, pauses] = await Promise.all([alertFeedbackCounts(ctx.db, workspaceId, now), pausedAlertRules(ctx.db, workspaceId, now)]);
+      const [feedback, pauses] = await alertFeedback();
       return [
         renderManagerDigest({
           report,
@@ -139,14 +165,15 @@ async function buildMessage(
     }
     case 'team_recap': {
       const [report, previous] = await Promise.all([reports.withLinks(), reports.previous()]);
-      const [chart] = client
-        ? await attachCharts(client, [cadenceChart(teamCadenceChartInput(report))], {
-            logger: ctx.logger.child({ delivery: planned.intent.key }),
-            filename: 'team-recap',
-            upload: { scopes: scopeWatch(ctx.db, ctx.logger, workspace.slackTeamId) },
-          })
-        : [];
-      return [renderTeamRecap({ report, previous, ...(chart ? { chart } : {}) })];
+      if (!client) return [renderTeamRecap({ report, previous })];
+      const uploading = attachCharts(client, [cadenceChart(teamCadenceChartInput(report))], {
+        logger: ctx.logger.child({ delivery: planned.intent.key }),
+        filename: 'team-recap',
+        upload: { scopes: scopeWatch(ctx.db, ctx.logger, workspace.slackTeamId) },
+      }).then(([chart]) => [renderTeamRecap({ report, previous, ...(chart ? { chart } : {}) })]);
+      // Awaited by the posting queue later: handled here so that a failure meanwhile is not an unhandled rejection.
+      uploading.catch(() => undefined);
+      return { uploading };
     }
   }
 }
@@ -167,7 +194,7 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
     if (!ctx.dryRun && !client) continue;
     const log = ctx.logger.child({ workspace: workspace.slackTeamId, job: [...kinds].join(',') });
     const posting = client ? postingQueue(ctx, client, workspace.slackTeamId) : null;
-    const dashboard = dashboardLink(ctx, client, workspace.slackTeamId);
+    const reads: WorkspaceReads = { dashboard: dashboardLink(ctx, client, workspace.slackTeamId), alertFeedback: workspaceAlertFeedback(ctx, workspace.id, now) };
     const planned = await planTeams(ctx, workspace, kinds, options, log);
     // Skipped messages were due too: a run's summary counts them in both.
     const skipped = planned.reduce((n, t) => n + t.skipped, 0);
@@ -184,8 +211,9 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
           if (planned.kind !== kind || settled.has(planned.intent.key)) continue;
           summary.due++;
           if (ctx.dryRun) {
-            const parts = await buildMessage(ctx, null, workspace, team, planned, reports, now, dashboard);
-            for (const part of parts ?? []) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
+            const built = await buildMessage(ctx, null, workspace, team, planned, reports, now, reads);
+            const parts = built === null ? [] : Array.isArray(built) ? built : await built.uploading;
+            for (const part of parts) ctx.dryRun(planned.to.kind === 'member' ? planned.to.recipient.email : `#${planned.to.channel}`, part);
             summary.printed++;
             continue;
           }
@@ -193,15 +221,15 @@ export async function runWeekly(ctx: JobContext, kinds: ReadonlySet<WeeklyKind>,
           if (!claim) continue;
           if (claim.revived) log.info({ delivery: planned.intent.key }, 'weekly message skipped by the schedule: sent now on an explicit run');
           const computing = performance.now();
-          const parts = await buildMessage(ctx, client, workspace, team, planned, reports, now, dashboard);
+          const built = await buildMessage(ctx, client, workspace, team, planned, reports, now, reads);
           summary.computeMs += performance.now() - computing;
-          if (!parts || parts.length === 0) {
+          if (built === null || (Array.isArray(built) && built.length === 0)) {
             await markFailed(ctx.db, claim, 'nothing to say: the recipient is not in the team report', now);
             countSettled(ctx.post, claim, 'failed');
             summary.failed++;
             continue;
           }
-          await posting?.add({ claim, to: planned.to, parts, ...(claim.revived ? { revivedWeek: planned.weekKey } : {}) });
+          await posting?.add({ claim, to: planned.to, parts: Array.isArray(built) ? built : built.uploading, ...(claim.revived ? { revivedWeek: planned.weekKey } : {}) });
         }
       }
     }

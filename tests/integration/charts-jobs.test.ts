@@ -8,7 +8,7 @@ import { loadRoster } from '../../src/db/roster-repo.js';
 import type { JobContext } from '../../src/jobs/context.js';
 import { runJobNow } from '../../src/jobs/registry.js';
 import { jobContext } from '../../src/jobs/setup.js';
-import { startLocalSlack, validateBlocks, validateView, type LocalSlack } from '../../src/local-slack/index.js';
+import { FILE_UPLOAD_ENDPOINT, startLocalSlack, validateBlocks, validateView, type LocalSlack } from '../../src/local-slack/index.js';
 import { createLogger } from '../../src/logger.js';
 import { TeamReportCache } from '../../src/reports/report-cache.js';
 import { seedDatabase } from '../../src/seed/run.js';
@@ -44,7 +44,7 @@ describe('charts in the team recap and the App Home (local Slack)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('embedded');
-    const seeded = await seedDatabase(db, { reps: 8, weeks: 8, seed: 7, end: END, workspace: TEAM, verify: false });
+    const seeded = await seedDatabase(db, { reps: 16, weeks: 8, seed: 7, end: END, workspace: TEAM, verify: false });
     ws = seeded.workspaceId;
     const teams = await db.prisma.team.findMany({ where: { workspaceId: ws } });
     for (const t of teams) await db.prisma.team.update({ where: { id: t.id }, data: { channel: `C${t.id}` } });
@@ -104,6 +104,22 @@ describe('charts in the team recap and the App Home (local Slack)', () => {
       expect(validateBlocks(recap!.blocks ?? [], { surface: 'message' })).toEqual([]);
     }
     expect(slack.files).toHaveLength(channels.length);
+  });
+
+  it('computes the next team’s recap while a chart upload is slow, and posts each recap with its chart once uploaded', async () => {
+    expect(channels.length).toBeGreaterThan(1);
+    // The first upload is held back: the next team's recap is computed (its upload asked for) meanwhile.
+    slack.failNext(FILE_UPLOAD_ENDPOINT, { delayMs: 500 }, 1);
+    const summary = await runJobNow(ctx(), 'team-recaps', END);
+    expect(summary.sent).toBe(channels.length);
+    const files = slack.calls.map((c) => c.method).filter((m) => m.startsWith('files.'));
+    const asked = files.flatMap((m, i) => (m === 'files.getUploadURLExternal' ? [i] : []));
+    expect(asked[1]).toBeLessThan(files.indexOf('files.completeUploadExternal'));
+    for (const channel of channels) {
+      const [recap] = slack.messages(channel);
+      const [image] = images(recap!.blocks as AnyBlock[]);
+      expect(slack.files.find((f) => f.id === fileIdOf(image!))).toMatchObject({ completed: true });
+    }
   });
 
   it('posts the recap without its chart when the upload fails, and says why in the log', async () => {
