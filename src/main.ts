@@ -52,7 +52,7 @@ function isSandbox(env: Env): boolean {
 async function runSandbox(env: Env): Promise<void> {
   const logger = createLogger({ level: env.logLevelExplicit ? env.logLevel : 'warn' });
   const firstRun = !existsSync(`${env.dataDir}/sandbox.json`);
-  if (firstRun) process.stderr.write(`Pacer sandbox: generating a demo org in ${env.dataDir} (first run only, about half a minute)…\n`);
+  if (firstRun) process.stderr.write(`Pacer sandbox: generating a demo org in ${env.dataDir} (first run only, about 10 seconds)…\n`);
   try {
     // Only here: the sandbox brings the local Slack, the local CRM pages and the generator with it.
     const { startSandbox } = await import('./sandbox/runtime.js');
