@@ -10,7 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
-    // The first start of the sandbox generates its demo org (about half a minute).
+    // The first start of the sandbox generates its demo org (about 10 seconds, more on a loaded machine).
     testTimeout: 90_000,
     hookTimeout: 180_000,
   },

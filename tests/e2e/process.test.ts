@@ -19,7 +19,7 @@ describe('the Pacer process', () => {
     const server = run(['src/main.ts'], env);
     await waitFor(() => server.output().includes('Pacer sandbox: http'), 'the sandbox address', 150_000);
     const lines = server.output().trim().split('\n');
-    expect(lines).toEqual([`Pacer sandbox: generating a demo org in ${dir} (first run only, about half a minute)…`, `Pacer sandbox: http://127.0.0.1:${port}/`]);
+    expect(lines).toEqual([`Pacer sandbox: generating a demo org in ${dir} (first run only, about 10 seconds)…`, `Pacer sandbox: http://127.0.0.1:${port}/`]);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('person-picker');
